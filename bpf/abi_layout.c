@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Prints the layout of every struct in hm_abi.h as Java properties (struct.field=offset:size), for
+ * AbiLayoutTest to compare with the Java decoders. Built and run by the BPF Makefile.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include "hm_abi.h"
+
+#define SIZE(s) printf(#s ".sizeof=%zu\n", sizeof(struct s))
+#define FIELD(s, f) printf(#s "." #f "=%zu:%zu\n", offsetof(struct s, f), sizeof(((struct s *)0)->f))
+
+int main(void)
+{
+	printf("abi.version=%d\n", HM_ABI_VERSION);
+
+	SIZE(hm_flow_tuple);
+	FIELD(hm_flow_tuple, saddr);
+	FIELD(hm_flow_tuple, daddr);
+	FIELD(hm_flow_tuple, sport);
+	FIELD(hm_flow_tuple, dport);
+	FIELD(hm_flow_tuple, family);
+	FIELD(hm_flow_tuple, proto);
+
+	SIZE(hm_conn_key);
+	FIELD(hm_conn_key, endpoint_id);
+	FIELD(hm_conn_key, tuple);
+
+	SIZE(hm_counters);
+	FIELD(hm_counters, bytes);
+	FIELD(hm_counters, packets);
+	FIELD(hm_counters, payload_bytes);
+
+	SIZE(hm_conn_value);
+	FIELD(hm_conn_value, first_ns);
+	FIELD(hm_conn_value, last_ns);
+	FIELD(hm_conn_value, last_report_ns);
+	FIELD(hm_conn_value, to_responder);
+	FIELD(hm_conn_value, to_initiator);
+	FIELD(hm_conn_value, flags_to_responder);
+	FIELD(hm_conn_value, flags_to_initiator);
+	FIELD(hm_conn_value, state);
+	FIELD(hm_conn_value, conn_flags);
+	FIELD(hm_conn_value, ifindex);
+
+	SIZE(hm_conn_event);
+	FIELD(hm_conn_event, kind);
+	FIELD(hm_conn_event, state);
+	FIELD(hm_conn_event, conn_flags);
+	FIELD(hm_conn_event, endpoint_id);
+	FIELD(hm_conn_event, ts_ns);
+	FIELD(hm_conn_event, first_ns);
+	FIELD(hm_conn_event, tuple);
+	FIELD(hm_conn_event, to_responder);
+	FIELD(hm_conn_event, to_initiator);
+	FIELD(hm_conn_event, ifindex);
+	FIELD(hm_conn_event, pkt_tcp_flags);
+	FIELD(hm_conn_event, pkt_egress);
+	FIELD(hm_conn_event, flags_to_responder);
+	FIELD(hm_conn_event, flags_to_initiator);
+	FIELD(hm_conn_event, icmp_type);
+	FIELD(hm_conn_event, icmp_code);
+	FIELD(hm_conn_event, pkt_to_responder);
+	return 0;
+}

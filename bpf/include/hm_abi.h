@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * hm_abi.h: every struct and constant shared between the BPF programs and Java, and nothing else.
+ *
+ * Java decodes these byte for byte (io.hybridmesh.agent.abi); AbiLayoutTest compares its offsets with
+ * the ones a C compiler computes from this file, so a change here that Java does not follow fails the
+ * build. Rules: fixed-width types only, explicit padding (the build compiles this with -Wpadded), every
+ * struct a multiple of 8 bytes, never packed. Add fields at the end of a struct and bump HM_ABI_VERSION.
+ */
+#ifndef HM_ABI_H
+#define HM_ABI_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define HM_ABI_VERSION 1
+
+/* First field of every ring-buffer record. */
+enum hm_event_kind {
+	HM_EVENT_CONN = 1,
+};
+
+/* Connection states as the kernel reports them; timeouts are decided in user space. */
+enum hm_conn_state {
+	HM_CONN_NEW = 1,
+	HM_CONN_ACTIVE = 2,
+	HM_CONN_CLOSED = 3,
+	HM_CONN_RESET = 4,
+};
+
+/* hm_conn_value.conn_flags and hm_conn_event.conn_flags */
+enum hm_conn_flag {
+	/* The initiator was seen opening the connection (SYN, ICMP echo request), not guessed. */
+	HM_CONN_F_INITIATOR_KNOWN = 0x1,
+	/* The close or reset could not be sent (ring buffer full): user space must report it. */
+	HM_CONN_F_END_PENDING = 0x2,
+	/* The watched endpoint is the initiator (it sent the first packet out, or received the reply). */
+	HM_CONN_F_LOCAL_INITIATOR = 0x4,
+};
+
+/* Indexes of the per-CPU counter array hm_stats. */
+enum hm_stat {
+	/* A record could not be reserved in the ring buffer: an event was lost. */
+	HM_STAT_RINGBUF_FULL = 0,
+	/* A header ended before the packet did (truncated or malformed). */
+	HM_STAT_TRUNCATED = 1,
+	/* A non-first IP fragment: no transport header, not attributed to a connection. */
+	HM_STAT_FRAGMENT = 2,
+	/* Not IPv4 or IPv6 (ARP and the like). */
+	HM_STAT_NOT_IP = 3,
+	/* The connection table refused a new entry. */
+	HM_STAT_CONN_TABLE_FULL = 4,
+	/* A TCP segment without SYN or payload for a connection not in the table. */
+	HM_STAT_UNTRACKED = 5,
+	/* Packets seen, all hooks. */
+	HM_STAT_PACKETS = 6,
+	HM_STAT_MAX = 8,
+};
+
+/* Addresses and ports as on the wire, oriented from the connection's initiator to its responder. */
+struct hm_flow_tuple {
+	__u8 saddr[16]; /* IPv4 in the first 4 bytes, the rest zero */
+	__u8 daddr[16];
+	__u16 sport;    /* host byte order; for ICMP echo the identifier, else 0 */
+	__u16 dport;
+	__u8 family;    /* AF_INET (2) or AF_INET6 (10) */
+	__u8 proto;     /* IPPROTO_* */
+	__u16 _pad;
+};
+
+/* Key of the connection table hm_conns. */
+struct hm_conn_key {
+	__u32 endpoint_id; /* which watched endpoint saw it: each keeps its own view */
+	__u32 _pad;
+	struct hm_flow_tuple tuple;
+};
+
+struct hm_counters {
+	__u64 bytes;         /* at the IP layer, headers included */
+	__u64 packets;       /* segments on the wire, GSO counted per segment */
+	__u64 payload_bytes; /* above the transport header */
+};
+
+/* Value of the connection table. */
+struct hm_conn_value {
+	__u64 first_ns;       /* CLOCK_MONOTONIC */
+	__u64 last_ns;
+	__u64 last_report_ns;
+	struct hm_counters to_responder;
+	struct hm_counters to_initiator;
+	__u8 flags_to_responder; /* TCP flags seen, OR'ed */
+	__u8 flags_to_initiator;
+	__u8 state;              /* enum hm_conn_state */
+	__u8 conn_flags;         /* enum hm_conn_flag */
+	__u32 ifindex;
+};
+
+/* Ring-buffer record: a connection opened, was updated, closed or was reset. */
+struct hm_conn_event {
+	__u16 kind;         /* HM_EVENT_CONN */
+	__u8 state;         /* enum hm_conn_state */
+	__u8 conn_flags;    /* enum hm_conn_flag */
+	__u32 endpoint_id;
+	__u64 ts_ns;        /* CLOCK_MONOTONIC time of the packet that caused the event */
+	__u64 first_ns;     /* when the connection was first seen */
+	struct hm_flow_tuple tuple;
+	struct hm_counters to_responder; /* cumulative */
+	struct hm_counters to_initiator;
+	__u32 ifindex;
+	__u8 pkt_tcp_flags; /* flags of the packet that caused the event */
+	__u8 pkt_egress;    /* 1: that packet left the endpoint; 0: it arrived */
+	__u8 flags_to_responder;
+	__u8 flags_to_initiator;
+	__u8 icmp_type;     /* of that packet, for ICMP */
+	__u8 icmp_code;
+	__u8 pkt_to_responder; /* 1: that packet went initiator to responder */
+	__u8 _pad0;
+	__u32 _pad1;
+};
+
+/* TCP flag bits as in hm_conn_event.pkt_tcp_flags (the TCP header's 13th byte). */
+#define HM_TCP_FIN 0x01
+#define HM_TCP_SYN 0x02
+#define HM_TCP_RST 0x04
+#define HM_TCP_PSH 0x08
+#define HM_TCP_ACK 0x10
+#define HM_TCP_URG 0x20
+#define HM_TCP_ECE 0x40
+#define HM_TCP_CWR 0x80
+
+#endif /* HM_ABI_H */

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * tc_flow.bpf.c: L3/L4 connection tracking on a workload's interface (clsact ingress and egress).
+ *
+ * One instance of this object is loaded per watched endpoint, each with its own endpoint_id; the
+ * instances share hm_conns, hm_events and hm_stats (user space reuses the first instance's maps), so
+ * one ring buffer carries every endpoint's events. The programs only observe: they return
+ * TC_ACT_UNSPEC so that other filters and the stack decide the packet's fate.
+ *
+ * Events are per connection, not per packet: NEW when a connection is first seen, ACTIVE at most every
+ * report_interval_ns while packets flow, CLOSED when both ends sent FIN, RESET on RST. Counters in events
+ * are cumulative, so a lost event costs latency of information, not bytes. Connections that just go
+ * quiet (UDP, ICMP) are timed out by user space, which sweeps hm_conns.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include "hm_abi.h"
+#include "hm_parse.h"
+
+#define TC_ACT_UNSPEC -1
+
+/* Runtime knobs, set by user space before load. */
+const volatile __u32 endpoint_id = 0;
+/* Bytes before the IP header: 14 on Ethernet-like devices, 0 on raw-IP ones (tun, wireguard). */
+const volatile __u32 l2_header_len = 14;
+/* Minimum time between two ACTIVE reports of one connection. */
+const volatile __u64 report_interval_ns = 5000000000ULL;
+
+/* Connection table; LRU so that a flood of new connections evicts old ones instead of failing. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct hm_conn_key);
+	__type(value, struct hm_conn_value);
+} hm_conns SEC(".maps");
+
+/* Events to user space; its size is set by user space before load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
+} hm_events SEC(".maps");
+
+/* Per-CPU counters indexed by enum hm_stat: drops and parse failures, never silent. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, HM_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} hm_stats SEC(".maps");
+
+static __always_inline void count(__u32 stat)
+{
+	__u64 *v = bpf_map_lookup_elem(&hm_stats, &stat);
+
+	if (v)
+		*v += 1; /* per-CPU slot: no atomics needed */
+}
+
+static __always_inline void reverse(struct hm_flow_tuple *dst, const struct hm_flow_tuple *src)
+{
+	__builtin_memcpy(dst->saddr, src->daddr, 16);
+	__builtin_memcpy(dst->daddr, src->saddr, 16);
+	dst->sport = src->dport;
+	dst->dport = src->sport;
+	dst->family = src->family;
+	dst->proto = src->proto;
+	dst->_pad = 0;
+}
+
+/*
+ * Who started a connection we did not see open? For ICMP echo the request's sender; otherwise the end
+ * with the higher port, since clients use ephemeral ports and servers well-known ones.
+ */
+static __always_inline bool sender_is_initiator(const struct hm_packet *p, bool *known)
+{
+	__u8 f = p->tcp_flags;
+
+	*known = true;
+	if (p->tuple.proto == HM_IPPROTO_TCP && (f & HM_TCP_SYN))
+		return !(f & HM_TCP_ACK);
+	if (p->icmp_echo)
+		return p->icmp_echo == 1;
+	*known = false;
+	return p->tuple.sport >= p->tuple.dport;
+}
+
+/* Returns false when the event could not be sent. */
+static __always_inline bool emit(const struct hm_conn_key *key, const struct hm_conn_value *v,
+				 __u8 state, const struct hm_packet *p, bool egress, bool to_responder,
+				 __u64 now)
+{
+	struct hm_conn_event *e = bpf_ringbuf_reserve(&hm_events, sizeof(*e), 0);
+
+	if (!e) {
+		count(HM_STAT_RINGBUF_FULL);
+		return false;
+	}
+	e->kind = HM_EVENT_CONN;
+	e->state = state;
+	e->conn_flags = v->conn_flags;
+	e->endpoint_id = key->endpoint_id;
+	e->ts_ns = now;
+	e->first_ns = v->first_ns;
+	e->tuple = key->tuple;
+	e->to_responder = v->to_responder;
+	e->to_initiator = v->to_initiator;
+	e->ifindex = v->ifindex;
+	e->pkt_tcp_flags = p->tcp_flags;
+	e->pkt_egress = egress;
+	e->flags_to_responder = v->flags_to_responder;
+	e->flags_to_initiator = v->flags_to_initiator;
+	e->icmp_type = p->icmp_type;
+	e->icmp_code = p->icmp_code;
+	e->pkt_to_responder = to_responder;
+	e->_pad0 = 0;
+	e->_pad1 = 0;
+	bpf_ringbuf_submit(e, 0);
+	return true;
+}
+
+static __always_inline void add(struct hm_counters *c, const struct hm_packet *p)
+{
+	__sync_fetch_and_add(&c->bytes, p->l3_bytes);
+	__sync_fetch_and_add(&c->packets, p->segments);
+	__sync_fetch_and_add(&c->payload_bytes, p->payload_bytes);
+}
+
+static __always_inline void start(struct hm_conn_value *v, bool known, bool local_initiator,
+				  __u32 ifindex, __u64 now)
+{
+	__builtin_memset(v, 0, sizeof(*v));
+	v->first_ns = now;
+	v->last_report_ns = now;
+	v->state = HM_CONN_NEW;
+	v->conn_flags = (known ? HM_CONN_F_INITIATOR_KNOWN : 0) |
+			(local_initiator ? HM_CONN_F_LOCAL_INITIATOR : 0);
+	v->ifindex = ifindex;
+}
+
+static __always_inline void track(struct __sk_buff *skb, bool egress)
+{
+	struct hm_packet p = {};
+	struct hm_conn_key key = {};
+	struct hm_conn_value *v, fresh;
+	__u64 now = bpf_ktime_get_ns();
+	bool to_responder, known, ended, is_syn;
+	__u8 state;
+	int err;
+
+	count(HM_STAT_PACKETS);
+	err = hm_parse_packet(skb, l2_header_len, &p);
+	if (err) {
+		count(err == HM_PARSE_FRAGMENT ? HM_STAT_FRAGMENT :
+		      err == HM_PARSE_NOT_IP ? HM_STAT_NOT_IP : HM_STAT_TRUNCATED);
+		return;
+	}
+
+	key.endpoint_id = endpoint_id;
+	key.tuple = p.tuple;
+	to_responder = true;
+	v = bpf_map_lookup_elem(&hm_conns, &key);
+	if (!v) {
+		reverse(&key.tuple, &p.tuple);
+		to_responder = false;
+		v = bpf_map_lookup_elem(&hm_conns, &key);
+	}
+
+	is_syn = p.tuple.proto == HM_IPPROTO_TCP && (p.tcp_flags & HM_TCP_SYN) &&
+		 !(p.tcp_flags & HM_TCP_ACK);
+	if (v && (v->state == HM_CONN_CLOSED || v->state == HM_CONN_RESET)) {
+		/* A finished connection whose 5-tuple is reused by a new one. */
+		if (!is_syn)
+			return;
+		bpf_map_delete_elem(&hm_conns, &key);
+		v = NULL;
+	}
+
+	if (!v) {
+		/* Late TCP segments of a connection we never tracked (or already reported) open nothing. */
+		if (p.tuple.proto == HM_IPPROTO_TCP && !(p.tcp_flags & HM_TCP_SYN) && p.payload_bytes == 0) {
+			count(HM_STAT_UNTRACKED);
+			return;
+		}
+		to_responder = sender_is_initiator(&p, &known);
+		if (to_responder)
+			key.tuple = p.tuple;
+		else
+			reverse(&key.tuple, &p.tuple);
+		/* Leaving towards the responder, or arriving from it: the endpoint started it. */
+		start(&fresh, known, egress == to_responder, skb->ifindex, now);
+		if (bpf_map_update_elem(&hm_conns, &key, &fresh, BPF_NOEXIST) &&
+		    bpf_map_update_elem(&hm_conns, &key, &fresh, BPF_EXIST)) {
+			count(HM_STAT_CONN_TABLE_FULL);
+			return;
+		}
+		v = bpf_map_lookup_elem(&hm_conns, &key);
+		if (!v)
+			return;
+		state = HM_CONN_NEW;
+	} else {
+		state = HM_CONN_ACTIVE;
+	}
+
+	if (to_responder) {
+		add(&v->to_responder, &p);
+		v->flags_to_responder |= p.tcp_flags;
+	} else {
+		add(&v->to_initiator, &p);
+		v->flags_to_initiator |= p.tcp_flags;
+	}
+	v->last_ns = now;
+
+	ended = false;
+	if (p.tcp_flags & HM_TCP_RST) {
+		state = HM_CONN_RESET;
+		ended = true;
+	} else if ((v->flags_to_responder & HM_TCP_FIN) && (v->flags_to_initiator & HM_TCP_FIN)) {
+		state = HM_CONN_CLOSED;
+		ended = true;
+	}
+
+	if (ended) {
+		v->state = state;
+		/* The entry stays until user space has the end: a lost event is recovered by its sweep. */
+		if (emit(&key, v, state, &p, egress, to_responder, now))
+			bpf_map_delete_elem(&hm_conns, &key);
+		else
+			v->conn_flags |= HM_CONN_F_END_PENDING;
+		return;
+	}
+	if (state == HM_CONN_NEW) {
+		emit(&key, v, state, &p, egress, to_responder, now);
+		return;
+	}
+	v->state = HM_CONN_ACTIVE;
+	if (now - v->last_report_ns >= report_interval_ns) {
+		v->last_report_ns = now;
+		emit(&key, v, HM_CONN_ACTIVE, &p, egress, to_responder, now);
+	}
+}
+
+SEC("tc")
+int hm_tc_ingress(struct __sk_buff *skb)
+{
+	track(skb, false);
+	return TC_ACT_UNSPEC;
+}
+
+SEC("tc")
+int hm_tc_egress(struct __sk_buff *skb)
+{
+	track(skb, true);
+	return TC_ACT_UNSPEC;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,146 @@
+package io.hybridmesh.cli;
+
+import io.hybridmesh.agent.datapath.TcSettings;
+import io.hybridmesh.agent.flow.JsonLinesSink;
+import io.hybridmesh.agent.kernel.KernelFacts;
+import io.hybridmesh.agent.kernel.KernelFactsReader;
+import io.hybridmesh.agent.kernel.KernelReadiness;
+import io.hybridmesh.agent.standalone.StandaloneAgent;
+import io.hybridmesh.agent.standalone.StandaloneOptions;
+import io.hybridmesh.jni.Bpf;
+import io.hybridmesh.jni.BpfException;
+import io.hybridmesh.jni.NativeBpf;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.BufferedOutputStream;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import java.util.logging.Logger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hmesh agent}: the node agent. Standalone mode runs on a plain Linux host, no Kubernetes. */
+@Command(
+    name = "agent",
+    mixinStandardHelpOptions = true,
+    description = "Observe workloads with eBPF and report their flows.")
+final class AgentCommand implements Callable<Integer> {
+
+  private static final Logger LOG = Logger.getLogger("hmesh.agent");
+
+  @Option(names = "--standalone", description = "Run without Kubernetes: workloads are network namespaces.")
+  boolean standalone;
+
+  @Option(names = "--netns", paramLabel = "NAME",
+      description = "A network namespace to watch (as in 'ip netns'); repeat for more.")
+  List<String> namespaces = List.of();
+
+  @Option(names = "--print", paramLabel = "FORMAT",
+      description = "Print flows to stdout: jsonl (one JSON object per flow).")
+  String print;
+
+  @Option(names = "--node-name", description = "Node name flows carry (default: the host name).")
+  String nodeName;
+
+  @Option(names = "--ring-buffer-size", paramLabel = "BYTES",
+      description = "Kernel event ring buffer, a power of two (default: ${DEFAULT-VALUE}).")
+  int ringBufferBytes = 4 << 20;
+
+  @Option(names = "--connection-table-size", paramLabel = "N",
+      description = "Connections tracked at once per node (default: ${DEFAULT-VALUE}).")
+  int connectionTableSize = 65536;
+
+  @Option(names = "--report-interval", converter = DurationConverter.class,
+      description = "Least time between two updates of a long connection (default: 5s).")
+  Duration reportInterval = Duration.ofSeconds(5);
+
+  @Option(names = "--tcp-idle-timeout", converter = DurationConverter.class,
+      description = "A TCP connection silent this long is reported timed out (default: 10m).")
+  Duration tcpIdleTimeout = Duration.ofMinutes(10);
+
+  @Option(names = "--idle-timeout", converter = DurationConverter.class,
+      description = "The same for UDP, ICMP and others (default: 30s).")
+  Duration idleTimeout = Duration.ofSeconds(30);
+
+  @Option(names = "--rescan-interval", converter = DurationConverter.class,
+      description = "How often namespaces are looked at for new interfaces (default: 2s).")
+  Duration rescanInterval = Duration.ofSeconds(2);
+
+  @Override
+  public Integer call() throws Exception {
+    if (!standalone) {
+      LOG.severe("Kubernetes mode is not available yet; run with --standalone --netns NAME.");
+      return 2;
+    }
+    if (!"jsonl".equals(print)) {
+      LOG.severe("say where flows go: --print jsonl (the flow API comes later).");
+      return 2;
+    }
+    StandaloneOptions options;
+    try {
+      TcSettings tc = new TcSettings(ringBufferBytes, connectionTableSize, reportInterval,
+          tcpIdleTimeout, idleTimeout);
+      options = new StandaloneOptions(namespaces, nodeName != null ? nodeName : hostName(), tc,
+          rescanInterval);
+    } catch (IllegalArgumentException e) {
+      LOG.severe(e.getMessage());
+      return 2;
+    }
+
+    KernelFacts facts = KernelFactsReader.read(NativeBpf::load);
+    KernelReadiness.Assessment readiness = KernelReadiness.assess(facts);
+    readiness.problems().forEach(LOG::warning);
+    if (!readiness.canRun()) {
+      return 1;
+    }
+
+    Bpf bpf = NativeBpf.load();
+    PrintStream out = new PrintStream(
+        new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false);
+    JsonLinesSink sink = new JsonLinesSink(out);
+    StandaloneAgent agent;
+    try {
+      agent = new StandaloneAgent(bpf, tcObject(), options, sink);
+    } catch (IllegalArgumentException | BpfException e) {
+      LOG.severe(e.getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      agent.close();
+      sink.flush();
+      LOG.info("detached; " + agent.counters());
+      stopped.countDown();
+    }, "hmesh-agent-shutdown"));
+    agent.start();
+    LOG.info("observing " + String.join(", ", options.namespaces()) + "; Ctrl-C to stop");
+    // Flows are printed in batches; flush often enough for a person watching.
+    while (!stopped.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      sink.flush();
+    }
+    return 0;
+  }
+
+  private static byte[] tcObject() throws IOException {
+    try (InputStream in = StandaloneAgent.class.getResourceAsStream("/io/hybridmesh/agent/bpf/tc_flow.bpf.o")) {
+      if (in == null) {
+        throw new IOException("tc_flow.bpf.o is missing from the jar; rebuild with 'make build'");
+      }
+      return in.readAllBytes();
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+}

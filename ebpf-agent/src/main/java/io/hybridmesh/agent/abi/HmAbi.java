@@ -1,0 +1,182 @@
+package io.hybridmesh.agent.abi;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Java mirror of {@code bpf/include/hm_abi.h}: constants and the byte layout of every shared struct.
+ * {@code AbiLayoutTest} checks {@link #layout()} against offsets computed by a C compiler from the header.
+ */
+public final class HmAbi {
+
+  public static final int VERSION = 1;
+
+  public static final int EVENT_CONN = 1;
+
+  public static final int CONN_NEW = 1;
+  public static final int CONN_ACTIVE = 2;
+  public static final int CONN_CLOSED = 3;
+  public static final int CONN_RESET = 4;
+
+  public static final int CONN_F_INITIATOR_KNOWN = 0x1;
+  public static final int CONN_F_END_PENDING = 0x2;
+  public static final int CONN_F_LOCAL_INITIATOR = 0x4;
+
+  public static final int STAT_RINGBUF_FULL = 0;
+  public static final int STAT_TRUNCATED = 1;
+  public static final int STAT_FRAGMENT = 2;
+  public static final int STAT_NOT_IP = 3;
+  public static final int STAT_CONN_TABLE_FULL = 4;
+  public static final int STAT_UNTRACKED = 5;
+  public static final int STAT_PACKETS = 6;
+  public static final int STAT_MAX = 8;
+
+  public static final int AF_INET = 2;
+  public static final int AF_INET6 = 10;
+  public static final int IPPROTO_ICMP = 1;
+  public static final int IPPROTO_TCP = 6;
+  public static final int IPPROTO_UDP = 17;
+  public static final int IPPROTO_ICMPV6 = 58;
+  public static final int IPPROTO_SCTP = 132;
+
+  public static final int TCP_FIN = 0x01;
+  public static final int TCP_SYN = 0x02;
+  public static final int TCP_RST = 0x04;
+  public static final int TCP_PSH = 0x08;
+  public static final int TCP_ACK = 0x10;
+  public static final int TCP_URG = 0x20;
+  public static final int TCP_ECE = 0x40;
+  public static final int TCP_CWR = 0x80;
+
+  /** struct hm_flow_tuple */
+  public static final class Tuple {
+    public static final int SIZE = 40;
+    public static final int SADDR = 0;
+    public static final int DADDR = 16;
+    public static final int SPORT = 32;
+    public static final int DPORT = 34;
+    public static final int FAMILY = 36;
+    public static final int PROTO = 37;
+
+    private Tuple() {}
+  }
+
+  /** struct hm_conn_key */
+  public static final class ConnKey {
+    public static final int SIZE = 48;
+    public static final int ENDPOINT_ID = 0;
+    public static final int TUPLE = 8;
+
+    private ConnKey() {}
+  }
+
+  /** struct hm_counters */
+  public static final class Counters {
+    public static final int SIZE = 24;
+    public static final int BYTES = 0;
+    public static final int PACKETS = 8;
+    public static final int PAYLOAD_BYTES = 16;
+
+    private Counters() {}
+  }
+
+  /** struct hm_conn_value */
+  public static final class ConnValue {
+    public static final int SIZE = 80;
+    public static final int FIRST_NS = 0;
+    public static final int LAST_NS = 8;
+    public static final int LAST_REPORT_NS = 16;
+    public static final int TO_RESPONDER = 24;
+    public static final int TO_INITIATOR = 48;
+    public static final int FLAGS_TO_RESPONDER = 72;
+    public static final int FLAGS_TO_INITIATOR = 73;
+    public static final int STATE = 74;
+    public static final int CONN_FLAGS = 75;
+    public static final int IFINDEX = 76;
+
+    private ConnValue() {}
+  }
+
+  /** struct hm_conn_event */
+  public static final class ConnEventLayout {
+    public static final int SIZE = 128;
+    public static final int KIND = 0;
+    public static final int STATE = 2;
+    public static final int CONN_FLAGS = 3;
+    public static final int ENDPOINT_ID = 4;
+    public static final int TS_NS = 8;
+    public static final int FIRST_NS = 16;
+    public static final int TUPLE = 24;
+    public static final int TO_RESPONDER = 64;
+    public static final int TO_INITIATOR = 88;
+    public static final int IFINDEX = 112;
+    public static final int PKT_TCP_FLAGS = 116;
+    public static final int PKT_EGRESS = 117;
+    public static final int FLAGS_TO_RESPONDER = 118;
+    public static final int FLAGS_TO_INITIATOR = 119;
+    public static final int ICMP_TYPE = 120;
+    public static final int ICMP_CODE = 121;
+    public static final int PKT_TO_RESPONDER = 122;
+
+    private ConnEventLayout() {}
+  }
+
+  private HmAbi() {}
+
+  /**
+   * Every field as {@code struct.field -> "offset:size"} and every struct as {@code struct.sizeof ->
+   * size}, in the format the C side prints.
+   */
+  public static Map<String, String> layout() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("abi.version", String.valueOf(VERSION));
+    m.put("hm_flow_tuple.sizeof", String.valueOf(Tuple.SIZE));
+    field(m, "hm_flow_tuple.saddr", Tuple.SADDR, 16);
+    field(m, "hm_flow_tuple.daddr", Tuple.DADDR, 16);
+    field(m, "hm_flow_tuple.sport", Tuple.SPORT, 2);
+    field(m, "hm_flow_tuple.dport", Tuple.DPORT, 2);
+    field(m, "hm_flow_tuple.family", Tuple.FAMILY, 1);
+    field(m, "hm_flow_tuple.proto", Tuple.PROTO, 1);
+    m.put("hm_conn_key.sizeof", String.valueOf(ConnKey.SIZE));
+    field(m, "hm_conn_key.endpoint_id", ConnKey.ENDPOINT_ID, 4);
+    field(m, "hm_conn_key.tuple", ConnKey.TUPLE, Tuple.SIZE);
+    m.put("hm_counters.sizeof", String.valueOf(Counters.SIZE));
+    field(m, "hm_counters.bytes", Counters.BYTES, 8);
+    field(m, "hm_counters.packets", Counters.PACKETS, 8);
+    field(m, "hm_counters.payload_bytes", Counters.PAYLOAD_BYTES, 8);
+    m.put("hm_conn_value.sizeof", String.valueOf(ConnValue.SIZE));
+    field(m, "hm_conn_value.first_ns", ConnValue.FIRST_NS, 8);
+    field(m, "hm_conn_value.last_ns", ConnValue.LAST_NS, 8);
+    field(m, "hm_conn_value.last_report_ns", ConnValue.LAST_REPORT_NS, 8);
+    field(m, "hm_conn_value.to_responder", ConnValue.TO_RESPONDER, Counters.SIZE);
+    field(m, "hm_conn_value.to_initiator", ConnValue.TO_INITIATOR, Counters.SIZE);
+    field(m, "hm_conn_value.flags_to_responder", ConnValue.FLAGS_TO_RESPONDER, 1);
+    field(m, "hm_conn_value.flags_to_initiator", ConnValue.FLAGS_TO_INITIATOR, 1);
+    field(m, "hm_conn_value.state", ConnValue.STATE, 1);
+    field(m, "hm_conn_value.conn_flags", ConnValue.CONN_FLAGS, 1);
+    field(m, "hm_conn_value.ifindex", ConnValue.IFINDEX, 4);
+    m.put("hm_conn_event.sizeof", String.valueOf(ConnEventLayout.SIZE));
+    field(m, "hm_conn_event.kind", ConnEventLayout.KIND, 2);
+    field(m, "hm_conn_event.state", ConnEventLayout.STATE, 1);
+    field(m, "hm_conn_event.conn_flags", ConnEventLayout.CONN_FLAGS, 1);
+    field(m, "hm_conn_event.endpoint_id", ConnEventLayout.ENDPOINT_ID, 4);
+    field(m, "hm_conn_event.ts_ns", ConnEventLayout.TS_NS, 8);
+    field(m, "hm_conn_event.first_ns", ConnEventLayout.FIRST_NS, 8);
+    field(m, "hm_conn_event.tuple", ConnEventLayout.TUPLE, Tuple.SIZE);
+    field(m, "hm_conn_event.to_responder", ConnEventLayout.TO_RESPONDER, Counters.SIZE);
+    field(m, "hm_conn_event.to_initiator", ConnEventLayout.TO_INITIATOR, Counters.SIZE);
+    field(m, "hm_conn_event.ifindex", ConnEventLayout.IFINDEX, 4);
+    field(m, "hm_conn_event.pkt_tcp_flags", ConnEventLayout.PKT_TCP_FLAGS, 1);
+    field(m, "hm_conn_event.pkt_egress", ConnEventLayout.PKT_EGRESS, 1);
+    field(m, "hm_conn_event.flags_to_responder", ConnEventLayout.FLAGS_TO_RESPONDER, 1);
+    field(m, "hm_conn_event.flags_to_initiator", ConnEventLayout.FLAGS_TO_INITIATOR, 1);
+    field(m, "hm_conn_event.icmp_type", ConnEventLayout.ICMP_TYPE, 1);
+    field(m, "hm_conn_event.icmp_code", ConnEventLayout.ICMP_CODE, 1);
+    field(m, "hm_conn_event.pkt_to_responder", ConnEventLayout.PKT_TO_RESPONDER, 1);
+    return m;
+  }
+
+  private static void field(Map<String, String> m, String name, int offset, int size) {
+    m.put(name, offset + ":" + size);
+  }
+}

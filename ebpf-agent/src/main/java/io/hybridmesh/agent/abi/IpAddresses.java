@@ -1,0 +1,65 @@
+package io.hybridmesh.agent.abi;
+
+/** Formats raw addresses the way people and tools write them (RFC 5952 for IPv6). */
+public final class IpAddresses {
+
+  private IpAddresses() {}
+
+  /** 4 bytes: dotted quad; 16 bytes: RFC 5952 (longest zero run as "::", lower case, dotted IPv4-mapped). */
+  public static String format(byte[] addr) {
+    if (addr.length == 4) {
+      return (addr[0] & 0xff) + "." + (addr[1] & 0xff) + "." + (addr[2] & 0xff) + "." + (addr[3] & 0xff);
+    }
+    if (addr.length != 16) {
+      throw new IllegalArgumentException("address of " + addr.length + " bytes");
+    }
+    if (isV4Mapped(addr)) {
+      return "::ffff:" + (addr[12] & 0xff) + "." + (addr[13] & 0xff) + "." + (addr[14] & 0xff) + "."
+          + (addr[15] & 0xff);
+    }
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = (addr[2 * i] & 0xff) << 8 | (addr[2 * i + 1] & 0xff);
+    }
+    // The longest run of two or more zero groups, the first one on a tie, becomes "::".
+    int bestStart = -1;
+    int bestLen = 1;
+    for (int i = 0; i < 8; ) {
+      if (groups[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLen) {
+        bestStart = i;
+        bestLen = j - i;
+      }
+      i = j;
+    }
+    StringBuilder sb = new StringBuilder(39);
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        sb.append("::");
+        i += bestLen - 1;
+        continue;
+      }
+      if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+        sb.append(':');
+      }
+      sb.append(Integer.toHexString(groups[i]));
+    }
+    return sb.toString();
+  }
+
+  private static boolean isV4Mapped(byte[] a) {
+    for (int i = 0; i < 10; i++) {
+      if (a[i] != 0) {
+        return false;
+      }
+    }
+    return (a[10] & 0xff) == 0xff && (a[11] & 0xff) == 0xff;
+  }
+}

@@ -1,0 +1,145 @@
+package io.hybridmesh.agent.datapath;
+
+import io.hybridmesh.jni.Bpf;
+import io.hybridmesh.jni.BpfLink;
+import io.hybridmesh.jni.BpfMap;
+import io.hybridmesh.jni.BpfObject;
+import io.hybridmesh.jni.RingBufferReader;
+import io.hybridmesh.jni.TcHook;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The TC connection-tracking programs ({@code bpf/tc_flow.bpf.c}) on a set of interfaces.
+ *
+ * <p>Each attached interface gets its own instance of the object, so that its endpoint id and link-layer
+ * header length are load-time constants. All instances share one connection table, one ring buffer and
+ * one counter array, created by an "anchor" instance that is loaded but never attached: the shared maps
+ * then live exactly as long as this data path, whichever interfaces come and go.
+ */
+public final class TcDatapath implements AutoCloseable {
+
+  static final String OBJECT = "tc_flow.bpf.o";
+  static final String CONNECTIONS = "hm_conns";
+  static final String EVENTS = "hm_events";
+  static final String STATS = "hm_stats";
+  /** Filter handle and priority: attaching again replaces what a crashed run left behind. */
+  static final int TC_HANDLE = 0x484d;
+  static final int TC_PRIORITY = 0x484d;
+
+  private final Bpf bpf;
+  private final byte[] elf;
+  private final TcSettings settings;
+  private final BpfObject anchor;
+  private final RingBufferReader events;
+
+  public TcDatapath(Bpf bpf, byte[] elf, TcSettings settings) {
+    this.bpf = bpf;
+    this.elf = elf;
+    this.settings = settings;
+    BpfObject o = bpf.open("tc_flow(anchor)", elf);
+    try {
+      o.setMapMaxEntries(EVENTS, settings.ringBufferBytes());
+      o.setMapMaxEntries(CONNECTIONS, settings.connectionTableSize());
+      o.load();
+      this.events = o.ringBuffer(EVENTS);
+    } catch (RuntimeException e) {
+      o.close();
+      throw e;
+    }
+    this.anchor = o;
+  }
+
+  public BpfMap connections() {
+    return anchor.map(CONNECTIONS);
+  }
+
+  public BpfMap stats() {
+    return anchor.map(STATS);
+  }
+
+  public RingBufferReader events() {
+    return events;
+  }
+
+  public int possibleCpus() {
+    return bpf.possibleCpus();
+  }
+
+  /**
+   * Loads an instance for one interface and attaches it to the interface's ingress and egress hooks.
+   * Closing the returned attachment detaches both and unloads the instance.
+   */
+  public Attachment attach(int endpointId, Path netns, String interfaceName, int l2HeaderLength) {
+    BpfObject o = bpf.open("tc_flow(" + interfaceName + ")", elf);
+    List<BpfLink> links = new ArrayList<>(2);
+    try {
+      o.setRodata("endpoint_id", u32(endpointId));
+      o.setRodata("l2_header_len", u32(l2HeaderLength));
+      o.setRodata("report_interval_ns", u64(settings.reportInterval().toNanos()));
+      for (String shared : List.of(CONNECTIONS, EVENTS, STATS)) {
+        o.reuseMap(shared, anchor.map(shared));
+      }
+      o.load();
+      links.add(o.attachTc("hm_tc_ingress",
+          new TcHook(netns, interfaceName, TcHook.Direction.INGRESS, TC_HANDLE, TC_PRIORITY)));
+      links.add(o.attachTc("hm_tc_egress",
+          new TcHook(netns, interfaceName, TcHook.Direction.EGRESS, TC_HANDLE, TC_PRIORITY)));
+      return new Attachment(endpointId, interfaceName, o, links);
+    } catch (RuntimeException e) {
+      links.forEach(BpfLink::close);
+      o.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    events.close();
+    anchor.close();
+  }
+
+  /** One interface's programs; {@link #close()} detaches them. */
+  public static final class Attachment implements AutoCloseable {
+    private final int endpointId;
+    private final String interfaceName;
+    private final BpfObject object;
+    private final List<BpfLink> links;
+
+    Attachment(int endpointId, String interfaceName, BpfObject object, List<BpfLink> links) {
+      this.endpointId = endpointId;
+      this.interfaceName = interfaceName;
+      this.object = object;
+      this.links = links;
+    }
+
+    public int endpointId() {
+      return endpointId;
+    }
+
+    public String interfaceName() {
+      return interfaceName;
+    }
+
+    public List<String> describe() {
+      return links.stream().map(BpfLink::description).toList();
+    }
+
+    @Override
+    public void close() {
+      links.forEach(BpfLink::close);
+      object.close();
+    }
+  }
+
+  private static byte[] u32(int v) {
+    return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(v).array();
+  }
+
+  private static byte[] u64(long v) {
+    return ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(v).array();
+  }
+}

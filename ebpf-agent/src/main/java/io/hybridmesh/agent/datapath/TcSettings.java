@@ -1,0 +1,38 @@
+package io.hybridmesh.agent.datapath;
+
+import java.time.Duration;
+
+/**
+ * Knobs of the TC data path, set at load time (rodata and map sizes) and in the sweep.
+ *
+ * @param ringBufferBytes size of the event ring buffer; a power of two, a multiple of the page size
+ * @param connectionTableSize entries in the LRU connection table
+ * @param reportInterval minimum time between two ACTIVE reports of one connection
+ * @param tcpIdleTimeout a TCP connection without a packet for this long is reported TIMED_OUT
+ * @param otherIdleTimeout the same for UDP, ICMP and other protocols
+ */
+public record TcSettings(
+    int ringBufferBytes,
+    int connectionTableSize,
+    Duration reportInterval,
+    Duration tcpIdleTimeout,
+    Duration otherIdleTimeout) {
+
+  public static TcSettings defaults() {
+    return new TcSettings(4 << 20, 65536, Duration.ofSeconds(5), Duration.ofMinutes(10),
+        Duration.ofSeconds(30));
+  }
+
+  public TcSettings {
+    if (ringBufferBytes < 4096 || Integer.bitCount(ringBufferBytes) != 1) {
+      throw new IllegalArgumentException(
+          "ring buffer size must be a power of two of at least 4096 bytes: " + ringBufferBytes);
+    }
+    if (connectionTableSize < 16) {
+      throw new IllegalArgumentException("connection table must hold at least 16 entries");
+    }
+    if (reportInterval.isNegative() || tcpIdleTimeout.isNegative() || otherIdleTimeout.isNegative()) {
+      throw new IllegalArgumentException("intervals and timeouts must not be negative");
+    }
+  }
+}

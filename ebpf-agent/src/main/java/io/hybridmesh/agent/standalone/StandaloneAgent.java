@@ -1,0 +1,149 @@
+package io.hybridmesh.agent.standalone;
+
+import io.hybridmesh.agent.AgentVersion;
+import io.hybridmesh.agent.abi.HmAbi;
+import io.hybridmesh.agent.datapath.ConnectionSweeper;
+import io.hybridmesh.agent.datapath.DropCounters;
+import io.hybridmesh.agent.datapath.EventPump;
+import io.hybridmesh.agent.datapath.TcDatapath;
+import io.hybridmesh.agent.flow.ConnectionFlowAssembler;
+import io.hybridmesh.agent.flow.FlowSink;
+import io.hybridmesh.agent.flow.KernelClock;
+import io.hybridmesh.agent.netns.NetworkNamespaces;
+import io.hybridmesh.jni.Bpf;
+import com.google.protobuf.Timestamp;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The agent on a plain Linux host: watches the interfaces of named network namespaces with the TC
+ * programs and sends connection flows to a sink until {@link #close()}. Interfaces that appear, vanish
+ * or change addresses are followed by a periodic rescan.
+ */
+public final class StandaloneAgent implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(StandaloneAgent.class.getName());
+
+  private final StandaloneOptions options;
+  private final FlowSink sink;
+  private final TcDatapath datapath;
+  private final StandaloneEndpoints endpoints = new StandaloneEndpoints();
+  private final KernelClock.System clock = new KernelClock.System();
+  private final EventPump pump;
+  private final ConnectionSweeper sweeper;
+  private final DropCounters drops;
+  private final Map<String, NamespaceWatch> watches = new LinkedHashMap<>();
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "hmesh-agent-housekeeping"));
+  private final Thread pumpThread;
+  private Timestamp lastDropPoll;
+
+  /**
+   * Loads the programs and attaches them to every namespace that exists now.
+   *
+   * @throws IllegalArgumentException when none of the named namespaces can be watched
+   */
+  public StandaloneAgent(Bpf bpf, byte[] tcObject, StandaloneOptions options, FlowSink sink) {
+    this.options = options;
+    this.sink = sink;
+    this.datapath = new TcDatapath(bpf, tcObject, options.tc());
+    ConnectionFlowAssembler assembler =
+        new ConnectionFlowAssembler(options.nodeName(), AgentVersion.get(), endpoints, clock);
+    this.pump = new EventPump(datapath.events(), assembler, sink, 1 << 20);
+    this.sweeper = new ConnectionSweeper(datapath.connections(), options.tc(), pump::deliver);
+    this.drops = new DropCounters(datapath.stats(), datapath.possibleCpus());
+    this.lastDropPoll = clock.toTimestamp(System.nanoTime());
+
+    NetworkNamespaces netns = new NetworkNamespaces();
+    int endpointId = 1;
+    for (String name : options.namespaces()) {
+      watches.put(name, new NamespaceWatch(name, endpointId++, netns, datapath, endpoints));
+    }
+    watches.values().forEach(NamespaceWatch::refresh);
+    if (watches.values().stream().noneMatch(NamespaceWatch::attached)) {
+      close();
+      throw new IllegalArgumentException("none of the network namespaces " + options.namespaces()
+          + " could be watched; see the messages above");
+    }
+    this.pumpThread = daemon(pump, "hmesh-agent-events");
+  }
+
+  /** Starts delivering flows. */
+  public void start() {
+    pumpThread.start();
+    long rescanMs = options.rescanInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(guard(this::housekeeping), 1000, 1000, TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(
+        guard(() -> watches.values().forEach(NamespaceWatch::refresh)), rescanMs, rescanMs,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void housekeeping() {
+    clock.resync();
+    sweeper.sweep(System.nanoTime());
+    Timestamp now = clock.toTimestamp(System.nanoTime());
+    drops.poll(lastDropPoll, now).forEach(sink::lost);
+    lastDropPoll = now;
+  }
+
+  /** Counters for the summary at exit. */
+  public Map<String, Long> counters() {
+    Map<String, Long> c = new LinkedHashMap<>();
+    c.put("events", pump.events());
+    c.put("malformed events", pump.malformed());
+    c.put("events lost (ring buffer full)", drops.total(HmAbi.STAT_RINGBUF_FULL));
+    c.put("packets seen", drops.total(HmAbi.STAT_PACKETS));
+    c.put("truncated packets", drops.total(HmAbi.STAT_TRUNCATED));
+    c.put("non-first fragments", drops.total(HmAbi.STAT_FRAGMENT));
+    c.put("connection table full", drops.total(HmAbi.STAT_CONN_TABLE_FULL));
+    c.put("ring buffer records too large", datapath.events().oversizedRecords());
+    return c;
+  }
+
+  /** Detaches everything this agent attached. Safe to call more than once. */
+  @Override
+  public synchronized void close() {
+    scheduler.shutdownNow();
+    try {
+      scheduler.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (pumpThread != null && pumpThread.isAlive()) {
+      pump.stop();
+      try {
+        pumpThread.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    watches.values().forEach(NamespaceWatch::detachAll);
+    datapath.close();
+  }
+
+  private static Runnable guard(Runnable r) {
+    return () -> {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "housekeeping failed: " + e.getMessage(), e);
+      }
+    };
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  List<String> attachments() {
+    return watches.values().stream().flatMap(w -> w.describe().stream()).toList();
+  }
+}

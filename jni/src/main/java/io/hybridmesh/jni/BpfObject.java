@@ -1,0 +1,47 @@
+package io.hybridmesh.jni;
+
+/**
+ * One BPF ELF object: its programs and maps. Configure it (rodata knobs, map sizes, shared maps), then
+ * {@link #load()} it, then attach programs and use maps. Closing it detaches every link it made and frees
+ * its programs and maps (maps shared with another object live on while that object holds them).
+ */
+public interface BpfObject extends AutoCloseable {
+
+  String name();
+
+  /**
+   * Sets a {@code const volatile} global in {@code .rodata} before load, so the verifier sees it as a
+   * constant. The value's length must equal the variable's size.
+   */
+  void setRodata(String variable, byte[] value);
+
+  /** Sets a map's {@code max_entries} before load (for a ring buffer: its size in bytes). */
+  void setMapMaxEntries(String map, int maxEntries);
+
+  /** Makes this object use another object's map instead of creating its own (before load). */
+  void reuseMap(String map, BpfMap existing);
+
+  /** Loads every program and creates every map; the verifier runs here. */
+  void load();
+
+  /** A map of this object by name. */
+  BpfMap map(String name);
+
+  /** Attaches a {@code SEC("tc")} program to a clsact hook of an interface, in a network namespace. */
+  BpfLink attachTc(String program, TcHook hook);
+
+  /** Attaches a {@code SEC("uprobe")} or {@code SEC("uretprobe")} program. */
+  BpfLink attachUprobe(String program, UprobeTarget target);
+
+  /** Attaches a program to a tracepoint such as {@code syscalls/sys_enter_write}. */
+  BpfLink attachTracepoint(String program, String category, String name);
+
+  /** Attaches an fentry/fexit program (the target function comes from its section name). */
+  BpfLink attachTracing(String program);
+
+  /** A reader for a {@code BPF_MAP_TYPE_RINGBUF} map of this (loaded) object. */
+  RingBufferReader ringBuffer(String map);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages that building and testing Hybrid Mesh need.
+# As root it installs what is missing; otherwise it prints the exact apt-get line and stops.
+set -euo pipefail
+
+PACKAGES=(
+  # build: BPF C (CO-RE) and the JNI library against the system libbpf
+  clang llvm libbpf-dev libelf-dev zlib1g-dev gcc make pkg-config bpftool
+  # build: Java
+  openjdk-17-jdk-headless maven
+  # tests: namespaces, veth, TC, real TLS/TCP/UDP peers and clients
+  iproute2 openssl curl nginx python3 iputils-ping
+  # benchmarks: TCP throughput between namespaces
+  iperf3
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+line="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Hybrid Mesh needs these system packages; run as root:" >&2
+  echo "  apt-get update && $line" >&2
+  exit 1
+fi
+echo "installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+# iperf3 asks whether to start a daemon; answer no before it asks.
+echo "iperf3 iperf3/start_daemon boolean false" | debconf-set-selections 2>/dev/null || true
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
