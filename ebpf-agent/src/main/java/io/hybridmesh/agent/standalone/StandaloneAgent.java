@@ -43,6 +43,7 @@ public final class StandaloneAgent implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "hmesh-agent-housekeeping"));
   private final Thread pumpThread;
   private Timestamp lastDropPoll;
+  private Map<String, Long> finalCounters;
 
   /**
    * Loads the programs and attaches them to every namespace that exists now.
@@ -92,8 +93,11 @@ public final class StandaloneAgent implements AutoCloseable {
     lastDropPoll = now;
   }
 
-  /** Counters for the summary at exit. */
-  public Map<String, Long> counters() {
+  /** Counters for the summary at exit; after {@link #close()} the last values read. */
+  public synchronized Map<String, Long> counters() {
+    if (finalCounters != null) {
+      return finalCounters;
+    }
     Map<String, Long> c = new LinkedHashMap<>();
     c.put("events", pump.events());
     c.put("malformed events", pump.malformed());
@@ -109,6 +113,9 @@ public final class StandaloneAgent implements AutoCloseable {
   /** Detaches everything this agent attached. Safe to call more than once. */
   @Override
   public synchronized void close() {
+    if (finalCounters != null) {
+      return;
+    }
     scheduler.shutdownNow();
     try {
       scheduler.awaitTermination(5, TimeUnit.SECONDS);
@@ -124,6 +131,7 @@ public final class StandaloneAgent implements AutoCloseable {
       }
     }
     watches.values().forEach(NamespaceWatch::detachAll);
+    finalCounters = counters();
     datapath.close();
   }
 

@@ -1,0 +1,33 @@
+# Hybrid Mesh: one command per task. Every target installs the system packages it needs first
+# (scripts/install-deps.sh; as root it installs, otherwise it prints the apt-get line and stops).
+MVN ?= mvn
+MVN_FLAGS ?= -B -ntp
+REQUIRE_KERNEL ?= $(if $(CI),true,false)
+
+.PHONY: build test unit bench demo deps clean
+
+deps:
+	@./scripts/install-deps.sh
+
+## build: everything (BPF objects, JNI library, jars), no tests
+build: deps
+	$(MVN) $(MVN_FLAGS) -DskipTests install
+
+## test: every test tier (unit, integration, kernel); kernel tests fail instead of skipping when
+## REQUIRE_KERNEL=true (CI sets it)
+test: deps
+	./scripts/prepare-kernel.sh
+	$(MVN) $(MVN_FLAGS) -Dhmesh.requireKernel=$(REQUIRE_KERNEL) install
+
+## unit: the fast tier only (no root, no network)
+unit: deps
+	$(MVN) $(MVN_FLAGS) -DskipITs install
+
+## bench: the benchmarks (JMH event path; TCP throughput with and without the TC programs)
+bench: build
+	./bench/run-event-path.sh
+	./bench/tc-throughput.sh
+
+clean:
+	$(MVN) $(MVN_FLAGS) -q clean
+	$(MAKE) -C bpf clean
