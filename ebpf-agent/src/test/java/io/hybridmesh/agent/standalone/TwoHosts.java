@@ -1,0 +1,142 @@
+package io.hybridmesh.agent.standalone;
+
+import io.hybridmesh.jni.testing.Shell;
+import io.hybridmesh.jni.testing.TestNetns;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Two network namespaces joined by a veth pair (IPv4 and IPv6), with helpers to run real servers in
+ * the server namespace and real clients in the client namespace. Everything is removed on close, also
+ * after a failed test.
+ */
+final class TwoHosts implements AutoCloseable {
+
+  static final String CLIENT_V4 = "10.231.0.1";
+  static final String SERVER_V4 = "10.231.0.2";
+  static final String CLIENT_V6 = "fd31::1";
+  static final String SERVER_V6 = "fd31::2";
+
+  final TestNetns client;
+  final TestNetns server;
+  private final List<Process> processes = new ArrayList<>();
+  private final Path dir;
+
+  TwoHosts() throws IOException {
+    dir = Files.createTempDirectory("hm-twohosts");
+    client = TestNetns.create("hmc");
+    server = TestNetns.create("hms");
+    try {
+      TestNetns.vethPair(client, "eth0", CLIENT_V4 + "/24", server, "eth0", SERVER_V4 + "/24");
+      client.exec("ip", "-6", "addr", "add", CLIENT_V6 + "/64", "dev", "eth0", "nodad");
+      server.exec("ip", "-6", "addr", "add", SERVER_V6 + "/64", "dev", "eth0", "nodad");
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** nginx serving {@code /file} of {@code size} bytes on port 8080, IPv4 and IPv6. */
+  void startNginx(int size) throws IOException {
+    Path www = Files.createDirectories(dir.resolve("www"));
+    Files.write(www.resolve("file"), new byte[size]);
+    String conf = """
+        daemon off; master_process off; worker_processes 1;
+        pid %1$s/nginx.pid; error_log %1$s/error.log;
+        events { worker_connections 64; }
+        http {
+          access_log off;
+          client_body_temp_path %1$s/body; proxy_temp_path %1$s/proxy;
+          fastcgi_temp_path %1$s/fastcgi; uwsgi_temp_path %1$s/uwsgi; scgi_temp_path %1$s/scgi;
+          server { listen 8080; listen [::]:8080; root %1$s/www; }
+        }
+        """.formatted(dir);
+    Path confFile = dir.resolve("nginx.conf");
+    Files.writeString(confFile, conf);
+    start(server, "nginx", "-c", confFile.toString(), "-e", dir.resolve("error.log").toString());
+    awaitTcp(SERVER_V4, 8080);
+  }
+
+  /** A UDP echo server on port 9053 (python3). */
+  void startUdpEcho() {
+    start(server, "python3", "-c", """
+        import socket
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("0.0.0.0", 9053))
+        while True:
+            data, peer = s.recvfrom(65535)
+            s.sendto(data, peer)
+        """);
+  }
+
+  /** Runs curl in the client namespace; returns its -w output split on spaces. */
+  String[] curl(String url, String format) {
+    String out = client.exec(Duration.ofSeconds(20), "curl", "-sS", "-g", "-o", "/dev/null", "-w", format,
+        url);
+    return out.trim().split(" ");
+  }
+
+  /** Sends datagrams of the given sizes to the echo server and waits for each echo. */
+  void udpExchange(int... sizes) {
+    StringBuilder sends = new StringBuilder();
+    for (int size : sizes) {
+      sends.append("s.sendto(b'x' * ").append(size).append(", ('").append(SERVER_V4)
+          .append("', 9053)); s.recvfrom(65535)\n");
+    }
+    client.exec(Duration.ofSeconds(20), "python3", "-c",
+        "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ns.settimeout(5)\n"
+            + "s.bind(('0.0.0.0', 40053))\n" + sends);
+  }
+
+  private void start(TestNetns ns, String... command) {
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns.name()));
+    full.addAll(List.of(command));
+    try {
+      processes.add(new ProcessBuilder(full).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("server-" + processes.size() + ".log").toFile()).start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void awaitTcp(String host, int port) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (System.nanoTime() < deadline) {
+      Shell.Result r = Shell.runUnchecked(Duration.ofSeconds(5), List.of("ip", "netns", "exec",
+          client.name(), "curl", "-s", "-o", "/dev/null", "http://" + host + ":" + port + "/"));
+      if (r.ok()) {
+        return;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    throw new AssertionError("server on " + host + ":" + port + " did not come up");
+  }
+
+  @Override
+  public void close() {
+    for (Process p : processes) {
+      p.destroy();
+      try {
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    client.close();
+    server.close();
+    Shell.runUnchecked(Duration.ofSeconds(10), List.of("rm", "-rf", dir.toString()));
+  }
+}

@@ -1,0 +1,285 @@
+/* Attaching programs: TC (with a network-namespace switch on the calling thread), uprobes, tracepoints,
+ * fentry/fexit. Every attachment becomes an hm_link that detach_link frees exactly once. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "hmjni.h"
+
+enum hm_link_kind { HM_LINK_LIBBPF = 1, HM_LINK_TC = 2 };
+
+struct hm_link {
+  enum hm_link_kind kind;
+  struct bpf_link *link;
+  /* TC only: enough to find our filter again, and to tell whether it is still ours. */
+  char *netns;
+  dev_t ns_dev;
+  ino_t ns_ino;
+  int ifindex;
+  enum bpf_tc_attach_point point;
+  __u32 handle, priority, prog_id;
+};
+
+struct netns_switch {
+  int self_fd;
+};
+
+/* Enters the namespace at path on this thread only; setns(CLONE_NEWNET) is per thread. */
+static int netns_enter(const char *path, struct netns_switch *sw, struct stat *st) {
+  sw->self_fd = -1;
+  int target = open(path, O_RDONLY | O_CLOEXEC);
+  if (target < 0) return -errno;
+  int err = 0;
+  if (fstat(target, st) != 0) {
+    err = -errno;
+  } else if ((sw->self_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) < 0) {
+    err = -errno;
+  } else if (setns(target, CLONE_NEWNET) != 0) {
+    err = -errno;
+    close(sw->self_fd);
+    sw->self_fd = -1;
+  }
+  close(target);
+  return err;
+}
+
+static int netns_leave(struct netns_switch *sw) {
+  if (sw->self_fd < 0) return 0;
+  int err = setns(sw->self_fd, CLONE_NEWNET) != 0 ? -errno : 0;
+  if (err) fprintf(stderr, "hmjni: cannot return thread to its network namespace: %s\n", strerror(-err));
+  close(sw->self_fd);
+  sw->self_fd = -1;
+  return err;
+}
+
+static struct bpf_program *program_of(JNIEnv *env, jlong handle) {
+  struct bpf_program *p = hm_ptr(handle);
+  if (p == NULL) hm_throw_state(env, "BPF program handle is null");
+  return p;
+}
+
+static jlong wrap_libbpf(JNIEnv *env, struct bpf_link *l, int err, const char *op, const char *what) {
+  if (l == NULL) {
+    hm_throw(env, op, err ? err : EINVAL, "cannot attach %s", what);
+    return 0;
+  }
+  struct hm_link *h = calloc(1, sizeof *h);
+  if (h == NULL) {
+    bpf_link__destroy(l);
+    hm_throw_state(env, "out of memory");
+    return 0;
+  }
+  h->kind = HM_LINK_LIBBPF;
+  h->link = l;
+  return hm_handle(h);
+}
+
+static jlong attach_tc(JNIEnv *env, jclass cls, jlong prog_handle, jstring jnetns, jstring jifname,
+                       jboolean ingress, jint handle, jint priority) {
+  (void)cls;
+  static const char *op = "attach_tc";
+  hm_log_reset();
+  struct bpf_program *prog = program_of(env, prog_handle);
+  if (prog == NULL) return 0;
+  char *netns = hm_string(env, jnetns);
+  char *ifname = (*env)->ExceptionCheck(env) ? NULL : hm_string(env, jifname);
+  struct hm_link *link = NULL;
+  if (ifname == NULL) goto out;
+  const char *where = netns ? netns : "the caller's network namespace";
+  if (strlen(ifname) == 0 || strlen(ifname) >= IF_NAMESIZE) {
+    hm_throw(env, op, EINVAL, "invalid interface name '%s'", ifname);
+    goto out;
+  }
+
+  struct netns_switch sw = {-1};
+  struct stat st = {0};
+  if (netns != NULL) {
+    int err = netns_enter(netns, &sw, &st);
+    if (err == -ENOENT) {
+      hm_throw(env, op, -err, "network namespace %s does not exist", netns);
+      goto out;
+    } else if (err) {
+      hm_throw(env, op, -err, "cannot enter network namespace %s", netns);
+      goto out;
+    }
+  }
+  /* From here on this thread is in the target namespace: every path goes through netns_leave. */
+  int err = 0;
+  int ifindex = (int)if_nametoindex(ifname);
+  if (ifindex == 0) {
+    err = errno == ENXIO ? ENODEV : errno;
+    hm_throw(env, op, err, "interface %s does not exist in %s", ifname, where);
+  } else {
+    enum bpf_tc_attach_point point = ingress ? BPF_TC_INGRESS : BPF_TC_EGRESS;
+    LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = point);
+    err = bpf_tc_hook_create(&hook);
+    if (err == -EEXIST) err = 0;
+    if (err) {
+      hm_throw(env, "bpf_tc_hook_create", err, "cannot create clsact qdisc on %s in %s", ifname, where);
+    } else {
+      /* REPLACE: a filter with this handle and priority left by a crashed run is ours to take over. */
+      LIBBPF_OPTS(bpf_tc_opts, opts, .handle = (__u32)handle, .priority = (__u32)priority,
+                  .prog_fd = bpf_program__fd(prog), .flags = BPF_TC_F_REPLACE);
+      err = bpf_tc_attach(&hook, &opts);
+      if (err) {
+        hm_throw(env, "bpf_tc_attach", err, "cannot attach '%s' to %s %s in %s", bpf_program__name(prog),
+                 ingress ? "ingress" : "egress", ifname, where);
+      } else if ((link = calloc(1, sizeof *link)) != NULL) {
+        link->kind = HM_LINK_TC;
+        link->netns = netns;
+        netns = NULL;
+        link->ns_dev = st.st_dev;
+        link->ns_ino = st.st_ino;
+        link->ifindex = ifindex;
+        link->point = point;
+        link->handle = opts.handle;
+        link->priority = opts.priority;
+        link->prog_id = opts.prog_id;
+      } else {
+        LIBBPF_OPTS(bpf_tc_opts, undo, .handle = opts.handle, .priority = opts.priority);
+        bpf_tc_detach(&hook, &undo);
+        hm_throw_state(env, "out of memory");
+      }
+    }
+  }
+  int back = netns_leave(&sw);
+  if (back) {
+    /* The JVM thread would keep working in a foreign namespace; no sane way on, so say it loudly. */
+    (*env)->ExceptionClear(env);
+    hm_throw(env, "setns", -back, "cannot return the thread to its own network namespace after %s", op);
+  }
+out:
+  free(netns);
+  free(ifname);
+  return hm_handle(link);
+}
+
+static int gone(int err) { return err == -ENOENT || err == -ENODEV || err == -EINVAL || err == -ENXIO; }
+
+/* Removes our filter if it is still there and still ours; a vanished namespace or device means done. */
+static int detach_tc(JNIEnv *env, struct hm_link *l) {
+  struct netns_switch sw = {-1};
+  if (l->netns != NULL) {
+    struct stat st;
+    int err = netns_enter(l->netns, &sw, &st);
+    if (err == -ENOENT) return 0;
+    if (err) {
+      hm_throw(env, "detach_tc", -err, "cannot enter network namespace %s", l->netns);
+      return err;
+    }
+    if (st.st_dev != l->ns_dev || st.st_ino != l->ns_ino) return netns_leave(&sw);
+  }
+  LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = l->ifindex, .attach_point = l->point);
+  LIBBPF_OPTS(bpf_tc_opts, query, .handle = l->handle, .priority = l->priority);
+  int err = bpf_tc_query(&hook, &query);
+  if (err == 0 && query.prog_id == l->prog_id) {
+    LIBBPF_OPTS(bpf_tc_opts, opts, .handle = l->handle, .priority = l->priority);
+    err = bpf_tc_detach(&hook, &opts);
+  }
+  if (gone(err)) err = 0;
+  if (err)
+    hm_throw(env, "bpf_tc_detach", err, "cannot detach TC filter %u:%u from ifindex %d", l->handle,
+             l->priority, l->ifindex);
+  int back = netns_leave(&sw);
+  if (back) {
+    (*env)->ExceptionClear(env);
+    hm_throw(env, "setns", -back, "cannot return the thread to its own network namespace after detach");
+  }
+  return err ? err : back;
+}
+
+static jlong attach_uprobe(JNIEnv *env, jclass cls, jlong prog_handle, jstring jbinary, jstring jsymbol,
+                           jlong offset, jboolean retprobe, jint pid) {
+  (void)cls;
+  hm_log_reset();
+  struct bpf_program *prog = program_of(env, prog_handle);
+  char *binary = prog ? hm_string(env, jbinary) : NULL;
+  char *symbol = binary ? hm_string(env, jsymbol) : NULL;
+  if (binary == NULL || (jsymbol != NULL && symbol == NULL)) {
+    free(binary);
+    if (!(*env)->ExceptionCheck(env)) hm_throw_arg(env, "binary must not be null");
+    return 0;
+  }
+  LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = retprobe == JNI_TRUE, .func_name = symbol);
+  errno = 0;
+  struct bpf_link *l = bpf_program__attach_uprobe_opts(prog, pid, binary, (size_t)offset, &opts);
+  int err = errno;
+  char what[600];
+  snprintf(what, sizeof what, "%s '%s' to %s:%s+0x%llx (pid %d)", retprobe ? "uretprobe" : "uprobe",
+           bpf_program__name(prog), binary, symbol ? symbol : "", (unsigned long long)offset, (int)pid);
+  free(binary);
+  free(symbol);
+  return wrap_libbpf(env, l, err, "bpf_program__attach_uprobe_opts", what);
+}
+
+static jlong attach_tracepoint(JNIEnv *env, jclass cls, jlong prog_handle, jstring jcat, jstring jname) {
+  (void)cls;
+  hm_log_reset();
+  struct bpf_program *prog = program_of(env, prog_handle);
+  char *cat = prog ? hm_string(env, jcat) : NULL;
+  char *name = cat ? hm_string(env, jname) : NULL;
+  if (name == NULL) {
+    free(cat);
+    if (!(*env)->ExceptionCheck(env)) hm_throw_arg(env, "tracepoint category and name must not be null");
+    return 0;
+  }
+  errno = 0;
+  struct bpf_link *l = bpf_program__attach_tracepoint(prog, cat, name);
+  int err = errno;
+  char what[600];
+  snprintf(what, sizeof what, "'%s' to tracepoint %s/%s", bpf_program__name(prog), cat, name);
+  if (l == NULL && err == ENOENT && access("/sys/kernel/tracing/events", F_OK) != 0 &&
+      access("/sys/kernel/debug/tracing/events", F_OK) != 0)
+    strncat(what, " (tracefs is not mounted: mount -t tracefs tracefs /sys/kernel/tracing)",
+            sizeof what - strlen(what) - 1);
+  free(cat);
+  free(name);
+  return wrap_libbpf(env, l, err, "bpf_program__attach_tracepoint", what);
+}
+
+static jlong attach_tracing(JNIEnv *env, jclass cls, jlong prog_handle) {
+  (void)cls;
+  hm_log_reset();
+  struct bpf_program *prog = program_of(env, prog_handle);
+  if (prog == NULL) return 0;
+  errno = 0;
+  struct bpf_link *l = bpf_program__attach(prog);
+  char what[300];
+  snprintf(what, sizeof what, "'%s' (section %s)", bpf_program__name(prog), bpf_program__section_name(prog));
+  return wrap_libbpf(env, l, errno, "bpf_program__attach", what);
+}
+
+/* Frees the link whatever happens; the Java side calls this once per handle. */
+static void detach_link(JNIEnv *env, jclass cls, jlong handle) {
+  (void)cls;
+  hm_log_reset();
+  struct hm_link *l = hm_ptr(handle);
+  if (l == NULL) return;
+  if (l->kind == HM_LINK_TC) {
+    detach_tc(env, l);
+  } else {
+    int err = bpf_link__destroy(l->link);
+    if (err && !gone(err)) hm_throw(env, "bpf_link__destroy", err, "cannot detach");
+  }
+  free(l->netns);
+  free(l);
+}
+
+static const JNINativeMethod methods[] = {
+    {"attachTc", "(JLjava/lang/String;Ljava/lang/String;ZII)J", (void *)attach_tc},
+    {"attachUprobe", "(JLjava/lang/String;Ljava/lang/String;JZI)J", (void *)attach_uprobe},
+    {"attachTracepoint", "(JLjava/lang/String;Ljava/lang/String;)J", (void *)attach_tracepoint},
+    {"attachTracing", "(J)J", (void *)attach_tracing},
+    {"detachLink", "(J)V", (void *)detach_link},
+};
+
+const struct hm_natives hm_attach_natives = {methods, HM_COUNT(methods)};

@@ -1,0 +1,83 @@
+package io.hybridmesh.jni;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The JNI surface of libhmjni, registered by its {@code JNI_OnLoad}. Handles are native pointers; the
+ * owning Java objects make sure each is used only while alive and freed once.
+ */
+final class Native {
+
+  private Native() {}
+
+  // Objects: handle = struct hm_object *.
+  static native long openMem(String name, byte[] elf);
+
+  static native long openFile(String path);
+
+  static native String objectName(long object);
+
+  static native void setRodata(long object, String variable, byte[] value);
+
+  static native void setMapMaxEntries(long object, String map, int maxEntries);
+
+  static native void reuseMap(long object, String map, int fd);
+
+  static native void load(long object);
+
+  /** A {@code struct bpf_map *} owned by the object. */
+  static native long findMap(long object, String name);
+
+  /** A loaded {@code struct bpf_program *} owned by the object. */
+  static native long findProgram(long object, String name);
+
+  static native void closeObject(long object);
+
+  // Maps: handle = struct bpf_map *.
+  static native String mapName(long map);
+
+  /** {type, key size, value size, max entries, fd}. */
+  static native int[] mapInfo(long map);
+
+  static native byte[] mapLookup(long map, byte[] key);
+
+  static native void mapUpdate(long map, byte[] key, byte[] value, long flags);
+
+  static native boolean mapDelete(long map, byte[] key);
+
+  static native byte[] mapNextKey(long map, byte[] key);
+
+  // Links: handle = struct hm_link *, freed by detachLink.
+  static native long attachTc(
+      long program, String netns, String interfaceName, boolean ingress, int handle, int priority);
+
+  static native long attachUprobe(
+      long program, String binary, String symbol, long offset, boolean retprobe, int pid);
+
+  static native long attachTracepoint(long program, String category, String name);
+
+  static native long attachTracing(long program);
+
+  static native void detachLink(long link);
+
+  // Ring buffers: handle = struct hm_ring *.
+  static native long ringOpen(long map);
+
+  /** {@code (bytes written << 32) | records}. */
+  static native long ringPoll(long ring, ByteBuffer batch, int timeoutMillis);
+
+  static native void ringWakeup(long ring);
+
+  static native long ringOversized(long ring);
+
+  static native void ringClose(long ring);
+
+  // Probes: answers are Bpf.Support ordinals.
+  static native int probeMapType(int mapType);
+
+  static native int probeProgramType(int programType);
+
+  static native int probeHelper(int programType, int helperId);
+
+  static native int possibleCpus();
+}
