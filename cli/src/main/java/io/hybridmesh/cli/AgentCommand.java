@@ -115,7 +115,8 @@ final class AgentCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       agent.close();
       sink.flush();
-      LOG.info("detached; " + agent.counters());
+      // Not through the logger: java.util.logging resets itself in a shutdown hook of its own.
+      System.err.println("hmesh: detached everything; " + summary(agent.counters()));
       stopped.countDown();
     }, "hmesh-agent-shutdown"));
     agent.start();
@@ -125,6 +126,12 @@ final class AgentCommand implements Callable<Integer> {
       sink.flush();
     }
     return 0;
+  }
+
+  private static String summary(java.util.Map<String, Long> counters) {
+    StringBuilder sb = new StringBuilder();
+    counters.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+    return sb.toString();
   }
 
   private static byte[] tcObject() throws IOException {

@@ -73,6 +73,8 @@ final class TwoHosts implements AutoCloseable {
             data, peer = s.recvfrom(65535)
             s.sendto(data, peer)
         """);
+    awaitUntil(() -> Shell.runUnchecked(Duration.ofSeconds(5), List.of("ip", "netns", "exec",
+        server.name(), "ss", "-H", "-uln", "sport = :9053")).output().contains("9053"), "UDP echo on 9053");
   }
 
   /** Runs curl in the client namespace; returns its -w output split on spaces. */
@@ -106,11 +108,15 @@ final class TwoHosts implements AutoCloseable {
   }
 
   private void awaitTcp(String host, int port) {
+    awaitUntil(() -> Shell.runUnchecked(Duration.ofSeconds(5), List.of("ip", "netns", "exec",
+        client.name(), "curl", "-s", "-o", "/dev/null", "http://" + host + ":" + port + "/")).ok(),
+        "server on " + host + ":" + port);
+  }
+
+  private static void awaitUntil(java.util.function.BooleanSupplier ready, String what) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (System.nanoTime() < deadline) {
-      Shell.Result r = Shell.runUnchecked(Duration.ofSeconds(5), List.of("ip", "netns", "exec",
-          client.name(), "curl", "-s", "-o", "/dev/null", "http://" + host + ":" + port + "/"));
-      if (r.ok()) {
+      if (ready.getAsBoolean()) {
         return;
       }
       try {
@@ -120,7 +126,7 @@ final class TwoHosts implements AutoCloseable {
         return;
       }
     }
-    throw new AssertionError("server on " + host + ":" + port + " did not come up");
+    throw new AssertionError(what + " did not come up");
   }
 
   @Override
