@@ -23,6 +23,10 @@ test: deps
 unit: deps
 	$(MVN) $(MVN_FLAGS) -DskipITs install
 
+## demo: two namespaces, nginx and curl, and the agent printing their connections (root)
+demo: build
+	./scripts/demo-standalone.sh
+
 ## bench: the benchmarks (JMH event path; TCP throughput with and without the TC programs)
 bench: build
 	./bench/run-event-path.sh
