@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# JMH benchmarks of the agent's Java event path (frames -> ConnEvent -> Flow -> sink) on one core.
+#
+# Prints events/s for the full path, decode only, assemble only and the full path with the
+# JSON-lines printer of `hmesh agent --print jsonl` as sink (median of the measurement
+# iterations, and JMH's mean ± error), and whether the full path meets the goal of 1,000,000 events/s.
+#
+# Environment (all optional):
+#   BENCH_CPU=1          core to pin to with taskset ("" or "none": no pinning)
+#   BENCH_WI=5 BENCH_W=2s BENCH_I=5 BENCH_R=2s BENCH_F=2
+#                        warmup iterations/time, measurement iterations/time, forks
+#   BENCH_FILTER=...     JMH benchmark regexp (default: EventPathBenchmark)
+#   BENCH_GOAL=1000000   events/s the full path must reach
+#   BENCH_OUT=file.json  where JMH writes its JSON result (default: bench/target/event-path.json)
+#   JMH_ARGS="..."       extra JMH arguments (e.g. "-prof gc" or "-prof stack")
+#   JAVA=java            the java to run
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+jar="$here/target/benchmarks.jar"
+java="${JAVA:-java}"
+
+cpu="${BENCH_CPU-1}"
+wi="${BENCH_WI:-5}"; w="${BENCH_W:-2s}"; i="${BENCH_I:-5}"; r="${BENCH_R:-2s}"; f="${BENCH_F:-2}"
+filter="${BENCH_FILTER:-EventPathBenchmark}"
+goal="${BENCH_GOAL:-1000000}"
+out="${BENCH_OUT:-$here/target/event-path.json}"
+
+if [ ! -f "$jar" ] || [ -n "$(find "$here/src" "$here/pom.xml" -newer "$jar" -type f -print -quit)" ]; then
+  echo "bench: building $jar ..." >&2
+  log="$(mktemp)"
+  if ! mvn -q -B -f "$here/pom.xml" package >"$log" 2>&1; then
+    # The agent module may not be installed yet: build everything once, then the benchmarks.
+    echo "bench: building the project first (mvn install) ..." >&2
+    if ! (cd "$root" && mvn -q -B -DskipTests install && mvn -q -B -f "$here/pom.xml" package) >"$log" 2>&1; then
+      tail -50 "$log" >&2; rm -f "$log"; exit 1
+    fi
+  fi
+  rm -f "$log"
+fi
+
+pin=()
+if [ -n "$cpu" ] && [ "$cpu" != none ]; then
+  if command -v taskset >/dev/null 2>&1 && taskset -c "$cpu" true 2>/dev/null; then
+    pin=(taskset -c "$cpu")
+  else
+    echo "bench: cannot pin to CPU $cpu (no taskset or no such CPU); running unpinned" >&2
+    cpu=""
+  fi
+fi
+
+mkdir -p "$(dirname "$out")"
+echo "bench: ${pin[*]:-unpinned} $java -jar benchmarks.jar $filter -wi $wi -w $w -i $i -r $r -f $f ${JMH_ARGS:-}" >&2
+# shellcheck disable=SC2086  # JMH_ARGS is a word list on purpose
+"${pin[@]}" "$java" -jar "$jar" "$filter" -wi "$wi" -w "$w" -i "$i" -r "$r" -f "$f" \
+  -rf json -rff "$out" ${JMH_ARGS:-} >&2
+
+python3 - "$out" "$goal" "${cpu:-none}" <<'EOF'
+import json, statistics, sys
+
+path, goal, cpu = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+results = json.load(open(path))
+rows = {}
+for r in results:
+    name = r["benchmark"].rsplit(".", 1)[-1]
+    m = r["primaryMetric"]
+    raw = [x for fork in m.get("rawData", []) for x in fork]
+    rows[name] = (statistics.median(raw) if raw else m["score"], m["score"], m.get("scoreError"), len(raw))
+
+def line(label, name):
+    if name not in rows:
+        return
+    med, mean, err, n = rows[name]
+    err = "" if err is None or err != err else f" ± {err:,.0f}"
+    print(f"  {label:<28} {med:>14,.0f} events/s median of {n}  (mean {mean:,.0f}{err})")
+
+print(f"Event path benchmark (one thread, CPU {cpu}):")
+line("full path (decode+assemble)", "eventPath")
+line("decode only", "decodeOnly")
+line("assemble only", "assembleOnly")
+line("full path + JSON-lines sink", "eventPathJsonSink")
+if "eventPath" in rows:
+    med = rows["eventPath"][0]
+    verdict = "MET" if med >= goal else "NOT MET"
+    print(f"  goal >= {goal:,.0f} events/s on one core: {verdict} ({med / goal:.2f}x)")
+EOF
