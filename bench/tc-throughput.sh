@@ -19,6 +19,7 @@
 #   GOAL=0.97               throughput ratio to meet
 #   HMESH="java -jar cli/target/hmesh.jar"   how to start the agent (default: the built jar; see below)
 #   KEEP_LOGS=dir           keep the agents' logs there
+#   AGENT_ARGS="..."        extra agent options, e.g. --rescan-interval 30s
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -134,7 +135,7 @@ done
 
 start_agent() { # $1: log file
   # shellcheck disable=SC2086  # HMESH is a command line
-  $HMESH agent --standalone --netns "$nsA" --netns "$nsB" --print jsonl >/dev/null 2>"$1" &
+  $HMESH agent --standalone --netns "$nsA" --netns "$nsB" --print jsonl ${AGENT_ARGS:-} >/dev/null 2>"$1" &
   agent_pid=$!
   local i
   for i in $(seq 300); do

@@ -61,5 +61,22 @@ int main(void)
 	FIELD(hm_conn_event, icmp_type);
 	FIELD(hm_conn_event, icmp_code);
 	FIELD(hm_conn_event, pkt_to_responder);
+
+	SIZE(hm_tls_event);
+	FIELD(hm_tls_event, kind);
+	FIELD(hm_tls_event, op);
+	FIELD(hm_tls_event, flags);
+	FIELD(hm_tls_event, endpoint_id);
+	FIELD(hm_tls_event, start_ns);
+	FIELD(hm_tls_event, end_ns);
+	FIELD(hm_tls_event, ssl);
+	FIELD(hm_tls_event, cgroup_id);
+	FIELD(hm_tls_event, length);
+	FIELD(hm_tls_event, pid);
+	FIELD(hm_tls_event, tid);
+	FIELD(hm_tls_event, captured);
+	FIELD(hm_tls_event, tuple);
+	FIELD(hm_tls_event, comm);
+	FIELD(hm_tls_event, data);
 	return 0;
 }

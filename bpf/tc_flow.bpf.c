@@ -17,6 +17,7 @@
 #include <bpf/bpf_endian.h>
 #include "hm_abi.h"
 #include "hm_parse.h"
+#include "hm_maps.h"
 
 #define TC_ACT_UNSPEC -1
 
@@ -34,28 +35,6 @@ struct {
 	__type(key, struct hm_conn_key);
 	__type(value, struct hm_conn_value);
 } hm_conns SEC(".maps");
-
-/* Events to user space; its size is set by user space before load. */
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 22);
-} hm_events SEC(".maps");
-
-/* Per-CPU counters indexed by enum hm_stat: drops and parse failures, never silent. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, HM_STAT_MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-} hm_stats SEC(".maps");
-
-static __always_inline void count(__u32 stat)
-{
-	__u64 *v = bpf_map_lookup_elem(&hm_stats, &stat);
-
-	if (v)
-		*v += 1; /* per-CPU slot: no atomics needed */
-}
 
 static __always_inline void reverse(struct hm_flow_tuple *dst, const struct hm_flow_tuple *src)
 {
@@ -93,7 +72,7 @@ static __always_inline bool emit(const struct hm_conn_key *key, const struct hm_
 	struct hm_conn_event *e = bpf_ringbuf_reserve(&hm_events, sizeof(*e), 0);
 
 	if (!e) {
-		count(HM_STAT_RINGBUF_FULL);
+		hm_count(HM_STAT_RINGBUF_FULL);
 		return false;
 	}
 	e->kind = HM_EVENT_CONN;
@@ -148,10 +127,10 @@ static __always_inline void track(struct __sk_buff *skb, bool egress)
 	__u8 state;
 	int err;
 
-	count(HM_STAT_PACKETS);
+	hm_count(HM_STAT_PACKETS);
 	err = hm_parse_packet(skb, l2_header_len, &p);
 	if (err) {
-		count(err == HM_PARSE_FRAGMENT ? HM_STAT_FRAGMENT :
+		hm_count(err == HM_PARSE_FRAGMENT ? HM_STAT_FRAGMENT :
 		      err == HM_PARSE_NOT_IP ? HM_STAT_NOT_IP : HM_STAT_TRUNCATED);
 		return;
 	}
@@ -179,7 +158,7 @@ static __always_inline void track(struct __sk_buff *skb, bool egress)
 	if (!v) {
 		/* Late TCP segments of a connection we never tracked (or already reported) open nothing. */
 		if (p.tuple.proto == HM_IPPROTO_TCP && !(p.tcp_flags & HM_TCP_SYN) && p.payload_bytes == 0) {
-			count(HM_STAT_UNTRACKED);
+			hm_count(HM_STAT_UNTRACKED);
 			return;
 		}
 		to_responder = sender_is_initiator(&p, &known);
@@ -191,7 +170,7 @@ static __always_inline void track(struct __sk_buff *skb, bool egress)
 		start(&fresh, known, egress == to_responder, skb->ifindex, now);
 		if (bpf_map_update_elem(&hm_conns, &key, &fresh, BPF_NOEXIST) &&
 		    bpf_map_update_elem(&hm_conns, &key, &fresh, BPF_EXIST)) {
-			count(HM_STAT_CONN_TABLE_FULL);
+			hm_count(HM_STAT_CONN_TABLE_FULL);
 			return;
 		}
 		v = bpf_map_lookup_elem(&hm_conns, &key);

@@ -19,6 +19,7 @@
 /* First field of every ring-buffer record. */
 enum hm_event_kind {
 	HM_EVENT_CONN = 1,
+	HM_EVENT_TLS_DATA = 2,
 };
 
 /* Connection states as the kernel reports them; timeouts are decided in user space. */
@@ -55,7 +56,13 @@ enum hm_stat {
 	HM_STAT_UNTRACKED = 5,
 	/* Packets seen, all hooks. */
 	HM_STAT_PACKETS = 6,
-	HM_STAT_MAX = 8,
+	/* A TLS call whose socket could not be found (no read/write syscall seen, not a socket). */
+	HM_STAT_TLS_NO_SOCKET = 7,
+	/* A TLS call that returned an error or nothing (SSL_read at end of stream, would-block). */
+	HM_STAT_TLS_CALL_FAILED = 8,
+	/* TLS calls of watched processes that were reported. */
+	HM_STAT_TLS_CALLS = 9,
+	HM_STAT_MAX = 16,
 };
 
 /* Addresses and ports as on the wire, oriented from the connection's initiator to its responder. */
@@ -117,6 +124,42 @@ struct hm_conn_event {
 	__u8 pkt_to_responder; /* 1: that packet went initiator to responder */
 	__u8 _pad0;
 	__u32 _pad1;
+};
+
+/* Which TLS library function produced a hm_tls_event. */
+enum hm_tls_op {
+	HM_TLS_WRITE = 1, /* plaintext handed to the library to send */
+	HM_TLS_READ = 2,  /* plaintext the library returned after receiving */
+};
+
+enum hm_tls_flag {
+	/* tuple holds the connection's addresses (local to remote) */
+	HM_TLS_F_TUPLE = 0x1,
+	/* the call was SSL_write_ex / SSL_read_ex */
+	HM_TLS_F_EX = 0x2,
+};
+
+/* Bytes of plaintext captured per call at most; length says how many the call really moved. */
+#define HM_TLS_MAX_CAPTURE 4096
+
+/* Ring-buffer record: one TLS read or write of a watched process, followed by `captured` bytes. */
+struct hm_tls_event {
+	__u16 kind;        /* HM_EVENT_TLS_DATA */
+	__u8 op;           /* enum hm_tls_op */
+	__u8 flags;        /* enum hm_tls_flag */
+	__u32 endpoint_id; /* the watched network namespace the process is in */
+	__u64 start_ns;    /* CLOCK_MONOTONIC at the call's entry */
+	__u64 end_ns;      /* and at its return */
+	__u64 ssl;         /* the SSL pointer: names the connection inside the process */
+	__u64 cgroup_id;
+	__u64 length;      /* bytes the call really wrote or read */
+	__u32 pid;         /* thread group id */
+	__u32 tid;
+	__u32 captured;    /* bytes of data that follow this header */
+	__u32 _pad0;
+	struct hm_flow_tuple tuple; /* local to remote, when HM_TLS_F_TUPLE */
+	char comm[16];
+	__u8 data[HM_TLS_MAX_CAPTURE];
 };
 
 /* TCP flag bits as in hm_conn_event.pkt_tcp_flags (the TCP header's 13th byte). */

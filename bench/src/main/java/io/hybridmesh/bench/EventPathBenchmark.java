@@ -5,6 +5,7 @@ import io.hybridmesh.agent.abi.ConnEventDecoder;
 import io.hybridmesh.agent.abi.ConnEventEncoder;
 import io.hybridmesh.agent.abi.FlowTuple;
 import io.hybridmesh.agent.abi.HmAbi;
+import io.hybridmesh.agent.datapath.ConnectionEvents;
 import io.hybridmesh.agent.datapath.EventPump;
 import io.hybridmesh.agent.flow.ConnectionFlowAssembler;
 import io.hybridmesh.agent.flow.FlowSink;
@@ -21,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -83,10 +85,11 @@ public class EventPathBenchmark {
         List.of(new NetworkInterface(IFINDEX_B, "veth-b", 14, List.of(B4, B6))));
     assembler = new ConnectionFlowAssembler("bench-node", "0.1.0-bench", endpoints, new KernelClock.System());
     sink = new BlackholeSink();
-    pump = new EventPump(new IdleReader(), assembler, sink, 8);
+    pump = new EventPump(new IdleReader(),
+        Map.of(HmAbi.EVENT_CONN, new ConnectionEvents(assembler, sink)), 8);
     // What `hmesh agent --print jsonl` runs: the same path with the JSON printer as the sink.
-    jsonPump = new EventPump(new IdleReader(), assembler,
-        new JsonLinesSink(new PrintStream(OutputStream.nullOutputStream(), false)), 8);
+    jsonPump = new EventPump(new IdleReader(), Map.of(HmAbi.EVENT_CONN, new ConnectionEvents(assembler,
+        new JsonLinesSink(new PrintStream(OutputStream.nullOutputStream(), false)))), 8);
 
     List<ConnEvent> events = mix(EVENTS, new SplittableRandom(42));
     batch = ByteBuffer.allocateDirect(EVENTS * (RingBufferReader.RECORD_HEADER_BYTES
@@ -131,7 +134,7 @@ public class EventPathBenchmark {
     for (int i = 0; i < EVENTS && at + RingBufferReader.RECORD_HEADER_BYTES <= end; i++) {
       int length = b.getInt(at);
       int payload = at + RingBufferReader.RECORD_HEADER_BYTES;
-      if (ConnEventDecoder.kindOf(b, payload, length) == HmAbi.EVENT_CONN) {
+      if ((b.getShort(payload) & 0xffff) == HmAbi.EVENT_CONN) {
         bh.consume(ConnEventDecoder.decode(b, payload, length));
       }
       at = payload + ((length + 7) & ~7);

@@ -11,7 +11,6 @@ import io.hybridmesh.jni.Bpf;
 import io.hybridmesh.jni.BpfException;
 import io.hybridmesh.jni.NativeBpf;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
@@ -69,8 +68,12 @@ final class AgentCommand implements Callable<Integer> {
   Duration idleTimeout = Duration.ofSeconds(30);
 
   @Option(names = "--rescan-interval", converter = DurationConverter.class,
-      description = "How often namespaces are looked at for new interfaces (default: 2s).")
+      description = "How often namespaces are looked at for new interfaces and TLS libraries (default: 2s).")
   Duration rescanInterval = Duration.ofSeconds(2);
+
+  @Option(names = "--tls", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Read HTTP inside TLS with uprobes on OpenSSL (default: on; --no-tls for L3/L4 only).")
+  boolean readTls = true;
 
   @Override
   public Integer call() throws Exception {
@@ -87,7 +90,7 @@ final class AgentCommand implements Callable<Integer> {
       TcSettings tc = new TcSettings(ringBufferBytes, connectionTableSize, reportInterval,
           tcpIdleTimeout, idleTimeout);
       options = new StandaloneOptions(namespaces, nodeName != null ? nodeName : hostName(), tc,
-          rescanInterval);
+          rescanInterval, readTls);
     } catch (IllegalArgumentException e) {
       LOG.severe(e.getMessage());
       return 2;
@@ -106,8 +109,8 @@ final class AgentCommand implements Callable<Integer> {
     JsonLinesSink sink = new JsonLinesSink(out);
     StandaloneAgent agent;
     try {
-      agent = new StandaloneAgent(bpf, tcObject(), options, sink);
-    } catch (IllegalArgumentException | BpfException e) {
+      agent = new StandaloneAgent(bpf, options, sink);
+    } catch (IllegalArgumentException | IllegalStateException | BpfException e) {
       LOG.severe(e.getMessage());
       return 1;
     }
@@ -132,15 +135,6 @@ final class AgentCommand implements Callable<Integer> {
     StringBuilder sb = new StringBuilder();
     counters.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
     return sb.toString();
-  }
-
-  private static byte[] tcObject() throws IOException {
-    try (InputStream in = StandaloneAgent.class.getResourceAsStream("/io/hybridmesh/agent/bpf/tc_flow.bpf.o")) {
-      if (in == null) {
-        throw new IOException("tc_flow.bpf.o is missing from the jar; rebuild with 'make build'");
-      }
-      return in.readAllBytes();
-    }
   }
 
   private static String hostName() {

@@ -41,9 +41,4 @@ public final class ConnEventDecoder {
         b.get(at + ICMP_TYPE) & 0xff,
         b.get(at + ICMP_CODE) & 0xff);
   }
-
-  /** The kind field of any record, to dispatch on before decoding. */
-  public static int kindOf(ByteBuffer b, int at, int length) {
-    return length < 2 ? -1 : b.getShort(at) & 0xffff;
-  }
 }

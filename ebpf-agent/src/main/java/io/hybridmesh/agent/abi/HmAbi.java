@@ -12,6 +12,13 @@ public final class HmAbi {
   public static final int VERSION = 1;
 
   public static final int EVENT_CONN = 1;
+  public static final int EVENT_TLS_DATA = 2;
+
+  public static final int TLS_WRITE = 1;
+  public static final int TLS_READ = 2;
+  public static final int TLS_F_TUPLE = 0x1;
+  public static final int TLS_F_EX = 0x2;
+  public static final int TLS_MAX_CAPTURE = 4096;
 
   public static final int CONN_NEW = 1;
   public static final int CONN_ACTIVE = 2;
@@ -29,7 +36,10 @@ public final class HmAbi {
   public static final int STAT_CONN_TABLE_FULL = 4;
   public static final int STAT_UNTRACKED = 5;
   public static final int STAT_PACKETS = 6;
-  public static final int STAT_MAX = 8;
+  public static final int STAT_TLS_NO_SOCKET = 7;
+  public static final int STAT_TLS_CALL_FAILED = 8;
+  public static final int STAT_TLS_CALLS = 9;
+  public static final int STAT_MAX = 16;
 
   public static final int AF_INET = 2;
   public static final int AF_INET6 = 10;
@@ -121,6 +131,29 @@ public final class HmAbi {
     private ConnEventLayout() {}
   }
 
+  /** struct hm_tls_event: a fixed header, then {@code captured} bytes of data */
+  public static final class TlsEventLayout {
+    public static final int SIZE = 4216;
+    public static final int KIND = 0;
+    public static final int OP = 2;
+    public static final int FLAGS = 3;
+    public static final int ENDPOINT_ID = 4;
+    public static final int START_NS = 8;
+    public static final int END_NS = 16;
+    public static final int SSL = 24;
+    public static final int CGROUP_ID = 32;
+    public static final int LENGTH = 40;
+    public static final int PID = 48;
+    public static final int TID = 52;
+    public static final int CAPTURED = 56;
+    public static final int TUPLE = 64;
+    public static final int COMM = 104;
+    public static final int COMM_SIZE = 16;
+    public static final int DATA = 120;
+
+    private TlsEventLayout() {}
+  }
+
   private HmAbi() {}
 
   /**
@@ -173,6 +206,22 @@ public final class HmAbi {
     field(m, "hm_conn_event.icmp_type", ConnEventLayout.ICMP_TYPE, 1);
     field(m, "hm_conn_event.icmp_code", ConnEventLayout.ICMP_CODE, 1);
     field(m, "hm_conn_event.pkt_to_responder", ConnEventLayout.PKT_TO_RESPONDER, 1);
+    m.put("hm_tls_event.sizeof", String.valueOf(TlsEventLayout.SIZE));
+    field(m, "hm_tls_event.kind", TlsEventLayout.KIND, 2);
+    field(m, "hm_tls_event.op", TlsEventLayout.OP, 1);
+    field(m, "hm_tls_event.flags", TlsEventLayout.FLAGS, 1);
+    field(m, "hm_tls_event.endpoint_id", TlsEventLayout.ENDPOINT_ID, 4);
+    field(m, "hm_tls_event.start_ns", TlsEventLayout.START_NS, 8);
+    field(m, "hm_tls_event.end_ns", TlsEventLayout.END_NS, 8);
+    field(m, "hm_tls_event.ssl", TlsEventLayout.SSL, 8);
+    field(m, "hm_tls_event.cgroup_id", TlsEventLayout.CGROUP_ID, 8);
+    field(m, "hm_tls_event.length", TlsEventLayout.LENGTH, 8);
+    field(m, "hm_tls_event.pid", TlsEventLayout.PID, 4);
+    field(m, "hm_tls_event.tid", TlsEventLayout.TID, 4);
+    field(m, "hm_tls_event.captured", TlsEventLayout.CAPTURED, 4);
+    field(m, "hm_tls_event.tuple", TlsEventLayout.TUPLE, Tuple.SIZE);
+    field(m, "hm_tls_event.comm", TlsEventLayout.COMM, TlsEventLayout.COMM_SIZE);
+    field(m, "hm_tls_event.data", TlsEventLayout.DATA, TLS_MAX_CAPTURE);
     return m;
   }
 

@@ -1,23 +1,19 @@
 package io.hybridmesh.agent.datapath;
 
-import io.hybridmesh.agent.abi.ConnEvent;
-import io.hybridmesh.agent.abi.ConnEventDecoder;
-import io.hybridmesh.agent.abi.HmAbi;
 import io.hybridmesh.agent.abi.MalformedEventException;
-import io.hybridmesh.agent.flow.ConnectionFlowAssembler;
-import io.hybridmesh.agent.flow.FlowSink;
 import io.hybridmesh.jni.RingBufferReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Moves events from the kernel ring buffer to the flow sink on one thread: poll a batch (one native
- * call), decode each record, assemble a flow, hand it on. A slow sink slows this loop, the ring buffer
- * fills, and the kernel counts what it could not send: back-pressure ends in a counted drop, never in
- * unbounded memory here.
+ * Moves events from the kernel ring buffer to their handlers on one thread: poll a batch (one native
+ * call), then hand each record to the handler of its kind, which decodes it and delivers flows. A
+ * slow sink slows this loop, the ring buffer fills, and the kernel counts what it could not send:
+ * back-pressure ends in a counted drop, never in unbounded memory here.
  */
 public final class EventPump implements Runnable {
 
@@ -25,18 +21,20 @@ public final class EventPump implements Runnable {
   private static final int POLL_TIMEOUT_MS = 250;
 
   private final RingBufferReader reader;
-  private final ConnectionFlowAssembler assembler;
-  private final FlowSink sink;
+  private final EventHandler[] handlers;
   private final ByteBuffer batch;
   private final AtomicLong events = new AtomicLong();
   private final AtomicLong malformed = new AtomicLong();
   private volatile boolean running = true;
 
-  public EventPump(RingBufferReader reader, ConnectionFlowAssembler assembler, FlowSink sink,
-      int batchBytes) {
+  /**
+   * @param handlers by record kind ({@code HmAbi.EVENT_*}); records of other kinds count as malformed
+   */
+  public EventPump(RingBufferReader reader, Map<Integer, EventHandler> handlers, int batchBytes) {
     this.reader = reader;
-    this.assembler = assembler;
-    this.sink = sink;
+    int maxKind = handlers.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
+    this.handlers = new EventHandler[maxKind + 1];
+    handlers.forEach((kind, handler) -> this.handlers[kind] = handler);
     this.batch = ByteBuffer.allocateDirect(batchBytes).order(ByteOrder.nativeOrder());
   }
 
@@ -76,21 +74,17 @@ public final class EventPump implements Runnable {
 
   private void deliver(ByteBuffer frames, int payload, int length) {
     events.incrementAndGet();
+    int kind = length < 2 ? -1 : frames.getShort(payload) & 0xffff;
+    EventHandler handler = kind >= 0 && kind < handlers.length ? handlers[kind] : null;
+    if (handler == null) {
+      malformed.incrementAndGet();
+      return;
+    }
     try {
-      if (ConnEventDecoder.kindOf(frames, payload, length) == HmAbi.EVENT_CONN) {
-        ConnEvent event = ConnEventDecoder.decode(frames, payload, length);
-        sink.accept(assembler.assemble(event));
-      } else {
-        malformed.incrementAndGet();
-      }
+      handler.handle(frames, payload, length);
     } catch (MalformedEventException e) {
       malformed.incrementAndGet();
     }
-  }
-
-  /** Delivers an event that did not come through the ring buffer (the sweep's timeouts). */
-  public void deliver(ConnEvent event) {
-    sink.accept(assembler.assemble(event));
   }
 
   public void stop() {

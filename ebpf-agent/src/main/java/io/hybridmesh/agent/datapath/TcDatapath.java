@@ -61,6 +61,11 @@ public final class TcDatapath implements AutoCloseable {
     return anchor.map(STATS);
   }
 
+  /** The ring buffer map itself, for other objects that report through the same ring. */
+  public BpfMap eventsMap() {
+    return anchor.map(EVENTS);
+  }
+
   public RingBufferReader events() {
     return events;
   }

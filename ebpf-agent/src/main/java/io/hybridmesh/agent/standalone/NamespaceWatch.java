@@ -28,17 +28,26 @@ final class NamespaceWatch {
   private final NetworkNamespaces netns;
   private final TcDatapath datapath;
   private final StandaloneEndpoints endpoints;
+  private final NetnsListener listener;
   private final Map<String, TcDatapath.Attachment> attached = new HashMap<>();
   private Object namespaceIdentity;
   private String lastProblem;
 
+  /** Told when a namespace (by inode number) starts or stops being this endpoint. */
+  interface NetnsListener {
+    void appeared(long inode, int endpointId);
+
+    void vanished(long inode);
+  }
+
   NamespaceWatch(String name, int endpointId, NetworkNamespaces netns, TcDatapath datapath,
-      StandaloneEndpoints endpoints) {
+      StandaloneEndpoints endpoints, NetnsListener listener) {
     this.name = name;
     this.endpointId = endpointId;
     this.netns = netns;
     this.datapath = datapath;
     this.endpoints = endpoints;
+    this.listener = listener;
   }
 
   synchronized boolean attached() {
@@ -62,11 +71,14 @@ final class NamespaceWatch {
         LOG.info(() -> "network namespace " + name + " was created again; attaching anew");
         detachAll();
       }
+      if (!Objects.equals(identity, namespaceIdentity) && identity instanceof Long inode) {
+        listener.appeared(inode, endpointId);
+      }
       namespaceIdentity = identity;
       interfaces = netns.interfaces(name);
     } catch (IllegalArgumentException | IOException | UnsupportedOperationException e) {
       report(e.getMessage());
-      if (!attached.isEmpty()) {
+      if (!attached.isEmpty() || namespaceIdentity != null) {
         detachAll();
       }
       return;
@@ -102,6 +114,10 @@ final class NamespaceWatch {
   synchronized void detachAll() {
     attached.values().forEach(TcDatapath.Attachment::close);
     attached.clear();
+    if (namespaceIdentity instanceof Long inode) {
+      listener.vanished(inode);
+    }
+    namespaceIdentity = null;
   }
 
   /** Logs a problem once, not at every rescan. */

@@ -2,16 +2,29 @@ package io.hybridmesh.agent.standalone;
 
 import io.hybridmesh.agent.AgentVersion;
 import io.hybridmesh.agent.abi.HmAbi;
+import io.hybridmesh.agent.datapath.BpfObjects;
+import io.hybridmesh.agent.datapath.ConnectionEvents;
 import io.hybridmesh.agent.datapath.ConnectionSweeper;
 import io.hybridmesh.agent.datapath.DropCounters;
+import io.hybridmesh.agent.datapath.EventHandler;
 import io.hybridmesh.agent.datapath.EventPump;
 import io.hybridmesh.agent.datapath.TcDatapath;
+import io.hybridmesh.agent.datapath.TlsDatapath;
+import io.hybridmesh.agent.datapath.TlsEvents;
 import io.hybridmesh.agent.flow.ConnectionFlowAssembler;
 import io.hybridmesh.agent.flow.FlowSink;
 import io.hybridmesh.agent.flow.KernelClock;
+import io.hybridmesh.agent.http.Limits;
+import io.hybridmesh.agent.l7.L7FlowAssembler;
+import io.hybridmesh.agent.l7.TlsConversations;
 import io.hybridmesh.agent.netns.NetworkNamespaces;
+import io.hybridmesh.agent.tls.TlsLibraryWatch;
 import io.hybridmesh.jni.Bpf;
+import io.hybridmesh.jni.BpfException;
 import com.google.protobuf.Timestamp;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +35,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The agent on a plain Linux host: watches the interfaces of named network namespaces with the TC
- * programs and sends connection flows to a sink until {@link #close()}. Interfaces that appear, vanish
- * or change addresses are followed by a periodic rescan.
+ * The agent on a plain Linux host: watches named network namespaces with the TC programs (L3/L4
+ * connections) and the TLS uprobes (HTTP inside TLS), and sends flows to a sink until {@link #close()}.
+ * Interfaces, addresses and TLS libraries that come and go are followed by a periodic rescan.
  */
 public final class StandaloneAgent implements AutoCloseable {
 
@@ -33,6 +46,9 @@ public final class StandaloneAgent implements AutoCloseable {
   private final StandaloneOptions options;
   private final FlowSink sink;
   private final TcDatapath datapath;
+  private final TlsDatapath tls;
+  private final TlsLibraryWatch tlsLibraries;
+  private final TlsEvents tlsEvents;
   private final StandaloneEndpoints endpoints = new StandaloneEndpoints();
   private final KernelClock.System clock = new KernelClock.System();
   private final EventPump pump;
@@ -50,29 +66,75 @@ public final class StandaloneAgent implements AutoCloseable {
    *
    * @throws IllegalArgumentException when none of the named namespaces can be watched
    */
-  public StandaloneAgent(Bpf bpf, byte[] tcObject, StandaloneOptions options, FlowSink sink) {
+  public StandaloneAgent(Bpf bpf, StandaloneOptions options, FlowSink sink) {
     this.options = options;
     this.sink = sink;
-    this.datapath = new TcDatapath(bpf, tcObject, options.tc());
-    ConnectionFlowAssembler assembler =
-        new ConnectionFlowAssembler(options.nodeName(), AgentVersion.get(), endpoints, clock);
-    this.pump = new EventPump(datapath.events(), assembler, sink, 1 << 20);
-    this.sweeper = new ConnectionSweeper(datapath.connections(), options.tc(), pump::deliver);
+    this.datapath = new TcDatapath(bpf, BpfObjects.load(BpfObjects.TC_FLOW), options.tc());
+    String version = AgentVersion.get();
+    ConnectionEvents connections = new ConnectionEvents(
+        new ConnectionFlowAssembler(options.nodeName(), version, endpoints, clock), sink);
+    Map<Integer, EventHandler> handlers = new HashMap<>();
+    handlers.put(HmAbi.EVENT_CONN, connections);
+
+    this.tls = options.readTls() ? loadTls(bpf) : null;
+    if (tls != null) {
+      tlsLibraries = new TlsLibraryWatch(tls, Path.of("/proc"));
+      tlsEvents = new TlsEvents(new TlsConversations(16384, Duration.ofMinutes(5), Limits.DEFAULT),
+          new L7FlowAssembler(options.nodeName(), version, endpoints, clock), sink);
+      handlers.put(HmAbi.EVENT_TLS_DATA, tlsEvents);
+    } else {
+      tlsLibraries = null;
+      tlsEvents = null;
+    }
+    this.pump = new EventPump(datapath.events(), handlers, 1 << 20);
+    this.sweeper = new ConnectionSweeper(datapath.connections(), options.tc(), connections::deliver);
     this.drops = new DropCounters(datapath.stats(), datapath.possibleCpus());
     this.lastDropPoll = clock.toTimestamp(System.nanoTime());
 
     NetworkNamespaces netns = new NetworkNamespaces();
+    NamespaceWatch.NetnsListener listener = new NamespaceWatch.NetnsListener() {
+      @Override
+      public void appeared(long inode, int endpointId) {
+        if (tlsLibraries != null) {
+          tlsLibraries.watch(inode, endpointId);
+        }
+      }
+
+      @Override
+      public void vanished(long inode) {
+        if (tlsLibraries != null) {
+          tlsLibraries.unwatch(inode);
+        }
+      }
+    };
     int endpointId = 1;
     for (String name : options.namespaces()) {
-      watches.put(name, new NamespaceWatch(name, endpointId++, netns, datapath, endpoints));
+      watches.put(name, new NamespaceWatch(name, endpointId++, netns, datapath, endpoints, listener));
     }
     watches.values().forEach(NamespaceWatch::refresh);
     if (watches.values().stream().noneMatch(NamespaceWatch::attached)) {
+      this.pumpThread = null;
       close();
       throw new IllegalArgumentException("none of the network namespaces " + options.namespaces()
           + " could be watched; see the messages above");
     }
+    if (tlsLibraries != null) {
+      tlsLibraries.probeSystemLibraries();
+      tlsLibraries.scan();
+    }
     this.pumpThread = daemon(pump, "hmesh-agent-events");
+  }
+
+  /** The TLS programs, or null with a sentence on what is lost: L3/L4 goes on without them. */
+  private TlsDatapath loadTls(Bpf bpf) {
+    try {
+      return new TlsDatapath(bpf, BpfObjects.load(BpfObjects.TLS_UPROBE), datapath.eventsMap(),
+          datapath.stats());
+    } catch (BpfException e) {
+      LOG.warning("HTTP inside TLS cannot be read on this host (" + e.getMessage()
+          + "); L3/L4 connection flows go on.");
+      return null;
+    }
   }
 
   /** Starts delivering flows. */
@@ -80,9 +142,14 @@ public final class StandaloneAgent implements AutoCloseable {
     pumpThread.start();
     long rescanMs = options.rescanInterval().toMillis();
     scheduler.scheduleWithFixedDelay(guard(this::housekeeping), 1000, 1000, TimeUnit.MILLISECONDS);
-    scheduler.scheduleWithFixedDelay(
-        guard(() -> watches.values().forEach(NamespaceWatch::refresh)), rescanMs, rescanMs,
-        TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(guard(this::rescan), rescanMs, rescanMs, TimeUnit.MILLISECONDS);
+  }
+
+  private void rescan() {
+    watches.values().forEach(NamespaceWatch::refresh);
+    if (tlsLibraries != null) {
+      tlsLibraries.scan();
+    }
   }
 
   private void housekeeping() {
@@ -107,6 +174,11 @@ public final class StandaloneAgent implements AutoCloseable {
     c.put("non-first fragments", drops.total(HmAbi.STAT_FRAGMENT));
     c.put("connection table full", drops.total(HmAbi.STAT_CONN_TABLE_FULL));
     c.put("ring buffer records too large", datapath.events().oversizedRecords());
+    if (tlsEvents != null) {
+      c.put("TLS calls", tlsEvents.calls());
+      c.put("TLS calls without a socket", drops.total(HmAbi.STAT_TLS_NO_SOCKET));
+      c.put("TLS plaintext not parsed as HTTP/1.x", tlsEvents.unparsed());
+    }
     return c;
   }
 
@@ -132,6 +204,9 @@ public final class StandaloneAgent implements AutoCloseable {
     }
     watches.values().forEach(NamespaceWatch::detachAll);
     finalCounters = counters();
+    if (tls != null) {
+      tls.close();
+    }
     datapath.close();
   }
 

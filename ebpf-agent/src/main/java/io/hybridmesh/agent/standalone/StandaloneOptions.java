@@ -9,10 +9,12 @@ import java.util.List;
  *
  * @param namespaces names of the network namespaces to watch
  * @param nodeName the node name flows carry
- * @param rescanInterval how often interfaces and addresses of the namespaces are looked at again
+ * @param rescanInterval how often interfaces, addresses and TLS libraries of the namespaces are looked
+ *     at again
+ * @param readTls whether to read HTTP inside TLS with uprobes, besides the L3/L4 connections
  */
 public record StandaloneOptions(
-    List<String> namespaces, String nodeName, TcSettings tc, Duration rescanInterval) {
+    List<String> namespaces, String nodeName, TcSettings tc, Duration rescanInterval, boolean readTls) {
 
   public StandaloneOptions {
     if (namespaces.isEmpty()) {

@@ -15,22 +15,24 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EventPumpTest {
 
   private final List<Flow> flows = new ArrayList<>();
-  private final EventPump pump = new EventPump(new IdleReader(),
-      new ConnectionFlowAssembler("n", "v", new FixedEndpoints(), FixedEndpoints.IDENTITY_CLOCK),
-      new FlowSink() {
-        @Override
-        public void accept(Flow flow) {
-          flows.add(flow);
-        }
+  private final EventPump pump = new EventPump(new IdleReader(), Map.of(HmAbi.EVENT_CONN,
+      new ConnectionEvents(
+          new ConnectionFlowAssembler("n", "v", new FixedEndpoints(), FixedEndpoints.IDENTITY_CLOCK),
+          new FlowSink() {
+            @Override
+            public void accept(Flow flow) {
+              flows.add(flow);
+            }
 
-        @Override
-        public void lost(LostEvent lost) {}
-      }, 4096);
+            @Override
+            public void lost(LostEvent lost) {}
+          })), 4096);
   private final ByteBuffer batch = ByteBuffer.allocateDirect(8192).order(ByteOrder.nativeOrder());
 
   @Test

@@ -33,11 +33,11 @@ class MalformedPacketsKernelIT {
   void setUp() throws IOException {
     hosts = new TwoHosts();
     sink = new CollectingSink(0);
-    agent = new StandaloneAgent(NativeBpf.load(), TcFlowKernelIT.tcObject(),
+    agent = new StandaloneAgent(NativeBpf.load(),
         new StandaloneOptions(List.of(hosts.client.name(), hosts.server.name()), "n",
             new TcSettings(1 << 20, 4096, Duration.ofSeconds(5), Duration.ofSeconds(60),
                 Duration.ofSeconds(2)),
-            Duration.ofSeconds(1)), sink);
+            Duration.ofSeconds(1), false), sink);
     agent.start();
   }
 

@@ -18,7 +18,6 @@ import io.hybridmesh.api.flow.v1.TrafficDirection;
 import io.hybridmesh.jni.NativeBpf;
 import io.hybridmesh.jni.testing.KernelTest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
@@ -54,8 +53,8 @@ class TcFlowKernelIT {
   private CollectingSink startAgent(TcSettings settings, long sinkDelayMillis) throws IOException {
     CollectingSink sink = new CollectingSink(sinkDelayMillis);
     StandaloneOptions options = new StandaloneOptions(
-        List.of(hosts.client.name(), hosts.server.name()), "test-node", settings, Duration.ofMillis(500));
-    agent = new StandaloneAgent(NativeBpf.load(), tcObject(), options, sink);
+        List.of(hosts.client.name(), hosts.server.name()), "test-node", settings, Duration.ofMillis(500), false);
+    agent = new StandaloneAgent(NativeBpf.load(), options, sink);
     agent.start();
     return sink;
   }
@@ -184,8 +183,9 @@ class TcFlowKernelIT {
   void namespacesThatDoNotExistAreAClearError() {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
         IllegalArgumentException.class,
-        () -> new StandaloneAgent(NativeBpf.load(), tcObject(), new StandaloneOptions(
-            List.of("hm-no-such-ns"), "n", quickTimeouts(), Duration.ofSeconds(1)), new CollectingSink(0)));
+        () -> new StandaloneAgent(NativeBpf.load(), new StandaloneOptions(
+            List.of("hm-no-such-ns"), "n", quickTimeouts(), Duration.ofSeconds(1), false),
+            new CollectingSink(0)));
     assertTrue(e.getMessage().contains("could be watched"), e.getMessage());
   }
 
@@ -201,11 +201,5 @@ class TcFlowKernelIT {
   private static Flow only(List<Flow> flows) {
     assertEquals(1, flows.size(), () -> "expected one flow, got " + flows);
     return flows.get(0);
-  }
-
-  static byte[] tcObject() throws IOException {
-    try (InputStream in = StandaloneAgent.class.getResourceAsStream("/io/hybridmesh/agent/bpf/tc_flow.bpf.o")) {
-      return in.readAllBytes();
-    }
   }
 }

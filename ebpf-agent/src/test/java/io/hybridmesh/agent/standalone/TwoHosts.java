@@ -63,6 +63,54 @@ final class TwoHosts implements AutoCloseable {
     awaitTcp(SERVER_V4, 8080);
   }
 
+  /**
+   * nginx with TLS on port 8443 (a self-signed certificate made here): {@code /ok} answers 200,
+   * {@code /created} 201, anything else 404, whatever the method; keep-alive on.
+   */
+  void startTlsNginx() throws IOException {
+    Shell.run(Duration.ofSeconds(30), List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+        "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(),
+        "-days", "1", "-subj", "/CN=server.test"));
+    String conf = """
+        daemon off; master_process off; worker_processes 1;
+        pid %1$s/nginx-tls.pid; error_log %1$s/error-tls.log;
+        events { worker_connections 64; }
+        http {
+          access_log off; keepalive_requests 1000;
+          client_body_temp_path %1$s/body; proxy_temp_path %1$s/proxy;
+          fastcgi_temp_path %1$s/fastcgi; uwsgi_temp_path %1$s/uwsgi; scgi_temp_path %1$s/scgi;
+          server {
+            listen 8443 ssl; listen [::]:8443 ssl;
+            ssl_certificate %1$s/cert.pem; ssl_certificate_key %1$s/key.pem;
+            location = /ok { return 200 "ok\\n"; }
+            location = /created { return 201 "made\\n"; }
+            location / { return 404; }
+          }
+        }
+        """.formatted(dir);
+    Path confFile = dir.resolve("nginx-tls.conf");
+    Files.writeString(confFile, conf);
+    start(server, "nginx", "-c", confFile.toString(), "-e", dir.resolve("error-tls.log").toString());
+    awaitUntil(() -> Shell.runUnchecked(Duration.ofSeconds(5), List.of("ip", "netns", "exec",
+        client.name(), "curl", "-sk", "-o", "/dev/null", "https://" + SERVER_V4 + ":8443/ok")).ok(),
+        "TLS server on 8443");
+  }
+
+  /** Where the TLS server's certificate and key are ({@code cert.pem}, {@code key.pem}). */
+  Path certificateDirectory() {
+    return dir;
+  }
+
+  /** Starts a command in the caller's own namespace, stopped with the others on close. */
+  void startHere(String... command) {
+    try {
+      processes.add(new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("here-" + processes.size() + ".log").toFile()).start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A UDP echo server on port 9053 (python3). */
   void startUdpEcho() {
     start(server, "python3", "-c", """

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * tls_uprobe.bpf.c: the plaintext of TLS connections, read at the TLS library's API (OpenSSL's
+ * SSL_write, SSL_read and their _ex forms) before encryption and after decryption.
+ *
+ * A uprobe on a shared library fires for every process on the host that maps it, so the entry probes
+ * first ask whether the calling task's network namespace is watched (hm_watched_netns, kept by user
+ * space) and ignore everything else.
+ *
+ * The connection behind an SSL pointer is found without kprobes: the entry probe marks the thread, and
+ * while the call runs, the read/write syscall tracepoints record the file descriptor the library uses.
+ * At return the descriptor is followed to its socket (task->files->fdt->fd[fd]->private_data) for the
+ * 5-tuple, which is cached per SSL pointer for calls the library serves from its buffer without a syscall.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "hm_abi.h"
+#include "hm_maps.h"
+
+#define HM_S_IFMT 00170000
+#define HM_S_IFSOCK 0140000
+#define HM_AF_INET 2
+#define HM_AF_INET6 10
+#define HM_NO_FD -1
+
+/* A TLS call in flight on one thread. */
+struct hm_tls_call {
+	__u64 ssl;
+	__u64 buf;
+	__u64 ex_length; /* user address of the _ex forms' size_t out-parameter, or 0 */
+	__u64 start_ns;
+	__s32 fd;        /* from the syscall tracepoints while the call runs */
+	__u32 endpoint_id;
+};
+
+struct hm_ssl_key {
+	__u64 ssl;
+	__u32 tgid;
+	__u32 _pad;
+};
+
+/* Watched network namespaces: inode number -> endpoint id. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u32);
+} hm_watched_netns SEC(".maps");
+
+/* Calls in flight, by pid_tgid: a thread runs one TLS call at a time. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct hm_tls_call);
+} hm_tls_calls SEC(".maps");
+
+/* The connection of an SSL pointer, for calls that make no syscall. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct hm_ssl_key);
+	__type(value, struct hm_flow_tuple);
+} hm_ssl_tuples SEC(".maps");
+
+/* Room to build one event: too large for the BPF stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hm_tls_event);
+} hm_tls_scratch SEC(".maps");
+
+static __always_inline __u32 watched_endpoint(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 inum = BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
+	__u32 *id = bpf_map_lookup_elem(&hm_watched_netns, &inum);
+
+	return id ? *id : 0;
+}
+
+static __always_inline int enter(void *ssl, const void *buf, void *ex_length)
+{
+	__u32 endpoint = watched_endpoint();
+	__u64 id = bpf_get_current_pid_tgid();
+	struct hm_tls_call call = {};
+
+	if (!endpoint)
+		return 0;
+	call.ssl = (__u64)ssl;
+	call.buf = (__u64)buf;
+	call.ex_length = (__u64)ex_length;
+	call.start_ns = bpf_ktime_get_ns();
+	call.fd = HM_NO_FD;
+	call.endpoint_id = endpoint;
+	bpf_map_update_elem(&hm_tls_calls, &id, &call, BPF_ANY);
+	return 0;
+}
+
+/* Records the descriptor a marked thread reads or writes while its TLS call runs. */
+static __always_inline void note_fd(long fd)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct hm_tls_call *call = bpf_map_lookup_elem(&hm_tls_calls, &id);
+
+	if (call && call->fd == HM_NO_FD)
+		call->fd = (__s32)fd;
+}
+
+/* Follows a descriptor of the current task to its socket's addresses, local to remote. */
+static __always_inline bool socket_tuple(__s32 fd, struct hm_flow_tuple *t)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds;
+	struct file *file = NULL;
+	struct socket *sock;
+	struct sock_common *sk;
+	__u16 family;
+
+	if (fd < 0 || (__u32)fd >= BPF_CORE_READ(fdt, max_fds))
+		return false;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_core_read(&file, sizeof(file), &fds[fd]) || !file)
+		return false;
+	if ((BPF_CORE_READ(file, f_inode, i_mode) & HM_S_IFMT) != HM_S_IFSOCK)
+		return false;
+	sock = BPF_CORE_READ(file, private_data);
+	sk = (struct sock_common *)BPF_CORE_READ(sock, sk);
+	if (!sk)
+		return false;
+	family = BPF_CORE_READ(sk, skc_family);
+	__builtin_memset(t, 0, sizeof(*t));
+	/* Explicit sizes: the destination arrays are larger than an IPv4 address. */
+	if (family == HM_AF_INET) {
+		bpf_core_read(t->saddr, 4, &sk->skc_rcv_saddr);
+		bpf_core_read(t->daddr, 4, &sk->skc_daddr);
+	} else if (family == HM_AF_INET6) {
+		bpf_core_read(t->saddr, 16, &sk->skc_v6_rcv_saddr);
+		bpf_core_read(t->daddr, 16, &sk->skc_v6_daddr);
+	} else {
+		return false;
+	}
+	t->family = family;
+	t->proto = BPF_CORE_READ(sock, type) == 1 /* SOCK_STREAM */ ? 6 : 17;
+	t->sport = BPF_CORE_READ(sk, skc_num);
+	t->dport = bpf_ntohs(BPF_CORE_READ(sk, skc_dport));
+	return true;
+}
+
+static __always_inline int leave(struct pt_regs *ctx, __u8 op, bool ex)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct hm_tls_call *call = bpf_map_lookup_elem(&hm_tls_calls, &id);
+	struct hm_ssl_key key = {};
+	struct hm_flow_tuple *cached;
+	struct hm_tls_event *e;
+	__u32 zero = 0, captured;
+	long ret = PT_REGS_RC(ctx);
+	__u64 length = 0;
+
+	if (!call)
+		return 0;
+	if (ex) {
+		/* int SSL_write_ex(SSL *, const void *, size_t, size_t *written): 1 on success */
+		if (ret == 1 && call->ex_length)
+			bpf_probe_read_user(&length, sizeof(length), (void *)call->ex_length);
+	} else if (ret > 0) {
+		length = ret;
+	}
+	if (length == 0) {
+		hm_count(HM_STAT_TLS_CALL_FAILED);
+		goto done;
+	}
+	e = bpf_map_lookup_elem(&hm_tls_scratch, &zero);
+	if (!e)
+		goto done;
+
+	e->kind = HM_EVENT_TLS_DATA;
+	e->op = op;
+	e->flags = ex ? HM_TLS_F_EX : 0;
+	e->endpoint_id = call->endpoint_id;
+	e->start_ns = call->start_ns;
+	e->end_ns = bpf_ktime_get_ns();
+	e->ssl = call->ssl;
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	e->length = length;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->_pad0 = 0;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+
+	key.ssl = call->ssl;
+	key.tgid = id >> 32;
+	if (call->fd != HM_NO_FD && socket_tuple(call->fd, &e->tuple)) {
+		e->flags |= HM_TLS_F_TUPLE;
+		bpf_map_update_elem(&hm_ssl_tuples, &key, &e->tuple, BPF_ANY);
+	} else if ((cached = bpf_map_lookup_elem(&hm_ssl_tuples, &key))) {
+		e->tuple = *cached;
+		e->flags |= HM_TLS_F_TUPLE;
+	} else {
+		__builtin_memset(&e->tuple, 0, sizeof(e->tuple));
+		hm_count(HM_STAT_TLS_NO_SOCKET);
+	}
+
+	captured = length < HM_TLS_MAX_CAPTURE ? length : HM_TLS_MAX_CAPTURE;
+	/* Keep the clamp visible to the verifier: clang would otherwise fold it into the line above. */
+	asm volatile("" : "+r"(captured));
+	if (captured > HM_TLS_MAX_CAPTURE)
+		captured = HM_TLS_MAX_CAPTURE;
+	if (bpf_probe_read_user(e->data, captured, (void *)call->buf))
+		captured = 0;
+	e->captured = captured;
+	/* Only the header and the captured bytes travel, not the whole 4 KiB. */
+	if (bpf_ringbuf_output(&hm_events, e, offsetof(struct hm_tls_event, data) + captured, 0))
+		hm_count(HM_STAT_RINGBUF_FULL);
+	else
+		hm_count(HM_STAT_TLS_CALLS);
+done:
+	bpf_map_delete_elem(&hm_tls_calls, &id);
+	return 0;
+}
+
+SEC("uprobe")
+int BPF_KPROBE(hm_ssl_write, void *ssl, const void *buf, int num)
+{
+	return enter(ssl, buf, NULL);
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(hm_ssl_write_ret)
+{
+	return leave(ctx, HM_TLS_WRITE, false);
+}
+
+SEC("uprobe")
+int BPF_KPROBE(hm_ssl_write_ex, void *ssl, const void *buf, size_t num, size_t *written)
+{
+	return enter(ssl, buf, written);
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(hm_ssl_write_ex_ret)
+{
+	return leave(ctx, HM_TLS_WRITE, true);
+}
+
+SEC("uprobe")
+int BPF_KPROBE(hm_ssl_read, void *ssl, void *buf, int num)
+{
+	return enter(ssl, buf, NULL);
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(hm_ssl_read_ret)
+{
+	return leave(ctx, HM_TLS_READ, false);
+}
+
+SEC("uprobe")
+int BPF_KPROBE(hm_ssl_read_ex, void *ssl, void *buf, size_t num, size_t *readbytes)
+{
+	return enter(ssl, buf, readbytes);
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(hm_ssl_read_ex_ret)
+{
+	return leave(ctx, HM_TLS_READ, true);
+}
+
+SEC("tracepoint/syscalls/sys_enter_write")
+int hm_enter_write(struct trace_event_raw_sys_enter *ctx)
+{
+	note_fd(ctx->args[0]);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_sendto")
+int hm_enter_sendto(struct trace_event_raw_sys_enter *ctx)
+{
+	note_fd(ctx->args[0]);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_read")
+int hm_enter_read(struct trace_event_raw_sys_enter *ctx)
+{
+	note_fd(ctx->args[0]);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_recvfrom")
+int hm_enter_recvfrom(struct trace_event_raw_sys_enter *ctx)
+{
+	note_fd(ctx->args[0]);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

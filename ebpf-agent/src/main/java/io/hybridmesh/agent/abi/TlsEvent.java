@@ -1,0 +1,26 @@
+package io.hybridmesh.agent.abi;
+
+/**
+ * One TLS read or write of a watched process ({@code struct hm_tls_event}).
+ *
+ * <p>{@code data} is the decoder's reusable buffer: valid from index 0 for {@code captured} bytes, and
+ * only until the next event is decoded. {@code length} is what the call really moved, which may exceed
+ * what was captured.
+ *
+ * @param tuple the connection, local to remote; {@code null} when the kernel could not find the socket
+ */
+public record TlsEvent(
+    boolean write,
+    boolean exForm,
+    int endpointId,
+    long startNs,
+    long endNs,
+    long ssl,
+    long cgroupId,
+    long length,
+    int pid,
+    int tid,
+    String comm,
+    FlowTuple tuple,
+    byte[] data,
+    int captured) {}

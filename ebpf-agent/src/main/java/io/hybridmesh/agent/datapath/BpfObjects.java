@@ -1,0 +1,26 @@
+package io.hybridmesh.agent.datapath;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** The BPF objects the build packages in the agent's jar. */
+public final class BpfObjects {
+
+  public static final String TC_FLOW = "tc_flow.bpf.o";
+  public static final String TLS_UPROBE = "tls_uprobe.bpf.o";
+
+  private BpfObjects() {}
+
+  /** The ELF bytes of a packaged object. */
+  public static byte[] load(String name) {
+    try (InputStream in = BpfObjects.class.getResourceAsStream("/io/hybridmesh/agent/bpf/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException(name + " is missing from the agent's jar; rebuild with 'make build'");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + name + " from the agent's jar", e);
+    }
+  }
+}

@@ -1,0 +1,251 @@
+package io.hybridmesh.agent.http;
+
+import io.hybridmesh.agent.http.HttpEvent.RequestSeen;
+import io.hybridmesh.agent.http.HttpEvent.ResponseSeen;
+import io.hybridmesh.agent.http.HttpEvent.Unparsed;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * HTTP/1.x heads seen in the plaintext of one TLS connection, both directions, fed one captured
+ * read/write call at a time. Not thread-safe: a connection's calls are expected in order from one
+ * thread. Never throws on input, and holds at most one bounded head buffer per direction plus a
+ * bounded queue of unanswered requests.
+ */
+public final class HttpConversation {
+
+  private static final byte[] NO_BYTES = new byte[0];
+
+  private final Limits limits;
+  private final HeadParser heads;
+  private final StreamParser sent;
+  private final StreamParser received;
+  private final ArrayDeque<HttpRequestHead> pending = new ArrayDeque<>();
+  /** Learned from the data: the first direction with a request line, or opposite a status line. */
+  private Direction requestDir;
+  private boolean closed;
+  private List<HttpEvent> out;
+
+  long bytesSkipped;
+  long bytesIgnored;
+  long requestsDropped;
+  long unparsedCount;
+
+  public HttpConversation() {
+    this(Limits.DEFAULT);
+  }
+
+  public HttpConversation(Limits limits) {
+    this.limits = limits == null ? Limits.DEFAULT : limits;
+    this.heads = new HeadParser(this.limits);
+    this.sent = new StreamParser(Direction.SENT, this, this.limits);
+    this.received = new StreamParser(Direction.RECEIVED, this, this.limits);
+  }
+
+  /**
+   * Feeds one call. {@code capturedLength} bytes from {@code offset} are what was captured; the call
+   * really moved {@code trueLength} bytes and the difference was not captured. Out-of-range
+   * arguments are clamped rather than rejected. Returns the events in order; the list is the
+   * caller's (an immutable empty list when there are none).
+   */
+  public List<HttpEvent> onData(
+      Direction dir, byte[] data, int offset, int capturedLength, long trueLength, long timestampNs) {
+    if (dir == null || closed) {
+      return List.of();
+    }
+    int len = 0;
+    if (data != null && offset >= 0 && offset <= data.length && capturedLength > 0) {
+      len = Math.min(capturedLength, data.length - offset);
+    }
+    long gap = Math.max(0, trueLength - len);
+    out = null;
+    StreamParser p = dir == Direction.SENT ? sent : received;
+    try {
+      p.feed(len == 0 ? NO_BYTES : data, len == 0 ? 0 : offset, len, gap, timestampNs);
+    } catch (RuntimeException e) {
+      // Only a bug can get here; losing this direction's sync beats losing the agent.
+      p.fail("internal error: " + e.getClass().getSimpleName(), 0, 0);
+    }
+    List<HttpEvent> events = out == null ? List.of() : out;
+    out = null;
+    return events;
+  }
+
+  /** The connection ended: reports an incomplete head, forgets unanswered requests, frees buffers. */
+  public List<HttpEvent> onClose(long timestampNs) {
+    if (closed) {
+      return List.of();
+    }
+    closed = true;
+    out = null;
+    for (StreamParser p : new StreamParser[] {sent, received}) {
+      int partial = p.close();
+      if (partial > 0) {
+        unparsed(p.dir, "incomplete head at close", partial);
+      }
+    }
+    requestsDropped += pending.size();
+    pending.clear();
+    List<HttpEvent> events = out == null ? List.of() : out;
+    out = null;
+    return events;
+  }
+
+  /** Which end the process is, once the data has shown it; null before. */
+  public Role role() {
+    return requestDir == null ? null : Role.of(requestDir);
+  }
+
+  /** Body bytes (and chunk framing) skipped without being stored. */
+  public long bytesSkipped() {
+    return bytesSkipped;
+  }
+
+  /** Bytes discarded unparsed: junk, lost heads, and everything while a direction is out of sync. */
+  public long bytesIgnored() {
+    return bytesIgnored;
+  }
+
+  /** Requests never paired: queue overflow, resync, or still unanswered at close. */
+  public long requestsDropped() {
+    return requestsDropped;
+  }
+
+  public long unparsedCount() {
+    return unparsedCount;
+  }
+
+  int pendingRequests() {
+    return pending.size();
+  }
+
+  /** Largest head buffer currently held; never above {@link Limits#maxHeaderBytes()}. */
+  int maxBufferCapacity() {
+    return Math.max(sent.bufferCapacity(), received.bufferCapacity());
+  }
+
+  // --- called by the stream parsers ---
+
+  void unparsed(Direction dir, String reason, long bytes) {
+    unparsedCount++;
+    emit(new Unparsed(dir, reason, bytes));
+  }
+
+  /**
+   * Whether a desynced direction may pick up again at this call: it must begin with a whole start
+   * line of the kind that direction carries.
+   */
+  boolean resync(StreamParser p, byte[] d, int s, int e) {
+    int max = limits.maxStartLineBytes();
+    boolean request = requestDir != p.dir.opposite() && Ascii.startsWithLine(d, s, e, max, true);
+    if (!request && (requestDir == p.dir || !Ascii.startsWithLine(d, s, e, max, false))) {
+      return false;
+    }
+    if (request) {
+      // Requests written during the gap were never seen; the queue no longer lines up.
+      requestsDropped += pending.size();
+      pending.clear();
+    } else {
+      // Responses were lost while out of sync; the newest request is the likeliest to be answered.
+      while (pending.size() > 1) {
+        pending.pollFirst();
+        requestsDropped++;
+      }
+    }
+    return true;
+  }
+
+  void onHead(StreamParser p, byte[] b, int s, int e, long startNs, int headBytes, int next) {
+    switch (heads.parse(b, s, e)) {
+      case ERROR -> p.fail(heads.error, headBytes, next);
+      case HTTP2 -> {
+        unparsed(p.dir, "HTTP/2 is not parsed yet", p.lostBytes(headBytes, next));
+        stopAll();
+      }
+      case REQUEST -> onRequest(p, startNs, headBytes, next);
+      case RESPONSE -> onResponse(p, startNs, headBytes, next);
+    }
+  }
+
+  private void onRequest(StreamParser p, long startNs, int headBytes, int next) {
+    if (requestDir == null) {
+      requestDir = p.dir;
+    } else if (requestDir != p.dir) {
+      p.fail("request line in response direction", headBytes, next);
+      return;
+    }
+    if (heads.hasTransferEncoding && !heads.chunked) {
+      // A request body cannot be delimited by close, so its framing is unknowable.
+      p.fail("unsupported Transfer-Encoding", headBytes, next);
+      return;
+    }
+    HttpRequestHead req = heads.request(startNs);
+    emit(new RequestSeen(req, Role.of(requestDir)));
+    if (pending.size() >= limits.maxPendingRequests()) {
+      pending.pollFirst();
+      requestsDropped++;
+    }
+    pending.addLast(req);
+    if (heads.chunked) {
+      p.expectChunked();
+    } else if (heads.contentLength > 0) {
+      p.expectBody(heads.contentLength);
+    } else if (req.method().equals("CONNECT")) {
+      // Tunnel bytes may follow at once; park until the response says whether it is a tunnel.
+      p.hold();
+    } else {
+      p.expectNothing();
+    }
+  }
+
+  private void onResponse(StreamParser p, long startNs, int headBytes, int next) {
+    if (requestDir == null) {
+      requestDir = p.dir.opposite();
+    } else if (requestDir == p.dir) {
+      p.fail("status line in request direction", headBytes, next);
+      return;
+    }
+    int status = heads.status;
+    boolean interim = status < 200 && status != 101;
+    HttpRequestHead req = interim ? pending.peekFirst() : pending.pollFirst();
+    HttpResponseHead resp = heads.response(startNs);
+    long latency = req == null ? 0 : startNs - req.startNs();
+    emit(new ResponseSeen(resp, req, latency, Role.of(requestDir)));
+    boolean connect = req != null && req.method().equals("CONNECT");
+    if (status == 101 || (connect && status / 100 == 2)) {
+      stopAll();
+      return;
+    }
+    if (connect) {
+      requestParser().release();
+    }
+    if (interim || status == 204 || status == 304 || (req != null && req.method().equals("HEAD"))) {
+      p.expectNothing();
+    } else if (heads.chunked) {
+      p.expectChunked();
+    } else if (heads.hasTransferEncoding || heads.contentLength < 0) {
+      p.untilClose();
+    } else {
+      p.expectBody(heads.contentLength);
+    }
+  }
+
+  private StreamParser requestParser() {
+    return requestDir == Direction.SENT ? sent : received;
+  }
+
+  private void stopAll() {
+    sent.stop();
+    received.stop();
+    requestsDropped += pending.size();
+    pending.clear();
+  }
+
+  private void emit(HttpEvent e) {
+    if (out == null) {
+      out = new ArrayList<>(4);
+    }
+    out.add(e);
+  }
+}

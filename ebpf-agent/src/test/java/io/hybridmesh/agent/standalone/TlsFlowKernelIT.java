@@ -1,0 +1,164 @@
+package io.hybridmesh.agent.standalone;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hybridmesh.agent.datapath.TcSettings;
+import io.hybridmesh.api.flow.v1.DataPath;
+import io.hybridmesh.api.flow.v1.EmitterKind;
+import io.hybridmesh.api.flow.v1.Flow;
+import io.hybridmesh.api.flow.v1.FlowType;
+import io.hybridmesh.api.flow.v1.L7FlowType;
+import io.hybridmesh.api.flow.v1.ObservationPoint;
+import io.hybridmesh.api.flow.v1.Reporter;
+import io.hybridmesh.api.flow.v1.TlsLibrary;
+import io.hybridmesh.jni.NativeBpf;
+import io.hybridmesh.jni.testing.KernelTest;
+import io.hybridmesh.jni.testing.Shell;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * HTTP inside TLS, read by the uprobes on OpenSSL for real: nginx with TLS in one namespace, curl and
+ * python clients in the other, both ends watched.
+ */
+@KernelTest
+class TlsFlowKernelIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  private TwoHosts hosts;
+  private StandaloneAgent agent;
+  private CollectingSink sink;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    hosts = new TwoHosts();
+    hosts.startTlsNginx();
+    sink = new CollectingSink(0);
+    agent = new StandaloneAgent(NativeBpf.load(), new StandaloneOptions(
+        List.of(hosts.client.name(), hosts.server.name()), "tls-node",
+        new TcSettings(1 << 22, 4096, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5)),
+        Duration.ofMillis(500), true), sink);
+    agent.start();
+  }
+
+  @AfterEach
+  void tearDown() {
+    agent.close();
+    hosts.close();
+  }
+
+  @Test
+  void keepAliveRequestsFromCurlSeenAtBothEnds() {
+    String base = "https://" + TwoHosts.SERVER_V4 + ":8443";
+    // Three requests with distinct methods and paths on one keep-alive connection.
+    String out = hosts.client.exec(Duration.ofSeconds(20), "curl", "-sk", "-o", "/dev/null",
+        "-w", "%{local_port} %{num_connects}\\n", base + "/ok",
+        "--next", "-sk", "-o", "/dev/null", "-w", "%{local_port} %{num_connects}\\n", "-X", "POST",
+        "-d", "name=x", base + "/created",
+        "--next", "-sk", "-o", "/dev/null", "-w", "%{local_port} %{num_connects}\\n", "-X", "DELETE",
+        base + "/missing");
+    List<String> lines = out.lines().toList();
+    assertEquals(3, lines.size(), out);
+    int port = Integer.parseInt(lines.get(0).split(" ")[0]);
+    assertTrue(lines.stream().allMatch(l -> l.startsWith(port + " ")), "one keep-alive connection: " + out);
+
+    Predicate<Flow> thisConnection = f -> f.getType() == FlowType.L7
+        && (f.getL4().getTcp().getSourcePort() == port || f.getL4().getTcp().getDestinationPort() == port);
+    await().atMost(WAIT).untilAsserted(() ->
+        assertEquals(12, sink.flows(thisConnection).size(), sink::dump));
+
+    String[][] expected = {{"GET", "/ok", "200"}, {"POST", "/created", "201"}, {"DELETE", "/missing", "404"}};
+    for (Reporter reporter : List.of(Reporter.CLIENT, Reporter.SERVER)) {
+      List<Flow> requests = sink.flows(thisConnection.and(f -> f.getReporter() == reporter)
+          .and(f -> f.getL7().getType() == L7FlowType.REQUEST));
+      List<Flow> responses = sink.flows(thisConnection.and(f -> f.getReporter() == reporter)
+          .and(f -> f.getL7().getType() == L7FlowType.RESPONSE));
+      assertEquals(3, requests.size());
+      assertEquals(3, responses.size());
+      for (int i = 0; i < 3; i++) {
+        Flow req = requests.get(i);
+        Flow resp = responses.get(i);
+        assertEquals(expected[i][0], req.getL7().getHttp().getMethod());
+        assertEquals(expected[i][1], req.getL7().getHttp().getPath());
+        assertEquals("HTTP/1.1", req.getL7().getHttp().getProtocol());
+        assertEquals(TwoHosts.SERVER_V4 + ":8443", req.getL7().getHttp().getHost());
+        assertEquals(Integer.parseInt(expected[i][2]), resp.getL7().getHttp().getCode());
+        assertEquals(expected[i][0], resp.getL7().getHttp().getMethod(), "responses repeat the method");
+        assertEquals(expected[i][1], resp.getL7().getHttp().getPath(), "and the path");
+        assertTrue(resp.getL7().getLatencyNs() > 0);
+
+        // Requests travel client to server, responses back, with the connection's addresses.
+        assertEquals(TwoHosts.CLIENT_V4, req.getIp().getSource());
+        assertEquals(port, req.getL4().getTcp().getSourcePort());
+        assertEquals(TwoHosts.SERVER_V4, req.getIp().getDestination());
+        assertEquals(8443, req.getL4().getTcp().getDestinationPort());
+        assertEquals(TwoHosts.SERVER_V4, resp.getIp().getSource());
+        assertEquals(port, resp.getL4().getTcp().getDestinationPort());
+        assertTrue(resp.getIsReply().getValue());
+        assertFalse(req.getIsReply().getValue());
+
+        assertEquals(DataPath.EBPF, req.getDataPath());
+        assertEquals(EmitterKind.EBPF_UPROBE, req.getEmitter().getKind());
+        assertEquals(TlsLibrary.OPENSSL, req.getTls().getLibrary());
+        assertEquals("tls-node", req.getNodeName());
+        assertEquals(hosts.client.name(), req.getSource().getPodName());
+        assertEquals(hosts.server.name(), req.getDestination().getPodName());
+        Flow local = reporter == Reporter.CLIENT ? req : resp;
+        assertEquals(reporter == Reporter.CLIENT ? "curl" : "nginx", local.getSource().getProcess().getComm());
+        assertTrue(local.getSource().getProcess().getPid() > 0);
+        assertEquals(reporter == Reporter.CLIENT ? ObservationPoint.SSL_WRITE : ObservationPoint.SSL_READ,
+            req.getObservationPoint());
+      }
+    }
+  }
+
+  @Test
+  void pythonUsesOnlyTheExFormsThroughADlopenedLibrary() {
+    // Python 3.10+ calls SSL_write_ex / SSL_read_ex, from _ssl loaded with dlopen after start.
+    hosts.client.exec(Duration.ofSeconds(30), "python3", "-c", """
+        import http.client, ssl
+        ctx = ssl._create_unverified_context()
+        c = http.client.HTTPSConnection("%s", 8443, context=ctx)
+        for path in ("/ok", "/py-missing"):
+            c.request("PUT", path, body=b"hello")
+            c.getresponse().read()
+        c.close()
+        """.formatted(TwoHosts.SERVER_V4));
+
+    Predicate<Flow> python = f -> f.getType() == FlowType.L7 && f.getReporter() == Reporter.CLIENT
+        && f.getL7().getHttp().getMethod().equals("PUT");
+    await().atMost(WAIT).untilAsserted(() -> assertEquals(4, sink.flows(python).size(), sink::dump));
+    List<Flow> responses = sink.flows(python.and(f -> f.getL7().getType() == L7FlowType.RESPONSE));
+    assertEquals(200, responses.get(0).getL7().getHttp().getCode());
+    assertEquals("/py-missing", responses.get(1).getL7().getHttp().getPath());
+    assertEquals(404, responses.get(1).getL7().getHttp().getCode());
+    assertTrue(responses.get(0).getDestination().getProcess().getComm().startsWith("python"));
+  }
+
+  @Test
+  void processesOutsideTheWatchedNamespacesAreNotReported() throws Exception {
+    // The same libssl is probed for every process on the host: a TLS server and client in the root
+    // namespace use it too, and must stay invisible.
+    String dir = hosts.certificateDirectory().toString();
+    hosts.startHere("openssl", "s_server", "-accept", "127.0.0.1:18443", "-cert", dir + "/cert.pem",
+        "-key", dir + "/key.pem", "-www", "-quiet");
+    await().atMost(WAIT).until(() -> Shell.runUnchecked(Duration.ofSeconds(10),
+        List.of("curl", "-sk", "-o", "/dev/null", "https://127.0.0.1:18443/")).ok());
+    hosts.client.exec("curl", "-sk", "-o", "/dev/null", "https://" + TwoHosts.SERVER_V4 + ":8443/ok");
+
+    await().atMost(WAIT).until(() -> sink.flows(f -> f.getType() == FlowType.L7).size() >= 4);
+    Thread.sleep(500);
+    List<Flow> l7 = sink.flows(f -> f.getType() == FlowType.L7);
+    assertEquals(4, l7.size(), sink::dump);
+    assertTrue(l7.stream().allMatch(f -> f.getIp().getSource().startsWith("10.231.")), sink::dump);
+  }
+}
