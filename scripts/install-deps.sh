@@ -10,8 +10,8 @@ PACKAGES=(
   openjdk-17-jdk-headless maven
   # tests: namespaces, veth, TC, real TLS/TCP/UDP peers and clients
   iproute2 openssl curl nginx python3 iputils-ping
-  # benchmarks: TCP throughput between namespaces
-  iperf3
+  # benchmarks: TCP throughput between namespaces; HTTPS load, and a proxy hop to compare with
+  iperf3 wrk haproxy
 )
 
 missing=()
