@@ -1,0 +1,122 @@
+package io.hybridmesh.agent.l7;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hybridmesh.agent.abi.FlowTuple;
+import io.hybridmesh.agent.abi.HmAbi;
+import io.hybridmesh.agent.abi.TlsEvent;
+import io.hybridmesh.agent.http.Header;
+import io.hybridmesh.agent.http.HttpEvent;
+import io.hybridmesh.agent.http.HttpRequestHead;
+import io.hybridmesh.agent.http.HttpResponseHead;
+import io.hybridmesh.agent.http.Role;
+import io.hybridmesh.agent.testing.Events;
+import io.hybridmesh.agent.testing.FixedEndpoints;
+import io.hybridmesh.api.flow.v1.DataPath;
+import io.hybridmesh.api.flow.v1.EmitterKind;
+import io.hybridmesh.api.flow.v1.Flow;
+import io.hybridmesh.api.flow.v1.FlowType;
+import io.hybridmesh.api.flow.v1.L7FlowType;
+import io.hybridmesh.api.flow.v1.ObservationPoint;
+import io.hybridmesh.api.flow.v1.Reporter;
+import io.hybridmesh.api.flow.v1.TlsLibrary;
+import io.hybridmesh.api.flow.v1.TrafficDirection;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class L7FlowAssemblerTest {
+
+  private final L7FlowAssembler assembler =
+      new L7FlowAssembler("node-a", "1.0", new FixedEndpoints(), FixedEndpoints.IDENTITY_CLOCK);
+
+  /** The client (endpoint 1, 10.1.0.1:40000) talks to the server 10.1.0.2:443. */
+  private static final FlowTuple CLIENT_SOCKET =
+      new FlowTuple(HmAbi.AF_INET, HmAbi.IPPROTO_TCP, Events.CLIENT_IP, Events.SERVER_IP, 40000, 443);
+
+  private static final HttpRequestHead GET = new HttpRequestHead("GET", "/api/items?page=2", "shop.test",
+      "HTTP/1.1", List.of(new Header("user-agent", "curl/7.88"), new Header("x-request-id", "r-1"),
+          new Header("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")), 1_000);
+
+  private static TlsEvent call(boolean write, FlowTuple tuple) {
+    return new TlsEvent(write, false, 1, 1_000, 2_000_000_000L, 0xabcL, 42, 100, 4242, 4243, "curl", tuple,
+        new byte[0], 0);
+  }
+
+  @Test
+  void clientRequestGoesFromTheLocalProcessToTheServer() {
+    Flow f = assembler.request(call(true, CLIENT_SOCKET), new HttpEvent.RequestSeen(GET, Role.CLIENT));
+
+    assertEquals(FlowType.L7, f.getType());
+    assertEquals(L7FlowType.REQUEST, f.getL7().getType());
+    assertEquals(DataPath.EBPF, f.getDataPath());
+    assertEquals(EmitterKind.EBPF_UPROBE, f.getEmitter().getKind());
+    assertEquals(ObservationPoint.SSL_WRITE, f.getObservationPoint());
+    assertEquals(Reporter.CLIENT, f.getReporter());
+    assertEquals(TrafficDirection.EGRESS, f.getTrafficDirection());
+    assertFalse(f.getIsReply().getValue());
+    assertEquals(TlsLibrary.OPENSSL, f.getTls().getLibrary());
+    assertEquals("10.1.0.1", f.getIp().getSource());
+    assertEquals(40000, f.getL4().getTcp().getSourcePort());
+    assertEquals("10.1.0.2", f.getIp().getDestination());
+    assertEquals(443, f.getL4().getTcp().getDestinationPort());
+    assertEquals("client", f.getSource().getPodName());
+    assertEquals(4242, f.getSource().getProcess().getPid());
+    assertEquals("curl", f.getSource().getProcess().getComm());
+    assertEquals("server", f.getDestination().getPodName());
+    assertEquals("GET", f.getL7().getHttp().getMethod());
+    assertEquals("/api/items", f.getL7().getHttp().getPath());
+    assertEquals("https://shop.test/api/items?page=2", f.getL7().getHttp().getUrl());
+    assertEquals("shop.test", f.getL7().getHttp().getHost());
+    assertEquals("HTTP/1.1", f.getL7().getHttp().getProtocol());
+    assertEquals("curl/7.88", f.getL7().getHttp().getUserAgent());
+    assertEquals("r-1", f.getL7().getHttp().getRequestId());
+    assertEquals("0af7651916cd43dd8448eb211c80319c", f.getTraceContext().getTraceId());
+    assertTrue(f.getTraceContext().getSampled());
+    assertEquals(42, f.getCgroupId());
+  }
+
+  @Test
+  void serverResponseGoesFromTheLocalProcessBackToTheClient() {
+    // Seen in the server: its socket is 10.1.0.2:443 -> 10.1.0.1:40000; endpoint 1 is the local end.
+    FlowTuple serverSocket =
+        new FlowTuple(HmAbi.AF_INET, HmAbi.IPPROTO_TCP, Events.SERVER_IP, Events.CLIENT_IP, 443, 40000);
+    HttpResponseHead ok = new HttpResponseHead(503, "HTTP/1.1", List.of(), 5_000);
+    Flow f = assembler.response(call(true, serverSocket),
+        new HttpEvent.ResponseSeen(ok, GET, 4_000, Role.SERVER));
+
+    assertEquals(L7FlowType.RESPONSE, f.getL7().getType());
+    assertEquals(Reporter.SERVER, f.getReporter());
+    assertEquals(TrafficDirection.INGRESS, f.getTrafficDirection());
+    assertTrue(f.getIsReply().getValue());
+    assertEquals("10.1.0.2", f.getIp().getSource());
+    assertEquals(443, f.getL4().getTcp().getSourcePort());
+    assertEquals("10.1.0.1", f.getIp().getDestination());
+    assertEquals(40000, f.getL4().getTcp().getDestinationPort());
+    assertEquals(4242, f.getSource().getProcess().getPid(), "the local process answered");
+    assertEquals(503, f.getL7().getHttp().getCode());
+    assertEquals("GET", f.getL7().getHttp().getMethod(), "responses repeat the request");
+    assertEquals("/api/items", f.getL7().getHttp().getPath());
+    assertEquals(4_000, f.getL7().getLatencyNs());
+    assertFalse(f.getCompleteness().getPartial());
+  }
+
+  @Test
+  void aResponseWithoutItsRequestIsMarkedPartial() {
+    Flow f = assembler.response(call(false, CLIENT_SOCKET), new HttpEvent.ResponseSeen(
+        new HttpResponseHead(200, "HTTP/1.0", List.of(), 5), null, 0, Role.CLIENT));
+    assertTrue(f.getCompleteness().getPartial());
+    assertEquals("HTTP/1.0", f.getL7().getHttp().getProtocol());
+    assertEquals(ObservationPoint.SSL_READ, f.getObservationPoint());
+    assertEquals("10.1.0.2", f.getIp().getSource(), "the response comes from the server");
+  }
+
+  @Test
+  void withoutASocketTheFlowHasNoAddressesButStillItsProcess() {
+    Flow f = assembler.request(call(true, null), new HttpEvent.RequestSeen(GET, Role.CLIENT));
+    assertFalse(f.hasIp());
+    assertFalse(f.hasL4());
+    assertEquals("curl", f.getSource().getProcess().getComm());
+  }
+}
