@@ -72,8 +72,11 @@ public final class TlsConversations {
       entries.put(key, entry);
     }
     entry.lastNs = e.endNs();
+    // When the data changed hands: a write hands it over at entry; a read may block long before data
+    // arrives (an idle keep-alive connection), so its data is there only at return.
+    long at = e.write() ? e.startNs() : e.endNs();
     return entry.conversation.onData(e.write() ? Direction.SENT : Direction.RECEIVED, e.data(), 0,
-        e.captured(), e.length(), e.startNs());
+        e.captured(), e.length(), at);
   }
 
   /** Drops conversations idle since before {@code nowNs - idleTimeout}. */

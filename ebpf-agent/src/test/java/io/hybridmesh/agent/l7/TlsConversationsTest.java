@@ -38,6 +38,15 @@ class TlsConversationsTest {
   }
 
   @Test
+  void aReadCountsFromWhenItReturnedNotFromWhenItStartedWaiting() {
+    conversations.onEvent(call(1, 7, A, true, "GET / HTTP/1.1\r\n\r\n", 100));
+    byte[] data = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    // SSL_read entered at 50 (before the request was written) and returned at 180.
+    TlsEvent read = new TlsEvent(false, false, 1, 50, 180, 7, 0, data.length, 1, 1, "c", A, data, data.length);
+    assertEquals(80, ((HttpEvent.ResponseSeen) conversations.onEvent(read).get(0)).latencyNs());
+  }
+
+  @Test
   void anSslPointerReusedByANewConnectionStartsAFreshConversation() {
     conversations.onEvent(call(1, 7, A, true, "GET /half HTTP/1.1\r\nHost: x\r\n", 1)); // never finished
     List<HttpEvent> events = conversations.onEvent(call(1, 7, B, true, "GET /new HTTP/1.1\r\n\r\n", 2));

@@ -161,4 +161,22 @@ class TlsFlowKernelIT {
     assertEquals(4, l7.size(), sink::dump);
     assertTrue(l7.stream().allMatch(f -> f.getIp().getSource().startsWith("10.231.")), sink::dump);
   }
+
+  @Test
+  void binaryJunkInsideTlsIsCountedAndNothingElseIsLost() {
+    // Random bytes through a real TLS connection: the server sees garbage, nginx answers 400 (which is
+    // valid HTTP, so only the request direction is junk), and the agent must neither throw nor invent.
+    hosts.client.exec(Duration.ofSeconds(20), "sh", "-c",
+        "head -c 3000 /dev/urandom | openssl s_client -quiet -connect " + TwoHosts.SERVER_V4
+            + ":8443 >/dev/null 2>&1 || true");
+    hosts.client.exec("curl", "-sk", "-o", "/dev/null", "https://" + TwoHosts.SERVER_V4 + ":8443/ok");
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertTrue(agent.counters().get("TLS plaintext not parsed as HTTP/1.x") > 0, agent.counters()::toString);
+      assertEquals(2, sink.flows(f -> f.getType() == FlowType.L7 && f.getL7().getHttp().getPath().equals("/ok")
+          && f.getL7().getType() == L7FlowType.REQUEST).size(), sink::dump);
+    });
+    assertTrue(sink.flows(f -> f.getType() == FlowType.L7 && f.getL7().getType() == L7FlowType.REQUEST)
+        .stream().allMatch(f -> f.getL7().getHttp().getPath().equals("/ok")), sink::dump);
+  }
 }
