@@ -2,8 +2,6 @@ package io.hybridmesh.agent.flow;
 
 import io.hybridmesh.api.flow.v1.Flow;
 import io.hybridmesh.api.flow.v1.LostEvent;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import java.io.PrintStream;
 import java.util.logging.Logger;
 
@@ -16,7 +14,7 @@ public final class JsonLinesSink implements FlowSink {
   private static final Logger LOG = Logger.getLogger(JsonLinesSink.class.getName());
 
   private final PrintStream out;
-  private final JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();
+  private final StringBuilder line = new StringBuilder(2048);
 
   public JsonLinesSink(PrintStream out) {
     this.out = out;
@@ -24,11 +22,9 @@ public final class JsonLinesSink implements FlowSink {
 
   @Override
   public synchronized void accept(Flow flow) {
-    try {
-      out.println(printer.print(flow));
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("flow cannot be printed as JSON", e);
-    }
+    line.setLength(0);
+    ProtoJson.write(flow, line);
+    out.append(line).append('\n');
   }
 
   @Override
