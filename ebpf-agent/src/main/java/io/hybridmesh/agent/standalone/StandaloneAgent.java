@@ -177,6 +177,7 @@ public final class StandaloneAgent implements AutoCloseable {
     if (tlsEvents != null) {
       c.put("TLS calls", tlsEvents.calls());
       c.put("TLS calls without a socket", drops.total(HmAbi.STAT_TLS_NO_SOCKET));
+      c.put("TLS calls that failed or moved nothing", drops.total(HmAbi.STAT_TLS_CALL_FAILED));
       c.put("TLS plaintext not parsed as HTTP/1.x", tlsEvents.unparsed());
     }
     return c;
