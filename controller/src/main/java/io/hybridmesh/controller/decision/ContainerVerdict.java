@@ -1,0 +1,77 @@
+package io.hybridmesh.controller.decision;
+
+import io.hybridmesh.controller.decision.Decision.Reason;
+import io.hybridmesh.controller.decision.Inputs.Container;
+import io.hybridmesh.controller.decision.Inputs.ProbeKind;
+import java.util.Set;
+
+/** Whether the kernel can read one container's L7, and the reason, in a sentence. */
+record ContainerVerdict(boolean readable, boolean appDoesTls, Reason reason) {
+
+  private static final String FALLBACK_HINT = " Set hybridmesh.io/fallback: none to keep it on eBPF at L4 "
+      + "without a sidecar.";
+
+  static ContainerVerdict of(Container c, Set<ProbeKind> supported, boolean l4Everywhere,
+      boolean tlsEverywhere) {
+    String who = "Container '" + c.name() + "'";
+    ProbeKind kind = c.probeKind();
+    boolean appDoesTls = kind != ProbeKind.PLAINTEXT;
+    if (kind == null) {
+      return new ContainerVerdict(false, true, unreadable(c, who));
+    }
+    if (!supported.contains(kind)) {
+      return new ContainerVerdict(false, appDoesTls, new Reason(unsupportedCode(kind), who + " uses "
+          + describe(kind) + ", which the agent cannot read yet; it needs a sidecar for L7." + FALLBACK_HINT));
+    }
+    if (!c.targetsResolved()) {
+      return new ContainerVerdict(false, appDoesTls, new Reason(ReasonCode.UPROBE_TARGETS_MISSING, who
+          + " uses " + describe(kind) + " but the functions to probe do not resolve in its binary (stripped "
+          + "or not exported); name them with hybridmesh.io/tls-probe, or it needs a sidecar for L7."));
+    }
+    boolean kernelCan = kind == ProbeKind.PLAINTEXT ? l4Everywhere : tlsEverywhere;
+    if (kind == ProbeKind.PLAINTEXT) {
+      return new ContainerVerdict(kernelCan, false, new Reason(ReasonCode.TLS_NONE, who
+          + " speaks plaintext; the kernel reads its HTTP at the socket."));
+    }
+    return new ContainerVerdict(kernelCan, true, new Reason(ReasonCode.UPROBE_TARGETS_OK, who + " uses "
+        + describe(kind) + " and its probe targets resolve; the kernel reads its HTTP before encryption."));
+  }
+
+  private static Reason unreadable(Container c, String who) {
+    String library = c.library() == null ? "UNKNOWN" : c.library();
+    return switch (library) {
+      case "JSSE" -> new Reason(ReasonCode.TLS_JSSE, who + " does TLS in the JVM (JSSE), where no native "
+          + "function can be probed; a sidecar sees only its TLS metadata unless the app speaks plaintext to it."
+          + FALLBACK_HINT);
+      case "RUSTLS" -> new Reason(ReasonCode.TLS_RUSTLS, who + " uses rustls, compiled into the binary with "
+          + "no stable function to probe; it needs a sidecar for L7." + FALLBACK_HINT);
+      case "UNKNOWN" -> new Reason(ReasonCode.TLS_STATIC_STRIPPED, who + " links its TLS statically and is "
+          + "stripped, so there is nothing to probe; it needs a sidecar for L7, or an unstripped build."
+          + FALLBACK_HINT);
+      default -> new Reason(ReasonCode.TLS_UNKNOWN, who + " uses " + library + ", which no probe reads; it "
+          + "needs a sidecar for L7." + FALLBACK_HINT);
+    };
+  }
+
+  private static ReasonCode unsupportedCode(ProbeKind kind) {
+    return switch (kind) {
+      case PLAINTEXT -> ReasonCode.PLAINTEXT_PROBES_UNSUPPORTED;
+      case OPENSSL -> ReasonCode.TLS_OPENSSL_PROBES_UNSUPPORTED;
+      case BORINGSSL_SYMBOLS -> ReasonCode.TLS_BORINGSSL_PROBES_UNSUPPORTED;
+      case GNUTLS -> ReasonCode.TLS_GNUTLS_PROBES_UNSUPPORTED;
+      case NSS -> ReasonCode.TLS_NSS_PROBES_UNSUPPORTED;
+      case GO_CRYPTO_TLS -> ReasonCode.TLS_GO_PROBES_UNSUPPORTED;
+    };
+  }
+
+  private static String describe(ProbeKind kind) {
+    return switch (kind) {
+      case PLAINTEXT -> "plaintext HTTP";
+      case OPENSSL -> "OpenSSL";
+      case BORINGSSL_SYMBOLS -> "BoringSSL (with symbols)";
+      case GNUTLS -> "GnuTLS";
+      case NSS -> "NSS";
+      case GO_CRYPTO_TLS -> "Go crypto/tls";
+    };
+  }
+}

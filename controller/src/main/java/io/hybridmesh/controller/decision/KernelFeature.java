@@ -1,0 +1,31 @@
+package io.hybridmesh.controller.decision;
+
+/** The kernel features the data path relies on, each found by asking the kernel (see the node probe). */
+public enum KernelFeature {
+  /** /sys/kernel/btf/vmlinux: CO-RE programs can load. */
+  BTF,
+  /** BPF_MAP_TYPE_RINGBUF (5.8). */
+  RINGBUF,
+  /** SCHED_CLS programs on clsact (4.5). */
+  TC_BPF,
+  /** uprobes with BPF programs (4.3) and the uprobe PMU or tracefs. */
+  UPROBES,
+  /** syscalls:sys_enter_* tracepoints (the socket behind a TLS call). */
+  SYSCALL_TRACEPOINTS,
+  /** bpf_get_current_task_btf (5.11). */
+  TASK_BTF,
+  /** BPF links (5.7): programs detach when the agent dies. */
+  BPF_LINK,
+  /** tcx (6.6): TC through BPF links. */
+  TCX,
+  /** uprobe_multi links (6.6): one link for many probes. */
+  UPROBE_MULTI,
+  /** fentry/fexit (5.5). */
+  FENTRY,
+  /** Bounded loops (5.3). */
+  BOUNDED_LOOPS,
+  /** bpf_get_current_cgroup_id (4.18). */
+  CGROUP_ID,
+  /** bpf_probe_read_user (5.5). */
+  PROBE_READ_USER
+}
