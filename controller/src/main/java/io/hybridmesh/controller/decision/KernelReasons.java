@@ -1,5 +1,6 @@
 package io.hybridmesh.controller.decision;
 
+import io.hybridmesh.api.v1alpha1.KernelFeature;
 import io.hybridmesh.controller.decision.Decision.Reason;
 import java.util.ArrayList;
 import java.util.List;

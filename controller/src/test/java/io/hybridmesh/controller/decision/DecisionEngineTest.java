@@ -1,5 +1,6 @@
 package io.hybridmesh.controller.decision;
 
+import io.hybridmesh.api.v1alpha1.KernelFeature;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

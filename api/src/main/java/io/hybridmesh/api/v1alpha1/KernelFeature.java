@@ -1,6 +1,9 @@
-package io.hybridmesh.controller.decision;
+package io.hybridmesh.api.v1alpha1;
 
-/** The kernel features the data path relies on, each found by asking the kernel (see the node probe). */
+/**
+ * The kernel features the data path relies on. The agent finds each by asking the kernel and reports
+ * them in its NodeCapability; the decision engine reads them.
+ */
 public enum KernelFeature {
   /** /sys/kernel/btf/vmlinux: CO-RE programs can load. */
   BTF,
