@@ -1,0 +1,33 @@
+package io.hybridmesh.agent.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hybridmesh.api.v1alpha1.KernelFeature;
+import java.util.EnumSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class KernelVersionJudgeTest {
+
+  @Test
+  void distributionVersionStrings() {
+    Set<KernelFeature> aws = KernelVersionJudge.judge("5.10.217-205.860.amzn2.x86_64");
+    assertTrue(aws.containsAll(Set.of(KernelFeature.RINGBUF, KernelFeature.BTF, KernelFeature.BPF_LINK)));
+    assertFalse(aws.contains(KernelFeature.TASK_BTF), "5.11");
+    assertTrue(KernelVersionJudge.judge("4.18.0-553.el8_10.x86_64").contains(KernelFeature.CGROUP_ID));
+    assertFalse(KernelVersionJudge.judge("4.18.0-553.el8_10.x86_64").contains(KernelFeature.RINGBUF),
+        "a guess: RHEL backports it, the version does not say so");
+    assertEquals(EnumSet.allOf(KernelFeature.class), KernelVersionJudge.judge("6.18.44-fc-v669"));
+    assertTrue(KernelVersionJudge.judge("v6.6.0").contains(KernelFeature.TCX));
+    assertFalse(KernelVersionJudge.judge("6.5.13").contains(KernelFeature.UPROBE_MULTI));
+  }
+
+  @Test
+  void garbageIsNoFeatures() {
+    for (String s : new String[] {null, "", "linux", "99999999999999999999.1", "-1.2"}) {
+      assertTrue(KernelVersionJudge.judge(s).isEmpty(), String.valueOf(s));
+    }
+  }
+}
