@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# JMH benchmarks of the agent's Java event path (frames -> ConnEvent -> Flow -> sink) on one core.
+# JMH benchmarks of the agent's Java event paths on one core: L3/L4 (frames -> ConnEvent -> Flow -> sink,
+# EventPathBenchmark) and HTTP inside TLS (frames -> TlsEvent -> HTTP conversation -> L7 Flow -> sink,
+# HttpPathBenchmark).
 #
-# Prints events/s for the full path, decode only, assemble only and the full path with the
+# Prints events/s for each full path, decode only, assemble only and the full path with the
 # JSON-lines printer of `hmesh agent --print jsonl` as sink (median of the measurement
-# iterations, and JMH's mean ± error), and whether the full path meets the goal of 1,000,000 events/s.
+# iterations, and JMH's mean ± error), and whether each full path meets the goal of 1,000,000 events/s.
 #
 # Environment (all optional):
 #   BENCH_CPU=1          core to pin to with taskset ("" or "none": no pinning)
 #   BENCH_WI=5 BENCH_W=2s BENCH_I=5 BENCH_R=2s BENCH_F=2
 #                        warmup iterations/time, measurement iterations/time, forks
-#   BENCH_FILTER=...     JMH benchmark regexp (default: EventPathBenchmark)
+#   BENCH_FILTER=...     JMH benchmark regexp (default: both, 'EventPathBenchmark|HttpPathBenchmark')
 #   BENCH_GOAL=1000000   events/s the full path must reach
 #   BENCH_OUT=file.json  where JMH writes its JSON result (default: bench/target/event-path.json)
 #   JMH_ARGS="..."       extra JMH arguments (e.g. "-prof gc" or "-prof stack")
@@ -23,7 +25,7 @@ java="${JAVA:-java}"
 
 cpu="${BENCH_CPU-1}"
 wi="${BENCH_WI:-5}"; w="${BENCH_W:-2s}"; i="${BENCH_I:-5}"; r="${BENCH_R:-2s}"; f="${BENCH_F:-2}"
-filter="${BENCH_FILTER:-EventPathBenchmark}"
+filter="${BENCH_FILTER:-EventPathBenchmark|HttpPathBenchmark}"
 goal="${BENCH_GOAL:-1000000}"
 out="${BENCH_OUT:-$here/target/event-path.json}"
 
@@ -63,7 +65,7 @@ path, goal, cpu = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 results = json.load(open(path))
 rows = {}
 for r in results:
-    name = r["benchmark"].rsplit(".", 1)[-1]
+    name = ".".join(r["benchmark"].rsplit(".", 2)[-2:])
     m = r["primaryMetric"]
     raw = [x for fork in m.get("rawData", []) for x in fork]
     rows[name] = (statistics.median(raw) if raw else m["score"], m["score"], m.get("scoreError"), len(raw))
@@ -75,13 +77,23 @@ def line(label, name):
     err = "" if err is None or err != err else f" ± {err:,.0f}"
     print(f"  {label:<28} {med:>14,.0f} events/s median of {n}  (mean {mean:,.0f}{err})")
 
-print(f"Event path benchmark (one thread, CPU {cpu}):")
-line("full path (decode+assemble)", "eventPath")
-line("decode only", "decodeOnly")
-line("assemble only", "assembleOnly")
-line("full path + JSON-lines sink", "eventPathJsonSink")
-if "eventPath" in rows:
-    med = rows["eventPath"][0]
-    verdict = "MET" if med >= goal else "NOT MET"
-    print(f"  goal >= {goal:,.0f} events/s on one core: {verdict} ({med / goal:.2f}x)")
+def verdict(name):
+    if name in rows:
+        med = rows[name][0]
+        print(f"  goal >= {goal:,.0f} events/s on one core: {'MET' if med >= goal else 'NOT MET'} "
+              f"({med / goal:.2f}x)")
+
+if any(k.startswith("EventPathBenchmark.") for k in rows):
+    print(f"Event path benchmark, L3/L4 connection events (one thread, CPU {cpu}):")
+    line("full path (decode+assemble)", "EventPathBenchmark.eventPath")
+    line("decode only", "EventPathBenchmark.decodeOnly")
+    line("assemble only", "EventPathBenchmark.assembleOnly")
+    line("full path + JSON-lines sink", "EventPathBenchmark.eventPathJsonSink")
+    verdict("EventPathBenchmark.eventPath")
+if any(k.startswith("HttpPathBenchmark.") for k in rows):
+    print(f"HTTP path benchmark, TLS events of ~256 bytes (one thread, CPU {cpu}):")
+    line("full path (decode+HTTP+L7)", "HttpPathBenchmark.httpPath")
+    line("decode only", "HttpPathBenchmark.decodeOnly")
+    line("full path + JSON-lines sink", "HttpPathBenchmark.httpPathJsonSink")
+    verdict("HttpPathBenchmark.httpPath")
 EOF
