@@ -94,7 +94,7 @@ static __always_inline bool emit(const struct hm_conn_key *key, const struct hm_
 	e->pkt_to_responder = to_responder;
 	e->_pad0 = 0;
 	e->_pad1 = 0;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, hm_ringbuf_flags());
 	return true;
 }
 

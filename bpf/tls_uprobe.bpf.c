@@ -160,7 +160,8 @@ static __always_inline int leave(struct pt_regs *ctx, __u8 op, bool ex)
 	struct hm_flow_tuple *cached;
 	struct hm_tls_event *e;
 	__u32 zero = 0, captured;
-	long ret = PT_REGS_RC(ctx);
+	/* All four return int: only eax is set, so -1 must not be read as 4294967295 from rax. */
+	int ret = (int)PT_REGS_RC(ctx);
 	__u64 length = 0;
 
 	if (!call)
@@ -216,7 +217,8 @@ static __always_inline int leave(struct pt_regs *ctx, __u8 op, bool ex)
 		captured = 0;
 	e->captured = captured;
 	/* Only the header and the captured bytes travel, not the whole 4 KiB. */
-	if (bpf_ringbuf_output(&hm_events, e, offsetof(struct hm_tls_event, data) + captured, 0))
+	if (bpf_ringbuf_output(&hm_events, e, offsetof(struct hm_tls_event, data) + captured,
+			       hm_ringbuf_flags()))
 		hm_count(HM_STAT_RINGBUF_FULL);
 	else
 		hm_count(HM_STAT_TLS_CALLS);

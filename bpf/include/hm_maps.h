@@ -22,6 +22,19 @@ struct {
 	__type(value, __u64);
 } hm_stats SEC(".maps");
 
+/*
+ * Wake the reader only when this much is waiting; below it the reader finds the events at its next
+ * poll (it polls at least every 100 ms). A wakeup per event costs an interrupt per event, which on a
+ * busy node (and in a VM, where it is an IPI and an exit) costs more than the event itself.
+ */
+const volatile __u64 hm_wakeup_bytes = 256 * 1024;
+
+static __always_inline __u64 hm_ringbuf_flags(void)
+{
+	return bpf_ringbuf_query(&hm_events, BPF_RB_AVAIL_DATA) >= hm_wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+										   : BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline void hm_count(__u32 stat)
 {
 	__u64 *v = bpf_map_lookup_elem(&hm_stats, &stat);

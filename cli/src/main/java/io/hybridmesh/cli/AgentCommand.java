@@ -49,7 +49,7 @@ final class AgentCommand implements Callable<Integer> {
 
   @Option(names = "--ring-buffer-size", paramLabel = "BYTES",
       description = "Kernel event ring buffer, a power of two (default: ${DEFAULT-VALUE}).")
-  int ringBufferBytes = 4 << 20;
+  int ringBufferBytes = 16 << 20;
 
   @Option(names = "--connection-table-size", paramLabel = "N",
       description = "Connections tracked at once per node (default: ${DEFAULT-VALUE}).")

@@ -18,7 +18,8 @@ import java.util.logging.Logger;
 public final class EventPump implements Runnable {
 
   private static final Logger LOG = Logger.getLogger(EventPump.class.getName());
-  private static final int POLL_TIMEOUT_MS = 250;
+  /** The kernel wakes this thread only when much is waiting (hm_wakeup_bytes): poll often enough. */
+  private static final int POLL_TIMEOUT_MS = 100;
 
   private final RingBufferReader reader;
   private final EventHandler[] handlers;

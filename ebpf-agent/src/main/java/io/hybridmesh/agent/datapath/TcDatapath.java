@@ -85,6 +85,7 @@ public final class TcDatapath implements AutoCloseable {
       o.setRodata("endpoint_id", u32(endpointId));
       o.setRodata("l2_header_len", u32(l2HeaderLength));
       o.setRodata("report_interval_ns", u64(settings.reportInterval().toNanos()));
+      o.setRodata("hm_wakeup_bytes", u64(settings.wakeupBytes()));
       for (String shared : List.of(CONNECTIONS, EVENTS, STATS)) {
         o.reuseMap(shared, anchor.map(shared));
       }

@@ -18,8 +18,16 @@ public record TcSettings(
     Duration tcpIdleTimeout,
     Duration otherIdleTimeout) {
 
+  /**
+   * Waiting bytes at which the programs wake the reader; below it the reader finds events at its next
+   * poll. A quarter of the ring, at most 256 KiB, so a burst never fills the ring before a wakeup.
+   */
+  public long wakeupBytes() {
+    return Math.min(256 << 10, ringBufferBytes / 4);
+  }
+
   public static TcSettings defaults() {
-    return new TcSettings(4 << 20, 65536, Duration.ofSeconds(5), Duration.ofMinutes(10),
+    return new TcSettings(16 << 20, 65536, Duration.ofSeconds(5), Duration.ofMinutes(10),
         Duration.ofSeconds(30));
   }
 

@@ -38,9 +38,12 @@ public final class TlsDatapath implements AutoCloseable {
   private final BpfObject object;
   private final List<BpfLink> links = new ArrayList<>();
 
-  public TlsDatapath(Bpf bpf, byte[] elf, BpfMap events, BpfMap stats) {
+  /** @param wakeupBytes waiting bytes at which the programs wake the reader */
+  public TlsDatapath(Bpf bpf, byte[] elf, BpfMap events, BpfMap stats, long wakeupBytes) {
     BpfObject o = bpf.open("tls_uprobe", elf);
     try {
+      o.setRodata("hm_wakeup_bytes",
+          ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(wakeupBytes).array());
       o.reuseMap("hm_events", events);
       o.reuseMap("hm_stats", stats);
       o.load();

@@ -7,7 +7,10 @@ import io.hybridmesh.agent.http.HttpEvent;
 import io.hybridmesh.agent.l7.L7FlowAssembler;
 import io.hybridmesh.agent.l7.TlsConversations;
 import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 
 /**
  * TLS reads and writes from the uprobes, through each connection's HTTP conversation, to L7 flows.
@@ -16,12 +19,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class TlsEvents implements EventHandler {
 
+  private static final Logger LOG = Logger.getLogger(TlsEvents.class.getName());
+
   private final TlsEventDecoder decoder = new TlsEventDecoder();
   private final TlsConversations conversations;
   private final L7FlowAssembler assembler;
   private final FlowSink sink;
   private final AtomicLong calls = new AtomicLong();
   private final AtomicLong unparsed = new AtomicLong();
+  private final Map<String, Long> unparsedByReason = new ConcurrentHashMap<>();
 
   public TlsEvents(TlsConversations conversations, L7FlowAssembler assembler, FlowSink sink) {
     this.conversations = conversations;
@@ -38,14 +44,25 @@ public final class TlsEvents implements EventHandler {
         sink.accept(assembler.request(call, r));
       } else if (e instanceof HttpEvent.ResponseSeen r) {
         sink.accept(assembler.response(call, r));
-      } else {
+      } else if (e instanceof HttpEvent.Unparsed u) {
         unparsed.incrementAndGet();
+        // The reasons are few and fixed strings; count each, and say each once.
+        if (unparsedByReason.merge(u.reason(), 1L, Long::sum) == 1L) {
+          LOG.info(() -> "TLS plaintext of " + call.comm() + " (pid " + call.pid() + ", "
+              + u.direction().name().toLowerCase() + ") not parsed as HTTP/1.x: " + u.reason()
+              + "; further cases are counted");
+        }
       }
     }
   }
 
   public long calls() {
     return calls.get();
+  }
+
+  /** Unparsed stretches by reason. */
+  public Map<String, Long> unparsedByReason() {
+    return Map.copyOf(unparsedByReason);
   }
 
   /** Stretches of plaintext that were not HTTP/1.x or could not be followed. */

@@ -129,7 +129,7 @@ public final class StandaloneAgent implements AutoCloseable {
   private TlsDatapath loadTls(Bpf bpf) {
     try {
       return new TlsDatapath(bpf, BpfObjects.load(BpfObjects.TLS_UPROBE), datapath.eventsMap(),
-          datapath.stats());
+          datapath.stats(), options.tc().wakeupBytes());
     } catch (BpfException e) {
       LOG.warning("HTTP inside TLS cannot be read on this host (" + e.getMessage()
           + "); L3/L4 connection flows go on.");

@@ -76,6 +76,10 @@ class TlsFlowKernelIT {
     await().atMost(WAIT).untilAsserted(() ->
         assertEquals(12, sink.flows(thisConnection).size(), sink::dump));
 
+    // nginx reads until SSL_read returns -1 (want read): those calls are counted, never parsed as data.
+    assertEquals(0L, agent.counters().get("TLS plaintext not parsed as HTTP/1.x"), agent.counters()::toString);
+    assertTrue(agent.counters().get("TLS calls that failed or moved nothing") > 0, agent.counters()::toString);
+
     String[][] expected = {{"GET", "/ok", "200"}, {"POST", "/created", "201"}, {"DELETE", "/missing", "404"}};
     for (Reporter reporter : List.of(Reporter.CLIENT, Reporter.SERVER)) {
       List<Flow> requests = sink.flows(thisConnection.and(f -> f.getReporter() == reporter)
