@@ -15,6 +15,8 @@ PACKAGES=(
   # tests: TLS-linkage prober fixtures (static OpenSSL .a, Go incl. boringcrypto, GnuTLS/NSS clients, strip)
   libssl-dev golang-go gnutls-bin libgnutls28-dev libnss3-tools binutils
 )
+# A Node.js client in the TLS tests: the machine image carries one; Debian's where it does not.
+command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -18,6 +18,7 @@ import io.hybridmesh.agent.http.Limits;
 import io.hybridmesh.agent.l7.L7FlowAssembler;
 import io.hybridmesh.agent.l7.TlsConversations;
 import io.hybridmesh.agent.netns.NetworkNamespaces;
+import io.hybridmesh.agent.probe.binary.BinaryProber;
 import io.hybridmesh.agent.tls.TlsLibraryWatch;
 import io.hybridmesh.jni.Bpf;
 import io.hybridmesh.jni.BpfException;
@@ -78,7 +79,7 @@ public final class StandaloneAgent implements AutoCloseable {
 
     this.tls = options.readTls() ? loadTls(bpf) : null;
     if (tls != null) {
-      tlsLibraries = new TlsLibraryWatch(tls, Path.of("/proc"));
+      tlsLibraries = new TlsLibraryWatch(tls, new BinaryProber(), Path.of("/proc"));
       tlsEvents = new TlsEvents(new TlsConversations(16384, Duration.ofMinutes(5), Limits.DEFAULT),
           new L7FlowAssembler(options.nodeName(), version, endpoints, clock), sink);
       handlers.put(HmAbi.EVENT_TLS_DATA, tlsEvents);

@@ -1,6 +1,11 @@
 package io.hybridmesh.agent.tls;
 
 import io.hybridmesh.agent.datapath.TlsDatapath;
+import io.hybridmesh.agent.probe.binary.BinaryProber;
+import io.hybridmesh.agent.probe.binary.ProbeResult;
+import io.hybridmesh.agent.probe.binary.TlsLibrary;
+import io.hybridmesh.agent.probe.binary.TlsLibraryKind;
+import io.hybridmesh.agent.probe.binary.UprobeTarget;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -13,9 +18,10 @@ import java.util.logging.Logger;
 
 /**
  * Finds the TLS libraries of processes in the watched network namespaces and attaches the probes to
- * each library file once: a probe on a file fires in every process that maps it, so processes started
- * later, and libraries loaded later with dlopen, are seen as soon as their file is probed. The system's
- * own libssl is probed at start so that short-lived clients (curl) are seen from their first call.
+ * each file that holds OpenSSL's functions, once: a shared libssl, a library loaded later with dlopen, or
+ * an executable with OpenSSL linked in statically (Node.js). A probe on a file fires in every process
+ * that maps it, so processes started later are seen as soon as their file is probed. The system's own
+ * libssl is probed at start so that short-lived clients (curl) are seen from their first call.
  */
 public final class TlsLibraryWatch {
 
@@ -25,13 +31,15 @@ public final class TlsLibraryWatch {
   private static final List<String> SYSTEM_LIBSSL = List.of("libssl.so.3", "libssl.so.1.1");
 
   private final TlsDatapath datapath;
+  private final BinaryProber prober;
   private final Path proc;
   private final Set<Long> watchedNetns = ConcurrentHashMap.newKeySet();
   /** Files already probed, by device and inode, so that two paths to one file probe it once. */
   private final Set<String> probedFiles = new HashSet<>();
 
-  public TlsLibraryWatch(TlsDatapath datapath, Path proc) {
+  public TlsLibraryWatch(TlsDatapath datapath, BinaryProber prober, Path proc) {
     this.datapath = datapath;
+    this.prober = prober;
     this.proc = proc;
   }
 
@@ -77,9 +85,12 @@ public final class TlsLibraryWatch {
       if (!(netns instanceof Long inode) || !watchedNetns.contains(inode)) {
         return;
       }
-      for (String lib : ProcMaps.openSslLibraries(Files.readString(pidDir.resolve("maps")))) {
-        // Through the process's root, so that a library inside a container resolves to its file.
-        probe(pidDir.resolve("root").resolve(lib.substring(1)), lib);
+      ProbeResult linkage = prober.probeProcess(Integer.parseInt(pidDir.getFileName().toString()));
+      for (TlsLibrary lib : linkage.libraries()) {
+        if (probeable(lib)) {
+          // Through the process's root, so that a library inside a container resolves to its file.
+          probe(pidDir.resolve("root").resolve(lib.file().substring(1)), lib.file());
+        }
       }
     } catch (IOException | SecurityException | UnsupportedOperationException e) {
       // The process ended between listing and reading, or hides its details: nothing to probe.
@@ -103,6 +114,17 @@ public final class TlsLibraryWatch {
     } else {
       LOG.info(() -> "reading TLS through " + shownAs + " (" + String.join(", ", functions) + ")");
     }
+  }
+
+  /** OpenSSL's API (BoringSSL's too) with SSL_write and SSL_read resolving in the file. */
+  private static boolean probeable(TlsLibrary lib) {
+    if ((lib.kind() != TlsLibraryKind.OPENSSL && lib.kind() != TlsLibraryKind.BORINGSSL)
+        || lib.file() == null || !lib.file().startsWith("/")) {
+      return false;
+    }
+    long resolved = lib.uprobeTargets().stream().filter(UprobeTarget::isResolved)
+        .filter(t -> t.symbol().equals("SSL_write") || t.symbol().equals("SSL_read")).count();
+    return resolved == 2;
   }
 
   private static boolean isPid(Path name) {

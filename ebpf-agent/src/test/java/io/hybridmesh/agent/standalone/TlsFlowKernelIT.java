@@ -183,4 +183,26 @@ class TlsFlowKernelIT {
     assertTrue(sink.flows(f -> f.getType() == FlowType.L7 && f.getL7().getType() == L7FlowType.REQUEST)
         .stream().allMatch(f -> f.getL7().getHttp().getPath().equals("/ok")), sink::dump);
   }
+
+  @Test
+  void nodeWithOpenSslLinkedInStaticallyIsProbedInItsOwnExecutable() {
+    // node carries OpenSSL inside /usr/bin/node; the rescan finds the process and probes the executable.
+    // It waits before its requests so that a rescan (every 500 ms here) has seen it.
+    hosts.client.exec(Duration.ofSeconds(30), "node", "-e", """
+        const https = require("https");
+        const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
+        const get = (path) => new Promise((ok, fail) => https.get({ host: "%s", port: 8443, path,
+            agent, rejectUnauthorized: false }, (res) => { res.resume(); res.on("end", ok); }).on("error", fail));
+        setTimeout(async () => { await get("/ok"); await get("/node-missing"); agent.destroy(); }, 2000);
+        """.formatted(TwoHosts.SERVER_V4));
+
+    Predicate<Flow> fromNode = f -> f.getType() == FlowType.L7 && f.getReporter() == Reporter.CLIENT
+        && (f.getSource().getProcess().getComm().equals("node")
+            || f.getDestination().getProcess().getComm().equals("node"));
+    await().atMost(WAIT).untilAsserted(() -> assertEquals(4, sink.flows(fromNode).size(), sink::dump));
+    List<Flow> responses = sink.flows(fromNode.and(f -> f.getL7().getType() == L7FlowType.RESPONSE));
+    assertEquals(200, responses.get(0).getL7().getHttp().getCode());
+    assertEquals(404, responses.get(1).getL7().getHttp().getCode());
+    assertEquals("/node-missing", responses.get(1).getL7().getHttp().getPath());
+  }
 }
