@@ -21,7 +21,7 @@ record ContainerVerdict(boolean readable, boolean appDoesTls, Reason reason) {
     }
     if (!supported.contains(kind)) {
       return new ContainerVerdict(false, appDoesTls, new Reason(unsupportedCode(kind), who + " uses "
-          + describe(kind) + ", which the agent cannot read yet; it needs a sidecar for L7." + FALLBACK_HINT));
+          + describe(kind) + ", which the agent does not read yet; it needs a sidecar for L7." + FALLBACK_HINT));
     }
     if (!c.targetsResolved()) {
       return new ContainerVerdict(false, appDoesTls, new Reason(ReasonCode.UPROBE_TARGETS_MISSING, who
@@ -66,7 +66,7 @@ record ContainerVerdict(boolean readable, boolean appDoesTls, Reason reason) {
 
   private static String describe(ProbeKind kind) {
     return switch (kind) {
-      case PLAINTEXT -> "plaintext HTTP";
+      case PLAINTEXT -> "no TLS library (plaintext), whose HTTP is parsed at the socket";
       case OPENSSL -> "OpenSSL";
       case BORINGSSL_SYMBOLS -> "BoringSSL (with symbols)";
       case GNUTLS -> "GnuTLS";
