@@ -27,10 +27,12 @@ unit: deps
 demo: build
 	./scripts/demo-standalone.sh
 
-## bench: the benchmarks (JMH event path; TCP throughput with and without the TC programs)
+## bench: the benchmarks (JMH event paths; TCP throughput with and without the TC programs; HTTPS
+## with and without the TLS uprobes, and through an HAProxy hop) (root)
 bench: build
 	./bench/run-event-path.sh
 	./bench/tc-throughput.sh
+	./bench/tls-overhead.sh
 
 clean:
 	$(MVN) $(MVN_FLAGS) -q clean
