@@ -40,21 +40,9 @@ for tool in ip iperf3 python3; do
 done
 python="$(command -v python3)"
 
-# The agent. ./hmesh rebuilds whenever a source is newer than the jar, which would land inside a
-# timed round while other work goes on in the tree: build (if needed) once through it, then run the jar.
-jar="$root/cli/target/hmesh.jar"
-if [ -z "${HMESH:-}" ]; then
-  "$root/hmesh" --help >/dev/null 2>&1 || [ -f "$jar" ] || die "cannot build the agent (try make build)"
-  [ -f "$jar" ] || die "$jar is missing"
-  HMESH="java ${HMESH_JAVA_OPTS:-} -jar $jar"
-fi
-
-# Unique names: this run's pid, short enough for interface names (15 characters).
-tag="hmb$$"
-nsA="${tag}a"; nsB="${tag}b"
-vethA="${tag}a0"; vethB="${tag}b0"
-octet=$(( ($$ % 200) + 20 ))
-addrA="10.251.$octet.1"; addrB="10.251.$octet.2"
+. "$here/lib.sh"
+bench_agent_command
+bench_pair_names hmb 251
 work="$(mktemp -d /tmp/tc-throughput.XXXXXX)"
 agent_pid=""; server_pid=""; short_server_pid=""
 
@@ -67,8 +55,7 @@ cleanup() {
   for p in "$server_pid" "$short_server_pid"; do
     if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then kill "$p"; wait "$p" 2>/dev/null; fi
   done
-  ip netns del "$nsA" 2>/dev/null
-  ip netns del "$nsB" 2>/dev/null
+  bench_pair_down
   if [ -n "${KEEP_LOGS:-}" ]; then mkdir -p "$KEEP_LOGS" && cp "$work"/*.log "$KEEP_LOGS"/ 2>/dev/null; fi
   rm -rf "$work"
   exit "$rc"
@@ -77,21 +64,13 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-ip netns add "$nsA"
-ip netns add "$nsB"
-ip link add "$vethA" netns "$nsA" type veth peer name "$vethB" netns "$nsB"
-ip -n "$nsA" addr add "$addrA/24" dev "$vethA"
-ip -n "$nsB" addr add "$addrB/24" dev "$vethB"
-for ns in "$nsA" "$nsB"; do ip -n "$ns" link set lo up; done
-ip -n "$nsA" link set "$vethA" up
-ip -n "$nsB" link set "$vethB" up
+bench_pair_up
 # Short connections leave TIME_WAIT sockets behind: let the client reuse them and use every port, or
 # the connection rate collapses after a few seconds whatever the agent does.
 for ns in "$nsA" "$nsB"; do
   ip netns exec "$ns" sysctl -q -w net.ipv4.tcp_tw_reuse=1 net.ipv4.ip_local_port_range="1024 65535" \
     || die "cannot set sysctls in $ns"
 done
-ip netns exec "$nsA" ping -c 1 -W 2 "$addrB" >/dev/null || die "no connectivity between $nsA and $nsB"
 
 ip netns exec "$nsB" iperf3 -s -B "$addrB" >"$work/iperf3-server.log" 2>&1 &
 server_pid=$!

@@ -58,21 +58,9 @@ nginx_bin="$(command -v nginx)"
 haproxy_bin="$(command -v haproxy)"
 ticks="$(getconf CLK_TCK)"
 
-# The agent. ./hmesh rebuilds whenever a source is newer than the jar, which would land inside a
-# timed round while other work goes on in the tree: build (if needed) once through it, then run the jar.
-jar="$root/cli/target/hmesh.jar"
-if [ -z "${HMESH:-}" ]; then
-  "$root/hmesh" --help >/dev/null 2>&1 || [ -f "$jar" ] || die "cannot build the agent (try make build)"
-  [ -f "$jar" ] || die "$jar is missing"
-  HMESH="java ${HMESH_JAVA_OPTS:-} -jar $jar"
-fi
-
-# Unique names: this run's pid, short enough for interface names (15 characters).
-tag="hmt$$"
-nsA="${tag}a"; nsB="${tag}b"
-vethA="${tag}a0"; vethB="${tag}b0"
-octet=$(( ($$ % 200) + 20 ))
-addrA="10.252.$octet.1"; addrB="10.252.$octet.2"
+. "$here/lib.sh"
+bench_agent_command
+bench_pair_names hmt 252
 port=8443; proxy_port=9443
 work="$(mktemp -d /tmp/tls-overhead.XXXXXX)"
 agent_pid=""; nginx_pid=""; haproxy_pid=""
@@ -86,8 +74,7 @@ cleanup() {
   for p in "$haproxy_pid" "$nginx_pid"; do
     if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then kill "$p"; wait "$p" 2>/dev/null; fi
   done
-  ip netns del "$nsA" 2>/dev/null
-  ip netns del "$nsB" 2>/dev/null
+  bench_pair_down
   if [ -n "${KEEP_LOGS:-}" ]; then mkdir -p "$KEEP_LOGS" && cp "$work"/*.log "$work"/*.tsv "$KEEP_LOGS"/ 2>/dev/null; fi
   rm -rf "$work"
   exit "$rc"
@@ -96,15 +83,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-ip netns add "$nsA"
-ip netns add "$nsB"
-ip link add "$vethA" netns "$nsA" type veth peer name "$vethB" netns "$nsB"
-ip -n "$nsA" addr add "$addrA/24" dev "$vethA"
-ip -n "$nsB" addr add "$addrB/24" dev "$vethB"
-for ns in "$nsA" "$nsB"; do ip -n "$ns" link set lo up; done
-ip -n "$nsA" link set "$vethA" up
-ip -n "$nsB" link set "$vethB" up
-ip netns exec "$nsA" ping -c 1 -W 2 "$addrB" >/dev/null || die "no connectivity between $nsA and $nsB"
+bench_pair_up
 
 # A throw-away self-signed certificate (EC P-256: what a mesh would issue; cheap handshakes).
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \

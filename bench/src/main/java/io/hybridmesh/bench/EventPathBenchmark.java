@@ -172,26 +172,6 @@ public class EventPathBenchmark {
     }
   }
 
-  /** The pump is driven through {@link EventPump#process}; its reader is never polled. */
-  static final class IdleReader implements RingBufferReader {
-    @Override
-    public int poll(ByteBuffer batch, int timeoutMillis) {
-      batch.position(0).limit(0);
-      return 0;
-    }
-
-    @Override
-    public void wakeup() {}
-
-    @Override
-    public long oversizedRecords() {
-      return 0;
-    }
-
-    @Override
-    public void close() {}
-  }
-
   /**
    * A day on two watched namespaces: mostly IPv4 TCP between them (a NEW, several ACTIVE updates and a
    * CLOSED per connection, a few RESETs), some IPv6 TCP, some UDP (DNS-like), and some peers that are no

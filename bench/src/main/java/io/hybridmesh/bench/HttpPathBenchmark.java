@@ -266,24 +266,4 @@ public class HttpPathBenchmark {
       }
     }
   }
-
-  /** The pump is driven through {@link EventPump#process}; its reader is never polled. */
-  static final class IdleReader implements RingBufferReader {
-    @Override
-    public int poll(ByteBuffer batch, int timeoutMillis) {
-      batch.position(0).limit(0);
-      return 0;
-    }
-
-    @Override
-    public void wakeup() {}
-
-    @Override
-    public long oversizedRecords() {
-      return 0;
-    }
-
-    @Override
-    public void close() {}
-  }
 }
