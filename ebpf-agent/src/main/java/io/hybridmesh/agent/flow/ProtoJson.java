@@ -24,8 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ProtoJson {
 
-  private static final Map<Descriptor, FieldDescriptor[]> BY_NUMBER = new ConcurrentHashMap<>();
-  private static final Map<FieldDescriptor, String> NAMES = new ConcurrentHashMap<>();
+  /** What writing a field needs, worked out once per field: looked up by field number. */
+  private record FieldInfo(FieldDescriptor fd, String name, boolean map, boolean repeated, boolean packed) {}
+
+  private static final Map<Descriptor, FieldInfo[]> FIELDS = new ConcurrentHashMap<>();
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private ProtoJson() {}
@@ -48,53 +50,55 @@ public final class ProtoJson {
 
   /** One message from the stream's current limit; fields arrive in number order, repeated ones together. */
   private static void object(CodedInputStream in, Descriptor d, StringBuilder out) throws IOException {
-    FieldDescriptor[] fields = BY_NUMBER.computeIfAbsent(d, ProtoJson::index);
+    FieldInfo[] fields = FIELDS.get(d);
+    if (fields == null) {
+      fields = FIELDS.computeIfAbsent(d, ProtoJson::index);
+    }
     out.append('{');
-    FieldDescriptor open = null; // the repeated field whose array (or map object) is open
+    FieldInfo open = null; // the repeated field whose array (or map object) is open
     boolean first = true;
     while (!in.isAtEnd()) {
       int tag = in.readTag();
       int number = WireFormat.getTagFieldNumber(tag);
-      FieldDescriptor fd = number < fields.length ? fields[number] : null;
-      if (fd == null) {
+      FieldInfo f = number < fields.length ? fields[number] : null;
+      if (f == null) {
         in.skipField(tag);
         continue;
       }
-      if (fd != open) {
+      if (f != open) {
         if (open != null) {
-          out.append(open.isMapField() ? '}' : ']');
+          out.append(open.map() ? '}' : ']');
           open = null;
         }
         if (!first) {
           out.append(',');
         }
         first = false;
-        out.append(NAMES.computeIfAbsent(fd, f -> "\"" + f.getJsonName() + "\":"));
-        if (fd.isRepeated()) {
-          out.append(fd.isMapField() ? '{' : '[');
-          open = fd;
+        out.append(f.name());
+        if (f.repeated()) {
+          out.append(f.map() ? '{' : '[');
+          open = f;
         }
       } else {
         out.append(',');
       }
-      if (fd.isMapField()) {
-        mapEntry(in, fd.getMessageType(), out);
-      } else if (fd.isRepeated() && fd.isPackable()
-          && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+      if (f.map()) {
+        mapEntry(in, f.fd().getMessageType(), out);
+      } else if (f.packed() && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
         int limit = in.pushLimit(in.readRawVarint32());
         for (boolean firstValue = true; !in.isAtEnd(); firstValue = false) {
           if (!firstValue) {
             out.append(',');
           }
-          value(in, fd, out);
+          value(in, f.fd(), out);
         }
         in.popLimit(limit);
       } else {
-        value(in, fd, out);
+        value(in, f.fd(), out);
       }
     }
     if (open != null) {
-      out.append(open.isMapField() ? '}' : ']');
+      out.append(open.map() ? '}' : ']');
     }
     out.append('}');
   }
@@ -270,13 +274,14 @@ public final class ProtoJson {
     out.append('"');
   }
 
-  private static FieldDescriptor[] index(Descriptor d) {
+  private static FieldInfo[] index(Descriptor d) {
     int max = d.getFields().stream().mapToInt(FieldDescriptor::getNumber).max().orElse(0);
     // Field numbers run to 100 in Flow; a sparse schema with huge numbers would want a map instead.
-    FieldDescriptor[] byNumber = new FieldDescriptor[Math.min(max, 4096) + 1];
+    FieldInfo[] byNumber = new FieldInfo[Math.min(max, 4096) + 1];
     for (FieldDescriptor fd : d.getFields()) {
       if (fd.getNumber() < byNumber.length) {
-        byNumber[fd.getNumber()] = fd;
+        byNumber[fd.getNumber()] = new FieldInfo(fd, "\"" + fd.getJsonName() + "\":", fd.isMapField(),
+            fd.isRepeated(), fd.isRepeated() && fd.isPackable());
       }
     }
     return byNumber;
