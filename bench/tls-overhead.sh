@@ -22,7 +22,8 @@
 # agent attached. Targets are printed MET / NOT MET; the script exits non-zero on errors only.
 #
 # Environment (all optional):
-#   ROUNDS=5 DURATION=5 WARM=2   rounds, seconds per timed wrk run, seconds of warm-up before each
+#   ROUNDS=5 DURATION=5 WARM=10  rounds, seconds per timed wrk run, seconds of warm-up before each (the
+#                                agent's JIT compiler runs for ~10 s after start: it is not steady state)
 #   THREADS=1 CONNS=16           wrk threads and connections at saturation
 #   RATE=5000 RATE_DURATION=10   the fixed-rate run: requests/s aimed at and seconds (RATE=0: skip)
 #   RATE_DELAY_MS=50             the fixed-rate run: each connection waits this long between requests
@@ -38,7 +39,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 ROUNDS="${ROUNDS:-5}"
 DURATION="${DURATION:-5}"
-WARM="${WARM:-2}"
+WARM="${WARM:-10}"
 THREADS="${THREADS:-1}"
 CONNS="${CONNS:-16}"
 RATE="${RATE:-5000}"
