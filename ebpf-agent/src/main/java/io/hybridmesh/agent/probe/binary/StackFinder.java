@@ -66,8 +66,8 @@ final class StackFinder {
     List<String> names = kind == TlsLibraryKind.RUSTLS ? List.of("rustls") : TlsSymbols.OPENSSL;
     List<UprobeTarget> t = new ArrayList<>();
     for (String s : names) {
-      t.add(UprobeTarget.unresolved(s, exe.display(), "the executable is stripped: " + kind
-          + " is compiled in but its functions have no symbols"));
+      t.add(UprobeTarget.unresolved(s, exe.display(), "the file is stripped: " + kind
+          + " is compiled in but its functions have no symbols (not in .dynsym, no .symtab)"));
     }
     String version = kind == TlsLibraryKind.OPENSSL ? TextScanner.versionNumber(f.textVersion()) : null;
     return java.util.Optional.of(new TlsLibrary(kind, exe.display(), Linkage.STATIC, 0, version, t));

@@ -16,9 +16,14 @@ final class TlsSymbols {
   /** Marks a Go binary built against BoringCrypto (a function in crypto/internal/boring/sig). */
   static final String GO_BORING_SIG = "crypto/internal/boring/sig.BoringCrypto";
 
-  /** Public API that only BoringSSL has. */
+  /**
+   * Public API that only BoringSSL has (OpenSSL 1.1/3.x and LibreSSL define none of these). Looked up by name
+   * during the one symbol-table pass, so a JNI library such as netty-tcnative, whose BoringSSL symbols are
+   * all local ({@code t} in .symtab), is recognised too.
+   */
   static final Set<String> BORINGSSL_ONLY = Set.of("BORINGSSL_self_test", "SSL_CTX_set_strict_cipher_list",
-      "SSL_set_strict_cipher_list", "SSL_CTX_set_grease_enabled", "SSL_CTX_set_select_certificate_cb");
+      "SSL_set_strict_cipher_list", "SSL_CTX_set_grease_enabled", "SSL_CTX_set_select_certificate_cb",
+      "CRYPTO_BUFFER_new", "SSL_CTX_set_private_key_method");
   static final Set<String> NSS_API = Set.of("NSS_Init", "NSS_InitContext", "SSL_ImportFD");
   static final Set<String> JVM_API = Set.of("JNI_CreateJavaVM");
   static final Set<String> JLI_API = Set.of("JLI_Launch");
