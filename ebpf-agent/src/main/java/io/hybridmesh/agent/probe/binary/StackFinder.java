@@ -48,8 +48,14 @@ final class StackFinder {
                 + "at run time into anonymous memory; there is no file offset a uprobe could use"))));
       }
     }
-    if (out.isEmpty() && !nodes.isEmpty()) {
-      staticStripped(nodes.get(0)).ifPresent(out::add);
+    // A stripped executable can carry its own TLS stack even when its dependencies bring others (a
+    // browser with BoringSSL inside links NSS for certificates): it is the nearest, so it comes first.
+    // Text naming a library the executable also links (the openssl tool prints libssl's version) is
+    // about that library, not a copy inside.
+    if (!nodes.isEmpty() && out.stream().noneMatch(l -> l.depth() == 0)) {
+      staticStripped(nodes.get(0))
+          .filter(own -> out.stream().noneMatch(l -> l.kind() == own.kind()))
+          .ifPresent(own -> out.add(0, own));
     }
     return out;
   }
