@@ -46,30 +46,6 @@ class ProtoJsonTest {
     assertEquals("{\"nodeName\":\"k8s:app=web \\\"q\\\" \\\\ \\n\\u0001\"}", ProtoJson.print(f));
   }
 
-  @Test
-  void isMuchFasterThanJsonFormat() throws Exception {
-    Flow flow = new ConnectionFlowAssembler("n", "v", new FixedEndpoints(), FixedEndpoints.IDENTITY_CLOCK)
-        .assemble(Events.clientTcp(HmAbi.CONN_CLOSED, HmAbi.TCP_FIN));
-    JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();
-    long ours = 0;
-    long theirs = 0;
-    for (int round = 0; round < 5; round++) {
-      long t0 = System.nanoTime();
-      for (int i = 0; i < 20_000; i++) {
-        ProtoJson.print(flow);
-      }
-      long t1 = System.nanoTime();
-      for (int i = 0; i < 20_000; i++) {
-        printer.print(flow);
-      }
-      long t2 = System.nanoTime();
-      ours = t1 - t0;
-      theirs = t2 - t1;
-    }
-    // A generous bound; it only catches a writer that lost its cache.
-    assertTrue(ours * 2 < theirs, "ProtoJson " + ours / 20_000 + " ns, JsonFormat " + theirs / 20_000 + " ns");
-  }
-
   private static void assertSameJson(Message m) throws Exception {
     String expected = JsonFormat.printer().print(m);
     String actual = ProtoJson.print(m);
