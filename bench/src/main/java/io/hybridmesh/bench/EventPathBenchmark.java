@@ -83,7 +83,7 @@ public class EventPathBenchmark {
         List.of(new NetworkInterface(IFINDEX_A, "veth-a", 14, List.of(A4, A6))));
     endpoints.update(ENDPOINT_B, "bench-b",
         List.of(new NetworkInterface(IFINDEX_B, "veth-b", 14, List.of(B4, B6))));
-    assembler = new ConnectionFlowAssembler("bench-node", "0.1.0-bench", endpoints, new KernelClock.System());
+    assembler = new ConnectionFlowAssembler("bench-node", "0.1.0-bench", endpoints, new KernelClock.SystemClock());
     sink = new BlackholeSink();
     pump = new EventPump(new IdleReader(),
         Map.of(HmAbi.EVENT_CONN, new ConnectionEvents(assembler, sink)), 8);

@@ -97,7 +97,7 @@ public class HttpPathBenchmark {
         List.of(new NetworkInterface(2, "veth-c", 14, List.of(CLIENT_ADDR))));
     endpoints.update(ENDPOINT_SERVER, "bench-server",
         List.of(new NetworkInterface(3, "veth-s", 14, List.of(SERVER_ADDR))));
-    KernelClock clock = new KernelClock.System();
+    KernelClock clock = new KernelClock.SystemClock();
 
     // Wired as StandaloneAgent wires it.
     sink = new BlackholeSink();

@@ -1,7 +1,6 @@
 package io.hybridmesh.agent.datapath;
 
 import io.hybridmesh.agent.abi.HmAbi;
-import io.hybridmesh.agent.flow.KernelClock;
 import io.hybridmesh.jni.BpfMap;
 import io.hybridmesh.api.flow.v1.LostEvent;
 import io.hybridmesh.api.flow.v1.LostEventSource;
@@ -69,10 +68,5 @@ public final class DropCounters {
       out[cpu] = v.getLong(cpu * 8);
     }
     return out;
-  }
-
-  /** Helper for callers that only have a clock. */
-  public static Timestamp now(KernelClock clock) {
-    return clock.toTimestamp(System.nanoTime());
   }
 }

@@ -11,16 +11,16 @@ public interface KernelClock {
    * The system clock: wall time = now - (monotonic now - event time). The offset between the two clocks
    * is sampled at construction and on {@link #resync()}, so NTP steps reach flows within one resync.
    */
-  final class System implements KernelClock {
+  final class SystemClock implements KernelClock {
     private volatile long wallMinusMonotonicNs;
 
-    public System() {
+    public SystemClock() {
       resync();
     }
 
     public void resync() {
       java.time.Instant now = java.time.Instant.now();
-      long mono = java.lang.System.nanoTime(); // CLOCK_MONOTONIC on Linux, the clock BPF reads
+      long mono = System.nanoTime(); // CLOCK_MONOTONIC on Linux, the clock BPF reads
       wallMinusMonotonicNs = now.getEpochSecond() * 1_000_000_000L + now.getNano() - mono;
     }
 

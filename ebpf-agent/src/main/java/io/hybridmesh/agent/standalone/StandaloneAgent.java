@@ -51,7 +51,7 @@ public final class StandaloneAgent implements AutoCloseable {
   private final TlsLibraryWatch tlsLibraries;
   private final TlsEvents tlsEvents;
   private final StandaloneEndpoints endpoints = new StandaloneEndpoints();
-  private final KernelClock.System clock = new KernelClock.System();
+  private final KernelClock.SystemClock clock = new KernelClock.SystemClock();
   private final EventPump pump;
   private final ConnectionSweeper sweeper;
   private final DropCounters drops;
