@@ -1,0 +1,339 @@
+package io.hybridmesh.agent.observer;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.hybridmesh.api.flow.v1.Flow;
+import io.hybridmesh.api.flow.v1.LostEvent;
+import io.hybridmesh.api.flow.v1.LostEventSource;
+import io.hybridmesh.api.observer.v1.GetFlowsRequest;
+import io.hybridmesh.api.observer.v1.GetFlowsResponse;
+import io.hybridmesh.api.observer.v1.GetNodesRequest;
+import io.hybridmesh.api.observer.v1.GetNodesResponse;
+import io.hybridmesh.api.observer.v1.ListWorkloadsRequest;
+import io.hybridmesh.api.observer.v1.ListWorkloadsResponse;
+import io.hybridmesh.api.observer.v1.LostEventCount;
+import io.hybridmesh.api.observer.v1.Node;
+import io.hybridmesh.api.observer.v1.NodeState;
+import io.hybridmesh.api.observer.v1.ObserverGrpc;
+import io.hybridmesh.api.observer.v1.ServerStatusRequest;
+import io.hybridmesh.api.observer.v1.ServerStatusResponse;
+import io.hybridmesh.api.observer.v1.WorkloadReport;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The Observer API over one node's {@link RingSink}/{@link FlowRing}.
+ *
+ * <p>Each GetFlows call is served by its own daemon thread reading a ring cursor, so neither the gRPC
+ * executor nor the agent's writer ever waits for a client. The thread sends only when the call is ready
+ * ({@link ServerCallStreamObserver#isReady()}), waiting in bounded slices otherwise; nothing is buffered
+ * meanwhile, so a slow client falls behind in the ring and gets a STORE_OVERWRITE lost-event item counting
+ * exactly what it missed. Followers also get the data path's lost events (kernel ring buffer, agent
+ * queue, ...) reported while they follow. A cancelled call ends its thread within one wait slice.
+ */
+public final class ObserverService extends ObserverGrpc.ObserverImplBase implements AutoCloseable {
+  /** Longest single wait for a new flow or for readiness before re-checking cancellation. */
+  static final long WAIT_SLICE_MS = 100;
+
+  private final RingSink sink;
+  private final FlowRing ring;
+  private final String nodeName;
+  private final String version;
+  private final String address;
+  private final Supplier<List<WorkloadReport>> workloads;
+  private final ExecutorService streams;
+  private final AtomicInteger activeStreams = new AtomicInteger();
+  private volatile boolean closed;
+
+  /** One node's service with no workload reports yet. */
+  public ObserverService(RingSink sink, String nodeName) {
+    this(sink, nodeName, defaultVersion(), "", List::of);
+  }
+
+  /**
+   * @param address shown in GetNodes (e.g. "localhost:4245"); may be empty
+   * @param workloads the capability reports for ListWorkloads, read on every call
+   */
+  public ObserverService(RingSink sink, String nodeName, String version, String address,
+      Supplier<List<WorkloadReport>> workloads) {
+    this.sink = sink;
+    this.ring = sink.ring();
+    this.nodeName = nodeName == null ? "" : nodeName;
+    this.version = version == null ? "" : version;
+    this.address = address == null ? "" : address;
+    this.workloads = workloads == null ? List::of : workloads;
+    AtomicInteger n = new AtomicInteger();
+    this.streams = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "observer-stream-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  static String defaultVersion() {
+    String v = ObserverService.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  /** GetFlows calls currently streaming (their threads are alive). */
+  public int activeStreams() {
+    return activeStreams.get();
+  }
+
+  /** Ends every stream (completing it) and stops the stream threads; waits up to one second. */
+  @Override
+  public void close() {
+    closed = true;
+    streams.shutdown();
+    try {
+      if (!streams.awaitTermination(1, TimeUnit.SECONDS)) {
+        streams.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      streams.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- GetFlows ----
+
+  /** Builds the ring query for a request; throws IllegalArgumentException for contradictory fields. */
+  static FlowRing.Query query(GetFlowsRequest req) {
+    if (req.getNumber() < 0) { // uint64 above Long.MAX_VALUE
+      throw new IllegalArgumentException("number is too large: " + Long.toUnsignedString(req.getNumber()));
+    }
+    return new FlowRing.Query(req.getNumber(), req.getFirst(), req.getFollow(),
+        req.hasSince() ? req.getSince() : null, req.hasUntil() ? req.getUntil() : null);
+  }
+
+  @Override
+  public void getFlows(GetFlowsRequest req, StreamObserver<GetFlowsResponse> observer) {
+    ServerCallStreamObserver<GetFlowsResponse> call = (ServerCallStreamObserver<GetFlowsResponse>) observer;
+    FlowRing.Cursor cursor;
+    try {
+      FlowFilters.Compiled filter = FlowFilters.compile(req.getAllowList(), req.getDenyList());
+      cursor = ring.open(query(req), filter);
+    } catch (IllegalArgumentException e) {
+      observer.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    }
+    if (closed) {
+      observer.onError(Status.UNAVAILABLE.withDescription("observer is shutting down").asRuntimeException());
+      return;
+    }
+    Stream s = new Stream(call, cursor, req.getFollow() ? sink.tap() : null, req.getFollow());
+    // Both handlers must be set here, in the call's own thread.
+    call.setOnCancelHandler(s::cancel);
+    call.setOnReadyHandler(s::wake);
+    activeStreams.incrementAndGet();
+    try {
+      streams.execute(s);
+    } catch (RejectedExecutionException e) {
+      activeStreams.decrementAndGet();
+      s.closeTap();
+      observer.onError(Status.UNAVAILABLE.withDescription("observer is shutting down").asRuntimeException());
+    }
+  }
+
+  private final class Stream implements Runnable {
+    private final ServerCallStreamObserver<GetFlowsResponse> call;
+    private final FlowRing.Cursor cursor;
+    private final RingSink.LostTap tap;
+    private final boolean follow;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition ready = lock.newCondition();
+    private volatile boolean cancelled;
+
+    Stream(ServerCallStreamObserver<GetFlowsResponse> call, FlowRing.Cursor cursor, RingSink.LostTap tap,
+        boolean follow) {
+      this.call = call;
+      this.cursor = cursor;
+      this.tap = tap;
+      this.follow = follow;
+    }
+
+    void cancel() {
+      cancelled = true;
+      wake();
+    }
+
+    void wake() {
+      lock.lock();
+      try {
+        ready.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    void closeTap() {
+      if (tap != null) {
+        tap.close();
+      }
+    }
+
+    private boolean stopped() {
+      return cancelled || closed || call.isCancelled();
+    }
+
+    /** Waits (in bounded slices, re-checking cancellation) until the call can take a message. */
+    private boolean awaitReady() throws InterruptedException {
+      while (!call.isReady()) {
+        if (stopped()) {
+          return false;
+        }
+        lock.lockInterruptibly();
+        try {
+          if (!call.isReady() && !cancelled) {
+            ready.await(WAIT_SLICE_MS, TimeUnit.MILLISECONDS);
+          }
+        } finally {
+          lock.unlock();
+        }
+      }
+      return !stopped();
+    }
+
+    @Override
+    public void run() {
+      try {
+        stream();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        fail(Status.UNAVAILABLE.withDescription("observer is shutting down"));
+      } catch (StatusRuntimeException e) {
+        // The call went away under us (cancelled); nothing to tell the client.
+      } catch (RuntimeException e) {
+        fail(Status.INTERNAL.withDescription(e.toString()).withCause(e));
+      } finally {
+        closeTap();
+        activeStreams.decrementAndGet();
+      }
+    }
+
+    private void fail(Status status) {
+      try {
+        if (!call.isCancelled()) {
+          call.onError(status.asRuntimeException());
+        }
+      } catch (RuntimeException ignored) {
+        // already closed
+      }
+    }
+
+    private void stream() throws InterruptedException {
+      while (true) {
+        if (!awaitReady()) {
+          break;
+        }
+        if (tap != null) {
+          List<LostEvent> lost = tap.drain();
+          if (!lost.isEmpty()) {
+            for (LostEvent ev : lost) {
+              call.onNext(lostItem(ev));
+            }
+            continue; // re-check readiness before the next item
+          }
+        }
+        FlowRing.Item it = follow ? cursor.next(WAIT_SLICE_MS, TimeUnit.MILLISECONDS) : cursor.poll();
+        if (it == null) {
+          if (!follow || cursor.isDone()) {
+            break;
+          }
+          continue;
+        }
+        call.onNext(it.isFlow() ? flowItem(it.flow()) : lostItem(it.lost()));
+      }
+      if (!cancelled && !call.isCancelled()) {
+        call.onCompleted();
+      }
+    }
+  }
+
+  private GetFlowsResponse flowItem(Flow f) {
+    return GetFlowsResponse.newBuilder()
+        .setNodeName(f.getNodeName().isEmpty() ? nodeName : f.getNodeName())
+        .setTime(f.getTime())
+        .setFlow(f)
+        .build();
+  }
+
+  private GetFlowsResponse lostItem(LostEvent ev) {
+    return GetFlowsResponse.newBuilder().setNodeName(nodeName).setTime(now()).setLostEvents(ev).build();
+  }
+
+  private static Timestamp now() {
+    Instant i = Instant.now();
+    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+  }
+
+  // ---- ServerStatus, GetNodes, ListWorkloads ----
+
+  @Override
+  public void serverStatus(ServerStatusRequest req, StreamObserver<ServerStatusResponse> observer) {
+    ServerStatusResponse.Builder b = ServerStatusResponse.newBuilder()
+        .setNumFlows(ring.stored())
+        .setMaxFlows(ring.capacity())
+        .setSeenFlows(ring.seen())
+        .setUptimeNs(sink.uptimeNanos())
+        .setFlowsRate(sink.flowsPerSecond())
+        .setVersion(version)
+        .setNumConnectedNodes(1)
+        .setNumUnavailableNodes(0);
+    for (Map.Entry<LostEventSource, Long> e : sink.lostCounts().entrySet()) {
+      b.addLostEvents(LostEventCount.newBuilder().setSource(e.getKey()).setCount(e.getValue()));
+    }
+    long overwritten = ring.lostToReaders();
+    if (overwritten > 0) {
+      b.addLostEvents(LostEventCount.newBuilder().setSource(LostEventSource.STORE_OVERWRITE)
+          .setCount(overwritten));
+    }
+    observer.onNext(b.build());
+    observer.onCompleted();
+  }
+
+  @Override
+  public void getNodes(GetNodesRequest req, StreamObserver<GetNodesResponse> observer) {
+    Node node = Node.newBuilder()
+        .setName(nodeName)
+        .setVersion(version)
+        .setAddress(address)
+        .setState(NodeState.NODE_CONNECTED)
+        .setUptimeNs(sink.uptimeNanos())
+        .setNumFlows(ring.stored())
+        .setMaxFlows(ring.capacity())
+        .setSeenFlows(ring.seen())
+        .build();
+    observer.onNext(GetNodesResponse.newBuilder().addNodes(node).build());
+    observer.onCompleted();
+  }
+
+  @Override
+  public void listWorkloads(ListWorkloadsRequest req, StreamObserver<ListWorkloadsResponse> observer) {
+    ListWorkloadsResponse.Builder b = ListWorkloadsResponse.newBuilder();
+    for (WorkloadReport w : workloads.get()) {
+      if (req.getNamespaceCount() > 0 && !req.getNamespaceList().contains(w.getNamespace())) {
+        continue;
+      }
+      if (req.getNamePrefixCount() > 0
+          && req.getNamePrefixList().stream().noneMatch(p -> w.getName().startsWith(p))) {
+        continue;
+      }
+      b.addWorkloads(w);
+    }
+    observer.onNext(b.build());
+    observer.onCompleted();
+  }
+}
