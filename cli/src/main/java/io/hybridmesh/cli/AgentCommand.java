@@ -1,7 +1,14 @@
 package io.hybridmesh.cli;
 
 import io.hybridmesh.agent.datapath.TcSettings;
+import io.hybridmesh.agent.AgentVersion;
+import io.hybridmesh.agent.flow.FlowSink;
 import io.hybridmesh.agent.flow.JsonLinesSink;
+import io.hybridmesh.agent.flow.TeeSink;
+import io.hybridmesh.agent.observer.FlowRing;
+import io.hybridmesh.agent.observer.ObserverServer;
+import io.hybridmesh.agent.observer.ObserverService;
+import io.hybridmesh.agent.observer.RingSink;
 import io.hybridmesh.agent.kernel.KernelFacts;
 import io.hybridmesh.agent.kernel.KernelFactsReader;
 import io.hybridmesh.agent.kernel.KernelReadiness;
@@ -17,6 +24,7 @@ import java.io.FileDescriptor;
 import java.io.BufferedOutputStream;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
@@ -43,6 +51,14 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--print", paramLabel = "FORMAT",
       description = "Print flows to stdout: jsonl (one JSON object per flow).")
   String print;
+
+  @Option(names = "--serve", paramLabel = "HOST:PORT", arity = "0..1", fallbackValue = "localhost:4245",
+      description = "Serve the Observer API (flows kept in memory) on this address (default localhost:4245).")
+  String serve;
+
+  @Option(names = "--flow-capacity", paramLabel = "N",
+      description = "Flows the Observer API keeps in memory (default: ${DEFAULT-VALUE}).")
+  int flowCapacity = 16384;
 
   @Option(names = "--node-name", description = "Node name flows carry (default: the host name).")
   String nodeName;
@@ -81,8 +97,16 @@ final class AgentCommand implements Callable<Integer> {
       LOG.severe("Kubernetes mode is not available yet; run with --standalone --netns NAME.");
       return 2;
     }
-    if (!"jsonl".equals(print)) {
-      LOG.severe("say where flows go: --print jsonl (the flow API comes later).");
+    if (print != null && !"jsonl".equals(print)) {
+      LOG.severe("--print takes jsonl, not '" + print + "'");
+      return 2;
+    }
+    if (print == null && serve == null) {
+      LOG.severe("say where flows go: --serve [HOST:PORT] (the Observer API), --print jsonl, or both.");
+      return 2;
+    }
+    if (flowCapacity < 1) {
+      LOG.severe("--flow-capacity must be at least 1");
       return 2;
     }
     StandaloneOptions options;
@@ -104,29 +128,62 @@ final class AgentCommand implements Callable<Integer> {
     }
 
     Bpf bpf = NativeBpf.load();
-    PrintStream out = new PrintStream(
-        new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false);
-    JsonLinesSink sink = new JsonLinesSink(out);
+    List<FlowSink> sinks = new ArrayList<>();
+    JsonLinesSink printer = null;
+    if (print != null) {
+      PrintStream out = new PrintStream(
+          new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false);
+      printer = new JsonLinesSink(out);
+      sinks.add(printer);
+    }
+    ObserverServer server = null;
+    if (serve != null) {
+      RingSink ring = new RingSink(new FlowRing(flowCapacity));
+      sinks.add(ring);
+      int colon = serve.lastIndexOf(':');
+      try {
+        server = ObserverServer.tcp(serve.substring(0, Math.max(colon, 0)),
+            Integer.parseInt(serve.substring(colon + 1)),
+            new ObserverService(ring, options.nodeName(), AgentVersion.get(), serve, List::of)).start();
+      } catch (IOException | RuntimeException e) {
+        LOG.severe("cannot serve the Observer API on " + serve + ": " + e.getMessage());
+        return 1;
+      }
+    }
+    FlowSink sink = sinks.size() == 1 ? sinks.get(0) : new TeeSink(sinks);
     StandaloneAgent agent;
     try {
       agent = new StandaloneAgent(bpf, options, sink);
     } catch (IllegalArgumentException | IllegalStateException | BpfException e) {
       LOG.severe(e.getMessage());
+      if (server != null) {
+        server.close();
+      }
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    JsonLinesSink flushed = printer;
+    ObserverServer served = server;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       agent.close();
-      sink.flush();
+      if (served != null) {
+        served.close();
+      }
+      if (flushed != null) {
+        flushed.flush();
+      }
       // Not through the logger: java.util.logging resets itself in a shutdown hook of its own.
       System.err.println("hmesh: detached everything; " + summary(agent.counters()));
       stopped.countDown();
     }, "hmesh-agent-shutdown"));
     agent.start();
-    LOG.info("observing " + String.join(", ", options.namespaces()) + "; Ctrl-C to stop");
+    LOG.info("observing " + String.join(", ", options.namespaces())
+        + (server != null ? "; Observer API on " + serve : "") + "; Ctrl-C to stop");
     // Flows are printed in batches; flush often enough for a person watching.
     while (!stopped.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-      sink.flush();
+      if (printer != null) {
+        printer.flush();
+      }
     }
     return 0;
   }

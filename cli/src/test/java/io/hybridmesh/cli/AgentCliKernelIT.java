@@ -99,6 +99,45 @@ class AgentCliKernelIT {
   }
 
   @Test
+  void servesTheObserverApi() throws Exception {
+    Files.writeString(work.resolve("index.html"), "y".repeat(300));
+    start(List.of("ip", "netns", "exec", shop.name(), "python3", "-m", "http.server", "8000",
+        "--bind", "10.232.0.2", "--directory", work.toString()), work.resolve("server.log"));
+    int port = 20000 + (int) (ProcessHandle.current().pid() % 20000);
+    Process agent = start(List.of("java", "-jar", JAR.toString(), "agent", "--standalone",
+        "--netns", web.name(), "--netns", shop.name(), "--serve", "127.0.0.1:" + port), null);
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> Files.readString(work.resolve("agent.err")).contains("observing"));
+    String clientPort = web.exec("sh", "-c", "for i in $(seq 20); do curl -s -o /dev/null "
+        + "-w '%{local_port}' http://10.232.0.2:8000/index.html && exit 0; sleep 0.2; done; exit 1").trim();
+
+    io.grpc.ManagedChannel channel = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", port)
+        .usePlaintext().build();
+    try {
+      var observer = io.hybridmesh.api.observer.v1.ObserverGrpc.newBlockingStub(channel);
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        List<io.hybridmesh.api.flow.v1.Flow> closed = new java.util.ArrayList<>();
+        observer.withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+            .getFlows(io.hybridmesh.api.observer.v1.GetFlowsRequest.newBuilder().setNumber(100).build())
+            .forEachRemaining(r -> {
+              if (r.hasFlow() && r.getFlow().getL4().getTcp().getSourcePort() == Integer.parseInt(clientPort)
+                  && r.getFlow().getConnection().getState()
+                      == io.hybridmesh.api.flow.v1.ConnectionState.CLOSED) {
+                closed.add(r.getFlow());
+              }
+            });
+        assertEquals(2, closed.size(), "client and server each report the connection");
+      });
+      var status = observer.serverStatus(io.hybridmesh.api.observer.v1.ServerStatusRequest.getDefaultInstance());
+      assertTrue(status.getNumFlows() > 0, status.toString());
+    } finally {
+      channel.shutdownNow();
+    }
+    agent.destroy();
+    assertTrue(agent.waitFor(20, TimeUnit.SECONDS));
+  }
+
+  @Test
   void aNamespaceThatDoesNotExistIsOneClearSentence() throws Exception {
     Process agent = start(List.of("java", "-jar", JAR.toString(), "agent", "--standalone",
         "--netns", "hm-missing-" + ProcessHandle.current().pid(), "--print", "jsonl"), null);
