@@ -1,0 +1,209 @@
+package io.hybridmesh.cli;
+
+import com.google.protobuf.Timestamp;
+import io.hybridmesh.api.flow.v1.Connection;
+import io.hybridmesh.api.flow.v1.ConnectionState;
+import io.hybridmesh.api.flow.v1.DropReason;
+import io.hybridmesh.api.flow.v1.Endpoint;
+import io.hybridmesh.api.flow.v1.Flow;
+import io.hybridmesh.api.flow.v1.FlowType;
+import io.hybridmesh.api.flow.v1.HTTP;
+import io.hybridmesh.api.flow.v1.Layer4;
+import io.hybridmesh.api.flow.v1.Layer7;
+import io.hybridmesh.api.flow.v1.LostEvent;
+import io.hybridmesh.api.flow.v1.TCPFlags;
+import io.hybridmesh.api.flow.v1.Verdict;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Human-readable flow lines: {@code TIMESTAMP SOURCE -> DESTINATION TYPE VERDICT SUMMARY} (compact) or the
+ * same columns padded (table).
+ */
+final class CompactPrinter {
+
+  static final String TABLE_HEADER = String.format("%-19s  %-30s  %-30s  %-5s  %-10s  %s",
+      "TIMESTAMP", "SOURCE", "DESTINATION", "TYPE", "VERDICT", "SUMMARY");
+
+  private final DateTimeFormatter time;
+
+  CompactPrinter(ZoneId zone) {
+    this.time = DateTimeFormatter.ofPattern("MMM dd HH:mm:ss.SSS", Locale.ENGLISH).withZone(zone);
+  }
+
+  /** One compact line, e.g. {@code Nov 27 06:22:26.473 hmA/10.77.0.1:40970 -> hmB/10.77.0.2:9443 L7 ...}. */
+  String compact(Flow f) {
+    return timestamp(f.getTime()) + " " + source(f) + " -> " + destination(f) + " " + type(f) + " "
+        + verdict(f) + " " + summary(f);
+  }
+
+  /** One table row, columns padded to {@link #TABLE_HEADER}. */
+  String table(Flow f) {
+    return String.format("%-19s  %-30s  %-30s  %-5s  %-10s  %s",
+        timestamp(f.getTime()), source(f), destination(f), type(f), verdict(f), summary(f));
+  }
+
+  /** The line for a lost-events item, e.g. {@code EVENTS LOST: 12 (RING_BUFFER)}. */
+  static String lost(LostEvent e) {
+    String cpu = e.hasCpu() ? ", CPU " + e.getCpu().getValue() : "";
+    return "EVENTS LOST: " + Long.toUnsignedString(e.getNumEventsLost()) + " (" + e.getSource().name() + cpu + ")";
+  }
+
+  String timestamp(Timestamp t) {
+    return time.format(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()));
+  }
+
+  static String source(Flow f) {
+    return endpoint(f.getSource(), f.getIp().getSource(), sourcePort(f.getL4()));
+  }
+
+  static String destination(Flow f) {
+    return endpoint(f.getDestination(), f.getIp().getDestination(), destinationPort(f.getL4()));
+  }
+
+  /** {@code [namespace/]pod/ip:port}; the parts that are unknown are left out. */
+  static String endpoint(Endpoint e, String ip, int port) {
+    StringBuilder b = new StringBuilder();
+    if (!e.getNamespace().isEmpty()) {
+      b.append(e.getNamespace()).append('/');
+    }
+    if (!e.getPodName().isEmpty()) {
+      b.append(e.getPodName());
+    }
+    String addr = ip.indexOf(':') >= 0 && port > 0 ? "[" + ip + "]" : ip;
+    if (port > 0) {
+      addr = addr + ":" + port;
+    }
+    if (!addr.isEmpty()) {
+      if (b.length() > 0) {
+        b.append('/');
+      }
+      b.append(addr);
+    }
+    return b.length() == 0 ? "?" : b.toString();
+  }
+
+  static int sourcePort(Layer4 l4) {
+    return switch (l4.getProtocolCase()) {
+      case TCP -> l4.getTcp().getSourcePort();
+      case UDP -> l4.getUdp().getSourcePort();
+      case SCTP -> l4.getSctp().getSourcePort();
+      default -> 0;
+    };
+  }
+
+  static int destinationPort(Layer4 l4) {
+    return switch (l4.getProtocolCase()) {
+      case TCP -> l4.getTcp().getDestinationPort();
+      case UDP -> l4.getUdp().getDestinationPort();
+      case SCTP -> l4.getSctp().getDestinationPort();
+      default -> 0;
+    };
+  }
+
+  static String type(Flow f) {
+    return switch (f.getType()) {
+      case L7 -> "L7";
+      case L3_L4 -> "L3/L4";
+      case SOCK -> "SOCK";
+      default -> "?";
+    };
+  }
+
+  static String verdict(Flow f) {
+    return f.getVerdict() == Verdict.VERDICT_UNKNOWN ? "UNKNOWN" : f.getVerdict().name();
+  }
+
+  static String summary(Flow f) {
+    String s = f.getType() == FlowType.L7 && f.hasL7() ? l7(f.getL7()) : l4(f);
+    if (f.getVerdict() == Verdict.DROPPED || f.getVerdict() == Verdict.ERROR) {
+      String why = !f.getDropReasonDesc().isEmpty() ? f.getDropReasonDesc()
+          : f.getDropReason() != DropReason.DROP_REASON_UNKNOWN ? f.getDropReason().name() : "";
+      if (!why.isEmpty()) {
+        s = s + " (" + why + ")";
+      }
+    }
+    return s;
+  }
+
+  static String l7(Layer7 l7) {
+    return switch (l7.getRecordCase()) {
+      case HTTP -> http(l7);
+      case DNS -> "DNS " + l7.getDns().getQuery() + (l7.getDns().getIpsCount() > 0
+          ? " => " + String.join(",", l7.getDns().getIpsList()) : "");
+      case GRPC -> "gRPC " + l7.getGrpc().getService() + "/" + l7.getGrpc().getMethod()
+          + (l7.getType() == io.hybridmesh.api.flow.v1.L7FlowType.REQUEST ? ""
+              : " => " + l7.getGrpc().getStatusCode()) + latency(l7);
+      default -> l7.getType().name();
+    };
+  }
+
+  private static String http(Layer7 l7) {
+    HTTP h = l7.getHttp();
+    String target = !h.getUrl().isEmpty() ? h.getUrl() : h.getHost() + h.getPath();
+    StringBuilder b = new StringBuilder();
+    b.append(h.getMethod().isEmpty() ? "?" : h.getMethod()).append(' ').append(target.isEmpty() ? "?" : target);
+    if (h.getCode() != 0) {
+      b.append(" => ").append(h.getCode());
+    }
+    return b.append(latency(l7)).toString();
+  }
+
+  private static String latency(Layer7 l7) {
+    long ns = l7.getLatencyNs();
+    return ns == 0 ? "" : " (" + duration(ns) + ")";
+  }
+
+  /** {@code 850us}, {@code 1.1ms}, {@code 2.35s}. */
+  static String duration(long ns) {
+    if (ns < 1_000_000) {
+      return (ns / 1_000) + "us";
+    }
+    if (ns < 1_000_000_000) {
+      return trim(String.format(Locale.ROOT, "%.1f", ns / 1e6)) + "ms";
+    }
+    return trim(String.format(Locale.ROOT, "%.2f", ns / 1e9)) + "s";
+  }
+
+  private static String trim(String n) {
+    return n.contains(".") ? n.replaceAll("0+$", "").replaceAll("\\.$", "") : n;
+  }
+
+  static String l4(Flow f) {
+    Layer4 l4 = f.getL4();
+    Connection c = f.getConnection();
+    String state = f.hasConnection() && c.getState() != ConnectionState.CONNECTION_STATE_UNKNOWN
+        ? " " + c.getState().name() : "";
+    return switch (l4.getProtocolCase()) {
+      case TCP -> {
+        TCPFlags flags = l4.getTcp().hasFlags() ? l4.getTcp().getFlags()
+            : f.hasConnection() ? c.getFlagsToDestination() : TCPFlags.getDefaultInstance();
+        String fl = flags(flags);
+        yield "TCP" + state + (fl.isEmpty() ? "" : " Flags: " + fl);
+      }
+      case UDP -> "UDP" + state;
+      case SCTP -> "SCTP" + state;
+      case ICMPV4 -> "ICMPv4 type=" + l4.getIcmpv4().getType() + " code=" + l4.getIcmpv4().getCode() + state;
+      case ICMPV6 -> "ICMPv6 type=" + l4.getIcmpv6().getType() + " code=" + l4.getIcmpv6().getCode() + state;
+      default -> state.isEmpty() ? "-" : state.substring(1);
+    };
+  }
+
+  static String flags(TCPFlags t) {
+    List<String> out = new ArrayList<>();
+    if (t.getSYN()) out.add("SYN");
+    if (t.getACK()) out.add("ACK");
+    if (t.getPSH()) out.add("PSH");
+    if (t.getFIN()) out.add("FIN");
+    if (t.getRST()) out.add("RST");
+    if (t.getURG()) out.add("URG");
+    if (t.getECE()) out.add("ECE");
+    if (t.getCWR()) out.add("CWR");
+    if (t.getNS()) out.add("NS");
+    return String.join(", ", out);
+  }
+}

@@ -1,0 +1,153 @@
+package io.hybridmesh.cli;
+
+import io.hybridmesh.api.flow.v1.DataPath;
+import io.hybridmesh.api.flow.v1.FlowType;
+import io.hybridmesh.api.flow.v1.Verdict;
+import io.hybridmesh.api.observer.v1.FlowFilter;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns filter flags, in command-line order, into allow and deny lists with Hubble's semantics.
+ *
+ * <p>As in {@code hubble observe}, every list is built as a pair of filters, "left" and "right", that are
+ * ORed: a symmetric flag ({@code --pod}, {@code --ip}, {@code --port}, {@code --namespace}) puts its source
+ * form into the left filter and its destination form into the right one; every other flag goes into both.
+ * {@code --not} sends the next filter flag to the deny list instead of the allow list.
+ */
+final class FilterFlags {
+
+  /** The filter flags this class understands (long names, as picocli reports them). */
+  static final List<String> FLAGS = List.of(
+      "--namespace", "--from-namespace", "--to-namespace",
+      "--pod", "--from-pod", "--to-pod",
+      "--ip", "--from-ip", "--to-ip",
+      "--port", "--from-port", "--to-port",
+      "--protocol", "--type", "--verdict",
+      "--http-method", "--http-status", "--http-path", "--data-path");
+
+  /** One list (allow or deny) as Hubble builds it: two filters ORed. */
+  private static final class Pair {
+    final FlowFilter.Builder left = FlowFilter.newBuilder();
+    final FlowFilter.Builder right = FlowFilter.newBuilder();
+    boolean used;
+    boolean symmetric;
+
+    List<FlowFilter> build() {
+      if (!used) {
+        return List.of();
+      }
+      return symmetric ? List.of(left.build(), right.build()) : List.of(left.build());
+    }
+  }
+
+  private final Pair allow = new Pair();
+  private final Pair deny = new Pair();
+  private boolean negateNext;
+
+  /** {@code --not}: the next filter flag goes to the deny list. */
+  void not() {
+    if (negateNext) {
+      throw new IllegalArgumentException("--not given twice in a row; it negates the one filter flag after it");
+    }
+    negateNext = true;
+  }
+
+  /**
+   * Adds one filter flag with its value.
+   *
+   * @throws IllegalArgumentException for an unknown flag or a value the flag cannot take
+   */
+  void add(String flag, String value) {
+    Pair p = negateNext ? deny : allow;
+    negateNext = false;
+    String v = value.trim();
+    if (v.isEmpty()) {
+      throw new IllegalArgumentException(flag + " needs a value");
+    }
+    p.used = true;
+    FlowFilter.Builder l = p.left;
+    FlowFilter.Builder r = p.right;
+    switch (flag) {
+      case "--namespace" -> { sym(p); l.addSourceNamespace(v); r.addDestinationNamespace(v); }
+      case "--from-namespace" -> { l.addSourceNamespace(v); r.addSourceNamespace(v); }
+      case "--to-namespace" -> { l.addDestinationNamespace(v); r.addDestinationNamespace(v); }
+      case "--pod" -> { sym(p); l.addSourcePod(v); r.addDestinationPod(v); }
+      case "--from-pod" -> { l.addSourcePod(v); r.addSourcePod(v); }
+      case "--to-pod" -> { l.addDestinationPod(v); r.addDestinationPod(v); }
+      case "--ip" -> { sym(p); l.addSourceIp(v); r.addDestinationIp(v); }
+      case "--from-ip" -> { l.addSourceIp(v); r.addSourceIp(v); }
+      case "--to-ip" -> { l.addDestinationIp(v); r.addDestinationIp(v); }
+      case "--port" -> { String n = port(v); sym(p); l.addSourcePort(n); r.addDestinationPort(n); }
+      case "--from-port" -> { String n = port(v); l.addSourcePort(n); r.addSourcePort(n); }
+      case "--to-port" -> { String n = port(v); l.addDestinationPort(n); r.addDestinationPort(n); }
+      case "--protocol" -> { l.addProtocol(v); r.addProtocol(v); }
+      case "--type" -> { FlowType t = type(v); l.addFlowType(t); r.addFlowType(t); }
+      case "--verdict" -> { Verdict t = verdict(v); l.addVerdict(t); r.addVerdict(t); }
+      case "--http-method" -> { l.addHttpMethod(v); r.addHttpMethod(v); }
+      case "--http-status" -> { l.addHttpStatusCode(v); r.addHttpStatusCode(v); }
+      case "--http-path" -> { l.addHttpPath(v); r.addHttpPath(v); }
+      case "--data-path" -> { DataPath d = dataPath(v); l.addDataPath(d); r.addDataPath(d); }
+      default -> throw new IllegalArgumentException("unknown filter flag " + flag);
+    }
+  }
+
+  /** Fails if a {@code --not} was not followed by a filter flag. */
+  void finish() {
+    if (negateNext) {
+      throw new IllegalArgumentException("--not must be followed by a filter flag, e.g. --not --pod demo/backend");
+    }
+  }
+
+  List<FlowFilter> allow() {
+    return allow.build();
+  }
+
+  List<FlowFilter> deny() {
+    return deny.build();
+  }
+
+  private static void sym(Pair p) {
+    p.symmetric = true;
+  }
+
+  private static String port(String v) {
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= 0 && n <= 65535) {
+        return Integer.toString(n);
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new IllegalArgumentException("'" + v + "' is not a port number (0 to 65535)");
+  }
+
+  static FlowType type(String v) {
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "l7" -> FlowType.L7;
+      case "l3/l4", "l3_l4", "l3l4", "l4", "l3", "trace" -> FlowType.L3_L4;
+      case "sock", "trace-sock" -> FlowType.SOCK;
+      default -> throw new IllegalArgumentException("'" + v + "' is not a flow type; use l7 or l3/l4");
+    };
+  }
+
+  static Verdict verdict(String v) {
+    String u = v.toUpperCase(Locale.ROOT);
+    for (Verdict x : Verdict.values()) {
+      if (x != Verdict.UNRECOGNIZED && x != Verdict.VERDICT_UNKNOWN && x.name().equals(u)) {
+        return x;
+      }
+    }
+    throw new IllegalArgumentException("'" + v + "' is not a verdict; use FORWARDED, DROPPED, ERROR, AUDIT,"
+        + " REDIRECTED, TRACED or TRANSLATED");
+  }
+
+  static DataPath dataPath(String v) {
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "ebpf" -> DataPath.EBPF;
+      case "sidecar" -> DataPath.SIDECAR;
+      default -> throw new IllegalArgumentException("'" + v + "' is not a data path; use ebpf or sidecar");
+    };
+  }
+}
