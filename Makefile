@@ -23,7 +23,8 @@ test: deps
 unit: deps
 	$(MVN) $(MVN_FLAGS) -DskipITs install
 
-## demo: two namespaces, nginx and curl, and the agent printing their connections (root)
+## demo: two namespaces, nginx (HTTP and HTTPS) and curl, the agent serving the Observer API and
+## hmesh observe -f showing its flows (root)
 demo: build
 	./scripts/demo-standalone.sh
 
