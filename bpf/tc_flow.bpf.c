@@ -168,15 +168,14 @@ static __always_inline void track(struct __sk_buff *skb, bool egress)
 			reverse(&key.tuple, &p.tuple);
 		/* Leaving towards the responder, or arriving from it: the endpoint started it. */
 		start(&fresh, known, egress == to_responder, skb->ifindex, now);
-		if (bpf_map_update_elem(&hm_conns, &key, &fresh, BPF_NOEXIST) &&
-		    bpf_map_update_elem(&hm_conns, &key, &fresh, BPF_EXIST)) {
+		/* Another CPU may have created the entry a moment ago: then it reported NEW, not us. */
+		state = bpf_map_update_elem(&hm_conns, &key, &fresh, BPF_NOEXIST) ? HM_CONN_ACTIVE
+										   : HM_CONN_NEW;
+		v = bpf_map_lookup_elem(&hm_conns, &key);
+		if (!v) {
 			hm_count(HM_STAT_CONN_TABLE_FULL);
 			return;
 		}
-		v = bpf_map_lookup_elem(&hm_conns, &key);
-		if (!v)
-			return;
-		state = HM_CONN_NEW;
 	} else {
 		state = HM_CONN_ACTIVE;
 	}
