@@ -48,6 +48,32 @@ static __always_inline void reverse(struct hm_flow_tuple *dst, const struct hm_f
 }
 
 /*
+ * Both directions of a connection share one table key: its ends in a fixed order (the lower address,
+ * then port, first), so every packet costs one lookup. Returns whether the packet's source is the
+ * key's source.
+ */
+static __always_inline bool canonical(struct hm_flow_tuple *key, const struct hm_flow_tuple *pkt)
+{
+	int order = 0;
+
+	/* A bounded loop (Linux 5.3+; the ring buffer already needs 5.8): unrolled it costs stack. */
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < 16 && order == 0; i++) {
+		if (pkt->saddr[i] != pkt->daddr[i])
+			order = pkt->saddr[i] < pkt->daddr[i] ? -1 : 1;
+	}
+	if (order == 0 && pkt->sport != pkt->dport)
+		order = pkt->sport < pkt->dport ? -1 : 1;
+	if (order <= 0) {
+		*key = *pkt;
+		key->_pad = 0;
+		return true;
+	}
+	reverse(key, pkt);
+	return false;
+}
+
+/*
  * Who started a connection we did not see open? For ICMP echo the request's sender; otherwise the end
  * with the higher port, since clients use ephemeral ports and servers well-known ones.
  */
@@ -81,7 +107,11 @@ static __always_inline bool emit(const struct hm_conn_key *key, const struct hm_
 	e->endpoint_id = key->endpoint_id;
 	e->ts_ns = now;
 	e->first_ns = v->first_ns;
-	e->tuple = key->tuple;
+	/* Events name the connection initiator first, whatever the key's order. */
+	if (v->conn_flags & HM_CONN_F_INITIATOR_IS_KEY_DST)
+		reverse(&e->tuple, &key->tuple);
+	else
+		e->tuple = key->tuple;
 	e->to_responder = v->to_responder;
 	e->to_initiator = v->to_initiator;
 	e->ifindex = v->ifindex;
@@ -123,7 +153,7 @@ static __always_inline void track(struct __sk_buff *skb, bool egress)
 	struct hm_conn_key key = {};
 	struct hm_conn_value *v, fresh;
 	__u64 now = bpf_ktime_get_ns();
-	bool to_responder, known, ended, is_syn;
+	bool to_responder = true, pkt_src_is_key_src, known, ended, is_syn;
 	__u8 state;
 	int err;
 
@@ -136,13 +166,12 @@ static __always_inline void track(struct __sk_buff *skb, bool egress)
 	}
 
 	key.endpoint_id = endpoint_id;
-	key.tuple = p.tuple;
-	to_responder = true;
+	pkt_src_is_key_src = canonical(&key.tuple, &p.tuple);
 	v = bpf_map_lookup_elem(&hm_conns, &key);
-	if (!v) {
-		reverse(&key.tuple, &p.tuple);
-		to_responder = false;
-		v = bpf_map_lookup_elem(&hm_conns, &key);
+	if (v) {
+		bool initiator_is_key_src = !(v->conn_flags & HM_CONN_F_INITIATOR_IS_KEY_DST);
+
+		to_responder = pkt_src_is_key_src == initiator_is_key_src;
 	}
 
 	is_syn = p.tuple.proto == HM_IPPROTO_TCP && (p.tcp_flags & HM_TCP_SYN) &&
@@ -162,12 +191,10 @@ static __always_inline void track(struct __sk_buff *skb, bool egress)
 			return;
 		}
 		to_responder = sender_is_initiator(&p, &known);
-		if (to_responder)
-			key.tuple = p.tuple;
-		else
-			reverse(&key.tuple, &p.tuple);
 		/* Leaving towards the responder, or arriving from it: the endpoint started it. */
 		start(&fresh, known, egress == to_responder, skb->ifindex, now);
+		if (to_responder != pkt_src_is_key_src)
+			fresh.conn_flags |= HM_CONN_F_INITIATOR_IS_KEY_DST;
 		/* Another CPU may have created the entry a moment ago: then it reported NEW, not us. */
 		state = bpf_map_update_elem(&hm_conns, &key, &fresh, BPF_NOEXIST) ? HM_CONN_ACTIVE
 										   : HM_CONN_NEW;

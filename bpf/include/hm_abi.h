@@ -38,6 +38,8 @@ enum hm_conn_flag {
 	HM_CONN_F_END_PENDING = 0x2,
 	/* The watched endpoint is the initiator (it sent the first packet out, or received the reply). */
 	HM_CONN_F_LOCAL_INITIATOR = 0x4,
+	/* In the table, the key's destination end is the initiator (keys order their ends canonically). */
+	HM_CONN_F_INITIATOR_IS_KEY_DST = 0x8,
 };
 
 /* Indexes of the per-CPU counter array hm_stats. */
@@ -76,7 +78,7 @@ struct hm_flow_tuple {
 	__u16 _pad;
 };
 
-/* Key of the connection table hm_conns. */
+/* Key of the connection table hm_conns; its tuple's ends are in canonical order (see conn_flags). */
 struct hm_conn_key {
 	__u32 endpoint_id; /* which watched endpoint saw it: each keeps its own view */
 	__u32 _pad;

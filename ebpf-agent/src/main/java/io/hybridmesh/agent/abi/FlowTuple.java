@@ -14,6 +14,11 @@ public record FlowTuple(
     return family == HmAbi.AF_INET6;
   }
 
+  /** The same connection seen from its other end. */
+  public FlowTuple reversed() {
+    return new FlowTuple(family, protocol, destination, source, destinationPort, sourcePort);
+  }
+
   /** Reads a tuple at an absolute offset of a little-endian buffer. */
   public static FlowTuple read(ByteBuffer buf, int at) {
     int family = buf.get(at + HmAbi.Tuple.FAMILY) & 0xff;

@@ -28,6 +28,7 @@ public final class HmAbi {
   public static final int CONN_F_INITIATOR_KNOWN = 0x1;
   public static final int CONN_F_END_PENDING = 0x2;
   public static final int CONN_F_LOCAL_INITIATOR = 0x4;
+  public static final int CONN_F_INITIATOR_IS_KEY_DST = 0x8;
 
   public static final int STAT_RINGBUF_FULL = 0;
   public static final int STAT_TRUNCATED = 1;

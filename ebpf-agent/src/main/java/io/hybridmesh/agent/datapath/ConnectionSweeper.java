@@ -57,7 +57,9 @@ public final class ConnectionSweeper {
     int state = v.get(HmAbi.ConnValue.STATE) & 0xff;
     int flags = v.get(HmAbi.ConnValue.CONN_FLAGS) & 0xff;
     long lastNs = v.getLong(HmAbi.ConnValue.LAST_NS);
-    FlowTuple tuple = FlowTuple.read(k, HmAbi.ConnKey.TUPLE);
+    FlowTuple keyTuple = FlowTuple.read(k, HmAbi.ConnKey.TUPLE);
+    // Keys order a connection's ends canonically; events name the initiator first.
+    FlowTuple tuple = (flags & HmAbi.CONN_F_INITIATOR_IS_KEY_DST) != 0 ? keyTuple.reversed() : keyTuple;
 
     int endState;
     if ((flags & HmAbi.CONN_F_END_PENDING) != 0) {

@@ -58,6 +58,16 @@ class ConnectionSweeperTest {
   }
 
   @Test
+  void aKeyWhoseDestinationIsTheInitiatorIsReportedInitiatorFirst() {
+    // The key's ends are in canonical order: here the server (SERVER_IP:53) sorts after the client, but
+    // a key may hold them the other way round, flagged.
+    FlowTuple key = udp(1000).reversed();
+    put(key, HmAbi.CONN_NEW, HmAbi.CONN_F_INITIATOR_IS_KEY_DST, 0);
+    assertEquals(1, sweeper.sweep(31 * SECOND));
+    assertEquals(udp(1000), reported.get(0).tuple());
+  }
+
+  @Test
   void walksPastDeletedEntries() {
     for (int port = 1; port <= 10; port++) {
       put(udp(port), HmAbi.CONN_NEW, 0, port % 2 == 0 ? 0 : 100 * SECOND);
