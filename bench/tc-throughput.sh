@@ -19,7 +19,8 @@
 #   GOAL=0.97               throughput ratio to meet
 #   HMESH="java -jar cli/target/hmesh.jar"   how to start the agent (default: the built jar; see below)
 #   KEEP_LOGS=dir           keep the agents' logs there
-#   AGENT_ARGS="..."        extra agent options, e.g. --rescan-interval 30s
+#   AGENT_ARGS="--no-tls"   agent options (default --no-tls: this measures the TC programs; the TLS
+#                           path adds syscall tracepoints that fire on every read and write)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -114,7 +115,7 @@ done
 
 start_agent() { # $1: log file
   # shellcheck disable=SC2086  # HMESH is a command line
-  $HMESH agent --standalone --netns "$nsA" --netns "$nsB" --print jsonl ${AGENT_ARGS:-} >/dev/null 2>"$1" &
+  $HMESH agent --standalone --netns "$nsA" --netns "$nsB" --print jsonl ${AGENT_ARGS---no-tls} >/dev/null 2>"$1" &
   agent_pid=$!
   local i
   for i in $(seq 300); do
