@@ -40,3 +40,11 @@ bench_pair_down() {
   ip netns del "$nsA" 2>/dev/null
   ip netns del "$nsB" 2>/dev/null
 }
+
+# Stops the processes named by pid (empty ones skipped) and waits for each.
+bench_stop() {
+  local p
+  for p in "$@"; do
+    if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then kill -TERM "$p"; wait "$p" 2>/dev/null; fi
+  done
+}

@@ -50,12 +50,7 @@ agent_pid=""; server_pid=""; short_server_pid=""
 cleanup() {
   local rc=$?
   set +e
-  if [ -n "$agent_pid" ] && kill -0 "$agent_pid" 2>/dev/null; then
-    kill -TERM "$agent_pid"; wait "$agent_pid" 2>/dev/null
-  fi
-  for p in "$server_pid" "$short_server_pid"; do
-    if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then kill "$p"; wait "$p" 2>/dev/null; fi
-  done
+  bench_stop "$agent_pid" "$server_pid" "$short_server_pid"
   bench_pair_down
   if [ -n "${KEEP_LOGS:-}" ]; then mkdir -p "$KEEP_LOGS" && cp "$work"/*.log "$KEEP_LOGS"/ 2>/dev/null; fi
   rm -rf "$work"

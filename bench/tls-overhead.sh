@@ -70,12 +70,7 @@ agent_pid=""; nginx_pid=""; haproxy_pid=""
 cleanup() {
   local rc=$?
   set +e
-  if [ -n "$agent_pid" ] && kill -0 "$agent_pid" 2>/dev/null; then
-    kill -TERM "$agent_pid"; wait "$agent_pid" 2>/dev/null
-  fi
-  for p in "$haproxy_pid" "$nginx_pid"; do
-    if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then kill "$p"; wait "$p" 2>/dev/null; fi
-  done
+  bench_stop "$agent_pid" "$haproxy_pid" "$nginx_pid"
   bench_pair_down
   if [ -n "${KEEP_LOGS:-}" ]; then mkdir -p "$KEEP_LOGS" && cp "$work"/*.log "$work"/*.tsv "$KEEP_LOGS"/ 2>/dev/null; fi
   rm -rf "$work"

@@ -32,7 +32,8 @@ public record ConnEvent(
   /** Cumulative counters of one direction ({@code struct hm_counters}). */
   public record Traffic(long bytes, long packets, long payloadBytes) {
 
-    static Traffic read(ByteBuffer b, int at) {
+    /** Reads {@code struct hm_counters} at an absolute offset of a native-order buffer. */
+    public static Traffic read(ByteBuffer b, int at) {
       return new Traffic(
           b.getLong(at + HmAbi.Counters.BYTES),
           b.getLong(at + HmAbi.Counters.PACKETS),

@@ -80,8 +80,8 @@ public final class ConnectionSweeper {
         endState == ConnEvent.STATE_TIMED_OUT ? nowNs : lastNs,
         v.getLong(HmAbi.ConnValue.FIRST_NS),
         tuple,
-        traffic(v, HmAbi.ConnValue.TO_RESPONDER),
-        traffic(v, HmAbi.ConnValue.TO_INITIATOR),
+        ConnEvent.Traffic.read(v, HmAbi.ConnValue.TO_RESPONDER),
+        ConnEvent.Traffic.read(v, HmAbi.ConnValue.TO_INITIATOR),
         v.getInt(HmAbi.ConnValue.IFINDEX),
         0,
         (flags & HmAbi.CONN_F_LOCAL_INITIATOR) != 0,
@@ -90,12 +90,5 @@ public final class ConnectionSweeper {
         v.get(HmAbi.ConnValue.FLAGS_TO_INITIATOR) & 0xff,
         0,
         0);
-  }
-
-  private static ConnEvent.Traffic traffic(ByteBuffer v, int at) {
-    return new ConnEvent.Traffic(
-        v.getLong(at + HmAbi.Counters.BYTES),
-        v.getLong(at + HmAbi.Counters.PACKETS),
-        v.getLong(at + HmAbi.Counters.PAYLOAD_BYTES));
   }
 }

@@ -57,7 +57,7 @@ public final class DropCounters {
   }
 
   private long[] perCpu(int stat) {
-    byte[] key = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(stat).array();
+    byte[] key = NativeBytes.u32(stat);
     byte[] value = stats.lookup(key);
     long[] out = new long[cpus];
     if (value == null) {

@@ -6,8 +6,6 @@ import io.hybridmesh.jni.BpfMap;
 import io.hybridmesh.jni.BpfObject;
 import io.hybridmesh.jni.RingBufferReader;
 import io.hybridmesh.jni.TcHook;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,10 +80,10 @@ public final class TcDatapath implements AutoCloseable {
     BpfObject o = bpf.open("tc_flow(" + interfaceName + ")", elf);
     List<BpfLink> links = new ArrayList<>(2);
     try {
-      o.setRodata("endpoint_id", u32(endpointId));
-      o.setRodata("l2_header_len", u32(l2HeaderLength));
-      o.setRodata("report_interval_ns", u64(settings.reportInterval().toNanos()));
-      o.setRodata("hm_wakeup_bytes", u64(settings.wakeupBytes()));
+      o.setRodata("endpoint_id", NativeBytes.u32(endpointId));
+      o.setRodata("l2_header_len", NativeBytes.u32(l2HeaderLength));
+      o.setRodata("report_interval_ns", NativeBytes.u64(settings.reportInterval().toNanos()));
+      o.setRodata("hm_wakeup_bytes", NativeBytes.u64(settings.wakeupBytes()));
       for (String shared : List.of(CONNECTIONS, EVENTS, STATS)) {
         o.reuseMap(shared, anchor.map(shared));
       }
@@ -139,13 +137,5 @@ public final class TcDatapath implements AutoCloseable {
       links.forEach(BpfLink::close);
       object.close();
     }
-  }
-
-  private static byte[] u32(int v) {
-    return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(v).array();
-  }
-
-  private static byte[] u64(long v) {
-    return ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(v).array();
   }
 }

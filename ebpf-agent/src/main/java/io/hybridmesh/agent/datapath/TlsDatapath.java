@@ -6,8 +6,6 @@ import io.hybridmesh.jni.BpfLink;
 import io.hybridmesh.jni.BpfMap;
 import io.hybridmesh.jni.BpfObject;
 import io.hybridmesh.jni.UprobeTarget;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +40,7 @@ public final class TlsDatapath implements AutoCloseable {
   public TlsDatapath(Bpf bpf, byte[] elf, BpfMap events, BpfMap stats, long wakeupBytes) {
     BpfObject o = bpf.open("tls_uprobe", elf);
     try {
-      o.setRodata("hm_wakeup_bytes",
-          ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(wakeupBytes).array());
+      o.setRodata("hm_wakeup_bytes", NativeBytes.u64(wakeupBytes));
       o.reuseMap("hm_events", events);
       o.reuseMap("hm_stats", stats);
       o.load();
@@ -60,11 +57,11 @@ public final class TlsDatapath implements AutoCloseable {
 
   /** Reports TLS calls of processes in this network namespace (its inode number) as this endpoint. */
   public void watchNetns(long netnsInode, int endpointId) {
-    object.map(WATCHED_NETNS).update(u32((int) netnsInode), u32(endpointId), BpfMap.ANY);
+    object.map(WATCHED_NETNS).update(NativeBytes.u32((int) netnsInode), NativeBytes.u32(endpointId), BpfMap.ANY);
   }
 
   public void unwatchNetns(long netnsInode) {
-    object.map(WATCHED_NETNS).delete(u32((int) netnsInode));
+    object.map(WATCHED_NETNS).delete(NativeBytes.u32((int) netnsInode));
   }
 
   /**
@@ -97,9 +94,5 @@ public final class TlsDatapath implements AutoCloseable {
     links.forEach(BpfLink::close);
     links.clear();
     object.close();
-  }
-
-  private static byte[] u32(int v) {
-    return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(v).array();
   }
 }

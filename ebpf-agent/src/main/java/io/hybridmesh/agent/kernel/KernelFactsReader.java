@@ -9,9 +9,6 @@ import java.util.function.Supplier;
 /** Gathers {@link KernelFacts} from /proc, /sys and the kernel's answers to BPF feature probes. */
 public final class KernelFactsReader {
 
-  static final int BPF_MAP_TYPE_RINGBUF = 27;
-  static final int BPF_PROG_TYPE_SCHED_CLS = 3;
-
   private KernelFactsReader() {}
 
   /**
@@ -41,8 +38,8 @@ public final class KernelFactsReader {
     Bpf.Support tc = Bpf.Support.UNKNOWN;
     try {
       Bpf b = bpf.get();
-      ringbuf = b.probeMapType(BPF_MAP_TYPE_RINGBUF);
-      tc = b.probeProgramType(BPF_PROG_TYPE_SCHED_CLS);
+      ringbuf = b.probeMapType(NodeProbe.MAP_RINGBUF);
+      tc = b.probeProgramType(NodeProbe.PROG_SCHED_CLS);
     } catch (RuntimeException | LinkageError e) {
       nativeError = e.getMessage();
     }
