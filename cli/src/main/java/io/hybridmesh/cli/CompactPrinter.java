@@ -26,7 +26,7 @@ import java.util.Locale;
  */
 final class CompactPrinter {
 
-  static final String TABLE_HEADER = String.format("%-19s  %-30s  %-30s  %-5s  %-10s  %s",
+  static final String TABLE_HEADER = String.format("%-19s  %-30s  %-30s  %-11s  %-10s  %s",
       "TIMESTAMP", "SOURCE", "DESTINATION", "TYPE", "VERDICT", "SUMMARY");
 
   private final DateTimeFormatter time;
@@ -43,7 +43,7 @@ final class CompactPrinter {
 
   /** One table row, columns padded to {@link #TABLE_HEADER}. */
   String table(Flow f) {
-    return String.format("%-19s  %-30s  %-30s  %-5s  %-10s  %s",
+    return String.format("%-19s  %-30s  %-30s  %-11s  %-10s  %s",
         timestamp(f.getTime()), source(f), destination(f), type(f), verdict(f), summary(f));
   }
 
@@ -107,7 +107,11 @@ final class CompactPrinter {
 
   static String type(Flow f) {
     return switch (f.getType()) {
-      case L7 -> "L7";
+      case L7 -> switch (f.getL7().getType()) {
+        case REQUEST -> "L7-request";
+        case RESPONSE -> "L7-response";
+        default -> "L7";
+      };
       case L3_L4 -> "L3/L4";
       case SOCK -> "SOCK";
       default -> "?";
@@ -119,7 +123,7 @@ final class CompactPrinter {
   }
 
   static String summary(Flow f) {
-    String s = f.getType() == FlowType.L7 && f.hasL7() ? l7(f.getL7()) : l4(f);
+    String s = f.getType() == FlowType.L7 && f.hasL7() ? l7(f.getL7()) + reporter(f) : l4(f);
     if (f.getVerdict() == Verdict.DROPPED || f.getVerdict() == Verdict.ERROR) {
       String why = !f.getDropReasonDesc().isEmpty() ? f.getDropReasonDesc()
           : f.getDropReason() != DropReason.DROP_REASON_UNKNOWN ? f.getDropReason().name() : "";
@@ -142,15 +146,28 @@ final class CompactPrinter {
     };
   }
 
+  /** {@code HTTP/1.1 GET url} for a request, {@code HTTP/1.1 200 (1.2ms) GET url} for a response. */
   private static String http(Layer7 l7) {
     HTTP h = l7.getHttp();
     String target = !h.getUrl().isEmpty() ? h.getUrl() : h.getHost() + h.getPath();
     StringBuilder b = new StringBuilder();
-    b.append(h.getMethod().isEmpty() ? "?" : h.getMethod()).append(' ').append(target.isEmpty() ? "?" : target);
-    if (h.getCode() != 0) {
-      b.append(" => ").append(h.getCode());
+    if (!h.getProtocol().isEmpty()) {
+      b.append(h.getProtocol()).append(' ');
     }
-    return b.append(latency(l7)).toString();
+    if (h.getCode() != 0) {
+      b.append(h.getCode()).append(latency(l7)).append(' ');
+    }
+    return b.append(h.getMethod().isEmpty() ? "?" : h.getMethod()).append(' ')
+        .append(target.isEmpty() ? "?" : target).toString();
+  }
+
+  /** Which end saw an L7 record: both ends of one request report it when both are watched. */
+  private static String reporter(Flow f) {
+    return switch (f.getReporter()) {
+      case CLIENT -> " [client]";
+      case SERVER -> " [server]";
+      default -> "";
+    };
   }
 
   private static String latency(Layer7 l7) {

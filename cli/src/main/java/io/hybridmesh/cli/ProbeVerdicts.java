@@ -16,14 +16,14 @@ import java.util.Set;
  * The verdict {@code hmesh probe} prints for a binary: what the decision engine picks in auto mode on a
  * fully capable kernel, with the probe kinds the agent supports today.
  */
-final class ProbeVerdicts {
+public final class ProbeVerdicts {
 
   /**
    * What the agent reads today: OpenSSL's API wherever SSL_write and SSL_read resolve (a libssl, a
    * dlopen'ed one, or an executable with OpenSSL or BoringSSL linked in). Plaintext HTTP at the socket,
    * GnuTLS, NSS and Go are not read yet.
    */
-  static final Set<ProbeKind> AGENT_SUPPORTS = EnumSet.of(ProbeKind.OPENSSL, ProbeKind.BORINGSSL_SYMBOLS);
+  public static final Set<ProbeKind> AGENT_SUPPORTS = EnumSet.of(ProbeKind.OPENSSL, ProbeKind.BORINGSSL_SYMBOLS);
 
   private static final NodeFacts CAPABLE_NODE =
       new NodeFacts("capable", "any", EnumSet.allOf(KernelFeature.class), false);
@@ -36,7 +36,7 @@ final class ProbeVerdicts {
         List.of(c), AGENT_SUPPORTS));
   }
 
-  static Inputs.Container container(ProbeResult r) {
+  public static Inputs.Container container(ProbeResult r) {
     String name = r.path();
     boolean resolved = resolved(r, "SSL_write") && resolved(r, "SSL_read");
     return switch (r.library()) {

@@ -21,6 +21,7 @@ import io.hybridmesh.api.flow.v1.LostEventSource;
 import io.hybridmesh.api.flow.v1.TCP;
 import io.hybridmesh.api.flow.v1.TCPFlags;
 import io.hybridmesh.api.flow.v1.UDP;
+import io.hybridmesh.api.flow.v1.Reporter;
 import io.hybridmesh.api.flow.v1.Verdict;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -44,16 +45,17 @@ class CompactPrinterTest {
   @Test
   void l7Response() {
     Flow f = base(FlowType.L7).setL7(Layer7.newBuilder().setType(L7FlowType.RESPONSE).setLatencyNs(1_100_000)
-        .setHttp(HTTP.newBuilder().setMethod("GET").setUrl("https://hmB:9443/api/items").setCode(200))).build();
-    assertEquals("Nov 27 06:22:26.473 hmA/10.77.0.1:40970 -> hmB/10.77.0.2:9443 L7 FORWARDED"
-        + " GET https://hmB:9443/api/items => 200 (1.1ms)", p.compact(f));
+        .setHttp(HTTP.newBuilder().setMethod("GET").setUrl("https://hmB:9443/api/items").setCode(200)
+            .setProtocol("HTTP/1.1"))).setReporter(Reporter.SERVER).build();
+    assertEquals("Nov 27 06:22:26.473 hmA/10.77.0.1:40970 -> hmB/10.77.0.2:9443 L7-response FORWARDED"
+        + " HTTP/1.1 200 (1.1ms) GET https://hmB:9443/api/items [server]", p.compact(f));
   }
 
   @Test
   void l7RequestWithoutUrlUsesHostAndPath() {
     Flow f = base(FlowType.L7).setL7(Layer7.newBuilder().setType(L7FlowType.REQUEST)
         .setHttp(HTTP.newBuilder().setMethod("POST").setHost("backend").setPath("/x"))).build();
-    assertTrue(p.compact(f).endsWith(" L7 FORWARDED POST backend/x"), p.compact(f));
+    assertTrue(p.compact(f).endsWith(" L7-request FORWARDED POST backend/x"), p.compact(f));
   }
 
   @Test

@@ -67,7 +67,7 @@ class ObserveLoopbackTest {
     String[] lines = r.out().split("\n");
     assertEquals(2, lines.length, r.out());
     assertTrue(lines[0].contains(" L3/L4 FORWARDED TCP"), lines[0]);
-    assertTrue(lines[1].endsWith(" L7 FORWARDED GET https://hmB/api"), lines[1]);
+    assertTrue(lines[1].endsWith(" L7-request FORWARDED GET https://hmB/api"), lines[1]);
   }
 
   @Test

@@ -50,7 +50,7 @@ public final class StandaloneAgent implements AutoCloseable {
   private final TlsDatapath tls;
   private final TlsLibraryWatch tlsLibraries;
   private final TlsEvents tlsEvents;
-  private final StandaloneEndpoints endpoints = new StandaloneEndpoints();
+  private final StandaloneEndpoints endpoints;
   private final KernelClock.SystemClock clock = new KernelClock.SystemClock();
   private final EventPump pump;
   private final ConnectionSweeper sweeper;
@@ -70,6 +70,7 @@ public final class StandaloneAgent implements AutoCloseable {
   public StandaloneAgent(Bpf bpf, StandaloneOptions options, FlowSink sink) {
     this.options = options;
     this.sink = sink;
+    this.endpoints = new StandaloneEndpoints(options.identities());
     this.datapath = new TcDatapath(bpf, BpfObjects.load(BpfObjects.TC_FLOW), options.tc());
     String version = AgentVersion.get();
     ConnectionEvents connections = new ConnectionEvents(
@@ -226,6 +227,11 @@ public final class StandaloneAgent implements AutoCloseable {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
     return t;
+  }
+
+  /** Who the flows' endpoints are; the demo names its unwatched peers here. */
+  public StandaloneEndpoints endpoints() {
+    return endpoints;
   }
 
   List<String> attachments() {

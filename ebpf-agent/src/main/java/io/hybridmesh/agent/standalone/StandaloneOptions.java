@@ -1,8 +1,10 @@
 package io.hybridmesh.agent.standalone;
 
 import io.hybridmesh.agent.datapath.TcSettings;
+import io.hybridmesh.api.flow.v1.Endpoint;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@code hmesh agent --standalone} was asked to do.
@@ -12,14 +14,22 @@ import java.util.List;
  * @param rescanInterval how often interfaces, addresses and TLS libraries of the namespaces are looked
  *     at again
  * @param readTls whether to read HTTP inside TLS with uprobes, besides the L3/L4 connections
+ * @param identities who each network namespace is (namespace, pod, workload, labels), by its name;
+ *     a namespace not named here is an endpoint whose pod name is the namespace's name
  */
-public record StandaloneOptions(
-    List<String> namespaces, String nodeName, TcSettings tc, Duration rescanInterval, boolean readTls) {
+public record StandaloneOptions(List<String> namespaces, String nodeName, TcSettings tc,
+    Duration rescanInterval, boolean readTls, Map<String, Endpoint> identities) {
 
   public StandaloneOptions {
     if (namespaces.isEmpty()) {
       throw new IllegalArgumentException("name at least one network namespace to watch (--netns NAME)");
     }
     namespaces = List.copyOf(namespaces);
+    identities = Map.copyOf(identities);
+  }
+
+  public StandaloneOptions(
+      List<String> namespaces, String nodeName, TcSettings tc, Duration rescanInterval, boolean readTls) {
+    this(namespaces, nodeName, tc, rescanInterval, readTls, Map.of());
   }
 }

@@ -1,0 +1,103 @@
+package io.hybridmesh.cli;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import io.hybridmesh.agent.observer.ObserverServer;
+import io.hybridmesh.api.observer.v1.ListWorkloadsRequest;
+import io.hybridmesh.api.observer.v1.ObserverGrpc;
+import io.hybridmesh.api.observer.v1.WorkloadReport;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code hmesh report}: each workload's capability report (data path, what it sees, why). */
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description = "Show why each workload got its data path (eBPF or sidecar) and what that path sees.")
+final class ReportCommand implements Callable<Integer> {
+
+  @Option(names = "--server", paramLabel = "HOST:PORT",
+      description = "Observer API address: an agent, the demo or the relay (default: ${DEFAULT-VALUE}).")
+  String server = ObserverServer.DEFAULT_HOST + ":" + ObserverServer.DEFAULT_PORT;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "table (default) or json.")
+  String output = "table";
+
+  @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "Only workloads of this namespace.")
+  String namespace;
+
+  @Parameters(arity = "0..1", paramLabel = "WORKLOAD",
+      description = "One workload, as NAME or NAMESPACE/NAME: its report in full.")
+  String workload;
+
+  PrintStream out = System.out;
+  PrintStream err = System.err;
+
+  @Override
+  public Integer call() {
+    String fmt = output.toLowerCase(Locale.ROOT);
+    if (!fmt.equals("table") && !fmt.equals("json")) {
+      err.println("hmesh report: -o takes table or json, not '" + output + "'");
+      return 2;
+    }
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(server).usePlaintext().build();
+    try {
+      List<WorkloadReport> reports = select(ObserverGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(10, TimeUnit.SECONDS).listWorkloads(request()).getWorkloadsList());
+      if (workload != null && reports.isEmpty()) {
+        err.println("hmesh report: no workload '" + workload + "' at " + server
+            + "; `hmesh report` lists the ones there are");
+        return 1;
+      }
+      if (fmt.equals("json")) {
+        ReportPrinter.json(reports, out);
+      } else {
+        ReportPrinter.table(reports, out);
+        if (workload != null) {
+          reports.forEach(r -> ReportPrinter.details(r, out));
+        }
+      }
+      out.flush();
+      return 0;
+    } catch (StatusRuntimeException e) {
+      err.println("hmesh report: cannot read reports from " + server + ": "
+          + ObserveCommand.reason(e.getStatus()) + "; is `hmesh demo` or `hmesh agent --serve` running?");
+      return 1;
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  ListWorkloadsRequest request() {
+    ListWorkloadsRequest.Builder b = ListWorkloadsRequest.newBuilder();
+    String ns = namespace;
+    String name = workload;
+    if (workload != null && workload.contains("/")) {
+      ns = workload.substring(0, workload.indexOf('/'));
+      name = workload.substring(workload.indexOf('/') + 1);
+    }
+    if (ns != null) {
+      b.addNamespace(ns);
+    }
+    if (name != null) {
+      b.addNamePrefix(name);
+    }
+    return b.build();
+  }
+
+  /** The server filters by name prefix; a named workload is matched exactly. */
+  private List<WorkloadReport> select(List<WorkloadReport> reports) {
+    if (workload == null) {
+      return reports;
+    }
+    String name = workload.contains("/") ? workload.substring(workload.indexOf('/') + 1) : workload;
+    return reports.stream().filter(r -> r.getName().equals(name)).toList();
+  }
+}

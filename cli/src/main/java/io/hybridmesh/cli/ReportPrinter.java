@@ -1,0 +1,77 @@
+package io.hybridmesh.cli;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.hybridmesh.api.observer.v1.ContainerReport;
+import io.hybridmesh.api.observer.v1.ListWorkloadsResponse;
+import io.hybridmesh.api.observer.v1.NodeReport;
+import io.hybridmesh.api.observer.v1.Reason;
+import io.hybridmesh.api.observer.v1.WorkloadReport;
+import java.io.PrintStream;
+import java.util.List;
+
+/** Capability reports as a table (with details when asked) or as JSON; used by report and demo. */
+public final class ReportPrinter {
+
+  private static final String ROW = "%-12s %-18s %-17s %-9s %-13s %-6s %s%n";
+
+  private ReportPrinter() {}
+
+  public static void table(List<WorkloadReport> reports, PrintStream out) {
+    out.printf(ROW, "NAMESPACE", "WORKLOAD", "KIND", "DATAPATH", "L7", "MODE", "REASON");
+    for (WorkloadReport r : reports) {
+      out.printf(ROW, r.getNamespace(), r.getName(), r.getKind(), r.getDataPath().name(), l7(r),
+          r.getRequestedMode().toLowerCase(java.util.Locale.ROOT),
+          r.getReasonsCount() == 0 ? "" : r.getReasons(0).getMessage());
+    }
+  }
+
+  /** Everything one report says, in the order a person asks: what, why, what it sees, the facts. */
+  static void details(WorkloadReport r, PrintStream out) {
+    out.printf("%nWorkload %s/%s (%s): %s, L7 %s, mode %s%n", r.getNamespace(), r.getName(), r.getKind(),
+        r.getDataPath().name(), l7(r), r.getRequestedMode().toLowerCase(java.util.Locale.ROOT));
+    out.println("  Why:");
+    for (Reason reason : r.getReasonsList()) {
+      out.printf("    %-30s %s%n", reason.getCode(), reason.getMessage());
+    }
+    if (r.getSeesCount() > 0) {
+      out.println("  Sees:");
+      r.getSeesList().forEach(s -> out.println("    + " + s));
+    }
+    if (r.getMissesCount() > 0) {
+      out.println("  Cannot see:");
+      r.getMissesList().forEach(s -> out.println("    - " + s));
+    }
+    for (ContainerReport c : r.getContainersList()) {
+      out.printf("  Container %s: %s%s%s%s%n", c.getName(), c.getBinary(),
+          c.getPlaintext() ? ", no TLS library" : ", " + c.getLibrary().name()
+              + (c.getLibraryVersion().isEmpty() ? "" : " " + c.getLibraryVersion()),
+          c.getLinkage().isEmpty() ? "" : " (" + c.getLinkage().toLowerCase(java.util.Locale.ROOT) + ")",
+          c.getGoVersion().isEmpty() ? "" : ", " + c.getGoVersion());
+      c.getUprobeTargetsList().forEach(t -> out.println("    uprobe target " + t));
+    }
+    for (NodeReport n : r.getNodesList()) {
+      out.printf("  Node %s: kernel %s%s, %s%n", n.getName(), n.getKernel(), n.getGuess() ? " (guessed)" : "",
+          n.getCapable() ? "capable" : "missing " + String.join(", ", n.getMissingFeaturesList()));
+    }
+  }
+
+  static void json(List<WorkloadReport> reports, PrintStream out) {
+    try {
+      out.println(JsonFormat.printer().omittingInsignificantWhitespace()
+          .print(ListWorkloadsResponse.newBuilder().addAllWorkloads(reports)));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a report that cannot be printed as JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private static String l7(WorkloadReport r) {
+    return switch (r.getL7Visibility()) {
+      case L7_FULL -> "full";
+      case L7_PLAINTEXT -> "plaintext";
+      case L7_TLS_METADATA -> "tls-metadata";
+      case L7_NONE -> "none";
+      default -> "unknown";
+    };
+  }
+}

@@ -1,0 +1,258 @@
+package io.hybridmesh.cli.demo;
+
+import io.hybridmesh.agent.AgentVersion;
+import io.hybridmesh.agent.datapath.TcSettings;
+import io.hybridmesh.agent.kernel.KernelFacts;
+import io.hybridmesh.agent.kernel.KernelFactsReader;
+import io.hybridmesh.agent.kernel.KernelReadiness;
+import io.hybridmesh.agent.kernel.NodeProbe;
+import io.hybridmesh.agent.kernel.NodeReport;
+import io.hybridmesh.agent.observer.FlowRing;
+import io.hybridmesh.agent.observer.ObserverServer;
+import io.hybridmesh.agent.observer.ObserverService;
+import io.hybridmesh.agent.observer.RingSink;
+import io.hybridmesh.agent.probe.binary.BinaryProber;
+import io.hybridmesh.agent.standalone.StandaloneAgent;
+import io.hybridmesh.agent.standalone.StandaloneOptions;
+import io.hybridmesh.api.flow.v1.Endpoint;
+import io.hybridmesh.api.flow.v1.Workload;
+import io.hybridmesh.api.observer.v1.WorkloadReport;
+import io.hybridmesh.controller.decision.NodeFacts;
+import io.hybridmesh.jni.Bpf;
+import io.hybridmesh.jni.NativeBpf;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * {@code hmesh demo}: builds the demo's network and workloads, decides each workload's data path as the
+ * controller would, attaches the eBPF data path where it was chosen and serves the Observer API; {@link
+ * #close()} takes all of it down again, in the reverse order, whatever stage the start reached.
+ */
+public final class DemoMesh implements AutoCloseable {
+
+  private final Path dir;
+  private final String serverAddress;
+  private final int flowCapacity;
+  private final double pause;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final DemoNetwork network = new DemoNetwork();
+  private final DemoWorkloads workloads;
+  private final List<DemoReports.Outcome> outcomes = new ArrayList<>();
+  private DemoLock lock;
+  private StandaloneAgent agent;
+  private ObserverServer server;
+
+  public DemoMesh(Path dir, String serverAddress, int flowCapacity, double pause, PrintStream out,
+      PrintStream err) {
+    this.dir = dir;
+    this.serverAddress = serverAddress;
+    this.flowCapacity = flowCapacity;
+    this.pause = pause;
+    this.out = out;
+    this.err = err;
+    this.workloads = new DemoWorkloads(dir);
+  }
+
+  public void start() {
+    lock = DemoLock.acquire(Path.of(dir + ".lock"));
+    List<String> leftovers = DemoNetwork.removeLeftovers();
+    if (!leftovers.isEmpty()) {
+      err.println("hmesh demo: removed what an earlier run left behind: " + String.join(", ", leftovers));
+    }
+    deleteTree(dir);
+    KernelFacts facts = KernelFactsReader.read(NativeBpf::load);
+    KernelReadiness.Assessment readiness = KernelReadiness.assess(facts);
+    readiness.problems().forEach(p -> err.println("hmesh demo: " + p));
+    if (!readiness.canRun()) {
+      throw new DemoException("this kernel cannot run the eBPF data path; see above");
+    }
+    Bpf bpf = NativeBpf.load();
+    String nodeName = hostName();
+    NodeReport node = new NodeProbe(bpf).probe();
+    NodeFacts nodeFacts = new NodeFacts(nodeName, node.release(), node.supported(), false);
+
+    network.createHub();
+    DemoWorkloads.ADDRESSES.forEach(network::addWorkload);
+    err.println("hmesh demo: starting frontend (python3, OpenSSL), backend (nginx, OpenSSL) and payments"
+        + " (Java, JSSE) in network namespaces " + DemoNetwork.PREFIX + "*");
+    workloads.start(pause);
+
+    BinaryProber prober = new BinaryProber();
+    outcomes.add(DemoReports.decide(DemoWorkloads.FRONTEND, workloads.pid(DemoWorkloads.FRONTEND), "python3",
+        nodeFacts, prober));
+    outcomes.add(DemoReports.decide(DemoWorkloads.BACKEND, workloads.pid(DemoWorkloads.BACKEND), "nginx",
+        nodeFacts, prober));
+    outcomes.add(DemoReports.decide(DemoWorkloads.PAYMENTS, workloads.pid(DemoWorkloads.PAYMENTS), "java",
+        nodeFacts, prober));
+    List<WorkloadReport> reports = outcomes.stream().map(DemoReports.Outcome::report).toList();
+
+    RingSink ring = new RingSink(new FlowRing(flowCapacity));
+    serve(ring, nodeName, reports);
+    attach(bpf, nodeName, ring);
+    printWelcome(reports);
+  }
+
+  private void serve(RingSink ring, String nodeName, List<WorkloadReport> reports) {
+    int colon = serverAddress.lastIndexOf(':');
+    if (colon < 0) {
+      throw new DemoException("--server takes HOST:PORT, not '" + serverAddress + "'");
+    }
+    try {
+      server = ObserverServer.tcp(serverAddress.substring(0, colon),
+          Integer.parseInt(serverAddress.substring(colon + 1)),
+          new ObserverService(ring, nodeName, AgentVersion.get(), serverAddress, () -> reports)).start();
+    } catch (IOException | RuntimeException e) {
+      server = null;
+      throw new DemoException("cannot serve the Observer API on " + serverAddress + " (" + e.getMessage()
+          + "); is an agent already serving there? Pick another with --server HOST:PORT");
+    }
+  }
+
+  /** The eBPF data path on the workloads that were given it; the others are named by address only. */
+  private void attach(Bpf bpf, String nodeName, RingSink ring) {
+    Map<String, Endpoint> identities = new LinkedHashMap<>();
+    List<String> watched = new ArrayList<>();
+    for (DemoReports.Outcome o : outcomes) {
+      identities.put(DemoNetwork.netns(o.workload()), endpoint(o.workload()));
+      if (o.ebpf()) {
+        watched.add(DemoNetwork.netns(o.workload()));
+      }
+    }
+    if (watched.isEmpty()) {
+      throw new DemoException("no workload was given the eBPF data path; see the report above");
+    }
+    TcSettings tc = new TcSettings(16 << 20, 65536, Duration.ofSeconds(5), Duration.ofMinutes(10),
+        Duration.ofSeconds(30));
+    agent = new StandaloneAgent(bpf, new StandaloneOptions(watched, nodeName, tc, Duration.ofSeconds(2), true,
+        identities), ring);
+    for (DemoReports.Outcome o : outcomes) {
+      if (!o.ebpf()) {
+        agent.endpoints().addPeer(address(DemoWorkloads.ADDRESSES.get(o.workload())), endpoint(o.workload()));
+      }
+    }
+    agent.start();
+  }
+
+  private static Endpoint endpoint(String workload) {
+    return Endpoint.newBuilder().setNamespace(DemoReports.NAMESPACE).setPodName(workload)
+        .addLabels("demo:app=" + workload)
+        .addWorkloads(Workload.newBuilder().setName(workload).setKind(DemoReports.KIND)).build();
+  }
+
+  private void printWelcome(List<WorkloadReport> reports) {
+    out.println("Capability reports (hmesh report shows them again, hmesh report demo/NAME in full):");
+    io.hybridmesh.cli.ReportPrinter.table(reports, out);
+    out.println();
+    out.println("The eBPF data path is attached to " + String.join(", ", outcomes.stream()
+        .filter(DemoReports.Outcome::ebpf).map(o -> "demo/" + o.workload()).toList())
+        + "; traffic is flowing. Observer API on " + serverAddress + ". In another terminal:");
+    out.println("  ./hmesh observe -f                                # every flow as it happens");
+    out.println("  ./hmesh observe --type l7 -o json --last 20       # HTTP read inside TLS");
+    out.println("  ./hmesh observe --http-status 5+ --last 10        # failing requests");
+    out.println("  ./hmesh report demo/payments                       # why payments got a sidecar");
+    out.println("Ctrl-C stops the demo and removes everything it made.");
+    out.flush();
+  }
+
+  /** The Observer API's port (useful with port 0). */
+  public int serverPort() {
+    return server == null ? -1 : server.port();
+  }
+
+  /** Takes everything down; safe at any stage of {@link #start()} and more than once. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true) || lock == null) {
+      return;
+    }
+    List<String> problems = new ArrayList<>();
+    step(problems, "stop the agent", a -> {
+      if (agent != null) {
+        agent.close();
+      }
+    });
+    step(problems, "stop the Observer API", a -> {
+      if (server != null) {
+        server.close();
+      }
+    });
+    step(problems, "stop the workloads", a -> workloads.close());
+    step(problems, "delete the network namespaces", a -> {
+      List<String> left = network.delete();
+      if (!left.isEmpty()) {
+        throw new DemoException("still there: " + left);
+      }
+    });
+    step(problems, "delete " + dir, a -> deleteTree(dir));
+    // Not through java.util.logging: it resets itself in a shutdown hook of its own.
+    err.println(problems.isEmpty()
+        ? "hmesh demo: stopped; removed its namespaces, programs, probes and files"
+        : "hmesh demo: stopped, but could not " + String.join("; ", problems));
+    lock.close();
+  }
+
+  private static void step(List<String> problems, String what, Consumer<Void> action) {
+    try {
+      action.accept(null);
+    } catch (RuntimeException e) {
+      problems.add(what + " (" + e.getMessage() + ")");
+    }
+  }
+
+  private static byte[] address(String ip) {
+    try {
+      return InetAddress.getByName(ip).getAddress();
+    } catch (IOException e) {
+      throw new DemoException("not an address: " + ip);
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new DemoException("cannot delete " + root + ": " + e.getMessage());
+    }
+  }
+
+  /** Whether this process runs with root's effective uid. */
+  public static boolean isRoot() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("Uid:")) {
+          return line.split("\\s+")[2].equals("0");
+        }
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,172 @@
+package io.hybridmesh.cli;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.hybridmesh.jni.testing.KernelTest;
+import io.hybridmesh.jni.testing.Shell;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code hmesh demo} as a user runs it: a separate process, queried with {@code hmesh report} and
+ * {@code hmesh observe} as separate processes, stopped with SIGTERM; nothing of it may remain.
+ */
+@KernelTest
+class DemoKernelIT {
+
+  private static final Path JAR = Path.of(System.getProperty("hmesh.jar", "target/hmesh.jar"));
+
+  private final List<Process> processes = new ArrayList<>();
+  private Path work;
+  private String server;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    work = Files.createTempDirectory("hm-demo-it");
+    try (ServerSocket s = new ServerSocket(0)) {
+      server = "127.0.0.1:" + s.getLocalPort();
+    }
+  }
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    for (Process p : processes) {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    Shell.runUnchecked(Duration.ofSeconds(10), List.of("ip", "netns", "del", "hm-demo-leftover"));
+    Shell.runUnchecked(Duration.ofSeconds(10), List.of("rm", "-rf", work.toString()));
+  }
+
+  @Test
+  void wholeMeshOnOneHostThenNothingLeftBehind() throws Exception {
+    // What a killed earlier run leaves: a namespace of the demo's with a process still inside.
+    Shell.run("ip", "netns", "add", "hm-demo-leftover");
+    Process orphan = start(List.of("ip", "netns", "exec", "hm-demo-leftover", "sleep", "600"), "orphan");
+    long programsBefore = ourPrograms();
+
+    Process demo = start(List.of("java", "-jar", JAR.toString(), "demo", "--server", server, "--pause", "0.2",
+        "--state-dir", work.resolve("state").toString()), "demo");
+    await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(work.resolve("demo.out"))
+        .contains("Ctrl-C stops the demo") || !demo.isAlive());
+    assertTrue(demo.isAlive(), () -> "the demo runs: " + read("demo.err"));
+    assertTrue(read("demo.err").contains("removed what an earlier run left behind: hm-demo-leftover"),
+        read("demo.err"));
+    assertTrue(orphan.waitFor(10, TimeUnit.SECONDS), "the leftover's process was stopped");
+
+    Process second = start(List.of("java", "-jar", JAR.toString(), "demo", "--server", server,
+        "--state-dir", work.resolve("state").toString()), "second");
+    assertTrue(second.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(1, second.exitValue());
+    assertTrue(read("second.err").contains("another hmesh demo is running (pid " + demo.pid() + ")"),
+        read("second.err"));
+
+    Map<String, JsonObject> reports = reports();
+    assertEquals(List.of("backend", "frontend", "payments"), reports.keySet().stream().sorted().toList());
+    assertEquals("EBPF", reports.get("backend").get("dataPath").getAsString());
+    assertEquals("EBPF", reports.get("frontend").get("dataPath").getAsString());
+    assertEquals("SIDECAR", reports.get("payments").get("dataPath").getAsString());
+    assertEquals("TLS_JSSE", reports.get("payments").getAsJsonArray("reasons").get(0).getAsJsonObject()
+        .get("code").getAsString());
+
+    // HTTP read inside TLS, by both ends of the connection.
+    await().atMost(Duration.ofSeconds(30)).until(() -> observe("--type", "l7", "--last", "500").stream()
+        .filter(f -> path(f).equals("/api/orders")).map(f -> f.get("reporter").getAsString())
+        .collect(Collectors.toSet()).size() == 2);
+    JsonObject order = observe("--type", "l7", "--last", "500", "--http-method", "POST").stream()
+        .filter(f -> path(f).equals("/api/orders") && f.get("reporter").getAsString().equals("CLIENT"))
+        .findFirst().orElseThrow();
+    assertEquals("10.250.0.10", order.getAsJsonObject("ip").get("source").getAsString());
+    assertEquals("10.250.0.20", order.getAsJsonObject("ip").get("destination").getAsString());
+    assertEquals("demo", order.getAsJsonObject("source").get("namespace").getAsString());
+    assertEquals("frontend", order.getAsJsonObject("source").get("podName").getAsString());
+    assertEquals("backend", order.getAsJsonObject("destination").get("podName").getAsString());
+    assertEquals("EBPF", order.get("dataPath").getAsString());
+
+    List<JsonObject> failing = observe("--http-status", "5+", "--last", "100");
+    assertFalse(failing.isEmpty());
+    failing.forEach(f -> assertEquals(503, f.getAsJsonObject("l7").getAsJsonObject("http").get("code").getAsInt()));
+
+    // payments has no eBPF data path, but the frontend's side of its calls is read by the frontend's probes.
+    await().atMost(Duration.ofSeconds(30)).until(() -> !observe("--to-pod", "demo/payments", "--type", "l7",
+        "--last", "100").isEmpty());
+    observe("--to-pod", "demo/payments", "--type", "l7", "--last", "100").forEach(f -> {
+      assertEquals("payments", f.getAsJsonObject("destination").get("podName").getAsString());
+      assertEquals("CLIENT", f.get("reporter").getAsString());
+    });
+
+    demo.destroy(); // SIGTERM, as Ctrl-C
+    assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "the demo stops on SIGTERM");
+    assertTrue(read("demo.err").contains("stopped; removed"), read("demo.err"));
+    assertFalse(read("demo.err").contains("\tat "), "no stack trace: " + read("demo.err"));
+    assertFalse(Shell.run("ip", "netns", "list").contains("hm-demo-"), "no namespace of the demo remains");
+    assertEquals(programsBefore, ourPrograms(), "no program of ours remains loaded");
+    assertFalse(Files.exists(work.resolve("state")), "its files are gone");
+  }
+
+  private Map<String, JsonObject> reports() throws Exception {
+    String out = cli("report", "--server", server, "-o", "json");
+    return JsonParser.parseString(out).getAsJsonObject().getAsJsonArray("workloads").asList().stream()
+        .map(e -> e.getAsJsonObject()).collect(Collectors.toMap(w -> w.get("name").getAsString(),
+            Function.identity()));
+  }
+
+  private List<JsonObject> observe(String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of("observe", "--server", server, "-o", "json"));
+    all.addAll(List.of(args));
+    return cli(all.toArray(String[]::new)).lines().filter(l -> !l.isBlank())
+        .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+  }
+
+  private static String path(JsonObject flow) {
+    JsonObject http = flow.getAsJsonObject("l7").getAsJsonObject("http");
+    return http.has("path") ? http.get("path").getAsString() : "";
+  }
+
+  private String cli(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("java", "-jar", JAR.toString()));
+    command.addAll(List.of(args));
+    Path err = work.resolve("cli.err");
+    Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", args) + " ends");
+    assertEquals(0, p.exitValue(), () -> String.join(" ", args) + ": " + read("cli.err"));
+    return out;
+  }
+
+  /** Programs of ours loaded in the kernel (the TC and TLS programs' names start with hm_). */
+  private static long ourPrograms() {
+    return Shell.run("bpftool", "prog", "show").lines().filter(l -> l.matches("^\\d+: .* name hm_.*")).count();
+  }
+
+  private Process start(List<String> command, String name) throws IOException {
+    Process p = new ProcessBuilder(command).redirectOutput(work.resolve(name + ".out").toFile())
+        .redirectError(work.resolve(name + ".err").toFile()).start();
+    processes.add(p);
+    return p;
+  }
+
+  private String read(String file) {
+    try {
+      return Files.readString(work.resolve(file));
+    } catch (IOException e) {
+      return "(" + e.getMessage() + ")";
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package io.hybridmesh.controller.report;
+
+import com.google.protobuf.Timestamp;
+import io.hybridmesh.api.observer.v1.ContainerReport;
+import io.hybridmesh.api.observer.v1.L7Visibility;
+import io.hybridmesh.api.observer.v1.NodeReport;
+import io.hybridmesh.api.observer.v1.Reason;
+import io.hybridmesh.api.observer.v1.WorkloadDataPath;
+import io.hybridmesh.api.observer.v1.WorkloadReport;
+import io.hybridmesh.api.v1alpha1.KernelFeature;
+import io.hybridmesh.controller.decision.Decision;
+import io.hybridmesh.controller.decision.Inputs;
+import io.hybridmesh.controller.decision.NodeFacts;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * Turns a decision and the facts behind it into the capability report users read with
+ * {@code hmesh report}: the same shape whether it comes from the local demo or from a cluster.
+ * Pure: everything it says comes from its arguments.
+ */
+public final class WorkloadReports {
+
+  /** The features the eBPF data path needs on a node to see a workload at all, then inside TLS. */
+  private static final EnumSet<KernelFeature> NEEDED = EnumSet.of(KernelFeature.BTF, KernelFeature.RINGBUF,
+      KernelFeature.TC_BPF, KernelFeature.UPROBES, KernelFeature.SYSCALL_TRACEPOINTS, KernelFeature.TASK_BTF);
+
+  private WorkloadReports() {}
+
+  /** Who the report is about. */
+  public record Workload(String namespace, String name, String kind) {}
+
+  public static WorkloadReport build(Workload workload, Inputs.Mode requested, Decision decision,
+      List<NodeFacts> nodes, List<ContainerReport> containers, Instant probedAt) {
+    WorkloadReport.Builder b = WorkloadReport.newBuilder()
+        .setNamespace(workload.namespace())
+        .setName(workload.name())
+        .setKind(workload.kind())
+        .setDataPath(dataPath(decision.dataPath()))
+        .setL7Visibility(visibility(decision.visibility()))
+        .setRequestedMode(requested.name())
+        .setProbedAt(Timestamp.newBuilder().setSeconds(probedAt.getEpochSecond()).setNanos(probedAt.getNano()));
+    if (!nodes.isEmpty()) {
+      b.setNodeName(nodes.get(0).node());
+    }
+    for (Decision.Reason r : decision.reasons()) {
+      b.addReasons(Reason.newBuilder().setCode(r.code().name()).setMessage(r.message()));
+    }
+    for (NodeFacts n : nodes) {
+      b.addNodes(node(n));
+    }
+    b.addAllContainers(containers);
+    containers.stream().map(ContainerReport::getLibrary).distinct()
+        .filter(l -> l != io.hybridmesh.api.flow.v1.TlsLibrary.TLS_LIBRARY_UNKNOWN)
+        .forEach(b::addTlsLibraries);
+    Visibility.of(decision.dataPath(), decision.visibility()).describe(b);
+    return b.build();
+  }
+
+  public static NodeReport node(NodeFacts n) {
+    NodeReport.Builder b = NodeReport.newBuilder().setName(n.node()).setKernel(n.kernelRelease())
+        .setCapable(n.canReadTls()).setGuess(n.guess());
+    NEEDED.stream().filter(f -> !n.features().contains(f)).forEach(f -> b.addMissingFeatures(f.name()));
+    return b.build();
+  }
+
+  public static WorkloadDataPath dataPath(Decision.DataPath p) {
+    return switch (p) {
+      case EBPF -> WorkloadDataPath.EBPF;
+      case SIDECAR -> WorkloadDataPath.SIDECAR;
+      case NONE -> WorkloadDataPath.NONE;
+      case PENDING -> WorkloadDataPath.PENDING;
+    };
+  }
+
+  public static L7Visibility visibility(Decision.Visibility v) {
+    return switch (v) {
+      case FULL -> L7Visibility.L7_FULL;
+      case L4_ONLY, NONE -> L7Visibility.L7_NONE;
+      case TLS_METADATA_ONLY -> L7Visibility.L7_TLS_METADATA;
+    };
+  }
+
+  /** What each data path shows, in words a user can check against the flows they get. */
+  private enum Visibility {
+    EBPF_FULL(List.of(
+        "connections: addresses, ports, TCP states, bytes and packets each way (TC programs)",
+        "HTTP/1.x requests and responses, also inside TLS: method, host, path, status, latency"
+            + " (uprobes on the TLS library, or the socket for plaintext)"),
+        List.of("HTTP/2 and gRPC request details (not parsed yet)", "request and response bodies (never kept)")),
+    EBPF_L4(List.of("connections: addresses, ports, TCP states, bytes and packets each way (TC programs)"),
+        List.of("HTTP requests and responses: the kernel cannot read this workload's TLS (see the reasons)")),
+    SIDECAR_FULL(List.of(
+        "HTTP requests and responses through the Envoy sidecar: method, host, path, status, latency",
+        "connections that pass the sidecar: addresses, ports, bytes"),
+        List.of("traffic that bypasses the sidecar's capture rules", "request and response bodies (never kept)")),
+    SIDECAR_TLS_METADATA(List.of(
+        "connections that pass the sidecar: addresses, ports, bytes",
+        "TLS metadata of the application's own TLS: server name (SNI), version"),
+        List.of("HTTP inside the TLS the application does itself: the sidecar sees only ciphertext")),
+    NOTHING(List.of(), List.of("everything: this workload is not observed")),
+    PENDING(List.of(), List.of("everything, until a node this workload runs on reports its kernel"));
+
+    private final List<String> sees;
+    private final List<String> misses;
+
+    Visibility(List<String> sees, List<String> misses) {
+      this.sees = sees;
+      this.misses = misses;
+    }
+
+    static Visibility of(Decision.DataPath path, Decision.Visibility v) {
+      return switch (path) {
+        case EBPF -> v == Decision.Visibility.FULL ? EBPF_FULL : v == Decision.Visibility.NONE ? NOTHING : EBPF_L4;
+        case SIDECAR -> v == Decision.Visibility.TLS_METADATA_ONLY ? SIDECAR_TLS_METADATA : SIDECAR_FULL;
+        case NONE -> NOTHING;
+        case PENDING -> PENDING;
+      };
+    }
+
+    void describe(WorkloadReport.Builder b) {
+      b.addAllSees(sees).addAllMisses(misses);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.hybridmesh.controller.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hybridmesh.api.flow.v1.TlsLibrary;
+import io.hybridmesh.api.observer.v1.ContainerReport;
+import io.hybridmesh.api.observer.v1.L7Visibility;
+import io.hybridmesh.api.observer.v1.WorkloadDataPath;
+import io.hybridmesh.api.observer.v1.WorkloadReport;
+import io.hybridmesh.api.v1alpha1.KernelFeature;
+import io.hybridmesh.controller.decision.Decision;
+import io.hybridmesh.controller.decision.DecisionEngine;
+import io.hybridmesh.controller.decision.Inputs;
+import io.hybridmesh.controller.decision.NodeFacts;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class WorkloadReportsTest {
+
+  private static final NodeFacts CAPABLE = new NodeFacts("n1", "6.18.0", EnumSet.allOf(KernelFeature.class), false);
+  private static final NodeFacts OLD = new NodeFacts("n2", "4.9.0", EnumSet.of(KernelFeature.TC_BPF), true);
+  private static final WorkloadReports.Workload WL = new WorkloadReports.Workload("demo", "backend", "Deployment");
+  private static final Instant AT = Instant.parse("2026-11-27T10:00:00Z");
+
+  private static WorkloadReport report(Inputs.Mode mode, List<NodeFacts> nodes, Inputs.Container c,
+      ContainerReport cr) {
+    Decision d = DecisionEngine.decide(new Inputs(mode, Inputs.Fallback.SIDECAR, nodes, List.of(c),
+        Set.of(Inputs.ProbeKind.OPENSSL)));
+    return WorkloadReports.build(WL, mode, d, nodes, List.of(cr), AT);
+  }
+
+  @Test
+  void dynamicOpensslOnACapableKernelIsEbpfWithFullVisibility() {
+    ContainerReport nginx = ContainerReport.newBuilder().setName("nginx").setLibrary(TlsLibrary.OPENSSL)
+        .setLinkage("DYNAMIC").addUprobeTargets("/usr/lib/libssl.so.3:SSL_write").build();
+    WorkloadReport r = report(Inputs.Mode.AUTO, List.of(CAPABLE),
+        new Inputs.Container("nginx", "OPENSSL", Inputs.ProbeKind.OPENSSL, true), nginx);
+
+    assertEquals(WorkloadDataPath.EBPF, r.getDataPath());
+    assertEquals(L7Visibility.L7_FULL, r.getL7Visibility());
+    assertEquals("AUTO", r.getRequestedMode());
+    assertEquals("n1", r.getNodeName());
+    assertEquals(List.of(TlsLibrary.OPENSSL), r.getTlsLibrariesList());
+    assertTrue(r.getSeesList().stream().anyMatch(s -> s.contains("inside TLS")));
+    assertTrue(r.getNodes(0).getCapable());
+    assertEquals(0, r.getNodes(0).getMissingFeaturesCount());
+    assertEquals(AT.getEpochSecond(), r.getProbedAt().getSeconds());
+  }
+
+  @Test
+  void jsseGetsASidecarThatSeesOnlyTlsMetadataAndSaysSo() {
+    ContainerReport java = ContainerReport.newBuilder().setName("payments").setLibrary(TlsLibrary.JSSE)
+        .setLinkage("NONE").build();
+    WorkloadReport r = report(Inputs.Mode.AUTO, List.of(CAPABLE),
+        new Inputs.Container("payments", "JSSE", null, false), java);
+
+    assertEquals(WorkloadDataPath.SIDECAR, r.getDataPath());
+    assertEquals(L7Visibility.L7_TLS_METADATA, r.getL7Visibility());
+    assertTrue(r.getMissesList().stream().anyMatch(s -> s.contains("ciphertext")), r.getMissesList()::toString);
+    assertFalse(r.getReasonsList().isEmpty());
+  }
+
+  @Test
+  void anOldKernelIsReportedWithWhatItLacksAndThatItIsAGuess() {
+    ContainerReport c = ContainerReport.newBuilder().setName("app").setPlaintext(true).build();
+    WorkloadReport r = report(Inputs.Mode.AUTO, List.of(OLD),
+        new Inputs.Container("app", "NONE", Inputs.ProbeKind.PLAINTEXT, true), c);
+
+    assertEquals(WorkloadDataPath.SIDECAR, r.getDataPath());
+    assertTrue(r.getNodes(0).getGuess());
+    assertFalse(r.getNodes(0).getCapable());
+    assertTrue(r.getNodes(0).getMissingFeaturesList().contains("BTF"));
+    assertTrue(r.getTlsLibrariesList().isEmpty(), "no TLS library is listed as UNKNOWN");
+  }
+
+  @Test
+  void modeOffObservesNothing() {
+    ContainerReport c = ContainerReport.newBuilder().setName("app").build();
+    WorkloadReport r = report(Inputs.Mode.OFF, List.of(CAPABLE),
+        new Inputs.Container("app", "OPENSSL", Inputs.ProbeKind.OPENSSL, true), c);
+    assertEquals(WorkloadDataPath.NONE, r.getDataPath());
+    assertEquals("MODE_OFF", r.getReasons(0).getCode());
+    assertTrue(r.getSeesList().isEmpty());
+  }
+
+  @Test
+  void noNodesYetIsPending() {
+    Decision d = DecisionEngine.decide(new Inputs(Inputs.Mode.AUTO, Inputs.Fallback.SIDECAR, List.of(),
+        List.of(), Set.of()));
+    WorkloadReport r = WorkloadReports.build(WL, Inputs.Mode.AUTO, d, List.of(), List.of(), AT);
+    assertEquals(WorkloadDataPath.PENDING, r.getDataPath());
+    assertEquals("", r.getNodeName());
+  }
+}
