@@ -23,10 +23,11 @@ test: deps
 unit: deps
 	$(MVN) $(MVN_FLAGS) -DskipITs install
 
-## demo: two namespaces, nginx (HTTP and HTTPS) and curl, the agent serving the Observer API and
-## hmesh observe -f showing its flows (root)
+## demo: a whole mesh on this machine (root): frontend and backend over OpenSSL TLS, payments on Java's
+## own TLS, each probed and given its data path; the Observer API on localhost:4245 until Ctrl-C
 demo: build
-	./scripts/demo-standalone.sh
+	./scripts/prepare-kernel.sh
+	./hmesh demo
 
 ## bench: the benchmarks (JMH event paths; TCP throughput with and without the TC programs; HTTPS
 ## with and without the TLS uprobes, and through an HAProxy hop) (root)

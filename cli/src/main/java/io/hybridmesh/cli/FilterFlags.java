@@ -2,6 +2,9 @@ package io.hybridmesh.cli;
 
 import io.hybridmesh.api.flow.v1.DataPath;
 import io.hybridmesh.api.flow.v1.FlowType;
+import io.hybridmesh.api.flow.v1.Reporter;
+import io.hybridmesh.api.flow.v1.TrafficDirection;
+import io.hybridmesh.api.flow.v1.Workload;
 import io.hybridmesh.api.flow.v1.Verdict;
 import io.hybridmesh.api.observer.v1.FlowFilter;
 import java.util.List;
@@ -24,7 +27,10 @@ final class FilterFlags {
       "--ip", "--from-ip", "--to-ip",
       "--port", "--from-port", "--to-port",
       "--protocol", "--type", "--verdict",
-      "--http-method", "--http-status", "--http-path", "--data-path");
+      "--http-method", "--http-status", "--http-path", "--data-path",
+      "--label", "--from-label", "--to-label",
+      "--workload", "--from-workload", "--to-workload",
+      "--node-name", "--reporter", "--traffic-direction", "--is-reply");
 
   /** One list (allow or deny) as Hubble builds it: two filters ORed. */
   private static final class Pair {
@@ -88,6 +94,20 @@ final class FilterFlags {
       case "--http-status" -> { l.addHttpStatusCode(v); r.addHttpStatusCode(v); }
       case "--http-path" -> { l.addHttpPath(v); r.addHttpPath(v); }
       case "--data-path" -> { DataPath d = dataPath(v); l.addDataPath(d); r.addDataPath(d); }
+      case "--label" -> { sym(p); l.addSourceLabel(v); r.addDestinationLabel(v); }
+      case "--from-label" -> { l.addSourceLabel(v); r.addSourceLabel(v); }
+      case "--to-label" -> { l.addDestinationLabel(v); r.addDestinationLabel(v); }
+      case "--workload" -> { Workload w = workload(v); sym(p); l.addSourceWorkload(w); r.addDestinationWorkload(w); }
+      case "--from-workload" -> { Workload w = workload(v); l.addSourceWorkload(w); r.addSourceWorkload(w); }
+      case "--to-workload" -> { Workload w = workload(v); l.addDestinationWorkload(w); r.addDestinationWorkload(w); }
+      case "--node-name" -> { l.addNodeName(v); r.addNodeName(v); }
+      case "--reporter" -> { Reporter x = reporter(v); l.addReporter(x); r.addReporter(x); }
+      case "--traffic-direction" -> {
+        TrafficDirection d = direction(v);
+        l.addTrafficDirection(d);
+        r.addTrafficDirection(d);
+      }
+      case "--is-reply" -> { boolean b = bool(flag, v); l.addReply(b); r.addReply(b); }
       default -> throw new IllegalArgumentException("unknown filter flag " + flag);
     }
   }
@@ -141,6 +161,43 @@ final class FilterFlags {
     }
     throw new IllegalArgumentException("'" + v + "' is not a verdict; use FORWARDED, DROPPED, ERROR, AUDIT,"
         + " REDIRECTED, TRACED or TRANSLATED");
+  }
+
+  /** {@code NAME} or {@code KIND/NAME} (kind as Kubernetes spells it, e.g. Deployment/backend). */
+  static Workload workload(String v) {
+    int slash = v.indexOf('/');
+    Workload.Builder w = Workload.newBuilder().setName(slash < 0 ? v : v.substring(slash + 1));
+    if (slash >= 0) {
+      w.setKind(v.substring(0, slash));
+    }
+    if (w.getName().isEmpty()) {
+      throw new IllegalArgumentException("'" + v + "' names no workload; use NAME or KIND/NAME");
+    }
+    return w.build();
+  }
+
+  static Reporter reporter(String v) {
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "client" -> Reporter.CLIENT;
+      case "server" -> Reporter.SERVER;
+      default -> throw new IllegalArgumentException("'" + v + "' is not a reporter; use client or server");
+    };
+  }
+
+  static TrafficDirection direction(String v) {
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "ingress" -> TrafficDirection.INGRESS;
+      case "egress" -> TrafficDirection.EGRESS;
+      default -> throw new IllegalArgumentException("'" + v + "' is not a traffic direction; use ingress or egress");
+    };
+  }
+
+  private static boolean bool(String flag, String v) {
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "true", "yes" -> true;
+      case "false", "no" -> false;
+      default -> throw new IllegalArgumentException(flag + " takes true or false, not '" + v + "'");
+    };
   }
 
   static DataPath dataPath(String v) {

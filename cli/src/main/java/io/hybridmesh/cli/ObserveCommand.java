@@ -114,6 +114,32 @@ final class ObserveCommand implements Callable<Integer> {
   @Option(names = "--data-path", paramLabel = "PATH", parameterConsumer = FilterConsumer.class,
       description = "ebpf or sidecar.")
   String dataPath;
+  @Option(names = "--label", paramLabel = "SELECTOR", parameterConsumer = FilterConsumer.class,
+      description = "Flows with either side matching this label selector (app=web, source:key=value, !key).")
+  String label;
+  @Option(names = "--from-label", paramLabel = "SELECTOR", parameterConsumer = FilterConsumer.class)
+  String fromLabel;
+  @Option(names = "--to-label", paramLabel = "SELECTOR", parameterConsumer = FilterConsumer.class)
+  String toLabel;
+  @Option(names = "--workload", paramLabel = "[KIND/]NAME", parameterConsumer = FilterConsumer.class,
+      description = "Flows with either side in this workload.")
+  String workload;
+  @Option(names = "--from-workload", paramLabel = "[KIND/]NAME", parameterConsumer = FilterConsumer.class)
+  String fromWorkload;
+  @Option(names = "--to-workload", paramLabel = "[KIND/]NAME", parameterConsumer = FilterConsumer.class)
+  String toWorkload;
+  @Option(names = "--node-name", paramLabel = "NODE", parameterConsumer = FilterConsumer.class,
+      description = "Flows seen on this node (a glob: node-*).")
+  String nodeName;
+  @Option(names = "--reporter", paramLabel = "END", parameterConsumer = FilterConsumer.class,
+      description = "client or server: which end of the connection saw the flow.")
+  String reporter;
+  @Option(names = "--traffic-direction", paramLabel = "DIR", parameterConsumer = FilterConsumer.class,
+      description = "ingress or egress.")
+  String trafficDirection;
+  @Option(names = "--is-reply", paramLabel = "BOOL", parameterConsumer = FilterConsumer.class,
+      description = "true: only replies; false: only the initiating direction.")
+  String isReply;
 
   final FilterFlags filters = new FilterFlags();
 

@@ -70,6 +70,26 @@ class ObserveFlagsTest {
   }
 
   @Test
+  void workloadLabelNodeReporterDirectionAndReplyFlags() {
+    GetFlowsRequest r = parse("--workload", "Deployment/backend", "--to-label", "app=web",
+        "--node-name", "node-*", "--reporter", "server", "--traffic-direction", "ingress", "--is-reply", "false");
+    io.hybridmesh.api.flow.v1.Workload backend = io.hybridmesh.api.flow.v1.Workload.newBuilder()
+        .setKind("Deployment").setName("backend").build();
+    FlowFilter common = FlowFilter.newBuilder().addDestinationLabel("app=web").addNodeName("node-*")
+        .addReporter(io.hybridmesh.api.flow.v1.Reporter.SERVER)
+        .addTrafficDirection(io.hybridmesh.api.flow.v1.TrafficDirection.INGRESS).addReply(false).build();
+    assertEquals(List.of(common.toBuilder().addSourceWorkload(backend).build(),
+        common.toBuilder().addDestinationWorkload(backend).build()), r.getAllowList());
+  }
+
+  @Test
+  void badValuesOfTheNewFlagsAreClearErrors() {
+    assertThrows(picocli.CommandLine.ParameterException.class, () -> parse("--reporter", "proxy"));
+    assertThrows(picocli.CommandLine.ParameterException.class, () -> parse("--is-reply", "maybe"));
+    assertThrows(picocli.CommandLine.ParameterException.class, () -> parse("--workload", "Deployment/"));
+  }
+
+  @Test
   void repeatedValuesAreAlternatives() {
     GetFlowsRequest r = parse("--port", "80", "--port", "443", "--ip", "10.0.0.0/8");
     assertEquals(List.of("80", "443"), r.getAllow(0).getSourcePortList());

@@ -86,9 +86,11 @@ public final class WorkloadReports {
   private enum Visibility {
     EBPF_FULL(List.of(
         "connections: addresses, ports, TCP states, bytes and packets each way (TC programs)",
-        "HTTP/1.x requests and responses, also inside TLS: method, host, path, status, latency"
-            + " (uprobes on the TLS library, or the socket for plaintext)"),
-        List.of("HTTP/2 and gRPC request details (not parsed yet)", "request and response bodies (never kept)")),
+        "HTTP/1.x requests and responses inside TLS: method, host, path, status, latency"
+            + " (uprobes on the TLS library)"),
+        List.of("HTTP/2 and gRPC request details (not parsed yet)",
+            "plaintext HTTP that bypasses the TLS library (not parsed at the socket yet)",
+            "request and response bodies (never kept)")),
     EBPF_L4(List.of("connections: addresses, ports, TCP states, bytes and packets each way (TC programs)"),
         List.of("HTTP requests and responses: the kernel cannot read this workload's TLS (see the reasons)")),
     SIDECAR_FULL(List.of(
