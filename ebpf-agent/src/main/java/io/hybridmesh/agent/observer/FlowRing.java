@@ -122,6 +122,10 @@ public final class FlowRing {
       if (follow && until != null) {
         throw new IllegalArgumentException("until cannot be combined with follow");
       }
+      if (since != null && until != null && com.google.protobuf.util.Timestamps.compare(until, since) < 0) {
+        throw new IllegalArgumentException("until (" + com.google.protobuf.util.Timestamps.toString(until)
+            + ") is before since (" + com.google.protobuf.util.Timestamps.toString(since) + ")");
+      }
     }
 
     public static Query last(long n) {

@@ -186,6 +186,23 @@ class ObserverServiceTest {
   }
 
   @Test
+  void oddTimeRangesAndCountsBehaveSensibly() throws Exception {
+    start(16);
+    write(0, 10);
+    GetFlowsRequest backwards = GetFlowsRequest.newBuilder()
+        .setSince(Timestamp.newBuilder().setSeconds(1006))
+        .setUntil(Timestamp.newBuilder().setSeconds(1003)).build();
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> get(backwards));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertTrue(e.getStatus().getDescription().contains("before since"), e.getStatus().getDescription());
+    // A since in the future: nothing yet, not an error.
+    assertEquals(List.of(), get(GetFlowsRequest.newBuilder()
+        .setSince(Timestamp.newBuilder().setSeconds(4_000_000_000L)).build()));
+    // --last 0 without follow: nothing, and the stream ends.
+    assertEquals(List.of(), get(GetFlowsRequest.newBuilder().setNumber(0).build()));
+  }
+
+  @Test
   void allowAndDenyFiltersOverTheWire() throws Exception {
     start(64);
     write(0, 10);
