@@ -12,6 +12,7 @@ import io.hybridmesh.api.flow.v1.DropReason;
 import io.hybridmesh.api.flow.v1.Emitter;
 import io.hybridmesh.api.flow.v1.EmitterKind;
 import io.hybridmesh.api.flow.v1.Endpoint;
+import io.hybridmesh.api.flow.v1.Service;
 import io.hybridmesh.api.flow.v1.Flow;
 import io.hybridmesh.api.flow.v1.FlowType;
 import io.hybridmesh.api.flow.v1.ICMPv4;
@@ -101,6 +102,14 @@ public final class ConnectionFlowAssembler {
     }
     if (destination != null) {
       f.setDestination(destination);
+    }
+    Service sourceService = endpoints.service(t.source(), t.sourcePort());
+    if (sourceService != null) {
+      f.setSourceService(sourceService);
+    }
+    Service destinationService = endpoints.service(t.destination(), t.destinationPort());
+    if (destinationService != null) {
+      f.setDestinationService(destinationService);
     }
     String ifname = endpoints.interfaceName(e.endpointId(), e.ifindex());
     Interface.Builder iface = Interface.newBuilder().setIndex(e.ifindex());

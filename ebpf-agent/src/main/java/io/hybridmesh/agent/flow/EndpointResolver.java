@@ -1,6 +1,7 @@
 package io.hybridmesh.agent.flow;
 
 import io.hybridmesh.api.flow.v1.Endpoint;
+import io.hybridmesh.api.flow.v1.Service;
 
 /**
  * Names the ends of a flow. Standalone mode answers from the watched network namespaces; Kubernetes mode
@@ -16,4 +17,12 @@ public interface EndpointResolver {
 
   /** The name of an interface of a watched endpoint, or {@code null}. */
   String interfaceName(int endpointId, int ifindex);
+
+  /**
+   * The service behind an address and port (a service's virtual IP, or one of its endpoints), or
+   * {@code null}. Standalone mode has no services.
+   */
+  default Service service(byte[] address, int port) {
+    return null;
+  }
 }

@@ -15,6 +15,7 @@ import io.hybridmesh.api.flow.v1.DataPath;
 import io.hybridmesh.api.flow.v1.Emitter;
 import io.hybridmesh.api.flow.v1.EmitterKind;
 import io.hybridmesh.api.flow.v1.Endpoint;
+import io.hybridmesh.api.flow.v1.Service;
 import io.hybridmesh.api.flow.v1.Flow;
 import io.hybridmesh.api.flow.v1.FlowType;
 import io.hybridmesh.api.flow.v1.HTTP;
@@ -131,6 +132,14 @@ public final class L7FlowAssembler {
       f.setL4(Layer4.newBuilder().setTcp(TCP.newBuilder()
           .setSourcePort(localIsSource ? t.sourcePort() : t.destinationPort())
           .setDestinationPort(localIsSource ? t.destinationPort() : t.sourcePort())));
+      Service remoteService = endpoints.service(t.destination(), t.destinationPort());
+      if (remoteService != null) {
+        if (localIsSource) {
+          f.setDestinationService(remoteService);
+        } else {
+          f.setSourceService(remoteService);
+        }
+      }
     }
     return f;
   }
