@@ -1,0 +1,101 @@
+package io.hybridmesh.controller.relay;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.hybridmesh.api.observer.v1.GetFlowsRequest;
+import io.hybridmesh.api.observer.v1.GetFlowsResponse;
+import io.hybridmesh.api.observer.v1.NodeState;
+import io.hybridmesh.api.observer.v1.NodeStatusEvent;
+import io.hybridmesh.api.observer.v1.ObserverGrpc;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * One GetFlows call to one peer. Items go into a queue the relay drains; inbound flow control keeps at
+ * most {@code window} items of this peer in that queue, so a relay that cannot keep up slows its peers'
+ * streams instead of growing memory (the peers count what their own readers miss). The end of the call
+ * arrives as an {@link Event} without an item, carrying the failure if there was one.
+ */
+final class PeerStream {
+
+  /** What a peer stream delivers: an item, or its end (item null), with the failure if it failed. */
+  record Event(PeerStream stream, GetFlowsResponse item, Status failure) {
+    boolean end() {
+      return item == null;
+    }
+  }
+
+  private final Peer peer;
+  private final BlockingQueue<Event> sink;
+  private final int window;
+  private volatile ClientCallStreamObserver<GetFlowsRequest> call;
+  private volatile boolean cancelled;
+
+  PeerStream(Peer peer, BlockingQueue<Event> sink, int window) {
+    this.peer = peer;
+    this.sink = sink;
+    this.window = window;
+  }
+
+  Peer peer() {
+    return peer;
+  }
+
+  PeerStream start(ObserverGrpc.ObserverStub stub, GetFlowsRequest request) {
+    stub.getFlows(request, new ClientResponseObserver<GetFlowsRequest, GetFlowsResponse>() {
+      @Override
+      public void beforeStart(ClientCallStreamObserver<GetFlowsRequest> requestStream) {
+        call = requestStream;
+        requestStream.disableAutoRequestWithInitial(window);
+      }
+
+      @Override
+      public void onNext(GetFlowsResponse value) {
+        // An agent names itself; a source that does not is named after its peer entry.
+        sink.add(new Event(PeerStream.this,
+            value.getNodeName().isEmpty() ? value.toBuilder().setNodeName(peer.name()).build() : value, null));
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        sink.add(new Event(PeerStream.this, null, cancelled ? null : Status.fromThrowable(t)));
+      }
+
+      @Override
+      public void onCompleted() {
+        sink.add(new Event(PeerStream.this, null, null));
+      }
+    });
+    return this;
+  }
+
+  /** Lets the peer send one more item, after one was taken from the queue. */
+  void consumed() {
+    ClientCallStreamObserver<GetFlowsRequest> c = call;
+    if (c != null && !cancelled) {
+      c.request(1);
+    }
+  }
+
+  void cancel() {
+    cancelled = true;
+    ClientCallStreamObserver<GetFlowsRequest> c = call;
+    if (c != null) {
+      c.cancel("the relay's client went away", null);
+    }
+  }
+
+  /** The item that tells a client this peer's flows are missing from here on, and why. */
+  GetFlowsResponse statusItem(NodeState state, Status failure, Clock clock) {
+    Instant now = clock.instant();
+    String why = failure.getDescription() != null ? failure.getDescription() : failure.getCode().name();
+    return GetFlowsResponse.newBuilder().setNodeName(peer.name())
+        .setTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+        .setNodeStatus(NodeStatusEvent.newBuilder().setStateChange(state).addNodeNames(peer.name())
+            .setMessage(peer.name() + " (" + peer.target() + "): " + failure.getCode() + ": " + why))
+        .build();
+  }
+}
