@@ -5,6 +5,12 @@ import io.hybridmesh.agent.AgentVersion;
 import io.hybridmesh.agent.flow.FlowSink;
 import io.hybridmesh.agent.flow.JsonLinesSink;
 import io.hybridmesh.agent.flow.TeeSink;
+import io.hybridmesh.agent.metrics.FlowMetrics;
+import io.hybridmesh.agent.metrics.MetricsOptions;
+import io.hybridmesh.agent.metrics.MetricsServer;
+import io.hybridmesh.agent.redact.RedactingSink;
+import io.hybridmesh.agent.redact.Redaction;
+import io.hybridmesh.agent.redact.RedactionOptions;
 import io.hybridmesh.agent.observer.FlowRing;
 import io.hybridmesh.agent.observer.ObserverServer;
 import io.hybridmesh.agent.observer.ObserverService;
@@ -56,6 +62,36 @@ final class AgentCommand implements Callable<Integer> {
       description = "Serve the Observer API (flows kept in memory) on this address (default localhost:4245).")
   String serve;
 
+  @Option(names = "--metrics", paramLabel = "HOST:PORT", arity = "0..1", fallbackValue = "localhost:9965",
+      description = "Serve Prometheus metrics at http://HOST:PORT/metrics (default localhost:9965).")
+  String metrics;
+
+  @Option(names = "--metrics-series-limit", paramLabel = "N",
+      description = "Label sets one metric may hold; more go to its _overflow series (default: ${DEFAULT-VALUE}).")
+  int metricsSeriesLimit = MetricsOptions.DEFAULT.maxSeriesPerFamily();
+
+  @Option(names = "--metrics-series-ttl", converter = DurationConverter.class,
+      description = "A metric series not updated this long is dropped (default: 5m).")
+  Duration metricsSeriesTtl = MetricsOptions.DEFAULT.seriesTtl();
+
+  @Option(names = "--redact", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Redact Authorization, Cookie, Set-Cookie, Proxy-Authorization values and URL user info "
+          + "before flows are kept or sent (default: on; --no-redact keeps them, with a warning).")
+  boolean redact = true;
+
+  @Option(names = "--redact-query", paramLabel = "MODE", arity = "0..1", fallbackValue = "all",
+      description = "Query strings: keep (default), values (keys kept, values redacted) or all "
+          + "(query and fragment removed; what --redact-query alone means).")
+  String redactQuery = "keep";
+
+  @Option(names = "--redact-header", paramLabel = "NAME",
+      description = "One more header whose value is redacted (any case); repeat for more.")
+  List<String> redactHeaders = List.of();
+
+  @Option(names = "--stall-timeout", converter = DurationConverter.class,
+      description = "An Observer API client that reads nothing this long has its stream ended (default: 30s).")
+  Duration stallTimeout = ObserverService.DEFAULT_STALL_TIMEOUT;
+
   @Option(names = "--flow-capacity", paramLabel = "N",
       description = "Flows the Observer API keeps in memory (default: ${DEFAULT-VALUE}).")
   int flowCapacity = 16384;
@@ -101,9 +137,26 @@ final class AgentCommand implements Callable<Integer> {
       LOG.severe("--print takes jsonl, not '" + print + "'");
       return 2;
     }
-    if (print == null && serve == null) {
-      LOG.severe("say where flows go: --serve [HOST:PORT] (the Observer API), --print jsonl, or both.");
+    if (print == null && serve == null && metrics == null) {
+      LOG.severe("say where flows go: --serve [HOST:PORT] (the Observer API), --print jsonl, "
+          + "--metrics [HOST:PORT], or several.");
       return 2;
+    }
+    Redaction redaction;
+    MetricsOptions metricsOptions;
+    try {
+      redaction = new Redaction(redactionOptions());
+      metricsOptions = new MetricsOptions(metricsSeriesLimit, metricsSeriesTtl);
+      if (stallTimeout.isNegative() || stallTimeout.isZero()) {
+        throw new IllegalArgumentException("--stall-timeout must be positive");
+      }
+    } catch (IllegalArgumentException e) {
+      LOG.severe(e.getMessage());
+      return 2;
+    }
+    if (!redact) {
+      LOG.warning("--no-redact: Authorization and Cookie values and URL passwords are kept in flows as "
+          + "captured; anyone who can read the Observer API, the printed flows or the metrics can read them.");
     }
     if (flowCapacity < 1) {
       LOG.severe("--flow-capacity must be at least 1");
@@ -137,6 +190,7 @@ final class AgentCommand implements Callable<Integer> {
       sinks.add(printer);
     }
     ObserverServer server = null;
+    FlowMetrics flowMetrics = metrics != null ? new FlowMetrics(metricsOptions) : null;
     if (serve != null) {
       RingSink ring = new RingSink(new FlowRing(flowCapacity));
       sinks.add(ring);
@@ -144,13 +198,31 @@ final class AgentCommand implements Callable<Integer> {
       try {
         server = ObserverServer.tcp(serve.substring(0, Math.max(colon, 0)),
             Integer.parseInt(serve.substring(colon + 1)),
-            new ObserverService(ring, options.nodeName(), AgentVersion.get(), serve, List::of)).start();
+            new ObserverService(ring, options.nodeName(), AgentVersion.get(), serve, List::of, stallTimeout))
+            .start();
       } catch (IOException | RuntimeException e) {
         LOG.severe("cannot serve the Observer API on " + serve + ": " + e.getMessage());
         return 1;
       }
+      if (flowMetrics != null) {
+        ObserverService service = server.service();
+        flowMetrics
+            .reading("hmesh_flows_stored", "Flows the Observer API holds now.", false, () -> ring.ring().stored())
+            .reading("hmesh_flows_capacity", "Flows the Observer API can hold.", false, ring.ring()::capacity)
+            .reading("hmesh_observer_lost_to_readers_total",
+                "Flows Observer API clients missed because the ring overwrote them first.", true,
+                () -> ring.ring().lostToReaders())
+            .reading("hmesh_observer_stalled_streams_total",
+                "Observer API streams ended because their client read nothing for the stall timeout.", true,
+                service::stalledStreams);
+      }
     }
-    FlowSink sink = sinks.size() == 1 ? sinks.get(0) : new TeeSink(sinks);
+    if (flowMetrics != null) {
+      sinks.add(flowMetrics);
+    }
+    FlowSink tee = sinks.size() == 1 ? sinks.get(0) : new TeeSink(sinks);
+    // Redaction first: no sink (ring, printer, metrics) ever sees a secret.
+    FlowSink sink = redaction.options().isOff() ? tee : new RedactingSink(redaction, tee);
     StandaloneAgent agent;
     try {
       agent = new StandaloneAgent(bpf, options, sink);
@@ -161,10 +233,35 @@ final class AgentCommand implements Callable<Integer> {
       }
       return 1;
     }
+    MetricsServer metricsServer = null;
+    if (flowMetrics != null) {
+      flowMetrics
+          .reading("hmesh_kernel_ringbuf_drops_total",
+              "Events the kernel dropped because the BPF ring buffer was full (all CPUs).", true,
+              agent::kernelRingbufDrops)
+          .reading("hmesh_probe_attach_failures_total",
+              "TLS library files found whose uprobes could not be attached.", true, agent::probeAttachFailures);
+      int colon = metrics.lastIndexOf(':');
+      try {
+        metricsServer = MetricsServer.start(metrics.substring(0, Math.max(colon, 0)),
+            Integer.parseInt(metrics.substring(colon + 1)), flowMetrics);
+      } catch (IOException | RuntimeException e) {
+        LOG.severe("cannot serve metrics on " + metrics + ": " + e.getMessage());
+        agent.close();
+        if (server != null) {
+          server.close();
+        }
+        return 1;
+      }
+    }
+    MetricsServer scraped = metricsServer;
     CountDownLatch stopped = new CountDownLatch(1);
     JsonLinesSink flushed = printer;
     ObserverServer served = server;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (scraped != null) {
+        scraped.close(); // before the agent: a scrape reads the agent's BPF maps
+      }
       agent.close();
       if (served != null) {
         served.close();
@@ -178,7 +275,8 @@ final class AgentCommand implements Callable<Integer> {
     }, "hmesh-agent-shutdown"));
     agent.start();
     LOG.info("observing " + String.join(", ", options.namespaces())
-        + (server != null ? "; Observer API on " + serve : "") + "; Ctrl-C to stop");
+        + (server != null ? "; Observer API on " + serve : "")
+        + (metricsServer != null ? "; metrics on http://" + metrics + "/metrics" : "") + "; Ctrl-C to stop");
     // Flows are printed in batches; flush often enough for a person watching.
     while (!stopped.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
       if (printer != null) {
@@ -186,6 +284,17 @@ final class AgentCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The redaction the flags ask for; secret headers and user info only go with an explicit --no-redact. */
+  RedactionOptions redactionOptions() {
+    RedactionOptions.QueryMode query = RedactionOptions.QueryMode.parse(redactQuery);
+    if (!redact) {
+      return RedactionOptions.NONE.withQuery(query);
+    }
+    java.util.Set<String> headers = new java.util.LinkedHashSet<>(RedactionOptions.DEFAULT_SECRET_HEADERS);
+    headers.addAll(redactHeaders);
+    return new RedactionOptions(headers, true, query);
   }
 
   private static String summary(java.util.Map<String, Long> counters) {

@@ -21,6 +21,7 @@ import io.hybridmesh.api.observer.v1.ObserverGrpc;
 import io.hybridmesh.api.observer.v1.ServerStatusRequest;
 import io.hybridmesh.api.observer.v1.ServerStatusResponse;
 import io.hybridmesh.api.observer.v1.WorkloadReport;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -42,10 +44,23 @@ import java.util.function.Supplier;
  * meanwhile, so a slow client falls behind in the ring and gets a STORE_OVERWRITE lost-event item counting
  * exactly what it missed. Followers also get the data path's lost events (kernel ring buffer, agent
  * queue, ...) reported while they follow. A cancelled call ends its thread within one wait slice.
+ *
+ * <p>A client that stops reading altogether (its flow-control window stays full) is ended after the stall
+ * timeout with RESOURCE_EXHAUSTED: otherwise its thread, its lost-event tap and gRPC's buffered messages
+ * would stay until the connection died, and enough such clients would exhaust the agent.
  */
 public final class ObserverService extends ObserverGrpc.ObserverImplBase implements AutoCloseable {
   /** Longest single wait for a new flow or for readiness before re-checking cancellation. */
   static final long WAIT_SLICE_MS = 100;
+  /**
+   * Bytes gRPC may buffer for one stream before it stops being ready. With the default (32 KiB, about 45
+   * flows) a fast stream thread sleeps and is woken through two thread hops every few dozen flows; 1 MiB
+   * makes those hops rarer and still bounds the memory per stream. (Its effect on the benchmark was within
+   * the noise of a shared 2-core machine; see README.)
+   */
+  static final int ON_READY_THRESHOLD_BYTES = 1 << 20;
+  /** How long a stream may stay unable to send before it is ended. */
+  public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
 
   private final RingSink sink;
   private final FlowRing ring;
@@ -54,7 +69,9 @@ public final class ObserverService extends ObserverGrpc.ObserverImplBase impleme
   private final String address;
   private final Supplier<List<WorkloadReport>> workloads;
   private final ExecutorService streams;
+  private final long stallTimeoutNanos;
   private final AtomicInteger activeStreams = new AtomicInteger();
+  private final AtomicLong stalledStreams = new AtomicLong();
   private volatile boolean closed;
 
   /** One node's service with no workload reports yet. */
@@ -68,6 +85,16 @@ public final class ObserverService extends ObserverGrpc.ObserverImplBase impleme
    */
   public ObserverService(RingSink sink, String nodeName, String version, String address,
       Supplier<List<WorkloadReport>> workloads) {
+    this(sink, nodeName, version, address, workloads, DEFAULT_STALL_TIMEOUT);
+  }
+
+  /** @param stallTimeout a stream that cannot send for this long is ended with RESOURCE_EXHAUSTED */
+  public ObserverService(RingSink sink, String nodeName, String version, String address,
+      Supplier<List<WorkloadReport>> workloads, Duration stallTimeout) {
+    if (stallTimeout == null || stallTimeout.isNegative() || stallTimeout.isZero()) {
+      throw new IllegalArgumentException("the stall timeout must be positive, got " + stallTimeout);
+    }
+    this.stallTimeoutNanos = stallTimeout.toNanos();
     this.sink = sink;
     this.ring = sink.ring();
     this.nodeName = nodeName == null ? "" : nodeName;
@@ -82,9 +109,19 @@ public final class ObserverService extends ObserverGrpc.ObserverImplBase impleme
     });
   }
 
+  private static String shown(long nanos) {
+    long ms = TimeUnit.NANOSECONDS.toMillis(nanos);
+    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+  }
+
   static String defaultVersion() {
     String v = ObserverService.class.getPackage().getImplementationVersion();
     return v == null ? "dev" : v;
+  }
+
+  /** Streams ended because their client read nothing for the stall timeout. */
+  public long stalledStreams() {
+    return stalledStreams.get();
   }
 
   /** GetFlows calls currently streaming (their threads are alive). */
@@ -135,6 +172,7 @@ public final class ObserverService extends ObserverGrpc.ObserverImplBase impleme
     }
     Stream s = new Stream(call, cursor, req.getFollow() ? sink.tap() : null, req.getFollow());
     // Both handlers must be set here, in the call's own thread.
+    call.setOnReadyThreshold(ON_READY_THRESHOLD_BYTES);
     call.setOnCancelHandler(s::cancel);
     call.setOnReadyHandler(s::wake);
     activeStreams.incrementAndGet();
@@ -155,6 +193,7 @@ public final class ObserverService extends ObserverGrpc.ObserverImplBase impleme
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
     private volatile boolean cancelled;
+    private boolean stalled;
 
     Stream(ServerCallStreamObserver<GetFlowsResponse> call, FlowRing.Cursor cursor, RingSink.LostTap tap,
         boolean follow) {
@@ -188,10 +227,24 @@ public final class ObserverService extends ObserverGrpc.ObserverImplBase impleme
       return cancelled || closed || call.isCancelled();
     }
 
-    /** Waits (in bounded slices, re-checking cancellation) until the call can take a message. */
+    /**
+     * Waits (in bounded slices, re-checking cancellation) until the call can take a message; ends the
+     * stream when that does not happen within the stall timeout.
+     */
     private boolean awaitReady() throws InterruptedException {
+      long since = 0;
       while (!call.isReady()) {
         if (stopped()) {
+          return false;
+        }
+        long now = System.nanoTime();
+        if (since == 0) {
+          since = now;
+        } else if (now - since >= stallTimeoutNanos) {
+          stalledStreams.incrementAndGet();
+          fail(Status.RESOURCE_EXHAUSTED.withDescription("the client read nothing for "
+              + shown(stallTimeoutNanos) + " (stall timeout); stream ended"));
+          stalled = true;
           return false;
         }
         lock.lockInterruptibly();
@@ -256,7 +309,7 @@ public final class ObserverService extends ObserverGrpc.ObserverImplBase impleme
         }
         call.onNext(it.isFlow() ? flowItem(it.flow()) : lostItem(it.lost()));
       }
-      if (!cancelled && !call.isCancelled()) {
+      if (!cancelled && !stalled && !call.isCancelled()) {
         call.onCompleted();
       }
     }

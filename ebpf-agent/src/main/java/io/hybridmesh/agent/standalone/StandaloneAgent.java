@@ -162,6 +162,17 @@ public final class StandaloneAgent implements AutoCloseable {
     lastDropPoll = now;
   }
 
+  /** Events the kernel could not put in the ring buffer (it was full), over all CPUs; for metrics. */
+  public synchronized long kernelRingbufDrops() {
+    return finalCounters != null ? finalCounters.get("events lost (ring buffer full)")
+        : drops.total(HmAbi.STAT_RINGBUF_FULL);
+  }
+
+  /** TLS library files whose uprobes could not be attached at all (0 without TLS reading); for metrics. */
+  public long probeAttachFailures() {
+    return tlsLibraries == null ? 0 : tlsLibraries.attachFailures();
+  }
+
   /** Counters for the summary at exit; after {@link #close()} the last values read. */
   public synchronized Map<String, Long> counters() {
     if (finalCounters != null) {

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -36,11 +37,17 @@ public final class TlsLibraryWatch {
   private final Set<Long> watchedNetns = ConcurrentHashMap.newKeySet();
   /** Files already probed, by device and inode, so that two paths to one file probe it once. */
   private final Set<String> probedFiles = new HashSet<>();
+  private final AtomicLong attachFailures = new AtomicLong();
 
   public TlsLibraryWatch(TlsDatapath datapath, BinaryProber prober, Path proc) {
     this.datapath = datapath;
     this.prober = prober;
     this.proc = proc;
+  }
+
+  /** TLS library files found but left unprobed because none of the uprobes could be attached. */
+  public long attachFailures() {
+    return attachFailures.get();
   }
 
   public void watch(long netnsInode, int endpointId) {
@@ -109,6 +116,7 @@ public final class TlsLibraryWatch {
     }
     List<String> functions = datapath.attachOpenSsl(file);
     if (functions.isEmpty()) {
+      attachFailures.incrementAndGet();
       LOG.warning(shownAs + " exports none of SSL_write, SSL_read, SSL_write_ex, SSL_read_ex; "
           + "TLS through it cannot be read");
     } else {

@@ -55,9 +55,13 @@ class ObserverServiceTest {
   private ManagedChannel channel;
 
   private void start(int capacity, List<WorkloadReport> workloads) throws Exception {
+    start(capacity, workloads, ObserverService.DEFAULT_STALL_TIMEOUT);
+  }
+
+  private void start(int capacity, List<WorkloadReport> workloads, Duration stallTimeout) throws Exception {
     ring = new FlowRing(capacity);
     sink = new RingSink(ring);
-    service = new ObserverService(sink, "node-1", "1.2.3", "localhost:4245", () -> workloads);
+    service = new ObserverService(sink, "node-1", "1.2.3", "localhost:4245", () -> workloads, stallTimeout);
     String name = "observer-test-" + NAMES.incrementAndGet();
     server = new ObserverServer(InProcessServerBuilder.forName(name), service).start();
     channel = InProcessChannelBuilder.forName(name).build();
@@ -301,6 +305,30 @@ class ObserverServiceTest {
     }
     assertEquals(92, ring.lostToReaders());
     f.call.cancel("done", null);
+  }
+
+  @Test
+  void clientThatNeverReadsIsEndedAfterTheStallTimeout() throws Exception {
+    start(8, List.of(), Duration.ofMillis(200));
+    Follower f = follow(1); // takes one message, then reads nothing
+    write(0, 1);
+    assertEquals("f0", f.take());
+    write(1, 50); // the call is not ready: nothing more can be sent
+    await().atMost(WAIT).until(() -> service.activeStreams() == 0);
+    assertEquals(1, service.stalledStreams());
+    assertEquals(0, sink.taps(), "the stream's lost-event tap is released");
+    write(50, 100); // the writer never cared
+    f.call.request(1000); // reading again now shows how the stream ended
+    await().atMost(WAIT).until(() -> f.error.get() != null);
+    Status status = Status.fromThrowable(f.error.get());
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, status.getCode());
+    assertTrue(status.getDescription().contains("stall timeout"), status.getDescription());
+  }
+
+  @Test
+  void stallTimeoutMustBePositive() {
+    assertThrows(IllegalArgumentException.class, () -> new ObserverService(new RingSink(new FlowRing(4)), "n",
+        "v", "", List::of, Duration.ZERO));
   }
 
   @Test

@@ -1,0 +1,35 @@
+package io.hybridmesh.agent.redact;
+
+import io.hybridmesh.agent.flow.FlowSink;
+import io.hybridmesh.api.flow.v1.Flow;
+import io.hybridmesh.api.flow.v1.LostEvent;
+
+/**
+ * The first sink of the agent's chain: every flow is redacted before any other sink (the flow ring, the
+ * JSON printer, metrics) sees it. A wrapper rather than a step inside the assemblers, so that every
+ * producer (uprobes today, Envoy access logs later) gets the same treatment in one place and no sink can
+ * be wired in front of it by mistake; flows without secrets pass through as the same instance.
+ */
+public final class RedactingSink implements FlowSink {
+
+  private final Redaction redaction;
+  private final FlowSink next;
+
+  public RedactingSink(Redaction redaction, FlowSink next) {
+    if (redaction == null || next == null) {
+      throw new NullPointerException(redaction == null ? "redaction" : "next");
+    }
+    this.redaction = redaction;
+    this.next = next;
+  }
+
+  @Override
+  public void accept(Flow flow) {
+    next.accept(redaction.apply(flow));
+  }
+
+  @Override
+  public void lost(LostEvent lost) {
+    next.lost(lost);
+  }
+}
