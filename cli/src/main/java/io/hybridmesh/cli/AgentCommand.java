@@ -1,20 +1,10 @@
 package io.hybridmesh.cli;
 
 import io.hybridmesh.agent.datapath.TcSettings;
-import io.hybridmesh.agent.AgentVersion;
-import io.hybridmesh.agent.flow.FlowSink;
-import io.hybridmesh.agent.flow.JsonLinesSink;
-import io.hybridmesh.agent.flow.TeeSink;
-import io.hybridmesh.agent.metrics.FlowMetrics;
 import io.hybridmesh.agent.metrics.MetricsOptions;
-import io.hybridmesh.agent.metrics.MetricsServer;
-import io.hybridmesh.agent.redact.RedactingSink;
 import io.hybridmesh.agent.redact.Redaction;
 import io.hybridmesh.agent.redact.RedactionOptions;
-import io.hybridmesh.agent.observer.FlowRing;
-import io.hybridmesh.agent.observer.ObserverServer;
 import io.hybridmesh.agent.observer.ObserverService;
-import io.hybridmesh.agent.observer.RingSink;
 import io.hybridmesh.agent.kernel.KernelFacts;
 import io.hybridmesh.agent.kernel.KernelFactsReader;
 import io.hybridmesh.agent.kernel.KernelReadiness;
@@ -24,13 +14,8 @@ import io.hybridmesh.jni.Bpf;
 import io.hybridmesh.jni.BpfException;
 import io.hybridmesh.jni.NativeBpf;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.FileOutputStream;
-import java.io.FileDescriptor;
-import java.io.BufferedOutputStream;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
@@ -181,107 +166,43 @@ final class AgentCommand implements Callable<Integer> {
     }
 
     Bpf bpf = NativeBpf.load();
-    List<FlowSink> sinks = new ArrayList<>();
-    JsonLinesSink printer = null;
-    if (print != null) {
-      PrintStream out = new PrintStream(
-          new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false);
-      printer = new JsonLinesSink(out);
-      sinks.add(printer);
-    }
-    ObserverServer server = null;
-    FlowMetrics flowMetrics = metrics != null ? new FlowMetrics(metricsOptions) : null;
-    if (serve != null) {
-      RingSink ring = new RingSink(new FlowRing(flowCapacity));
-      sinks.add(ring);
-      int colon = serve.lastIndexOf(':');
-      try {
-        server = ObserverServer.tcp(serve.substring(0, Math.max(colon, 0)),
-            Integer.parseInt(serve.substring(colon + 1)),
-            new ObserverService(ring, options.nodeName(), AgentVersion.get(), serve, List::of, stallTimeout))
-            .start();
-      } catch (IOException | RuntimeException e) {
-        LOG.severe("cannot serve the Observer API on " + serve + ": " + e.getMessage());
-        return 1;
-      }
-      if (flowMetrics != null) {
-        ObserverService service = server.service();
-        flowMetrics
-            .reading("hmesh_flows_stored", "Flows the Observer API holds now.", false, () -> ring.ring().stored())
-            .reading("hmesh_flows_capacity", "Flows the Observer API can hold.", false, ring.ring()::capacity)
-            .reading("hmesh_observer_lost_to_readers_total",
-                "Flows Observer API clients missed because the ring overwrote them first.", true,
-                () -> ring.ring().lostToReaders())
-            .reading("hmesh_observer_stalled_streams_total",
-                "Observer API streams ended because their client read nothing for the stall timeout.", true,
-                service::stalledStreams);
-      }
-    }
-    if (flowMetrics != null) {
-      sinks.add(flowMetrics);
-    }
-    FlowSink tee = sinks.size() == 1 ? sinks.get(0) : new TeeSink(sinks);
-    // Redaction first: no sink (ring, printer, metrics) ever sees a secret.
-    FlowSink sink = redaction.options().isOff() ? tee : new RedactingSink(redaction, tee);
-    StandaloneAgent agent;
+    FlowOutputs outputs;
     try {
-      agent = new StandaloneAgent(bpf, options, sink);
-    } catch (IllegalArgumentException | IllegalStateException | BpfException e) {
+      outputs = FlowOutputs.open(new FlowOutputs.Settings(print != null, serve, flowCapacity, stallTimeout,
+          metrics, metricsOptions, redaction, options.nodeName(), List::of));
+    } catch (IllegalArgumentException | IllegalStateException e) {
       LOG.severe(e.getMessage());
-      if (server != null) {
-        server.close();
-      }
       return 1;
     }
-    MetricsServer metricsServer = null;
-    if (flowMetrics != null) {
-      flowMetrics
-          .reading("hmesh_kernel_ringbuf_drops_total",
-              "Events the kernel dropped because the BPF ring buffer was full (all CPUs).", true,
-              agent::kernelRingbufDrops)
-          .reading("hmesh_probe_attach_failures_total",
-              "TLS library files found whose uprobes could not be attached.", true, agent::probeAttachFailures);
-      int colon = metrics.lastIndexOf(':');
-      try {
-        metricsServer = MetricsServer.start(metrics.substring(0, Math.max(colon, 0)),
-            Integer.parseInt(metrics.substring(colon + 1)), flowMetrics);
-      } catch (IOException | RuntimeException e) {
-        LOG.severe("cannot serve metrics on " + metrics + ": " + e.getMessage());
-        agent.close();
-        if (server != null) {
-          server.close();
-        }
-        return 1;
-      }
+    StandaloneAgent agent;
+    try {
+      agent = new StandaloneAgent(bpf, options, outputs.sink());
+    } catch (IllegalArgumentException | IllegalStateException | BpfException e) {
+      LOG.severe(e.getMessage());
+      outputs.close();
+      return 1;
     }
-    MetricsServer scraped = metricsServer;
-    CountDownLatch stopped = new CountDownLatch(1);
-    JsonLinesSink flushed = printer;
-    ObserverServer served = server;
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      if (scraped != null) {
-        scraped.close(); // before the agent: a scrape reads the agent's BPF maps
-      }
+    try {
+      outputs.serveMetrics(agent);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      LOG.severe(e.getMessage());
       agent.close();
-      if (served != null) {
-        served.close();
-      }
-      if (flushed != null) {
-        flushed.flush();
-      }
+      outputs.close();
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      outputs.stopMetrics();
+      agent.close();
+      outputs.close();
       // Not through the logger: java.util.logging resets itself in a shutdown hook of its own.
       System.err.println("hmesh: detached everything; " + summary(agent.counters()));
       stopped.countDown();
     }, "hmesh-agent-shutdown"));
     agent.start();
-    LOG.info("observing " + String.join(", ", options.namespaces())
-        + (server != null ? "; Observer API on " + serve : "")
-        + (metricsServer != null ? "; metrics on http://" + metrics + "/metrics" : "") + "; Ctrl-C to stop");
-    // Flows are printed in batches; flush often enough for a person watching.
+    LOG.info("observing " + String.join(", ", options.namespaces()) + outputs.describe() + "; Ctrl-C to stop");
     while (!stopped.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-      if (printer != null) {
-        printer.flush();
-      }
+      outputs.flush();
     }
     return 0;
   }

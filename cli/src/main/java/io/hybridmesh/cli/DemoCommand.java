@@ -26,6 +26,10 @@ final class DemoCommand implements Callable<Integer> {
       description = "Where to serve the Observer API (default: ${DEFAULT-VALUE}).")
   String server = "localhost:4245";
 
+  @Option(names = "--metrics", paramLabel = "HOST:PORT",
+      description = "Where to serve Prometheus metrics, or 'none' (default: ${DEFAULT-VALUE}).")
+  String metrics = "localhost:9965";
+
   @Option(names = "--duration", converter = DurationConverter.class,
       description = "Stop by itself after this long (default: run until Ctrl-C).")
   Duration duration;
@@ -55,7 +59,8 @@ final class DemoCommand implements Callable<Integer> {
       err.println("hmesh demo: --pause takes 0 or more seconds, --flow-capacity 1 or more flows");
       return 2;
     }
-    DemoMesh mesh = new DemoMesh(java.nio.file.Path.of(stateDir), server, flowCapacity, pause, out, err);
+    DemoMesh mesh = new DemoMesh(java.nio.file.Path.of(stateDir), server,
+        "none".equals(metrics) ? null : metrics, flowCapacity, pause, out, err);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       mesh.close();

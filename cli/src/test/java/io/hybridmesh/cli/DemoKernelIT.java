@@ -36,12 +36,14 @@ class DemoKernelIT {
   private final List<Process> processes = new ArrayList<>();
   private Path work;
   private String server;
+  private String metrics;
 
   @BeforeEach
   void setUp() throws IOException {
     work = Files.createTempDirectory("hm-demo-it");
-    try (ServerSocket s = new ServerSocket(0)) {
+    try (ServerSocket s = new ServerSocket(0); ServerSocket m = new ServerSocket(0)) {
       server = "127.0.0.1:" + s.getLocalPort();
+      metrics = "127.0.0.1:" + m.getLocalPort();
     }
   }
 
@@ -61,7 +63,7 @@ class DemoKernelIT {
     Process orphan = start(List.of("ip", "netns", "exec", "hm-demo-leftover", "sleep", "600"), "orphan");
     long programsBefore = ourPrograms();
 
-    Process demo = start(List.of("java", "-jar", JAR.toString(), "demo", "--server", server, "--pause", "0.2",
+    Process demo = start(List.of("java", "-jar", JAR.toString(), "demo", "--server", server, "--metrics", metrics, "--pause", "0.2",
         "--state-dir", work.resolve("state").toString()), "demo");
     await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(work.resolve("demo.out"))
         .contains("Ctrl-C stops the demo") || !demo.isAlive());
@@ -70,7 +72,7 @@ class DemoKernelIT {
         read("demo.err"));
     assertTrue(orphan.waitFor(10, TimeUnit.SECONDS), "the leftover's process was stopped");
 
-    Process second = start(List.of("java", "-jar", JAR.toString(), "demo", "--server", server,
+    Process second = start(List.of("java", "-jar", JAR.toString(), "demo", "--server", server, "--metrics", "none",
         "--state-dir", work.resolve("state").toString()), "second");
     assertTrue(second.waitFor(60, TimeUnit.SECONDS));
     assertEquals(1, second.exitValue());
@@ -110,6 +112,13 @@ class DemoKernelIT {
       assertEquals("payments", f.getAsJsonObject("destination").get("podName").getAsString());
       assertEquals("CLIENT", f.get("reporter").getAsString());
     });
+
+    // Prometheus metrics of the same flows, by workload and reporter.
+    String scraped = new String(java.net.URI.create("http://" + metrics + "/metrics").toURL().openStream()
+        .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(scraped.lines().anyMatch(l -> l.startsWith("hmesh_http_requests_total{")
+        && l.contains("destination_workload=\"backend\"") && l.contains("reporter=\"client\"")), scraped);
+    assertTrue(scraped.contains("hmesh_flows_processed_total{"), scraped);
 
     demo.destroy(); // SIGTERM, as Ctrl-C
     assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "the demo stops on SIGTERM");

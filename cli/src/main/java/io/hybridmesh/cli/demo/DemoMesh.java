@@ -1,16 +1,17 @@
 package io.hybridmesh.cli.demo;
 
-import io.hybridmesh.agent.AgentVersion;
 import io.hybridmesh.agent.datapath.TcSettings;
 import io.hybridmesh.agent.kernel.KernelFacts;
 import io.hybridmesh.agent.kernel.KernelFactsReader;
 import io.hybridmesh.agent.kernel.KernelReadiness;
 import io.hybridmesh.agent.kernel.NodeProbe;
 import io.hybridmesh.agent.kernel.NodeReport;
-import io.hybridmesh.agent.observer.FlowRing;
-import io.hybridmesh.agent.observer.ObserverServer;
 import io.hybridmesh.agent.observer.ObserverService;
-import io.hybridmesh.agent.observer.RingSink;
+import io.hybridmesh.agent.flow.FlowSink;
+import io.hybridmesh.agent.metrics.MetricsOptions;
+import io.hybridmesh.agent.redact.Redaction;
+import io.hybridmesh.agent.redact.RedactionOptions;
+import io.hybridmesh.cli.FlowOutputs;
 import io.hybridmesh.agent.probe.binary.BinaryProber;
 import io.hybridmesh.agent.standalone.StandaloneAgent;
 import io.hybridmesh.agent.standalone.StandaloneOptions;
@@ -44,6 +45,7 @@ public final class DemoMesh implements AutoCloseable {
 
   private final Path dir;
   private final String serverAddress;
+  private final String metricsAddress;
   private final int flowCapacity;
   private final double pause;
   private final PrintStream out;
@@ -54,12 +56,14 @@ public final class DemoMesh implements AutoCloseable {
   private final List<DemoReports.Outcome> outcomes = new ArrayList<>();
   private DemoLock lock;
   private StandaloneAgent agent;
-  private ObserverServer server;
+  private FlowOutputs outputs;
 
-  public DemoMesh(Path dir, String serverAddress, int flowCapacity, double pause, PrintStream out,
-      PrintStream err) {
+  /** @param metricsAddress HOST:PORT for Prometheus metrics, or null for none */
+  public DemoMesh(Path dir, String serverAddress, String metricsAddress, int flowCapacity, double pause,
+      PrintStream out, PrintStream err) {
     this.dir = dir;
     this.serverAddress = serverAddress;
+    this.metricsAddress = metricsAddress;
     this.flowCapacity = flowCapacity;
     this.pause = pause;
     this.out = out;
@@ -100,30 +104,16 @@ public final class DemoMesh implements AutoCloseable {
         nodeFacts, prober));
     List<WorkloadReport> reports = outcomes.stream().map(DemoReports.Outcome::report).toList();
 
-    RingSink ring = new RingSink(new FlowRing(flowCapacity));
-    serve(ring, nodeName, reports);
-    attach(bpf, nodeName, ring);
+    outputs = FlowOutputs.open(new FlowOutputs.Settings(false, serverAddress, flowCapacity,
+        ObserverService.DEFAULT_STALL_TIMEOUT, metricsAddress, MetricsOptions.DEFAULT,
+        new Redaction(RedactionOptions.DEFAULT), nodeName, () -> reports));
+    attach(bpf, nodeName, outputs.sink());
+    outputs.serveMetrics(agent);
     printWelcome(reports);
   }
 
-  private void serve(RingSink ring, String nodeName, List<WorkloadReport> reports) {
-    int colon = serverAddress.lastIndexOf(':');
-    if (colon < 0) {
-      throw new DemoException("--server takes HOST:PORT, not '" + serverAddress + "'");
-    }
-    try {
-      server = ObserverServer.tcp(serverAddress.substring(0, colon),
-          Integer.parseInt(serverAddress.substring(colon + 1)),
-          new ObserverService(ring, nodeName, AgentVersion.get(), serverAddress, () -> reports)).start();
-    } catch (IOException | RuntimeException e) {
-      server = null;
-      throw new DemoException("cannot serve the Observer API on " + serverAddress + " (" + e.getMessage()
-          + "); is an agent already serving there? Pick another with --server HOST:PORT");
-    }
-  }
-
   /** The eBPF data path on the workloads that were given it; the others are named by address only. */
-  private void attach(Bpf bpf, String nodeName, RingSink ring) {
+  private void attach(Bpf bpf, String nodeName, FlowSink sink) {
     Map<String, Endpoint> identities = new LinkedHashMap<>();
     List<String> watched = new ArrayList<>();
     for (DemoReports.Outcome o : outcomes) {
@@ -138,7 +128,7 @@ public final class DemoMesh implements AutoCloseable {
     TcSettings tc = new TcSettings(16 << 20, 65536, Duration.ofSeconds(5), Duration.ofMinutes(10),
         Duration.ofSeconds(30));
     agent = new StandaloneAgent(bpf, new StandaloneOptions(watched, nodeName, tc, Duration.ofSeconds(2), true,
-        identities), ring);
+        identities), sink);
     for (DemoReports.Outcome o : outcomes) {
       if (!o.ebpf()) {
         agent.endpoints().addPeer(address(DemoWorkloads.ADDRESSES.get(o.workload())), endpoint(o.workload()));
@@ -159,18 +149,13 @@ public final class DemoMesh implements AutoCloseable {
     out.println();
     out.println("The eBPF data path is attached to " + String.join(", ", outcomes.stream()
         .filter(DemoReports.Outcome::ebpf).map(o -> "demo/" + o.workload()).toList())
-        + "; traffic is flowing. Observer API on " + serverAddress + ". In another terminal:");
+        + "; traffic is flowing" + outputs.describe() + ". In another terminal:");
     out.println("  ./hmesh observe -f                                # every flow as it happens");
     out.println("  ./hmesh observe --type l7 -o json --last 20       # HTTP read inside TLS");
     out.println("  ./hmesh observe --http-status 5+ --last 10        # failing requests");
     out.println("  ./hmesh report demo/payments                       # why payments got a sidecar");
     out.println("Ctrl-C stops the demo and removes everything it made.");
     out.flush();
-  }
-
-  /** The Observer API's port (useful with port 0). */
-  public int serverPort() {
-    return server == null ? -1 : server.port();
   }
 
   /** Takes everything down; safe at any stage of {@link #start()} and more than once. */
@@ -180,14 +165,19 @@ public final class DemoMesh implements AutoCloseable {
       return;
     }
     List<String> problems = new ArrayList<>();
+    step(problems, "stop the metrics endpoint", a -> {
+      if (outputs != null) {
+        outputs.stopMetrics();
+      }
+    });
     step(problems, "stop the agent", a -> {
       if (agent != null) {
         agent.close();
       }
     });
     step(problems, "stop the Observer API", a -> {
-      if (server != null) {
-        server.close();
+      if (outputs != null) {
+        outputs.close();
       }
     });
     step(problems, "stop the workloads", a -> workloads.close());
