@@ -78,10 +78,10 @@ final class FlowAddresses {
   }
 
   private static HostPort podSide(HostPort reported, List<String> podIps) {
-    if (reported.present() && !IpLiterals.isLocalOnly(reported.ip())) {
-      return reported;
+    if (!reported.present() || !IpLiterals.isLocalOnly(reported.ip())) {
+      return reported; // nothing reported stays nothing: a pod IP with port 0 would be an invention
     }
-    boolean wantV6 = reported.present() && IpLiterals.isIpv6(reported.ip());
+    boolean wantV6 = IpLiterals.isIpv6(reported.ip());
     for (String ip : podIps) {
       if (IpLiterals.isIpv6(ip) == wantV6) {
         return new HostPort(ip, reported.port());

@@ -35,6 +35,13 @@ public final class ResourceValidator {
     return errors;
   }
 
+  /** Envoy's field rules alone, for a message outside a snapshot (a bootstrap). */
+  public static List<String> fieldRules(com.google.protobuf.Message message) {
+    List<String> errors = new ArrayList<>();
+    PgvRules.check(message, message.getDescriptorForType().getName(), errors::add);
+    return errors;
+  }
+
   private static String name(com.google.protobuf.Message m) {
     var field = m.getDescriptorForType().findFieldByName("name");
     if (field == null) {
