@@ -143,7 +143,8 @@ public final class AccessLogReceiver extends AccessLogServiceGrpc.AccessLogServi
     }
 
     private void drop(DropCause cause, long entries, String detail) {
-      counters.dropped(cause, entries, detail);
+      // An empty message loses no entry, but is still worth counting: as one occurrence.
+      counters.dropped(cause, cause == DropCause.EMPTY_MESSAGE ? 1 : entries, detail);
       if (entries > 0) {
         sink.lost(entries);
       }

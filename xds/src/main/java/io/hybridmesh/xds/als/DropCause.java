@@ -6,7 +6,7 @@ public enum DropCause {
   NO_IDENTIFIER("access-log stream without an identifier in its first message"),
   /** The node id names no pod the directory knows (not yet, or never). */
   UNKNOWN_NODE("access-log entries from a node id the sidecar directory does not know"),
-  /** A message with neither HTTP nor TCP entries. */
+  /** A message with neither HTTP nor TCP entries; counted in messages, every other cause in entries. */
   EMPTY_MESSAGE("access-log message with no entries"),
   /** An entry the converter could not turn into a flow. */
   MALFORMED_ENTRY("access-log entry that could not be converted"),
