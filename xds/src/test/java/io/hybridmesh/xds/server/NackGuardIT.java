@@ -130,7 +130,7 @@ class NackGuardIT {
       assertEquals(Resources.V3.CLUSTER_TYPE_URL, first.typeUrl());
       assertEquals("cluster a: unsupported lb policy", first.message());
       assertEquals(List.of(NODE + " " + Resources.V3.CLUSTER_TYPE_URL + " v3"), recovered);
-      assertEquals(1L, counters.rejectionsByType().get(Resources.V3.CLUSTER_TYPE_URL));
+      assertEquals(2L, counters.rejectionsByType().get(Resources.V3.CLUSTER_TYPE_URL));
     }
   }
 
