@@ -15,6 +15,8 @@ import io.hybridmesh.xds.validate.ResourceValidator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,11 +30,19 @@ public final class XdsServer implements AutoCloseable {
   /** Largest message accepted: an Envoy access-log batch is ~16 KiB; xDS requests are small. */
   static final int MAX_INBOUND_MESSAGE_BYTES = 4 * 1024 * 1024;
 
+  static final long SWEEP_SECONDS = 30;
+
   private final XdsCounters counters = new XdsCounters();
   private final AlsCounters alsCounters = new AlsCounters();
   private final SimpleCache<SidecarGroup> cache = new SimpleCache<>(SidecarGroup.NODE_GROUP);
   private final SidecarSnapshots snapshots;
   private final Server server;
+  /** Drops departed groups' snapshots once their last sidecar has gone, between publications too. */
+  private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "hmesh-xds-sweeper");
+    t.setDaemon(true);
+    return t;
+  });
 
   /**
    * @param host the address to bind (an IP or a host name; "0.0.0.0" for every interface)
@@ -57,6 +67,7 @@ public final class XdsServer implements AutoCloseable {
 
   public XdsServer start() throws IOException {
     server.start();
+    sweeper.scheduleWithFixedDelay(snapshots::retryRemovals, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
     return this;
   }
 
@@ -85,6 +96,7 @@ public final class XdsServer implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    sweeper.shutdownNow();
     server.shutdown();
     if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
       server.shutdownNow();
