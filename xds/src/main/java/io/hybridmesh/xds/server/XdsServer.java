@@ -62,6 +62,10 @@ public final class XdsServer implements AutoCloseable {
         // Envoy keeps its xDS and log streams open for hours and pings them; allow its keepalive rate.
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
+        // A sidecar that vanished without closing its connection (node lost) would hold its streams, and a
+        // slot of the access-log stream limit, forever: ping quiet connections and close dead ones.
+        .keepAliveTime(60, TimeUnit.SECONDS)
+        .keepAliveTimeout(20, TimeUnit.SECONDS)
         .build();
   }
 
