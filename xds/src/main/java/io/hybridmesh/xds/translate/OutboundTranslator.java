@@ -10,6 +10,7 @@ import io.hybridmesh.xds.model.ServiceEndpoint;
 import io.hybridmesh.xds.model.ServicePort;
 import io.hybridmesh.xds.model.SidecarWorkload;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,13 +43,18 @@ final class OutboundTranslator {
         .addListenerFilters(FilterChains.originalDestination())
         .setDefaultFilterChain(chains.defaultChain(Names.PASSTHROUGH_CLUSTER, Names.PASSTHROUGH_CLUSTER,
             Names.LOG_OUTBOUND_TCP));
+    // Envoy refuses a listener where two chains match the same (port, IP). Two headless Services selecting
+    // the same pods do exactly that; the first Service in model order keeps the pair.
+    Set<String> claimed = new HashSet<>();
     for (MeshService service : workload.services()) {
-      List<String> ips = destinationIps(service);
-      if (ips.isEmpty()) {
-        continue; // headless and no endpoints yet: nothing to match on, passthrough covers it
-      }
       for (ServicePort port : service.ports()) {
-        listener.addFilterChains(chain(service, port, ips));
+        List<String> ips = destinationIps(service).stream()
+            .filter(ip -> claimed.add(port.port() + "/" + ip))
+            .toList();
+        if (!ips.isEmpty()) {
+          listener.addFilterChains(chain(service, port, ips));
+        }
+        // else: headless without endpoints yet, or every address taken; passthrough still carries it
       }
     }
     return listener.build();

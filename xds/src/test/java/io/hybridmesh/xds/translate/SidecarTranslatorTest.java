@@ -144,6 +144,16 @@ class SidecarTranslatorTest {
     assertNotEquals(resources.contentVersion(), translator.translate(changed).contentVersion());
   }
 
+  @Test
+  void twoHeadlessServicesOverTheSamePodsGetOneChainPerPortAndAddress() {
+    var ledger = MeshFixtures.ledger();
+    var mirror = new io.hybridmesh.xds.model.MeshService("billing", "ledger-mirror", List.of(), ledger.ports());
+    SidecarWorkload w = new SidecarWorkload("shop", "frontend", List.of(), List.of(), List.of(ledger, mirror));
+    Listener outbound = translator.translate(w).listeners().get(0);
+    assertEquals(1, outbound.getFilterChainsCount(), "the first Service in model order keeps the addresses");
+    assertEquals("outbound|5432||ledger.billing.svc.cluster.local", outbound.getFilterChains(0).getName());
+  }
+
   private Listener listener(String name) {
     return resources.listeners().stream().filter(l -> l.getName().equals(name)).findFirst().orElseThrow();
   }
