@@ -104,8 +104,14 @@ public final class NackGuard implements DiscoveryServerCallbacks, ConfigWatcher 
           request.getErrorDetail().getMessage()));
       LOG.fine(() -> nodeId + " rejected " + type + " version " + sent.version() + ": "
           + request.getErrorDetail().getMessage());
-    } else if (state.refused.remove(type) != null) {
-      rejections.recovered(nodeId, group.get(), type, sent.version());
+    } else if (request.getVersionInfo().equals(sent.version())) {
+      if (state.refused.remove(type) != null) {
+        rejections.recovered(nodeId, group.get(), type, sent.version());
+      }
+    } else if (sent.version().equals(state.refused.get(type))) {
+      // Not an ACK (its version is not the one sent) but a changed subscription after a NACK: the refused
+      // version is still the latest, and a new resource name is no reason to send it again.
+      handoff.set(new Park(request, sent.version()));
     }
   }
 

@@ -158,6 +158,26 @@ class NackGuardIT {
   }
 
   @Test
+  void aChangedSubscriptionAfterANackIsNotAnsweredWithTheRefusedVersion() throws Exception {
+    start(true);
+    cache.setSnapshot(GROUP, clusters("v1", "a"));
+    try (AdsClient client = new AdsClient(channel, NODE, "web")) {
+      client.request(Resources.V3.CLUSTER_TYPE_URL, List.of());
+      DiscoveryResponse v1 = client.next();
+      client.nack(v1, "", List.of(), "refused");
+      // Same nonce, no error, still on version "": asks for a named cluster now.
+      client.send(io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest.newBuilder()
+          .setNode(io.envoyproxy.envoy.config.core.v3.Node.newBuilder().setId(NODE).setCluster("web"))
+          .setTypeUrl(Resources.V3.CLUSTER_TYPE_URL).addResourceNames("a")
+          .setResponseNonce(v1.getNonce()).build());
+      cache.setSnapshot(GROUP, clusters("v2", "a"));
+      assertEquals("v2", client.next().getVersionInfo());
+      assertEquals(1, counters.rejections());
+      assertEquals(List.of(), recovered);
+    }
+  }
+
+  @Test
   void aNodeThatNamesNoSidecarIsRefused() throws Exception {
     start(true);
     try (AdsClient client = new AdsClient(channel, "no-namespace", "web")) {
