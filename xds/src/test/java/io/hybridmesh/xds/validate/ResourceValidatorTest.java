@@ -94,6 +94,20 @@ class ResourceValidatorTest {
   }
 
   @Test
+  void undefinedEnumValuesAndOutOfRangePortsAreReported() {
+    List<Cluster> clusters = new ArrayList<>(good.clusters());
+    clusters.set(0, clusters.get(0).toBuilder().setLbPolicyValue(99).build());
+    Listener outbound = good.listeners().get(0);
+    Listener badPort = outbound.toBuilder().setAddress(outbound.getAddress().toBuilder()
+        .setSocketAddress(outbound.getAddress().getSocketAddress().toBuilder().setPortValue(70000))).build();
+    List<String> errors = validator.validate(new SidecarResources(clusters, good.endpoints(),
+        List.of(badPort, good.listeners().get(1)), good.routes()));
+    assertTrue(errors.stream().anyMatch(e -> e.contains("lb_policy: enum value") && e.contains("not defined")),
+        errors::toString);
+    assertTrue(errors.stream().anyMatch(e -> e.contains("port 70000 out of range")), errors::toString);
+  }
+
+  @Test
   void duplicateChainMatchesAreReported() {
     SidecarWorkload w = MeshFixtures.frontend();
     Listener inbound = translator.translate(new SidecarWorkload(w.namespace(), w.name(), w.podIps(),
