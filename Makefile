@@ -29,10 +29,11 @@ demo: build
 	./scripts/prepare-kernel.sh
 	./hmesh demo
 
-## bench: the benchmarks (JMH event paths; TCP throughput with and without the TC programs; HTTPS
+## bench: the benchmarks (JMH event paths and the sidecar access-log path; TCP throughput with and without the TC programs; HTTPS
 ## with and without the TLS uprobes, and through an HAProxy hop) (root)
 bench: build
 	./bench/run-event-path.sh
+	./bench/als-throughput.sh
 	./bench/tc-throughput.sh
 	./bench/tls-overhead.sh
 

@@ -1,0 +1,23 @@
+package io.hybridmesh.xds.als;
+
+/** Why access-log entries did not become flows. Each is counted, and logged the first time it happens. */
+public enum DropCause {
+  /** The stream's first message carried no identifier, so nothing on it can be attributed. */
+  NO_IDENTIFIER("access-log stream without an identifier in its first message"),
+  /** The node id names no pod the directory knows (not yet, or never). */
+  UNKNOWN_NODE("access-log entries from a node id the sidecar directory does not know"),
+  /** A message with neither HTTP nor TCP entries; counted in messages, every other cause in entries. */
+  EMPTY_MESSAGE("access-log message with no entries"),
+  /** An entry the converter could not turn into a flow. */
+  MALFORMED_ENTRY("access-log entry that could not be converted"),
+  /** Entries beyond the per-message limit. */
+  OVER_MESSAGE_LIMIT("access-log message with more entries than the per-message limit"),
+  /** The sink threw: a bug there, but it must not end the sidecar's stream. */
+  SINK_FAILED("flow sink failed");
+
+  final String description;
+
+  DropCause(String description) {
+    this.description = description;
+  }
+}

@@ -1,0 +1,96 @@
+package io.hybridmesh.xds.bootstrap;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.envoyproxy.envoy.config.bootstrap.v3.Admin;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.ApiConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ApiVersion;
+import io.envoyproxy.envoy.config.core.v3.GrpcService;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.hybridmesh.xds.model.IpLiterals;
+import io.hybridmesh.xds.server.SidecarGroup;
+import io.hybridmesh.xds.translate.EnvoyProtos;
+import io.hybridmesh.xds.translate.Names;
+import io.hybridmesh.xds.validate.EnvoyTypes;
+
+/**
+ * The static config an injected Envoy starts from (pure): who it is, where the control plane is, and how
+ * to reach our access-log receiver even before (or without) any xDS answer.
+ *
+ * <p>The node is sent on every xDS request (Envoy's default; {@code set_node_on_first_message_only} stays
+ * false) because java-control-plane hashes each request's node to find the snapshot.
+ */
+public final class SidecarBootstrap {
+
+  private SidecarBootstrap() {}
+
+  /**
+   * @param pod the pod's name (the injector passes it through the downward API)
+   * @param namespace the pod's namespace
+   * @param workload the owning workload's name, which groups its pods onto one snapshot
+   */
+  public static Bootstrap build(BootstrapSettings settings, String pod, String namespace, String workload) {
+    Node node = Node.newBuilder()
+        .setId(SidecarGroup.nodeId(pod, namespace))
+        .setCluster(workload)
+        .build();
+    if (SidecarGroup.of(node).isEmpty()) {
+      throw new IllegalArgumentException("pod '" + pod + "', namespace '" + namespace + "' and workload '"
+          + workload + "' do not make a sidecar node id");
+    }
+    ApiConfigSource ads = ApiConfigSource.newBuilder()
+        .setApiType(ApiConfigSource.ApiType.GRPC)
+        .setTransportApiVersion(ApiVersion.V3)
+        .addGrpcServices(GrpcService.newBuilder()
+            .setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(Names.XDS_CLUSTER)))
+        .build();
+    return Bootstrap.newBuilder()
+        .setNode(node)
+        .setAdmin(Admin.newBuilder().setAddress(EnvoyProtos.socketAddress("127.0.0.1", settings.adminPort())))
+        .setStaticResources(Bootstrap.StaticResources.newBuilder()
+            .addClusters(controlPlaneCluster(Names.XDS_CLUSTER, settings))
+            // Same port as xDS: one gRPC server serves both. Its own cluster keeps log traffic and config
+            // traffic apart in Envoy's stats and connection pools.
+            .addClusters(controlPlaneCluster(Names.ALS_CLUSTER, settings)))
+        .setDynamicResources(Bootstrap.DynamicResources.newBuilder()
+            .setAdsConfig(ads)
+            .setCdsConfig(EnvoyProtos.ads())
+            .setLdsConfig(EnvoyProtos.ads()))
+        .build();
+  }
+
+  /** JSON, as Envoy reads from {@code --config-path envoy.json}. */
+  public static String toJson(Bootstrap bootstrap) {
+    try {
+      return EnvoyTypes.printer().print(bootstrap) + "\n";
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("every type in a bootstrap is registered", e);
+    }
+  }
+
+  /** YAML, for a ConfigMap people read. */
+  public static String toYaml(Bootstrap bootstrap) {
+    return JsonToYaml.convert(toJson(bootstrap));
+  }
+
+  /** A literal IP needs no DNS (STATIC); a Service name is resolved and re-resolved (STRICT_DNS). */
+  private static Cluster controlPlaneCluster(String name, BootstrapSettings settings) {
+    String host = settings.controlPlaneHost();
+    return Cluster.newBuilder()
+        .setName(name)
+        .setType(IpLiterals.isIp(host) ? Cluster.DiscoveryType.STATIC : Cluster.DiscoveryType.STRICT_DNS)
+        .setConnectTimeout(EnvoyProtos.duration(settings.connectTimeout()))
+        .putTypedExtensionProtocolOptions(EnvoyProtos.HTTP_PROTOCOL_OPTIONS_KEY, EnvoyProtos.http2Upstream())
+        .setLoadAssignment(ClusterLoadAssignment.newBuilder()
+            .setClusterName(name)
+            .addEndpoints(LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder()
+                .setEndpoint(Endpoint.newBuilder()
+                    .setAddress(EnvoyProtos.socketAddress(host, settings.controlPlanePort()))))))
+        .build();
+  }
+}

@@ -1,0 +1,217 @@
+package io.hybridmesh.xds.als;
+
+import static io.hybridmesh.xds.testing.AccessLogFixtures.NODE_ID;
+import static io.hybridmesh.xds.testing.AccessLogFixtures.identifier;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.envoyproxy.envoy.data.accesslog.v3.AccessLogType;
+import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
+import io.envoyproxy.envoy.service.accesslog.v3.AccessLogServiceGrpc;
+import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
+import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.hybridmesh.api.flow.v1.FlowType;
+import io.hybridmesh.api.flow.v1.ObservationPoint;
+import io.hybridmesh.xds.testing.AccessLogFixtures;
+import io.hybridmesh.xds.testing.CollectingSink;
+import io.hybridmesh.xds.testing.FakeDirectory;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Replays what Envoy sends over a real (in-process) gRPC stream. */
+class AccessLogReceiverIT {
+
+  private final CollectingSink sink = new CollectingSink();
+  private final FakeDirectory directory = new FakeDirectory().add(AccessLogFixtures.FRONTEND_POD);
+  private final AlsCounters counters = new AlsCounters();
+  private Server server;
+  private ManagedChannel channel;
+
+  @BeforeEach
+  void start() throws Exception {
+    start(AccessLogReceiver.Limits.DEFAULTS);
+  }
+
+  private void start(AccessLogReceiver.Limits limits) throws Exception {
+    stop();
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).directExecutor()
+        .addService(new AccessLogReceiver(directory, sink, new AccessLogFlows(System::currentTimeMillis), limits,
+            counters))
+        .build().start();
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    if (channel != null) {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    if (server != null) {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Sends the messages on one stream, half-closes, and waits for the server to finish it. */
+  private Status stream(List<StreamAccessLogsMessage> messages) throws Exception {
+    CompletableFuture<Status> done = new CompletableFuture<>();
+    StreamObserver<StreamAccessLogsMessage> requests = AccessLogServiceGrpc.newStub(channel).streamAccessLogs(
+        new StreamObserver<>() {
+          @Override
+          public void onNext(StreamAccessLogsResponse value) { }
+
+          @Override
+          public void onError(Throwable t) {
+            done.complete(Status.fromThrowable(t));
+          }
+
+          @Override
+          public void onCompleted() {
+            done.complete(Status.OK);
+          }
+        });
+    messages.forEach(requests::onNext);
+    requests.onCompleted();
+    return done.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void identityFromTheFirstMessageAppliesToTheWholeStream() throws Exception {
+    var id = identifier(NODE_ID, "outbound-http");
+    Status status = stream(List.of(
+        AccessLogFixtures.http(id, AccessLogFixtures.outboundGet()),
+        AccessLogFixtures.http(null, AccessLogFixtures.outboundGet(), AccessLogFixtures.outboundGet())));
+    assertEquals(Status.Code.OK, status.getCode());
+    assertEquals(3, sink.flows.size());
+    assertTrue(sink.flows.stream().allMatch(f -> f.getObservationPoint() == ObservationPoint.ENVOY_OUTBOUND
+        && f.getSource().getPodName().equals("frontend-7d4f9-abcde") && f.getType() == FlowType.L7));
+    assertEquals(2, counters.messages());
+    assertEquals(3, counters.flows());
+    assertEquals(0, counters.droppedTotal());
+    assertEquals(0, counters.openStreams());
+  }
+
+  @Test
+  void tcpEntriesOnTheirOwnStream() throws Exception {
+    stream(List.of(AccessLogFixtures.tcp(identifier(NODE_ID, "inbound-tcp"),
+        AccessLogFixtures.inboundTcp(AccessLogType.TcpPeriodic),
+        AccessLogFixtures.inboundTcp(AccessLogType.TcpConnectionEnd))));
+    assertEquals(2, sink.flows.size());
+    assertEquals(ObservationPoint.ENVOY_INBOUND, sink.flows.get(0).getObservationPoint());
+    assertEquals(FlowType.L3_L4, sink.flows.get(1).getType());
+  }
+
+  @Test
+  void unknownNodesAreDroppedCountedAndReportedLostWithoutEndingTheStream() throws Exception {
+    var stranger = identifier("ghost-1.nowhere", "outbound-http");
+    Status status = stream(List.of(
+        AccessLogFixtures.http(stranger, AccessLogFixtures.outboundGet(), AccessLogFixtures.outboundGet()),
+        AccessLogFixtures.http(null, AccessLogFixtures.outboundGet())));
+    assertEquals(Status.Code.OK, status.getCode());
+    assertEquals(0, sink.flows.size());
+    assertEquals(3, counters.dropped(DropCause.UNKNOWN_NODE));
+    assertEquals(3, sink.lost.get());
+  }
+
+  @Test
+  void aNodeTheDirectoryLearnsLaterIsPickedUpMidStream() throws Exception {
+    var later = new SidecarIdentity("shop", "late-pod", "frontend", "Deployment", "node-b",
+        List.of("10.1.0.9"));
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    StreamObserver<StreamAccessLogsMessage> requests = AccessLogServiceGrpc.newStub(channel).streamAccessLogs(
+        completing(done));
+    requests.onNext(AccessLogFixtures.http(identifier("late-pod.shop", "outbound-http"),
+        AccessLogFixtures.outboundGet()));
+    directory.add(later);
+    requests.onNext(AccessLogFixtures.http(null, AccessLogFixtures.outboundGet()));
+    requests.onCompleted();
+    done.get(10, TimeUnit.SECONDS);
+    assertEquals(1, counters.dropped(DropCause.UNKNOWN_NODE));
+    assertEquals(1, sink.flows.size());
+    assertEquals("node-b", sink.flows.get(0).getNodeName());
+  }
+
+  @Test
+  void missingIdentifierAndEmptyMessagesAreCountedNotFatal() throws Exception {
+    Status status = stream(List.of(
+        AccessLogFixtures.http(null, AccessLogFixtures.outboundGet()),
+        StreamAccessLogsMessage.newBuilder().setIdentifier(identifier(NODE_ID, "outbound-http")).build(),
+        AccessLogFixtures.http(null, HTTPAccessLogEntry.getDefaultInstance())));
+    assertEquals(Status.Code.OK, status.getCode());
+    assertEquals(1, counters.dropped(DropCause.NO_IDENTIFIER));
+    assertEquals(3, counters.messages());
+    assertEquals(1, counters.dropped(DropCause.EMPTY_MESSAGE));
+    assertEquals(1, sink.flows.size(), "an entry with every field missing still becomes a (partial) flow");
+    assertTrue(sink.flows.get(0).getCompleteness().getPartial());
+  }
+
+  @Test
+  void entriesBeyondThePerMessageLimitAreDroppedAndStreamsBeyondTheLimitRefused() throws Exception {
+    start(new AccessLogReceiver.Limits(1, 2));
+    CompletableFuture<Void> first = new CompletableFuture<>();
+    StreamObserver<StreamAccessLogsMessage> open = AccessLogServiceGrpc.newStub(channel).streamAccessLogs(
+        completing(first));
+    open.onNext(AccessLogFixtures.http(identifier(NODE_ID, "outbound-http"), AccessLogFixtures.outboundGet(),
+        AccessLogFixtures.outboundGet(), AccessLogFixtures.outboundGet()));
+    Status refused = stream(List.of(AccessLogFixtures.http(identifier(NODE_ID, "outbound-http"),
+        AccessLogFixtures.outboundGet())));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.getCode());
+    assertEquals(1, counters.refusedStreams());
+    open.onCompleted();
+    first.get(10, TimeUnit.SECONDS);
+    assertEquals(2, sink.flows.size());
+    assertEquals(1, counters.dropped(DropCause.OVER_MESSAGE_LIMIT));
+    assertEquals(0, counters.openStreams());
+  }
+
+  @Test
+  void aFailingSinkCostsOnlyTheEntry() throws Exception {
+    stop();
+    String name = InProcessServerBuilder.generateName();
+    SidecarFlowSink broken = new SidecarFlowSink() {
+      @Override
+      public void accept(io.hybridmesh.api.flow.v1.Flow flow) {
+        throw new IllegalStateException("ring closed");
+      }
+
+      @Override
+      public void lost(long entries) { }
+    };
+    server = InProcessServerBuilder.forName(name).directExecutor()
+        .addService(new AccessLogReceiver(directory, broken, new AccessLogFlows(System::currentTimeMillis),
+            AccessLogReceiver.Limits.DEFAULTS, counters))
+        .build().start();
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    Status status = stream(List.of(AccessLogFixtures.http(identifier(NODE_ID, "outbound-http"),
+        AccessLogFixtures.outboundGet(), AccessLogFixtures.outboundGet())));
+    assertEquals(Status.Code.OK, status.getCode());
+    assertEquals(2, counters.dropped(DropCause.SINK_FAILED));
+  }
+
+  private static StreamObserver<StreamAccessLogsResponse> completing(CompletableFuture<Void> done) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(StreamAccessLogsResponse value) { }
+
+      @Override
+      public void onError(Throwable t) {
+        done.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        done.complete(null);
+      }
+    };
+  }
+}
