@@ -30,6 +30,11 @@ final class DemoCommand implements Callable<Integer> {
       description = "Where to serve Prometheus metrics, or 'none' (default: ${DEFAULT-VALUE}).")
   String metrics = "localhost:9965";
 
+  @Option(names = "--xds", paramLabel = "HOST:PORT",
+      description = "Where to serve xDS and Envoy access logs for the sidecar workloads, or 'none'"
+          + " (default: ${DEFAULT-VALUE}; sidecars reach it on the demo network's host address too).")
+  String xds = "localhost:18000";
+
   @Option(names = "--duration", converter = DurationConverter.class,
       description = "Stop by itself after this long (default: run until Ctrl-C).")
   Duration duration;
@@ -49,6 +54,13 @@ final class DemoCommand implements Callable<Integer> {
   PrintStream out = System.out;
   PrintStream err = System.err;
 
+  private java.net.InetSocketAddress xdsAddress() {
+    if ("none".equals(xds)) {
+      return null;
+    }
+    return new java.net.InetSocketAddress(FlowOutputs.host(xds), FlowOutputs.port(xds));
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     if (!DemoMesh.isRoot()) {
@@ -60,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
       return 2;
     }
     DemoMesh mesh = new DemoMesh(java.nio.file.Path.of(stateDir), server,
-        "none".equals(metrics) ? null : metrics, flowCapacity, pause, out, err);
+        "none".equals(metrics) ? null : metrics, xdsAddress(), flowCapacity, pause, out, err);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       mesh.close();

@@ -37,13 +37,16 @@ class DemoKernelIT {
   private Path work;
   private String server;
   private String metrics;
+  private String xds;
 
   @BeforeEach
   void setUp() throws IOException {
     work = Files.createTempDirectory("hm-demo-it");
-    try (ServerSocket s = new ServerSocket(0); ServerSocket m = new ServerSocket(0)) {
+    try (ServerSocket s = new ServerSocket(0); ServerSocket m = new ServerSocket(0);
+        ServerSocket x = new ServerSocket(0)) {
       server = "127.0.0.1:" + s.getLocalPort();
       metrics = "127.0.0.1:" + m.getLocalPort();
+      xds = "127.0.0.1:" + x.getLocalPort();
     }
   }
 
@@ -63,7 +66,7 @@ class DemoKernelIT {
     Process orphan = start(List.of("ip", "netns", "exec", "hm-demo-leftover", "sleep", "600"), "orphan");
     long programsBefore = ourPrograms();
 
-    Process demo = start(List.of("java", "-jar", JAR.toString(), "demo", "--server", server, "--metrics", metrics, "--pause", "0.2",
+    Process demo = start(List.of("java", "-jar", JAR.toString(), "demo", "--server", server, "--metrics", metrics, "--xds", xds, "--pause", "0.2",
         "--state-dir", work.resolve("state").toString()), "demo");
     await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(work.resolve("demo.out"))
         .contains("Ctrl-C stops the demo") || !demo.isAlive());
@@ -119,6 +122,18 @@ class DemoKernelIT {
     assertTrue(scraped.lines().anyMatch(l -> l.startsWith("hmesh_http_requests_total{")
         && l.contains("destination_workload=\"backend\"") && l.contains("reporter=\"client\"")), scraped);
     assertTrue(scraped.contains("hmesh_flows_processed_total{"), scraped);
+
+    // The sidecar path: payments' sidecar would get its listeners over xDS, and what it logs arrives as
+    // SIDECAR flows beside the eBPF ones.
+    List<String> listeners = SidecarClient.listenerNames(xds, "payments.demo", "payments");
+    assertTrue(listeners.contains("virtualInbound") && listeners.contains("virtualOutbound"), listeners::toString);
+    SidecarClient.sendInboundTcpLog(xds, "payments.demo", "10.250.0.10", 41000, "10.250.0.30", 9443);
+    await().atMost(Duration.ofSeconds(20)).until(() -> !observe("--data-path", "sidecar", "--last", "10").isEmpty());
+    JsonObject sidecarFlow = observe("--data-path", "sidecar", "--last", "10").get(0);
+    assertEquals("SIDECAR", sidecarFlow.get("dataPath").getAsString());
+    assertEquals("payments", sidecarFlow.getAsJsonObject("destination").get("podName").getAsString());
+    assertEquals("10.250.0.10", sidecarFlow.getAsJsonObject("ip").get("source").getAsString());
+    assertFalse(observe("--data-path", "ebpf", "--last", "10").isEmpty(), "eBPF flows are in the same API");
 
     demo.destroy(); // SIGTERM, as Ctrl-C
     assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "the demo stops on SIGTERM");

@@ -24,6 +24,8 @@ import io.hybridmesh.jni.NativeBpf;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import io.hybridmesh.api.observer.v1.WorkloadDataPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +48,7 @@ public final class DemoMesh implements AutoCloseable {
   private final Path dir;
   private final String serverAddress;
   private final String metricsAddress;
+  private final InetSocketAddress xdsAddress;
   private final int flowCapacity;
   private final double pause;
   private final PrintStream out;
@@ -57,10 +60,12 @@ public final class DemoMesh implements AutoCloseable {
   private DemoLock lock;
   private StandaloneAgent agent;
   private FlowOutputs outputs;
+  private DemoSidecars sidecars;
 
   /** @param metricsAddress HOST:PORT for Prometheus metrics, or null for none */
-  public DemoMesh(Path dir, String serverAddress, String metricsAddress, int flowCapacity, double pause,
-      PrintStream out, PrintStream err) {
+  public DemoMesh(Path dir, String serverAddress, String metricsAddress, InetSocketAddress xdsAddress,
+      int flowCapacity, double pause, PrintStream out, PrintStream err) {
+    this.xdsAddress = xdsAddress;
     this.dir = dir;
     this.serverAddress = serverAddress;
     this.metricsAddress = metricsAddress;
@@ -109,6 +114,14 @@ public final class DemoMesh implements AutoCloseable {
         new Redaction(RedactionOptions.DEFAULT), nodeName, () -> reports));
     attach(bpf, nodeName, outputs.sink());
     outputs.serveMetrics(agent);
+    if (xdsAddress != null) {
+      Map<String, Integer> sidecarWorkloads = new LinkedHashMap<>();
+      outcomes.stream().filter(o -> o.report().getDataPath() == WorkloadDataPath.SIDECAR)
+          .forEach(o -> sidecarWorkloads.put(o.workload(), DemoWorkloads.SERVING_PORTS.getOrDefault(o.workload(), 0)));
+      sidecarWorkloads.values().removeIf(port -> port == 0);
+      sidecars = new DemoSidecars(dir, nodeName, outputs.sink(), err);
+      sidecars.start(xdsAddress, sidecarWorkloads);
+    }
     printWelcome(reports);
   }
 
@@ -149,7 +162,8 @@ public final class DemoMesh implements AutoCloseable {
     out.println();
     out.println("The eBPF data path is attached to " + String.join(", ", outcomes.stream()
         .filter(DemoReports.Outcome::ebpf).map(o -> "demo/" + o.workload()).toList())
-        + "; traffic is flowing" + outputs.describe() + ". In another terminal:");
+        + "; traffic is flowing" + outputs.describe() + (xdsAddress == null ? "" : "; xDS and access logs on "
+        + xdsAddress.getHostString() + ":" + xdsAddress.getPort()) + ". In another terminal:");
     out.println("  ./hmesh observe -f                                # every flow as it happens");
     out.println("  ./hmesh observe --type l7 -o json --last 20       # HTTP read inside TLS");
     out.println("  ./hmesh observe --http-status 5+ --last 10        # failing requests");
@@ -165,6 +179,11 @@ public final class DemoMesh implements AutoCloseable {
       return;
     }
     List<String> problems = new ArrayList<>();
+    step(problems, "stop the xDS server", a -> {
+      if (sidecars != null) {
+        sidecars.close();
+      }
+    });
     step(problems, "stop the metrics endpoint", a -> {
       if (outputs != null) {
         outputs.stopMetrics();

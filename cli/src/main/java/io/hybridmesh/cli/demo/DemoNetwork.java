@@ -14,6 +14,9 @@ final class DemoNetwork {
   static final String PREFIX = "hm-demo-";
   static final String HUB = PREFIX + "hub";
   static final String SUBNET_PREFIX = "10.250.0.";
+  /** The host's own end of the demo network: where the workloads' sidecars reach the xDS server. */
+  static final String HOST_ADDRESS = SUBNET_PREFIX + "1";
+  static final String HOST_LINK = PREFIX + "host";
 
   private final List<String> created = new ArrayList<>();
 
@@ -25,6 +28,9 @@ final class DemoNetwork {
   /** Removes every namespace of an earlier run (killing what still runs in them); returns their names. */
   static List<String> removeLeftovers() {
     List<String> removed = new ArrayList<>();
+    if (Run.quiet("ip", "link", "del", HOST_LINK).exit() == 0) {
+      removed.add(HOST_LINK);
+    }
     for (String line : Run.check("ip", "netns", "list").split("\n")) {
       String name = line.strip().split("\\s+")[0];
       if (name.startsWith(PREFIX)) {
@@ -48,6 +54,11 @@ final class DemoNetwork {
     add(HUB);
     Run.check("ip", "-n", HUB, "link", "add", "br0", "type", "bridge");
     Run.check("ip", "-n", HUB, "link", "set", "br0", "up");
+    // A link from the host into the hub; it goes when the hub's namespace is deleted, with its peer.
+    Run.check("ip", "link", "add", HOST_LINK, "type", "veth", "peer", "name", "host", "netns", HUB);
+    Run.check("ip", "-n", HUB, "link", "set", "host", "master", "br0", "up");
+    Run.check("ip", "addr", "add", HOST_ADDRESS + "/24", "dev", HOST_LINK);
+    Run.check("ip", "link", "set", HOST_LINK, "up");
   }
 
   /** A namespace for the workload, wired to the hub, with {@code address}/24 on its eth0. */

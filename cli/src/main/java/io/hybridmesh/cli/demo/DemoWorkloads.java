@@ -27,6 +27,8 @@ final class DemoWorkloads implements AutoCloseable {
   static final String BACKEND = "backend";
   static final String PAYMENTS = "payments";
   static final Map<String, String> ADDRESSES = addresses();
+  /** The port each server workload serves on (what a sidecar in front of it captures). */
+  static final Map<String, Integer> SERVING_PORTS = Map.of(BACKEND, 8443, PAYMENTS, 9443);
 
   private static final String KEYSTORE_PASSWORD = "demo-only";
 

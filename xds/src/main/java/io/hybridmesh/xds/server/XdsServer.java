@@ -50,12 +50,26 @@ public final class XdsServer implements AutoCloseable {
    */
   public XdsServer(String host, int port, TranslatorSettings settings, SidecarRejections rejections,
       SidecarDirectory directory, SidecarFlowSink sink) {
+    this(List.of(new InetSocketAddress(host, port)), settings, rejections, directory, sink);
+  }
+
+  /**
+   * Listens on several addresses at once (the demo: the host's loopback for people, and the address its
+   * workloads' namespaces reach, for their sidecars). Port 0 is only meaningful with one address.
+   */
+  public XdsServer(List<InetSocketAddress> addresses, TranslatorSettings settings, SidecarRejections rejections,
+      SidecarDirectory directory, SidecarFlowSink sink) {
+    if (addresses.isEmpty()) {
+      throw new IllegalArgumentException("the xDS server needs at least one address to listen on");
+    }
     this.snapshots = new SidecarSnapshots(cache, new SidecarTranslator(settings), new ResourceValidator(), counters);
     NackGuard guard = new NackGuard(cache, rejections, counters);
     V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(guard), guard);
     AccessLogReceiver receiver = new AccessLogReceiver(directory, sink,
         new AccessLogFlows(System::currentTimeMillis), AccessLogReceiver.Limits.DEFAULTS, alsCounters);
-    this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(addresses.get(0));
+    addresses.subList(1, addresses.size()).forEach(builder::addListenAddress);
+    this.server = builder
         .addService(discovery.getAggregatedDiscoveryServiceImpl())
         .addService(receiver)
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)

@@ -1,0 +1,126 @@
+package io.hybridmesh.cli;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.Durations;
+import com.google.protobuf.util.Timestamps;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.data.accesslog.v3.AccessLogCommon;
+import io.envoyproxy.envoy.data.accesslog.v3.AccessLogType;
+import io.envoyproxy.envoy.data.accesslog.v3.ConnectionProperties;
+import io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry;
+import io.envoyproxy.envoy.service.accesslog.v3.AccessLogServiceGrpc;
+import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
+import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** What an Envoy sidecar would do against the demo: fetch its listeners over ADS, stream an access log. */
+final class SidecarClient {
+
+  private static final String LISTENER_TYPE = "type.googleapis.com/envoy.config.listener.v3.Listener";
+
+  private SidecarClient() {}
+
+  static List<String> listenerNames(String target, String nodeId, String cluster) throws Exception {
+    ManagedChannel ch = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+    try {
+      CompletableFuture<DiscoveryResponse> first = new CompletableFuture<>();
+      StreamObserver<DiscoveryRequest> requests = AggregatedDiscoveryServiceGrpc.newStub(ch)
+          .streamAggregatedResources(new StreamObserver<>() {
+            @Override
+            public void onNext(DiscoveryResponse r) {
+              first.complete(r);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              first.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {}
+          });
+      requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl(LISTENER_TYPE)
+          .setNode(Node.newBuilder().setId(nodeId).setCluster(cluster)).build());
+      DiscoveryResponse r = first.get(20, TimeUnit.SECONDS);
+      List<String> names = new ArrayList<>();
+      for (Any a : r.getResourcesList()) {
+        names.add(unpack(a).getName());
+      }
+      requests.onCompleted();
+      return names;
+    } finally {
+      ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Listener unpack(Any a) {
+    try {
+      return a.unpack(Listener.class);
+    } catch (InvalidProtocolBufferException e) {
+      throw new AssertionError("not a listener: " + a.getTypeUrl(), e);
+    }
+  }
+
+  /** One inbound TCP connection as Envoy logs it: from the client to the app's port, via 127.0.0.6. */
+  static void sendInboundTcpLog(String target, String nodeId, String clientIp, int clientPort, String podIp,
+      int port) throws Exception {
+    ManagedChannel ch = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+    try {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      StreamObserver<StreamAccessLogsMessage> stream = AccessLogServiceGrpc.newStub(ch)
+          .streamAccessLogs(new StreamObserver<StreamAccessLogsResponse>() {
+            @Override
+            public void onNext(StreamAccessLogsResponse value) {}
+
+            @Override
+            public void onError(Throwable t) {
+              done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+              done.complete(null);
+            }
+          });
+      long now = System.currentTimeMillis();
+      TCPAccessLogEntry entry = TCPAccessLogEntry.newBuilder()
+          .setCommonProperties(AccessLogCommon.newBuilder()
+              .setStartTime(Timestamps.fromMillis(now - 50))
+              .setDownstreamRemoteAddress(address(clientIp, clientPort))
+              .setDownstreamLocalAddress(address(podIp, port))
+              .setUpstreamLocalAddress(address("127.0.0.6", 50001))
+              .setUpstreamRemoteAddress(address(podIp, port))
+              .setUpstreamCluster("inbound|" + port + "||")
+              .setDuration(Durations.fromMillis(40))
+              .setAccessLogType(AccessLogType.TcpConnectionEnd))
+          .setConnectionProperties(ConnectionProperties.newBuilder().setReceivedBytes(1200).setSentBytes(3400))
+          .build();
+      stream.onNext(StreamAccessLogsMessage.newBuilder()
+          .setIdentifier(StreamAccessLogsMessage.Identifier.newBuilder()
+              .setNode(Node.newBuilder().setId(nodeId).setCluster("payments")).setLogName("inbound-tcp"))
+          .setTcpLogs(StreamAccessLogsMessage.TCPAccessLogEntries.newBuilder().addLogEntry(entry))
+          .build());
+      stream.onCompleted();
+      done.get(20, TimeUnit.SECONDS);
+    } finally {
+      ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Address address(String ip, int port) {
+    return Address.newBuilder().setSocketAddress(SocketAddress.newBuilder().setAddress(ip).setPortValue(port)).build();
+  }
+}
