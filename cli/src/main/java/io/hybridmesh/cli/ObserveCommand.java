@@ -7,6 +7,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.hybridmesh.agent.flow.ProtoJson;
 import io.hybridmesh.agent.observer.ObserverServer;
+import io.hybridmesh.api.flow.v1.Flow;
 import io.hybridmesh.api.observer.v1.GetFlowsRequest;
 import io.hybridmesh.api.observer.v1.GetFlowsResponse;
 import io.hybridmesh.api.observer.v1.ObserverGrpc;
@@ -17,6 +18,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Stack;
 import java.util.concurrent.Callable;
@@ -35,6 +37,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Show flows from the Observer API (as 'hubble observe' does).")
 final class ObserveCommand implements Callable<Integer> {
+
+  /** Flows per response asked of the server: one message per flow costs more than the flow. */
+  static final int BATCH_SIZE = 256;
 
   @Option(names = "--server", paramLabel = "HOST:PORT",
       description = "Observer API address (default: ${DEFAULT-VALUE}).")
@@ -207,13 +212,17 @@ final class ObserveCommand implements Callable<Integer> {
         out.println(CompactPrinter.TABLE_HEADER);
         header = false;
       }
-      if (fmt.startsWith("json") && r.hasFlow()) {
-        // One flow per line, the proto3 JSON of Flow, as `hmesh agent --print jsonl` writes it.
-        json.setLength(0);
-        ProtoJson.write(r.getFlow(), json);
-        out.println(json);
-      } else if (r.hasFlow()) {
-        out.println(fmt.equals("table") ? p.table(r.getFlow()) : p.compact(r.getFlow()));
+      if (r.hasFlow() || r.hasFlows()) {
+        for (Flow flow : r.hasFlow() ? List.of(r.getFlow()) : r.getFlows().getFlowsList()) {
+          if (fmt.startsWith("json")) {
+            // One flow per line, the proto3 JSON of Flow, as `hmesh agent --print jsonl` writes it.
+            json.setLength(0);
+            ProtoJson.write(flow, json);
+            out.println(json);
+          } else {
+            out.println(fmt.equals("table") ? p.table(flow) : p.compact(flow));
+          }
+        }
       } else if (r.hasLostEvents()) {
         out.flush();
         err.println(CompactPrinter.lost(r.getLostEvents()));
@@ -272,7 +281,7 @@ final class ObserveCommand implements Callable<Integer> {
   /** The request the flags describe; {@code now} anchors relative times. */
   GetFlowsRequest request(Instant now) {
     filters.finish();
-    GetFlowsRequest.Builder b = GetFlowsRequest.newBuilder().setFollow(follow)
+    GetFlowsRequest.Builder b = GetFlowsRequest.newBuilder().setFollow(follow).setBatchSize(BATCH_SIZE)
         .addAllAllow(filters.allow()).addAllDeny(filters.deny());
     if (last != null && first != null) {
       throw new IllegalArgumentException("--last and --first cannot be used together");

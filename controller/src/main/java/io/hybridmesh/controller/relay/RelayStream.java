@@ -61,14 +61,15 @@ final class RelayStream {
       Timestamp start = now();
       boolean backlog = req.getNumber() > 0 || req.hasSince() || req.hasUntil();
       if (backlog) {
-        GetFlowsRequest.Builder b = req.toBuilder().setFollow(false);
+        // Batches from the nodes would defeat the merge's per-flow order and flow control.
+        GetFlowsRequest.Builder b = req.toBuilder().setFollow(false).clearBatchSize();
         if (req.getFollow()) {
           b.setUntil(start);
         }
         backlog(b.build(), req.getNumber(), req.getFirst());
       }
       if (req.getFollow() && !cancelled) {
-        live(req.toBuilder().setNumber(0).setFirst(false).clearUntil()
+        live(req.toBuilder().setNumber(0).setFirst(false).clearUntil().clearBatchSize()
             .setSince(req.hasSince() && !backlog ? req.getSince() : start).build());
       }
       if (!cancelled) {

@@ -3,10 +3,31 @@ package io.hybridmesh.agent.abi;
 /** Formats raw addresses the way people and tools write them (RFC 5952 for IPv6). */
 public final class IpAddresses {
 
+  /**
+   * The last text made for each of a few thousand addresses. A node's flows name the same addresses over
+   * and over; sharing one String per address saves the formatting and, in the flow ring, about a tenth of
+   * each stored flow. Direct-mapped, racy on purpose: a lost update only means formatting once more.
+   */
+  private static final int CACHE_SLOTS = 4096;
+  private static final Entry[] CACHE = new Entry[CACHE_SLOTS];
+
+  private record Entry(byte[] address, String text) {}
+
   private IpAddresses() {}
 
   /** 4 bytes: dotted quad; 16 bytes: RFC 5952 (longest zero run as "::", lower case, dotted IPv4-mapped). */
   public static String format(byte[] addr) {
+    int slot = (java.util.Arrays.hashCode(addr) & 0x7fffffff) % CACHE_SLOTS;
+    Entry e = CACHE[slot];
+    if (e != null && java.util.Arrays.equals(e.address, addr)) {
+      return e.text;
+    }
+    String text = formatUncached(addr);
+    CACHE[slot] = new Entry(addr.clone(), text);
+    return text;
+  }
+
+  private static String formatUncached(byte[] addr) {
     if (addr.length == 4) {
       return (addr[0] & 0xff) + "." + (addr[1] & 0xff) + "." + (addr[2] & 0xff) + "." + (addr[3] & 0xff);
     }
