@@ -1,0 +1,31 @@
+package io.hybridmesh.controller;
+
+import io.hybridmesh.controller.decision.Inputs.Fallback;
+import io.hybridmesh.controller.sidecar.SidecarConfig;
+import java.time.Duration;
+
+/**
+ * How {@code hmesh controller} runs; every field is a flag.
+ *
+ * @param defaultFallback what an incapable workload gets when it has no hybridmesh.io/fallback
+ * @param leaseName the Lease for leader election, or null to run without (one replica only)
+ * @param leaseNamespace where the Lease lives; null for the client's namespace
+ * @param retryInitial the first retry's delay after a failed reconcile; it doubles up to retryMax, without
+ *     a limit on attempts, so an API server that is away for minutes is waited out, not given up on
+ */
+public record ControllerSettings(Fallback defaultFallback, SidecarConfig sidecar, String leaseName,
+    String leaseNamespace, Duration retryInitial, Duration retryMax) {
+
+  public static ControllerSettings defaults() {
+    return new ControllerSettings(Fallback.SIDECAR, SidecarConfig.defaults(), "hmesh-controller", null,
+        Duration.ofSeconds(1), Duration.ofMinutes(1));
+  }
+
+  public ControllerSettings withoutLeaderElection() {
+    return new ControllerSettings(defaultFallback, sidecar, null, null, retryInitial, retryMax);
+  }
+
+  public ControllerSettings withRetry(Duration initial, Duration max) {
+    return new ControllerSettings(defaultFallback, sidecar, leaseName, leaseNamespace, initial, max);
+  }
+}
