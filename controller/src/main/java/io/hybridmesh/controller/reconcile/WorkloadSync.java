@@ -14,7 +14,10 @@ import io.hybridmesh.controller.status.Plan.Note;
 import io.hybridmesh.controller.status.StatusBuilder;
 import io.hybridmesh.controller.status.WorkloadPlanner;
 import java.time.Clock;
+import io.hybridmesh.controller.knobs.Problem;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
@@ -33,6 +36,8 @@ public final class WorkloadSync {
   private final StatusWriter writer;
   private final EventRecorder events;
   private final Clock clock;
+  /** The last failure reported per workload, so a retry loop reports each distinct failure once. */
+  private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
 
   public WorkloadSync(KubernetesClient client, FactGatherer gatherer, WorkloadPlanner planner,
       SidecarInjector injector, Clock clock) {
@@ -72,8 +77,10 @@ public final class WorkloadSync {
       // The template write bumped the generation; the report says which one it describes.
       plan = planner.plan(facts, current == null ? null : current.getStatus(), generation(after), clock.instant());
     }
-    writer.write(kind, after, current, plan.status());
+    // Events first: should the status write fail, the retry tells the user again rather than never.
     plan.events().forEach(n -> events.record(kind, after, n));
+    writer.write(kind, after, current, plan.status());
+    lastFailure.remove(key(kind, workload));
   }
 
   /**
@@ -81,20 +88,19 @@ public final class WorkloadSync {
    * once per distinct message, and JOSDK retries with backoff. Never throws.
    */
   public <W extends HasMetadata> void recordFailure(WorkloadKind<W> kind, W workload, Exception e) {
+    String message = "Reconciling " + kind.kind() + " " + workload.getMetadata().getName() + " failed: "
+        + e.getMessage() + ". The controller retries with backoff; if this persists, check the API server and "
+        + "the controller's RBAC (it needs get/list/watch/patch on the workload and WorkloadCapabilities).";
+    if (Objects.equals(message, lastFailure.put(key(kind, workload), message))) {
+      return;
+    }
+    events.record(kind, workload, new Note(true, Problem.RECONCILE_FAILED, message));
     try {
       String ns = workload.getMetadata().getNamespace();
       WorkloadCapability current = writer.current(ns, kind.reportName(workload.getMetadata().getName()));
-      if (current == null) {
-        return;
+      if (current != null) {
+        writer.write(kind, workload, current, StatusBuilder.withFailure(current.getStatus(), message, clock.instant()));
       }
-      String message = "Reconciling " + kind.kind() + " " + workload.getMetadata().getName() + " failed: "
-          + e.getMessage() + ". The controller retries with backoff; if this persists, check the API server and "
-          + "the controller's RBAC (it needs get/list/watch/patch on the workload and WorkloadCapabilities).";
-      if (Objects.equals(message, StatusBuilder.degradedMessage(current.getStatus()))) {
-        return;
-      }
-      writer.write(kind, workload, current, StatusBuilder.withFailure(current.getStatus(), message, clock.instant()));
-      events.record(kind, workload, new Note(true, "ReconcileFailed", message));
     } catch (RuntimeException again) {
       LOG.warning("could not report a failed reconcile of " + workload.getMetadata().getName() + ": "
           + again.getMessage());
@@ -139,6 +145,10 @@ public final class WorkloadSync {
       }
       throw e;
     }
+  }
+
+  private static String key(WorkloadKind<?> kind, HasMetadata w) {
+    return kind.kind() + "/" + w.getMetadata().getNamespace() + "/" + w.getMetadata().getName();
   }
 
   private static long generation(HasMetadata w) {

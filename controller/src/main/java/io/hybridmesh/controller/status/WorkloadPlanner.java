@@ -116,11 +116,11 @@ public final class WorkloadPlanner {
       notes.add(new Note(false, "DataPathChanged", "Data path " + (before == null ? "(none)" : before) + " -> "
           + now.getDataPath() + ", L7 visibility " + now.getL7Visibility() + "." + headline));
     }
+    // One Warning per problem that is new since the last status, with the problem's own reason.
     String degradedBefore = StatusBuilder.degradedMessage(previous);
-    String degradedNow = StatusBuilder.degradedMessage(now);
-    if (!problems.isEmpty() && !Objects.equals(degradedBefore, degradedNow)) {
-      notes.add(new Note(true, problems.get(0).code(), degradedNow));
-    }
+    problems.stream().distinct()
+        .filter(p -> degradedBefore == null || !degradedBefore.contains(p.message()))
+        .forEach(p -> notes.add(new Note(true, p.code(), p.message())));
     return notes;
   }
 }

@@ -59,7 +59,8 @@ final class MockCluster implements AutoCloseable {
   }
 
   void node(String name, String kernel) {
-    client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata()
+    client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
+        .withLabels(Map.of("kubernetes.io/hostname", name)).endMetadata()
         .withNewStatus().withNewNodeInfo().withKernelVersion(kernel).endNodeInfo().endStatus().build()).create();
   }
 
