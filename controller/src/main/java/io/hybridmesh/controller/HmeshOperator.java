@@ -43,9 +43,10 @@ public final class HmeshOperator implements AutoCloseable {
           // An API server that is away at start is waited for, not a reason to exit and crash-loop.
           .withStopOnInformerErrorDuringStartup(false);
       if (s.leaseName() != null) {
-        o.withLeaderElectionConfiguration(s.leaseNamespace() == null
-            ? new LeaderElectionConfiguration(s.leaseName())
-            : new LeaderElectionConfiguration(s.leaseName(), s.leaseNamespace()));
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(s.leaseName(), s.leaseNamespace(),
+            LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null, null, s.exitOnLostLease()));
       }
     });
     WorkloadSync sync = new WorkloadSync(client, new FactGatherer(s.defaultFallback()),

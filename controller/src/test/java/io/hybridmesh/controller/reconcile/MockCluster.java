@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
@@ -46,10 +47,24 @@ final class MockCluster implements AutoCloseable {
         new KubernetesMixedDispatcher(responses), false);
     server.init();
     client = server.createClient();
+    allowLeases(server);
     for (String crd : List.of("workloadcapabilities.hybridmesh.io-v1.yml", "nodecapabilities.hybridmesh.io-v1.yml")) {
       client.apiextensions().v1().customResourceDefinitions()
           .load(MockCluster.class.getResourceAsStream("/META-INF/fabric8/" + crd)).create();
     }
+  }
+
+  /**
+   * JOSDK asks with a SelfSubjectRulesReview whether it may use Leases before electing a leader; the CRUD mock
+   * cannot answer that (a real API server does), so it is told to say yes.
+   */
+  static void allowLeases(KubernetesMockServer server) {
+    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewMetadata().endMetadata().withNewStatus()
+            .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
+            .withVerbs("get", "list", "watch", "create", "update", "patch", "delete").endResourceRule()
+            .withIncomplete(false).endStatus().build())
+        .always();
   }
 
   void namespace(String name, boolean optedIn) {
