@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Hmesh.Version.class,
     description = "Hybrid Mesh: sidecarless service-mesh observability.",
-    subcommands = {AgentCommand.class, ProbeCommand.class, ObserveCommand.class})
+    subcommands = {AgentCommand.class, ProbeCommand.class, ObserveCommand.class, ControllerCommand.class})
 public final class Hmesh implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
