@@ -42,10 +42,19 @@ final class MockCluster implements AutoCloseable {
   final KubernetesClient client;
 
   MockCluster() {
+    this(null, 0);
+  }
+
+  /** @param address null for any free port on localhost */
+  MockCluster(java.net.InetAddress address, int port) {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
         new KubernetesMixedDispatcher(responses), false);
-    server.init();
+    if (address == null) {
+      server.init();
+    } else {
+      server.init(address, port);
+    }
     client = server.createClient();
     allowLeases(server);
     for (String crd : List.of("workloadcapabilities.hybridmesh.io-v1.yml", "nodecapabilities.hybridmesh.io-v1.yml")) {
