@@ -95,8 +95,19 @@ final class ControllerCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     HmeshOperator operator = HmeshOperator.start(client, settings);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      operator.close();
-      client.close();
+      // Stopping gives up the Lease, and JOSDK exits the process when a leader stops leading; inside a
+      // shutdown hook that exit would wait forever, so the stop gets a few seconds and the JVM goes on exiting.
+      Thread stop = new Thread(() -> {
+        operator.close();
+        client.close();
+      }, "hmesh-controller-close");
+      stop.setDaemon(true);
+      stop.start();
+      try {
+        stop.join(Duration.ofSeconds(10).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       stopped.countDown();
     }, "hmesh-controller-stop"));
     LOG.info("controller started against " + client.getMasterUrl()
