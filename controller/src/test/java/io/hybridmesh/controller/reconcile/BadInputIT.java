@@ -84,9 +84,7 @@ class BadInputIT {
     cluster.namespace("typo", true);
     cluster.pod("typo", "web", "good", Probes.jsse());
     cluster.deployment("typo", "web", Map.of());
-    WorkloadControllerIT.class.getName(); // same helpers, another cluster
-    await().until(() -> cluster.report("typo", "web") != null && "SIDECAR".equals(cluster.report("typo", "web")
-        .getStatus().getDataPath()));
+    cluster.awaitPath("typo", "web", "SIDECAR");
     await().until(() -> WorkloadControllerIT.initContainers(cluster.get("typo", "web")).contains(SidecarInjector.PROXY));
     Object template = cluster.get("typo", "web").getSpec().getTemplate();
     cluster.client.apps().deployments().inNamespace("typo").withName("web").edit(d -> {
@@ -196,9 +194,8 @@ class BadInputIT {
         .andReturn(409, new StatusBuilder().withCode(409).withReason("Conflict").withMessage("the object has been "
             + "modified").build()).times(2);
     cluster.deployment("flaky", "svc", Map.of());
-    await().atMost(Duration.ofSeconds(60)).until(() -> cluster.report("flaky", "svc") != null
-        && "SIDECAR".equals(cluster.report("flaky", "svc").getStatus().getDataPath())
-        && WorkloadControllerIT.initContainers(cluster.get("flaky", "svc")).contains(SidecarInjector.PROXY));
+    cluster.awaitPath("flaky", "svc", "SIDECAR");
+    await().atMost(Duration.ofSeconds(60)).until(() -> WorkloadControllerIT.initContainers(cluster.get("flaky", "svc")).contains(SidecarInjector.PROXY));
     List<Event> failures = warnings("flaky").stream().filter(e -> "ReconcileFailed".equals(e.getReason())).toList();
     assertTrue(failures.size() >= 1 && failures.size() <= 5, failures.toString());
     assertTrue(failures.get(0).getMessage().contains("retries"), failures.get(0).getMessage());

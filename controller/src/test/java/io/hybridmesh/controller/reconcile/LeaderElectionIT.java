@@ -24,8 +24,7 @@ class LeaderElectionIT {
       cluster.deployment("led", "web", Map.of());
       ControllerSettings s = ControllerSettings.defaults().withLease("hmesh-controller", "hybrid-mesh", false);
       try (HmeshOperator operator = HmeshOperator.start(cluster.client, s)) {
-        WorkloadControllerIT.cluster = cluster; // its helper reads this cluster
-        WorkloadControllerIT.awaitPath("led", "web", "EBPF");
+        cluster.awaitPath("led", "web", "EBPF");
         Lease lease = cluster.client.leases().inNamespace("hybrid-mesh").withName("hmesh-controller").get();
         assertFalse(lease.getSpec().getHolderIdentity().isBlank());
       }

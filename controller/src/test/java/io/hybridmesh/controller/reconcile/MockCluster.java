@@ -129,6 +129,15 @@ final class MockCluster implements AutoCloseable {
     return client.resources(WorkloadCapability.class).inNamespace(ns).withName("deployment-" + workload).get();
   }
 
+  /** Waits until the Deployment's report shows this data path (the report exists before its status). */
+  WorkloadCapability awaitPath(String ns, String name, String path) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+      WorkloadCapability w = report(ns, name);
+      return w != null && w.getStatus() != null && path.equals(w.getStatus().getDataPath());
+    });
+    return report(ns, name);
+  }
+
   Deployment get(String ns, String name) {
     return client.apps().deployments().inNamespace(ns).withName(name).get();
   }

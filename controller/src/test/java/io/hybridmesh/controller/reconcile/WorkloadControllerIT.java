@@ -45,11 +45,7 @@ class WorkloadControllerIT {
   }
 
   static WorkloadCapability awaitPath(String ns, String name, String path) {
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      WorkloadCapability w = cluster.report(ns, name);
-      return w != null && w.getStatus() != null && path.equals(w.getStatus().getDataPath());
-    });
-    return cluster.report(ns, name);
+    return cluster.awaitPath(ns, name, path);
   }
 
   static List<String> initContainers(Deployment d) {
