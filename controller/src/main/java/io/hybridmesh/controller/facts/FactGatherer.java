@@ -38,7 +38,7 @@ public final class FactGatherer {
     String ns = workload.getMetadata().getNamespace();
     ObjectMeta nsMeta = view.namespace(ns).map(Namespace::getMetadata).orElse(null);
     WorkloadKnobs knobs = WorkloadKnobs.parse(nsMeta == null ? null : nsMeta.getLabels(),
-        workload.getMetadata().getAnnotations(), clusterDefault);
+        knobAnnotations(workload, template), clusterDefault);
     List<Problem> problems = new ArrayList<>();
     List<Pod> pods = livePodsNewestFirst(view.pods(ns, selector));
     List<AppContainer> containers = containers(template, pods, problems);
@@ -49,6 +49,21 @@ public final class FactGatherer {
     boolean hostNetwork = template.getSpec() != null && Boolean.TRUE.equals(template.getSpec().getHostNetwork());
     return new WorkloadFacts(knobs, OtherMesh.find(nsMeta, workload.getMetadata(), template), hostNetwork,
         containers, nodes, problems);
+  }
+
+  /**
+   * The knobs may sit on the workload or on its pod template; the workload's win. The template is where
+   * hybridmesh.io/tls-probe belongs: the agent reads it from the pods it probes.
+   */
+  static Map<String, String> knobAnnotations(HasMetadata workload, PodTemplateSpec template) {
+    Map<String, String> merged = new HashMap<>();
+    if (template.getMetadata() != null && template.getMetadata().getAnnotations() != null) {
+      merged.putAll(template.getMetadata().getAnnotations());
+    }
+    if (workload.getMetadata().getAnnotations() != null) {
+      merged.putAll(workload.getMetadata().getAnnotations());
+    }
+    return merged;
   }
 
   private static List<Pod> livePodsNewestFirst(List<Pod> pods) {
