@@ -53,6 +53,8 @@ public final class WorkloadSync {
   public <W extends HasMetadata> void sync(WorkloadKind<W> kind, W workload, ClusterView view) {
     String ns = workload.getMetadata().getNamespace();
     String report = kind.reportName(workload.getMetadata().getName());
+    // Read from the API server, not the informer: a cache one write behind would make the next reconcile
+    // write the same status again.
     WorkloadCapability current = writer.current(ns, report);
     WorkloadFacts facts = gatherer.gather(workload, kind.template().apply(workload),
         kind.selector().apply(workload), view);

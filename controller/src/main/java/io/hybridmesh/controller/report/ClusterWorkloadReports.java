@@ -22,7 +22,8 @@ import java.util.Set;
 /**
  * The cluster's capability reports in the Observer API's shape: WorkloadCapability objects read from the API
  * server and mapped to {@code hybridmesh.observer.v1.WorkloadReport}, the same message the local demo serves,
- * so {@code hmesh report} shows both alike.
+ * so {@code hmesh report} shows both alike. From a kubeconfig (or in-cluster):
+ * {@code new ClusterWorkloadReports(KubeClients.connect(path)).list(request)}.
  */
 public final class ClusterWorkloadReports {
 
