@@ -4,7 +4,7 @@ MVN ?= mvn
 MVN_FLAGS ?= -B -ntp
 REQUIRE_KERNEL ?= $(if $(CI),true,false)
 
-.PHONY: build test unit bench demo deps clean
+.PHONY: build test unit bench demo deps clean crds
 
 deps:
 	@./scripts/install-deps.sh
@@ -36,6 +36,10 @@ bench: build
 	./bench/als-throughput.sh
 	./bench/tc-throughput.sh
 	./bench/tls-overhead.sh
+
+## crds: regenerate crds/ from the model classes in api/ (never edit crds/ by hand)
+crds:
+	$(MVN) $(MVN_FLAGS) -q -pl api -Pcrds process-classes
 
 clean:
 	$(MVN) $(MVN_FLAGS) -q clean

@@ -8,6 +8,7 @@ import io.hybridmesh.controller.decision.DecisionEngine;
 import io.hybridmesh.controller.decision.Inputs;
 import io.hybridmesh.controller.decision.Inputs.ProbeKind;
 import io.hybridmesh.controller.decision.NodeFacts;
+import io.hybridmesh.controller.facts.ProbeKinds;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -18,12 +19,8 @@ import java.util.Set;
  */
 public final class ProbeVerdicts {
 
-  /**
-   * What the agent reads today: OpenSSL's API wherever SSL_write and SSL_read resolve (a libssl, a
-   * dlopen'ed one, or an executable with OpenSSL or BoringSSL linked in). Plaintext HTTP at the socket,
-   * GnuTLS, NSS and Go are not read yet.
-   */
-  public static final Set<ProbeKind> AGENT_SUPPORTS = EnumSet.of(ProbeKind.OPENSSL, ProbeKind.BORINGSSL_SYMBOLS);
+  /** What the agent reads today; the controller decides with the same set. */
+  public static final Set<ProbeKind> AGENT_SUPPORTS = ProbeKinds.AGENT_SUPPORTS;
 
   private static final NodeFacts CAPABLE_NODE =
       new NodeFacts("capable", "any", EnumSet.allOf(KernelFeature.class), false);
@@ -36,22 +33,10 @@ public final class ProbeVerdicts {
         List.of(c), AGENT_SUPPORTS));
   }
 
+  /** The same mapping the controller applies to the agent's probe annotation. */
   public static Inputs.Container container(ProbeResult r) {
-    String name = r.path();
-    boolean resolved = resolved(r, "SSL_write") && resolved(r, "SSL_read");
-    return switch (r.library()) {
-      case NONE -> new Inputs.Container(name, "NONE", ProbeKind.PLAINTEXT, true);
-      case OPENSSL -> new Inputs.Container(name, "OPENSSL", ProbeKind.OPENSSL, resolved);
-      case BORINGSSL -> resolved
-          ? new Inputs.Container(name, "BORINGSSL", ProbeKind.BORINGSSL_SYMBOLS, true)
-          : new Inputs.Container(name, "UNKNOWN", null, false); // stripped BoringSSL: nothing to probe
-      case GNUTLS -> new Inputs.Container(name, "GNUTLS", ProbeKind.GNUTLS,
-          resolved(r, "gnutls_record_send") && resolved(r, "gnutls_record_recv"));
-      case NSS -> new Inputs.Container(name, "NSS", ProbeKind.NSS, resolved(r, "PR_Write") && resolved(r, "PR_Read"));
-      case GO_CRYPTO_TLS -> new Inputs.Container(name, "GO_CRYPTO_TLS", ProbeKind.GO_CRYPTO_TLS,
-          r.uprobeTargets().stream().anyMatch(UprobeTarget::isResolved));
-      case JSSE, RUSTLS, UNKNOWN -> new Inputs.Container(name, r.library().name(), null, false);
-    };
+    return ProbeKinds.container(r.path(), r.library().name(), symbol -> resolved(r, symbol),
+        r.uprobeTargets().stream().anyMatch(UprobeTarget::isResolved));
   }
 
   private static boolean resolved(ProbeResult r, String symbol) {

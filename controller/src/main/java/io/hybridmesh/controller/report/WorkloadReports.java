@@ -54,8 +54,13 @@ public final class WorkloadReports {
     containers.stream().map(ContainerReport::getLibrary).distinct()
         .filter(l -> l != io.hybridmesh.api.flow.v1.TlsLibrary.TLS_LIBRARY_UNKNOWN)
         .forEach(b::addTlsLibraries);
-    Visibility.of(decision.dataPath(), decision.visibility()).describe(b);
+    describe(decision.dataPath(), decision.visibility(), b);
     return b.build();
+  }
+
+  /** Adds what the data path sees and what it misses, in words. */
+  public static void describe(Decision.DataPath path, Decision.Visibility visibility, WorkloadReport.Builder b) {
+    Visibility.of(path, visibility).describe(b);
   }
 
   public static NodeReport node(NodeFacts n) {

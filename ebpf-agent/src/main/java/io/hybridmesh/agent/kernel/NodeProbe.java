@@ -1,6 +1,7 @@
 package io.hybridmesh.agent.kernel;
 
 import io.hybridmesh.agent.datapath.BpfObjects;
+import io.hybridmesh.api.kernel.KernelVersionJudge;
 import io.hybridmesh.api.v1alpha1.KernelFeature;
 import io.hybridmesh.jni.Bpf;
 import io.hybridmesh.jni.Bpf.Support;

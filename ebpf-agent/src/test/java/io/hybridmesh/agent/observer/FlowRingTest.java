@@ -82,8 +82,8 @@ class FlowRingTest {
     assertEquals(List.of("f3", "f4"), drain(r.open(new FlowRing.Query(0, false, false, ts(1003), ts(1005)), null)));
     assertEquals(List.of("f8", "f9"), drain(r.open(new FlowRing.Query(0, false, false, ts(1008), null), null)));
     assertEquals(List.of("f0", "f1"), drain(r.open(new FlowRing.Query(0, false, false, null, ts(1002)), null)));
-    assertEquals(List.of(), drain(r.open(new FlowRing.Query(0, false, false, ts(1005), ts(1003)), null)),
-        "until before since is empty");
+    assertThrows(IllegalArgumentException.class, () -> new FlowRing.Query(0, false, false, ts(1005), ts(1003)),
+        "until before since is a mistake to report, not an empty answer");
     assertEquals(List.of(), drain(r.open(new FlowRing.Query(0, false, false, ts(5000), null), null)),
         "since in the future is empty");
     assertEquals(List.of("f5", "f6"), drain(r.open(new FlowRing.Query(2, false, false, ts(1003), ts(1007)), null)));

@@ -1,4 +1,4 @@
-package io.hybridmesh.agent.kernel;
+package io.hybridmesh.api.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.hybridmesh.agent.kernel;
+package io.hybridmesh.api.kernel;
 
 import io.hybridmesh.api.v1alpha1.KernelFeature;
 import java.util.EnumSet;
@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
  * Judges a kernel by its version string alone, as Kubernetes reports {@code nodeInfo.kernelVersion}
  * before an agent runs on the node. A guess: distributions backport features (RHEL 8's 4.18 has much of
  * 5.x) and build kernels without some, so the agent's own probe replaces this as soon as it reports.
+ * Shared by the agent (to label inferred features) and the controller (nodes without a NodeCapability).
  */
 public final class KernelVersionJudge {
 

@@ -1,0 +1,118 @@
+package io.hybridmesh.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hybridmesh.controller.ControllerSettings;
+import io.hybridmesh.controller.HmeshOperator;
+import io.hybridmesh.controller.KubeClients;
+import io.hybridmesh.controller.decision.Inputs.Fallback;
+import io.hybridmesh.controller.sidecar.SidecarConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hmesh controller}: reconciles opted-in workloads until stopped (SIGTERM or SIGINT). */
+@Command(
+    name = "controller",
+    mixinStandardHelpOptions = true,
+    description = {"Run the Kubernetes controller: decide eBPF or sidecar for every workload in namespaces "
+        + "labelled hybridmesh.io/enabled=true, write its WorkloadCapability, inject or remove the sidecar. "
+        + "Needs the CRDs in crds/ installed."})
+final class ControllerCommand implements Callable<Integer> {
+
+  private static final Logger LOG = Logger.getLogger("hmesh.controller");
+  private static final SidecarConfig D = SidecarConfig.defaults();
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE",
+      description = "Kubeconfig to use (default: in-cluster, then $KUBECONFIG, then ~/.kube/config).")
+  Path kubeconfig;
+
+  @Option(names = "--default-fallback", defaultValue = "sidecar", paramLabel = "sidecar|none",
+      description = "What a workload the kernel cannot read gets without hybridmesh.io/fallback (default: ${DEFAULT-VALUE}).")
+  String defaultFallback;
+
+  @Option(names = "--lease-name", defaultValue = "hmesh-controller", description = "Leader-election Lease (default: ${DEFAULT-VALUE}).")
+  String leaseName;
+
+  @Option(names = "--lease-namespace", description = "Namespace of the Lease (default: the client's namespace).")
+  String leaseNamespace;
+
+  @Option(names = "--no-leader-election", description = "Run without a Lease (a single replica only).")
+  boolean noLeaderElection;
+
+  @Option(names = "--proxy-image", description = "Envoy image of the sidecar (default: ${DEFAULT-VALUE}).")
+  String proxyImage = D.proxyImage();
+
+  @Option(names = "--init-image", description = "Image with sh and iptables for traffic capture (default: ${DEFAULT-VALUE}).")
+  String initImage = D.initImage();
+
+  @Option(names = "--proxy-uid", description = "uid Envoy runs as; its traffic is not captured (default: ${DEFAULT-VALUE}).")
+  long proxyUid = D.proxyUid();
+
+  @Option(names = "--xds-host", description = "The controller's xDS Service as pods resolve it (default: ${DEFAULT-VALUE}).")
+  String xdsHost = D.xdsHost();
+
+  @Option(names = "--xds-port", description = "xDS port (default: ${DEFAULT-VALUE}).")
+  int xdsPort = D.xdsPort();
+
+  @Option(names = "--proxy-cpu", description = "Sidecar CPU request (default: ${DEFAULT-VALUE}).")
+  String proxyCpu = D.cpuRequest();
+
+  @Option(names = "--proxy-memory", description = "Sidecar memory request (default: ${DEFAULT-VALUE}).")
+  String proxyMemory = D.memoryRequest();
+
+  @Option(names = "--proxy-cpu-limit", description = "Sidecar CPU limit (default: none).")
+  String proxyCpuLimit = D.cpuLimit();
+
+  @Option(names = "--proxy-memory-limit", description = "Sidecar memory limit (default: ${DEFAULT-VALUE}).")
+  String proxyMemoryLimit = D.memoryLimit();
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Fallback fallback;
+    switch (defaultFallback) {
+      case "sidecar" -> fallback = Fallback.SIDECAR;
+      case "none" -> fallback = Fallback.NONE;
+      default -> {
+        LOG.severe("--default-fallback takes sidecar or none, not '" + defaultFallback + "'");
+        return 2;
+      }
+    }
+    SidecarConfig sidecar = new SidecarConfig(proxyImage, initImage, proxyUid, xdsHost, xdsPort, D.outboundPort(),
+        D.inboundPort(), D.adminPort(), proxyCpu, proxyMemory, proxyCpuLimit, proxyMemoryLimit);
+    ControllerSettings settings = new ControllerSettings(fallback, sidecar, noLeaderElection ? null : leaseName,
+        leaseNamespace, true, Duration.ofSeconds(1), Duration.ofMinutes(1));
+    KubernetesClient client;
+    try {
+      client = KubeClients.connect(kubeconfig);
+    } catch (RuntimeException e) {
+      LOG.severe(e.getMessage());
+      return 2;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    HmeshOperator operator = HmeshOperator.start(client, settings);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      // Stopping gives up the Lease, and JOSDK exits the process when a leader stops leading; inside a
+      // shutdown hook that exit would wait forever, so the stop gets a few seconds and the JVM goes on exiting.
+      Thread stop = new Thread(() -> {
+        operator.close();
+        client.close();
+      }, "hmesh-controller-close");
+      stop.setDaemon(true);
+      stop.start();
+      try {
+        stop.join(Duration.ofSeconds(10).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      stopped.countDown();
+    }, "hmesh-controller-stop"));
+    LOG.info("controller started against " + client.getMasterUrl()
+        + (noLeaderElection ? " (no leader election)" : " (Lease " + leaseName + ")"));
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,140 @@
+package io.hybridmesh.controller.facts;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.hybridmesh.api.v1alpha1.HybridMeshNames;
+import io.hybridmesh.controller.decision.Inputs.Fallback;
+import io.hybridmesh.controller.decision.NodeFacts;
+import io.hybridmesh.controller.facts.WorkloadFacts.AppContainer;
+import io.hybridmesh.controller.knobs.OtherMesh;
+import io.hybridmesh.controller.knobs.Problem;
+import io.hybridmesh.controller.knobs.TlsProbe;
+import io.hybridmesh.controller.knobs.WorkloadKnobs;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/** Gathers a workload's facts from a {@link ClusterView}. Reads only; deterministic for the same view. */
+public final class FactGatherer {
+
+  private final Fallback clusterDefault;
+
+  public FactGatherer(Fallback clusterDefault) {
+    this.clusterDefault = clusterDefault;
+  }
+
+  public WorkloadFacts gather(HasMetadata workload, PodTemplateSpec template, LabelSelector selector,
+      ClusterView view) {
+    String ns = workload.getMetadata().getNamespace();
+    ObjectMeta nsMeta = view.namespace(ns).map(Namespace::getMetadata).orElse(null);
+    WorkloadKnobs knobs = WorkloadKnobs.parse(nsMeta == null ? null : nsMeta.getLabels(),
+        knobAnnotations(workload, template), clusterDefault);
+    List<Problem> problems = new ArrayList<>();
+    List<Pod> pods = livePodsNewestFirst(view.pods(ns, selector));
+    List<AppContainer> containers = containers(template, pods, problems);
+    List<NodeFacts> nodes = nodes(template, pods, view, problems);
+    if (knobs.tlsProbe() != null) {
+      tlsProbeProblem(knobs.tlsProbe(), containers).ifPresent(problems::add);
+    }
+    boolean hostNetwork = template.getSpec() != null && Boolean.TRUE.equals(template.getSpec().getHostNetwork());
+    return new WorkloadFacts(knobs, OtherMesh.find(nsMeta, workload.getMetadata(), template), hostNetwork,
+        containers, nodes, problems);
+  }
+
+  /**
+   * The knobs may sit on the workload or on its pod template; the workload's win. The template is where
+   * hybridmesh.io/tls-probe belongs: the agent reads it from the pods it probes.
+   */
+  static Map<String, String> knobAnnotations(HasMetadata workload, PodTemplateSpec template) {
+    Map<String, String> merged = new HashMap<>();
+    if (template.getMetadata() != null && template.getMetadata().getAnnotations() != null) {
+      merged.putAll(template.getMetadata().getAnnotations());
+    }
+    if (workload.getMetadata().getAnnotations() != null) {
+      merged.putAll(workload.getMetadata().getAnnotations());
+    }
+    return merged;
+  }
+
+  private static List<Pod> livePodsNewestFirst(List<Pod> pods) {
+    return pods.stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .sorted(Comparator.comparing((Pod p) -> String.valueOf(p.getMetadata().getCreationTimestamp()))
+            .reversed().thenComparing(p -> p.getMetadata().getName()))
+        .toList();
+  }
+
+  /**
+   * Each template container with the newest probe any live pod has for it: during a rollout the new pods
+   * are probed a little later than they start, and the older pods' facts stand until then.
+   */
+  private static List<AppContainer> containers(PodTemplateSpec template, List<Pod> pods, List<Problem> problems) {
+    Map<String, ContainerProbe> newest = new HashMap<>();
+    for (Pod p : pods) {
+      Map<String, String> a = p.getMetadata().getAnnotations();
+      String value = a == null ? null : a.get(HybridMeshNames.PROBE_ANNOTATION);
+      ProbeAnnotation.Parsed parsed = ProbeAnnotation.parse(p.getMetadata().getName(), value);
+      problems.addAll(parsed.problems());
+      parsed.containers().forEach(newest::putIfAbsent);
+    }
+    List<AppContainer> out = new ArrayList<>();
+    if (template.getSpec() != null && template.getSpec().getContainers() != null) {
+      for (Container c : template.getSpec().getContainers()) {
+        out.add(new AppContainer(c.getName(), c.getImage(), newest.get(c.getName())));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The nodes the pods can be scheduled on (their nodeSelector) and the nodes they are on. Judging every
+   * node they could land on, not only where they are now, keeps a rollout from changing the decision:
+   * a pod moving to another node is not a new fact.
+   */
+  private static List<NodeFacts> nodes(PodTemplateSpec template, List<Pod> pods, ClusterView view,
+      List<Problem> problems) {
+    Map<String, String> nodeSelector = template.getSpec() == null ? null : template.getSpec().getNodeSelector();
+    TreeSet<String> names = new TreeSet<>();
+    for (Node n : view.nodes()) {
+      if (LabelSelectors.nodeSelected(nodeSelector, n.getMetadata().getLabels())) {
+        names.add(n.getMetadata().getName());
+      }
+    }
+    pods.stream().map(p -> p.getSpec() == null ? null : p.getSpec().getNodeName())
+        .filter(n -> n != null && !n.isBlank()).forEach(names::add);
+    List<NodeFacts> out = new ArrayList<>();
+    for (String name : names) {
+      NodeFactsReader.Read read = NodeFactsReader.read(name, view.nodeCapability(name).orElse(null),
+          view.node(name).orElse(null));
+      problems.addAll(read.problems());
+      out.add(read.facts());
+    }
+    return out;
+  }
+
+  /** A custom target no probed container resolves: say what the agent found at that path. */
+  private static Optional<Problem> tlsProbeProblem(TlsProbe custom, List<AppContainer> containers) {
+    List<AppContainer> probed = containers.stream().filter(AppContainer::probed).toList();
+    if (probed.isEmpty() || probed.stream().anyMatch(c -> ProbeKinds.customResolved(c.probe(), custom))) {
+      return Optional.empty();
+    }
+    String why = probed.stream().flatMap(c -> c.probe().targets().stream())
+        .filter(t -> custom.file().equals(t.file()) && !t.resolved() && t.unresolvedReason() != null)
+        .map(ContainerProbe.Target::unresolvedReason).findFirst()
+        .orElse("the agent reported no such target in any container");
+    return Optional.of(new Problem(Problem.TLS_PROBE_UNRESOLVED, HybridMeshNames.TLS_PROBE_ANNOTATION + " "
+        + custom.value() + " does not resolve: " + why + ". Check that " + custom.file() + " exists in the "
+        + "container image and that its symbol table names " + String.join(", ", custom.symbols())
+        + " (nm -D, or nm for a static binary); until then the workload is decided without it."));
+  }
+}

@@ -1,0 +1,160 @@
+package io.hybridmesh.controller.reconcile;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.hybridmesh.api.v1alpha1.WorkloadCapability;
+import io.hybridmesh.controller.facts.ClusterView;
+import io.hybridmesh.controller.facts.FactGatherer;
+import io.hybridmesh.controller.facts.WorkloadFacts;
+import io.hybridmesh.controller.sidecar.SidecarInjector;
+import io.hybridmesh.controller.status.Plan;
+import io.hybridmesh.controller.status.Plan.Note;
+import io.hybridmesh.controller.status.StatusBuilder;
+import io.hybridmesh.controller.status.WorkloadPlanner;
+import java.time.Clock;
+import io.hybridmesh.controller.knobs.Problem;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+import java.util.logging.Logger;
+
+/**
+ * One workload, start to end: gather its facts, plan, put the sidecar in or take it out, write the report,
+ * tell the user. The reconcilers call only this; everything it decides comes from the pure planner.
+ */
+public final class WorkloadSync {
+
+  private static final Logger LOG = Logger.getLogger(WorkloadSync.class.getName());
+
+  private final KubernetesClient client;
+  private final FactGatherer gatherer;
+  private final WorkloadPlanner planner;
+  private final SidecarInjector injector;
+  private final StatusWriter writer;
+  private final EventRecorder events;
+  private final Clock clock;
+  /** The last failure reported per workload, so a retry loop reports each distinct failure once. */
+  private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
+
+  public WorkloadSync(KubernetesClient client, FactGatherer gatherer, WorkloadPlanner planner,
+      SidecarInjector injector, Clock clock) {
+    this.client = client;
+    this.gatherer = gatherer;
+    this.planner = planner;
+    this.injector = injector;
+    this.writer = new StatusWriter(client);
+    this.events = new EventRecorder(client, clock);
+    this.clock = clock;
+  }
+
+  public <W extends HasMetadata> void sync(WorkloadKind<W> kind, W workload, ClusterView view) {
+    String ns = workload.getMetadata().getNamespace();
+    String report = kind.reportName(workload.getMetadata().getName());
+    // Read from the API server, not the informer: a cache one write behind would make the next reconcile
+    // write the same status again.
+    WorkloadCapability current = writer.current(ns, report);
+    WorkloadFacts facts = gatherer.gather(workload, kind.template().apply(workload),
+        kind.selector().apply(workload), view);
+    if (!facts.knobs().optedIn()) {
+      optOut(kind, workload, current);
+      return;
+    }
+    Plan plan = planner.plan(facts, current == null ? null : current.getStatus(), generation(workload),
+        clock.instant());
+    W after = switch (plan.sidecar()) {
+      case INJECT -> injector.upToDate(kind.template().apply(workload), workload.getMetadata().getName()) ? workload
+          : editTemplate(kind, workload, t -> injector.inject(t, workload.getMetadata().getName()),
+              new Note(false, "SidecarInjected", "Injected the Envoy sidecar (" + SidecarInjector.PROXY
+                  + ") and traffic capture (" + SidecarInjector.INIT + ") into the pod template; pods roll once."));
+      case REMOVE -> removeSidecar(kind, workload);
+      case LEAVE -> workload;
+    };
+    if (after == null) {
+      return; // the workload is gone; its report goes with it
+    }
+    if (generation(after) != generation(workload)) {
+      // The template write bumped the generation; the report says which one it describes.
+      plan = planner.plan(facts, current == null ? null : current.getStatus(), generation(after), clock.instant());
+    }
+    // Events first: should the status write fail, the retry tells the user again rather than never.
+    plan.events().forEach(n -> events.record(kind, after, n));
+    writer.write(kind, after, current, plan.status());
+    lastFailure.remove(key(kind, workload));
+  }
+
+  /**
+   * Called by the reconciler when a reconcile failed (conflicts, an API server away): the report says so,
+   * once per distinct message, and JOSDK retries with backoff. Never throws.
+   */
+  public <W extends HasMetadata> void recordFailure(WorkloadKind<W> kind, W workload, Exception e) {
+    String message = "Reconciling " + kind.kind() + " " + workload.getMetadata().getName() + " failed: "
+        + e.getMessage() + ". The controller retries with backoff; if this persists, check the API server and "
+        + "the controller's RBAC (it needs get/list/watch/patch on the workload and WorkloadCapabilities).";
+    if (Objects.equals(message, lastFailure.put(key(kind, workload), message))) {
+      return;
+    }
+    events.record(kind, workload, new Note(true, Problem.RECONCILE_FAILED, message));
+    try {
+      String ns = workload.getMetadata().getNamespace();
+      WorkloadCapability current = writer.current(ns, kind.reportName(workload.getMetadata().getName()));
+      if (current != null) {
+        writer.write(kind, workload, current, StatusBuilder.withFailure(current.getStatus(), message, clock.instant()));
+      }
+    } catch (RuntimeException again) {
+      LOG.warning("could not report a failed reconcile of " + workload.getMetadata().getName() + ": "
+          + again.getMessage());
+    }
+  }
+
+  private <W extends HasMetadata> void optOut(WorkloadKind<W> kind, W workload, WorkloadCapability current) {
+    if (removeSidecar(kind, workload) != null && current != null) {
+      writer.delete(workload.getMetadata().getNamespace(), current.getMetadata().getName());
+    }
+  }
+
+  private <W extends HasMetadata> W removeSidecar(WorkloadKind<W> kind, W workload) {
+    if (!injector.present(kind.template().apply(workload))) {
+      return workload;
+    }
+    return editTemplate(kind, workload, injector::remove, new Note(false, "SidecarRemoved", "Removed the Envoy "
+        + "sidecar and traffic capture from the pod template; pods roll once."));
+  }
+
+  /**
+   * Rewrites the template of the workload as the API server has it now (not the cached copy), so a user's
+   * concurrent change is kept. JSON patch, not server-side apply: it works on every API server.
+   *
+   * @return the updated workload, or null when it was deleted meanwhile
+   */
+  private <W extends HasMetadata> W editTemplate(WorkloadKind<W> kind, W workload, UnaryOperator<PodTemplateSpec> change,
+      Note note) {
+    try {
+      W updated = client.resources(kind.type()).inNamespace(workload.getMetadata().getNamespace())
+          .withName(workload.getMetadata().getName()).edit(fresh -> {
+            kind.setTemplate().accept(fresh, change.apply(kind.template().apply(fresh)));
+            return fresh;
+          });
+      events.record(kind, updated, note);
+      return updated;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        LOG.info(kind.kind() + " " + workload.getMetadata().getNamespace() + "/" + workload.getMetadata().getName()
+            + " was deleted while being reconciled; nothing to do");
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private static String key(WorkloadKind<?> kind, HasMetadata w) {
+    return kind.kind() + "/" + w.getMetadata().getNamespace() + "/" + w.getMetadata().getName();
+  }
+
+  private static long generation(HasMetadata w) {
+    Long g = w.getMetadata().getGeneration();
+    return g == null ? 0 : g;
+  }
+}

@@ -1,0 +1,23 @@
+package io.hybridmesh.controller.sidecar;
+
+/**
+ * How the injected sidecar looks; every field is a flag of {@code hmesh controller}. A change here changes
+ * the template hash, so the workloads that have a sidecar roll once to the new one.
+ *
+ * @param proxyImage Envoy (its xDS API must match the control plane's: v1.34 for java-control-plane 1.0.49)
+ * @param initImage any image with {@code sh} and {@code iptables}
+ * @param proxyUid Envoy runs as this uid; the capture rules let its own traffic through
+ * @param xdsHost the controller's xDS Service, as the pods resolve it
+ * @param cpuLimit null or empty for none; the same for memoryLimit
+ */
+public record SidecarConfig(String proxyImage, String initImage, long proxyUid, String xdsHost, int xdsPort,
+    int outboundPort, int inboundPort, int adminPort, String cpuRequest, String memoryRequest, String cpuLimit,
+    String memoryLimit) {
+
+  public static final int DEFAULT_XDS_PORT = 18000;
+
+  public static SidecarConfig defaults() {
+    return new SidecarConfig("docker.io/envoyproxy/envoy:v1.34.1", "docker.io/istio/proxyv2:1.24.0", 1337,
+        "hmesh-controller.hybrid-mesh.svc", DEFAULT_XDS_PORT, 15001, 15006, 15000, "100m", "128Mi", null, "512Mi");
+  }
+}

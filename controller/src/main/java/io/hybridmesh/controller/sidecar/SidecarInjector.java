@@ -1,0 +1,160 @@
+package io.hybridmesh.controller.sidecar;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.hybridmesh.api.v1alpha1.HybridMeshNames;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adds the Envoy sidecar to a pod template, or takes it out. Pure: a template in, a new template out.
+ *
+ * <p>Two init containers go first, in this order: {@code hmesh-init} installs the iptables redirect (as
+ * Istio's istio-init does), then {@code hmesh-proxy} runs Envoy as a native sidecar (an init container with
+ * restartPolicy Always, Kubernetes 1.29+), so it is up before the application's own init containers and
+ * containers send a byte, and stops after them. A hash of both is kept in a template annotation: the same
+ * hash means the template is already right and is not written again, so pods do not roll.
+ */
+public final class SidecarInjector {
+
+  public static final String PROXY = "hmesh-proxy";
+  public static final String INIT = "hmesh-init";
+
+  private final SidecarConfig config;
+
+  public SidecarInjector(SidecarConfig config) {
+    this.config = config;
+  }
+
+  /** The template with this workload's sidecar, replacing any earlier one. */
+  public PodTemplateSpec inject(PodTemplateSpec template, String workload) {
+    PodTemplateSpec t = remove(template);
+    List<Container> sidecar = sidecar(workload);
+    List<Container> init = new ArrayList<>(sidecar);
+    init.addAll(t.getSpec().getInitContainers());
+    t.getSpec().setInitContainers(init);
+    Map<String, String> annotations = new LinkedHashMap<>(t.getMetadata().getAnnotations());
+    annotations.put(HybridMeshNames.SIDECAR_HASH_ANNOTATION, hash(sidecar));
+    t.getMetadata().setAnnotations(annotations);
+    return t;
+  }
+
+  /** The template without any sidecar of ours. */
+  public PodTemplateSpec remove(PodTemplateSpec template) {
+    PodTemplateSpec t = new PodTemplateSpecBuilder(template).editOrNewMetadata().endMetadata()
+        .editOrNewSpec().endSpec().build();
+    List<Container> init = new ArrayList<>(t.getSpec().getInitContainers() == null ? List.of()
+        : t.getSpec().getInitContainers());
+    init.removeIf(c -> PROXY.equals(c.getName()) || INIT.equals(c.getName()));
+    t.getSpec().setInitContainers(init);
+    Map<String, String> annotations = new LinkedHashMap<>(t.getMetadata().getAnnotations() == null ? Map.of()
+        : t.getMetadata().getAnnotations());
+    annotations.remove(HybridMeshNames.SIDECAR_HASH_ANNOTATION);
+    t.getMetadata().setAnnotations(annotations);
+    return t;
+  }
+
+  /** The template carries exactly this workload's current sidecar. */
+  public boolean upToDate(PodTemplateSpec template, String workload) {
+    return hash(sidecar(workload)).equals(annotation(template)) && names(template).containsAll(List.of(INIT, PROXY));
+  }
+
+  /** The template carries any sidecar of ours (or its hash). */
+  public boolean present(PodTemplateSpec template) {
+    List<String> names = names(template);
+    return annotation(template) != null || names.contains(INIT) || names.contains(PROXY);
+  }
+
+  List<Container> sidecar(String workload) {
+    return List.of(captureInit(), proxy(workload));
+  }
+
+  private Container captureInit() {
+    return new ContainerBuilder()
+        .withName(INIT)
+        .withImage(config.initImage())
+        .withCommand("sh", "-c", CaptureRules.script(config))
+        .withNewSecurityContext()
+          .withRunAsUser(0L).withRunAsNonRoot(false).withPrivileged(false).withAllowPrivilegeEscalation(false)
+          .withNewCapabilities().withAdd("NET_ADMIN", "NET_RAW").withDrop("ALL").endCapabilities()
+        .endSecurityContext()
+        .withResources(resources("10m", "16Mi", null, "64Mi"))
+        .build();
+  }
+
+  private Container proxy(String workload) {
+    return new ContainerBuilder()
+        .withName(PROXY)
+        .withImage(config.proxyImage())
+        .withRestartPolicy("Always")
+        .withCommand("envoy")
+        .withArgs("--config-yaml", EnvoyBootstrap.json(config, workload), "--log-level", "warn")
+        .addNewEnv().withName("POD_NAME").withNewValueFrom().withNewFieldRef()
+          .withFieldPath("metadata.name").endFieldRef().endValueFrom().endEnv()
+        .addNewEnv().withName("POD_NAMESPACE").withNewValueFrom().withNewFieldRef()
+          .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().endEnv()
+        .addNewPort().withName("hm-outbound").withContainerPort(config.outboundPort()).withProtocol("TCP").endPort()
+        .addNewPort().withName("hm-inbound").withContainerPort(config.inboundPort()).withProtocol("TCP").endPort()
+        .withNewSecurityContext()
+          .withRunAsUser(config.proxyUid()).withRunAsGroup(config.proxyUid()).withRunAsNonRoot(true)
+          .withAllowPrivilegeEscalation(false)
+          .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .endSecurityContext()
+        .withResources(resources(config.cpuRequest(), config.memoryRequest(), config.cpuLimit(), config.memoryLimit()))
+        .build();
+  }
+
+  private static ResourceRequirements resources(String cpu, String memory, String cpuLimit, String memoryLimit) {
+    ResourceRequirementsBuilder b = new ResourceRequirementsBuilder();
+    put(b, true, "cpu", cpu);
+    put(b, true, "memory", memory);
+    put(b, false, "cpu", cpuLimit);
+    put(b, false, "memory", memoryLimit);
+    return b.build();
+  }
+
+  private static void put(ResourceRequirementsBuilder b, boolean request, String name, String value) {
+    if (value == null || value.isBlank()) {
+      return;
+    }
+    if (request) {
+      b.addToRequests(name, new Quantity(value));
+    } else {
+      b.addToLimits(name, new Quantity(value));
+    }
+  }
+
+  static String hash(List<Container> sidecar) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest(Serialization.asJson(sidecar).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e); // every JRE has SHA-256
+    }
+  }
+
+  private static String annotation(PodTemplateSpec t) {
+    Map<String, String> a = t.getMetadata() == null ? null : t.getMetadata().getAnnotations();
+    return a == null ? null : a.get(HybridMeshNames.SIDECAR_HASH_ANNOTATION);
+  }
+
+  private static List<String> names(PodTemplateSpec t) {
+    if (t.getSpec() == null || t.getSpec().getInitContainers() == null) {
+      return List.of();
+    }
+    return t.getSpec().getInitContainers().stream().map(Container::getName).toList();
+  }
+}

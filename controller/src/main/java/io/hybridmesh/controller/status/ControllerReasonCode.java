@@ -1,0 +1,16 @@
+package io.hybridmesh.controller.status;
+
+/**
+ * Reason codes the controller adds beside the decision engine's ({@code decision.ReasonCode}): cases where
+ * the engine is not asked, or its answer cannot be applied. Stable: tools match on them; never rename one.
+ */
+public enum ControllerReasonCode {
+  /** The workload is in Istio or Linkerd; left alone. */
+  OTHER_MESH,
+  /** hostNetwork pods: a traffic redirector would capture the node's own traffic. */
+  HOST_NETWORK,
+  /** An application container has not been probed by an agent yet. */
+  PROBE_PENDING,
+  /** A knob annotation is invalid and there is no earlier decision to keep. */
+  INVALID_ANNOTATION
+}

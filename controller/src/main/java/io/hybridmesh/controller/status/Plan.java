@@ -1,0 +1,25 @@
+package io.hybridmesh.controller.status;
+
+import io.hybridmesh.api.v1alpha1.WorkloadCapabilityStatus;
+import java.util.List;
+
+/**
+ * What to do for one workload: the status to write, what to do with the sidecar, and the Events that tell
+ * a person what changed or what is wrong.
+ */
+public record Plan(WorkloadCapabilityStatus status, SidecarAction sidecar, List<Note> events) {
+
+  public Plan {
+    events = List.copyOf(events);
+  }
+
+  public enum SidecarAction {
+    INJECT,
+    REMOVE,
+    /** Leave the pod template as it is (pending or frozen: no churn on uncertain input). */
+    LEAVE
+  }
+
+  /** A Kubernetes Event on the workload. */
+  public record Note(boolean warning, String reason, String message) {}
+}

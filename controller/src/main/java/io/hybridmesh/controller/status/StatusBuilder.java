@@ -1,0 +1,132 @@
+package io.hybridmesh.controller.status;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.hybridmesh.api.v1alpha1.ContainerStatus;
+import io.hybridmesh.api.v1alpha1.KernelFeature;
+import io.hybridmesh.api.v1alpha1.NodeStatus;
+import io.hybridmesh.api.v1alpha1.ReasonStatus;
+import io.hybridmesh.api.v1alpha1.UprobeTargetStatus;
+import io.hybridmesh.api.v1alpha1.WorkloadCapabilityStatus;
+import io.hybridmesh.controller.decision.NodeFacts;
+import io.hybridmesh.controller.facts.ContainerProbe;
+import io.hybridmesh.controller.facts.WorkloadFacts;
+import io.hybridmesh.controller.facts.WorkloadFacts.AppContainer;
+import io.hybridmesh.controller.knobs.Problem;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * Builds a WorkloadCapability status. Pure. Times are carried over from the previous status whenever what
+ * they date has not changed, so the same facts build an equal status and a reconcile writes nothing.
+ */
+public final class StatusBuilder {
+
+  public static final String READY = "Ready";
+  public static final String DEGRADED = "Degraded";
+
+  /** The kernel features the TLS probes need; a node's missing ones are listed in the report. */
+  private static final List<KernelFeature> TLS_NEEDS = List.of(KernelFeature.BTF, KernelFeature.RINGBUF,
+      KernelFeature.TC_BPF, KernelFeature.UPROBES, KernelFeature.SYSCALL_TRACEPOINTS, KernelFeature.TASK_BTF);
+
+  private StatusBuilder() {}
+
+  static WorkloadCapabilityStatus build(WorkloadFacts facts, String path, String visibility,
+      List<ReasonStatus> reasons, String readyReason, List<Problem> problems, WorkloadCapabilityStatus previous,
+      long generation, Instant now) {
+    WorkloadCapabilityStatus s = new WorkloadCapabilityStatus();
+    s.setDataPath(path);
+    s.setL7Visibility(visibility);
+    s.setRequestedMode(facts.knobs().mode().name().toLowerCase(Locale.ROOT));
+    s.setFallback(facts.knobs().fallback().name().toLowerCase(Locale.ROOT));
+    s.setReasons(copy(reasons));
+    s.setContainers(facts.containers().stream().map(StatusBuilder::container).toList());
+    s.setNodes(facts.nodes().stream().map(StatusBuilder::node).toList());
+    boolean sameDecision = previous != null && Objects.equals(previous.getDataPath(), path)
+        && Objects.equals(previous.getL7Visibility(), visibility);
+    s.setDecidedAt(sameDecision && previous.getDecidedAt() != null ? previous.getDecidedAt() : time(now));
+    s.setObservedGeneration(generation);
+    String headline = reasons.isEmpty() ? "" : reasons.get(0).getMessage();
+    boolean ready = "Decided".equals(readyReason);
+    List<Condition> conditions = new ArrayList<>();
+    conditions.add(condition(previous, READY, ready, readyReason, headline, generation, now));
+    conditions.add(problems.isEmpty()
+        ? condition(previous, DEGRADED, false, "AsExpected", "", generation, now)
+        : condition(previous, DEGRADED, true, problems.get(0).code(),
+            problems.stream().map(Problem::message).distinct().collect(Collectors.joining(" ")), generation, now));
+    s.setConditions(conditions);
+    return s;
+  }
+
+  /** The Degraded condition's message when it is true, else null. */
+  public static String degradedMessage(WorkloadCapabilityStatus s) {
+    return find(s, DEGRADED).filter(c -> "True".equals(c.getStatus())).map(Condition::getMessage).orElse(null);
+  }
+
+  /** The status with a Degraded condition saying a reconcile failed; everything else kept. */
+  public static WorkloadCapabilityStatus withFailure(WorkloadCapabilityStatus previous, String message, Instant now) {
+    WorkloadCapabilityStatus s = previous == null ? new WorkloadCapabilityStatus() : previous;
+    long generation = s.getObservedGeneration() == null ? 0 : s.getObservedGeneration();
+    List<Condition> conditions = new ArrayList<>(s.getConditions() == null ? List.of() : s.getConditions());
+    conditions.removeIf(c -> DEGRADED.equals(c.getType()));
+    conditions.add(condition(previous, DEGRADED, true, Problem.RECONCILE_FAILED, message, generation, now));
+    s.setConditions(conditions);
+    return s;
+  }
+
+  static java.util.Optional<Condition> find(WorkloadCapabilityStatus s, String type) {
+    if (s == null || s.getConditions() == null) {
+      return java.util.Optional.empty();
+    }
+    return s.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  private static Condition condition(WorkloadCapabilityStatus previous, String type, boolean value, String reason,
+      String message, long generation, Instant now) {
+    String status = value ? "True" : "False";
+    String since = find(previous, type).filter(c -> status.equals(c.getStatus()))
+        .map(Condition::getLastTransitionTime).orElse(time(now));
+    return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
+        .withObservedGeneration(generation).withLastTransitionTime(since).build();
+  }
+
+  private static ContainerStatus container(AppContainer c) {
+    ContainerStatus s = new ContainerStatus();
+    s.setName(c.name());
+    s.setImage(c.image());
+    s.setProbed(c.probed());
+    ContainerProbe p = c.probe();
+    if (p != null) {
+      s.setBinary(p.binary());
+      s.setLibrary(p.library());
+      s.setLinkage(p.linkage());
+      s.setGoVersion(p.goVersion());
+      s.setUprobeTargets(p.targets().stream().map(t -> new UprobeTargetStatus(t.symbol(), t.file(), t.resolved(),
+          t.unresolvedReason())).toList());
+    }
+    return s;
+  }
+
+  private static NodeStatus node(NodeFacts n) {
+    NodeStatus s = new NodeStatus();
+    s.setName(n.node());
+    s.setKernel(n.kernelRelease());
+    s.setCapable(n.canReadTls());
+    s.setGuess(n.guess());
+    s.setMissingFeatures(TLS_NEEDS.stream().filter(f -> !n.features().contains(f)).map(Enum::name).toList());
+    return s;
+  }
+
+  private static List<ReasonStatus> copy(List<ReasonStatus> reasons) {
+    return reasons.stream().map(r -> new ReasonStatus(r.getCode(), r.getMessage())).toList();
+  }
+
+  private static String time(Instant now) {
+    return now.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+}

@@ -1,0 +1,150 @@
+package io.hybridmesh.controller.reconcile;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.hybridmesh.api.v1alpha1.HybridMeshNames;
+import io.hybridmesh.api.v1alpha1.KernelFeature;
+import io.hybridmesh.api.v1alpha1.NodeCapability;
+import io.hybridmesh.api.v1alpha1.NodeCapabilitySpec;
+import io.hybridmesh.api.v1alpha1.WorkloadCapability;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+
+/**
+ * fabric8's mock API server in CRUD mode with our CRDs installed, and builders for the objects the tests
+ * need. There are no controllers in it: tests create the pods a Deployment would have.
+ */
+final class MockCluster implements AutoCloseable {
+
+  /** The mock server logs every request at INFO; kept in a field so the level sticks. */
+  private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    QUIET.setLevel(java.util.logging.Level.WARNING);
+  }
+
+  final KubernetesMockServer server;
+  final KubernetesClient client;
+
+  MockCluster() {
+    this(null, 0);
+  }
+
+  /** @param address null for any free port on localhost */
+  MockCluster(java.net.InetAddress address, int port) {
+    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
+        new KubernetesMixedDispatcher(responses), false);
+    if (address == null) {
+      server.init();
+    } else {
+      server.init(address, port);
+    }
+    client = server.createClient();
+    allowLeases(server);
+    for (String crd : List.of("workloadcapabilities.hybridmesh.io-v1.yml", "nodecapabilities.hybridmesh.io-v1.yml")) {
+      client.apiextensions().v1().customResourceDefinitions()
+          .load(MockCluster.class.getResourceAsStream("/META-INF/fabric8/" + crd)).create();
+    }
+  }
+
+  /**
+   * JOSDK asks with a SelfSubjectRulesReview whether it may use Leases before electing a leader; the CRUD mock
+   * cannot answer that (a real API server does), so it is told to say yes.
+   */
+  static void allowLeases(KubernetesMockServer server) {
+    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewMetadata().endMetadata().withNewStatus()
+            .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
+            .withVerbs("get", "list", "watch", "create", "update", "patch", "delete").endResourceRule()
+            .withIncomplete(false).endStatus().build())
+        .always();
+  }
+
+  void namespace(String name, boolean optedIn) {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
+        .withLabels(optedIn ? Map.of(HybridMeshNames.ENABLED_LABEL, "true") : Map.of()).endMetadata().build())
+        .create();
+  }
+
+  void node(String name, String kernel) {
+    client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
+        .withLabels(Map.of("kubernetes.io/hostname", name)).endMetadata()
+        .withNewStatus().withNewNodeInfo().withKernelVersion(kernel).endNodeInfo().endStatus().build()).create();
+  }
+
+  void nodeCapability(String node, String kernel, String... features) {
+    NodeCapability n = new NodeCapability();
+    n.getMetadata().setName(node);
+    NodeCapabilitySpec spec = new NodeCapabilitySpec();
+    spec.setKernelRelease(kernel);
+    spec.setFeatures(Arrays.asList(features));
+    spec.setAgentVersion("0.1.0");
+    spec.setLastHeartbeat("2026-11-27T00:00:00Z");
+    n.setSpec(spec);
+    client.resource(n).createOr(x -> x.update());
+  }
+
+  static String[] allFeatures() {
+    return Arrays.stream(KernelFeature.values()).map(Enum::name).toArray(String[]::new);
+  }
+
+  Deployment deployment(String ns, String name, Map<String, String> annotations) {
+    Deployment d = new DeploymentBuilder()
+        .withNewMetadata().withNamespace(ns).withName(name).withAnnotations(annotations).endMetadata()
+        .withNewSpec().withNewSelector().withMatchLabels(Map.of("app", name)).endSelector()
+          .withNewTemplate().withNewMetadata().withLabels(Map.of("app", name)).endMetadata()
+            .withNewSpec().addNewContainer().withName("app").withImage("example/" + name + ":1").endContainer()
+            .endSpec()
+          .endTemplate()
+        .endSpec().build();
+    return client.resource(d).create();
+  }
+
+  /** A pod of the workload on the node, with the agent's probe annotation (or none when probe is null). */
+  Pod pod(String ns, String workload, String node, String probe) {
+    Map<String, String> a = probe == null ? Map.of() : Map.of(HybridMeshNames.PROBE_ANNOTATION, probe);
+    return client.resource(new PodBuilder().withNewMetadata().withNamespace(ns).withName(workload + "-0")
+        .withLabels(Map.of("app", workload)).withAnnotations(a).endMetadata()
+        .withNewSpec().withNodeName(node).addNewContainer().withName("app").withImage("example/" + workload + ":1")
+        .endContainer().endSpec().build()).create();
+  }
+
+  WorkloadCapability report(String ns, String workload) {
+    return client.resources(WorkloadCapability.class).inNamespace(ns).withName("deployment-" + workload).get();
+  }
+
+  /** Waits until the Deployment's report shows this data path (the report exists before its status). */
+  WorkloadCapability awaitPath(String ns, String name, String path) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+      WorkloadCapability w = report(ns, name);
+      return w != null && w.getStatus() != null && path.equals(w.getStatus().getDataPath());
+    });
+    return report(ns, name);
+  }
+
+  Deployment get(String ns, String name) {
+    return client.apps().deployments().inNamespace(ns).withName(name).get();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}

@@ -1,0 +1,88 @@
+package io.hybridmesh.controller.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hybridmesh.api.observer.v1.WorkloadDataPath;
+import io.hybridmesh.api.flow.v1.TlsLibrary;
+import io.hybridmesh.api.observer.v1.L7Visibility;
+import io.hybridmesh.api.observer.v1.WorkloadReport;
+import io.hybridmesh.api.v1alpha1.ContainerStatus;
+import io.hybridmesh.api.v1alpha1.NodeStatus;
+import io.hybridmesh.api.v1alpha1.ReasonStatus;
+import io.hybridmesh.api.v1alpha1.WorkloadCapability;
+import io.hybridmesh.api.v1alpha1.WorkloadCapabilitySpec;
+import io.hybridmesh.api.v1alpha1.WorkloadCapabilityStatus;
+import io.hybridmesh.api.v1alpha1.WorkloadReference;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ClusterWorkloadReportsTest {
+
+  static WorkloadCapability report(String ns, String kind, String name, String path, String l7, String library) {
+    WorkloadCapability w = new WorkloadCapability();
+    w.getMetadata().setNamespace(ns);
+    w.getMetadata().setName(kind.toLowerCase() + "-" + name);
+    WorkloadCapabilitySpec spec = new WorkloadCapabilitySpec();
+    spec.setWorkload(new WorkloadReference("apps/v1", kind, name));
+    w.setSpec(spec);
+    WorkloadCapabilityStatus s = new WorkloadCapabilityStatus();
+    s.setDataPath(path);
+    s.setL7Visibility(l7);
+    s.setReasons(List.of(new ReasonStatus(path.equals("EBPF") ? "UPROBE_TARGETS_OK" : "TLS_JSSE", "because")));
+    ContainerStatus c = new ContainerStatus();
+    c.setName("app");
+    c.setLibrary(library);
+    s.setContainers(List.of(c));
+    NodeStatus n = new NodeStatus();
+    n.setName("node-1");
+    s.setNodes(List.of(n));
+    s.setDecidedAt("2026-11-27T08:00:00Z");
+    w.setStatus(s);
+    return w;
+  }
+
+  @Test
+  void mapsEveryField() {
+    WorkloadReport r = ClusterWorkloadReports.toReport(report("shop", "Deployment", "web", "EBPF", "FULL", "BORINGSSL"));
+    assertEquals("web", r.getName());
+    assertEquals("shop", r.getNamespace());
+    assertEquals("Deployment", r.getKind());
+    assertEquals("node-1", r.getNodeName());
+    assertEquals(WorkloadDataPath.EBPF, r.getDataPath());
+    assertEquals(L7Visibility.L7_FULL, r.getL7Visibility());
+    assertEquals(List.of(TlsLibrary.BORINGSSL), r.getTlsLibrariesList());
+    assertEquals(1795766400L, r.getProbedAt().getSeconds());
+    assertTrue(r.getSeesList().stream().anyMatch(x -> x.contains("inside TLS")), r.getSeesList()::toString);
+    assertEquals(1, r.getContainersCount());
+    assertEquals(1, r.getNodesCount());
+  }
+
+  @Test
+  void noneAndPendingAreDataPathsOfTheirOwn() {
+    assertEquals(WorkloadDataPath.NONE, ClusterWorkloadReports.toReport(
+        report("ns", "Deployment", "off", "NONE", "NONE", "NONE")).getDataPath());
+    assertEquals(WorkloadDataPath.PENDING, ClusterWorkloadReports.toReport(
+        report("ns", "Deployment", "new", "PENDING", "NONE", "NONE")).getDataPath());
+  }
+
+  @Test
+  void aSidecarsFullVisibilityIsPlaintextOnly() {
+    assertEquals(L7Visibility.L7_PLAINTEXT, ClusterWorkloadReports.visibility("SIDECAR", "FULL"));
+    assertEquals(L7Visibility.L7_NONE, ClusterWorkloadReports.visibility("EBPF", "L4_ONLY"));
+    assertEquals(L7Visibility.L7_VISIBILITY_UNKNOWN, ClusterWorkloadReports.visibility("PENDING", "NONE"));
+  }
+
+  @Test
+  void aReportWithoutStatusIsStillAReport() {
+    WorkloadCapability w = report("ns", "DaemonSet", "d", "NONE", "NONE", "NONE");
+    w.setStatus(null);
+    WorkloadReport r = ClusterWorkloadReports.toReport(w);
+    assertEquals("d", r.getName());
+    assertEquals(WorkloadDataPath.WORKLOAD_DATA_PATH_UNKNOWN, r.getDataPath());
+    assertFalse(r.hasProbedAt());
+    assertEquals(List.of(), ClusterWorkloadReports.toReport(report("ns", "DaemonSet", "d", "NONE", "NONE", "NONE"))
+        .getTlsLibrariesList(), "plaintext is no TLS library");
+  }
+}

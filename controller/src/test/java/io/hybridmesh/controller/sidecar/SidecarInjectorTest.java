@@ -1,0 +1,76 @@
+package io.hybridmesh.controller.sidecar;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.hybridmesh.api.v1alpha1.HybridMeshNames;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SidecarInjectorTest {
+
+  final SidecarInjector injector = new SidecarInjector(SidecarConfig.defaults());
+
+  static PodTemplateSpec app() {
+    return new PodTemplateSpecBuilder().withNewMetadata().withAnnotations(Map.of("keep", "me")).endMetadata()
+        .withNewSpec().addNewInitContainer().withName("migrate").withImage("m").endInitContainer()
+        .addNewContainer().withName("app").withImage("a").endContainer().endSpec().build();
+  }
+
+  static List<String> init(PodTemplateSpec t) {
+    return t.getSpec().getInitContainers().stream().map(Container::getName).toList();
+  }
+
+  @Test
+  void injectsTheCaptureThenTheNativeSidecarBeforeTheAppsInitContainers() {
+    PodTemplateSpec t = injector.inject(app(), "web");
+    assertEquals(List.of("hmesh-init", "hmesh-proxy", "migrate"), init(t));
+    Container capture = t.getSpec().getInitContainers().get(0);
+    assertEquals(List.of("NET_ADMIN", "NET_RAW"), capture.getSecurityContext().getCapabilities().getAdd());
+    String script = capture.getCommand().get(2);
+    assertTrue(script.contains("--uid-owner 1337 -j RETURN"), script);
+    assertTrue(script.contains("REDIRECT --to-ports 15006") && script.contains("REDIRECT --to-ports 15001"));
+    Container proxy = t.getSpec().getInitContainers().get(1);
+    assertEquals("Always", proxy.getRestartPolicy());
+    assertEquals(1337L, proxy.getSecurityContext().getRunAsUser());
+    assertEquals(List.of(15001, 15006), proxy.getPorts().stream().map(p -> p.getContainerPort()).toList());
+    String bootstrap = proxy.getArgs().get(1);
+    assertTrue(bootstrap.contains("\"id\":\"$(POD_NAME).$(POD_NAMESPACE)\",\"cluster\":\"web\""), bootstrap);
+    assertTrue(bootstrap.contains("\"address\":\"hmesh-controller.hybrid-mesh.svc\",\"port_value\":18000"));
+    assertEquals(List.of("metadata.name", "metadata.namespace"), proxy.getEnv().stream()
+        .map(e -> e.getValueFrom().getFieldRef().getFieldPath()).toList());
+    assertEquals("me", t.getMetadata().getAnnotations().get("keep"));
+    assertEquals(List.of("app"), t.getSpec().getContainers().stream().map(Container::getName).toList());
+  }
+
+  @Test
+  void injectingTwiceIsInjectingOnceAndRemovalRestoresTheTemplate() {
+    PodTemplateSpec once = injector.inject(app(), "web");
+    assertEquals(once, injector.inject(once, "web"));
+    assertTrue(injector.upToDate(once, "web"));
+    assertFalse(injector.upToDate(once, "other"), "the node cluster is part of the sidecar");
+    PodTemplateSpec removed = injector.remove(once);
+    assertEquals(List.of("migrate"), init(removed));
+    assertFalse(removed.getMetadata().getAnnotations().containsKey(HybridMeshNames.SIDECAR_HASH_ANNOTATION));
+    assertFalse(injector.present(removed));
+    assertEquals(app(), removed);
+  }
+
+  @Test
+  void aConfigChangeChangesTheHash() {
+    SidecarConfig d = SidecarConfig.defaults();
+    SidecarInjector newer = new SidecarInjector(new SidecarConfig("envoy:next", d.initImage(), d.proxyUid(),
+        d.xdsHost(), d.xdsPort(), d.outboundPort(), d.inboundPort(), d.adminPort(), d.cpuRequest(),
+        d.memoryRequest(), d.cpuLimit(), d.memoryLimit()));
+    PodTemplateSpec t = injector.inject(app(), "web");
+    assertFalse(newer.upToDate(t, "web"));
+    assertNotEquals(t.getMetadata().getAnnotations().get(HybridMeshNames.SIDECAR_HASH_ANNOTATION),
+        newer.inject(t, "web").getMetadata().getAnnotations().get(HybridMeshNames.SIDECAR_HASH_ANNOTATION));
+  }
+}

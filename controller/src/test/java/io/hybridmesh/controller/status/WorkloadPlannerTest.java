@@ -1,0 +1,88 @@
+package io.hybridmesh.controller.status;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.hybridmesh.api.v1alpha1.KernelFeature;
+import io.hybridmesh.api.v1alpha1.WorkloadCapabilityStatus;
+import io.hybridmesh.controller.decision.Inputs.Fallback;
+import io.hybridmesh.controller.decision.NodeFacts;
+import io.hybridmesh.controller.facts.ContainerProbe;
+import io.hybridmesh.controller.facts.ProbeKinds;
+import io.hybridmesh.controller.facts.WorkloadFacts;
+import io.hybridmesh.controller.facts.WorkloadFacts.AppContainer;
+import io.hybridmesh.controller.knobs.WorkloadKnobs;
+import io.hybridmesh.controller.status.Plan.SidecarAction;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class WorkloadPlannerTest {
+
+  static final NodeFacts CAPABLE = new NodeFacts("n1", "6.8.0", EnumSet.allOf(KernelFeature.class), false);
+  static final ContainerProbe JSSE = new ContainerProbe("/usr/bin/java", "JSSE", "DYNAMIC", List.of(), null, null);
+  static final ContainerProbe OPENSSL = new ContainerProbe("/usr/bin/curl", "OPENSSL", "DYNAMIC", List.of(
+      new ContainerProbe.Target("SSL_write", "/lib/libssl.so.3", true, null),
+      new ContainerProbe.Target("SSL_read", "/lib/libssl.so.3", true, null)), null, null);
+
+  final WorkloadPlanner planner = new WorkloadPlanner(ProbeKinds.AGENT_SUPPORTS);
+
+  static WorkloadFacts facts(Map<String, String> annotations, ContainerProbe probe) {
+    return new WorkloadFacts(WorkloadKnobs.parse(Map.of("hybridmesh.io/enabled", "true"), annotations,
+        Fallback.SIDECAR), Optional.empty(), false, List.of(new AppContainer("app", "img", probe)), List.of(CAPABLE),
+        List.of());
+  }
+
+  static JsonNode json(WorkloadCapabilityStatus s) {
+    return Serialization.jsonMapper().valueToTree(s);
+  }
+
+  @Test
+  void theSameFactsLaterBuildAnEqualStatusAndNoEvents() {
+    Plan first = planner.plan(facts(Map.of(), OPENSSL), null, 3, Instant.parse("2026-11-27T08:00:00Z"));
+    assertEquals("EBPF", first.status().getDataPath());
+    assertEquals(SidecarAction.REMOVE, first.sidecar());
+    assertEquals(List.of("DataPathChanged"), first.events().stream().map(Plan.Note::reason).toList());
+    Plan again = planner.plan(facts(Map.of(), OPENSSL), first.status(), 3, Instant.parse("2026-11-27T09:00:00Z"));
+    assertEquals(json(first.status()), json(again.status()), "times carried over: nothing to write");
+    assertTrue(again.events().isEmpty());
+  }
+
+  @Test
+  void aTypoKeepsTheLastDecisionAndLeavesThePods() {
+    Plan sidecar = planner.plan(facts(Map.of(), JSSE), null, 1, Instant.EPOCH);
+    assertEquals(SidecarAction.INJECT, sidecar.sidecar());
+    Plan typo = planner.plan(facts(Map.of("hybridmesh.io/mode", "ebfp"), OPENSSL), sidecar.status(), 2, Instant.EPOCH);
+    assertEquals("SIDECAR", typo.status().getDataPath());
+    assertEquals(SidecarAction.LEAVE, typo.sidecar());
+    assertEquals("InvalidMode", typo.status().getConditions().get(1).getReason());
+    assertEquals(List.of("InvalidMode"), typo.events().stream().map(Plan.Note::reason).toList());
+  }
+
+  @Test
+  void anUnprobedContainerMakesAutoWaitButNotAnExplicitMode() {
+    Plan auto = planner.plan(facts(Map.of(), null), null, 1, Instant.EPOCH);
+    assertEquals("PENDING", auto.status().getDataPath());
+    assertEquals("PROBE_PENDING", auto.status().getReasons().get(0).getCode());
+    assertEquals(SidecarAction.LEAVE, auto.sidecar());
+    Plan sidecar = planner.plan(facts(Map.of("hybridmesh.io/mode", "sidecar"), null), null, 1, Instant.EPOCH);
+    assertEquals(SidecarAction.INJECT, sidecar.sidecar());
+  }
+
+  @Test
+  void anotherMeshAndHostNetworkAreLeftAlone() {
+    WorkloadFacts f = facts(Map.of(), JSSE);
+    WorkloadFacts istio = new WorkloadFacts(f.knobs(), Optional.of("label istio-injection=enabled on the namespace"),
+        false, f.containers(), f.nodes(), List.of());
+    Plan p = planner.plan(istio, null, 1, Instant.EPOCH);
+    assertEquals(List.of("NONE", "OTHER_MESH"), List.of(p.status().getDataPath(), p.status().getReasons().get(0)
+        .getCode()));
+    WorkloadFacts host = new WorkloadFacts(f.knobs(), Optional.empty(), true, f.containers(), f.nodes(), List.of());
+    assertEquals("HOST_NETWORK", planner.plan(host, null, 1, Instant.EPOCH).status().getReasons().get(0).getCode());
+  }
+}
