@@ -7,7 +7,12 @@ import io.hybridmesh.agent.observer.ObserverServer;
 import io.hybridmesh.api.observer.v1.ListWorkloadsRequest;
 import io.hybridmesh.api.observer.v1.ObserverGrpc;
 import io.hybridmesh.api.observer.v1.WorkloadReport;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.hybridmesh.controller.KubeClients;
+import io.hybridmesh.controller.report.ClusterWorkloadReports;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -33,6 +38,11 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "Only workloads of this namespace.")
   String namespace;
 
+  @Option(names = "--kubeconfig", paramLabel = "FILE", arity = "0..1", fallbackValue = "",
+      description = "Read the reports from a cluster's WorkloadCapability objects instead of an Observer API:"
+          + " this kubeconfig, or without a value in-cluster, $KUBECONFIG or ~/.kube/config.")
+  String kubeconfig;
+
   @Parameters(arity = "0..1", paramLabel = "WORKLOAD",
       description = "One workload, as NAME or NAMESPACE/NAME: its report in full.")
   String workload;
@@ -47,25 +57,13 @@ final class ReportCommand implements Callable<Integer> {
       err.println("hmesh report: -o takes table or json, not '" + output + "'");
       return 2;
     }
+    if (kubeconfig != null) {
+      return fromCluster(fmt);
+    }
     ManagedChannel channel = ManagedChannelBuilder.forTarget(server).usePlaintext().build();
     try {
-      List<WorkloadReport> reports = select(ObserverGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(10, TimeUnit.SECONDS).listWorkloads(request()).getWorkloadsList());
-      if (workload != null && reports.isEmpty()) {
-        err.println("hmesh report: no workload '" + workload + "' at " + server
-            + "; `hmesh report` lists the ones there are");
-        return 1;
-      }
-      if (fmt.equals("json")) {
-        ReportPrinter.json(reports, out);
-      } else {
-        ReportPrinter.table(reports, out);
-        if (workload != null) {
-          reports.forEach(r -> ReportPrinter.details(r, out));
-        }
-      }
-      out.flush();
-      return 0;
+      return print(select(ObserverGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(10, TimeUnit.SECONDS).listWorkloads(request()).getWorkloadsList()), fmt, server);
     } catch (StatusRuntimeException e) {
       err.println("hmesh report: cannot read reports from " + server + ": "
           + ObserveCommand.reason(e.getStatus()) + "; is `hmesh demo` or `hmesh agent --serve` running?");
@@ -73,6 +71,37 @@ final class ReportCommand implements Callable<Integer> {
     } finally {
       channel.shutdownNow();
     }
+  }
+
+  private int fromCluster(String fmt) {
+    try (KubernetesClient client = KubeClients.connect(kubeconfig.isEmpty() ? null : Path.of(kubeconfig))) {
+      return print(select(new ClusterWorkloadReports(client).list(request())), fmt, client.getMasterUrl().toString());
+    } catch (KubernetesClientException e) {
+      err.println("hmesh report: cannot read WorkloadCapabilities from the cluster: " + e.getMessage()
+          + (e.getCode() == 404 ? "; are the CRDs installed (kubectl apply -f crds/)?" : ""));
+      return 1;
+    } catch (RuntimeException e) {
+      err.println("hmesh report: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private int print(List<WorkloadReport> reports, String fmt, String from) {
+    if (workload != null && reports.isEmpty()) {
+      err.println("hmesh report: no workload '" + workload + "' at " + from
+          + "; `hmesh report` lists the ones there are");
+      return 1;
+    }
+    if (fmt.equals("json")) {
+      ReportPrinter.json(reports, out);
+    } else {
+      ReportPrinter.table(reports, out);
+      if (workload != null) {
+        reports.forEach(r -> ReportPrinter.details(r, out));
+      }
+    }
+    out.flush();
+    return 0;
   }
 
   ListWorkloadsRequest request() {
