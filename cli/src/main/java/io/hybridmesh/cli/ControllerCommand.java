@@ -7,6 +7,8 @@ import io.hybridmesh.controller.KubeClients;
 import io.hybridmesh.controller.decision.Inputs.Fallback;
 import io.hybridmesh.controller.sidecar.SidecarConfig;
 import java.nio.file.Path;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -70,6 +72,46 @@ final class ControllerCommand implements Callable<Integer> {
   @Option(names = "--proxy-memory-limit", description = "Sidecar memory limit (default: ${DEFAULT-VALUE}).")
   String proxyMemoryLimit = D.memoryLimit();
 
+  @Option(names = "--xds", paramLabel = "HOST:PORT",
+      description = "Serve xDS and Envoy access logs for the sidecars here, or 'none' (default: ${DEFAULT-VALUE}).")
+  String xds = "0.0.0.0:18000";
+
+  @Option(names = "--relay", paramLabel = "HOST:PORT",
+      description = "Serve the relay (one Observer API over every agent and the sidecars), or 'none'"
+          + " (default: ${DEFAULT-VALUE}).")
+  String relay = "0.0.0.0:4245";
+
+  @Option(names = "--agent-service", paramLabel = "NAME",
+      description = "The agents' headless Service; the relay finds them through its EndpointSlices"
+          + " (default: ${DEFAULT-VALUE}).")
+  String agentService = "hybrid-mesh-agent";
+
+  @Option(names = "--agent-namespace", paramLabel = "NS",
+      description = "Namespace of the agents' Service (default: the Lease namespace, else the client's).")
+  String agentNamespace;
+
+  @Option(names = "--agent-port", description = "The agents' Observer API port (default: ${DEFAULT-VALUE}).")
+  int agentPort = 4245;
+
+  @Option(names = "--metrics", paramLabel = "HOST:PORT",
+      description = "Serve Prometheus metrics of the sidecar path here, or 'none' (default: ${DEFAULT-VALUE}).")
+  String metrics = "none";
+
+  @Option(names = "--flow-capacity", paramLabel = "N",
+      description = "Sidecar flows kept for the relay (default: ${DEFAULT-VALUE}).")
+  int flowCapacity = 65536;
+
+  private static InetSocketAddress address(String flag, String value) {
+    if ("none".equals(value)) {
+      return null;
+    }
+    try {
+      return new InetSocketAddress(FlowOutputs.host(value), FlowOutputs.port(value));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(flag + " takes HOST:PORT or none, not '" + value + "'");
+    }
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     Fallback fallback;
@@ -92,12 +134,25 @@ final class ControllerCommand implements Callable<Integer> {
       LOG.severe(e.getMessage());
       return 2;
     }
+    ControllerRuntime runtime = new ControllerRuntime();
+    try {
+      String ns = agentNamespace != null ? agentNamespace
+          : leaseNamespace != null ? leaseNamespace : client.getNamespace() != null ? client.getNamespace() : "default";
+      runtime.start(client, new ControllerRuntime.Settings(address("--xds", xds), address("--relay", relay),
+          address("--metrics", metrics), ns, agentService, agentPort, flowCapacity));
+    } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+      LOG.severe("cannot start the controller's servers: " + e.getMessage());
+      runtime.close();
+      client.close();
+      return 1;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
-    HmeshOperator operator = HmeshOperator.start(client, settings);
+    HmeshOperator operator = HmeshOperator.start(client, settings, runtime.rejections());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       // Stopping gives up the Lease, and JOSDK exits the process when a leader stops leading; inside a
       // shutdown hook that exit would wait forever, so the stop gets a few seconds and the JVM goes on exiting.
       Thread stop = new Thread(() -> {
+        runtime.close();
         operator.close();
         client.close();
       }, "hmesh-controller-close");
@@ -111,6 +166,8 @@ final class ControllerCommand implements Callable<Integer> {
       stopped.countDown();
     }, "hmesh-controller-stop"));
     LOG.info("controller started against " + client.getMasterUrl()
+        + ("none".equals(xds) ? "" : "; xDS and access logs on " + xds)
+        + ("none".equals(relay) ? "" : "; relay on " + relay)
         + (noLeaderElection ? " (no leader election)" : " (Lease " + leaseName + ")"));
     stopped.await();
     return 0;

@@ -1,5 +1,6 @@
 package io.hybridmesh.controller;
 
+import io.hybridmesh.controller.mesh.SidecarRejectionStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hybridmesh.controller.facts.FactGatherer;
@@ -35,6 +36,11 @@ public final class HmeshOperator implements AutoCloseable {
 
   /** Registers the reconcilers and starts; with leader election, reconciling starts once the Lease is won. */
   public static HmeshOperator start(KubernetesClient client, ControllerSettings s) {
+    return start(client, s, new SidecarRejectionStore());
+  }
+
+  /** @param rejections where the xDS server records what sidecars refused, for their reports */
+  public static HmeshOperator start(KubernetesClient client, ControllerSettings s, SidecarRejectionStore rejections) {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
@@ -50,7 +56,7 @@ public final class HmeshOperator implements AutoCloseable {
       }
     });
     WorkloadSync sync = new WorkloadSync(client, new FactGatherer(s.defaultFallback()),
-        new WorkloadPlanner(ProbeKinds.AGENT_SUPPORTS), new SidecarInjector(s.sidecar()), Clock.systemUTC());
+        new WorkloadPlanner(ProbeKinds.AGENT_SUPPORTS), new SidecarInjector(s.sidecar()), Clock.systemUTC(), rejections);
     List<WorkloadReconciler<?>> reconcilers = List.of(new DeploymentReconciler(sync),
         new StatefulSetReconciler(sync), new DaemonSetReconciler(sync));
     reconcilers.forEach(r -> register(operator, r, s));

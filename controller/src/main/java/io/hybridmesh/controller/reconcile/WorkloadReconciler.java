@@ -6,7 +6,9 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,7 +53,11 @@ public abstract class WorkloadReconciler<W extends HasMetadata> implements Recon
 
   @Override
   public List<EventSource<?, W>> prepareEventSources(EventSourceContext<W> context) {
-    return List.of(
+    // A sidecar's answer to its configuration changes the report: reconcile that workload (of this kind;
+    // an id of another kind's workload finds nothing and is dropped by JOSDK).
+    SimpleInboundEventSource<W> sidecarAnswers = new SimpleInboundEventSource<>();
+    sync.rejections().onChange((namespace, name) -> sidecarAnswers.propagateEvent(new ResourceID(name, namespace)));
+    return List.of(sidecarAnswers,
         new InformerEventSource<>(FactInformers.namespaces(context), context),
         new InformerEventSource<>(FactInformers.pods(context), context),
         new InformerEventSource<>(FactInformers.nodes(context), context),

@@ -12,6 +12,8 @@ import io.hybridmesh.controller.sidecar.SidecarInjector;
 import io.hybridmesh.controller.status.Plan;
 import io.hybridmesh.controller.status.Plan.Note;
 import io.hybridmesh.controller.status.StatusBuilder;
+import io.hybridmesh.controller.mesh.SidecarRejectionStore;
+import io.hybridmesh.api.v1alpha1.WorkloadCapabilityStatus;
 import io.hybridmesh.controller.status.WorkloadPlanner;
 import java.time.Clock;
 import io.hybridmesh.controller.knobs.Problem;
@@ -36,11 +38,19 @@ public final class WorkloadSync {
   private final StatusWriter writer;
   private final EventRecorder events;
   private final Clock clock;
+  private final SidecarRejectionStore rejections;
   /** The last failure reported per workload, so a retry loop reports each distinct failure once. */
   private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
 
   public WorkloadSync(KubernetesClient client, FactGatherer gatherer, WorkloadPlanner planner,
       SidecarInjector injector, Clock clock) {
+    this(client, gatherer, planner, injector, clock, new SidecarRejectionStore());
+  }
+
+  /** @param rejections what the sidecars said of their configuration, from the xDS server */
+  public WorkloadSync(KubernetesClient client, FactGatherer gatherer, WorkloadPlanner planner,
+      SidecarInjector injector, Clock clock, SidecarRejectionStore rejections) {
+    this.rejections = rejections;
     this.client = client;
     this.gatherer = gatherer;
     this.planner = planner;
@@ -79,10 +89,32 @@ public final class WorkloadSync {
       // The template write bumped the generation; the report says which one it describes.
       plan = planner.plan(facts, current == null ? null : current.getStatus(), generation(after), clock.instant());
     }
+    String rejected = rejections.rejection(ns, workload.getMetadata().getName());
+    WorkloadCapabilityStatus status = StatusBuilder.withSidecarConfig(current == null ? null : current.getStatus(),
+        plan.status(), rejected, clock.instant());
     // Events first: should the status write fail, the retry tells the user again rather than never.
     plan.events().forEach(n -> events.record(kind, after, n));
-    writer.write(kind, after, current, plan.status());
+    if (rejected != null && !rejected.equals(previousRejection(current))) {
+      events.record(kind, after, new Note(true, "SidecarConfigRejected", rejected));
+    }
+    writer.write(kind, after, current, status);
     lastFailure.remove(key(kind, workload));
+  }
+
+  public SidecarRejectionStore rejections() {
+    return rejections;
+  }
+
+  private static String previousRejection(WorkloadCapability current) {
+    if (current == null || current.getStatus() == null || current.getStatus().getConditions() == null) {
+      return null;
+    }
+    return current.getStatus().getConditions().stream()
+        .filter(c -> StatusBuilder.SIDECAR_CONFIGURED.equals(c.getType()) && "False".equals(c.getStatus()))
+        .map(c -> c.getMessage() == null ? null : c.getMessage().substring(0, Math.min(c.getMessage().length(),
+            c.getMessage().indexOf(" The sidecar keeps") < 0 ? c.getMessage().length()
+                : c.getMessage().indexOf(" The sidecar keeps"))))
+        .findFirst().orElse(null);
   }
 
   /**

@@ -79,6 +79,30 @@ public final class StatusBuilder {
     return s;
   }
 
+  /**
+   * The status with a {@code SidecarConfigured} condition: False with Envoy's own words when the sidecar
+   * rejected its last configuration (a NACK), True when it took it. Only for sidecar workloads; the
+   * condition's transition time moves only when the answer changes.
+   */
+  public static WorkloadCapabilityStatus withSidecarConfig(WorkloadCapabilityStatus previous,
+      WorkloadCapabilityStatus status, String rejection, Instant now) {
+    List<Condition> conditions = new ArrayList<>(status.getConditions() == null ? List.of() : status.getConditions());
+    conditions.removeIf(c -> SIDECAR_CONFIGURED.equals(c.getType()));
+    if ("SIDECAR".equals(status.getDataPath())) {
+      long generation = status.getObservedGeneration() == null ? 0 : status.getObservedGeneration();
+      conditions.add(rejection == null
+          ? condition(previous, SIDECAR_CONFIGURED, true, "Accepted", "", generation, now)
+          : condition(previous, SIDECAR_CONFIGURED, false, "EnvoyRejectedConfig", rejection
+              + " The sidecar keeps its last good configuration; the controller holds the rejected one until the"
+              + " workload's Services or ports change. Check them, or report the message with `hmesh report`.",
+              generation, now));
+    }
+    status.setConditions(conditions);
+    return status;
+  }
+
+  public static final String SIDECAR_CONFIGURED = "SidecarConfigured";
+
   static java.util.Optional<Condition> find(WorkloadCapabilityStatus s, String type) {
     if (s == null || s.getConditions() == null) {
       return java.util.Optional.empty();

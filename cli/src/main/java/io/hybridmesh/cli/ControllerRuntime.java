@@ -1,0 +1,147 @@
+package io.hybridmesh.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.hybridmesh.agent.AgentVersion;
+import io.hybridmesh.agent.flow.FlowSink;
+import io.hybridmesh.agent.flow.TeeSink;
+import io.hybridmesh.agent.metrics.FlowMetrics;
+import io.hybridmesh.agent.metrics.MetricsOptions;
+import io.hybridmesh.agent.metrics.MetricsServer;
+import io.hybridmesh.agent.observer.FlowRing;
+import io.hybridmesh.agent.observer.ObserverService;
+import io.hybridmesh.agent.observer.RingSink;
+import io.hybridmesh.agent.redact.RedactingSink;
+import io.hybridmesh.agent.redact.Redaction;
+import io.hybridmesh.agent.redact.RedactionOptions;
+import io.hybridmesh.api.flow.v1.Flow;
+import io.hybridmesh.api.flow.v1.LostEvent;
+import io.hybridmesh.api.flow.v1.LostEventSource;
+import io.hybridmesh.api.observer.v1.ListWorkloadsRequest;
+import io.hybridmesh.controller.mesh.AgentPeers;
+import io.hybridmesh.controller.mesh.SidecarPublisher;
+import io.hybridmesh.controller.mesh.SidecarRejectionStore;
+import io.hybridmesh.controller.relay.Peer;
+import io.hybridmesh.controller.relay.RelayService;
+import io.hybridmesh.controller.report.ClusterWorkloadReports;
+import io.hybridmesh.xds.als.SidecarFlowSink;
+import io.hybridmesh.xds.server.XdsServer;
+import io.hybridmesh.xds.translate.TranslatorSettings;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What {@code hmesh controller} serves besides reconciling: the xDS server and access-log receiver for the
+ * sidecars (one port), the publisher that keeps their configuration in step with the cluster, and the
+ * relay: one Observer API over every node's agent and the sidecars' flows. Each part is optional; {@link
+ * #close()} stops what was started, in reverse.
+ */
+final class ControllerRuntime implements AutoCloseable {
+
+  /** The in-process name of the sidecars' own flow store, one of the relay's peers. */
+  static final String SIDECAR_FLOWS = "hmesh-sidecar-flows";
+
+  record Settings(InetSocketAddress xds, InetSocketAddress relay, InetSocketAddress metrics, String agentNamespace,
+      String agentService, int agentPort, int flowCapacity) {}
+
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private final SidecarRejectionStore rejections = new SidecarRejectionStore();
+
+  SidecarRejectionStore rejections() {
+    return rejections;
+  }
+
+  void start(KubernetesClient client, Settings s) throws IOException {
+    FlowMetrics metrics = s.metrics() == null ? null : new FlowMetrics(MetricsOptions.DEFAULT);
+    RingSink ring = new RingSink(new FlowRing(s.flowCapacity()));
+    FlowSink tee = metrics == null ? ring : new TeeSink(List.of(ring, metrics));
+    FlowSink sink = new RedactingSink(new Redaction(RedactionOptions.DEFAULT), tee);
+
+    if (s.xds() != null) {
+      AtomicReference<SidecarPublisher> publisher = new AtomicReference<>();
+      XdsServer xds = new XdsServer(List.of(s.xds()), TranslatorSettings.DEFAULTS, rejections,
+          id -> publisher.get() == null ? Optional.empty() : publisher.get().directory().lookup(id), flows(sink))
+          .start();
+      started.add(xds);
+      publisher.set(new SidecarPublisher(client, xds.snapshots()).start(5));
+      started.add(publisher.get());
+      if (metrics != null) {
+        metrics.reading("hmesh_xds_rejections_total", "Configurations sidecars refused (NACKs).", true,
+                xds.counters()::rejections)
+            .reading("hmesh_xds_published_snapshots_total", "Sidecar configurations published.", true,
+                xds.counters()::publishedSnapshots)
+            .reading("hmesh_xds_streams", "Open xDS streams.", false, xds.counters()::openStreams)
+            .reading("hmesh_access_log_entries_total", "Envoy access-log entries received.", true,
+                xds.accessLogCounters()::entries)
+            .reading("hmesh_access_log_dropped_total", "Access-log entries that made no flow.", true,
+                xds.accessLogCounters()::droppedTotal);
+      }
+    }
+
+    if (s.relay() != null) {
+      ObserverService local = new ObserverService(ring, "sidecars", AgentVersion.get(), SIDECAR_FLOWS, List::of);
+      Server inProcess = InProcessServerBuilder.forName(SIDECAR_FLOWS).addService(local).build().start();
+      started.add(() -> inProcess.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+      AgentPeers peers = new AgentPeers(client, s.agentNamespace(), s.agentService(), s.agentPort(),
+          List.of(new Peer("sidecars", "inprocess:" + SIDECAR_FLOWS)));
+      started.add(peers);
+      ClusterWorkloadReports reports = new ClusterWorkloadReports(client);
+      RelayService relay = new RelayService(peers, ControllerRuntime::channel,
+          () -> Optional.of(reports.list(ListWorkloadsRequest.getDefaultInstance())), AgentVersion.get());
+      started.add(relay);
+      Server server = NettyServerBuilder.forAddress(s.relay()).addService(relay).build().start();
+      started.add(() -> server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+    }
+
+    if (metrics != null) {
+      metrics.reading("hmesh_sidecar_rejections_total", "Sidecar configuration rejections recorded.", true,
+          rejections::total);
+      MetricsServer m = MetricsServer.start(s.metrics().getHostString(), s.metrics().getPort(), metrics);
+      started.add(m);
+    }
+  }
+
+  private static ManagedChannel channel(String target) {
+    if (target.startsWith("inprocess:")) {
+      return InProcessChannelBuilder.forName(target.substring("inprocess:".length())).build();
+    }
+    return NettyChannelBuilder.forTarget(target).usePlaintext().build();
+  }
+
+  private static SidecarFlowSink flows(FlowSink sink) {
+    return new SidecarFlowSink() {
+      @Override
+      public void accept(Flow flow) {
+        sink.accept(flow);
+      }
+
+      @Override
+      public void lost(long entries) {
+        sink.lost(LostEvent.newBuilder().setSource(LostEventSource.ENVOY_ALS_DROPPED).setNumEventsLost(entries)
+            .build());
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        // Stopping: what could not be closed goes with the process.
+      }
+    }
+    started.clear();
+  }
+}
