@@ -1,0 +1,136 @@
+package io.hybridmesh.cli;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.hybridmesh.api.flow.v1.DataPath;
+import io.hybridmesh.api.flow.v1.Flow;
+import io.hybridmesh.api.observer.v1.GetFlowsRequest;
+import io.hybridmesh.api.observer.v1.GetFlowsResponse;
+import io.hybridmesh.api.observer.v1.ObserverGrpc;
+import io.hybridmesh.api.v1alpha1.WorkloadCapability;
+import io.hybridmesh.api.v1alpha1.WorkloadCapabilitySpec;
+import io.hybridmesh.api.v1alpha1.WorkloadCapabilityStatus;
+import io.hybridmesh.api.v1alpha1.WorkloadReference;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The controller's servers against the mock API server: a sidecar workload's configuration comes from the
+ * cluster's objects over xDS, and what its Envoy logs is in the relay's flows, named after its pod.
+ */
+@EnableKubernetesMockClient(crud = true)
+class ControllerRuntimeIT {
+
+  KubernetesMockServer server;
+  KubernetesClient client;
+  private final ControllerRuntime runtime = new ControllerRuntime();
+  private String xds;
+  private String relay;
+
+  @BeforeEach
+  void cluster() throws Exception {
+    for (String crd : List.of("workloadcapabilities", "nodecapabilities")) {
+      client.apiextensions().v1().customResourceDefinitions().load(
+          Files.newInputStream(Path.of("../crds/" + crd + ".hybridmesh.io-v1.yml"))).create();
+    }
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build())
+        .create();
+    client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName("cart-5f6d7-x1")
+        .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet").withName("cart-5f6d7")
+        .withUid("rs-1").withController(true).endOwnerReference().endMetadata()
+        .withNewSpec().withNodeName("node-a").addNewContainer().withName("app").withImage("cart:1")
+        .addNewPort().withContainerPort(8080).withName("http").endPort().endContainer().endSpec()
+        .withNewStatus().addNewPodIP("10.1.0.7").endStatus().build()).create();
+    client.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata().withName("cart")
+        .endMetadata().withNewSpec().withClusterIPs("10.96.0.7").addNewPort().withName("http").withPort(80)
+        .withProtocol("TCP").endPort().endSpec().build()).create();
+    client.discovery().v1().endpointSlices().inNamespace("shop").resource(new EndpointSliceBuilder()
+        .withNewMetadata().withName("cart-x").withLabels(Map.of("kubernetes.io/service-name", "cart")).endMetadata()
+        .withAddressType("IPv4").addNewPort().withName("http").withPort(8080).endPort()
+        .addNewEndpoint().withAddresses("10.1.0.7").withNewConditions().withReady(true).endConditions().endEndpoint()
+        .build()).create();
+    WorkloadCapability w = new WorkloadCapability();
+    w.getMetadata().setNamespace("shop");
+    w.getMetadata().setName("deployment-cart");
+    WorkloadCapabilitySpec spec = new WorkloadCapabilitySpec();
+    spec.setWorkload(new WorkloadReference("apps/v1", "Deployment", "cart"));
+    w.setSpec(spec);
+    w = client.resources(WorkloadCapability.class).inNamespace("shop").resource(w).create();
+    WorkloadCapabilityStatus status = new WorkloadCapabilityStatus();
+    status.setDataPath("SIDECAR");
+    w.setStatus(status);
+    client.resources(WorkloadCapability.class).inNamespace("shop").resource(w).updateStatus();
+
+    int xdsPort;
+    int relayPort;
+    try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+      xdsPort = a.getLocalPort();
+      relayPort = b.getLocalPort();
+    }
+    xds = "127.0.0.1:" + xdsPort;
+    relay = "127.0.0.1:" + relayPort;
+    runtime.start(client, new ControllerRuntime.Settings(new InetSocketAddress("127.0.0.1", xdsPort),
+        new InetSocketAddress("127.0.0.1", relayPort), null, "hybrid-mesh", "hybrid-mesh-agent", 4245, 1024));
+  }
+
+  @AfterEach
+  void stop() {
+    runtime.close();
+  }
+
+  @Test
+  void sidecarConfigurationFromTheClusterAndItsAccessLogsInTheRelay() throws Exception {
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+        SidecarClient.listenerNames(xds, "cart-5f6d7-x1.shop", "cart").contains("virtualInbound"));
+
+    SidecarClient.sendInboundTcpLog(xds, "cart-5f6d7-x1.shop", "10.1.9.9", 40000, "10.1.0.7", 8080);
+    ManagedChannel ch = ManagedChannelBuilder.forTarget(relay).usePlaintext().build();
+    try {
+      await().atMost(Duration.ofSeconds(20)).until(() -> !flows(ch).isEmpty());
+      Flow f = flows(ch).get(0);
+      assertEquals(DataPath.SIDECAR, f.getDataPath());
+      assertEquals("cart-5f6d7-x1", f.getDestination().getPodName());
+      assertEquals("shop", f.getDestination().getNamespace());
+      assertEquals("10.1.9.9", f.getIp().getSource());
+      assertEquals("node-a", f.getNodeName());
+      assertTrue(ObserverGrpc.newBlockingStub(ch).listWorkloads(
+          io.hybridmesh.api.observer.v1.ListWorkloadsRequest.getDefaultInstance()).getWorkloadsList().stream()
+          .anyMatch(r -> r.getName().equals("cart")), "the relay's reports are the cluster's");
+    } finally {
+      ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static List<Flow> flows(ManagedChannel ch) {
+    List<Flow> out = new ArrayList<>();
+    ObserverGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
+        .getFlows(GetFlowsRequest.newBuilder().setNumber(10).build())
+        .forEachRemaining((GetFlowsResponse r) -> {
+          if (r.hasFlow()) {
+            out.add(r.getFlow());
+          }
+        });
+    return out;
+  }
+}
