@@ -52,28 +52,16 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "hybrid-mesh.port.controllerMetrics" -}}9966{{- end -}}
 {{- define "hybrid-mesh.port.agentMetrics" -}}9965{{- end -}}
 
-{{- define "hybrid-mesh.imagePullSecrets" -}}
-{{- with .Values.imagePullSecrets }}
-imagePullSecrets:
-{{- toYaml . | nindent 2 }}
-{{- end }}
-{{- end -}}
-
-{{/* nodeSelector, tolerations, affinity and priorityClassName of one component's pod. */}}
-{{- define "hybrid-mesh.scheduling" -}}
-{{- with .priorityClassName }}
-priorityClassName: {{ . }}
-{{- end }}
-{{- with .nodeSelector }}
-nodeSelector:
-{{- toYaml . | nindent 2 }}
-{{- end }}
-{{- with .tolerations }}
-tolerations:
-{{- toYaml . | nindent 2 }}
-{{- end }}
-{{- with .affinity }}
-affinity:
-{{- toYaml . | nindent 2 }}
-{{- end }}
+{{/*
+imagePullSecrets, nodeSelector, tolerations, affinity and priorityClassName of one component's pod, as one
+YAML block (empty when none is set). Pass (dict "ctx" $ "component" .Values.<component>).
+*/}}
+{{- define "hybrid-mesh.podPlacement" -}}
+{{- $s := dict -}}
+{{- with .ctx.Values.imagePullSecrets }}{{ $_ := set $s "imagePullSecrets" . }}{{ end -}}
+{{- with .component.priorityClassName }}{{ $_ := set $s "priorityClassName" . }}{{ end -}}
+{{- with .component.nodeSelector }}{{ $_ := set $s "nodeSelector" . }}{{ end -}}
+{{- with .component.tolerations }}{{ $_ := set $s "tolerations" . }}{{ end -}}
+{{- with .component.affinity }}{{ $_ := set $s "affinity" . }}{{ end -}}
+{{- if $s }}{{ toYaml $s }}{{ end -}}
 {{- end -}}
