@@ -4,7 +4,7 @@ MVN ?= mvn
 MVN_FLAGS ?= -B -ntp
 REQUIRE_KERNEL ?= $(if $(CI),true,false)
 
-.PHONY: build test unit bench demo deps clean crds
+.PHONY: build test unit bench demo deps clean crds helm-test image
 
 deps:
 	@./scripts/install-deps.sh
@@ -37,9 +37,20 @@ bench: build
 	./bench/tc-throughput.sh
 	./bench/tls-overhead.sh
 
-## crds: regenerate crds/ from the model classes in api/ (never edit crds/ by hand)
+## crds: regenerate crds/ from the model classes in api/ (never edit crds/ by hand), and the chart's copy
 crds:
 	$(MVN) $(MVN_FLAGS) -q -pl api -Pcrds process-classes
+	cp crds/*.yml helm/hybrid-mesh/crds/
+
+## helm-test: the chart rendered and linted by a real Helm engine (helm-java), its RBAC, CRDs and the Dockerfile
+helm-test:
+	$(MVN) $(MVN_FLAGS) -pl helm -am verify -Dtest='Chart*Test,Dockerfile*Test' -Dit.test='Chart*IT' \
+	  -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
+
+## image: the hmesh container image (needs a Docker engine); IMAGE=registry/hmesh:tag to name it
+IMAGE ?= hybrid-mesh/hmesh:0.1.0
+image: build
+	docker build -t $(IMAGE) .
 
 clean:
 	$(MVN) $(MVN_FLAGS) -q clean

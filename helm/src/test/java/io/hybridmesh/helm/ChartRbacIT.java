@@ -1,0 +1,120 @@
+package io.hybridmesh.helm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleRef;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.hybridmesh.api.v1alpha1.KubernetesAccess;
+import io.hybridmesh.api.v1alpha1.KubernetesAccess.Component;
+import io.hybridmesh.api.v1alpha1.KubernetesAccess.Scope;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chart grants each ServiceAccount exactly what {@link KubernetesAccess} says its code calls: a missing
+ * verb breaks the component in a cluster, an extra one is privilege nobody uses. Grants are followed from the
+ * bindings, so a role bound to the wrong account counts for that account.
+ */
+class ChartRbacIT {
+
+  @Test
+  void eachComponentGetsExactlyTheCallsItsCodeMakes() {
+    Map<Component, Set<String>> granted = granted(RenderedChart.defaults());
+    for (Component c : Component.values()) {
+      Set<String> want = KubernetesAccess.grants(c);
+      Set<String> have = granted.getOrDefault(c, Set.of());
+      Set<String> missing = new TreeSet<>(want);
+      missing.removeAll(have);
+      Set<String> extra = new TreeSet<>(have);
+      extra.removeAll(want);
+      assertTrue(missing.isEmpty() && extra.isEmpty(), c + ": the chart's RBAC and KubernetesAccess differ; "
+          + "missing from the chart " + missing + ", in the chart but not in KubernetesAccess " + extra);
+    }
+  }
+
+  @Test
+  void everyRuleSaysWhereItIsUsedAndNoneIsAWildcard() {
+    for (KubernetesAccess.Rule r : KubernetesAccess.RULES) {
+      assertTrue(r.usedBy().length() > 10, r.resource() + " says nowhere where it is used");
+      assertTrue(!r.resource().contains("*") && !r.apiGroup().contains("*"), r.toString());
+    }
+    assertEquals(KubernetesAccess.RULES.size(), KubernetesAccess.RULES.stream()
+        .map(r -> r.component() + r.scope().name() + r.apiGroup() + "/" + r.resource()).distinct().count(),
+        "one rule per component, scope and resource");
+  }
+
+  @Test
+  void theLeaseIsGrantedInTheReleaseNamespaceOnly() {
+    RenderedChart chart = RenderedChart.defaults();
+    List<Role> roles = chart.all(Role.class);
+    assertEquals(1, roles.size());
+    assertEquals(RenderedChart.NAMESPACE, roles.get(0).getMetadata().getNamespace());
+    assertTrue(chart.all(ClusterRole.class).stream().flatMap(r -> r.getRules().stream())
+        .noneMatch(r -> r.getResources().contains("leases")), "no cluster-wide Lease rights");
+  }
+
+  /** What each component's ServiceAccount ends up with, from the rendered roles through their bindings. */
+  private static Map<Component, Set<String>> granted(RenderedChart chart) {
+    Map<String, Component> accounts = Map.of(ChartRenderIT.CONTROLLER, Component.CONTROLLER,
+        ChartRenderIT.AGENT, Component.AGENT);
+    Map<Component, Set<String>> out = new EnumMap<>(Component.class);
+    for (ClusterRoleBinding b : chart.all(ClusterRoleBinding.class)) {
+      ClusterRole role = chart.one(ClusterRole.class, roleName(b.getRoleRef(), "ClusterRole"));
+      for (Subject s : b.getSubjects()) {
+        add(out, component(accounts, s), Scope.CLUSTER, role.getRules());
+      }
+    }
+    for (RoleBinding b : chart.all(RoleBinding.class)) {
+      assertEquals(RenderedChart.NAMESPACE, b.getMetadata().getNamespace());
+      Role role = chart.one(Role.class, roleName(b.getRoleRef(), "Role"));
+      for (Subject s : b.getSubjects()) {
+        add(out, component(accounts, s), Scope.OWN_NAMESPACE, role.getRules());
+      }
+    }
+    return out;
+  }
+
+  private static void add(Map<Component, Set<String>> out, Component c, Scope scope, List<PolicyRule> rules) {
+    for (PolicyRule r : rules) {
+      assertTrue(r.getResourceNames() == null || r.getResourceNames().isEmpty(), "resourceNames: " + r);
+      assertTrue(r.getNonResourceURLs() == null || r.getNonResourceURLs().isEmpty(), "nonResourceURLs: " + r);
+      for (String group : r.getApiGroups()) {
+        for (String resource : r.getResources()) {
+          for (String verb : r.getVerbs()) {
+            if (!KubernetesAccess.VERBS.contains(verb)) {
+              fail("verb '" + verb + "' on " + resource + " is not an RBAC verb (or is a wildcard)");
+            }
+            out.computeIfAbsent(c, k -> new TreeSet<>()).add(KubernetesAccess.grant(scope, group, resource, verb));
+          }
+        }
+      }
+    }
+  }
+
+  private static Component component(Map<String, Component> accounts, Subject s) {
+    assertEquals("ServiceAccount", s.getKind());
+    assertEquals(RenderedChart.NAMESPACE, s.getNamespace());
+    Component c = accounts.get(s.getName());
+    if (c == null) {
+      fail("a binding grants rights to " + s.getName() + ", which is not a Hybrid Mesh component's account");
+    }
+    return c;
+  }
+
+  private static String roleName(RoleRef ref, String kind) {
+    assertEquals("rbac.authorization.k8s.io", ref.getApiGroup());
+    assertEquals(kind, ref.getKind());
+    return ref.getName();
+  }
+}
