@@ -59,12 +59,14 @@ public final class RelayBench {
 
     AtomicLong received = new AtomicLong();
     AtomicLong lost = new AtomicLong();
-    ObserverGrpc.newStub(client).getFlows(GetFlowsRequest.newBuilder().setFollow(true).build(),
+    ObserverGrpc.newStub(client).getFlows(GetFlowsRequest.newBuilder().setFollow(true).setBatchSize(256).build(),
         new StreamObserver<>() {
           @Override
           public void onNext(GetFlowsResponse r) {
             if (r.hasFlow()) {
               received.incrementAndGet();
+            } else if (r.hasFlows()) {
+              received.addAndGet(r.getFlows().getFlowsCount());
             } else if (r.hasLostEvents()) {
               lost.addAndGet(r.getLostEvents().getNumEventsLost());
             }

@@ -11,6 +11,9 @@ import io.hybridmesh.api.observer.v1.NodeStatusEvent;
 import io.hybridmesh.api.observer.v1.ObserverGrpc;
 import java.time.Clock;
 import java.time.Instant;
+import io.hybridmesh.api.flow.v1.Flow;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 
 /**
@@ -21,12 +24,19 @@ import java.util.concurrent.BlockingQueue;
  */
 final class PeerStream {
 
-  /** What a peer stream delivers: an item, or its end (item null), with the failure if it failed. */
-  record Event(PeerStream stream, GetFlowsResponse item, Status failure) {
+  /**
+   * What a peer stream delivers: the items of one message (a batch of flows comes unpacked, one item per
+   * flow), or its end (items null), with the failure if it failed. Flow control counts messages: call
+   * {@link #consumed()} once per event.
+   */
+  record Event(PeerStream stream, List<GetFlowsResponse> items, Status failure) {
     boolean end() {
-      return item == null;
+      return items == null;
     }
   }
+
+  /** Flows per message asked of each peer: one message per flow would cost more than the flow. */
+  static final int PEER_BATCH = 256;
 
   private final Peer peer;
   private final BlockingQueue<Event> sink;
@@ -45,7 +55,7 @@ final class PeerStream {
   }
 
   PeerStream start(ObserverGrpc.ObserverStub stub, GetFlowsRequest request) {
-    stub.getFlows(request, new ClientResponseObserver<GetFlowsRequest, GetFlowsResponse>() {
+    stub.getFlows(request.toBuilder().setBatchSize(PEER_BATCH).build(), new ClientResponseObserver<GetFlowsRequest, GetFlowsResponse>() {
       @Override
       public void beforeStart(ClientCallStreamObserver<GetFlowsRequest> requestStream) {
         call = requestStream;
@@ -54,9 +64,7 @@ final class PeerStream {
 
       @Override
       public void onNext(GetFlowsResponse value) {
-        // An agent names itself; a source that does not is named after its peer entry.
-        sink.add(new Event(PeerStream.this,
-            value.getNodeName().isEmpty() ? value.toBuilder().setNodeName(peer.name()).build() : value, null));
+        sink.add(new Event(PeerStream.this, unpack(value), null));
       }
 
       @Override
@@ -72,7 +80,21 @@ final class PeerStream {
     return this;
   }
 
-  /** Lets the peer send one more item, after one was taken from the queue. */
+  /** One item per flow; an agent names itself, a source that does not is named after its peer entry. */
+  private List<GetFlowsResponse> unpack(GetFlowsResponse value) {
+    String node = value.getNodeName().isEmpty() ? peer.name() : value.getNodeName();
+    if (!value.hasFlows()) {
+      return List.of(value.getNodeName().isEmpty() ? value.toBuilder().setNodeName(node).build() : value);
+    }
+    List<GetFlowsResponse> items = new ArrayList<>(value.getFlows().getFlowsCount());
+    for (Flow f : value.getFlows().getFlowsList()) {
+      items.add(GetFlowsResponse.newBuilder().setNodeName(f.getNodeName().isEmpty() ? node : f.getNodeName())
+          .setTime(f.getTime()).setFlow(f).build());
+    }
+    return items;
+  }
+
+  /** Lets the peer send one more message, after one was taken from the queue. */
   void consumed() {
     ClientCallStreamObserver<GetFlowsRequest> c = call;
     if (c != null && !cancelled) {

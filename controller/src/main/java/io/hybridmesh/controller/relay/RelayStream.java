@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.hybridmesh.api.flow.v1.LostEvent;
 import io.hybridmesh.api.flow.v1.LostEventSource;
+import io.hybridmesh.api.observer.v1.FlowBatch;
 import io.hybridmesh.api.observer.v1.GetFlowsRequest;
 import io.hybridmesh.api.observer.v1.GetFlowsResponse;
 import io.hybridmesh.api.observer.v1.NodeState;
@@ -31,7 +32,10 @@ import java.util.function.Function;
 final class RelayStream {
 
 
-  private static final int WINDOW = 256;
+  /** Messages in flight per peer (each up to PeerStream.PEER_BATCH flows): bounds the relay's memory per peer. */
+  private static final int WINDOW = 4;
+  /** Bounds one batched message to the client, whatever it asks for. */
+  static final int MAX_CLIENT_BATCH = 2048;
 
   private final ServerCallStreamObserver<GetFlowsResponse> client;
   private final List<Peer> peers;
@@ -40,6 +44,8 @@ final class RelayStream {
   private final Clock clock;
   private final List<PeerStream> open = new ArrayList<>();
   private volatile boolean cancelled;
+  private int clientBatch = 1;
+  private final List<GetFlowsResponse> pendingBacklog = new ArrayList<>();
   private long droppedForClient;
   private Instant firstDrop;
 
@@ -57,6 +63,7 @@ final class RelayStream {
   }
 
   void run(GetFlowsRequest req) {
+    clientBatch = Math.max(1, Math.min(req.getBatchSize(), MAX_CLIENT_BATCH));
     try {
       Timestamp start = now();
       boolean backlog = req.getNumber() > 0 || req.hasSince() || req.hasUntil();
@@ -94,23 +101,28 @@ final class RelayStream {
       open.add(s);
       sources.add(new BacklogMerge.Source() {
         private boolean done;
+        private java.util.Iterator<GetFlowsResponse> batch = java.util.Collections.emptyIterator();
 
         @Override
         public GetFlowsResponse next() throws InterruptedException {
-          if (done || cancelled) {
-            return null;
-          }
-          PeerStream.Event e = queue.take();
-          if (!e.end()) {
+          while (!batch.hasNext()) {
+            if (done || cancelled) {
+              return null;
+            }
+            PeerStream.Event e = queue.take();
+            if (e.end()) {
+              done = true;
+              return e.failure() == null ? null : s.statusItem(NodeState.NODE_UNAVAILABLE, e.failure(), clock);
+            }
             s.consumed();
-            return e.item();
+            batch = e.items().iterator();
           }
-          done = true;
-          return e.failure() == null ? null : s.statusItem(NodeState.NODE_UNAVAILABLE, e.failure(), clock);
+          return batch.next();
         }
       });
     }
-    BacklogMerge.merge(sources, number, first, this::sendWaiting);
+    BacklogMerge.merge(sources, number, first, this::queueBacklog);
+    flushBacklog();
     open.clear();
   }
 
@@ -121,21 +133,85 @@ final class RelayStream {
     }
     ReorderBuffer order = new ReorderBuffer(options.reorderWindow().toNanos(), options.reorderCapacity());
     int running = open.size();
+    List<GetFlowsResponse> out = new ArrayList<>();
     while (!cancelled && running > 0) {
       PeerStream.Event e = queue.poll(100, TimeUnit.MILLISECONDS);
-      if (e != null) {
+      while (e != null) {
         if (e.end()) {
           running--;
           Status why = e.failure() != null ? e.failure() : Status.UNAVAILABLE.withDescription("its stream ended");
-          order.add(e.stream().statusItem(NodeState.NODE_GONE, why, clock)).forEach(this::sendOrDrop);
+          out.addAll(order.add(e.stream().statusItem(NodeState.NODE_GONE, why, clock)));
         } else {
+          for (GetFlowsResponse item : e.items()) {
+            out.addAll(order.add(item));
+          }
           e.stream().consumed();
-          order.add(e.item()).forEach(this::sendOrDrop);
         }
+        // Take what else is waiting before sending, so that the client gets full batches.
+        e = out.size() < clientBatch ? queue.poll() : null;
       }
-      order.due(TimeOrder.nanos(now())).forEach(this::sendOrDrop);
+      out.addAll(order.due(TimeOrder.nanos(now())));
+      sendLive(out);
+      out.clear();
     }
-    order.drain().forEach(this::sendOrDrop);
+    sendLive(order.drain());
+  }
+
+  /** Live items in messages of up to the client's batch size; flows and other items in their order. */
+  private void sendLive(List<GetFlowsResponse> items) {
+    forEachMessage(items, this::sendOrDrop);
+  }
+
+  private void queueBacklog(GetFlowsResponse item) {
+    pendingBacklog.add(item);
+    if (pendingBacklog.size() >= clientBatch) {
+      flushBacklog();
+    }
+  }
+
+  private void flushBacklog() {
+    forEachMessage(pendingBacklog, this::sendWaiting);
+    pendingBacklog.clear();
+  }
+
+  /** Groups consecutive flows into batches (when the client asked for them); other items go alone. */
+  private void forEachMessage(List<GetFlowsResponse> items, java.util.function.Consumer<GetFlowsResponse> send) {
+    if (clientBatch <= 1) {
+      items.forEach(send);
+      return;
+    }
+    FlowBatch.Builder batch = null;
+    GetFlowsResponse first = null;
+    for (GetFlowsResponse item : items) {
+      if (item.hasFlow()) {
+        if (batch == null) {
+          batch = FlowBatch.newBuilder();
+          first = item;
+        }
+        batch.addFlows(item.getFlow());
+        if (batch.getFlowsCount() >= clientBatch) {
+          send.accept(batchItem(first, batch));
+          batch = null;
+        }
+      } else {
+        if (batch != null) {
+          send.accept(batchItem(first, batch));
+          batch = null;
+        }
+        send.accept(item);
+      }
+    }
+    if (batch != null) {
+      send.accept(batchItem(first, batch));
+    }
+  }
+
+  private static GetFlowsResponse batchItem(GetFlowsResponse first, FlowBatch.Builder batch) {
+    if (batch.getFlowsCount() == 1) {
+      return first;
+    }
+    return GetFlowsResponse.newBuilder().setNodeName(first.getNodeName()).setTime(first.getTime())
+        .setFlows(batch).build();
   }
 
   /** Live items: a client that is not ready loses them, counted; the count goes out when it is ready. */
@@ -144,9 +220,10 @@ final class RelayStream {
       return;
     }
     if (!client.isReady()) {
-      if (droppedForClient++ == 0) {
+      if (droppedForClient == 0) {
         firstDrop = clock.instant();
       }
+      droppedForClient += item.hasFlows() ? item.getFlows().getFlowsCount() : 1;
       return;
     }
     if (droppedForClient > 0) {
