@@ -12,6 +12,7 @@
 #   BENCH_CAPACITY=65536                               ring capacity (a power of two)
 #   BENCH_PRODUCER_RATE="0 500000"                     producer rates to run, flows/s (0 = full speed)
 #   BENCH_BATCH="1 256"                                flows per response the follower asks for (hmesh observe: 256)
+#   BENCH_FOLLOWER="decode count"                      the follower decodes every flow, or counts them in the bytes
 #   JAVA=java JAVA_OPTS="-Xmx1g"
 set -euo pipefail
 
@@ -30,12 +31,14 @@ if [ ! -f "$jar" ] || [ -n "$(find "$here/src" "$here/pom.xml" "$root/ebpf-agent
 fi
 
 echo "bench: load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs" >&2
+for follower in ${BENCH_FOLLOWER:-decode count}; do
 for batch in ${BENCH_BATCH:-1 256}; do
 for rate in ${BENCH_PRODUCER_RATE:-0 500000}; do
   # shellcheck disable=SC2086  # JAVA_OPTS is a word list on purpose
   "$java" ${JAVA_OPTS:--Xmx1g} -cp "$jar" io.hybridmesh.bench.ObserverStreamBench \
-    "${BENCH_ROUNDS:-7}" "${BENCH_ROUND_S:-5}" "${BENCH_WARMUP_S:-10}" "${BENCH_CAPACITY:-65536}" "$rate" "$batch" \
+    "${BENCH_ROUNDS:-7}" "${BENCH_ROUND_S:-5}" "${BENCH_WARMUP_S:-10}" "${BENCH_CAPACITY:-65536}" "$rate" "$batch" "$follower" \
     2> >(grep -v '^WARNING\|^# WARNING' >&2)
+done
 done
 done
 echo "bench: load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
