@@ -3,7 +3,7 @@ package io.hybridmesh.bench;
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.Timestamp;
 import io.hybridmesh.agent.abi.IpAddresses;
-import io.hybridmesh.agent.flow.FlowIds;
+import io.hybridmesh.api.flow.FlowIds;
 import io.hybridmesh.api.flow.v1.Connection;
 import io.hybridmesh.api.flow.v1.ConnectionState;
 import io.hybridmesh.api.flow.v1.Counters;

@@ -19,9 +19,6 @@ import io.hybridmesh.agent.observer.RingSink;
 import io.hybridmesh.agent.redact.RedactingSink;
 import io.hybridmesh.agent.redact.Redaction;
 import io.hybridmesh.agent.redact.RedactionOptions;
-import io.hybridmesh.api.flow.v1.Flow;
-import io.hybridmesh.api.flow.v1.LostEvent;
-import io.hybridmesh.api.flow.v1.LostEventSource;
 import io.hybridmesh.api.observer.v1.ListWorkloadsRequest;
 import io.hybridmesh.controller.mesh.AgentPeers;
 import io.hybridmesh.controller.mesh.SidecarPublisher;
@@ -29,7 +26,6 @@ import io.hybridmesh.controller.mesh.SidecarRejectionStore;
 import io.hybridmesh.controller.relay.Peer;
 import io.hybridmesh.controller.relay.RelayService;
 import io.hybridmesh.controller.report.ClusterWorkloadReports;
-import io.hybridmesh.xds.als.SidecarFlowSink;
 import io.hybridmesh.xds.server.XdsServer;
 import io.hybridmesh.xds.translate.TranslatorSettings;
 import java.io.IOException;
@@ -70,7 +66,7 @@ final class ControllerRuntime implements AutoCloseable {
     if (s.xds() != null) {
       AtomicReference<SidecarPublisher> publisher = new AtomicReference<>();
       XdsServer xds = new XdsServer(List.of(s.xds()), TranslatorSettings.DEFAULTS, rejections,
-          id -> publisher.get() == null ? Optional.empty() : publisher.get().directory().lookup(id), flows(sink))
+          id -> publisher.get() == null ? Optional.empty() : publisher.get().directory().lookup(id), SidecarFlows.into(sink))
           .start();
       started.add(xds);
       publisher.set(new SidecarPublisher(client, xds.snapshots()).start(5));
@@ -116,21 +112,6 @@ final class ControllerRuntime implements AutoCloseable {
       return InProcessChannelBuilder.forName(target.substring("inprocess:".length())).build();
     }
     return NettyChannelBuilder.forTarget(target).usePlaintext().build();
-  }
-
-  private static SidecarFlowSink flows(FlowSink sink) {
-    return new SidecarFlowSink() {
-      @Override
-      public void accept(Flow flow) {
-        sink.accept(flow);
-      }
-
-      @Override
-      public void lost(long entries) {
-        sink.lost(LostEvent.newBuilder().setSource(LostEventSource.ENVOY_ALS_DROPPED).setNumEventsLost(entries)
-            .build());
-      }
-    };
   }
 
   @Override

@@ -1,9 +1,7 @@
 package io.hybridmesh.cli.demo;
 
 import io.hybridmesh.agent.flow.FlowSink;
-import io.hybridmesh.api.flow.v1.Flow;
-import io.hybridmesh.api.flow.v1.LostEvent;
-import io.hybridmesh.api.flow.v1.LostEventSource;
+import io.hybridmesh.cli.SidecarFlows;
 import io.hybridmesh.xds.als.SidecarDirectory;
 import io.hybridmesh.xds.als.SidecarFlowSink;
 import io.hybridmesh.xds.als.SidecarIdentity;
@@ -61,18 +59,7 @@ final class DemoSidecars implements AutoCloseable {
     workloadsWithPort.keySet().forEach(w -> identities.put(nodeId(w), new SidecarIdentity(DemoReports.NAMESPACE, w,
         w, DemoReports.KIND, nodeName, List.of(DemoWorkloads.ADDRESSES.get(w)))));
     SidecarDirectory directory = id -> Optional.ofNullable(identities.get(id));
-    SidecarFlowSink flows = new SidecarFlowSink() {
-      @Override
-      public void accept(Flow flow) {
-        sink.accept(flow);
-      }
-
-      @Override
-      public void lost(long entries) {
-        sink.lost(LostEvent.newBuilder().setSource(LostEventSource.ENVOY_ALS_DROPPED).setNumEventsLost(entries)
-            .build());
-      }
-    };
+    SidecarFlowSink flows = SidecarFlows.into(sink);
     SidecarRejections rejections = r -> err.println("hmesh demo: the sidecar " + r.nodeId() + " rejected its "
         + r.typeUrl().substring(r.typeUrl().lastIndexOf('.') + 1) + " version " + r.version() + ": " + r.message());
     try {

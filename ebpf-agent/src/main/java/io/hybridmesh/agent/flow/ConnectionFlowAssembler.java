@@ -11,6 +11,7 @@ import io.hybridmesh.api.flow.v1.DataPath;
 import io.hybridmesh.api.flow.v1.DropReason;
 import io.hybridmesh.api.flow.v1.Emitter;
 import io.hybridmesh.api.flow.v1.EmitterKind;
+import io.hybridmesh.api.flow.FlowIds;
 import io.hybridmesh.api.flow.v1.Endpoint;
 import io.hybridmesh.api.flow.v1.Service;
 import io.hybridmesh.api.flow.v1.Flow;

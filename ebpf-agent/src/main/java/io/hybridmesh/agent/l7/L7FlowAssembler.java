@@ -4,7 +4,7 @@ import io.hybridmesh.agent.abi.FlowTuple;
 import io.hybridmesh.agent.abi.IpAddresses;
 import io.hybridmesh.agent.abi.TlsEvent;
 import io.hybridmesh.agent.flow.EndpointResolver;
-import io.hybridmesh.agent.flow.FlowIds;
+import io.hybridmesh.api.flow.FlowIds;
 import io.hybridmesh.agent.flow.KernelClock;
 import io.hybridmesh.agent.http.Header;
 import io.hybridmesh.agent.http.HttpEvent;

@@ -1,5 +1,6 @@
 package io.hybridmesh.xds.als;
 
+import io.hybridmesh.api.flow.FlowIds;
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Durations;
@@ -129,7 +130,7 @@ public final class AccessLogFlows {
         ? origin.point() : AccessLogOrigin.pointOfCluster(common.getUpstreamCluster());
     Flow.Builder flow = Flow.newBuilder()
         .setTime(time)
-        .setUuid(FlowUuids.next(Timestamps.toMillis(time)))
+        .setUuid(FlowIds.next(Timestamps.toMillis(time)))
         .setEmitter(origin.emitter())
         .setNodeName(origin.identity().nodeName())
         .setObservationPoint(point)

@@ -1,4 +1,4 @@
-package io.hybridmesh.agent.flow;
+package io.hybridmesh.api.flow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
