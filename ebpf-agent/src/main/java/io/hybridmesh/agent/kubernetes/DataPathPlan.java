@@ -32,7 +32,7 @@ public final class DataPathPlan {
     Map<String, Target> out = new TreeMap<>();
     matches.stream()
         .filter(m -> m.process().netnsInode() != 0 && m.process().netnsInode() != hostNetnsInode)
-        .filter(m -> "EBPF".equals(dataPaths.get(key(m.pod()).orElse(null))))
+        .filter(m -> key(m.pod()).map(dataPaths::get).filter("EBPF"::equals).isPresent())
         // Every container of a pod shares its network namespace; the oldest process names it steadily.
         .sorted(Comparator.comparingLong(m -> m.process().mainPid()))
         .forEach(m -> out.putIfAbsent(m.pod().key(),
