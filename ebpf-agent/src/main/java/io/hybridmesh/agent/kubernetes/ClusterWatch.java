@@ -43,9 +43,20 @@ public final class ClusterWatch implements AutoCloseable {
   private final Map<String, Map<String, EndpointSlice>> slicesByService = new HashMap<>();
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final Runnable onReportChange;
+  private final boolean selectPodsByField;
 
   /** @param onReportChange run when a WorkloadCapability's data path changes (to re-plan without waiting) */
   public ClusterWatch(KubernetesClient client, String nodeName, PodDirectory directory, Runnable onReportChange) {
+    this(client, nodeName, directory, onReportChange, true);
+  }
+
+  /**
+   * @param selectPodsByField false to list every pod and keep this node's here: fabric8's mock API server
+   *     answers a {@code spec.nodeName} field selector with nothing (it indexes no spec fields)
+   */
+  public ClusterWatch(KubernetesClient client, String nodeName, PodDirectory directory, Runnable onReportChange,
+      boolean selectPodsByField) {
+    this.selectPodsByField = selectPodsByField;
     this.client = client;
     this.nodeName = nodeName;
     this.directory = directory;
@@ -54,7 +65,8 @@ public final class ClusterWatch implements AutoCloseable {
 
   /** Starts the informers without waiting for them: a missing API server must not stop the agent. */
   public void start() {
-    start("pods", client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0),
+    var allPods = client.pods().inAnyNamespace();
+    start("pods", (selectPodsByField ? allPods.withField("spec.nodeName", nodeName) : allPods).runnableInformer(0),
         this::podChanged, this::podGone);
     start("services", client.services().inAnyNamespace().runnableInformer(0), this::serviceChanged,
         s -> serviceGone(s.getMetadata().getNamespace(), s.getMetadata().getName()));
