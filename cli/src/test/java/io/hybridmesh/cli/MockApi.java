@@ -80,8 +80,13 @@ public final class MockApi implements AutoCloseable {
     w.setSpec(spec);
     WorkloadCapabilityStatus status = new WorkloadCapabilityStatus();
     status.setDataPath(dataPath);
-    w.setStatus(status);
     client.resource(w).createOr(x -> x.update());
+    // The status is a subresource: written on its own, as the controller writes it.
+    client.resources(WorkloadCapability.class).inNamespace(ns).withName(w.getMetadata().getName())
+        .editStatus(x -> {
+          x.setStatus(status);
+          return x;
+        });
   }
 
   public String annotation(String ns, String pod, String key) {

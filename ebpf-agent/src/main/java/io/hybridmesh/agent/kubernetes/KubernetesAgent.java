@@ -50,15 +50,20 @@ public final class KubernetesAgent implements AgentStats, AutoCloseable {
   /** Loads the programs; nothing is attached and nothing written until {@link #start()}. */
   public KubernetesAgent(Bpf bpf, KubernetesClient client, KubernetesOptions options, NodeReport report,
       FlowSink sink) {
-    this(bpf, client, options, report, sink, Path.of("/proc"));
+    this(bpf, client, options, report, sink, true);
   }
 
-  KubernetesAgent(Bpf bpf, KubernetesClient client, KubernetesOptions options, NodeReport report, FlowSink sink,
-      Path proc) {
+  /**
+   * @param selectPodsByField false against fabric8's mock API server, which answers a {@code spec.nodeName}
+   *     field selector with nothing; this node's pods are then kept by the agent's own check
+   */
+  public KubernetesAgent(Bpf bpf, KubernetesClient client, KubernetesOptions options, NodeReport report,
+      FlowSink sink, boolean selectPodsByField) {
+    Path proc = Path.of("/proc");
     this.options = options;
     this.proc = proc;
     this.node = new NodeDatapath(bpf, options.nodeName(), options.tc(), options.readTls(), directory, sink);
-    this.cluster = new ClusterWatch(client, options.nodeName(), directory, this::rescanSoon);
+    this.cluster = new ClusterWatch(client, options.nodeName(), directory, this::rescanSoon, selectPodsByField);
     this.capability = new NodeCapabilityWriter(client, options.nodeName(), report, AgentVersion.get(),
         options.heartbeat(), Clock.systemUTC());
     this.annotator = new PodProbeAnnotator(client, cluster, directory, new ContainerProcesses(proc),
