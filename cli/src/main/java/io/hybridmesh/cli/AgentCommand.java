@@ -8,13 +8,21 @@ import io.hybridmesh.agent.observer.ObserverService;
 import io.hybridmesh.agent.kernel.KernelFacts;
 import io.hybridmesh.agent.kernel.KernelFactsReader;
 import io.hybridmesh.agent.kernel.KernelReadiness;
+import io.hybridmesh.agent.kernel.NodeProbe;
+import io.hybridmesh.agent.kubernetes.KubernetesAgent;
+import io.hybridmesh.agent.kubernetes.KubernetesOptions;
+import io.hybridmesh.agent.runtime.AgentStats;
 import io.hybridmesh.agent.standalone.StandaloneAgent;
 import io.hybridmesh.agent.standalone.StandaloneOptions;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.hybridmesh.jni.Bpf;
 import io.hybridmesh.jni.BpfException;
 import io.hybridmesh.jni.NativeBpf;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +31,10 @@ import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code hmesh agent}: the node agent. Standalone mode runs on a plain Linux host, no Kubernetes. */
+/**
+ * {@code hmesh agent}: the node agent. Standalone mode runs on a plain Linux host, no Kubernetes; Kubernetes
+ * mode runs as a DaemonSet pod (the runtime is {@link KubernetesAgent}; this class only reads flags).
+ */
 @Command(
     name = "agent",
     mixinStandardHelpOptions = true,
@@ -34,6 +45,18 @@ final class AgentCommand implements Callable<Integer> {
 
   @Option(names = "--standalone", description = "Run without Kubernetes: workloads are network namespaces.")
   boolean standalone;
+
+  @Option(names = "--kubernetes",
+      description = "Run as the node agent of a Kubernetes cluster: workloads are this node's pods.")
+  boolean kubernetes;
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE",
+      description = "Kubernetes mode: kubeconfig to use (default: in-cluster, then $KUBECONFIG, then ~/.kube/config).")
+  Path kubeconfig;
+
+  @Option(names = "--heartbeat-interval", converter = DurationConverter.class,
+      description = "Kubernetes mode: how often this node's NodeCapability is re-written (default: 30s).")
+  Duration heartbeatInterval = Duration.ofSeconds(30);
 
   @Option(names = "--netns", paramLabel = "NAME",
       description = "A network namespace to watch (as in 'ip netns'); repeat for more.")
@@ -81,7 +104,8 @@ final class AgentCommand implements Callable<Integer> {
       description = "Flows the Observer API keeps in memory (default: ${DEFAULT-VALUE}).")
   int flowCapacity = 16384;
 
-  @Option(names = "--node-name", description = "Node name flows carry (default: the host name).")
+  @Option(names = "--node-name", description = "Node name flows carry; in Kubernetes mode also the pods' node "
+      + "(default: $NODE_NAME in Kubernetes mode, else the host name).")
   String nodeName;
 
   @Option(names = "--ring-buffer-size", paramLabel = "BYTES",
@@ -114,8 +138,12 @@ final class AgentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!standalone) {
-      LOG.severe("Kubernetes mode is not available yet; run with --standalone --netns NAME.");
+    if (standalone == kubernetes) {
+      LOG.severe("say where the agent runs: --standalone --netns NAME (a plain host) or --kubernetes (a node).");
+      return 2;
+    }
+    if (kubernetes && !namespaces.isEmpty()) {
+      LOG.severe("--netns is for --standalone; in Kubernetes mode the pods say what to watch.");
       return 2;
     }
     if (print != null && !"jsonl".equals(print)) {
@@ -147,16 +175,23 @@ final class AgentCommand implements Callable<Integer> {
       LOG.severe("--flow-capacity must be at least 1");
       return 2;
     }
-    StandaloneOptions options;
+    TcSettings tc;
+    StandaloneOptions standaloneOptions = null;
+    KubernetesOptions kubernetesOptions = null;
     try {
-      TcSettings tc = new TcSettings(ringBufferBytes, connectionTableSize, reportInterval,
-          tcpIdleTimeout, idleTimeout);
-      options = new StandaloneOptions(namespaces, nodeName != null ? nodeName : hostName(), tc,
-          rescanInterval, readTls);
+      tc = new TcSettings(ringBufferBytes, connectionTableSize, reportInterval, tcpIdleTimeout, idleTimeout);
+      if (standalone) {
+        standaloneOptions = new StandaloneOptions(namespaces, nodeName != null ? nodeName : hostName(), tc,
+            rescanInterval, readTls);
+      } else {
+        kubernetesOptions = new KubernetesOptions(nodeName != null ? nodeName : System.getenv("NODE_NAME"), tc,
+            rescanInterval, readTls, heartbeatInterval, BinaryProbeOutput::toJson);
+      }
     } catch (IllegalArgumentException e) {
       LOG.severe(e.getMessage());
       return 2;
     }
+    String node = standalone ? standaloneOptions.nodeName() : kubernetesOptions.nodeName();
 
     KernelFacts facts = KernelFactsReader.read(NativeBpf::load);
     KernelReadiness.Assessment readiness = KernelReadiness.assess(facts);
@@ -169,15 +204,36 @@ final class AgentCommand implements Callable<Integer> {
     FlowOutputs outputs;
     try {
       outputs = FlowOutputs.open(new FlowOutputs.Settings(print != null, serve, flowCapacity, stallTimeout,
-          metrics, metricsOptions, redaction, options.nodeName(), List::of));
+          metrics, metricsOptions, redaction, node, List::of));
     } catch (IllegalArgumentException | IllegalStateException e) {
       LOG.severe(e.getMessage());
       return 1;
     }
-    StandaloneAgent agent;
+    AgentStats agent;
+    AutoCloseable closer;
+    Runnable starter;
+    String what;
     try {
-      agent = new StandaloneAgent(bpf, options, outputs.sink());
-    } catch (IllegalArgumentException | IllegalStateException | BpfException e) {
+      if (standalone) {
+        StandaloneAgent a = new StandaloneAgent(bpf, standaloneOptions, outputs.sink());
+        agent = a;
+        closer = a;
+        starter = a::start;
+        what = String.join(", ", standaloneOptions.namespaces());
+      } else {
+        KubernetesClient client = connect(kubeconfig);
+        KubernetesAgent a = new KubernetesAgent(bpf, client, kubernetesOptions, new NodeProbe(bpf).probe(),
+            outputs.sink());
+        agent = a;
+        closer = () -> {
+          a.close();
+          client.close();
+        };
+        starter = a::start;
+        what = "the pods of node " + node;
+      }
+    } catch (IllegalArgumentException | IllegalStateException | BpfException
+        | io.fabric8.kubernetes.client.KubernetesClientException e) {
       LOG.severe(e.getMessage());
       outputs.close();
       return 1;
@@ -186,25 +242,44 @@ final class AgentCommand implements Callable<Integer> {
       outputs.serveMetrics(agent);
     } catch (IllegalArgumentException | IllegalStateException e) {
       LOG.severe(e.getMessage());
-      agent.close();
+      closeQuietly(closer);
       outputs.close();
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       outputs.stopMetrics();
-      agent.close();
+      closeQuietly(closer);
       outputs.close();
       // Not through the logger: java.util.logging resets itself in a shutdown hook of its own.
       System.err.println("hmesh: detached everything; " + summary(agent.counters()));
       stopped.countDown();
     }, "hmesh-agent-shutdown"));
-    agent.start();
-    LOG.info("observing " + String.join(", ", options.namespaces()) + outputs.describe() + "; Ctrl-C to stop");
+    starter.run();
+    LOG.info("observing " + what + outputs.describe() + "; Ctrl-C to stop");
     while (!stopped.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
       outputs.flush();
     }
     return 0;
+  }
+
+  /** In-cluster, $KUBECONFIG or ~/.kube/config unless a file is named; fabric8's JDK HTTP client. */
+  private static KubernetesClient connect(Path kubeconfig) {
+    if (kubeconfig == null) {
+      return new KubernetesClientBuilder().build();
+    }
+    if (!java.nio.file.Files.isReadable(kubeconfig)) {
+      throw new IllegalArgumentException("--kubeconfig " + kubeconfig + " is not a readable file");
+    }
+    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig.toFile())).build();
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.warning("closing: " + e.getMessage());
+    }
   }
 
   /** The redaction the flags ask for; secret headers and user info only go with an explicit --no-redact. */

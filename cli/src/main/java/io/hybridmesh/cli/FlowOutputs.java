@@ -13,7 +13,7 @@ import io.hybridmesh.agent.observer.ObserverService;
 import io.hybridmesh.agent.observer.RingSink;
 import io.hybridmesh.agent.redact.RedactingSink;
 import io.hybridmesh.agent.redact.Redaction;
-import io.hybridmesh.agent.standalone.StandaloneAgent;
+import io.hybridmesh.agent.runtime.AgentStats;
 import io.hybridmesh.api.observer.v1.WorkloadReport;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -105,7 +105,7 @@ public final class FlowOutputs implements AutoCloseable {
   }
 
   /** Adds the agent's own counters to the metrics and starts their endpoint (when asked for). */
-  public void serveMetrics(StandaloneAgent agent) {
+  public void serveMetrics(AgentStats agent) {
     if (metrics == null) {
       return;
     }

@@ -45,8 +45,20 @@ public final class NetworkNamespaces {
   /** The interfaces of a namespace, loopback excluded, as iproute2 reports them now. */
   public List<NetworkInterface> interfaces(String name) throws IOException {
     pathOf(name);
-    Process p =
-        new ProcessBuilder("ip", "-n", name, "-j", "addr", "show").redirectErrorStream(false).start();
+    return run(List.of("ip", "-n", name, "-j", "addr", "show"), "'ip -n " + name + " addr show'");
+  }
+
+  /**
+   * The interfaces of the namespace at any path (a pod's {@code /proc/<pid>/ns/net}), loopback excluded:
+   * {@code ip} run inside it by {@code nsenter}, so no name under /run/netns is needed.
+   */
+  public List<NetworkInterface> interfacesAt(Path netnsFile) throws IOException {
+    String arg = "--net=" + netnsFile;
+    return run(List.of("nsenter", arg, "ip", "-j", "addr", "show"), "'nsenter " + arg + " ip addr show'");
+  }
+
+  private static List<NetworkInterface> run(List<String> command, String shown) throws IOException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
     byte[] out;
     byte[] err;
     try {
@@ -54,16 +66,15 @@ public final class NetworkNamespaces {
       err = p.getErrorStream().readAllBytes();
       if (!p.waitFor(10, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new IOException("'ip -n " + name + " addr show' did not finish in 10 s");
+        throw new IOException(shown + " did not finish in 10 s");
       }
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted while listing interfaces of " + name, e);
+      throw new IOException("interrupted while running " + shown, e);
     }
     if (p.exitValue() != 0) {
-      throw new IOException("'ip -n " + name + " addr show' failed: "
-          + new String(err, StandardCharsets.UTF_8).trim());
+      throw new IOException(shown + " failed: " + new String(err, StandardCharsets.UTF_8).trim());
     }
     return IpJson.interfaces(new String(out, StandardCharsets.UTF_8));
   }

@@ -1,0 +1,167 @@
+package io.hybridmesh.cli;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.hybridmesh.agent.kernel.FeatureFinding;
+import io.hybridmesh.agent.kernel.NodeReport;
+import io.hybridmesh.agent.kubernetes.ClusterWatch;
+import io.hybridmesh.agent.kubernetes.ContainerProcesses;
+import io.hybridmesh.agent.kubernetes.NodeCapabilityWriter;
+import io.hybridmesh.agent.kubernetes.PodDirectory;
+import io.hybridmesh.agent.kubernetes.PodProbeAnnotator;
+import io.hybridmesh.agent.probe.binary.BinaryProber;
+import io.hybridmesh.api.v1alpha1.HybridMeshNames;
+import io.hybridmesh.api.v1alpha1.KernelFeature;
+import io.hybridmesh.api.v1alpha1.NodeCapability;
+import io.hybridmesh.controller.facts.ContainerProbe;
+import io.hybridmesh.controller.facts.ProbeAnnotation;
+import io.hybridmesh.jni.Bpf.Support;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Kubernetes-mode agent's API side against the mock API server (no kernel needed): the NodeCapability
+ * and its heartbeat, and the probe annotation for a pod whose container process is in a fake /proc, read back
+ * by the controller's own parser.
+ */
+class KubernetesAgentIT {
+
+  private static final String NODE = "node-a";
+  private static final String UID = "8d6f1c2a-3b4e-4f5a-9c8d-7e6f5a4b3c2d";
+  private static final String APP = "ab".repeat(32);
+  private static final Path LIBSSL = Path.of("/usr/lib/x86_64-linux-gnu/libssl.so.3");
+
+  @TempDir Path proc;
+  private MockApi api;
+  private ClusterWatch watch;
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+
+  @BeforeEach
+  void setUp() {
+    api = new MockApi();
+  }
+
+  @AfterEach
+  void tearDown() {
+    scheduler.shutdownNow();
+    if (watch != null) {
+      watch.close();
+    }
+    api.close();
+  }
+
+  private static NodeReport report() {
+    return new NodeReport("6.18.0-test", List.of(new FeatureFinding(KernelFeature.BTF, Support.YES, "f"),
+        new FeatureFinding(KernelFeature.RINGBUF, Support.YES, "p"),
+        new FeatureFinding(KernelFeature.UPROBES, Support.YES, "p")), Map.of(), null, List.of());
+  }
+
+  @Test
+  void nodeCapabilityIsWrittenAndItsHeartbeatMoves() {
+    NodeCapabilityWriter writer = new NodeCapabilityWriter(api.client, NODE, report(), "0.1.0-test",
+        Duration.ofSeconds(1), Clock.systemUTC());
+    writer.start(scheduler);
+    await().atMost(Duration.ofSeconds(10)).until(() -> nodeCapability() != null);
+    NodeCapability first = nodeCapability();
+    assertEquals("6.18.0-test", first.getSpec().getKernelRelease());
+    assertEquals(true, first.getSpec().getBtf());
+    assertEquals(List.of("BTF", "RINGBUF", "UPROBES"), first.getSpec().getFeatures());
+    assertEquals("0.1.0-test", first.getSpec().getAgentVersion());
+    String beat = first.getSpec().getLastHeartbeat();
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> !beat.equals(nodeCapability().getSpec().getLastHeartbeat()));
+    assertTrue(writer.writes() >= 2);
+  }
+
+  @Test
+  void apiServerAwayIsAFailedWriteNotACrash() {
+    try (var away = new KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
+        .withMasterUrl("http://127.0.0.1:9").withRequestRetryBackoffLimit(0).build()).build()) {
+      NodeCapabilityWriter writer = new NodeCapabilityWriter(away, NODE, report(), "0.1.0", Duration.ofSeconds(30),
+          Clock.systemUTC());
+      assertFalse(writer.writeOnce());
+      assertFalse(writer.writeOnce());
+      assertEquals(0, writer.writes());
+    }
+  }
+
+  private NodeCapability nodeCapability() {
+    return api.client.resources(NodeCapability.class).withName(NODE).get();
+  }
+
+  /** A container process in the fake /proc: kubelet-shaped cgroup, a real executable, the host as its root. */
+  private void containerProcess(long pid, String uid, String containerId, Path exe) throws IOException {
+    Path d = Files.createDirectories(proc.resolve(Long.toString(pid)));
+    Files.writeString(d.resolve("cgroup"), "0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod"
+        + uid.replace('-', '_') + ".slice/cri-containerd-" + containerId + ".scope\n");
+    Files.writeString(d.resolve("stat"), pid + " (app) S 1 " + "0 ".repeat(17) + "100 0 0\n");
+    Files.createSymbolicLink(d.resolve("exe"), exe);
+    Files.createSymbolicLink(d.resolve("root"), Path.of("/"));
+  }
+
+  @Test
+  void probeAnnotationIsWrittenOnceAndTheControllerReadsIt() throws Exception {
+    Path exe = Path.of("/usr/bin/openssl");
+    assumeTrue(Files.isExecutable(exe) && Files.isRegularFile(LIBSSL), "needs a dynamic openssl binary");
+    // The API server assigns the UID (the mock too); the kubelet names the cgroup after it.
+    String uid = api.pod("shop", "web-5f9c7d-abcde", UID, NODE, APP, "10.1.0.5",
+        Map.of(HybridMeshNames.TLS_PROBE_ANNOTATION, LIBSSL + ":SSL_write,no_such_fn")).getMetadata().getUid();
+    String other = api.pod("shop", "elsewhere", "11111111-2222-3333-4444-555555555555", "node-b", "cd".repeat(32),
+        "10.1.0.6", Map.of()).getMetadata().getUid();
+    containerProcess(4242, uid, APP, exe);
+    containerProcess(4343, other, "cd".repeat(32), exe);
+    containerProcess(4444, "99999999-2222-3333-4444-555555555555", "ef".repeat(32), exe); // no pod
+
+    PodDirectory directory = new PodDirectory();
+    // The mock cannot select pods by spec.nodeName: the agent's own node check is what keeps node-b's pod out.
+    watch = new ClusterWatch(api.client, NODE, directory, () -> { }, false);
+    watch.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> directory.pod("shop", "web-5f9c7d-abcde").isPresent());
+    assertEquals("Deployment", directory.pod("shop", "web-5f9c7d-abcde").get().ownerKind());
+    assertEquals("web", directory.pod("shop", "web-5f9c7d-abcde").get().ownerName(), "ReplicaSet unreadable: trimmed");
+    assertTrue(directory.pod("shop", "elsewhere").isEmpty(), "pods of other nodes are not this agent's");
+
+    PodProbeAnnotator annotator = new PodProbeAnnotator(api.client, watch, directory, new ContainerProcesses(proc),
+        new BinaryProber(proc, 64), proc, BinaryProbeOutput::toJson);
+    assertEquals(1, annotator.scan().size());
+    assertEquals(2, annotator.unmatchedContainers());
+    String value = api.annotation("shop", "web-5f9c7d-abcde", HybridMeshNames.PROBE_ANNOTATION);
+    assertNotEquals(null, value);
+    assertNull(api.annotation("shop", "elsewhere", HybridMeshNames.PROBE_ANNOTATION));
+
+    ProbeAnnotation.Parsed parsed = ProbeAnnotation.parse("web-5f9c7d-abcde", value);
+    assertEquals(List.of(), parsed.problems());
+    ContainerProbe app = parsed.containers().get("app");
+    assertEquals("OPENSSL", app.library());
+    assertEquals("DYNAMIC", app.linkage());
+    assertTrue(app.targets().stream().anyMatch(t -> t.symbol().equals("SSL_write") && t.resolved()), value);
+    assertTrue(app.targets().stream().anyMatch(t -> LIBSSL.toString().equals(t.file())
+        && t.symbol().equals("SSL_write") && t.resolved()), "the custom target resolves: " + value);
+    assertTrue(app.targets().stream().anyMatch(t -> LIBSSL.toString().equals(t.file())
+        && t.symbol().equals("no_such_fn") && !t.resolved() && t.unresolvedReason() != null), value);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> value.equals(watch.annotations("shop", "web-5f9c7d-abcde")
+        .map(ClusterWatch.PodAnnotations::probe).orElse(null)));
+    annotator.scan();
+    annotator.scan();
+    assertEquals(1, annotator.patches(), "an unchanged result is not written again");
+  }
+}

@@ -1,0 +1,93 @@
+package io.hybridmesh.agent.kubernetes;
+
+import io.hybridmesh.agent.probe.binary.RootedFs;
+import io.hybridmesh.agent.probe.binary.UprobeTarget;
+import io.hybridmesh.agent.probe.elf.ElfException;
+import io.hybridmesh.agent.probe.elf.ElfFile;
+import io.hybridmesh.agent.probe.elf.ElfSymbol;
+import io.hybridmesh.agent.probe.elf.SymbolTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The custom uprobe target of {@code hybridmesh.io/tls-probe} ({@code /path/in/image:symbol[,symbol...]}):
+ * parsed as the controller parses it, and resolved in the container's file system (through
+ * {@code /proc/<pid>/root}) to file offsets. Every symbol gives a target, resolved or with the reason it is
+ * not; the controller quotes that reason to the user.
+ */
+public final class CustomTlsTargets {
+
+  /** The knob, or empty when absent or malformed (the controller reports a malformed one). */
+  public record Knob(String file, List<String> symbols) {}
+
+  private static final Pattern SYMBOL = Pattern.compile("[A-Za-z_][A-Za-z0-9_.$@]{0,255}");
+
+  private CustomTlsTargets() {}
+
+  public static Optional<Knob> parse(String raw) {
+    if (raw == null || raw.isBlank()) {
+      return Optional.empty();
+    }
+    String value = raw.trim();
+    int colon = value.lastIndexOf(':');
+    if (colon <= 0 || !value.startsWith("/") || value.contains("\n")) {
+      return Optional.empty();
+    }
+    List<String> symbols = new ArrayList<>();
+    for (String s : value.substring(colon + 1).split(",", -1)) {
+      if (!SYMBOL.matcher(s.trim()).matches()) {
+        return Optional.empty();
+      }
+      symbols.add(s.trim());
+    }
+    return Optional.of(new Knob(value.substring(0, colon), List.copyOf(symbols)));
+  }
+
+  /** Resolves each symbol in the knob's file as seen from {@code root} (a container's root). */
+  public static List<UprobeTarget> resolve(Path root, Knob knob) {
+    Optional<RootedFs.Resolved> r = new RootedFs(root).resolve(knob.file());
+    if (r.isEmpty() || !Files.isRegularFile(r.get().host())) {
+      return all(knob, knob.file() + " is not a file in the container's image");
+    }
+    List<UprobeTarget> out = new ArrayList<>();
+    try (ElfFile elf = ElfFile.open(r.get().host())) {
+      for (String symbol : knob.symbols()) {
+        out.add(resolve(elf, knob.file(), symbol));
+      }
+    } catch (ElfException e) {
+      return all(knob, knob.file() + " is not a readable ELF file: " + e.getMessage());
+    }
+    return out;
+  }
+
+  private static UprobeTarget resolve(ElfFile elf, String file, String symbol) throws ElfException {
+    ElfSymbol s = find(elf.dynsym(), symbol);
+    if (s == null) {
+      s = find(elf.symtab(), symbol);
+    }
+    if (s == null) {
+      return UprobeTarget.unresolved(symbol, file, "no defined symbol " + symbol + " in " + file
+          + (elf.symtab() == null ? " (the file is stripped; only its dynamic symbols were searched)" : ""));
+    }
+    long offset = elf.vaddrToOffset(s.value());
+    return offset < 0 ? UprobeTarget.unresolved(symbol, file, "symbol " + symbol + " has address 0x"
+        + Long.toHexString(s.value()) + ", which no loadable segment of the file backs")
+        : UprobeTarget.resolved(symbol, file, offset);
+  }
+
+  private static ElfSymbol find(SymbolTable table, String symbol) throws ElfException {
+    if (table == null) {
+      return null;
+    }
+    ElfSymbol s = table.exact(symbol);
+    return s != null && s.defined() && s.value() != 0 ? s : null;
+  }
+
+  private static List<UprobeTarget> all(Knob knob, String reason) {
+    return knob.symbols().stream().map(s -> UprobeTarget.unresolved(s, knob.file(), reason)).toList();
+  }
+}

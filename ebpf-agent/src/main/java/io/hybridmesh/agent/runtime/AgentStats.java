@@ -1,0 +1,16 @@
+package io.hybridmesh.agent.runtime;
+
+import java.util.Map;
+
+/** What a running agent (either mode) tells the metrics endpoint and the summary at exit. */
+public interface AgentStats {
+
+  /** Events the kernel could not put in the ring buffer (it was full), over all CPUs. */
+  long kernelRingbufDrops();
+
+  /** TLS library files whose uprobes could not be attached at all. */
+  long probeAttachFailures();
+
+  /** Counters for the summary at exit; after the agent is closed, the last values read. */
+  Map<String, Long> counters();
+}

@@ -1,0 +1,182 @@
+package io.hybridmesh.agent.runtime;
+
+import io.hybridmesh.agent.AgentVersion;
+import io.hybridmesh.agent.abi.HmAbi;
+import io.hybridmesh.agent.datapath.BpfObjects;
+import io.hybridmesh.agent.datapath.ConnectionEvents;
+import io.hybridmesh.agent.datapath.ConnectionSweeper;
+import io.hybridmesh.agent.datapath.DropCounters;
+import io.hybridmesh.agent.datapath.EventHandler;
+import io.hybridmesh.agent.datapath.EventPump;
+import io.hybridmesh.agent.datapath.TcDatapath;
+import io.hybridmesh.agent.datapath.TcSettings;
+import io.hybridmesh.agent.datapath.TlsDatapath;
+import io.hybridmesh.agent.datapath.TlsEvents;
+import io.hybridmesh.agent.flow.ConnectionFlowAssembler;
+import io.hybridmesh.agent.flow.EndpointResolver;
+import io.hybridmesh.agent.flow.FlowSink;
+import io.hybridmesh.agent.flow.KernelClock;
+import io.hybridmesh.agent.http.Limits;
+import io.hybridmesh.agent.l7.L7FlowAssembler;
+import io.hybridmesh.agent.l7.TlsConversations;
+import io.hybridmesh.agent.probe.binary.BinaryProber;
+import io.hybridmesh.agent.tls.TlsLibraryWatch;
+import io.hybridmesh.jni.Bpf;
+import io.hybridmesh.jni.BpfException;
+import com.google.protobuf.Timestamp;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The node's kernel side, shared by both modes: the TC programs and their event ring, the optional TLS
+ * uprobes, the event pump, the connection sweeper and the drop counters. What it watches (named network
+ * namespaces, or pods) is the mode's business: it attaches through {@link #tc()} and {@link #tlsLibraries()}.
+ */
+public final class NodeDatapath implements AgentStats, AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(NodeDatapath.class.getName());
+
+  private final TcSettings settings;
+  private final FlowSink sink;
+  private final TcDatapath datapath;
+  private final TlsDatapath tls;
+  private final TlsLibraryWatch tlsLibraries;
+  private final TlsEvents tlsEvents;
+  private final KernelClock.SystemClock clock = new KernelClock.SystemClock();
+  private final EventPump pump;
+  private final ConnectionSweeper sweeper;
+  private final DropCounters drops;
+  private Thread pumpThread;
+  private Timestamp lastDropPoll;
+  private Map<String, Long> finalCounters;
+
+  /** Loads the programs; nothing is attached yet. */
+  public NodeDatapath(Bpf bpf, String nodeName, TcSettings settings, boolean readTls, EndpointResolver endpoints,
+      FlowSink sink) {
+    this.settings = settings;
+    this.sink = sink;
+    this.datapath = new TcDatapath(bpf, BpfObjects.load(BpfObjects.TC_FLOW), settings);
+    String version = AgentVersion.get();
+    ConnectionEvents connections = new ConnectionEvents(
+        new ConnectionFlowAssembler(nodeName, version, endpoints, clock), sink);
+    Map<Integer, EventHandler> handlers = new HashMap<>();
+    handlers.put(HmAbi.EVENT_CONN, connections);
+    this.tls = readTls ? loadTls(bpf) : null;
+    if (tls != null) {
+      tlsLibraries = new TlsLibraryWatch(tls, new BinaryProber(), Path.of("/proc"));
+      tlsEvents = new TlsEvents(new TlsConversations(16384, Duration.ofMinutes(5), Limits.DEFAULT),
+          new L7FlowAssembler(nodeName, version, endpoints, clock), sink);
+      handlers.put(HmAbi.EVENT_TLS_DATA, tlsEvents);
+    } else {
+      tlsLibraries = null;
+      tlsEvents = null;
+    }
+    this.pump = new EventPump(datapath.events(), handlers, 1 << 20);
+    this.sweeper = new ConnectionSweeper(datapath.connections(), settings, connections::deliver);
+    this.drops = new DropCounters(datapath.stats(), datapath.possibleCpus());
+    this.lastDropPoll = clock.toTimestamp(System.nanoTime());
+  }
+
+  /** The TLS programs, or null with a sentence on what is lost: L3/L4 goes on without them. */
+  private TlsDatapath loadTls(Bpf bpf) {
+    try {
+      return new TlsDatapath(bpf, BpfObjects.load(BpfObjects.TLS_UPROBE), datapath.eventsMap(),
+          datapath.stats(), settings.wakeupBytes());
+    } catch (BpfException e) {
+      LOG.warning("HTTP inside TLS cannot be read on this host (" + e.getMessage()
+          + "); L3/L4 connection flows go on.");
+      return null;
+    }
+  }
+
+  public TcDatapath tc() {
+    return datapath;
+  }
+
+  /** The TLS library watch, or null when TLS is not read. */
+  public TlsLibraryWatch tlsLibraries() {
+    return tlsLibraries;
+  }
+
+  /** Starts the event thread. */
+  public synchronized void start() {
+    if (pumpThread == null && finalCounters == null) {
+      pumpThread = new Thread(pump, "hmesh-agent-events");
+      pumpThread.setDaemon(true);
+      pumpThread.start();
+    }
+  }
+
+  /** Once a second: clock resync, connection sweep, kernel drop counters to the sink. */
+  public void housekeeping() {
+    clock.resync();
+    sweeper.sweep(System.nanoTime());
+    Timestamp now = clock.toTimestamp(System.nanoTime());
+    drops.poll(lastDropPoll, now).forEach(sink::lost);
+    lastDropPoll = now;
+  }
+
+  @Override
+  public synchronized long kernelRingbufDrops() {
+    return finalCounters != null ? finalCounters.get("events lost (ring buffer full)")
+        : drops.total(HmAbi.STAT_RINGBUF_FULL);
+  }
+
+  @Override
+  public long probeAttachFailures() {
+    return tlsLibraries == null ? 0 : tlsLibraries.attachFailures();
+  }
+
+  @Override
+  public synchronized Map<String, Long> counters() {
+    if (finalCounters != null) {
+      return finalCounters;
+    }
+    Map<String, Long> c = new LinkedHashMap<>();
+    c.put("events", pump.events());
+    c.put("malformed events", pump.malformed());
+    c.put("events lost (ring buffer full)", drops.total(HmAbi.STAT_RINGBUF_FULL));
+    c.put("packets seen", drops.total(HmAbi.STAT_PACKETS));
+    c.put("truncated packets", drops.total(HmAbi.STAT_TRUNCATED));
+    c.put("non-first fragments", drops.total(HmAbi.STAT_FRAGMENT));
+    c.put("connection table full", drops.total(HmAbi.STAT_CONN_TABLE_FULL));
+    c.put("ring buffer records too large", datapath.events().oversizedRecords());
+    if (tlsEvents != null) {
+      c.put("TLS calls", tlsEvents.calls());
+      c.put("TLS calls without a socket", drops.total(HmAbi.STAT_TLS_NO_SOCKET));
+      c.put("TLS calls that failed or moved nothing", drops.total(HmAbi.STAT_TLS_CALL_FAILED));
+      c.put("TLS plaintext not parsed as HTTP/1.x", tlsEvents.unparsed());
+    }
+    return c;
+  }
+
+  /** Stops the event thread; the mode detaches its attachments before calling {@link #close()}. */
+  public synchronized void stopEvents() {
+    if (pumpThread != null && pumpThread.isAlive()) {
+      pump.stop();
+      try {
+        pumpThread.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Frees the programs and maps (attachments must be closed first). Safe to call more than once. */
+  @Override
+  public synchronized void close() {
+    if (finalCounters != null) {
+      return;
+    }
+    stopEvents();
+    finalCounters = counters();
+    if (tls != null) {
+      tls.close();
+    }
+    datapath.close();
+  }
+}

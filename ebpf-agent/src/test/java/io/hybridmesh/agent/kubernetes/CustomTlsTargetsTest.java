@@ -1,0 +1,55 @@
+package io.hybridmesh.agent.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.hybridmesh.agent.probe.binary.UprobeTarget;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CustomTlsTargetsTest {
+
+  @Test
+  void parsesAsTheControllerDoes() {
+    assertEquals(new CustomTlsTargets.Knob("/usr/bin/app", List.of("my_write", "my_read")),
+        CustomTlsTargets.parse(" /usr/bin/app:my_write, my_read ").orElseThrow());
+    for (String bad : new String[] {null, "", "app:x", "/app", "/app:", "/app:a,,b", "/app:1x"}) {
+      assertTrue(CustomTlsTargets.parse(bad).isEmpty(), String.valueOf(bad));
+    }
+  }
+
+  @Test
+  void missingFileIsUnresolvedForEverySymbol(@TempDir Path root) {
+    List<UprobeTarget> t = CustomTlsTargets.resolve(root, CustomTlsTargets.parse("/usr/bin/app:a,b").orElseThrow());
+    assertEquals(2, t.size());
+    assertFalse(t.get(0).isResolved());
+    assertEquals("/usr/bin/app", t.get(1).file());
+    assertTrue(t.get(0).unresolvedReason().contains("not a file"), t.get(0).unresolvedReason());
+  }
+
+  @Test
+  void garbageFileIsUnresolved(@TempDir Path root) throws Exception {
+    Files.createDirectories(root.resolve("bin"));
+    Files.writeString(root.resolve("bin/app"), "not an ELF file");
+    UprobeTarget t = CustomTlsTargets.resolve(root, CustomTlsTargets.parse("/bin/app:x").orElseThrow()).get(0);
+    assertFalse(t.isResolved());
+    assertTrue(t.unresolvedReason().contains("ELF"), t.unresolvedReason());
+  }
+
+  @Test
+  void resolvesAnExportedFunctionInARealLibrary() {
+    String lib = "/usr/lib/x86_64-linux-gnu/libssl.so.3";
+    assumeTrue(Files.isRegularFile(Path.of(lib)), "needs " + lib);
+    List<UprobeTarget> t = CustomTlsTargets.resolve(Path.of("/"),
+        CustomTlsTargets.parse(lib + ":SSL_write,no_such_function").orElseThrow());
+    assertTrue(t.get(0).isResolved(), String.valueOf(t.get(0)));
+    assertTrue(t.get(0).offset() > 0);
+    assertEquals(lib, t.get(0).file());
+    assertFalse(t.get(1).isResolved());
+  }
+}

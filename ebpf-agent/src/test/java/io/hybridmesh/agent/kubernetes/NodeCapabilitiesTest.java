@@ -1,0 +1,53 @@
+package io.hybridmesh.agent.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.google.gson.JsonParser;
+import io.hybridmesh.agent.kernel.FeatureFinding;
+import io.hybridmesh.agent.kernel.NodeReport;
+import io.hybridmesh.api.v1alpha1.KernelFeature;
+import io.hybridmesh.api.v1alpha1.NodeCapabilitySpec;
+import io.hybridmesh.jni.Bpf.Support;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NodeCapabilitiesTest {
+
+  private static NodeReport report(Support btf) {
+    return new NodeReport("6.18.0-hm", List.of(
+        new FeatureFinding(KernelFeature.BTF, btf, "file"),
+        new FeatureFinding(KernelFeature.RINGBUF, Support.YES, "probe"),
+        new FeatureFinding(KernelFeature.TCX, Support.UNKNOWN, "inferred"),
+        new FeatureFinding(KernelFeature.FENTRY, Support.NO, "load")), Map.of(), null, List.of());
+  }
+
+  @Test
+  void specHasWhatTheKernelSaidYesTo() {
+    NodeCapabilitySpec s = NodeCapabilities.spec(report(Support.YES), "0.1.0",
+        Instant.parse("2026-01-02T03:04:05.678Z"));
+    assertEquals("6.18.0-hm", s.getKernelRelease());
+    assertEquals(true, s.getBtf());
+    assertEquals(List.of("BTF", "RINGBUF"), s.getFeatures());
+    assertEquals("0.1.0", s.getAgentVersion());
+    assertEquals("2026-01-02T03:04:05Z", s.getLastHeartbeat());
+  }
+
+  @Test
+  void noBtfSaysSo() {
+    NodeCapabilitySpec s = NodeCapabilities.spec(report(Support.NO), "0.1.0", Instant.EPOCH);
+    assertFalse(s.getBtf());
+    assertEquals(List.of("RINGBUF"), s.getFeatures());
+  }
+
+  @Test
+  void mergePatchReplacesTheSpec() {
+    NodeCapabilitySpec s = NodeCapabilities.spec(report(Support.YES), "0.1.0", Instant.EPOCH);
+    var spec = JsonParser.parseString(NodeCapabilities.mergePatch(s)).getAsJsonObject().getAsJsonObject("spec");
+    assertEquals("6.18.0-hm", spec.get("kernelRelease").getAsString());
+    assertEquals(2, spec.getAsJsonArray("features").size());
+    assertEquals("1970-01-01T00:00:00Z", spec.get("lastHeartbeat").getAsString());
+  }
+}
