@@ -1,6 +1,5 @@
 package io.hybridmesh.controller.relay;
 
-import io.hybridmesh.api.observer.v1.GetFlowsResponse;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -18,7 +17,7 @@ final class BacklogMerge {
 
   /** One peer's backlog, in time order; {@code next()} blocks until an item or the end (null). */
   interface Source {
-    GetFlowsResponse next() throws InterruptedException;
+    RelayItem next() throws InterruptedException;
   }
 
   private BacklogMerge() {}
@@ -29,32 +28,32 @@ final class BacklogMerge {
    * @param out receives the merged items; items that are not flows (lost events, node status) are passed
    *     through where they fall in time and do not count against {@code number}
    */
-  static void merge(List<Source> sources, long number, boolean first, Consumer<GetFlowsResponse> out)
+  static void merge(List<Source> sources, long number, boolean first, Consumer<RelayItem> out)
       throws InterruptedException {
-    record Head(GetFlowsResponse item, int source) {}
-    PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> TimeOrder.BY_TIME.compare(a.item, b.item));
+    record Head(RelayItem item, int source) {}
+    PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> a.item.compareTo(b.item));
     for (int i = 0; i < sources.size(); i++) {
-      GetFlowsResponse r = sources.get(i).next();
+      RelayItem r = sources.get(i).next();
       if (r != null) {
         heads.add(new Head(r, i));
       }
     }
-    Deque<GetFlowsResponse> newest = new ArrayDeque<>();
-    List<GetFlowsResponse> others = new ArrayList<>();
+    Deque<RelayItem> newest = new ArrayDeque<>();
+    List<RelayItem> others = new ArrayList<>();
     long flows = 0;
     while (!heads.isEmpty()) {
       Head h = heads.poll();
-      GetFlowsResponse next = sources.get(h.source).next();
+      RelayItem next = sources.get(h.source).next();
       if (next != null) {
         heads.add(new Head(next, h.source));
       }
-      GetFlowsResponse item = h.item;
+      RelayItem item = h.item;
       if (number == 0 || first) {
-        if (item.hasFlow() && number > 0 && flows++ >= number) {
+        if (item.isFlow() && number > 0 && flows++ >= number) {
           continue; // drain the sources, but the count is reached
         }
         out.accept(item);
-      } else if (item.hasFlow()) {
+      } else if (item.isFlow()) {
         newest.addLast(item);
         if (newest.size() > number) {
           newest.removeFirst();

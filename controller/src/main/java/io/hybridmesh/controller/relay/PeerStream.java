@@ -29,7 +29,7 @@ final class PeerStream {
    * flow), or its end (items null), with the failure if it failed. Flow control counts messages: call
    * {@link #consumed()} once per event.
    */
-  record Event(PeerStream stream, List<GetFlowsResponse> items, Status failure) {
+  record Event(PeerStream stream, List<RelayItem> items, Status failure) {
     boolean end() {
       return items == null;
     }
@@ -81,15 +81,18 @@ final class PeerStream {
   }
 
   /** One item per flow; an agent names itself, a source that does not is named after its peer entry. */
-  private List<GetFlowsResponse> unpack(GetFlowsResponse value) {
+  private List<RelayItem> unpack(GetFlowsResponse value) {
     String node = value.getNodeName().isEmpty() ? peer.name() : value.getNodeName();
-    if (!value.hasFlows()) {
-      return List.of(value.getNodeName().isEmpty() ? value.toBuilder().setNodeName(node).build() : value);
+    if (value.hasFlow()) {
+      return List.of(RelayItem.flow(node, value.getFlow()));
     }
-    List<GetFlowsResponse> items = new ArrayList<>(value.getFlows().getFlowsCount());
+    if (!value.hasFlows()) {
+      return List.of(RelayItem.other(value.getNodeName().isEmpty() ? value.toBuilder().setNodeName(node).build()
+          : value));
+    }
+    List<RelayItem> items = new ArrayList<>(value.getFlows().getFlowsCount());
     for (Flow f : value.getFlows().getFlowsList()) {
-      items.add(GetFlowsResponse.newBuilder().setNodeName(f.getNodeName().isEmpty() ? node : f.getNodeName())
-          .setTime(f.getTime()).setFlow(f).build());
+      items.add(RelayItem.flow(node, f));
     }
     return items;
   }
@@ -111,13 +114,13 @@ final class PeerStream {
   }
 
   /** The item that tells a client this peer's flows are missing from here on, and why. */
-  GetFlowsResponse statusItem(NodeState state, Status failure, Clock clock) {
+  RelayItem statusItem(NodeState state, Status failure, Clock clock) {
     Instant now = clock.instant();
     String why = failure.getDescription() != null ? failure.getDescription() : failure.getCode().name();
-    return GetFlowsResponse.newBuilder().setNodeName(peer.name())
+    return RelayItem.other(GetFlowsResponse.newBuilder().setNodeName(peer.name())
         .setTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
         .setNodeStatus(NodeStatusEvent.newBuilder().setStateChange(state).addNodeNames(peer.name())
             .setMessage(peer.name() + " (" + peer.target() + "): " + failure.getCode() + ": " + why))
-        .build();
+        .build());
   }
 }

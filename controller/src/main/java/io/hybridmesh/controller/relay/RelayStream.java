@@ -45,7 +45,7 @@ final class RelayStream {
   private final List<PeerStream> open = new ArrayList<>();
   private volatile boolean cancelled;
   private int clientBatch = 1;
-  private final List<GetFlowsResponse> pendingBacklog = new ArrayList<>();
+  private final List<RelayItem> pendingBacklog = new ArrayList<>();
   private long droppedForClient;
   private Instant firstDrop;
 
@@ -101,10 +101,10 @@ final class RelayStream {
       open.add(s);
       sources.add(new BacklogMerge.Source() {
         private boolean done;
-        private java.util.Iterator<GetFlowsResponse> batch = java.util.Collections.emptyIterator();
+        private java.util.Iterator<RelayItem> batch = java.util.Collections.emptyIterator();
 
         @Override
-        public GetFlowsResponse next() throws InterruptedException {
+        public RelayItem next() throws InterruptedException {
           while (!batch.hasNext()) {
             if (done || cancelled) {
               return null;
@@ -133,24 +133,24 @@ final class RelayStream {
     }
     ReorderBuffer order = new ReorderBuffer(options.reorderWindow().toNanos(), options.reorderCapacity());
     int running = open.size();
-    List<GetFlowsResponse> out = new ArrayList<>();
+    List<RelayItem> out = new ArrayList<>();
     while (!cancelled && running > 0) {
       PeerStream.Event e = queue.poll(100, TimeUnit.MILLISECONDS);
       while (e != null) {
         if (e.end()) {
           running--;
           Status why = e.failure() != null ? e.failure() : Status.UNAVAILABLE.withDescription("its stream ended");
-          out.addAll(order.add(e.stream().statusItem(NodeState.NODE_GONE, why, clock)));
+          order.add(e.stream().statusItem(NodeState.NODE_GONE, why, clock), out);
         } else {
-          for (GetFlowsResponse item : e.items()) {
-            out.addAll(order.add(item));
+          for (RelayItem item : e.items()) {
+            order.add(item, out);
           }
           e.stream().consumed();
         }
         // Take what else is waiting before sending, so that the client gets full batches.
         e = out.size() < clientBatch ? queue.poll() : null;
       }
-      out.addAll(order.due(TimeOrder.nanos(now())));
+      order.due(TimeOrder.nanos(now()), out);
       sendLive(out);
       out.clear();
     }
@@ -158,11 +158,11 @@ final class RelayStream {
   }
 
   /** Live items in messages of up to the client's batch size; flows and other items in their order. */
-  private void sendLive(List<GetFlowsResponse> items) {
+  private void sendLive(List<RelayItem> items) {
     forEachMessage(items, this::sendOrDrop);
   }
 
-  private void queueBacklog(GetFlowsResponse item) {
+  private void queueBacklog(RelayItem item) {
     pendingBacklog.add(item);
     if (pendingBacklog.size() >= clientBatch) {
       flushBacklog();
@@ -175,20 +175,20 @@ final class RelayStream {
   }
 
   /** Groups consecutive flows into batches (when the client asked for them); other items go alone. */
-  private void forEachMessage(List<GetFlowsResponse> items, java.util.function.Consumer<GetFlowsResponse> send) {
+  private void forEachMessage(List<RelayItem> items, java.util.function.Consumer<GetFlowsResponse> send) {
     if (clientBatch <= 1) {
-      items.forEach(send);
+      items.forEach(i -> send.accept(i.message()));
       return;
     }
     FlowBatch.Builder batch = null;
-    GetFlowsResponse first = null;
-    for (GetFlowsResponse item : items) {
-      if (item.hasFlow()) {
+    RelayItem first = null;
+    for (RelayItem item : items) {
+      if (item.isFlow()) {
         if (batch == null) {
           batch = FlowBatch.newBuilder();
           first = item;
         }
-        batch.addFlows(item.getFlow());
+        batch.addFlows(item.flow());
         if (batch.getFlowsCount() >= clientBatch) {
           send.accept(batchItem(first, batch));
           batch = null;
@@ -198,7 +198,7 @@ final class RelayStream {
           send.accept(batchItem(first, batch));
           batch = null;
         }
-        send.accept(item);
+        send.accept(item.message());
       }
     }
     if (batch != null) {
@@ -206,11 +206,11 @@ final class RelayStream {
     }
   }
 
-  private static GetFlowsResponse batchItem(GetFlowsResponse first, FlowBatch.Builder batch) {
+  private static GetFlowsResponse batchItem(RelayItem first, FlowBatch.Builder batch) {
     if (batch.getFlowsCount() == 1) {
-      return first;
+      return first.message();
     }
-    return GetFlowsResponse.newBuilder().setNodeName(first.getNodeName()).setTime(first.getTime())
+    return GetFlowsResponse.newBuilder().setNodeName(first.node()).setTime(first.flow().getTime())
         .setFlows(batch).build();
   }
 

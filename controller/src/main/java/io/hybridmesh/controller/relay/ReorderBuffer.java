@@ -1,6 +1,5 @@
 package io.hybridmesh.controller.relay;
 
-import io.hybridmesh.api.observer.v1.GetFlowsResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -15,7 +14,7 @@ final class ReorderBuffer {
 
   private final long windowNanos;
   private final int capacity;
-  private final PriorityQueue<GetFlowsResponse> waiting = new PriorityQueue<>(TimeOrder.BY_TIME);
+  private final PriorityQueue<RelayItem> waiting = new PriorityQueue<>();
 
   ReorderBuffer(long windowNanos, int capacity) {
     if (windowNanos < 0 || capacity < 1) {
@@ -25,28 +24,24 @@ final class ReorderBuffer {
     this.capacity = capacity;
   }
 
-  /** Adds an item; returns what must go out now because the buffer is full. */
-  List<GetFlowsResponse> add(GetFlowsResponse item) {
+  /** Adds an item; what must go out now because the buffer is full goes to {@code out}. */
+  void add(RelayItem item, List<RelayItem> out) {
     waiting.add(item);
-    List<GetFlowsResponse> out = new ArrayList<>();
     while (waiting.size() > capacity) {
       out.add(waiting.poll());
     }
-    return out;
   }
 
-  /** The items whose time is at least {@code window} before {@code nowNanos} (epoch nanoseconds). */
-  List<GetFlowsResponse> due(long nowNanos) {
-    List<GetFlowsResponse> out = new ArrayList<>();
-    while (!waiting.isEmpty() && TimeOrder.nanos(TimeOrder.time(waiting.peek())) <= nowNanos - windowNanos) {
+  /** Moves the items whose time is at least {@code window} before {@code nowNanos} to {@code out}. */
+  void due(long nowNanos, List<RelayItem> out) {
+    while (!waiting.isEmpty() && waiting.peek().nanos() <= nowNanos - windowNanos) {
       out.add(waiting.poll());
     }
-    return out;
   }
 
   /** Everything, in order (at the end of the stream). */
-  List<GetFlowsResponse> drain() {
-    List<GetFlowsResponse> out = new ArrayList<>(waiting.size());
+  List<RelayItem> drain() {
+    List<RelayItem> out = new ArrayList<>(waiting.size());
     while (!waiting.isEmpty()) {
       out.add(waiting.poll());
     }
