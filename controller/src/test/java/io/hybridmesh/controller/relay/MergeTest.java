@@ -33,7 +33,7 @@ class MergeTest {
   @Test
   void lastNOverAllNodesAndOtherItemsFirst() throws Exception {
     RelayItem lost = RelayItem.other(GetFlowsResponse.newBuilder().setNodeName("b")
-        .setTime(Timestamp.newBuilder().setSeconds(2)).setLostEvents(LostEvent.newBuilder().setNumEventsLost(3)).build());
+        .setTime(Timestamp.newBuilder().setNanos(2)).setLostEvents(LostEvent.newBuilder().setNumEventsLost(3)).build());
     List<RelayItem> out = new ArrayList<>();
     BacklogMerge.merge(List.of(source(flow("a", "a1", 1), flow("a", "a4", 4)),
         source(lost, flow("b", "b3", 3), flow("b", "b5", 5)), source()), 3, false, out::add);
