@@ -97,7 +97,7 @@ public final class RelayService extends ObserverGrpc.ObserverImplBase implements
     List<Peer> peers = directory.peers();
     channels.retain(peers);
     RelayStream stream = new RelayStream((ServerCallStreamObserver<GetFlowsResponse>) observer, peers,
-        this::stub, options, clock);
+        directory::peers, this::stub, options, clock);
     streams.execute(() -> stream.run(req));
   }
 

@@ -14,7 +14,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -33,16 +35,20 @@ final class RelayStream {
 
 
   /** Messages in flight per peer (each up to PeerStream.PEER_BATCH flows): bounds the relay's memory per peer. */
+  /** How often a following stream looks for peers it does not follow yet. */
+  static final long RESCAN_NANOS = 2_000_000_000L;
+
   private static final int WINDOW = 4;
   /** Bounds one batched message to the client, whatever it asks for. */
   static final int MAX_CLIENT_BATCH = 2048;
 
   private final ServerCallStreamObserver<GetFlowsResponse> client;
   private final List<Peer> peers;
+  private final java.util.function.Supplier<List<Peer>> directory;
   private final Function<Peer, ObserverGrpc.ObserverStub> stubs;
   private final RelayOptions options;
   private final Clock clock;
-  private final List<PeerStream> open = new ArrayList<>();
+  private final List<PeerStream> open = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean cancelled;
   private int clientBatch = 1;
   private final List<RelayItem> pendingBacklog = new ArrayList<>();
@@ -50,9 +56,11 @@ final class RelayStream {
   private Instant firstDrop;
 
   RelayStream(ServerCallStreamObserver<GetFlowsResponse> client, List<Peer> peers,
-      Function<Peer, ObserverGrpc.ObserverStub> stubs, RelayOptions options, Clock clock) {
+      java.util.function.Supplier<List<Peer>> directory, Function<Peer, ObserverGrpc.ObserverStub> stubs,
+      RelayOptions options, Clock clock) {
     this.client = client;
     this.peers = peers;
+    this.directory = directory;
     this.stubs = stubs;
     this.options = options;
     this.clock = clock;
@@ -126,24 +134,45 @@ final class RelayStream {
     open.clear();
   }
 
+  /**
+   * Follows every peer until the client goes. Peers that appear later (a new node, an agent that
+   * restarted) are picked up from the directory every {@link #RESCAN_NANOS}; a peer whose stream ended is
+   * reported as gone and followed again once the directory still lists it.
+   */
   private void live(GetFlowsRequest req) throws InterruptedException {
     BlockingQueue<PeerStream.Event> queue = new LinkedBlockingQueue<>();
-    for (Peer p : peers) {
-      open.add(new PeerStream(p, queue, WINDOW).start(stubs.apply(p), req));
-    }
+    Map<String, PeerStream> following = new HashMap<>();
+    // The newest time delivered per peer: a peer followed again resumes after it, not from the start.
+    Map<String, Long> lastSeen = new HashMap<>();
     ReorderBuffer order = new ReorderBuffer(options.reorderWindow().toNanos(), options.reorderCapacity());
-    int running = open.size();
     List<RelayItem> out = new ArrayList<>();
-    while (!cancelled && running > 0) {
+    long nextScan = 0;
+    while (!cancelled) {
+      if (System.nanoTime() >= nextScan) {
+        for (Peer p : directory.get()) {
+          following.computeIfAbsent(p.target(), t -> {
+            Long last = lastSeen.get(t);
+            GetFlowsRequest resume = last == null ? req : req.toBuilder().setSince(timestamp(last + 1)).build();
+            PeerStream s = new PeerStream(p, queue, WINDOW).start(stubs.apply(p), resume);
+            open.add(s);
+            return s;
+          });
+        }
+        nextScan = System.nanoTime() + RESCAN_NANOS;
+      }
       PeerStream.Event e = queue.poll(100, TimeUnit.MILLISECONDS);
       while (e != null) {
         if (e.end()) {
-          running--;
+          following.remove(e.stream().peer().target(), e.stream());
+          open.remove(e.stream());
           Status why = e.failure() != null ? e.failure() : Status.UNAVAILABLE.withDescription("its stream ended");
           order.add(e.stream().statusItem(NodeState.NODE_GONE, why, clock), out);
         } else {
           for (RelayItem item : e.items()) {
             order.add(item, out);
+          }
+          if (!e.items().isEmpty()) {
+            lastSeen.merge(e.stream().peer().target(), e.items().get(e.items().size() - 1).nanos(), Math::max);
           }
           e.stream().consumed();
         }
@@ -258,6 +287,11 @@ final class RelayStream {
 
   private Timestamp now() {
     return ts(clock.instant());
+  }
+
+  private static Timestamp timestamp(long nanos) {
+    return Timestamp.newBuilder().setSeconds(Math.floorDiv(nanos, 1_000_000_000L))
+        .setNanos((int) Math.floorMod(nanos, 1_000_000_000L)).build();
   }
 
   private static Timestamp ts(Instant t) {

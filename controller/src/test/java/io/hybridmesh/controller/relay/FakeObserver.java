@@ -66,8 +66,9 @@ final class FakeObserver extends ObserverGrpc.ObserverImplBase {
     requests.add(req);
     List<Flow> range = new ArrayList<>();
     for (Flow f : stored) {
-      long t = f.getTime().getSeconds();
-      if ((!req.hasSince() || t >= req.getSince().getSeconds()) && (!req.hasUntil() || t < req.getUntil().getSeconds())) {
+      long t = TimeOrder.nanos(f.getTime());
+      if ((!req.hasSince() || t >= TimeOrder.nanos(req.getSince()))
+          && (!req.hasUntil() || t < TimeOrder.nanos(req.getUntil()))) {
         range.add(f);
       }
     }

@@ -58,12 +58,15 @@ class RelayServiceIT {
     c = serve(new FakeObserver("node-c"));
   }
 
+  /** The relay's peers; tests may add one while a stream follows. */
+  private final List<Peer> peers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private void startRelay(boolean withUnreachablePeer, Duration window) throws Exception {
-    List<Peer> peers = new ArrayList<>(List.of(peer(a), peer(b), peer(c)));
+    peers.addAll(List.of(peer(a), peer(b), peer(c)));
     if (withUnreachablePeer) {
       peers.add(new Peer("node-gone", prefix + "nobody-listens"));
     }
-    relay = new RelayService(PeerDirectory.of(peers), t -> InProcessChannelBuilder.forName(t).build(),
+    relay = new RelayService(() -> List.copyOf(peers), t -> InProcessChannelBuilder.forName(t).build(),
         Optional::empty, "test", new RelayStream.RelayOptions(window, 10_000, Duration.ofSeconds(5),
             Duration.ofSeconds(5)), Clock.systemUTC());
     servers.add(InProcessServerBuilder.forName(prefix + "relay").addService(relay).build().start());
@@ -170,6 +173,39 @@ class RelayServiceIT {
   }
 
   @Test
+  void aFollowerPicksUpANodeThatAppearsAndANodeThatComesBack() throws Exception {
+    startRelay(false, Duration.ofMillis(100));
+    List<GetFlowsResponse> got = new CopyOnWriteArrayList<>();
+    ObserverGrpc.newStub(clients.get(0)).getFlows(GetFlowsRequest.newBuilder().setFollow(true).build(),
+        collect(got, null));
+    await().until(() -> a.followers.size() == 1);
+
+    FakeObserver d = serve(new FakeObserver("node-d"));
+    peers.add(peer(d));
+    await().atMost(Duration.ofSeconds(10)).until(() -> d.followers.size() == 1);
+    publish(d, "from-d", Instant.now());
+    await().atMost(Duration.ofSeconds(10)).until(() -> got.stream()
+        .anyMatch(r -> r.hasFlow() && r.getFlow().getUuid().equals("from-d")));
+
+    publish(a, "before-restart", Instant.now());
+    await().atMost(Duration.ofSeconds(10)).until(() -> got.stream()
+        .anyMatch(r -> r.hasFlow() && r.getFlow().getUuid().equals("before-restart")));
+    a.endFollowers(Status.UNAVAILABLE.withDescription("agent restarting"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> a.followers.size() == 1);
+    publish(a, "from-a-again", Instant.now());
+    await().atMost(Duration.ofSeconds(10)).until(() -> got.stream()
+        .anyMatch(r -> r.hasFlow() && r.getFlow().getUuid().equals("from-a-again")));
+    assertTrue(got.stream().anyMatch(r -> r.hasNodeStatus()
+        && r.getNodeStatus().getStateChange() == NodeState.NODE_GONE), "the gap was reported");
+    assertEquals(1, got.stream().filter(r -> r.hasFlow() && r.getFlow().getUuid().equals("from-d")).count());
+    publish(d, "later-from-d", Instant.now());
+    await().atMost(Duration.ofSeconds(10)).until(() -> got.stream()
+        .anyMatch(r -> r.hasFlow() && r.getFlow().getUuid().equals("later-from-d")));
+    assertEquals(1, got.stream().filter(r -> r.hasFlow() && r.getFlow().getUuid().equals("before-restart")).count(),
+        "a node followed again resumes after what was sent, nothing twice");
+  }
+
+  @Test
   void aClientThatDoesNotReadLosesLiveFlowsCountedExactly() throws Exception {
     startRelay(false, Duration.ZERO);
     List<GetFlowsResponse> got = new CopyOnWriteArrayList<>();
@@ -219,6 +255,7 @@ class RelayServiceIT {
   private static void publish(FakeObserver o, String uuid, Instant at) {
     Flow f = Flow.newBuilder().setUuid(uuid).setNodeName(o.node)
         .setTime(Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano())).build();
+    o.stored.add(f); // as an agent's ring keeps it: a follower that comes back could be sent it again
     o.followers.forEach(s -> s.onNext(GetFlowsResponse.newBuilder().setNodeName(o.node).setTime(f.getTime())
         .setFlow(f).build()));
   }
