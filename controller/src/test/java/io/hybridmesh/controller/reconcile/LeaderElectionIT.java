@@ -1,12 +1,10 @@
 package io.hybridmesh.controller.reconcile;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.hybridmesh.controller.ControllerSettings;
 import io.hybridmesh.controller.HmeshOperator;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

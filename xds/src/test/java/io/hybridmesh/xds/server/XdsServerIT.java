@@ -4,7 +4,6 @@ import static io.hybridmesh.xds.testing.AccessLogFixtures.NODE_ID;
 import static io.hybridmesh.xds.testing.AccessLogFixtures.identifier;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
