@@ -83,10 +83,11 @@ public final class KubernetesAccess {
           "controller: reconcile.StatusWriter.write (fabric8 editStatus: JSON patch of /status)"),
       new Rule(Component.CONTROLLER, Scope.CLUSTER, CORE, "events", Set.of("create"),
           "controller: reconcile.EventRecorder.record (core/v1 Events on workloads)"),
-      new Rule(Component.CONTROLLER, Scope.CLUSTER, CORE, "services", Set.of("get", "list", "watch"),
-          "controller: the relay's and xDS's mesh model (being added with --xds and --relay)"),
-      new Rule(Component.CONTROLLER, Scope.CLUSTER, DISCOVERY, "endpointslices", Set.of("get", "list", "watch"),
-          "controller: the mesh model, and the relay finding agents behind --agent-service (being added)"),
+      new Rule(Component.CONTROLLER, Scope.CLUSTER, CORE, "services", Set.of("list", "watch"),
+          "controller: mesh.SidecarPublisher (informer): the Services sidecars route to"),
+      new Rule(Component.CONTROLLER, Scope.CLUSTER, DISCOVERY, "endpointslices", Set.of("list", "watch"),
+          "controller: mesh.SidecarPublisher (informer): Services' endpoints; mesh.AgentPeers (informer): "
+              + "the agents behind --agent-service, for the relay"),
       new Rule(Component.CONTROLLER, Scope.CLUSTER, AUTHORIZATION, "selfsubjectrulesreviews", Set.of("create"),
           "controller: JOSDK's LeaderElectionManager checks its Lease rights before campaigning "
               + "(HmeshOperator.start with a LeaderElectionConfiguration)"),
@@ -95,19 +96,19 @@ public final class KubernetesAccess {
               + "--lease-namespace is the release namespace"),
 
       // --- agent (hmesh agent --kubernetes) ---
-      new Rule(Component.AGENT, Scope.CLUSTER, CORE, "pods", Set.of("get", "list", "watch", "patch"),
-          "agent: the node's pods (field selector spec.nodeName) to map processes to pods; patch writes "
-              + "the " + HybridMeshNames.PROBE_ANNOTATION + " annotation"),
-      new Rule(Component.AGENT, Scope.CLUSTER, CORE, "services", Set.of("get", "list", "watch"),
-          "agent: flow enrichment (a peer's address to its Service)"),
-      new Rule(Component.AGENT, Scope.CLUSTER, DISCOVERY, "endpointslices", Set.of("get", "list", "watch"),
-          "agent: flow enrichment (a peer's address to its pod and Service)"),
-      new Rule(Component.AGENT, Scope.CLUSTER, HMESH, "workloadcapabilities", Set.of("get", "list", "watch"),
-          "agent: which pods the controller put on the eBPF path"),
-      new Rule(Component.AGENT, Scope.CLUSTER, HMESH, "nodecapabilities", Set.of("get", "create", "update", "patch"),
-          "agent: publishes and refreshes its node's NodeCapability (facts in spec)"),
-      new Rule(Component.AGENT, Scope.CLUSTER, CORE, "nodes", Set.of("get"),
-          "agent: its own Node object"));
+      new Rule(Component.AGENT, Scope.CLUSTER, CORE, "pods", Set.of("list", "watch", "patch"),
+          "agent: kubernetes.ClusterWatch (informer, field selector spec.nodeName) maps processes to pods; "
+              + "kubernetes.PodProbeAnnotator patches the " + HybridMeshNames.PROBE_ANNOTATION + " annotation"),
+      new Rule(Component.AGENT, Scope.CLUSTER, APPS, "replicasets", Set.of("get"),
+          "agent: kubernetes.ClusterWatch resolves a pod's ReplicaSet to its Deployment (once per ReplicaSet)"),
+      new Rule(Component.AGENT, Scope.CLUSTER, CORE, "services", Set.of("list", "watch"),
+          "agent: kubernetes.ClusterWatch (informer): a peer's address to its Service"),
+      new Rule(Component.AGENT, Scope.CLUSTER, DISCOVERY, "endpointslices", Set.of("list", "watch"),
+          "agent: kubernetes.ClusterWatch (informer): a peer's address to its pod and Service"),
+      new Rule(Component.AGENT, Scope.CLUSTER, HMESH, "workloadcapabilities", Set.of("list", "watch"),
+          "agent: kubernetes.ClusterWatch (informer): which pods the controller put on the eBPF path"),
+      new Rule(Component.AGENT, Scope.CLUSTER, HMESH, "nodecapabilities", Set.of("get", "create", "patch"),
+          "agent: kubernetes.NodeCapabilityWriter (get; create the first time; JSON merge patch after)"));
 
   private KubernetesAccess() {}
 
