@@ -53,6 +53,8 @@ final class RelayStream {
   private int clientBatch = 1;
   private final List<RelayItem> pendingBacklog = new ArrayList<>();
   private long droppedForClient;
+  private final java.util.ArrayDeque<GetFlowsResponse> waitingForClient = new java.util.ArrayDeque<>();
+  private long waitingFlows;
   private Instant firstDrop;
 
   RelayStream(ServerCallStreamObserver<GetFlowsResponse> client, List<Peer> peers,
@@ -182,6 +184,7 @@ final class RelayStream {
       order.due(TimeOrder.nanos(now()), out);
       sendLive(out);
       out.clear();
+      flushToClient();
     }
     sendLive(order.drain());
   }
@@ -243,26 +246,46 @@ final class RelayStream {
         .setFlows(batch).build();
   }
 
-  /** Live items: a client that is not ready loses them, counted; the count goes out when it is ready. */
+  /**
+   * Live items wait for a client that is not ready in a bounded queue ({@code clientBuffer} flows); past
+   * that the oldest are dropped, counted, and the count goes out as a lost-events item once it reads again.
+   * A slow client costs the relay that much memory at most, and never slows the nodes.
+   */
   private void sendOrDrop(GetFlowsResponse item) {
     if (cancelled) {
       return;
     }
-    if (!client.isReady()) {
+    waitingForClient.addLast(item);
+    waitingFlows += flows(item);
+    while (waitingFlows > options.clientBuffer() && waitingForClient.size() > 1) {
+      GetFlowsResponse old = waitingForClient.pollFirst();
+      waitingFlows -= flows(old);
       if (droppedForClient == 0) {
         firstDrop = clock.instant();
       }
-      droppedForClient += item.hasFlows() ? item.getFlows().getFlowsCount() : 1;
-      return;
+      droppedForClient += flows(old);
     }
-    if (droppedForClient > 0) {
-      Instant last = clock.instant();
-      client.onNext(GetFlowsResponse.newBuilder().setTime(now()).setLostEvents(LostEvent.newBuilder()
-          .setSource(LostEventSource.RELAY_QUEUE).setNumEventsLost(droppedForClient)
-          .setFirst(ts(firstDrop)).setLast(ts(last))).build());
-      droppedForClient = 0;
+    flushToClient();
+  }
+
+  /** Sends what waits while the client is ready, the count of what was dropped first. */
+  private void flushToClient() {
+    while (!waitingForClient.isEmpty() && client.isReady() && !cancelled) {
+      if (droppedForClient > 0) {
+        Instant last = clock.instant();
+        client.onNext(GetFlowsResponse.newBuilder().setTime(now()).setLostEvents(LostEvent.newBuilder()
+            .setSource(LostEventSource.RELAY_QUEUE).setNumEventsLost(droppedForClient)
+            .setFirst(ts(firstDrop)).setLast(ts(last))).build());
+        droppedForClient = 0;
+      }
+      GetFlowsResponse next = waitingForClient.pollFirst();
+      waitingFlows -= flows(next);
+      client.onNext(next);
     }
-    client.onNext(item);
+  }
+
+  private static long flows(GetFlowsResponse m) {
+    return m.hasFlows() ? m.getFlows().getFlowsCount() : 1;
   }
 
   /** Backlog items: waits for the client, up to the stall timeout. */
@@ -305,8 +328,9 @@ final class RelayStream {
   }
 
   /** Tuning of the relay's streams. */
-  record RelayOptions(Duration reorderWindow, int reorderCapacity, Duration stallTimeout, Duration peerTimeout) {
+  record RelayOptions(Duration reorderWindow, int reorderCapacity, Duration stallTimeout, Duration peerTimeout,
+      int clientBuffer) {
     static final RelayOptions DEFAULT = new RelayOptions(Duration.ofMillis(500), 10_000, Duration.ofSeconds(30),
-        Duration.ofSeconds(15));
+        Duration.ofSeconds(15), 32_768);
   }
 }

@@ -62,13 +62,17 @@ class RelayServiceIT {
   private final List<Peer> peers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private void startRelay(boolean withUnreachablePeer, Duration window) throws Exception {
+    startRelay(withUnreachablePeer, window, 32_768);
+  }
+
+  private void startRelay(boolean withUnreachablePeer, Duration window, int clientBuffer) throws Exception {
     peers.addAll(List.of(peer(a), peer(b), peer(c)));
     if (withUnreachablePeer) {
       peers.add(new Peer("node-gone", prefix + "nobody-listens"));
     }
     relay = new RelayService(() -> List.copyOf(peers), t -> InProcessChannelBuilder.forName(t).build(),
         Optional::empty, "test", new RelayStream.RelayOptions(window, 10_000, Duration.ofSeconds(5),
-            Duration.ofSeconds(5)), Clock.systemUTC());
+            Duration.ofSeconds(5), clientBuffer), Clock.systemUTC());
     servers.add(InProcessServerBuilder.forName(prefix + "relay").addService(relay).build().start());
     ManagedChannel ch = InProcessChannelBuilder.forName(prefix + "relay").build();
     clients.add(ch);
@@ -207,7 +211,7 @@ class RelayServiceIT {
 
   @Test
   void aClientThatDoesNotReadLosesLiveFlowsCountedExactly() throws Exception {
-    startRelay(false, Duration.ZERO);
+    startRelay(false, Duration.ZERO, 1000); // the relay holds 1,000 flows for it, then drops the oldest
     List<GetFlowsResponse> got = new CopyOnWriteArrayList<>();
     AtomicLong requestMore = new AtomicLong();
     ClientCallStreamObserver<?>[] call = new ClientCallStreamObserver<?>[1];
