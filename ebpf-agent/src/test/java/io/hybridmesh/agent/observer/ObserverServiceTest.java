@@ -2,27 +2,18 @@ package io.hybridmesh.agent.observer;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Timestamp;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
-import io.hybridmesh.api.flow.v1.Flow;
 import io.hybridmesh.api.flow.v1.FlowType;
 import io.hybridmesh.api.flow.v1.LostEvent;
 import io.hybridmesh.api.flow.v1.LostEventSource;
 import io.hybridmesh.api.flow.v1.Verdict;
 import io.hybridmesh.api.observer.v1.FlowFilter;
 import io.hybridmesh.api.observer.v1.GetFlowsRequest;
-import io.hybridmesh.api.observer.v1.GetFlowsResponse;
 import io.hybridmesh.api.observer.v1.GetNodesRequest;
 import io.hybridmesh.api.observer.v1.ListWorkloadsRequest;
 import io.hybridmesh.api.observer.v1.LostEventCount;
@@ -32,137 +23,12 @@ import io.hybridmesh.api.observer.v1.ObserverGrpc;
 import io.hybridmesh.api.observer.v1.ServerStatusRequest;
 import io.hybridmesh.api.observer.v1.ServerStatusResponse;
 import io.hybridmesh.api.observer.v1.WorkloadReport;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class ObserverServiceTest {
-  private static final AtomicLong NAMES = new AtomicLong();
-  private static final Duration WAIT = Duration.ofSeconds(10);
-
-  private FlowRing ring;
-  private RingSink sink;
-  private ObserverService service;
-  private ObserverServer server;
-  private ManagedChannel channel;
-
-  private void start(int capacity, List<WorkloadReport> workloads) throws Exception {
-    start(capacity, workloads, ObserverService.DEFAULT_STALL_TIMEOUT);
-  }
-
-  private void start(int capacity, List<WorkloadReport> workloads, Duration stallTimeout) throws Exception {
-    ring = new FlowRing(capacity);
-    sink = new RingSink(ring);
-    service = new ObserverService(sink, "node-1", "1.2.3", "localhost:4245", () -> workloads, stallTimeout);
-    String name = "observer-test-" + NAMES.incrementAndGet();
-    server = new ObserverServer(InProcessServerBuilder.forName(name), service).start();
-    channel = InProcessChannelBuilder.forName(name).build();
-  }
-
-  private void start(int capacity) throws Exception {
-    start(capacity, List.of());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (channel != null) {
-      channel.shutdownNow();
-    }
-    if (server != null) {
-      server.stop(5, TimeUnit.SECONDS);
-    }
-  }
-
-  static Flow flow(int i) {
-    return Flow.newBuilder().setUuid("f" + i).setTime(Timestamp.newBuilder().setSeconds(1000 + i))
-        .setVerdict(i % 2 == 0 ? Verdict.FORWARDED : Verdict.DROPPED)
-        .setType(i % 3 == 0 ? FlowType.L7 : FlowType.L3_L4)
-        .build();
-  }
-
-  private void write(int from, int to) {
-    for (int i = from; i < to; i++) {
-      sink.accept(flow(i));
-    }
-  }
-
-  private ObserverGrpc.ObserverBlockingStub blocking() {
-    return ObserverGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-  }
-
-  static String label(GetFlowsResponse r) {
-    if (r.hasFlow()) {
-      return r.getFlow().getUuid();
-    }
-    LostEvent l = r.getLostEvents();
-    return "lost:" + l.getSource() + ":" + l.getNumEventsLost();
-  }
-
-  private List<String> get(GetFlowsRequest req) {
-    List<String> out = new ArrayList<>();
-    Iterator<GetFlowsResponse> it = blocking().getFlows(req);
-    while (it.hasNext()) {
-      out.add(label(it.next()));
-    }
-    return out;
-  }
-
-  /** An async follower whose received items land in a queue; ask for {@code initial} messages first. */
-  private static final class Follower implements ClientResponseObserver<GetFlowsRequest, GetFlowsResponse> {
-    final BlockingQueue<String> items = new LinkedBlockingQueue<>();
-    final AtomicReference<Throwable> error = new AtomicReference<>();
-    final int initial;
-    volatile ClientCallStreamObserver<GetFlowsRequest> call;
-
-    Follower(int initial) {
-      this.initial = initial;
-    }
-
-    @Override
-    public void beforeStart(ClientCallStreamObserver<GetFlowsRequest> requestStream) {
-      call = requestStream;
-      if (initial >= 0) {
-        requestStream.disableAutoRequestWithInitial(initial);
-      }
-    }
-
-    @Override
-    public void onNext(GetFlowsResponse value) {
-      items.add(label(value));
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      error.set(t);
-    }
-
-    @Override
-    public void onCompleted() {
-      items.add("completed");
-    }
-
-    String take() throws InterruptedException {
-      String s = items.poll(10, TimeUnit.SECONDS);
-      assertNotNull(s, "timed out waiting for an item");
-      return s;
-    }
-  }
-
-  private Follower follow(int initial) {
-    Follower f = new Follower(initial);
-    ObserverGrpc.newStub(channel).getFlows(GetFlowsRequest.newBuilder().setFollow(true).build(), f);
-    await().atMost(WAIT).until(() -> service.activeStreams() == 1);
-    return f;
-  }
-
+class ObserverServiceTest extends ObserverFixture {
   @Test
   void lastN() throws Exception {
     start(16);
@@ -243,103 +109,6 @@ class ObserverServiceTest {
     e = assertThrows(StatusRuntimeException.class, () -> get(firstFollow));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
     assertEquals(0, service.activeStreams());
-  }
-
-  @Test
-  void followReceivesFlowsWrittenAfterTheCall() throws Exception {
-    start(16);
-    write(0, 3); // backlog not asked for
-    Follower f = follow(-1);
-    write(3, 6);
-    assertEquals("f3", f.take());
-    assertEquals("f4", f.take());
-    assertEquals("f5", f.take());
-    write(6, 7);
-    assertEquals("f6", f.take());
-    f.call.cancel("done", null);
-  }
-
-  @Test
-  void followWithBacklogThenLive() throws Exception {
-    start(16);
-    write(0, 5);
-    Follower f = new Follower(-1);
-    ObserverGrpc.newStub(channel).getFlows(
-        GetFlowsRequest.newBuilder().setFollow(true).setNumber(2).build(), f);
-    assertEquals("f3", f.take());
-    assertEquals("f4", f.take());
-    write(5, 6);
-    assertEquals("f5", f.take());
-    f.call.cancel("done", null);
-  }
-
-  @Test
-  void cancelStopsTheFollowerThread() throws Exception {
-    start(16);
-    Follower f = follow(-1);
-    assertEquals(1, sink.taps());
-    f.call.cancel("client gone", null);
-    await().atMost(WAIT).until(() -> service.activeStreams() == 0);
-    assertEquals(0, sink.taps());
-    write(0, 5); // nobody is reading; the writer does not care
-    assertEquals(5, ring.seen());
-  }
-
-  @Test
-  void slowReaderGetsLostEventsWithTheExactCount() throws Exception {
-    start(8);
-    Follower f = follow(1); // asks for one message, then reads nothing
-    write(0, 1);
-    assertEquals("f0", f.take());
-    // The client reads nothing; the writer keeps going and overwrites the ring many times.
-    long t0 = System.nanoTime();
-    write(1, 101);
-    assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "writer was slowed down by the reader");
-    Thread.sleep(300);
-    assertNull(f.items.poll(), "sent while not ready");
-    f.call.request(1000);
-    // Ring of 8 holds f93..f100; the reader was at f1: 92 flows lost.
-    assertEquals("lost:STORE_OVERWRITE:92", f.take());
-    for (int i = 93; i <= 100; i++) {
-      assertEquals("f" + i, f.take());
-    }
-    assertEquals(92, ring.lostToReaders());
-    f.call.cancel("done", null);
-  }
-
-  @Test
-  void clientThatNeverReadsIsEndedAfterTheStallTimeout() throws Exception {
-    start(8, List.of(), Duration.ofMillis(200));
-    Follower f = follow(1); // takes one message, then reads nothing
-    write(0, 1);
-    assertEquals("f0", f.take());
-    write(1, 50); // the call is not ready: nothing more can be sent
-    await().atMost(WAIT).until(() -> service.activeStreams() == 0);
-    assertEquals(1, service.stalledStreams());
-    assertEquals(0, sink.taps(), "the stream's lost-event tap is released");
-    write(50, 100); // the writer never cared
-    f.call.request(1000); // reading again now shows how the stream ended
-    await().atMost(WAIT).until(() -> f.error.get() != null);
-    Status status = Status.fromThrowable(f.error.get());
-    assertEquals(Status.Code.RESOURCE_EXHAUSTED, status.getCode());
-    assertTrue(status.getDescription().contains("stall timeout"), status.getDescription());
-  }
-
-  @Test
-  void stallTimeoutMustBePositive() {
-    assertThrows(IllegalArgumentException.class, () -> new ObserverService(new RingSink(new FlowRing(4)), "n",
-        "v", "", List::of, Duration.ZERO));
-  }
-
-  @Test
-  void followerGetsDataPathLostEvents() throws Exception {
-    start(16);
-    Follower f = follow(-1);
-    sink.lost(LostEvent.newBuilder().setSource(LostEventSource.KERNEL_RINGBUF).setNumEventsLost(5).build());
-    assertEquals("lost:KERNEL_RINGBUF:5", f.take());
-    write(0, 1);
-    assertEquals("f0", f.take());
-    f.call.cancel("done", null);
   }
 
   @Test
