@@ -14,7 +14,6 @@ import io.hybridmesh.api.observer.v1.GetFlowsRequest;
 import io.hybridmesh.api.observer.v1.GetFlowsResponse;
 import io.hybridmesh.api.observer.v1.ObserverGrpc;
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -216,39 +215,27 @@ public final class ObserverStreamBench {
     producer.start();
 
     Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
-    List<Double> rates = new ArrayList<>();
-    List<String> rows = new ArrayList<>();
-    for (int r = 0; r < rounds; r++) {
-      long r0 = received.get();
-      long w0 = written.get();
-      long l0 = lost.get();
-      long t0 = System.nanoTime();
-      Thread.sleep(TimeUnit.SECONDS.toMillis(roundSeconds));
-      double secs = (System.nanoTime() - t0) / 1e9;
-      double rate = (received.get() - r0) / secs;
-      rates.add(rate);
-      rows.add(String.format(Locale.ROOT, "  round %d: delivered %,.0f flows/s; written %,.0f flows/s "
-          + "(half match the filter); follower lost %,.0f flows/s to overwrites", r + 1, rate,
-          (written.get() - w0) / secs, (lost.get() - l0) / secs));
-    }
+    List<Rounds.Round> measured = Rounds.measure(rounds, roundSeconds, received::get, written::get, lost::get);
     producer.interrupt();
-    rows.forEach(System.out::println);
+    for (int r = 0; r < measured.size(); r++) {
+      Rounds.Round m = measured.get(r);
+      System.out.printf(Locale.ROOT, "  round %d: delivered %,.0f flows/s; written %,.0f flows/s "
+          + "(half match the filter); follower lost %,.0f flows/s to overwrites%n", r + 1, m.received(),
+          m.written(), m.lost());
+    }
     if (failed.get() != null) {
       System.out.println("stream failed: " + failed.get());
     }
-    List<Double> sorted = new ArrayList<>(rates);
-    sorted.sort(Double::compare);
-    double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
-        : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+    Rounds.Spread spread = Rounds.received(measured);
     System.out.printf(Locale.ROOT, "stream rate (%s, producer %s): median %,.0f flows/s over %d rounds of %ds "
         + "(min %,.0f, max %,.0f); goal >= 200,000: %s%n",
         (batch > 1 ? "batches of up to " + batch : "one flow per message")
             + (decode ? ", follower decodes" : ", follower counts bytes"),
         producerRate > 0 ? String.format(Locale.ROOT, "paced at %,d flows/s", producerRate) : "at full speed",
-        median, rounds, roundSeconds, sorted.get(0), sorted.get(sorted.size() - 1),
-        median >= 200_000 ? "MET" : "NOT MET");
-    System.out.printf(Locale.ROOT, "RESULT stream_median=%.0f stream_min=%.0f stream_max=%.0f%n", median,
-        sorted.get(0), sorted.get(sorted.size() - 1));
+        spread.median(), rounds, roundSeconds, spread.min(), spread.max(),
+        spread.median() >= 200_000 ? "MET" : "NOT MET");
+    System.out.printf(Locale.ROOT, "RESULT stream_median=%.0f stream_min=%.0f stream_max=%.0f%n", spread.median(),
+        spread.min(), spread.max());
     channel.shutdownNow();
     server.stop(2, TimeUnit.SECONDS);
   }

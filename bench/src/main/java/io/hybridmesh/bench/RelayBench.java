@@ -116,26 +116,18 @@ public final class RelayBench {
     producer.start();
 
     Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
-    List<Double> rates = new ArrayList<>();
-    for (int r = 0; r < rounds; r++) {
-      long r0 = received.get();
-      long w0 = written.get();
-      long l0 = lost.get();
-      long t0 = System.nanoTime();
-      Thread.sleep(TimeUnit.SECONDS.toMillis(roundSeconds));
-      double secs = (System.nanoTime() - t0) / 1e9;
-      double rate = (received.get() - r0) / secs;
-      rates.add(rate);
-      System.out.printf(Locale.ROOT, "  round %d: client received %,.0f flows/s; agents wrote %,.0f flows/s; "
-          + "lost on the way %,.0f flows/s%n", r + 1, rate, (written.get() - w0) / secs, (lost.get() - l0) / secs);
-    }
+    List<Rounds.Round> measured = Rounds.measure(rounds, roundSeconds, received::get, written::get, lost::get);
     producer.interrupt();
-    List<Double> sorted = new ArrayList<>(rates);
-    sorted.sort(Double::compare);
-    double median = sorted.get(sorted.size() / 2);
+    for (int r = 0; r < measured.size(); r++) {
+      Rounds.Round m = measured.get(r);
+      System.out.printf(Locale.ROOT, "  round %d: client received %,.0f flows/s; agents wrote %,.0f flows/s; "
+          + "lost on the way %,.0f flows/s%n", r + 1, m.received(), m.written(), m.lost());
+    }
+    Rounds.Spread spread = Rounds.received(measured);
+    double median = spread.median();
     System.out.printf(Locale.ROOT, "relay: %d agents at %,d flows/s each (%,d offered): client median %,.0f flows/s"
-        + " (min %,.0f, max %,.0f), %.0f%% of the offered rate%n", agents, perAgent, total, median, sorted.get(0),
-        sorted.get(sorted.size() - 1), 100.0 * median / total);
+        + " (min %,.0f, max %,.0f), %.0f%% of the offered rate%n", agents, perAgent, total, median, spread.min(),
+        spread.max(), 100.0 * median / total);
     System.out.println("lost by source: " + lostBySource);
     System.out.printf(Locale.ROOT, "RESULT relay_median=%.0f relay_offered=%d%n", median, total);
     client.shutdownNow();
