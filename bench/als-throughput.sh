@@ -4,7 +4,7 @@
 # measurement iterations, and JMH's mean ± error) for the path with a dropping sink and with a serializing
 # sink, and whether the first meets the goal of 100,000 entries/s.
 #
-# Builds through the reactor (mvn -pl bench -am package), never mvn install.
+# Builds through the reactor (bench_jar in lib.sh), never mvn install.
 #
 # Environment (all optional):
 #   BENCH_CPU=1          core to pin to with taskset ("" or "none": no pinning)
@@ -26,19 +26,8 @@ wi="${BENCH_WI:-3}"; w="${BENCH_W:-2s}"; i="${BENCH_I:-5}"; r="${BENCH_R:-2s}"; 
 goal="${BENCH_GOAL:-100000}"
 out="${BENCH_OUT:-$here/target/als-throughput.json}"
 
-stale() {
-  [ ! -f "$jar" ] && return 0
-  [ -n "$(find "$here/src" "$here/pom.xml" "$root/xds/src/main" "$root/xds/pom.xml" -newer "$jar" -type f \
-    -print -quit)" ]
-}
-if stale; then
-  echo "als-throughput: building $jar ..." >&2
-  log="$(mktemp)"
-  if ! (cd "$root" && mvn -q -B -pl bench -am package -DskipTests) >"$log" 2>&1; then
-    tail -50 "$log" >&2; rm -f "$log"; exit 1
-  fi
-  rm -f "$log"
-fi
+. "$here/lib.sh"
+bench_jar
 
 pin=()
 if [ -n "$cpu" ] && [ "$cpu" != none ]; then
@@ -71,7 +60,7 @@ print(f"Access-log path, Envoy HTTP entries -> flows (one thread, CPU {cpu}):")
 for label, name in (("receiver + conversion", "httpEntries"), ("... + flow serialized", "httpEntriesSerialized")):
     if name in rows:
         med, mean, err, n = rows[name]
-        err = "" if err is None or err != err else f" ± {err:,.0f}"
+        err = "" if not isinstance(err, (int, float)) or err != err else f" ± {err:,.0f}"  # JMH writes "NaN" as text
         print(f"  {label:<24} {med:>12,.0f} entries/s median of {n}  (mean {mean:,.0f}{err})")
 if "httpEntries" in rows:
     med = rows["httpEntries"][0]

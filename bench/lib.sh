@@ -48,3 +48,19 @@ bench_stop() {
     if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then kill -TERM "$p"; wait "$p" 2>/dev/null; fi
   done
 }
+
+# bench/target/benchmarks.jar, rebuilt through the reactor (nothing installed) when a main source of a
+# module it carries, or the bench module itself, is newer than it. Needs $root.
+bench_jar() {
+  local jar="$root/bench/target/benchmarks.jar" log
+  if [ -f "$jar" ] && [ -z "$(find "$root/bench/src" "$root/bench/pom.xml" "$root"/{api,jni,ebpf-agent,xds,controller}/src/main \
+      -newer "$jar" -type f -print -quit)" ]; then
+    return 0
+  fi
+  echo "bench: building $jar (reactor build, nothing installed) ..." >&2
+  log="$(mktemp)"
+  if ! (cd "$root" && mvn -B -ntp -q -pl bench -am package -DskipTests) >"$log" 2>&1; then
+    tail -50 "$log" >&2; rm -f "$log"; return 1
+  fi
+  rm -f "$log"
+}

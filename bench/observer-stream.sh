@@ -21,14 +21,8 @@ root="$(cd "$here/.." && pwd)"
 jar="$here/target/benchmarks.jar"
 java="${JAVA:-java}"
 
-if [ ! -f "$jar" ] || [ -n "$(find "$here/src" "$here/pom.xml" "$root/ebpf-agent/src/main" -newer "$jar" -type f -print -quit)" ]; then
-  echo "bench: building $jar (reactor build, nothing installed) ..." >&2
-  log="$(mktemp)"
-  if ! (cd "$root" && mvn -B -ntp -q -pl bench -am package -DskipTests) >"$log" 2>&1; then
-    tail -50 "$log" >&2; rm -f "$log"; exit 1
-  fi
-  rm -f "$log"
-fi
+. "$here/lib.sh"
+bench_jar
 
 echo "bench: load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs" >&2
 for follower in ${BENCH_FOLLOWER:-decode count}; do

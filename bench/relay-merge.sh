@@ -10,14 +10,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 jar="$here/target/benchmarks.jar"
-if [ ! -f "$jar" ] || [ -n "$(find "$here/src" "$here/pom.xml" "$root/controller/src/main" "$root/ebpf-agent/src/main" -newer "$jar" -type f -print -quit)" ]; then
-  echo "bench: building $jar (reactor build, nothing installed) ..." >&2
-  log="$(mktemp)"
-  if ! (cd "$root" && mvn -B -ntp -q -pl bench -am package -DskipTests) >"$log" 2>&1; then
-    tail -50 "$log" >&2; rm -f "$log"; exit 1
-  fi
-  rm -f "$log"
-fi
+. "$here/lib.sh"
+bench_jar
 echo "bench: load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs" >&2
 # shellcheck disable=SC2086  # JAVA_OPTS is a word list on purpose
 "${JAVA:-java}" ${JAVA_OPTS:--Xmx1g} -cp "$jar" io.hybridmesh.bench.RelayBench "${BENCH_AGENTS:-50}" \

@@ -29,18 +29,8 @@ filter="${BENCH_FILTER:-EventPathBenchmark|HttpPathBenchmark}"
 goal="${BENCH_GOAL:-1000000}"
 out="${BENCH_OUT:-$here/target/event-path.json}"
 
-if [ ! -f "$jar" ] || [ -n "$(find "$here/src" "$here/pom.xml" -newer "$jar" -type f -print -quit)" ]; then
-  echo "bench: building $jar ..." >&2
-  log="$(mktemp)"
-  if ! mvn -q -B -f "$here/pom.xml" package >"$log" 2>&1; then
-    # The agent module may not be installed yet: build everything once, then the benchmarks.
-    echo "bench: building the project first (mvn install) ..." >&2
-    if ! (cd "$root" && mvn -q -B -DskipTests install && mvn -q -B -f "$here/pom.xml" package) >"$log" 2>&1; then
-      tail -50 "$log" >&2; rm -f "$log"; exit 1
-    fi
-  fi
-  rm -f "$log"
-fi
+. "$here/lib.sh"
+bench_jar
 
 pin=()
 if [ -n "$cpu" ] && [ "$cpu" != none ]; then
@@ -74,7 +64,7 @@ def line(label, name):
     if name not in rows:
         return
     med, mean, err, n = rows[name]
-    err = "" if err is None or err != err else f" ± {err:,.0f}"
+    err = "" if not isinstance(err, (int, float)) or err != err else f" ± {err:,.0f}"  # JMH writes "NaN" as text
     print(f"  {label:<28} {med:>14,.0f} events/s median of {n}  (mean {mean:,.0f}{err})")
 
 def verdict(name):
