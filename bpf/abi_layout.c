@@ -78,5 +78,13 @@ int main(void)
 	FIELD(hm_tls_event, tuple);
 	FIELD(hm_tls_event, comm);
 	FIELD(hm_tls_event, data);
+
+	SIZE(hm_process_event);
+	FIELD(hm_process_event, kind);
+	FIELD(hm_process_event, op);
+	FIELD(hm_process_event, endpoint_id);
+	FIELD(hm_process_event, ts_ns);
+	FIELD(hm_process_event, pid);
+	FIELD(hm_process_event, parent_pid);
 	return 0;
 }

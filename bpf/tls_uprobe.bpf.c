@@ -11,6 +11,10 @@
  * while the call runs, the read/write syscall tracepoints record the file descriptor the library uses.
  * At return the descriptor is followed to its socket (task->files->fdt->fd[fd]->private_data) for the
  * 5-tuple, which is cached per SSL pointer for calls the library serves from its buffer without a syscall.
+ *
+ * User space scopes every uprobe to the processes of watched workloads (one link per process), so other
+ * processes that map the same library never trap. The sched tracepoints below tell it, with a wakeup, when
+ * such a process is forked, replaced by exec or gone, so that probes follow processes as they come and go.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -167,8 +171,11 @@ static __always_inline int leave(struct pt_regs *ctx, __u8 op, bool ex)
 	if (!call)
 		return 0;
 	if (ex) {
-		/* int SSL_write_ex(SSL *, const void *, size_t, size_t *written): 1 on success */
-		if (ret == 1 && call->ex_length)
+		/*
+		 * int SSL_write_ex(SSL *, const void *, size_t, size_t *written): 1 on success. The internal
+		 * functions behind both forms (ssl_write_internal, ssl_read_internal) share this shape.
+		 */
+		if (ret > 0 && call->ex_length)
 			bpf_probe_read_user(&length, sizeof(length), (void *)call->ex_length);
 	} else if (ret > 0) {
 		length = ret;
@@ -275,6 +282,25 @@ int BPF_KRETPROBE(hm_ssl_read_ex_ret)
 	return leave(ctx, HM_TLS_READ, true);
 }
 
+/*
+ * One entry and one return program for every site, told apart by the link's cookie (enum hm_tls_cookie):
+ * user space attaches them with uprobe_multi links (Linux 6.6), one pair of links per file and process for
+ * all its sites. The programs above serve kernels without those links, one perf-event link per site.
+ */
+SEC("uprobe")
+int BPF_KPROBE(hm_tls_enter, void *ssl, const void *buf, size_t num, size_t *out)
+{
+	return enter(ssl, buf, (bpf_get_attach_cookie(ctx) & HM_TLS_COOKIE_EX) ? out : NULL);
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(hm_tls_leave)
+{
+	__u64 cookie = bpf_get_attach_cookie(ctx);
+
+	return leave(ctx, (cookie & HM_TLS_COOKIE_WRITE) ? HM_TLS_WRITE : HM_TLS_READ, cookie & HM_TLS_COOKIE_EX);
+}
+
 SEC("tracepoint/syscalls/sys_enter_write")
 int hm_enter_write(struct trace_event_raw_sys_enter *ctx)
 {
@@ -300,6 +326,62 @@ SEC("tracepoint/syscalls/sys_enter_recvfrom")
 int hm_enter_recvfrom(struct trace_event_raw_sys_enter *ctx)
 {
 	note_fd(ctx->args[0]);
+	return 0;
+}
+
+/* A process of a watched namespace began, exec'd or ended: user space attaches or detaches its probes. */
+static __always_inline void process_event(__u8 op, __u32 pid, __u32 parent_pid)
+{
+	__u32 endpoint = watched_endpoint();
+	struct hm_process_event *e;
+
+	if (!endpoint)
+		return;
+	e = bpf_ringbuf_reserve(&hm_events, sizeof(*e), 0);
+	if (!e) {
+		hm_count(HM_STAT_RINGBUF_FULL);
+		return;
+	}
+	e->kind = HM_EVENT_PROCESS;
+	e->op = op;
+	e->_pad0 = 0;
+	e->endpoint_id = endpoint;
+	e->ts_ns = bpf_ktime_get_ns();
+	e->pid = pid;
+	e->parent_pid = parent_pid;
+	/* Latency matters here (a new process may make its first TLS call within milliseconds): wake now. */
+	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
+}
+
+/* raw_tp: the arguments are the tracepoint's own (task pointers), read with CO-RE. */
+SEC("raw_tp/sched_process_fork")
+int hm_process_fork(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *parent = (struct task_struct *)ctx->args[0];
+	struct task_struct *child = (struct task_struct *)ctx->args[1];
+	__u32 pid = BPF_CORE_READ(child, pid);
+
+	/* New threads share their process's memory and probes: only new processes matter. */
+	if (pid != (__u32)BPF_CORE_READ(child, tgid))
+		return 0;
+	process_event(HM_PROCESS_FORK, pid, BPF_CORE_READ(parent, tgid));
+	return 0;
+}
+
+SEC("raw_tp/sched_process_exec")
+int hm_process_exec(struct bpf_raw_tracepoint_args *ctx)
+{
+	process_event(HM_PROCESS_EXEC, bpf_get_current_pid_tgid() >> 32, 0);
+	return 0;
+}
+
+SEC("raw_tp/sched_process_exit")
+int hm_process_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	if ((__u32)id == (__u32)(id >> 32))
+		process_event(HM_PROCESS_EXIT, id >> 32, 0);
 	return 0;
 }
 

@@ -14,12 +14,13 @@
 #include <linux/types.h>
 #endif
 
-#define HM_ABI_VERSION 1
+#define HM_ABI_VERSION 2
 
 /* First field of every ring-buffer record. */
 enum hm_event_kind {
 	HM_EVENT_CONN = 1,
 	HM_EVENT_TLS_DATA = 2,
+	HM_EVENT_PROCESS = 3,
 };
 
 /* Connection states as the kernel reports them; timeouts are decided in user space. */
@@ -137,8 +138,20 @@ enum hm_tls_op {
 enum hm_tls_flag {
 	/* tuple holds the connection's addresses (local to remote) */
 	HM_TLS_F_TUPLE = 0x1,
-	/* the call was SSL_write_ex / SSL_read_ex */
+	/*
+	 * The byte count came from the _ex convention's size_t out-parameter: SSL_write_ex / SSL_read_ex, or
+	 * the internal function that both the plain and the _ex form call (probed instead of either).
+	 */
 	HM_TLS_F_EX = 0x2,
+};
+
+/*
+ * The BPF cookie of a TLS probe attached with one program for every site (uprobe_multi links): what the
+ * calls at that site do and how their arguments read.
+ */
+enum hm_tls_cookie {
+	HM_TLS_COOKIE_WRITE = 0x1, /* a write; otherwise a read */
+	HM_TLS_COOKIE_EX = 0x2,    /* the _ex convention (size_t out-parameter, 1 on success) */
 };
 
 /* Bytes of plaintext captured per call at most; length says how many the call really moved. */
@@ -162,6 +175,28 @@ struct hm_tls_event {
 	struct hm_flow_tuple tuple; /* local to remote, when HM_TLS_F_TUPLE */
 	char comm[16];
 	__u8 data[HM_TLS_MAX_CAPTURE];
+};
+
+/* What happened to a process in a watched network namespace (hm_process_event.op). */
+enum hm_process_op {
+	HM_PROCESS_EXEC = 1, /* it replaced its program: its libraries are about to be loaded */
+	HM_PROCESS_FORK = 2, /* a new process (not a thread), a copy of parent_pid */
+	HM_PROCESS_EXIT = 3, /* its thread group leader exited */
+};
+
+/*
+ * Ring-buffer record: a process of a watched network namespace began, was replaced or ended, so that user
+ * space attaches its TLS probes (which are scoped to processes) before the process makes its first TLS
+ * call, and detaches them when it is gone. Sent with a wakeup: it is latency-critical.
+ */
+struct hm_process_event {
+	__u16 kind;        /* HM_EVENT_PROCESS */
+	__u8 op;           /* enum hm_process_op */
+	__u8 _pad0;
+	__u32 endpoint_id; /* the watched network namespace it is in */
+	__u64 ts_ns;       /* CLOCK_MONOTONIC */
+	__u32 pid;         /* thread group id */
+	__u32 parent_pid;  /* FORK: the process it was copied from; otherwise 0 */
 };
 
 /* TCP flag bits as in hm_conn_event.pkt_tcp_flags (the TCP header's 13th byte). */

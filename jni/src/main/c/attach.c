@@ -9,17 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
 
 #include "hmjni.h"
 
-enum hm_link_kind { HM_LINK_LIBBPF = 1, HM_LINK_TC = 2 };
+enum hm_link_kind { HM_LINK_LIBBPF = 1, HM_LINK_TC = 2, HM_LINK_FD = 3 };
 
 struct hm_link {
   enum hm_link_kind kind;
   struct bpf_link *link;
+  /* HM_LINK_FD: a link made with the bpf syscall directly, for attach types libbpf 1.1 does not know. */
+  int fd;
   /* TC only: enough to find our filter again, and to tell whether it is still ours. */
   char *netns;
   dev_t ns_dev;
@@ -221,6 +224,84 @@ static jlong attach_uprobe(JNIEnv *env, jclass cls, jlong prog_handle, jstring j
   return wrap_libbpf(env, l, err, "bpf_program__attach_uprobe_opts", what);
 }
 
+/*
+ * BPF_TRACE_UPROBE_MULTI (Linux 6.6): many offsets of one file in one link, optionally for one process only.
+ * libbpf 1.1 has no API for it, so the link is created with the bpf syscall; the layout of
+ * union bpf_attr's link_create.uprobe_multi is the kernel's UAPI (include/uapi/linux/bpf.h).
+ */
+#define HM_BPF_LINK_CREATE 28
+#define HM_BPF_TRACE_UPROBE_MULTI 48
+#define HM_BPF_F_UPROBE_MULTI_RETURN 1U
+
+struct hm_uprobe_multi_attr {
+  __u32 prog_fd;
+  __u32 target_fd;
+  __u32 attach_type;
+  __u32 flags;
+  __aligned_u64 path;
+  __aligned_u64 offsets;
+  __aligned_u64 ref_ctr_offsets;
+  __aligned_u64 cookies;
+  __u32 cnt;
+  __u32 multi_flags;
+  __u32 pid;
+  __u32 pad;
+  __u8 rest[64]; /* the rest of union bpf_attr stays zero */
+};
+
+static jlong attach_uprobe_multi(JNIEnv *env, jclass cls, jlong prog_handle, jstring jbinary, jlongArray joffsets,
+                                 jlongArray jcookies, jboolean retprobe, jint pid) {
+  (void)cls;
+  hm_log_reset();
+  static const char *op = "bpf(BPF_LINK_CREATE, uprobe_multi)";
+  struct bpf_program *prog = program_of(env, prog_handle);
+  char *binary = prog ? hm_string(env, jbinary) : NULL;
+  if (binary == NULL) {
+    if (!(*env)->ExceptionCheck(env)) hm_throw_arg(env, "binary must not be null");
+    return 0;
+  }
+  jsize cnt = joffsets ? (*env)->GetArrayLength(env, joffsets) : 0;
+  if (cnt <= 0 || jcookies == NULL || (*env)->GetArrayLength(env, jcookies) != cnt) {
+    free(binary);
+    hm_throw_arg(env, "offsets must not be empty, and there must be one cookie per offset");
+    return 0;
+  }
+  __u64 *offsets = calloc((size_t)cnt, sizeof *offsets);
+  __u64 *cookies = calloc((size_t)cnt, sizeof *cookies);
+  struct hm_link *h = calloc(1, sizeof *h);
+  if (offsets == NULL || cookies == NULL || h == NULL) {
+    free(binary), free(offsets), free(cookies), free(h);
+    hm_throw_state(env, "out of memory");
+    return 0;
+  }
+  (*env)->GetLongArrayRegion(env, joffsets, 0, cnt, (jlong *)offsets);
+  (*env)->GetLongArrayRegion(env, jcookies, 0, cnt, (jlong *)cookies);
+  struct hm_uprobe_multi_attr attr;
+  memset(&attr, 0, sizeof attr);
+  attr.prog_fd = (__u32)bpf_program__fd(prog);
+  attr.attach_type = HM_BPF_TRACE_UPROBE_MULTI;
+  attr.path = (__u64)(uintptr_t)binary;
+  attr.offsets = (__u64)(uintptr_t)offsets;
+  attr.cookies = (__u64)(uintptr_t)cookies;
+  attr.cnt = (__u32)cnt;
+  attr.multi_flags = retprobe == JNI_TRUE ? HM_BPF_F_UPROBE_MULTI_RETURN : 0;
+  attr.pid = pid > 0 ? (__u32)pid : 0;
+  int fd = (int)syscall(__NR_bpf, HM_BPF_LINK_CREATE, &attr, sizeof attr);
+  int err = fd < 0 ? errno : 0;
+  if (fd < 0) {
+    hm_throw(env, op, err, "cannot attach %s '%s' to %s at %d offsets (first 0x%llx, pid %d)",
+             retprobe ? "uretprobe_multi" : "uprobe_multi", bpf_program__name(prog), binary, (int)cnt,
+             (unsigned long long)offsets[0], (int)pid);
+    free(h);
+    h = NULL;
+  } else {
+    h->kind = HM_LINK_FD;
+    h->fd = fd;
+  }
+  free(binary), free(offsets), free(cookies);
+  return hm_handle(h);
+}
+
 static jlong attach_tracepoint(JNIEnv *env, jclass cls, jlong prog_handle, jstring jcat, jstring jname) {
   (void)cls;
   hm_log_reset();
@@ -266,6 +347,8 @@ static void detach_link(JNIEnv *env, jclass cls, jlong handle) {
   if (l == NULL) return;
   if (l->kind == HM_LINK_TC) {
     detach_tc(env, l);
+  } else if (l->kind == HM_LINK_FD) {
+    close(l->fd);
   } else {
     int err = bpf_link__destroy(l->link);
     if (err && !gone(err)) hm_throw(env, "bpf_link__destroy", err, "cannot detach");
@@ -277,6 +360,7 @@ static void detach_link(JNIEnv *env, jclass cls, jlong handle) {
 static const JNINativeMethod methods[] = {
     {"attachTc", "(JLjava/lang/String;Ljava/lang/String;ZII)J", (void *)attach_tc},
     {"attachUprobe", "(JLjava/lang/String;Ljava/lang/String;JZI)J", (void *)attach_uprobe},
+    {"attachUprobeMulti", "(JLjava/lang/String;[J[JZI)J", (void *)attach_uprobe_multi},
     {"attachTracepoint", "(JLjava/lang/String;Ljava/lang/String;)J", (void *)attach_tracepoint},
     {"attachTracing", "(J)J", (void *)attach_tracing},
     {"detachLink", "(J)V", (void *)detach_link},

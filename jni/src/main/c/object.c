@@ -269,6 +269,45 @@ static jlong find_program(JNIEnv *env, jclass cls, jlong handle, jstring jname) 
   return hm_handle(p);
 }
 
+/* A program of an object that is not loaded yet, for settings that must precede load. */
+static struct bpf_program *unloaded_program(JNIEnv *env, jlong handle, jstring jname, const char *op) {
+  struct hm_object *o = object_of(env, handle);
+  if (o == NULL || require_unloaded(env, o, op) != 0) return NULL;
+  char *name = hm_string(env, jname);
+  if (name == NULL) return NULL;
+  struct bpf_program *p = bpf_object__find_program_by_name(o->obj, name);
+  if (p == NULL) {
+    char names[512];
+    list_programs(o->obj, names, sizeof names);
+    hm_throw(env, op, ENOENT, "no program '%s' in object '%s' (programs: %s)", name, bpf_object__name(o->obj),
+             names);
+  }
+  free(name);
+  return p;
+}
+
+/* Load a program with another expected attach type than its section implies (libbpf may not know it). */
+static void set_program_attach_type(JNIEnv *env, jclass cls, jlong handle, jstring jname, jint type) {
+  (void)cls;
+  hm_log_reset();
+  static const char *op = "bpf_program__set_expected_attach_type";
+  struct bpf_program *p = unloaded_program(env, handle, jname, op);
+  if (p == NULL) return;
+  int err = bpf_program__set_expected_attach_type(p, (enum bpf_attach_type)type);
+  if (err) hm_throw(env, op, -err, "cannot set attach type %d on '%s'", (int)type, bpf_program__name(p));
+}
+
+/* Leave a program out of load (a kernel that lacks what it needs still loads the rest). */
+static void set_program_autoload(JNIEnv *env, jclass cls, jlong handle, jstring jname, jboolean autoload) {
+  (void)cls;
+  hm_log_reset();
+  static const char *op = "bpf_program__set_autoload";
+  struct bpf_program *p = unloaded_program(env, handle, jname, op);
+  if (p == NULL) return;
+  int err = bpf_program__set_autoload(p, autoload == JNI_TRUE);
+  if (err) hm_throw(env, op, -err, "cannot change autoload of '%s'", bpf_program__name(p));
+}
+
 /* The Java side closes links and ring buffers first and never passes this handle again. */
 static void close_object(JNIEnv *env, jclass cls, jlong handle) {
   (void)env;
@@ -287,6 +326,8 @@ static const JNINativeMethod methods[] = {
     {"setRodata", "(JLjava/lang/String;[B)V", (void *)set_rodata},
     {"setMapMaxEntries", "(JLjava/lang/String;I)V", (void *)set_max_entries},
     {"reuseMap", "(JLjava/lang/String;I)V", (void *)reuse_map},
+    {"setProgramAttachType", "(JLjava/lang/String;I)V", (void *)set_program_attach_type},
+    {"setProgramAutoload", "(JLjava/lang/String;Z)V", (void *)set_program_autoload},
     {"load", "(J)V", (void *)load},
     {"findMap", "(JLjava/lang/String;)J", (void *)find_map},
     {"findProgram", "(JLjava/lang/String;)J", (void *)find_program},

@@ -1,6 +1,7 @@
 package io.hybridmesh.cli;
 
 import io.hybridmesh.agent.datapath.TcSettings;
+import io.hybridmesh.agent.datapath.UprobeLinks;
 import io.hybridmesh.agent.metrics.MetricsOptions;
 import io.hybridmesh.agent.redact.Redaction;
 import io.hybridmesh.agent.redact.RedactionOptions;
@@ -25,6 +26,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import java.util.logging.Logger;
@@ -136,6 +138,12 @@ final class AgentCommand implements Callable<Integer> {
       description = "Read HTTP inside TLS with uprobes on OpenSSL (default: on; --no-tls for L3/L4 only).")
   boolean readTls = true;
 
+  @Option(names = "--uprobe-links", paramLabel = "MODE",
+      description = "How TLS probes are attached to each watched process: multi (two uprobe_multi links per "
+          + "process and library, Linux 6.6+), per-site (a perf-event link per probe, older kernels), or auto "
+          + "(multi where the kernel has it; the default).")
+  String uprobeLinks = "auto";
+
   @Override
   public Integer call() throws Exception {
     if (standalone == kubernetes) {
@@ -180,12 +188,19 @@ final class AgentCommand implements Callable<Integer> {
     KubernetesOptions kubernetesOptions = null;
     try {
       tc = new TcSettings(ringBufferBytes, connectionTableSize, reportInterval, tcpIdleTimeout, idleTimeout);
+      UprobeLinks links = switch (uprobeLinks) {
+        case "auto" -> UprobeLinks.AUTO;
+        case "multi" -> UprobeLinks.MULTI;
+        case "per-site" -> UprobeLinks.PER_SITE;
+        default -> throw new IllegalArgumentException("--uprobe-links takes auto, multi or per-site, not '"
+            + uprobeLinks + "'");
+      };
       if (standalone) {
         standaloneOptions = new StandaloneOptions(namespaces, nodeName != null ? nodeName : hostName(), tc,
-            rescanInterval, readTls);
+            rescanInterval, readTls, Map.of(), links);
       } else {
         kubernetesOptions = new KubernetesOptions(nodeName != null ? nodeName : System.getenv("NODE_NAME"), tc,
-            rescanInterval, readTls, heartbeatInterval, BinaryProbeOutput::toJson);
+            rescanInterval, readTls, links, heartbeatInterval, BinaryProbeOutput::toJson);
       }
     } catch (IllegalArgumentException e) {
       LOG.severe(e.getMessage());

@@ -21,6 +21,15 @@ public interface BpfObject extends AutoCloseable {
   /** Makes this object use another object's map instead of creating its own (before load). */
   void reuseMap(String map, BpfMap existing);
 
+  /**
+   * Loads a program with this expected attach type ({@code bpf_attach_type}) instead of the one its section
+   * implies (before load): for attach types libbpf 1.1 does not know, such as {@link UprobeMultiTarget}'s.
+   */
+  void setProgramAttachType(String program, int attachType);
+
+  /** Leaves a program out of {@link #load()} (before load), e.g. one the kernel cannot verify. */
+  void setProgramAutoload(String program, boolean autoload);
+
   /** Loads every program and creates every map; the verifier runs here. */
   void load();
 
@@ -32,6 +41,9 @@ public interface BpfObject extends AutoCloseable {
 
   /** Attaches a {@code SEC("uprobe")} or {@code SEC("uretprobe")} program. */
   BpfLink attachUprobe(String program, UprobeTarget target);
+
+  /** Attaches a program loaded for {@code BPF_TRACE_UPROBE_MULTI} to many offsets of one file at once. */
+  BpfLink attachUprobeMulti(String program, UprobeMultiTarget target);
 
   /** Attaches a program to a tracepoint such as {@code syscalls/sys_enter_write}. */
   BpfLink attachTracepoint(String program, String category, String name);

@@ -23,6 +23,10 @@ final class Native {
 
   static native void reuseMap(long object, String map, int fd);
 
+  static native void setProgramAttachType(long object, String program, int attachType);
+
+  static native void setProgramAutoload(long object, String program, boolean autoload);
+
   static native void load(long object);
 
   /** A {@code struct bpf_map *} owned by the object. */
@@ -53,6 +57,9 @@ final class Native {
 
   static native long attachUprobe(
       long program, String binary, String symbol, long offset, boolean retprobe, int pid);
+
+  static native long attachUprobeMulti(long program, String binary, long[] offsets, long[] cookies,
+      boolean returnProbe, int pid);
 
   static native long attachTracepoint(long program, String category, String name);
 

@@ -65,6 +65,22 @@ final class NativeBpfObject implements BpfObject {
   }
 
   @Override
+  public void setProgramAttachType(String program, int attachType) {
+    Objects.requireNonNull(program, "program");
+    synchronized (lock) {
+      Native.setProgramAttachType(handle(), program, attachType);
+    }
+  }
+
+  @Override
+  public void setProgramAutoload(String program, boolean autoload) {
+    Objects.requireNonNull(program, "program");
+    synchronized (lock) {
+      Native.setProgramAutoload(handle(), program, autoload);
+    }
+  }
+
+  @Override
   public void load() {
     synchronized (lock) {
       Native.load(handle());
@@ -110,6 +126,13 @@ final class NativeBpfObject implements BpfObject {
                 target.offset(),
                 target.returnProbe(),
                 target.pid()));
+  }
+
+  @Override
+  public BpfLink attachUprobeMulti(String program, UprobeMultiTarget target) {
+    Objects.requireNonNull(target, "target");
+    return attach(program, target.toString(), p -> Native.attachUprobeMulti(p, target.binary().toString(),
+        target.offsets(), target.cookies(), target.returnProbe(), target.pid()));
   }
 
   @Override

@@ -9,16 +9,23 @@ import java.util.Map;
  */
 public final class HmAbi {
 
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   public static final int EVENT_CONN = 1;
   public static final int EVENT_TLS_DATA = 2;
+  public static final int EVENT_PROCESS = 3;
+
+  public static final int PROCESS_EXEC = 1;
+  public static final int PROCESS_FORK = 2;
+  public static final int PROCESS_EXIT = 3;
 
   public static final int TLS_WRITE = 1;
   public static final int TLS_READ = 2;
   public static final int TLS_F_TUPLE = 0x1;
   public static final int TLS_F_EX = 0x2;
   public static final int TLS_MAX_CAPTURE = 4096;
+  public static final long TLS_COOKIE_WRITE = 0x1;
+  public static final long TLS_COOKIE_EX = 0x2;
 
   public static final int CONN_NEW = 1;
   public static final int CONN_ACTIVE = 2;
@@ -155,6 +162,19 @@ public final class HmAbi {
     private TlsEventLayout() {}
   }
 
+  /** struct hm_process_event */
+  public static final class ProcessEventLayout {
+    public static final int SIZE = 24;
+    public static final int KIND = 0;
+    public static final int OP = 2;
+    public static final int ENDPOINT_ID = 4;
+    public static final int TS_NS = 8;
+    public static final int PID = 16;
+    public static final int PARENT_PID = 20;
+
+    private ProcessEventLayout() {}
+  }
+
   private HmAbi() {}
 
   /**
@@ -223,6 +243,13 @@ public final class HmAbi {
     field(m, "hm_tls_event.tuple", TlsEventLayout.TUPLE, Tuple.SIZE);
     field(m, "hm_tls_event.comm", TlsEventLayout.COMM, TlsEventLayout.COMM_SIZE);
     field(m, "hm_tls_event.data", TlsEventLayout.DATA, TLS_MAX_CAPTURE);
+    m.put("hm_process_event.sizeof", String.valueOf(ProcessEventLayout.SIZE));
+    field(m, "hm_process_event.kind", ProcessEventLayout.KIND, 2);
+    field(m, "hm_process_event.op", ProcessEventLayout.OP, 1);
+    field(m, "hm_process_event.endpoint_id", ProcessEventLayout.ENDPOINT_ID, 4);
+    field(m, "hm_process_event.ts_ns", ProcessEventLayout.TS_NS, 8);
+    field(m, "hm_process_event.pid", ProcessEventLayout.PID, 4);
+    field(m, "hm_process_event.parent_pid", ProcessEventLayout.PARENT_PID, 4);
     return m;
   }
 

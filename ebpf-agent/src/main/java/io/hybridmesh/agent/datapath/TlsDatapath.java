@@ -1,10 +1,14 @@
 package io.hybridmesh.agent.datapath;
 
+import io.hybridmesh.agent.abi.HmAbi;
+import io.hybridmesh.agent.tls.TlsProbes;
+import io.hybridmesh.agent.tls.TlsSite;
 import io.hybridmesh.jni.Bpf;
 import io.hybridmesh.jni.BpfException;
 import io.hybridmesh.jni.BpfLink;
 import io.hybridmesh.jni.BpfMap;
 import io.hybridmesh.jni.BpfObject;
+import io.hybridmesh.jni.UprobeMultiTarget;
 import io.hybridmesh.jni.UprobeTarget;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,40 +16,70 @@ import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * The TLS uprobes ({@code bpf/tls_uprobe.bpf.c}): one loaded object, reporting through the ring buffer
- * and counters it is given. Libraries are attached once per file, for every process that maps them;
- * the programs themselves report only processes of watched network namespaces.
+ * The TLS uprobes ({@code bpf/tls_uprobe.bpf.c}): one loaded object, reporting through the ring buffer and
+ * counters it is given. Probes are attached per process ({@link #attach}), so only the processes of watched
+ * workloads trap; the sched tracepoints report those processes' forks, execs and exits so that user space
+ * keeps the probes in step with them.
  */
-public final class TlsDatapath implements AutoCloseable {
+public final class TlsDatapath implements TlsProbes, AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(TlsDatapath.class.getName());
 
   static final String WATCHED_NETNS = "hm_watched_netns";
 
-  /** Function, entry program, return program: OpenSSL 1.1 and 3 export all four. */
-  private static final List<String[]> OPENSSL_PROBES = List.of(
-      new String[] {"SSL_write", "hm_ssl_write", "hm_ssl_write_ret"},
-      new String[] {"SSL_read", "hm_ssl_read", "hm_ssl_read_ret"},
-      new String[] {"SSL_write_ex", "hm_ssl_write_ex", "hm_ssl_write_ex_ret"},
-      new String[] {"SSL_read_ex", "hm_ssl_read_ex", "hm_ssl_read_ex_ret"});
-
   /** The syscalls whose file descriptor names the socket behind a TLS call. */
   private static final List<String> SYSCALLS =
       List.of("sys_enter_write", "sys_enter_sendto", "sys_enter_read", "sys_enter_recvfrom");
 
+  /** Programs on the sched raw tracepoints: forks, execs and exits of watched processes. */
+  private static final List<String> PROCESS_PROGRAMS =
+      List.of("hm_process_fork", "hm_process_exec", "hm_process_exit");
+
+  /** The programs for uprobe_multi links: one entry and one return program for every site (by cookie). */
+  private static final String MULTI_ENTRY = "hm_tls_enter";
+  private static final String MULTI_RETURN = "hm_tls_leave";
+
   private final BpfObject object;
   private final List<BpfLink> links = new ArrayList<>();
+  private final boolean followsProcesses;
+  private final boolean multiLinks;
 
-  /** @param wakeupBytes waiting bytes at which the programs wake the reader */
-  public TlsDatapath(Bpf bpf, byte[] elf, BpfMap events, BpfMap stats, long wakeupBytes) {
-    BpfObject o = bpf.open("tls_uprobe", elf);
+  /**
+   * @param wakeupBytes waiting bytes at which the programs wake the reader
+   * @param mode how probes are attached; with {@link UprobeLinks#AUTO}, a kernel that refuses the
+   *     uprobe_multi programs gets a link per site
+   */
+  public TlsDatapath(Bpf bpf, byte[] elf, BpfMap events, BpfMap stats, long wakeupBytes, UprobeLinks mode) {
+    BpfObject o = null;
+    boolean multi = mode != UprobeLinks.PER_SITE;
+    if (multi) {
+      try {
+        o = open(bpf, elf, events, stats, wakeupBytes, true);
+      } catch (BpfException e) {
+        if (mode == UprobeLinks.MULTI) {
+          throw e;
+        }
+        LOG.info(() -> "this kernel has no uprobe_multi links (" + e.getMessage().lines().findFirst().orElse("")
+            + "); TLS probes get a link per site");
+        multi = false;
+      }
+    }
+    if (o == null) {
+      o = open(bpf, elf, events, stats, wakeupBytes, false);
+    }
+    boolean follows = true;
     try {
-      o.setRodata("hm_wakeup_bytes", NativeBytes.u64(wakeupBytes));
-      o.reuseMap("hm_events", events);
-      o.reuseMap("hm_stats", stats);
-      o.load();
       for (String syscall : SYSCALLS) {
         links.add(o.attachTracepoint("hm_" + syscall.substring(4), "syscalls", syscall));
+      }
+      for (String program : PROCESS_PROGRAMS) {
+        try {
+          links.add(o.attachTracing(program));
+        } catch (BpfException e) {
+          follows = false;
+          LOG.warning("cannot follow new processes as they start (" + e.getMessage() + "); they are found by "
+              + "the periodic rescan, so the first TLS calls of a short-lived process may be missed");
+        }
       }
     } catch (RuntimeException e) {
       links.forEach(BpfLink::close);
@@ -53,40 +87,117 @@ public final class TlsDatapath implements AutoCloseable {
       throw e;
     }
     this.object = o;
+    this.followsProcesses = follows;
+    this.multiLinks = multi;
   }
 
-  /** Reports TLS calls of processes in this network namespace (its inode number) as this endpoint. */
+  private static BpfObject open(Bpf bpf, byte[] elf, BpfMap events, BpfMap stats, long wakeupBytes,
+      boolean multi) {
+    BpfObject o = bpf.open("tls_uprobe", elf);
+    try {
+      o.setRodata("hm_wakeup_bytes", NativeBytes.u64(wakeupBytes));
+      o.reuseMap("hm_events", events);
+      o.reuseMap("hm_stats", stats);
+      for (String program : List.of(MULTI_ENTRY, MULTI_RETURN)) {
+        if (multi) {
+          o.setProgramAttachType(program, UprobeMultiTarget.ATTACH_TYPE);
+        } else {
+          o.setProgramAutoload(program, false);
+        }
+      }
+      o.load();
+      return o;
+    } catch (RuntimeException e) {
+      o.close();
+      throw e;
+    }
+  }
+
+  /** Whether each process's probes of a library are two uprobe_multi links (else a link per site). */
+  public boolean multiLinks() {
+    return multiLinks;
+  }
+
+  /** Whether forks, execs and exits are reported as they happen (else only the rescan finds processes). */
+  public boolean followsProcesses() {
+    return followsProcesses;
+  }
+
+  @Override
   public void watchNetns(long netnsInode, int endpointId) {
     object.map(WATCHED_NETNS).update(NativeBytes.u32((int) netnsInode), NativeBytes.u32(endpointId), BpfMap.ANY);
   }
 
+  @Override
   public void unwatchNetns(long netnsInode) {
     object.map(WATCHED_NETNS).delete(NativeBytes.u32((int) netnsInode));
   }
 
-  /**
-   * Attaches the OpenSSL probes to a library or executable. Functions it does not export are skipped
-   * (OpenSSL 1.1.0 has no _ex forms).
-   *
-   * @return the functions probed; empty when none could be
-   */
-  public List<String> attachOpenSsl(Path binary) {
-    List<String> probed = new ArrayList<>();
-    for (String[] p : OPENSSL_PROBES) {
+  @Override
+  public Attachment attach(int pid, Path file, List<TlsSite> sites) {
+    return multiLinks ? attachMulti(pid, file, sites) : attachPerSite(pid, file, sites);
+  }
+
+  /** Every site in one entry and one return link. */
+  private Attachment attachMulti(int pid, Path file, List<TlsSite> sites) {
+    if (sites.isEmpty()) {
+      return new Links(List.of(), List.of());
+    }
+    long[] offsets = sites.stream().mapToLong(TlsSite::fileOffset).toArray();
+    long[] cookies = sites.stream().mapToLong(TlsDatapath::cookie).toArray();
+    BpfLink entry = null;
+    try {
+      entry = object.attachUprobeMulti(MULTI_ENTRY, new UprobeMultiTarget(file, offsets, cookies, false, pid));
+      BpfLink ret = object.attachUprobeMulti(MULTI_RETURN, new UprobeMultiTarget(file, offsets, cookies, true, pid));
+      return new Links(List.of(ret, entry), sites);
+    } catch (BpfException e) {
+      if (entry != null) {
+        entry.close();
+      }
+      LOG.fine(() -> "no probes at " + sites + " in " + file + " for pid " + pid + ": " + e.getMessage());
+      return new Links(List.of(), List.of());
+    }
+  }
+
+  static long cookie(TlsSite site) {
+    return (site.write() ? HmAbi.TLS_COOKIE_WRITE : 0) | (site.exConvention() ? HmAbi.TLS_COOKIE_EX : 0);
+  }
+
+  private Attachment attachPerSite(int pid, Path file, List<TlsSite> sites) {
+    List<BpfLink> made = new ArrayList<>();
+    List<TlsSite> attached = new ArrayList<>();
+    for (TlsSite site : sites) {
       BpfLink entry = null;
       try {
-        entry = object.attachUprobe(p[1], UprobeTarget.entry(binary, p[0]));
-        links.add(object.attachUprobe(p[2], UprobeTarget.exit(binary, p[0])));
-        links.add(entry);
-        probed.add(p[0]);
+        entry = object.attachUprobe(site.entryProgram(), at(file, site, false, pid));
+        made.add(object.attachUprobe(site.returnProgram(), at(file, site, true, pid)));
+        made.add(entry);
+        attached.add(site);
       } catch (BpfException e) {
         if (entry != null) {
           entry.close();
         }
-        LOG.fine(() -> "no probe on " + p[0] + " in " + binary + ": " + e.getMessage());
+        LOG.fine(() -> "no probe at " + site + " in " + file + " for pid " + pid + ": " + e.getMessage());
       }
     }
-    return probed;
+    return new Links(List.copyOf(made), List.copyOf(attached));
+  }
+
+  private static UprobeTarget at(Path file, TlsSite site, boolean ret, int pid) {
+    return new UprobeTarget(file, null, site.fileOffset(), ret, pid);
+  }
+
+  private record Links(List<BpfLink> links, List<TlsSite> sites) implements Attachment {
+    @Override
+    public void close() {
+      for (BpfLink l : links) {
+        try {
+          l.close();
+        } catch (RuntimeException e) {
+          LOG.fine(() -> "detaching a TLS probe: " + e.getMessage());
+        }
+      }
+    }
   }
 
   @Override

@@ -4,7 +4,7 @@ import io.hybridmesh.agent.datapath.TcDatapath;
 import io.hybridmesh.agent.netns.NetnsWatch;
 import io.hybridmesh.agent.netns.NetworkInterface;
 import io.hybridmesh.agent.netns.NetworkNamespaces;
-import io.hybridmesh.agent.tls.TlsLibraryWatch;
+import io.hybridmesh.agent.tls.TlsProcessWatch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -23,7 +23,7 @@ public final class PodDatapaths implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(PodDatapaths.class.getName());
 
   private final TcDatapath tc;
-  private final TlsLibraryWatch tls;
+  private final TlsProcessWatch tls;
   private final PodDirectory directory;
   private final NetworkNamespaces netns;
   private final Path proc;
@@ -41,7 +41,7 @@ public final class PodDatapaths implements AutoCloseable {
   }
 
   /** @param tls null when TLS is not read */
-  public PodDatapaths(TcDatapath tc, TlsLibraryWatch tls, PodDirectory directory, NetworkNamespaces netns,
+  public PodDatapaths(TcDatapath tc, TlsProcessWatch tls, PodDirectory directory, NetworkNamespaces netns,
       Path proc) {
     this.tc = tc;
     this.tls = tls;

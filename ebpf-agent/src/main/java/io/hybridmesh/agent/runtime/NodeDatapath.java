@@ -2,6 +2,7 @@ package io.hybridmesh.agent.runtime;
 
 import io.hybridmesh.agent.AgentVersion;
 import io.hybridmesh.agent.abi.HmAbi;
+import io.hybridmesh.agent.abi.ProcessEvent;
 import io.hybridmesh.agent.datapath.BpfObjects;
 import io.hybridmesh.agent.datapath.ConnectionEvents;
 import io.hybridmesh.agent.datapath.ConnectionSweeper;
@@ -12,6 +13,7 @@ import io.hybridmesh.agent.datapath.TcDatapath;
 import io.hybridmesh.agent.datapath.TcSettings;
 import io.hybridmesh.agent.datapath.TlsDatapath;
 import io.hybridmesh.agent.datapath.TlsEvents;
+import io.hybridmesh.agent.datapath.UprobeLinks;
 import io.hybridmesh.agent.flow.ConnectionFlowAssembler;
 import io.hybridmesh.agent.flow.EndpointResolver;
 import io.hybridmesh.agent.flow.FlowSink;
@@ -20,7 +22,8 @@ import io.hybridmesh.agent.http.Limits;
 import io.hybridmesh.agent.l7.L7FlowAssembler;
 import io.hybridmesh.agent.l7.TlsConversations;
 import io.hybridmesh.agent.probe.binary.BinaryProber;
-import io.hybridmesh.agent.tls.TlsLibraryWatch;
+import io.hybridmesh.agent.tls.ProcProcessView;
+import io.hybridmesh.agent.tls.TlsProcessWatch;
 import io.hybridmesh.jni.Bpf;
 import io.hybridmesh.jni.BpfException;
 import com.google.protobuf.Timestamp;
@@ -44,7 +47,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
   private final FlowSink sink;
   private final TcDatapath datapath;
   private final TlsDatapath tls;
-  private final TlsLibraryWatch tlsLibraries;
+  private final TlsProcessWatch tlsLibraries;
   private final TlsEvents tlsEvents;
   private final KernelClock.SystemClock clock = new KernelClock.SystemClock();
   private final EventPump pump;
@@ -55,8 +58,8 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
   private Map<String, Long> finalCounters;
 
   /** Loads the programs; nothing is attached yet. */
-  public NodeDatapath(Bpf bpf, String nodeName, TcSettings settings, boolean readTls, EndpointResolver endpoints,
-      FlowSink sink) {
+  public NodeDatapath(Bpf bpf, String nodeName, TcSettings settings, boolean readTls, UprobeLinks uprobeLinks,
+      EndpointResolver endpoints, FlowSink sink) {
     this.settings = settings;
     this.sink = sink;
     this.datapath = new TcDatapath(bpf, BpfObjects.load(BpfObjects.TC_FLOW), settings);
@@ -65,9 +68,11 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
         new ConnectionFlowAssembler(nodeName, version, endpoints, clock), sink);
     Map<Integer, EventHandler> handlers = new HashMap<>();
     handlers.put(HmAbi.EVENT_CONN, connections);
-    this.tls = readTls ? loadTls(bpf) : null;
+    this.tls = readTls ? loadTls(bpf, uprobeLinks) : null;
     if (tls != null) {
-      tlsLibraries = new TlsLibraryWatch(tls, new BinaryProber(), Path.of("/proc"));
+      tlsLibraries = new TlsProcessWatch(tls, new ProcProcessView(Path.of("/proc"), new BinaryProber()));
+      handlers.put(HmAbi.EVENT_PROCESS, (record, at, length) ->
+          tlsLibraries.onProcessEvent(ProcessEvent.decode(record, at, length)));
       tlsEvents = new TlsEvents(new TlsConversations(16384, Duration.ofMinutes(5), Limits.DEFAULT),
           new L7FlowAssembler(nodeName, version, endpoints, clock), sink);
       handlers.put(HmAbi.EVENT_TLS_DATA, tlsEvents);
@@ -82,10 +87,10 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
   }
 
   /** The TLS programs, or null with a sentence on what is lost: L3/L4 goes on without them. */
-  private TlsDatapath loadTls(Bpf bpf) {
+  private TlsDatapath loadTls(Bpf bpf, UprobeLinks uprobeLinks) {
     try {
       return new TlsDatapath(bpf, BpfObjects.load(BpfObjects.TLS_UPROBE), datapath.eventsMap(),
-          datapath.stats(), settings.wakeupBytes());
+          datapath.stats(), settings.wakeupBytes(), uprobeLinks);
     } catch (BpfException e) {
       LOG.warning("HTTP inside TLS cannot be read on this host (" + e.getMessage()
           + "); L3/L4 connection flows go on.");
@@ -98,7 +103,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
   }
 
   /** The TLS library watch, or null when TLS is not read. */
-  public TlsLibraryWatch tlsLibraries() {
+  public TlsProcessWatch tlsLibraries() {
     return tlsLibraries;
   }
 
@@ -147,6 +152,9 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
     c.put("ring buffer records too large", datapath.events().oversizedRecords());
     if (tlsEvents != null) {
       c.put("TLS calls", tlsEvents.calls());
+      c.put("processes with TLS probes", (long) tlsLibraries.probedProcesses());
+      c.put("process reports dropped (queue full)", tlsLibraries.eventsDropped());
+      c.put("TLS probe detaches pending", tlsLibraries.detachesPending());
       c.put("TLS calls without a socket", drops.total(HmAbi.STAT_TLS_NO_SOCKET));
       c.put("TLS calls that failed or moved nothing", drops.total(HmAbi.STAT_TLS_CALL_FAILED));
       c.put("TLS plaintext not parsed as HTTP/1.x", tlsEvents.unparsed());
@@ -175,6 +183,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
     stopEvents();
     finalCounters = counters();
     if (tls != null) {
+      tlsLibraries.close();
       tls.close();
     }
     datapath.close();

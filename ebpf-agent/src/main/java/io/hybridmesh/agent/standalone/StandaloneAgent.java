@@ -6,7 +6,7 @@ import io.hybridmesh.agent.netns.NetworkInterface;
 import io.hybridmesh.agent.netns.NetworkNamespaces;
 import io.hybridmesh.agent.runtime.AgentStats;
 import io.hybridmesh.agent.runtime.NodeDatapath;
-import io.hybridmesh.agent.tls.TlsLibraryWatch;
+import io.hybridmesh.agent.tls.TlsProcessWatch;
 import io.hybridmesh.jni.Bpf;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,8 +42,9 @@ public final class StandaloneAgent implements AgentStats, AutoCloseable {
   public StandaloneAgent(Bpf bpf, StandaloneOptions options, FlowSink sink) {
     this.options = options;
     this.endpoints = new StandaloneEndpoints(options.identities());
-    this.node = new NodeDatapath(bpf, options.nodeName(), options.tc(), options.readTls(), endpoints, sink);
-    TlsLibraryWatch tlsLibraries = node.tlsLibraries();
+    this.node = new NodeDatapath(bpf, options.nodeName(), options.tc(), options.readTls(), options.uprobeLinks(),
+        endpoints, sink);
+    TlsProcessWatch tlsLibraries = node.tlsLibraries();
     NetworkNamespaces netns = new NetworkNamespaces();
     int endpointId = 1;
     for (String name : options.namespaces()) {
@@ -95,6 +96,11 @@ public final class StandaloneAgent implements AgentStats, AutoCloseable {
     if (node.tlsLibraries() != null) {
       node.tlsLibraries().scan();
     }
+  }
+
+  /** Whether this process carries TLS probes now (they are scoped to watched processes). */
+  public boolean tlsProbesOn(int pid) {
+    return node.tlsLibraries() != null && node.tlsLibraries().probes(pid);
   }
 
   @Override

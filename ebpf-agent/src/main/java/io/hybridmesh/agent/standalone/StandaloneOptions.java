@@ -1,6 +1,7 @@
 package io.hybridmesh.agent.standalone;
 
 import io.hybridmesh.agent.datapath.TcSettings;
+import io.hybridmesh.agent.datapath.UprobeLinks;
 import io.hybridmesh.api.flow.v1.Endpoint;
 import java.time.Duration;
 import java.util.List;
@@ -16,9 +17,10 @@ import java.util.Map;
  * @param readTls whether to read HTTP inside TLS with uprobes, besides the L3/L4 connections
  * @param identities who each network namespace is (namespace, pod, workload, labels), by its name;
  *     a namespace not named here is an endpoint whose pod name is the namespace's name
+ * @param uprobeLinks how TLS probes are attached to each process
  */
 public record StandaloneOptions(List<String> namespaces, String nodeName, TcSettings tc,
-    Duration rescanInterval, boolean readTls, Map<String, Endpoint> identities) {
+    Duration rescanInterval, boolean readTls, Map<String, Endpoint> identities, UprobeLinks uprobeLinks) {
 
   public StandaloneOptions {
     if (namespaces.isEmpty()) {
@@ -26,6 +28,11 @@ public record StandaloneOptions(List<String> namespaces, String nodeName, TcSett
     }
     namespaces = List.copyOf(namespaces);
     identities = Map.copyOf(identities);
+  }
+
+  public StandaloneOptions(List<String> namespaces, String nodeName, TcSettings tc, Duration rescanInterval,
+      boolean readTls, Map<String, Endpoint> identities) {
+    this(namespaces, nodeName, tc, rescanInterval, readTls, identities, UprobeLinks.AUTO);
   }
 
   public StandaloneOptions(

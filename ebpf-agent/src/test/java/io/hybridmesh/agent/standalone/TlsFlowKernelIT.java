@@ -60,7 +60,7 @@ class TlsFlowKernelIT {
   void keepAliveRequestsFromCurlSeenAtBothEnds() {
     String base = "https://" + TwoHosts.SERVER_V4 + ":8443";
     // Three requests with distinct methods and paths on one keep-alive connection.
-    String out = hosts.client.exec(Duration.ofSeconds(20), "curl", "-sk", "-o", "/dev/null",
+    String out = hosts.runProbed(agent::tlsProbesOn, "curl", "-sk", "-o", "/dev/null",
         "-w", "%{local_port} %{num_connects}\\n", base + "/ok",
         "--next", "-sk", "-o", "/dev/null", "-w", "%{local_port} %{num_connects}\\n", "-X", "POST",
         "-d", "name=x", base + "/created",
@@ -157,7 +157,8 @@ class TlsFlowKernelIT {
         "-key", dir + "/key.pem", "-www", "-quiet");
     await().atMost(WAIT).until(() -> Shell.runUnchecked(Duration.ofSeconds(10),
         List.of("curl", "-sk", "-o", "/dev/null", "https://127.0.0.1:18443/")).ok());
-    hosts.client.exec("curl", "-sk", "-o", "/dev/null", "https://" + TwoHosts.SERVER_V4 + ":8443/ok");
+    hosts.runProbed(agent::tlsProbesOn, "curl", "-sk", "-o", "/dev/null",
+        "https://" + TwoHosts.SERVER_V4 + ":8443/ok");
 
     await().atMost(WAIT).until(() -> sink.flows(f -> f.getType() == FlowType.L7).size() >= 4);
     Thread.sleep(500);
@@ -167,13 +168,72 @@ class TlsFlowKernelIT {
   }
 
   @Test
+  void aNewProcessIsProbedSoonAfterItStarts() {
+    // curl is started from outside the namespace (ip netns exec: its exec is the first the agent hears of
+    // it) and makes 16 requests 50 ms apart on one connection. The kernel reports the exec and the agent
+    // attaches probes to that process alone; from then on every request is seen, once. The rescan (every
+    // 500 ms here) would find it too late for most of them.
+    String base = "https://" + TwoHosts.SERVER_V4 + ":8443/r";
+    List<String> command = new java.util.ArrayList<>(List.of("curl", "-sk", "--rate", "20/s"));
+    for (int i = 0; i < 16; i++) {
+      command.addAll(List.of("-o", "/dev/null", base + i));
+    }
+    hosts.client.exec(Duration.ofSeconds(30), command.toArray(String[]::new));
+
+    Predicate<Flow> requests = f -> f.getType() == FlowType.L7 && f.getL7().getType() == L7FlowType.REQUEST
+        && f.getL7().getHttp().getPath().startsWith("/r");
+    await().atMost(WAIT).untilAsserted(() -> assertEquals(16,
+        sink.flows(requests.and(f -> f.getReporter() == Reporter.SERVER)).size(), sink::dump));
+    List<String> seenByCurl = sink.flows(requests.and(f -> f.getReporter() == Reporter.CLIENT)).stream()
+        .map(f -> f.getL7().getHttp().getPath()).toList();
+    assertEquals(seenByCurl.stream().distinct().count(), seenByCurl.size(), "each request once: " + seenByCurl);
+    int first = 16 - seenByCurl.size();
+    for (int i = first; i < 16; i++) {
+      assertTrue(seenByCurl.contains("/r" + i), "every request after the first seen one: " + seenByCurl);
+    }
+    assertTrue(first <= 4, "requests from 200 ms after exec on are seen; seen: " + seenByCurl);
+  }
+
+  @Test
+  void processesOutsideTheWatchedNamespacesCarryNoBreakpoint() throws Exception {
+    // The probes are scoped to watched processes: a process elsewhere that maps the same libssl runs its
+    // code as it is in the file (no int3 at any probed site), so its TLS costs what it costs without the
+    // agent. A watched process carries a breakpoint at every site.
+    String dir = hosts.certificateDirectory().toString();
+    hosts.startHere("openssl", "s_server", "-accept", "127.0.0.1:18444", "-cert", dir + "/cert.pem",
+        "-key", dir + "/key.pem", "-www", "-quiet");
+    await().atMost(WAIT).until(() -> Shell.runUnchecked(Duration.ofSeconds(10),
+        List.of("curl", "-sk", "-o", "/dev/null", "https://127.0.0.1:18444/")).ok());
+    hosts.client.exec("curl", "-sk", "-o", "/dev/null", "https://" + TwoHosts.SERVER_V4 + ":8443/ok");
+    int unwatched = pidOf("s_server -accept 127.0.0.1:18444");
+    int watched = pidOf(hosts.certificateDirectory() + "/nginx-tls.conf");
+    await().atMost(WAIT).until(() -> agent.tlsProbesOn(watched));
+
+    java.nio.file.Path libssl = CodeBytes.mappedFile(watched, "libssl.so");
+    List<io.hybridmesh.agent.tls.TlsSite> sites = CodeBytes.sitesOf(libssl);
+    assertFalse(sites.isEmpty());
+    for (io.hybridmesh.agent.tls.TlsSite site : sites) {
+      int inFile = CodeBytes.fileByte(libssl, site.fileOffset());
+      assertEquals(0xcc, CodeBytes.processByte(watched, libssl, site.fileOffset()), "breakpoint at " + site);
+      assertEquals(inFile, CodeBytes.processByte(unwatched, libssl, site.fileOffset()), "no breakpoint at " + site);
+    }
+    assertFalse(agent.tlsProbesOn(unwatched));
+  }
+
+  private static int pidOf(String commandLine) {
+    String out = Shell.runUnchecked(Duration.ofSeconds(5), List.of("pgrep", "-f", "-o", commandLine)).output();
+    return Integer.parseInt(out.trim().lines().findFirst().orElseThrow());
+  }
+
+  @Test
   void binaryJunkInsideTlsIsCountedAndNothingElseIsLost() {
     // Random bytes through a real TLS connection: the server sees garbage, nginx answers 400 (which is
     // valid HTTP, so only the request direction is junk), and the agent must neither throw nor invent.
     hosts.client.exec(Duration.ofSeconds(20), "sh", "-c",
         "head -c 3000 /dev/urandom | openssl s_client -quiet -connect " + TwoHosts.SERVER_V4
             + ":8443 >/dev/null 2>&1 || true");
-    hosts.client.exec("curl", "-sk", "-o", "/dev/null", "https://" + TwoHosts.SERVER_V4 + ":8443/ok");
+    hosts.runProbed(agent::tlsProbesOn, "curl", "-sk", "-o", "/dev/null",
+        "https://" + TwoHosts.SERVER_V4 + ":8443/ok");
 
     await().atMost(WAIT).untilAsserted(() -> {
       assertTrue(agent.counters().get("TLS plaintext not parsed as HTTP/1.x") > 0, agent.counters()::toString);

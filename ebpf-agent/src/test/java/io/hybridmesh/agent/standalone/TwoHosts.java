@@ -111,6 +111,36 @@ final class TwoHosts implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs a command in the client namespace as a process of the workload that was there before it made its
+   * TLS calls: a shell starts, waits until {@code probed} says its pid carries the agent's probes, then
+   * execs the command in place (same process, so the probes stay). TLS probes are scoped to processes, and
+   * one that makes its first TLS call within milliseconds of starting can beat its probes to it (see
+   * {@code TlsFlowKernelIT.aNewProcessIsProbedSoonAfterItStarts}). Returns the command's output.
+   */
+  String runProbed(java.util.function.IntPredicate probed, String... command) {
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", client.name(), "sh", "-c",
+        "read go && exec \"$@\"", "sh"));
+    full.addAll(List.of(command));
+    try {
+      Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+      int pid = (int) p.pid(); // ip netns exec and sh exec in place: the same process throughout
+      awaitUntil(() -> probed.test(pid), "probes on the client process " + pid);
+      p.getOutputStream().write('\n');
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new AssertionError(command[0] + " failed: " + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** A UDP echo server on port 9053 (python3). */
   void startUdpEcho() {
     start(server, "python3", "-c", """

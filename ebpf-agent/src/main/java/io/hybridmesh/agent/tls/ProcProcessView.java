@@ -1,0 +1,146 @@
+package io.hybridmesh.agent.tls;
+
+import io.hybridmesh.agent.probe.binary.BinaryProber;
+import io.hybridmesh.agent.probe.binary.ProbeResult;
+import io.hybridmesh.agent.probe.binary.TlsLibrary;
+import io.hybridmesh.agent.probe.binary.TlsLibraryKind;
+import io.hybridmesh.agent.probe.binary.UprobeTarget;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/** {@link ProcessView} over {@code /proc}, with the binary prober choosing each library's sites. */
+public final class ProcProcessView implements ProcessView {
+
+  private static final Logger LOG = Logger.getLogger(ProcProcessView.class.getName());
+  private static final List<String> SYSTEM_DIRS = List.of("/usr/lib/x86_64-linux-gnu",
+      "/usr/lib/aarch64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib64");
+  private static final List<String> SYSTEM_LIBSSL = List.of("libssl.so.3", "libssl.so.1.1");
+
+  private final Path proc;
+  private final BinaryProber prober;
+
+  public ProcProcessView(Path proc, BinaryProber prober) {
+    this.proc = proc;
+    this.prober = prober;
+  }
+
+  @Override
+  public List<Integer> pids() {
+    List<Integer> out = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, p -> isPid(p.getFileName().toString()))) {
+      for (Path d : dirs) {
+        out.add(Integer.parseInt(d.getFileName().toString()));
+      }
+    } catch (IOException | NumberFormatException e) {
+      LOG.warning("cannot list processes in " + proc + ": " + e.getMessage());
+    }
+    return out;
+  }
+
+  @Override
+  public long netns(int pid) {
+    try {
+      Object inode = Files.getAttribute(dir(pid).resolve("ns/net"), "unix:ino");
+      return inode instanceof Long l ? l : -1;
+    } catch (IOException | SecurityException | UnsupportedOperationException e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public long startTime(int pid) {
+    try {
+      String stat = Files.readString(dir(pid).resolve("stat"));
+      // Fields after the command (which may hold spaces and parentheses): state is field 3, starttime 22.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return f.length > 19 ? Long.parseLong(f[19]) : -1;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public String root(int pid) {
+    return identity(dir(pid).resolve("root"));
+  }
+
+  @Override
+  public List<TlsFile> tlsFiles(int pid) {
+    ProbeResult linkage = prober.probeProcess(pid);
+    List<TlsFile> out = new ArrayList<>();
+    for (TlsLibrary lib : linkage.libraries()) {
+      if (probeable(lib)) {
+        String identity = identity(dir(pid).resolve("root").resolve(lib.file().substring(1)));
+        if (identity != null) {
+          out.add(new TlsFile(identity, lib.file(), TlsSites.of(lib.uprobeTargets())));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<TlsFile> systemTlsFiles() {
+    List<TlsFile> out = new ArrayList<>();
+    for (String d : SYSTEM_DIRS) {
+      for (String lib : SYSTEM_LIBSSL) {
+        Path p = Path.of(d, lib);
+        String identity = Files.isRegularFile(p) ? identity(p) : null;
+        if (identity == null || out.stream().anyMatch(f -> f.identity().equals(identity))) {
+          continue;
+        }
+        ProbeResult r = prober.probeFile(p);
+        r.libraries().stream().filter(l -> probeable(l) && l.file().equals(p.toString())).findFirst()
+            .ifPresent(l -> out.add(new TlsFile(identity, p.toString(), TlsSites.of(l.uprobeTargets()))));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Path open(int pid, TlsFile file) {
+    Path p = dir(pid).resolve("root").resolve(file.inner().substring(1));
+    return file.identity().equals(identity(p)) ? p : null;
+  }
+
+  private Path dir(int pid) {
+    return proc.resolve(Integer.toString(pid));
+  }
+
+  /** OpenSSL's API (BoringSSL's too) with SSL_write and SSL_read, or both _ex forms, resolving in the file. */
+  static boolean probeable(TlsLibrary lib) {
+    if ((lib.kind() != TlsLibraryKind.OPENSSL && lib.kind() != TlsLibraryKind.BORINGSSL)
+        || lib.file() == null || !lib.file().startsWith("/")) {
+      return false;
+    }
+    List<String> resolved = lib.uprobeTargets().stream().filter(UprobeTarget::isResolved)
+        .map(UprobeTarget::symbol).toList();
+    return (resolved.contains("SSL_write") && resolved.contains("SSL_read"))
+        || (resolved.contains("SSL_write_ex") && resolved.contains("SSL_read_ex"));
+  }
+
+  private static String identity(Path p) {
+    try {
+      return Files.getAttribute(p, "unix:dev") + ":" + Files.getAttribute(p, "unix:ino");
+    } catch (IOException | SecurityException | UnsupportedOperationException e) {
+      return null;
+    }
+  }
+
+  private static boolean isPid(String s) {
+    if (s.isEmpty() || s.length() > 9) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (!Character.isDigit(s.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

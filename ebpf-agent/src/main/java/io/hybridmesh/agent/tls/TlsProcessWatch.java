@@ -1,0 +1,275 @@
+package io.hybridmesh.agent.tls;
+
+import io.hybridmesh.agent.abi.HmAbi;
+import io.hybridmesh.agent.abi.ProcessEvent;
+import io.hybridmesh.agent.tls.ProcessView.TlsFile;
+import io.hybridmesh.agent.tls.TlsProbes.Attachment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * Keeps the TLS probes on exactly the processes of the watched network namespaces. A probe attached to a
+ * library file for every process would make every process on the node that maps it trap on every TLS call,
+ * watched or not; here each process gets probes of its own, attached when it appears and closed when it
+ * goes, so processes outside the watched workloads run as if no agent were there.
+ *
+ * <p>Processes are found two ways: the kernel reports forks, execs and exits in watched namespaces as they
+ * happen ({@link #onProcessEvent}), and a periodic {@link #scan} of {@code /proc} catches whatever those
+ * reports missed (a full ring buffer, a library loaded later with dlopen, a pid reused). A new process gets
+ * the files its parent had and the TLS files already known in its root at once, before its own files are
+ * read: a short-lived client makes its first TLS call within milliseconds of exec, and probes attached for a
+ * library it has not mapped yet are installed by the kernel when it maps it.
+ */
+public final class TlsProcessWatch implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(TlsProcessWatch.class.getName());
+  private static final int MAX_QUEUED_EVENTS = 4096;
+  private static final int MAX_ROOTS = 1024;
+  private static final int MAX_FILES_PER_ROOT = 32;
+
+  private final TlsProbes probes;
+  private final ProcessView processes;
+  private final Set<Long> watchedNetns = ConcurrentHashMap.newKeySet();
+  private final Map<Integer, Tracked> tracked = new HashMap<>();
+  /** TLS files seen in each root (container file system), most recently used last; bounded. */
+  private final Map<String, Map<String, TlsFile>> filesByRoot = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Map<String, TlsFile>> eldest) {
+      return size() > MAX_ROOTS;
+    }
+  };
+  private final Set<String> announced = new HashSet<>();
+  private final ThreadPoolExecutor worker;
+  private final Detacher detacher = new Detacher();
+  private final AtomicLong attachFailures = new AtomicLong();
+  private final AtomicLong eventsDropped = new AtomicLong();
+  private volatile int probedProcesses;
+
+  private static final class Tracked {
+    final long netns;
+    final long startTime;
+    final String root;
+    final Map<String, Attached> files = new LinkedHashMap<>();
+    final Set<String> failed = new HashSet<>();
+
+    Tracked(long netns, long startTime, String root) {
+      this.netns = netns;
+      this.startTime = startTime;
+      this.root = root;
+    }
+
+    /** Hands every attachment to the detacher: closing one waits for a kernel grace period. */
+    void close(Detacher detacher) {
+      files.values().forEach(a -> detacher.detach(a.attachment));
+      files.clear();
+    }
+  }
+
+  private record Attached(TlsFile file, Attachment attachment) {}
+
+  public TlsProcessWatch(TlsProbes probes, ProcessView processes) {
+    this.probes = probes;
+    this.processes = processes;
+    this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(MAX_QUEUED_EVENTS), r -> {
+          Thread t = new Thread(r, "hmesh-tls-processes");
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /** TLS library files found in a watched process but left unprobed because no probe could be attached. */
+  public long attachFailures() {
+    return attachFailures.get();
+  }
+
+  /** Process reports that arrived faster than they could be handled; the next scan makes up for them. */
+  public long eventsDropped() {
+    return eventsDropped.get();
+  }
+
+  /** Attachments of processes that went, still being detached. */
+  public long detachesPending() {
+    return detacher.pending();
+  }
+
+  /** Watched processes that carry TLS probes now. */
+  public int probedProcesses() {
+    return probedProcesses;
+  }
+
+  /** Whether this process carries TLS probes now. */
+  public synchronized boolean probes(int pid) {
+    Tracked t = tracked.get(pid);
+    return t != null && !t.files.isEmpty();
+  }
+
+  public synchronized void watch(long netnsInode, int endpointId) {
+    watchedNetns.add(netnsInode);
+    probes.watchNetns(netnsInode, endpointId);
+  }
+
+  public synchronized void unwatch(long netnsInode) {
+    watchedNetns.remove(netnsInode);
+    probes.unwatchNetns(netnsInode);
+    tracked.values().removeIf(t -> {
+      if (t.netns == netnsInode) {
+        t.close(detacher);
+        return true;
+      }
+      return false;
+    });
+    count();
+  }
+
+  /** Learns the node's own libssl, so that a process of the host's root gets its probes from its exec on. */
+  public synchronized void probeSystemLibraries() {
+    String root = processes.root((int) ProcessHandle.current().pid());
+    if (root != null) {
+      processes.systemTlsFiles().forEach(f -> remember(root, f));
+    }
+  }
+
+  /** One pass over every process: probes for the watched ones, none for the rest. */
+  public synchronized void scan() {
+    if (watchedNetns.isEmpty() && tracked.isEmpty()) {
+      return;
+    }
+    Set<Integer> seen = new HashSet<>();
+    for (int pid : processes.pids()) {
+      long netns = processes.netns(pid);
+      if (netns < 0 || !watchedNetns.contains(netns)) {
+        continue;
+      }
+      Tracked t = tracking(pid, netns);
+      if (t != null) {
+        seen.add(pid);
+        attachAll(pid, t, processes.tlsFiles(pid));
+      }
+    }
+    tracked.entrySet().removeIf(e -> {
+      if (!seen.contains(e.getKey())) {
+        e.getValue().close(detacher);
+        return true;
+      }
+      return false;
+    });
+    count();
+  }
+
+  /** A fork, exec or exit reported by the kernel; handled off the event thread, in order. */
+  public void onProcessEvent(ProcessEvent e) {
+    try {
+      worker.execute(() -> handle(e));
+    } catch (RejectedExecutionException full) {
+      eventsDropped.incrementAndGet();
+    }
+  }
+
+  synchronized void handle(ProcessEvent e) {
+    if (e.op() == HmAbi.PROCESS_EXIT) {
+      Tracked t = tracked.remove(e.pid());
+      if (t != null) {
+        t.close(detacher);
+      }
+    } else {
+      long netns = processes.netns(e.pid());
+      Tracked t = netns >= 0 && watchedNetns.contains(netns) ? tracking(e.pid(), netns) : null;
+      if (t != null) {
+        Tracked parent = e.op() == HmAbi.PROCESS_FORK ? tracked.get(e.parentPid()) : null;
+        if (parent != null) {
+          attachAll(e.pid(), t, parent.files.values().stream().map(Attached::file).toList());
+        }
+        attachAll(e.pid(), t, known(t.root));
+        attachAll(e.pid(), t, processes.tlsFiles(e.pid()));
+      }
+    }
+    count();
+  }
+
+  /** The process's entry, new when it was not tracked or its pid now names another process. */
+  private Tracked tracking(int pid, long netns) {
+    long start = processes.startTime(pid);
+    Tracked t = tracked.get(pid);
+    if (t != null && (t.startTime != start || t.netns != netns)) {
+      t.close(detacher);
+      tracked.remove(pid);
+      t = null;
+    }
+    if (t == null && start >= 0) {
+      t = new Tracked(netns, start, processes.root(pid));
+      tracked.put(pid, t);
+    }
+    return t;
+  }
+
+  private void attachAll(int pid, Tracked t, List<TlsFile> files) {
+    for (TlsFile f : files) {
+      remember(t.root, f);
+      if (f.sites().isEmpty() || t.files.containsKey(f.identity()) || t.failed.contains(f.identity())) {
+        continue;
+      }
+      Path path = processes.open(pid, f);
+      if (path == null) {
+        continue; // not in this process's root, or replaced since
+      }
+      Attachment a = probes.attach(pid, path, f.sites());
+      if (a.sites().isEmpty()) {
+        a.close();
+        t.failed.add(f.identity());
+        if (processes.startTime(pid) == t.startTime) {
+          attachFailures.incrementAndGet();
+          LOG.warning(f.inner() + " in process " + pid + ": none of its TLS probes could be attached; TLS "
+              + "through it cannot be read");
+        }
+        continue;
+      }
+      t.files.put(f.identity(), new Attached(f, a));
+      if (announced.add(f.identity())) {
+        LOG.info(() -> "reading TLS through " + f.inner() + " at " + a.sites());
+      }
+    }
+  }
+
+  private List<TlsFile> known(String root) {
+    Map<String, TlsFile> files = root == null ? null : filesByRoot.get(root);
+    return files == null ? List.of() : new ArrayList<>(files.values());
+  }
+
+  private void remember(String root, TlsFile f) {
+    if (root == null) {
+      return;
+    }
+    Map<String, TlsFile> files = filesByRoot.computeIfAbsent(root, r -> new LinkedHashMap<>());
+    if (files.size() < MAX_FILES_PER_ROOT || files.containsKey(f.identity())) {
+      files.put(f.identity(), f);
+    }
+  }
+
+  private void count() {
+    probedProcesses = (int) tracked.values().stream().filter(t -> !t.files.isEmpty()).count();
+  }
+
+  /** Detaches every probe. */
+  @Override
+  public synchronized void close() {
+    worker.shutdownNow();
+    tracked.values().forEach(t -> t.close(detacher));
+    tracked.clear();
+    count();
+    detacher.close();
+  }
+}
