@@ -1,0 +1,117 @@
+package io.hybridmesh.agent.tls;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Processes as the TLS watch sees them, set by the test; an attacher that records what it is asked. */
+final class FakeProcesses implements ProcessView, TlsProbes {
+
+  record Proc(long netns, long start, String root, List<TlsFile> files) {}
+
+  record Attached(int pid, Path path, List<TlsSite> sites) {}
+
+  final Map<Integer, Proc> processes = new LinkedHashMap<>();
+  final List<TlsFile> system = new ArrayList<>();
+  final Map<Long, Integer> watched = new LinkedHashMap<>();
+  final List<Attached> attached = new ArrayList<>();
+  final List<Attached> closed = new ArrayList<>();
+  volatile boolean failAttach;
+  volatile java.util.concurrent.CountDownLatch attachGate;
+
+  void run(int pid, long netns, String root, TlsFile... files) {
+    processes.put(pid, new Proc(netns, 1000 + pid, root, List.of(files)));
+  }
+
+  synchronized List<Attached> attachedTo(int pid) {
+    return attached.stream().filter(a -> a.pid() == pid).toList();
+  }
+
+  synchronized List<Attached> closedOf(int pid) {
+    return closed.stream().filter(a -> a.pid() == pid).toList();
+  }
+
+  @Override
+  public List<Integer> pids() {
+    return List.copyOf(processes.keySet());
+  }
+
+  @Override
+  public long netns(int pid) {
+    Proc p = processes.get(pid);
+    return p == null ? -1 : p.netns();
+  }
+
+  @Override
+  public long startTime(int pid) {
+    Proc p = processes.get(pid);
+    return p == null ? -1 : p.start();
+  }
+
+  @Override
+  public String root(int pid) {
+    Proc p = processes.get(pid);
+    return p == null ? (pid == ProcessHandle.current().pid() ? "host" : null) : p.root();
+  }
+
+  @Override
+  public List<TlsFile> tlsFiles(int pid) {
+    Proc p = processes.get(pid);
+    return p == null ? List.of() : p.files();
+  }
+
+  @Override
+  public List<TlsFile> systemTlsFiles() {
+    return system;
+  }
+
+  @Override
+  public Path open(int pid, TlsFile file) {
+    return processes.containsKey(pid) ? Path.of("/proc", Integer.toString(pid), "root", file.inner()) : null;
+  }
+
+  @Override
+  public void watchNetns(long netnsInode, int endpointId) {
+    watched.put(netnsInode, endpointId);
+  }
+
+  @Override
+  public void unwatchNetns(long netnsInode) {
+    watched.remove(netnsInode);
+  }
+
+  @Override
+  public Attachment attach(int pid, Path file, List<TlsSite> sites) {
+    java.util.concurrent.CountDownLatch gate = attachGate;
+    if (gate != null) {
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    Attached a = new Attached(pid, file, failAttach ? List.of() : sites);
+    synchronized (this) {
+      if (!failAttach) {
+        attached.add(a);
+      }
+    }
+    return new Attachment() {
+      @Override
+      public List<TlsSite> sites() {
+        return a.sites();
+      }
+
+      @Override
+      public void close() {
+        synchronized (FakeProcesses.this) {
+          if (!a.sites().isEmpty()) {
+            closed.add(a);
+          }
+        }
+      }
+    };
+  }
+}

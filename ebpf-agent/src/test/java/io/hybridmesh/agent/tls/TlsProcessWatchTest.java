@@ -1,0 +1,162 @@
+package io.hybridmesh.agent.tls;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hybridmesh.agent.abi.HmAbi;
+import io.hybridmesh.agent.abi.ProcessEvent;
+import io.hybridmesh.agent.tls.ProcessView.TlsFile;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TlsProcessWatchTest {
+
+  private static final long WATCHED = 4026532001L;
+  private static final long OTHER = 4026532002L;
+  private static final TlsSite WRITE = new TlsSite(true, 0x355a0, true, List.of("SSL_write", "SSL_write_ex"));
+  private static final TlsSite READ = new TlsSite(false, 0x35290, true, List.of("SSL_read", "SSL_read_ex"));
+  private static final TlsFile LIBSSL = new TlsFile("8:1:100", "/usr/lib/libssl.so.3", List.of(WRITE, READ));
+  private static final TlsFile NODE = new TlsFile("8:1:200", "/usr/bin/node", List.of(WRITE));
+
+  private final FakeProcesses fake = new FakeProcesses();
+  private final TlsProcessWatch watch = new TlsProcessWatch(fake, fake);
+
+  @AfterEach
+  void close() {
+    fake.attachGate = null;
+    watch.close();
+  }
+
+  @Test
+  void onlyProcessesOfWatchedNamespacesGetProbes() {
+    fake.run(10, WATCHED, "host", LIBSSL);
+    fake.run(11, OTHER, "host", LIBSSL);
+    watch.watch(WATCHED, 1);
+    watch.scan();
+    assertEquals(1, fake.attachedTo(10).size());
+    assertEquals(List.of(WRITE, READ), fake.attachedTo(10).get(0).sites());
+    assertTrue(fake.attachedTo(11).isEmpty());
+    assertTrue(watch.probes(10));
+    assertFalse(watch.probes(11));
+    assertEquals(1, watch.probedProcesses());
+    assertEquals(1, fake.watched.get(WATCHED));
+  }
+
+  @Test
+  void aFileIsProbedOncePerProcessHoweverOftenItIsScanned() {
+    fake.run(10, WATCHED, "host", LIBSSL, NODE);
+    watch.watch(WATCHED, 1);
+    watch.scan();
+    watch.scan();
+    assertEquals(2, fake.attachedTo(10).size());
+  }
+
+  @Test
+  void aProcessThatWentLosesItsProbes() {
+    fake.run(10, WATCHED, "host", LIBSSL);
+    watch.watch(WATCHED, 1);
+    watch.scan();
+    fake.processes.remove(10);
+    watch.scan();
+    await().atMost(Duration.ofSeconds(5)).until(() -> fake.closedOf(10).size() == 1);
+    assertFalse(watch.probes(10));
+    assertEquals(0, watch.detachesPending());
+  }
+
+  @Test
+  void aReusedPidIsANewProcess() {
+    fake.run(10, WATCHED, "host", LIBSSL);
+    watch.watch(WATCHED, 1);
+    watch.scan();
+    fake.processes.put(10, new FakeProcesses.Proc(WATCHED, 99999, "host", List.of(LIBSSL)));
+    watch.scan();
+    await().atMost(Duration.ofSeconds(5)).until(() -> fake.closedOf(10).size() == 1);
+    assertEquals(2, fake.attachedTo(10).size());
+    assertTrue(watch.probes(10));
+  }
+
+  @Test
+  void anExecGetsTheFilesAlreadyKnownInItsRootBeforeItsOwnAreRead() {
+    // The system libssl is known from the start; the new process has mapped nothing yet.
+    fake.system.add(LIBSSL);
+    watch.probeSystemLibraries();
+    watch.watch(WATCHED, 1);
+    fake.run(20, WATCHED, "host");
+    watch.handle(new ProcessEvent(HmAbi.PROCESS_EXEC, 1, 0, 20, 0));
+    assertEquals(1, fake.attachedTo(20).size());
+    assertEquals("/proc/20/root/usr/lib/libssl.so.3", fake.attachedTo(20).get(0).path().toString());
+  }
+
+  @Test
+  void aForkGetsItsParentsFiles() {
+    fake.run(10, WATCHED, "c1", NODE);
+    watch.watch(WATCHED, 1);
+    watch.scan();
+    fake.run(11, WATCHED, "c2");
+    watch.handle(new ProcessEvent(HmAbi.PROCESS_FORK, 1, 0, 11, 10));
+    assertEquals(List.of(WRITE), fake.attachedTo(11).get(0).sites());
+  }
+
+  @Test
+  void anExitDetachesAtOnceAndProcessesElsewhereAreIgnored() {
+    fake.run(10, WATCHED, "host", LIBSSL);
+    fake.run(12, OTHER, "host", LIBSSL);
+    watch.watch(WATCHED, 1);
+    watch.scan();
+    watch.handle(new ProcessEvent(HmAbi.PROCESS_EXEC, 1, 0, 12, 0));
+    assertTrue(fake.attachedTo(12).isEmpty());
+    watch.handle(new ProcessEvent(HmAbi.PROCESS_EXIT, 1, 0, 10, 0));
+    await().atMost(Duration.ofSeconds(5)).until(() -> fake.closedOf(10).size() == 1);
+  }
+
+  @Test
+  void unwatchingANamespaceDetachesItsProcesses() {
+    fake.run(10, WATCHED, "host", LIBSSL);
+    watch.watch(WATCHED, 1);
+    watch.scan();
+    watch.unwatch(WATCHED);
+    await().atMost(Duration.ofSeconds(5)).until(() -> fake.closedOf(10).size() == 1);
+    assertFalse(fake.watched.containsKey(WATCHED));
+    assertEquals(0, watch.probedProcesses());
+  }
+
+  @Test
+  void aFileThatCannotBeProbedIsCountedOnceAndNotRetriedEveryScan() {
+    fake.run(10, WATCHED, "host", LIBSSL);
+    fake.failAttach = true;
+    watch.watch(WATCHED, 1);
+    watch.scan();
+    watch.scan();
+    assertEquals(1, watch.attachFailures());
+    assertFalse(watch.probes(10));
+  }
+
+  @Test
+  void reportsBeyondWhatCanBeQueuedAreCountedAndTheScanMakesUpForThem() {
+    fake.run(10, WATCHED, "host", LIBSSL);
+    watch.watch(WATCHED, 1);
+    fake.attachGate = new CountDownLatch(1);
+    for (int i = 0; i < 10_000; i++) {
+      watch.onProcessEvent(new ProcessEvent(HmAbi.PROCESS_EXEC, 1, 0, 10, 0));
+    }
+    assertTrue(watch.eventsDropped() > 0);
+    fake.attachGate.countDown();
+    fake.attachGate = null;
+    await().atMost(Duration.ofSeconds(10)).until(() -> watch.probes(10));
+  }
+
+  @Test
+  void closingDetachesEverything() {
+    fake.run(10, WATCHED, "host", LIBSSL);
+    fake.run(11, WATCHED, "host", LIBSSL, NODE);
+    watch.watch(WATCHED, 1);
+    watch.scan();
+    watch.close();
+    assertEquals(3, fake.closed.size());
+  }
+}
