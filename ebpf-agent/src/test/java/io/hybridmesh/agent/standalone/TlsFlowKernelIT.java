@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hybridmesh.agent.datapath.TcSettings;
+import io.hybridmesh.agent.datapath.UprobeLinks;
 import io.hybridmesh.api.flow.v1.DataPath;
 import io.hybridmesh.api.flow.v1.EmitterKind;
 import io.hybridmesh.api.flow.v1.Flow;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * python clients in the other, both ends watched.
  */
 @KernelTest
-class TlsFlowKernelIT {
+public class TlsFlowKernelIT {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -46,8 +47,13 @@ class TlsFlowKernelIT {
     agent = new StandaloneAgent(NativeBpf.load(), new StandaloneOptions(
         List.of(hosts.client.name(), hosts.server.name()), "tls-node",
         new TcSettings(1 << 22, 4096, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5)),
-        Duration.ofMillis(500), true), sink);
+        Duration.ofMillis(500), true, java.util.Map.of(), uprobeLinks()), sink);
     agent.start();
+  }
+
+  /** How the probes are attached; a subclass runs every test with per-site links, as on kernels before 6.6. */
+  UprobeLinks uprobeLinks() {
+    return UprobeLinks.MULTI;
   }
 
   @AfterEach
