@@ -35,10 +35,15 @@ public record UprobeCost(
     return emulatedNs != NOT_MEASURED && singleSteppedNs != NOT_MEASURED;
   }
 
+  /** Whether any of the four was measured. */
+  public boolean anyMeasured() {
+    return emulatedNs != NOT_MEASURED || singleSteppedNs != NOT_MEASURED || emulatedPairNs != NOT_MEASURED
+        || singleSteppedPairNs != NOT_MEASURED;
+  }
+
   /** One line for logs and the CLI. */
   public String describe() {
-    if (emulatedNs == NOT_MEASURED && singleSteppedNs == NOT_MEASURED && emulatedPairNs == NOT_MEASURED
-        && singleSteppedPairNs == NOT_MEASURED) {
+    if (!anyMeasured()) {
       return "uprobe cost not measured: " + note;
     }
     return "uprobe hit on an emulated instruction " + micros(emulatedNs) + " (entry+return "
