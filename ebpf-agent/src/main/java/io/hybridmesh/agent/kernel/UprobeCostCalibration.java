@@ -34,8 +34,9 @@ import java.util.logging.Logger;
  * loop, interleaved round by round with an unprobed twin whose time is subtracted; medians over rounds.
  * First entry probes alone, then with return probes added on the same functions.
  *
- * <p>Removing a uprobe is slow: each removal waits for RCU grace periods ({@code uprobe_unregister_sync}
- * and the BPF link's release call {@code synchronize_rcu_tasks_trace}), about 0.1 s per probe on this
+ * <p>Removing a uprobe is slow: each removal waits for RCU grace periods (a detaching thread's kernel
+ * stack shows {@code synchronize_rcu_tasks_trace} under {@code perf_event_detach_bpf_prog},
+ * {@code uprobe_unregister_sync} and {@code perf_trace_event_unreg}), about 0.1 s per probe on this
  * project's KVM guest, one after another. So the four probes are detached after the answer is known, on
  * the executor given ({@link #start}); {@link #measure} waits for that too.
  *
@@ -49,7 +50,7 @@ public final class UprobeCostCalibration {
   /**
    * How much to measure. Calls per loop differ by kind so that each loop takes well under a millisecond
    * on a KVM guest (~1 µs emulated, ~10-14 µs single-stepped): long enough for the clock, short enough
-   * that five rounds of both phases take about 12 ms.
+   * that five rounds of both phases take about 10 ms (loading and attaching take the rest).
    *
    * @param warmupCalls calls before timing, after attaching: the first single step maps the kernel's
    *     out-of-line page into the process, the first return probe its trampoline
