@@ -10,6 +10,8 @@ import io.hybridmesh.agent.kernel.KernelFacts;
 import io.hybridmesh.agent.kernel.KernelFactsReader;
 import io.hybridmesh.agent.kernel.KernelReadiness;
 import io.hybridmesh.agent.kernel.NodeProbe;
+import io.hybridmesh.agent.kernel.UprobeCost;
+import io.hybridmesh.agent.kernel.UprobeCostCalibration;
 import io.hybridmesh.agent.kubernetes.KubernetesAgent;
 import io.hybridmesh.agent.kubernetes.KubernetesOptions;
 import io.hybridmesh.agent.runtime.AgentStats;
@@ -216,6 +218,10 @@ final class AgentCommand implements Callable<Integer> {
     }
 
     Bpf bpf = NativeBpf.load();
+    // Once per start, before the data path attaches anything: what a uprobe hit costs on this node, measured
+    // in this process; the probes are detached on a thread of their own while the agent starts.
+    UprobeCost uprobeCost = UprobeCostCalibration.start(bpf).cost();
+    LOG.info(uprobeCost.describe());
     FlowOutputs outputs;
     try {
       outputs = FlowOutputs.open(new FlowOutputs.Settings(print != null, serve, flowCapacity, stallTimeout,
@@ -237,8 +243,8 @@ final class AgentCommand implements Callable<Integer> {
         what = String.join(", ", standaloneOptions.namespaces());
       } else {
         KubernetesClient client = connect(kubeconfig);
-        KubernetesAgent a = new KubernetesAgent(bpf, client, kubernetesOptions, new NodeProbe(bpf).probe(),
-            outputs.sink());
+        KubernetesAgent a = new KubernetesAgent(bpf, client, kubernetesOptions,
+            new NodeProbe(bpf).probe().withUprobeCost(uprobeCost), outputs.sink());
         agent = a;
         closer = () -> {
           a.close();
@@ -254,6 +260,7 @@ final class AgentCommand implements Callable<Integer> {
       return 1;
     }
     try {
+      outputs.uprobeCost(uprobeCost);
       outputs.serveMetrics(agent);
     } catch (IllegalArgumentException | IllegalStateException e) {
       LOG.severe(e.getMessage());

@@ -4,9 +4,11 @@ import io.hybridmesh.agent.AgentVersion;
 import io.hybridmesh.agent.flow.FlowSink;
 import io.hybridmesh.agent.flow.JsonLinesSink;
 import io.hybridmesh.agent.flow.TeeSink;
+import io.hybridmesh.agent.kernel.UprobeCost;
 import io.hybridmesh.agent.metrics.FlowMetrics;
 import io.hybridmesh.agent.metrics.MetricsOptions;
 import io.hybridmesh.agent.metrics.MetricsServer;
+import io.hybridmesh.agent.metrics.UprobeCostMetrics;
 import io.hybridmesh.agent.observer.FlowRing;
 import io.hybridmesh.agent.observer.ObserverServer;
 import io.hybridmesh.agent.observer.ObserverService;
@@ -102,6 +104,13 @@ public final class FlowOutputs implements AutoCloseable {
   /** The sink to hand the agent. */
   public FlowSink sink() {
     return sink;
+  }
+
+  /** Adds the node's measured uprobe cost to the metrics (when they are served). */
+  public void uprobeCost(UprobeCost cost) {
+    if (metrics != null) {
+      UprobeCostMetrics.register(metrics, cost);
+    }
   }
 
   /** Adds the agent's own counters to the metrics and starts their endpoint (when asked for). */

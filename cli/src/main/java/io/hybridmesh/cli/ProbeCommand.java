@@ -7,6 +7,10 @@ import com.google.gson.JsonObject;
 import io.hybridmesh.agent.kernel.FeatureFinding;
 import io.hybridmesh.agent.kernel.NodeProbe;
 import io.hybridmesh.agent.kernel.NodeReport;
+import io.hybridmesh.agent.kernel.UprobeCost;
+import io.hybridmesh.agent.kernel.UprobeCostCalibration;
+import io.hybridmesh.agent.kubernetes.NodeCapabilities;
+import io.hybridmesh.jni.Bpf;
 import io.hybridmesh.jni.NativeBpf;
 import java.io.PrintStream;
 import java.util.List;
@@ -27,7 +31,8 @@ final class ProbeCommand implements Callable<Integer> {
   private static final Logger LOG = Logger.getLogger("hmesh.probe");
   static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
-  @Option(names = "--kernel", description = "Probe this node's kernel: BTF, BPF features, config.")
+  @Option(names = "--kernel", description = "Probe this node's kernel: BTF, BPF features, config, and what a "
+      + "uprobe hit costs here (measured: probes in this process only, for a few milliseconds).")
   boolean kernel;
 
   @Option(names = {"-o", "--output"}, defaultValue = "table", description = "json or table (default: table).")
@@ -58,7 +63,10 @@ final class ProbeCommand implements Callable<Integer> {
   private int kernel(PrintStream out) {
     NodeReport r;
     try {
-      r = new NodeProbe(NativeBpf.load()).probe();
+      Bpf bpf = NativeBpf.load();
+      r = new NodeProbe(bpf).probe();
+      // Measured, not assumed; waits for the probes to be gone, which takes longer than measuring.
+      r = r.withUprobeCost(UprobeCostCalibration.measure(bpf));
     } catch (RuntimeException | LinkageError e) {
       LOG.severe("the kernel cannot be probed: " + e.getMessage());
       return 1;
@@ -78,6 +86,7 @@ final class ProbeCommand implements Callable<Integer> {
       o.add("config", GSON.toJsonTree(r.config()));
       o.addProperty("configSource", r.configSource());
       o.add("degradations", GSON.toJsonTree(r.degradations()));
+      o.add("uprobeCost", GSON.toJsonTree(NodeCapabilities.hitCost(r.uprobeCost())));
       out.println(GSON.toJson(o));
     } else {
       out.println("kernel " + r.release());
@@ -93,7 +102,30 @@ final class ProbeCommand implements Callable<Integer> {
         out.println();
         r.degradations().forEach(d -> out.println("- " + d));
       }
+      out.println();
+      uprobeCostTable(r.uprobeCost(), out);
     }
     return 0;
+  }
+
+  /** Per hit, as measured on this node; the instructions named are the ones x86-64 Linux treats that way. */
+  static void uprobeCostTable(UprobeCost c, PrintStream out) {
+    if (!c.anyMeasured()) {
+      out.println("uprobe cost: not measured: " + c.note());
+      return;
+    }
+    out.printf("uprobe cost on this node (measured in %.1f ms, medians per hit):%n", c.calibrationMicros() / 1000.0);
+    out.printf("%-48s %12s %14s%n", "PROBED FIRST INSTRUCTION", "ENTRY", "ENTRY+RETURN");
+    out.printf("%-48s %12s %14s%n", "emulated (push, nop, call rel32, jmp/jcc rel)", ns(c.emulatedNs()),
+        ns(c.emulatedPairNs()));
+    out.printf("%-48s %12s %14s%n", "single-stepped (sub, mov, endbr64, ...)", ns(c.singleSteppedNs()),
+        ns(c.singleSteppedPairNs()));
+    if (c.note() != null) {
+      out.println("note: " + c.note());
+    }
+  }
+
+  private static String ns(long v) {
+    return v == UprobeCost.NOT_MEASURED ? "not measured" : String.format(java.util.Locale.ROOT, "%,d ns", v);
   }
 }

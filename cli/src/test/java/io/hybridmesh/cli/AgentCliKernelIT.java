@@ -105,9 +105,18 @@ class AgentCliKernelIT {
         "--bind", "10.232.0.2", "--directory", work.toString()), work.resolve("server.log"));
     int port = 20000 + (int) (ProcessHandle.current().pid() % 20000);
     Process agent = start(List.of("java", "-jar", JAR.toString(), "agent", "--standalone",
-        "--netns", web.name(), "--netns", shop.name(), "--serve", "127.0.0.1:" + port), null);
+        "--netns", web.name(), "--netns", shop.name(), "--serve", "127.0.0.1:" + port,
+        "--metrics", "127.0.0.1:" + (port + 1)), null);
     await().atMost(Duration.ofSeconds(30))
         .until(() -> Files.readString(work.resolve("agent.err")).contains("observing"));
+    // Measured once at start, logged, and served with the metrics.
+    assertTrue(Files.readString(work.resolve("agent.err")).contains("uprobe hit on an emulated instruction"),
+        Files.readString(work.resolve("agent.err")));
+    String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + (port + 1) + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(metrics.contains("hmesh_uprobe_hit_cost_seconds{kind=\"single_stepped\",return=\"false\"} "),
+        metrics);
     String clientPort = web.exec("sh", "-c", "for i in $(seq 20); do curl -s -o /dev/null "
         + "-w '%{local_port}' http://10.232.0.2:8000/index.html && exit 0; sleep 0.2; done; exit 1").trim();
 

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.hybridmesh.agent.kernel.FeatureFinding;
 import io.hybridmesh.agent.kernel.NodeReport;
+import io.hybridmesh.agent.kernel.UprobeCost;
 import io.hybridmesh.agent.kubernetes.ClusterWatch;
 import io.hybridmesh.agent.kubernetes.ContainerProcesses;
 import io.hybridmesh.agent.kubernetes.NodeCapabilityWriter;
@@ -89,6 +90,32 @@ class KubernetesAgentIT {
     await().atMost(Duration.ofSeconds(10))
         .until(() -> !beat.equals(nodeCapability().getSpec().getLastHeartbeat()));
     assertTrue(writer.writes() >= 2);
+  }
+
+  @Test
+  void nodeCapabilityCarriesTheMeasuredUprobeCostAndForgetsWhatIsNoLongerMeasured() {
+    java.time.Instant at = java.time.Instant.parse("2026-12-06T10:00:00Z");
+    NodeCapabilityWriter first = new NodeCapabilityWriter(api.client, NODE, report().withUprobeCost(
+        new UprobeCost(820, 9_400, 1_300, 10_100, "6.18.0-test", at, 48_000, null)), "0.1.0-test",
+        Duration.ofSeconds(30), Clock.systemUTC());
+    assertTrue(first.writeOnce());
+    var cost = nodeCapability().getSpec().getUprobeCost();
+    assertEquals(820L, cost.getEmulatedNs());
+    assertEquals(10_100L, cost.getSingleSteppedPairNs());
+    assertEquals("2026-12-06T10:00:00Z", cost.getMeasuredAt());
+    // A restarted agent whose return probes could not be measured: the old pair value must not linger.
+    NodeCapabilityWriter second = new NodeCapabilityWriter(api.client, NODE, report().withUprobeCost(
+        new UprobeCost(830, 9_500, UprobeCost.NOT_MEASURED, UprobeCost.NOT_MEASURED, "6.18.0-test", at, 45_000,
+            "cannot measure entry+return probes")), "0.1.0-test", Duration.ofSeconds(30), Clock.systemUTC());
+    assertTrue(second.writeOnce());
+    cost = nodeCapability().getSpec().getUprobeCost();
+    assertEquals(830L, cost.getEmulatedNs());
+    assertNull(cost.getSingleSteppedPairNs());
+    assertEquals("cannot measure entry+return probes", cost.getNote());
+    // An agent that measured nothing at all leaves no cost behind.
+    assertTrue(new NodeCapabilityWriter(api.client, NODE, report(), "0.1.0-test", Duration.ofSeconds(30),
+        Clock.systemUTC()).writeOnce());
+    assertNull(nodeCapability().getSpec().getUprobeCost());
   }
 
   @Test

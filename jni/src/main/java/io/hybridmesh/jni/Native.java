@@ -87,4 +87,17 @@ final class Native {
   static native int probeHelper(int programType, int helperId);
 
   static native int possibleCpus();
+
+  // Uprobe calibration (calibrate.c): functions are CalibrationFunctions.Function ordinals.
+  /** {address, file offset} per function; null where there are none (not x86-64). */
+  static native long[] calibrationSites();
+
+  /** The library's file as the loader named it; null where there are no calibration functions. */
+  static native String calibrationLibrary();
+
+  /** Nanoseconds (CLOCK_MONOTONIC) to call one function {@code calls} times from a C loop. */
+  static native long calibrationLoop(int function, int calls);
+
+  /** The architecture the library was built for, as {@code uname -m} spells it. */
+  static native String calibrationArch();
 }

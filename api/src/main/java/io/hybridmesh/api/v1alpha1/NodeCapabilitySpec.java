@@ -15,6 +15,8 @@ public class NodeCapabilitySpec {
   private String agentVersion;
   /** RFC 3339; the agent refreshes it periodically. */
   private String lastHeartbeat;
+  /** What a uprobe hit costs on this node, measured by the agent at start; absent from older agents. */
+  private UprobeHitCost uprobeCost;
 
   public String getKernelRelease() {
     return kernelRelease;
@@ -54,5 +56,13 @@ public class NodeCapabilitySpec {
 
   public void setLastHeartbeat(String lastHeartbeat) {
     this.lastHeartbeat = lastHeartbeat;
+  }
+
+  public UprobeHitCost getUprobeCost() {
+    return uprobeCost;
+  }
+
+  public void setUprobeCost(UprobeHitCost uprobeCost) {
+    this.uprobeCost = uprobeCost;
   }
 }

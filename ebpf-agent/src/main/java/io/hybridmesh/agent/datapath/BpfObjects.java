@@ -9,6 +9,8 @@ public final class BpfObjects {
 
   public static final String TC_FLOW = "tc_flow.bpf.o";
   public static final String TLS_UPROBE = "tls_uprobe.bpf.o";
+  /** Programs that do nothing, for measuring what a uprobe hit costs on this node. */
+  public static final String UPROBE_CALIBRATE = "uprobe_calibrate.bpf.o";
 
   private BpfObjects() {}
 

@@ -200,6 +200,17 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
     }
   }
 
+  /**
+   * Attaches one of this object's programs at a site of the caller's choosing (a symbol or a file offset,
+   * optionally one process): for probe sites picked by instruction class, and for measuring what the
+   * programs cost there. The link is also closed with this datapath.
+   */
+  public BpfLink attachProgram(String program, UprobeTarget target) {
+    BpfLink link = object.attachUprobe(program, target);
+    links.add(link);
+    return link;
+  }
+
   @Override
   public void close() {
     links.forEach(BpfLink::close);

@@ -13,13 +13,25 @@ import java.util.stream.Collectors;
  * @param config selected kernel config options, when /proc/config.gz or /boot/config-* is readable
  * @param configSource where they came from, or null
  * @param degradations one sentence per missing feature: what degrades and how
+ * @param uprobeCost what a uprobe hit costs here, when it was measured ({@link UprobeCostCalibration}), or null
  */
 public record NodeReport(
     String release,
     List<FeatureFinding> features,
     Map<String, String> config,
     String configSource,
-    List<String> degradations) {
+    List<String> degradations,
+    UprobeCost uprobeCost) {
+
+  /** A report without the uprobe cost, which is measured apart (it attaches probes; the rest only asks). */
+  public NodeReport(String release, List<FeatureFinding> features, Map<String, String> config,
+      String configSource, List<String> degradations) {
+    this(release, features, config, configSource, degradations, null);
+  }
+
+  public NodeReport withUprobeCost(UprobeCost cost) {
+    return new NodeReport(release, features, config, configSource, degradations, cost);
+  }
 
   /** The features the kernel said yes to. */
   public Set<KernelFeature> supported() {

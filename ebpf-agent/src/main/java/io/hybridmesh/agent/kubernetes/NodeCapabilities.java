@@ -1,11 +1,15 @@
 package io.hybridmesh.agent.kubernetes;
 
 import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import io.hybridmesh.agent.kernel.NodeReport;
+import io.hybridmesh.agent.kernel.UprobeCost;
 import io.hybridmesh.api.v1alpha1.KernelFeature;
 import io.hybridmesh.api.v1alpha1.NodeCapabilitySpec;
+import io.hybridmesh.api.v1alpha1.UprobeHitCost;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -13,7 +17,8 @@ import java.util.List;
 /** The {@code NodeCapability} spec an agent writes for its node, from what the kernel said. Pure. */
 public final class NodeCapabilities {
 
-  private static final Gson GSON = new Gson();
+  /** In a merge patch a missing member keeps the old value: what is gone must be written as null. */
+  private static final Gson GSON = new GsonBuilder().serializeNulls().create();
 
   private NodeCapabilities() {}
 
@@ -25,7 +30,29 @@ public final class NodeCapabilities {
     spec.setFeatures(report.supported().stream().map(Enum::name).toList());
     spec.setAgentVersion(agentVersion);
     spec.setLastHeartbeat(heartbeat.truncatedTo(ChronoUnit.SECONDS).toString());
+    spec.setUprobeCost(hitCost(report.uprobeCost()));
     return spec;
+  }
+
+  /** The measured cost as the CRD (and {@code hmesh probe --kernel}) carries it: not measured is absent, not -1. */
+  public static UprobeHitCost hitCost(UprobeCost c) {
+    if (c == null) {
+      return null;
+    }
+    UprobeHitCost h = new UprobeHitCost();
+    h.setEmulatedNs(ns(c.emulatedNs()));
+    h.setSingleSteppedNs(ns(c.singleSteppedNs()));
+    h.setEmulatedPairNs(ns(c.emulatedPairNs()));
+    h.setSingleSteppedPairNs(ns(c.singleSteppedPairNs()));
+    h.setMeasuredAt(c.measuredAt().truncatedTo(ChronoUnit.SECONDS).toString());
+    h.setKernelRelease(c.kernelRelease());
+    h.setCalibrationMicros(c.calibrationMicros());
+    h.setNote(c.note());
+    return h;
+  }
+
+  private static Long ns(long v) {
+    return v == UprobeCost.NOT_MEASURED ? null : v;
   }
 
   /**
@@ -42,6 +69,9 @@ public final class NodeCapabilities {
     s.add("features", features);
     s.addProperty("agentVersion", spec.getAgentVersion());
     s.addProperty("lastHeartbeat", spec.getLastHeartbeat());
+    // Present or explicitly null: a merge patch keeps what it does not mention, and a cost measured by an
+    // earlier agent on another kernel must not outlive it.
+    s.add("uprobeCost", spec.getUprobeCost() == null ? JsonNull.INSTANCE : GSON.toJsonTree(spec.getUprobeCost()));
     JsonObject patch = new JsonObject();
     patch.add("spec", s);
     return GSON.toJson(patch);

@@ -7,8 +7,10 @@ import io.hybridmesh.api.flow.v1.HTTP;
 import io.hybridmesh.api.flow.v1.L7FlowType;
 import io.hybridmesh.api.flow.v1.Layer7;
 import io.hybridmesh.api.flow.v1.LostEvent;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,6 +44,7 @@ public final class FlowMetrics implements FlowSink {
   private final SeriesFamily lost;
   private final List<SeriesFamily> families;
   private final List<Reading> readings = new CopyOnWriteArrayList<>();
+  private final List<FixedGauge> fixed = new CopyOnWriteArrayList<>();
 
   public FlowMetrics(MetricsOptions options) {
     this(options, System::currentTimeMillis);
@@ -82,6 +85,28 @@ public final class FlowMetrics implements FlowSink {
   }
 
   private record Reading(String name, String help, boolean counter, LongSupplier value) {}
+
+  /**
+   * Adds a gauge with labels whose samples are fixed when added: facts measured once, such as what a
+   * uprobe hit costs on this node. Label sets in the map's order; an empty map adds nothing.
+   */
+  public FlowMetrics fixedGauge(String name, String help, List<String> labelNames,
+      Map<List<String>, Double> samples) {
+    if (!name.matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) {
+      throw new IllegalArgumentException("not a Prometheus metric name: " + name);
+    }
+    for (List<String> labels : samples.keySet()) {
+      if (labels.size() != labelNames.size()) {
+        throw new IllegalArgumentException(name + ": " + labelNames.size() + " label values expected, got " + labels);
+      }
+    }
+    if (!samples.isEmpty()) {
+      fixed.add(new FixedGauge(name, help, List.copyOf(labelNames), new LinkedHashMap<>(samples)));
+    }
+    return this;
+  }
+
+  private record FixedGauge(String name, String help, List<String> labelNames, Map<List<String>, Double> samples) {}
 
   @Override
   public void accept(Flow flow) {
@@ -189,6 +214,13 @@ public final class FlowMetrics implements FlowSink {
       }
       TextFormat.header(out, r.name(), r.help(), r.counter() ? "counter" : "gauge");
       out.append(r.name()).append(' ').append(v).append('\n');
+    }
+    for (FixedGauge g : fixed) {
+      TextFormat.header(out, g.name(), g.help(), "gauge");
+      g.samples().forEach((labels, value) -> {
+        TextFormat.sampleName(out, g.name(), g.labelNames(), labels, null, null);
+        out.append(' ').append(TextFormat.number(value)).append('\n');
+      });
     }
     return out.toString();
   }

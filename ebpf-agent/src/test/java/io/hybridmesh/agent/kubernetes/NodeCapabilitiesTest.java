@@ -2,12 +2,16 @@ package io.hybridmesh.agent.kubernetes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
 import io.hybridmesh.agent.kernel.FeatureFinding;
 import io.hybridmesh.agent.kernel.NodeReport;
+import io.hybridmesh.agent.kernel.UprobeCost;
 import io.hybridmesh.api.v1alpha1.KernelFeature;
 import io.hybridmesh.api.v1alpha1.NodeCapabilitySpec;
+import io.hybridmesh.api.v1alpha1.UprobeHitCost;
 import io.hybridmesh.jni.Bpf.Support;
 import java.time.Instant;
 import java.util.List;
@@ -49,5 +53,32 @@ class NodeCapabilitiesTest {
     assertEquals("6.18.0-hm", spec.get("kernelRelease").getAsString());
     assertEquals(2, spec.getAsJsonArray("features").size());
     assertEquals("1970-01-01T00:00:00Z", spec.get("lastHeartbeat").getAsString());
+  }
+
+  @Test
+  void theMeasuredUprobeCostTravelsAndWhatWasNotMeasuredIsNull() {
+    UprobeCost cost = new UprobeCost(880, 9_900, 1_400, UprobeCost.NOT_MEASURED, "6.18.0-hm",
+        Instant.parse("2026-01-02T03:04:05.678Z"), 41_500, "single-stepped entry+return: absurd");
+    NodeCapabilitySpec s = NodeCapabilities.spec(report(Support.YES).withUprobeCost(cost), "0.1.0", Instant.EPOCH);
+    UprobeHitCost h = s.getUprobeCost();
+    assertEquals(880L, h.getEmulatedNs());
+    assertEquals(9_900L, h.getSingleSteppedNs());
+    assertEquals(1_400L, h.getEmulatedPairNs());
+    assertNull(h.getSingleSteppedPairNs());
+    assertEquals("2026-01-02T03:04:05Z", h.getMeasuredAt());
+    assertEquals("6.18.0-hm", h.getKernelRelease());
+    assertEquals(41_500L, h.getCalibrationMicros());
+    var patch = JsonParser.parseString(NodeCapabilities.mergePatch(s)).getAsJsonObject().getAsJsonObject("spec")
+        .getAsJsonObject("uprobeCost");
+    assertEquals(9_900, patch.get("singleSteppedNs").getAsLong());
+    assertTrue(patch.get("singleSteppedPairNs").isJsonNull(), "an old value must not survive the merge");
+  }
+
+  @Test
+  void noCostRemovesAnOldOne() {
+    NodeCapabilitySpec s = NodeCapabilities.spec(report(Support.YES), "0.1.0", Instant.EPOCH);
+    assertNull(s.getUprobeCost());
+    var spec = JsonParser.parseString(NodeCapabilities.mergePatch(s)).getAsJsonObject().getAsJsonObject("spec");
+    assertTrue(spec.has("uprobeCost") && spec.get("uprobeCost").isJsonNull());
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.BoolValue;
+import io.hybridmesh.agent.kernel.UprobeCost;
 import io.hybridmesh.api.flow.v1.DataPath;
 import io.hybridmesh.api.flow.v1.Endpoint;
 import io.hybridmesh.api.flow.v1.Flow;
@@ -198,6 +199,28 @@ class FlowMetricsTest {
     assertTrue(text.contains("# TYPE hmesh_flows_stored gauge\nhmesh_flows_stored 12\n"), text);
     assertFalse(text.contains("hmesh_broken"), text);
     assertThrows(IllegalArgumentException.class, () -> metrics.reading("bad name", "", true, () -> 0));
+  }
+
+  @Test
+  void theUprobeCostIsAFixedGaugeInSecondsOfWhatWasMeasured() {
+    UprobeCostMetrics.register(metrics, new UprobeCost(880, 9_900, 1_400, UprobeCost.NOT_MEASURED, "6.18",
+        java.time.Instant.EPOCH, 41_500, "absurd"));
+    String text = metrics.render();
+    assertTrue(text.contains("# TYPE hmesh_uprobe_hit_cost_seconds gauge\n"
+        + "hmesh_uprobe_hit_cost_seconds{kind=\"emulated\",return=\"false\"} 0.00000088\n"
+        + "hmesh_uprobe_hit_cost_seconds{kind=\"emulated\",return=\"true\"} 0.0000014\n"
+        + "hmesh_uprobe_hit_cost_seconds{kind=\"single_stepped\",return=\"false\"} 0.0000099\n"), text);
+    assertFalse(text.contains("kind=\"single_stepped\",return=\"true\""), "not measured, not shown");
+    assertTrue(text.contains("hmesh_uprobe_calibration_duration_seconds 0.0415\n"), text);
+  }
+
+  @Test
+  void anUnmeasuredUprobeCostAddsNothing() {
+    UprobeCostMetrics.register(metrics, UprobeCost.notMeasured("no BPF", "6.18", java.time.Instant.EPOCH, 3));
+    UprobeCostMetrics.register(metrics, null);
+    assertFalse(metrics.render().contains("uprobe"));
+    assertThrows(IllegalArgumentException.class, () -> metrics.fixedGauge("x", "", List.of("a"),
+        java.util.Map.of(List.of("1", "2"), 1.0)));
   }
 
   @Test
