@@ -11,7 +11,7 @@ PACKAGES=(
   # tests: namespaces, veth, TC, real TLS/TCP/UDP peers and clients
   iproute2 openssl curl nginx python3 iputils-ping
   # benchmarks: TCP throughput between namespaces; HTTPS load, and a proxy hop to compare with
-  iperf3 wrk haproxy
+  iperf3 wrk haproxy nghttp2-client
   # tests: TLS-linkage prober fixtures (static OpenSSL .a, Go incl. boringcrypto, GnuTLS/NSS clients, strip)
   libssl-dev golang-go gnutls-bin libgnutls28-dev libnss3-tools binutils
 )

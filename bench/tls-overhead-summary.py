@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Summary of bench/tls-overhead.sh: medians over rounds, side by side, and the targets of the issue.
+
+Reads, from the run's work directory: runs.tsv (wrk: name requests rps p50 p99 errors), cpu.tsv (name
+proc nginx client machine window, seconds of CPU over the timed window), rate.tsv (h2load at a fixed rate:
+name requests rps p50 p99 p999 failed) and the agents' logs (their exit summary).
+"""
+import os
+import re
+import statistics
+import sys
+
+work, rate_goal = sys.argv[1], float(sys.argv[2])
+med = statistics.median
+
+
+def rows(name, fields):
+    path = os.path.join(work, name)
+    out = {}
+    for line in open(path).read().splitlines() if os.path.exists(path) else []:
+        f = line.split("\t")
+        out[f[0]] = dict(zip(fields, [float(x) for x in f[1:]]))
+    return out
+
+
+def agent_summary(variant, rnd):
+    log = os.path.join(work, f"agent-{variant}-{rnd}.log")
+    tot = {}
+    text = open(log, errors="replace").read() if os.path.exists(log) else ""
+    m = re.search(r"detached[^;\n]*; \{?(events[^}\n]*)\}?", text)
+    if m:
+        for item in m.group(1).split(", "):
+            kv = re.fullmatch(r"\s*(.*?)\s*[= ]\s*(-?\d+)\s*", item)
+            if kv:
+                tot[kv.group(1)] = int(kv.group(2))
+    return tot
+
+
+runs = rows("runs.tsv", ["requests", "rps", "p50", "p99", "errors"])
+cpu = rows("cpu.tsv", ["proc", "nginx", "client", "machine", "window", "warm_requests"])
+rate = rows("rate.tsv", ["requests", "rps", "p50", "p99", "p999", "failed"])
+serial = rows("serial.tsv", ["rps", "p50", "p99"])
+
+by_variant = {}
+for name, r in runs.items():
+    variant, rnd = name.rsplit("-", 1)
+    r.update(cpu.get(name, {}))
+    r["round"] = int(rnd)
+    r.update(agent_summary(variant, rnd))
+    by_variant.setdefault(variant, {})[int(rnd)] = r
+
+labels = {"base": "baseline (no agent)",
+          "served": "agent --serve (TC + TLS uprobes on both ends; flows kept for the Observer API)",
+          "agent": "agent --print jsonl >/dev/null", "piped": "agent --print jsonl | wc -l",
+          "notls": "agent --no-tls (TC only)", "proxy": "HAProxy hop (TLS terminated and re-originated)"}
+who = {"served": "agent", "agent": "agent", "piped": "agent", "notls": "agent", "proxy": "haproxy"}
+
+
+def us_per_request(r, key):
+    return r[key] / r["requests"] * 1e6
+
+
+def ends(r):  # both ends' own CPU per request: nginx and the load generator
+    return us_per_request(r, "nginx") + us_per_request(r, "client")
+
+
+base = by_variant.get("base", {})
+results = {}
+print("HTTPS keep-alive through TLS (wrk -> nginx), medians over rounds. CPU in microseconds per request:"
+      " 'added' is what the variant costs more than the baseline of the same round, both ends included"
+      " (agent or HAProxy + the extra time of nginx and wrk, where the probes' traps land)")
+for v in ["base", "served", "proxy", "agent", "piped", "notls"]:
+    rs = by_variant.get(v)
+    if not rs:
+        continue
+    print(f"{labels[v]}:")
+    for rnd, d in sorted(rs.items()):
+        line = (f"  round {rnd}: {d['rps']:,.0f} req/s, p50 {d['p50']:.0f} us, p99 {d['p99']:.0f} us; cpu/request:"
+                f" nginx {us_per_request(d, 'nginx'):.1f}, wrk {us_per_request(d, 'client'):.1f}")
+        if v != "base":
+            line += f", {who[v]} {us_per_request(d, 'proc'):.1f}"
+        line += f", machine {us_per_request(d, 'machine'):.1f}"
+        if "events" in d:
+            # The agent counts from its start: the warm-up's requests are its requests too.
+            life = d["requests"] + d.get("warm_requests", 0)
+            line += (f"; events {d['events'] / life:.2f}/request, TLS calls "
+                     f"{d.get('TLS calls', 0) / life:.2f}/request, drops "
+                     f"{d.get('events lost (ring buffer full)', 0)}")
+        print(line + f", errors {d['errors']:.0f}")
+    m = {k: med(d[k] for d in rs.values()) for k in ("rps", "p50", "p99")}
+    line = f"  median {m['rps']:,.0f} req/s, p50 {m['p50']:.0f} us, p99 {m['p99']:.0f} us"
+    if v != "base" and base:
+        ratio = med(d["rps"] / base[r]["rps"] for r, d in rs.items() if r in base)
+        bm = {k: med(d[k] for d in base.values()) for k in ("p50", "p99")}
+        line += (f"; throughput vs baseline {ratio:.3f} (median of per-round ratios); added p50 "
+                 f"{m['p50'] - bm['p50']:+.0f} us, p99 {m['p99'] - bm['p99']:+.0f} us")
+        results[v] = ratio
+        added = [us_per_request(d, "proc") + ends(d) - ends(base[r]) for r, d in rs.items() if r in base]
+        added_machine = [us_per_request(d, "machine") - us_per_request(base[r], "machine")
+                         for r, d in rs.items() if r in base]
+        inside = [ends(d) - ends(base[r]) for r, d in rs.items() if r in base]
+        results[v + ".added"] = med(added)
+        print(line)
+        print(f"  added CPU per request: {med(added):.1f} us ({who[v]} {med(us_per_request(d, 'proc') for d in rs.values()):.1f}"
+              f" + nginx and wrk {med(inside):+.1f}); whole machine {med(added_machine):+.1f} us")
+    else:
+        print(line)
+        print(f"  CPU per request: nginx + wrk {med(ends(d) for d in rs.values()):.1f} us, whole machine "
+              f"{med(us_per_request(d, 'machine') for d in rs.values()):.1f} us")
+
+rate_by = {}
+for name, r in rate.items():
+    variant, rnd = name.rsplit("-", 1)
+    r.update(cpu.get(name, {}))
+    r.update(agent_summary(variant, rnd))
+    rate_by.setdefault(variant, {})[int(rnd)] = r
+if rate_by:
+    print(f"fixed rate ({rate_goal:,.0f} req/s aimed at, h2load --h1, latency of every request; medians over rounds):")
+    rb = rate_by.get("ratebase", {})
+    for v, label in (("ratebase", "without agent"), ("rateserved", "agent --serve"), ("rateproxy", "HAProxy hop")):
+        rs = rate_by.get(v)
+        if not rs:
+            continue
+        m = {k: med(d[k] for d in rs.values()) for k in ("rps", "p50", "p99", "p999")}
+        line = (f"  {label + ':':16s} {m['rps']:,.0f} req/s, p50 {m['p50']:.0f} us, p99 {m['p99']:.0f} us, "
+                f"p99.9 {m['p999']:.0f} us")
+        if v != "ratebase" and rb:
+            added = med(d["p99"] - rb[r]["p99"] for r, d in rs.items() if r in rb)
+            results[v + ".p99"] = added
+            line += f"; added p99 {added:+.0f} us (median of per-round differences)"
+            cpu_added = med(us_per_request(d, "proc") + ends(d) - ends(rb[r]) for r, d in rs.items() if r in rb)
+            line += f", added CPU {cpu_added:.1f} us/request"
+        if v == "rateserved":
+            drops = sum(d.get("events lost (ring buffer full)", 0) for d in rs.values())
+            results["rate.drops"] = drops
+            results["rate.rps"] = m["rps"]
+            line += f"; ring-buffer drops {drops}"
+        print(line + f"; failed {sum(d['failed'] for d in rs.values()):.0f}")
+
+serial_by = {}
+for name, r in serial.items():
+    variant, rnd = name.rsplit("-", 1)
+    serial_by.setdefault(variant, {})[int(rnd)] = r
+if serial_by:
+    print("one connection, back to back (no idle gaps: the path's own latency, without CPU wake-ups):")
+    sb = serial_by.get("serialbase", {})
+    for v, label in (("serialbase", "without agent"), ("serialserved", "agent --serve"), ("serialproxy", "HAProxy hop")):
+        rs = serial_by.get(v)
+        if not rs:
+            continue
+        m = {k: med(d[k] for d in rs.values()) for k in ("rps", "p50", "p99")}
+        line = f"  {label + ':':16s} {m['rps']:,.0f} req/s, p50 {m['p50']:.0f} us, p99 {m['p99']:.0f} us"
+        if v != "serialbase" and sb:
+            line += (f"; added p50 {med(d['p50'] - sb[r]['p50'] for r, d in rs.items() if r in sb):+.0f} us, p99 "
+                     f"{med(d['p99'] - sb[r]['p99'] for r, d in rs.items() if r in sb):+.0f} us")
+        print(line)
+
+
+def verdict(ok):
+    return "MET" if ok else "NOT MET"
+
+
+print("targets (issue 12):")
+if "served" in results and "proxy" in results:
+    s, p = results["served"], results["proxy"]
+    print(f"  throughput with the agent >= 0.55 of baseline and above the proxy hop's: "
+          f"{verdict(s >= 0.55 and s > p)} ({s:.3f} against {p:.3f}; moonshot 0.85)")
+    sa, pa = results["served.added"], results["proxy.added"]
+    print(f"  added CPU per request <= 0.7x the proxy hop's: {verdict(sa <= 0.7 * pa)} "
+          f"({sa:.1f} us against {pa:.1f} us = {sa / pa:.2f}x; moonshot 0.3x)")
+if "rateserved.p99" in results:
+    reached = results["rate.rps"] >= 0.95 * rate_goal
+    print(f"  at {rate_goal:,.0f} req/s: added p99 <= 150 us and no ring-buffer drops: "
+          f"{verdict(results['rateserved.p99'] <= 150 and results['rate.drops'] == 0 and reached)} "
+          f"({results['rateserved.p99']:+.0f} us, {results['rate.drops']:.0f} drops"
+          + (f"; the proxy hop adds {results['rateproxy.p99']:+.0f} us" if "rateproxy.p99" in results else "")
+          + ("" if reached else f"; only {results['rate.rps'] / rate_goal:.0%} of the rate was reached") + ")")
