@@ -3,7 +3,7 @@ package io.hybridmesh.agent.tls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hybridmesh.agent.probe.binary.ProbeCost;
+import io.hybridmesh.agent.probe.site.ProbeCost;
 import io.hybridmesh.agent.probe.binary.UprobeTarget;
 import java.util.List;
 import org.junit.jupiter.api.Test;

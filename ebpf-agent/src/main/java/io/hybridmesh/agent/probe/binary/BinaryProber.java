@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.hybridmesh.agent.probe.elf.ElfException;
 import io.hybridmesh.agent.probe.elf.ElfFile;
+import io.hybridmesh.api.kernel.KernelRelease;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ public final class BinaryProber {
   private record Failure(ElfException.Kind kind, String message) {}
 
   private final Path proc;
+  private final KernelRelease kernel;
   private final Cache<FactsKey, Object> facts;
   private final Cache<ResultKey, Cached> results;
   private final Cache<String, List<String>> ldDirs;
@@ -40,8 +42,18 @@ public final class BinaryProber {
     this(Path.of("/proc"), 8192);
   }
 
-  /** @param proc the proc filesystem (tests may point elsewhere); @param maxFiles cache size in files */
+  /** Chooses probe sites for the kernel this JVM runs on (where the probes will be placed). */
   public BinaryProber(Path proc, int maxFiles) {
+    this(proc, maxFiles, runningKernel());
+  }
+
+  /**
+   * @param proc the proc filesystem (tests may point elsewhere)
+   * @param maxFiles cache size in files
+   * @param kernel the kernel whose uprobe handling decides the probe sites and their cost
+   */
+  public BinaryProber(Path proc, int maxFiles, KernelRelease kernel) {
+    this.kernel = kernel;
     this.proc = proc;
     this.facts = Caffeine.newBuilder().maximumSize(maxFiles).build();
     this.results = Caffeine.newBuilder().maximumSize(Math.max(16, maxFiles / 4)).build();
@@ -69,6 +81,16 @@ public final class BinaryProber {
     } catch (RuntimeException e) {
       return ProbeResult.failed("pid " + pid, ReasonCode.UNREADABLE, "internal error while probing: " + e);
     }
+  }
+
+  /** On Linux the JVM's os.version is the kernel release (uname -r). */
+  static KernelRelease runningKernel() {
+    return KernelRelease.parse(System.getProperty("os.version")).orElse(KernelRelease.of(0, 0));
+  }
+
+  /** The kernel the probe sites are chosen for. */
+  public KernelRelease kernel() {
+    return kernel;
   }
 
   public void invalidateAll() {
@@ -177,7 +199,7 @@ public final class BinaryProber {
   private Object facts(Path host, FileKey key, boolean executable, boolean kernelLink) {
     return facts.get(new FactsKey(key, executable), k -> {
       try (ElfFile elf = ElfFile.open(host, kernelLink)) {
-        return FileAnalyzer.analyze(elf, executable);
+        return FileAnalyzer.analyze(elf, executable, kernel);
       } catch (ElfException e) {
         return new Failure(e.kind(), e.getMessage());
       } catch (RuntimeException e) {

@@ -11,6 +11,10 @@ import io.hybridmesh.agent.probe.elf.SymbolTable;
 import io.hybridmesh.agent.probe.go.GoBuildInfo;
 import io.hybridmesh.agent.probe.go.GoBuildInfoReader;
 import io.hybridmesh.agent.probe.go.GoPclntab;
+import io.hybridmesh.agent.probe.site.ElfCode;
+import io.hybridmesh.agent.probe.site.ProbeSite;
+import io.hybridmesh.agent.probe.site.ProbeSiteSelector;
+import io.hybridmesh.api.kernel.KernelRelease;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -25,8 +29,14 @@ final class FileAnalyzer {
 
   private FileAnalyzer() {}
 
-  /** @param executable whether this is the program itself (stripped executables get a text scan) */
-  static FileFacts analyze(ElfFile elf, boolean executable) {
+  /** x86-64 (EM_X86_64): the only architecture whose uprobe handling the site selector knows. */
+  private static final int EM_X86_64 = 62;
+
+  /**
+   * @param executable whether this is the program itself (stripped executables get a text scan)
+   * @param kernel the kernel the probes will run on: which instructions it emulates decides the sites
+   */
+  static FileFacts analyze(ElfFile elf, boolean executable, KernelRelease kernel) {
     List<String> problems = new ArrayList<>();
     if (elf.sectionProblem() != null) {
       problems.add("section table ignored: " + elf.sectionProblem());
@@ -112,8 +122,20 @@ final class FileAnalyzer {
       markers.add(Marker.JVM);
     }
     return new FileFacts(elf.is64(), elf.machine(), interp, dynamicSeg || !dyn.needed().isEmpty(), stripped,
-        buildId, dyn, Map.copyOf(functions), Map.copyOf(unresolved), Set.copyOf(markers), version, go,
-        goProblem, List.copyOf(problems));
+        buildId, dyn, Map.copyOf(functions), Map.copyOf(unresolved), sites(elf, functions, kernel),
+        Set.copyOf(markers), version, go, goProblem, List.copyOf(problems));
+  }
+
+  /** The probe site of every function found, chosen by instruction on x86-64, the entry elsewhere. */
+  private static Map<String, ProbeSite> sites(ElfFile elf, Map<String, Long> functions, KernelRelease kernel) {
+    Map<String, Long> probed = new LinkedHashMap<>(functions);
+    probed.remove(TlsSymbols.GO_BORING_SIG); // a marker, not a probe target
+    if (elf.machine() != EM_X86_64) {
+      Map<String, ProbeSite> out = new LinkedHashMap<>();
+      probed.forEach((name, at) -> out.put(name, ProbeSiteSelector.unanalysed(at, "machine " + elf.machine())));
+      return Map.copyOf(out);
+    }
+    return Map.copyOf(ProbeSiteSelector.select(new ElfCode(elf), probed, kernel));
   }
 
   private static void collect(ElfFile elf, SymbolTable t, Map<String, Long> functions,

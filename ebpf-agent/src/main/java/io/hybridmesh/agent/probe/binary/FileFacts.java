@@ -2,6 +2,7 @@ package io.hybridmesh.agent.probe.binary;
 
 import io.hybridmesh.agent.probe.elf.DynamicInfo;
 import io.hybridmesh.agent.probe.go.GoBuildInfo;
+import io.hybridmesh.agent.probe.site.ProbeSite;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,6 +12,7 @@ import java.util.Set;
  *
  * @param functions defined uprobe-target functions of this file → file offset (-1: no PT_LOAD backs it)
  * @param unresolvedFunctions target functions that exist but cannot be placed, with why
+ * @param sites where the probe of each function in {@code functions} goes and what a hit costs there
  * @param markers the evidence found: symbols or text that identify a stack or a runtime
  * @param textVersion a version text found in read-only data ("OpenSSL 3.0.13 30 Jan 2024"), or null
  * @param go Go build info, or null when the file is not Go (or has none)
@@ -27,6 +29,7 @@ record FileFacts(
     DynamicInfo dynamic,
     Map<String, Long> functions,
     Map<String, String> unresolvedFunctions,
+    Map<String, ProbeSite> sites,
     Set<Marker> markers,
     String textVersion,
     GoBuildInfo go,

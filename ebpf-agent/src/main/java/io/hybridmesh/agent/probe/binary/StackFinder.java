@@ -2,6 +2,7 @@ package io.hybridmesh.agent.probe.binary;
 
 import io.hybridmesh.agent.probe.binary.FileFacts.Marker;
 import java.util.ArrayList;
+import io.hybridmesh.agent.probe.site.ProbeSite;
 import java.util.List;
 
 /** Finds the TLS stacks among the files of a program, each with its uprobe targets. */
@@ -98,8 +99,12 @@ final class StackFinder {
     List<UprobeTarget> out = new ArrayList<>();
     for (String s : symbols) {
       Long off = n.facts().functions().get(s);
-      if (off != null) {
-        out.add(UprobeTarget.resolved(s, n.display(), off));
+      ProbeSite site = n.facts().sites().get(s);
+      if (off != null && site != null && !site.probeable()) {
+        out.add(UprobeTarget.unresolved(s, n.display(), site.reason()));
+      } else if (off != null) {
+        UprobeTarget t = UprobeTarget.resolved(s, n.display(), off);
+        out.add(site == null ? t : t.at(site.offset(), site.instruction(), site.cost(), site.reason()));
       } else if (n.facts().unresolvedFunctions().containsKey(s)) {
         out.add(UprobeTarget.unresolved(s, n.display(), n.facts().unresolvedFunctions().get(s)));
       } else if (n.facts().stripped()) {

@@ -1,5 +1,7 @@
 package io.hybridmesh.agent.probe.binary;
 
+import io.hybridmesh.agent.probe.site.ProbeCost;
+
 /**
  * A function a uprobe would attach to: the file that holds it and its file offset, or, when it does not
  * resolve, {@code file}/{@code offset} null and {@code unresolvedReason} saying why.

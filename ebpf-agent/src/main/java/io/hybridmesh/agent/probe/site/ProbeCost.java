@@ -1,4 +1,4 @@
-package io.hybridmesh.agent.probe.binary;
+package io.hybridmesh.agent.probe.site;
 
 /**
  * What a uprobe hit costs at a site, by how the kernel handles the probed instruction. On a KVM guest a
