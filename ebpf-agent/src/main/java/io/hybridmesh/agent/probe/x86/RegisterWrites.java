@@ -42,11 +42,39 @@ final class RegisterWrites {
 
   /** The ModRM.rm register when the operand is a register, else nothing (a store to memory). */
   static int rmIfRegister(Encoding e) {
-    return e.registerForm() ? bit(e.rmIndex()) : 0;
+    return e.registerForm() ? bit(byteRegister(e, e.rmIndex())) : 0;
   }
 
   private static int reg(Encoding e) {
-    return bit(e.regIndex());
+    return bit(byteRegister(e, e.regIndex()));
+  }
+
+  /**
+   * Without any REX prefix, byte registers 4-7 are %ah, %ch, %dh, %bh: parts of rax..rbx, not of
+   * rsp..rdi. (With a REX prefix they are %spl, %bpl, %sil, %dil.)
+   */
+  private static int byteRegister(Encoding e, int index) {
+    return e.rex == 0 && index >= 4 && index < 8 && byteOperands(e) ? index - 4 : index;
+  }
+
+  private static boolean byteOperands(Encoding e) {
+    if (!e.legacy()) {
+      return false;
+    }
+    int op = e.opcode;
+    if (e.map == OpcodeTable.MAP_0F) {
+      return (op >= 0x90 && op <= 0x9f) || op == 0xb0 || op == 0xc0; // setcc, cmpxchg, xadd
+    }
+    if (e.map != OpcodeTable.MAP_ONE_BYTE) {
+      return false;
+    }
+    if (op < 0x40) {
+      return (op & 7) < 4 && (op & 1) == 0;
+    }
+    return switch (op) {
+      case 0x80, 0x84, 0x86, 0x88, 0x8a, 0xc0, 0xc6, 0xd0, 0xd2, 0xf6, 0xfe -> true;
+      default -> op >= 0xb0 && op <= 0xb7;
+    };
   }
 
   private static int stringOp(Encoding e, int writes) {
@@ -80,7 +108,7 @@ final class RegisterWrites {
       return RAX | bit(e.opcodeRegIndex());
     }
     if (op >= 0xb0 && op <= 0xbf) {
-      return bit(e.opcodeRegIndex());
+      return bit(byteRegister(e, e.opcodeRegIndex()));
     }
     if (op >= 0xd8 && op <= 0xdf) {
       return op == 0xdf && e.modrm == 0xe0 ? RAX : 0; // fnstsw %ax; other x87 ops write no GPR
