@@ -64,6 +64,16 @@ record KernelView(int opcode1, int opcode2, int opcodeBytes, boolean prefix66, i
         || (opcode1 == 0x0f && opcodeBytes == 2 && opcode2 >= 0x80 && opcode2 <= 0x8f);
   }
 
+  /** can_optimize (6.18): five bytes, opcode 0x90 or 0f 1f /0 (the page boundary is not known here). */
+  boolean optimizableNop5() {
+    return length == 5 && !vector && !xop && ((opcode1 == 0x90 && opcodeBytes == 1)
+        || (opcode1 == 0x0f && opcodeBytes == 2 && opcode2 == 0x1f && modrmReg == 0));
+  }
+
+  boolean isSyscall() {
+    return !vector && !xop && opcode1 == 0x0f && opcodeBytes == 2 && opcode2 == 0x05;
+  }
+
   /** push_setup_xol_ops: 50-57 in one byte, or 41 50-57. */
   boolean emulatedPush() {
     return opcode1 >= 0x50 && opcode1 <= 0x57 && (length == 1 || (length == 2 && rex == 0x41));

@@ -47,7 +47,8 @@ class UprobeEmulationTest {
         row("66 0f 1f 44 00 00", "x86_nops[6]", S, S, S, S, E, E),
         row("0f 1f 80 00 00 00 00", "x86_nops[7]", S, S, S, S, E, E),
         row("0f 1f 84 00 00 00 00 00", "x86_nops[8]", S, S, S, S, E, E),
-        row("0f 1f 44 20 08", "a 5-byte nop that is not x86_nops[5]", S, S, S, S, S, S),
+        row("0f 1f 44 20 08", "a 5-byte nop that is not x86_nops[5]: the 6.18 trampoline", S, S, S, S, S, E),
+        row("66 0f 1f 44 20 08", "a 6-byte nop that is not x86_nops[6]", S, S, S, S, S, S),
         row("66 2e 0f 1f 84 00 00 00 00 00", "cs nopw: the cs prefix is refused", R, R, R, R, R, R),
         row("e8 10 00 00 00", "call rel32", S, E, E, E, E, E),
         row("eb fe", "jmp rel8", S, E, E, E, E, E),
@@ -70,7 +71,8 @@ class UprobeEmulationTest {
         row("cc", "int3", R, R, R, R, R, R),
         row("cd 80", "int $0x80", R, R, R, R, R, R),
         row("f4", "hlt", R, R, R, R, R, R),
-        row("0f 05", "syscall: refused by the old two-byte table, passes since 4.0", R, S, S, S, S, S),
+        row("0f 05", "syscall: refused by the old two-byte table, accepted since 4.0 and crashes", R, U, U, U, U, U),
+        row("0f 31", "rdtsc: accepted by both tables", S, S, S, S, S, S),
         row("f3 0f b8 c1", "popcnt: the same", R, S, S, S, S, S),
         row("8e d0", "mov %eax,%ss: refused from 4.17", S, S, S, R, R, R),
         row("f0 ff 00", "lock incl: the lock prefix is refused", R, R, R, R, R, R),
@@ -140,9 +142,12 @@ class UprobeEmulationTest {
     Instruction movSs = X86DecoderTest.decode("8e d0");
     assertEquals(SINGLE_STEPPED, UprobeEmulation.classify(movSs, KernelRelease.of(4, 16)).handling());
     assertEquals(REFUSED, UprobeEmulation.classify(movSs, KernelRelease.of(4, 17)).handling());
-    Instruction syscall = X86DecoderTest.decode("0f 05");
-    assertEquals(REFUSED, UprobeEmulation.classify(syscall, KernelRelease.of(3, 19)).handling());
-    assertEquals(SINGLE_STEPPED, UprobeEmulation.classify(syscall, KernelRelease.of(4, 0)).handling());
+    Instruction popcnt = X86DecoderTest.decode("f3 0f b8 c1");
+    assertEquals(REFUSED, UprobeEmulation.classify(popcnt, KernelRelease.of(3, 19)).handling());
+    assertEquals(SINGLE_STEPPED, UprobeEmulation.classify(popcnt, KernelRelease.of(4, 0)).handling());
+    Instruction nop5 = X86DecoderTest.decode("0f 1f 44 20 08");
+    assertEquals(SINGLE_STEPPED, UprobeEmulation.classify(nop5, KernelRelease.of(6, 17)).handling());
+    assertEquals(EMULATED, UprobeEmulation.classify(nop5, KernelRelease.of(6, 18)).handling());
     Instruction newer = X86DecoderTest.decode("0f 1f 44 00 00");
     assertEquals(EMULATED, UprobeEmulation.classify(newer, KernelRelease.of(7, 1)).handling(),
         "kernels after 6.18 are judged as 6.18");
