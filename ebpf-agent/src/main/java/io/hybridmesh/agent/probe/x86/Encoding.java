@@ -155,4 +155,21 @@ final class Encoding {
   boolean legacy() {
     return form == Form.LEGACY;
   }
+
+  /** "0x8e", "0x0f 0xa7", "0x0f 0x38 0x00": the opcode as messages show it. */
+  String opcodeName() {
+    String prefix = switch (form) {
+      case VEX -> "VEX ";
+      case EVEX -> "EVEX ";
+      case XOP -> "XOP ";
+      default -> "";
+    };
+    String escape = switch (map) {
+      case OpcodeTable.MAP_0F -> "0x0f ";
+      case OpcodeTable.MAP_0F38 -> "0x0f 0x38 ";
+      case OpcodeTable.MAP_0F3A -> "0x0f 0x3a ";
+      default -> "";
+    };
+    return prefix + escape + String.format("0x%02x", opcode);
+  }
 }

@@ -14,7 +14,8 @@ import static io.hybridmesh.agent.probe.x86.OpcodeTable.UNDEFINED;
 
 /**
  * Splits the bytes at an offset into prefixes, opcode, ModRM, SIB, displacement and immediate, in 64-bit
- * mode (legacy, VEX, EVEX and XOP encodings). Every byte is read through {@link #next()}, the only place that touches the array: it stops at
+ * mode (legacy, VEX, EVEX and XOP encodings). Every byte is read through {@link #next()}, the only
+ * place that touches the array: it stops at
  * the caller's limit (truncated) and at 15 bytes (too long), so no input can make it read out of range
  * or loop. One parser per instruction.
  */
@@ -97,7 +98,8 @@ final class EncodingParser {
       case 0xc4, 0xc5 -> vex(b);
       case 0x62 -> evex();
       case 0x8f -> popOrXop();
-      case 0xd5 -> throw new X86DecodeException(start, "unsupported encoding: 0xd5 (aad or an APX REX2 prefix)");
+      case 0xd5 -> throw new X86DecodeException(start,
+          "unsupported encoding: 0xd5 (aad or an APX REX2 prefix)");
       default -> legacy(OpcodeTable.MAP_ONE_BYTE, b);
     }
   }
@@ -232,32 +234,10 @@ final class EncodingParser {
     e.displacement = readSigned(e.displacementSize);
   }
 
-  /** Group opcodes whose other /digits are undefined; the CPU raises #UD, objdump prints (bad). */
   private void checkGroupEncoding() throws X86DecodeException {
-    if (!e.legacy()) {
-      return;
-    }
-    int reg = e.regField();
-    boolean register = e.registerForm();
-    boolean undefined = switch (e.map) {
-      case OpcodeTable.MAP_ONE_BYTE -> switch (e.opcode) {
-        case 0x8d -> register; // lea needs memory
-        case 0x8c -> reg > 5;
-        case 0x8e -> reg == 1 || reg > 5; // no mov to %cs, no %es.. beyond %gs
-        case 0xc6, 0xc7 -> reg != 0 && e.modrm != 0xf8; // mov, or xabort/xbegin
-        case 0xfe -> reg > 1;
-        case 0xff -> reg == 7 || (register && (reg == 3 || reg == 5));
-        default -> false;
-      };
-      case OpcodeTable.MAP_0F -> switch (e.opcode) {
-        case 0xb2, 0xb4, 0xb5 -> register; // lss/lfs/lgs load a far pointer from memory
-        default -> false;
-      };
-      default -> false;
-    };
-    if (undefined) {
-      throw new X86DecodeException(start, String.format("undefined opcode %s /%d%s", opcodeText(), reg,
-          register ? " with a register operand" : ""));
+    String undefined = OpcodeTable.undefinedGroupMember(e);
+    if (undefined != null) {
+      throw new X86DecodeException(start, undefined);
     }
   }
 
@@ -306,16 +286,6 @@ final class EncodingParser {
   }
 
   private X86DecodeException undefined() {
-    return new X86DecodeException(start, "undefined opcode " + opcodeText() + " in 64-bit mode");
-  }
-
-  private String opcodeText() {
-    String prefix = switch (e.map) {
-      case OpcodeTable.MAP_0F -> "0x0f ";
-      case OpcodeTable.MAP_0F38 -> "0x0f 0x38 ";
-      case OpcodeTable.MAP_0F3A -> "0x0f 0x3a ";
-      default -> "";
-    };
-    return prefix + String.format("0x%02x", e.opcode);
+    return new X86DecodeException(start, "undefined opcode " + e.opcodeName() + " in 64-bit mode");
   }
 }

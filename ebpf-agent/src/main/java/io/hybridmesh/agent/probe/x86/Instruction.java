@@ -64,7 +64,7 @@ public record Instruction(int offset, int length, byte[] bytes, String mnemonic,
     return unknownEffects || (gprWrites & (1 << register)) != 0;
   }
 
-  /** A readable form such as "push %r14", "sub $0x18,%rsp", "call rel32 -> +0x1a0"; not a full disassembler. */
+  /** A readable form: "push %r14", "sub $0x18,%rsp", "call rel32 -> +0x1a0". Not a full disassembler. */
   public String text() {
     return InstructionText.render(this);
   }
@@ -84,7 +84,8 @@ public record Instruction(int offset, int length, byte[] bytes, String mnemonic,
   @Override
   public String toString() {
     return "Instruction[" + offset + ": " + HexFormat.ofDelimiter(" ").formatHex(bytes) + " " + text()
-        + ", " + kind + (unknownEffects ? ", unknown effects" : ", writes " + GeneralRegisters.describe(gprWrites))
+        + ", " + kind
+        + (unknownEffects ? ", unknown effects" : ", writes " + GeneralRegisters.describe(gprWrites))
         + "]";
   }
 }

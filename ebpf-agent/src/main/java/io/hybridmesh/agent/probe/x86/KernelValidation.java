@@ -36,7 +36,8 @@ final class KernelValidation {
           + " (the single-step trap after it is suppressed)");
     }
     boolean since40 = kernel.atLeast(4, 0);
-    boolean[] oneByte = since40 ? KernelUprobeTables.ONE_BYTE_SINCE_4_0 : KernelUprobeTables.ONE_BYTE_UNTIL_4_0;
+    boolean[] oneByte =
+        since40 ? KernelUprobeTables.ONE_BYTE_SINCE_4_0 : KernelUprobeTables.ONE_BYTE_UNTIL_4_0;
     boolean allowed = oneByte[k.opcode1()]
         || (!since40 && k.opcodeBytes() == 2 && KernelUprobeTables.TWO_BYTE_UNTIL_4_0[k.opcode2()]);
     if (allowed) {
@@ -48,7 +49,8 @@ final class KernelValidation {
     }
     if (k.vector()) {
       return new Verdict(Handling.REFUSED, what + ": the kernel checks the byte after the VEX/EVEX prefix"
-          + " (0x" + Mnemonics.hex(k.opcode1()) + ") against its one-byte table, where it is not allowed" + on);
+          + " (0x" + Mnemonics.hex(k.opcode1()) + ") against its one-byte table, where it is not allowed"
+          + on);
     }
     String opcode = k.opcodeBytes() == 1 ? "0x" + Mnemonics.hex(k.opcode1())
         : k.opcodeBytes() == 2 ? "0x0f 0x" + Mnemonics.hex(k.opcode2()) : "a three-byte opcode";

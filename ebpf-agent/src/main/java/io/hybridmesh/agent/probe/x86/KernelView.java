@@ -23,7 +23,8 @@ record KernelView(int opcode1, int opcode2, int opcodeBytes, boolean prefix66, i
         badPrefix = badPrefix == 0 ? b : badPrefix;
       } else if (b == 0x66) {
         prefix66 = true;
-      } else if (!(b == 0x67 || b == 0xf2 || b == 0xf3 || b == 0x64 || b == 0x65 || (b >= 0x40 && b <= 0x4f))) {
+      } else if (!(b == 0x67 || b == 0xf2 || b == 0xf3 || b == 0x64 || b == 0x65
+          || (b >= 0x40 && b <= 0x4f))) {
         break;
       }
     }
@@ -37,7 +38,8 @@ record KernelView(int opcode1, int opcode2, int opcodeBytes, boolean prefix66, i
       bytes = e.map == OpcodeTable.MAP_0F ? 2 : 3;
       opcode2 = e.map == OpcodeTable.MAP_0F ? e.opcode : e.map == OpcodeTable.MAP_0F38 ? 0x38 : 0x3a;
     }
-    boolean movToSs = e.legacy() && e.map == OpcodeTable.MAP_ONE_BYTE && e.opcode == 0x8e && e.regField() == 2;
+    boolean movToSs =
+        e.legacy() && e.map == OpcodeTable.MAP_ONE_BYTE && e.opcode == 0x8e && e.regField() == 2;
     return new KernelView(opcode1, opcode2, bytes, prefix66, badPrefix, e.rex, insn.length(),
         e.form == Encoding.Form.VEX || e.form == Encoding.Form.EVEX, e.form == Encoding.Form.XOP, movToSs,
         e.hasModrm() ? e.regField() : -1, rawPrefixedNop(insn));

@@ -176,4 +176,31 @@ final class OpcodeTable {
       default -> UNDEFINED;
     };
   }
+
+  /**
+   * Group opcodes whose other /digits (or register forms) are undefined: the CPU raises #UD and objdump
+   * prints (bad). Returns the message, or null when the form is defined.
+   */
+  static String undefinedGroupMember(Encoding e) {
+    if (!e.legacy()) {
+      return null;
+    }
+    int reg = e.regField();
+    boolean register = e.registerForm();
+    boolean undefined = switch (e.map) {
+      case MAP_ONE_BYTE -> switch (e.opcode) {
+        case 0x8d -> register; // lea needs memory
+        case 0x8c -> reg > 5;
+        case 0x8e -> reg == 1 || reg > 5; // no mov to %cs, nothing beyond %gs
+        case 0xc6, 0xc7 -> reg != 0 && e.modrm != 0xf8; // mov, or xabort/xbegin
+        case 0xfe -> reg > 1;
+        case 0xff -> reg == 7 || (register && (reg == 3 || reg == 5)); // far call/jmp need memory
+        default -> false;
+      };
+      case MAP_0F -> (e.opcode == 0xb2 || e.opcode == 0xb4 || e.opcode == 0xb5) && register; // lss/lfs/lgs
+      default -> false;
+    };
+    return undefined ? String.format("undefined opcode %s /%d%s", e.opcodeName(), reg,
+        register ? " with a register operand" : "") : null;
+  }
 }

@@ -12,31 +12,24 @@ import java.util.Objects;
  * <p>Facts by version, with the commits that brought them:
  *
  * <pre>
- * since  what                                                        commit(s)                 confirmed by
- * 3.5    uprobes on x86; "0x66* 0x90" skipped without a single step  (uprobes merge)           3.6 and 3.14-era source
- *        (arch_uprobe_skip_sstep); everything else in the good
- *        tables single-stepped; int3 and ins/outs/in/out/hlt/cli/
- *        sti/iret/int n and prefixes 26/2e/36/3e/f0 refused
- * 3.16   jmp rel8/rel32, call rel32, jcc short and near, and any    7ba6db2d688b 8e89c0be171b commit pages; the version
- *        instruction whose first opcode byte is 0x90 emulated       8f95505bc18a 6cc5e7ff2c38 from dates: committed
- *        (branch_setup_xol_ops)                                     d241006354c5              2014-04-17, after
- *                                                                                              3.15-rc1 (04-13), in
- *                                                                                              tip perf/core, pulled
- *                                                                                              2014-06-12. The usual
- *                                                                                              "3.15" is not supported
- * 3.16   a 0x66 prefix makes branches - and 66 90 - refused         250bbd12c2fe              commit page
- * 4.0    good tables rewritten: VEX allowed, 9a/ea refused; bit     67fc809217dc 5154d4f2adfd commit pages, 2025 source
- *        0x0f set, so every 0F-map opcode passes validation
- * 4.16   push %reg (50-57, 41 50-57; at most 2 bytes) emulated      e7ed9d9bd037              commit (2017-12-11, tip);
- *        (push_setup_xol_ops)                                                                  DepSurf: absent in 4.15,
- *                                                                                              present in 4.18
- * 4.17   mov to %ss refused (single-step would be lost)             13ebe18c94f5              commit page (x86/urgent)
- * 6.2    66 90 emulated again                                       cefa72129e45              commit (2022-12-05);
- *                                                                                              6.2 inferred, not tagged
- * 6.16   bytes equal to x86_nops[len], len &lt;= 8, emulated         610f6e14c29d              commit page
- *        (0f 1f 00 ... 0f 1f 84 00 00 00 00 00, 66 0f 1f 44 00 00)
- * 6.18   5-byte nops (0x90 with prefixes, 0f 1f /0) rewritten into  -                         project reference;
- *        a call to a trampoline after the first hit                                           measured here
+ * 3.5   uprobes for x86. Only "0x66* 0x90" is skipped without a single step (arch_uprobe_skip_sstep);
+ *       the rest of the good tables is single-stepped; int3, in/out/ins/outs, hlt, cli/sti, iret,
+ *       int n and the prefixes 26/2e/36/3e/f0 are refused. Commit not identified; read in 3.6- and
+ *       3.14-era copies of the file.
+ * 3.16  jmp rel8/rel32, call rel32, jcc short and near, and every instruction whose first opcode byte
+ *       is 0x90, are emulated (branch_setup_xol_ops): 7ba6db2d688b, d241006354c5, 8e89c0be171b,
+ *       8f95505bc18a, 6cc5e7ff2c38, committed 2014-04-17 (after 3.15-rc1 of 04-13) to tip perf/core
+ *       and pulled for 3.16 on 2014-06-12: the commonly quoted 3.15 does not fit these dates.
+ *       A 0x66 prefix makes those branches, and 66 90, refused: 250bbd12c2fe (2014-04-30).
+ * 4.0   good tables rewritten (67fc809217dc, 5154d4f2adfd, pulled for 4.0-rc1): VEX allowed, 9a/ea
+ *       refused, and bit 0x0f set, so every 0F-map opcode passes (syscall, popcnt, ...).
+ * 4.16  push %reg emulated, one byte or 41 50-57 (push_setup_xol_ops): e7ed9d9bd037 (2017-12-11, tip
+ *       perf/core); DepSurf's distribution builds have it in 4.18, not in 4.15.
+ * 4.17  mov to %ss refused (its single-step trap is suppressed): 13ebe18c94f5 (2018-05-13, x86/urgent).
+ * 6.2   66 90 emulated again: cefa72129e45 (2022-12-05; the release is inferred, not read from a tag).
+ * 6.16  an instruction whose bytes equal x86_nops[len], len &lt;= 8, is emulated: 610f6e14c29d.
+ * 6.18  a 5-byte nop (0x90 with prefixes, or 0f 1f /0) is rewritten into a call to a trampoline after
+ *       its first hit. From the project reference, and measured here (below).
  * </pre>
  *
  * <p>Seen on this machine's Linux 6.18.44 (AMD, KVM), with tracefs uprobes on a test program: a probe on

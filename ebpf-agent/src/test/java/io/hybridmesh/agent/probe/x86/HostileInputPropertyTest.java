@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hybridmesh.agent.probe.elf.ElfFile;
 import io.hybridmesh.agent.probe.elf.Section;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import net.jqwik.api.Arbitraries;
@@ -90,9 +89,5 @@ class HostileInputPropertyTest {
     } catch (X86DecodeException e) {
       return e.getMessage();
     }
-  }
-
-  static boolean libjvmPresent() {
-    return Files.isRegularFile(Path.of(System.getProperty("java.home"), "lib", "server", "libjvm.so"));
   }
 }

@@ -134,7 +134,8 @@ class RegisterWritesTest {
         counts[0]++;
         if (expected.get() != insn.gprWrites() && disagreements.size() < 25) {
           disagreements.add(line.bytes() + " | " + line.text() + " | objdump: "
-              + GeneralRegisters.describe(expected.get()) + ", decoder: " + GeneralRegisters.describe(insn.gprWrites()));
+              + GeneralRegisters.describe(expected.get()) + ", decoder: "
+              + GeneralRegisters.describe(insn.gprWrites()));
         }
       });
       compared += counts[0];

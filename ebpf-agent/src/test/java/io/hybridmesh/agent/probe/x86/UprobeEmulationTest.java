@@ -71,7 +71,7 @@ class UprobeEmulationTest {
         row("cc", "int3", R, R, R, R, R, R),
         row("cd 80", "int $0x80", R, R, R, R, R, R),
         row("f4", "hlt", R, R, R, R, R, R),
-        row("0f 05", "syscall: refused by the old two-byte table, accepted since 4.0 and crashes", R, U, U, U, U, U),
+        row("0f 05", "syscall: refused by the old 2-byte table, accepted since 4.0, crashes", R, U, U, U, U, U),
         row("0f 31", "rdtsc: accepted by both tables", S, S, S, S, S, S),
         row("f3 0f b8 c1", "popcnt: the same", R, S, S, S, S, S),
         row("8e d0", "mov %eax,%ss: refused from 4.17", S, S, S, R, R, R),

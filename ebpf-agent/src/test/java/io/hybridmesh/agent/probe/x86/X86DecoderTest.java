@@ -30,10 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HexFormat;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** Hand-assembled instructions: lengths, names, classes, text and register writes. */
 class X86DecoderTest {
@@ -204,7 +204,7 @@ class X86DecoderTest {
     assertEquals(0x1002, decode("ff d0").branchTarget(0x1000), "not a branch: the next instruction");
   }
 
-  /** bytes, registers written (names), unknown effects. */
+  /** bytes, and the registers written. */
   static Stream<Arguments> registerWrites() {
     return Stream.of(
         Arguments.of("41 56", bit(RSP)),
