@@ -12,7 +12,8 @@ PACKAGES=(
   iproute2 openssl curl nginx python3 iputils-ping
   # benchmarks: TCP throughput between namespaces; HTTPS load, and a proxy hop to compare with
   iperf3 wrk haproxy nghttp2-client
-  # tests: TLS-linkage prober fixtures (static OpenSSL .a, Go incl. boringcrypto, GnuTLS/NSS clients, strip)
+  # tests: TLS-linkage prober fixtures (static OpenSSL .a, Go incl. boringcrypto, GnuTLS/NSS clients, strip);
+  # binutils' objdump is also the reference the x86 instruction decoder is checked against
   libssl-dev golang-go gnutls-bin libgnutls28-dev libnss3-tools binutils
 )
 # A Node.js client in the TLS tests: the machine image carries one; Debian's where it does not.

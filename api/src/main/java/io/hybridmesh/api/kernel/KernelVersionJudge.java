@@ -3,9 +3,8 @@ package io.hybridmesh.api.kernel;
 import io.hybridmesh.api.v1alpha1.KernelFeature;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Judges a kernel by its version string alone, as Kubernetes reports {@code nodeInfo.kernelVersion}
@@ -31,8 +30,6 @@ public final class KernelVersionJudge {
       Map.entry(KernelFeature.TCX, new int[] {6, 6}),
       Map.entry(KernelFeature.UPROBE_MULTI, new int[] {6, 6}));
 
-  private static final Pattern VERSION = Pattern.compile("^\\s*v?(\\d+)\\.(\\d+)");
-
   private KernelVersionJudge() {}
 
   /**
@@ -42,23 +39,12 @@ public final class KernelVersionJudge {
    */
   public static Set<KernelFeature> judge(String kernelVersion) {
     Set<KernelFeature> out = EnumSet.noneOf(KernelFeature.class);
-    if (kernelVersion == null) {
-      return out;
-    }
-    Matcher m = VERSION.matcher(kernelVersion);
-    if (!m.find()) {
-      return out;
-    }
-    int major;
-    int minor;
-    try {
-      major = Integer.parseInt(m.group(1));
-      minor = Integer.parseInt(m.group(2));
-    } catch (NumberFormatException e) {
+    Optional<KernelRelease> release = KernelRelease.parse(kernelVersion);
+    if (release.isEmpty()) {
       return out;
     }
     SINCE.forEach((feature, v) -> {
-      if (major > v[0] || (major == v[0] && minor >= v[1])) {
+      if (release.get().atLeast(v[0], v[1])) {
         out.add(feature);
       }
     });

@@ -185,7 +185,7 @@ public final class ProbeSiteSelector {
   private static Instruction first(CodeView code, long offset) throws X86DecodeException {
     byte[] bytes = code.code(offset, 16);
     if (bytes.length == 0) {
-      throw new X86DecodeException("0x" + Long.toHexString(offset) + " is not in the file's executable code");
+      throw new X86DecodeException(0, "0x" + Long.toHexString(offset) + " is not in the file's executable code");
     }
     return X86Decoder.decode(bytes, 0, bytes.length);
   }
