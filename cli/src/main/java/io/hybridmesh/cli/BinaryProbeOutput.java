@@ -78,6 +78,13 @@ final class BinaryProbeOutput {
       j.addProperty("file", t.file());
       if (t.isResolved()) {
         j.addProperty("offset", t.offset());
+        if (t.probeOffset() != null) {
+          // Where the probe really goes, the instruction there and what a hit costs (see ProbeSiteSelector).
+          j.addProperty("probeOffset", t.probeOffset());
+          j.addProperty("instruction", t.instruction());
+          j.addProperty("cost", t.cost() == null ? null : t.cost().name());
+          j.addProperty("site", t.site());
+        }
       } else {
         j.addProperty("unresolvedReason", t.unresolvedReason());
       }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.hybridmesh.agent.probe.site.ProbeCost;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,35 @@ class SystemBinariesTest {
     assertTrue(r.uprobeTargets().stream().filter(t -> t.symbol().equals("SSL_write")).allMatch(
         UprobeTarget::isResolved));
     assertTrue(r.libraryVersion().matches("\\d+\\.\\d+\\.\\d+.*"), r.libraryVersion());
+  }
+
+  @Test
+  void debiansLibsslIsProbedWhereBothFormsMeetOnAnEmulatedInstruction() {
+    // OpenSSL 3.0 as Debian builds it: SSL_write and SSL_read begin with sub (single-stepped); each pair
+    // calls one internal function that begins with push (emulated since 4.16).
+    ProbeResult r = probe("/usr/lib/x86_64-linux-gnu/libssl.so.3");
+    for (String[] pair : new String[][] {{"SSL_write", "SSL_write_ex"}, {"SSL_read", "SSL_read_ex"}}) {
+      UprobeTarget plain = target(r, pair[0]);
+      UprobeTarget ex = target(r, pair[1]);
+      assertEquals(plain.probeOffset(), ex.probeOffset(), "one site for both forms");
+      assertTrue(!plain.probeOffset().equals(plain.offset()), "not the entry: " + plain);
+      assertEquals(ProbeCost.EMULATED, plain.cost(), plain.site());
+      assertTrue(plain.instruction().startsWith("push"), plain.instruction());
+    }
+  }
+
+  @Test
+  void nodesOwnOpensslIsProbedAtItsEntriesWhichPush() {
+    ProbeResult r = probe("/usr/bin/node");
+    for (String f : new String[] {"SSL_write", "SSL_read", "SSL_write_ex", "SSL_read_ex"}) {
+      UprobeTarget t = target(r, f);
+      assertEquals(t.offset(), t.probeOffset(), t.site());
+      assertEquals(ProbeCost.EMULATED, t.cost(), t.site());
+    }
+  }
+
+  private static UprobeTarget target(ProbeResult r, String symbol) {
+    return r.uprobeTargets().stream().filter(t -> t.symbol().equals(symbol)).findFirst().orElseThrow();
   }
 
   @Test
