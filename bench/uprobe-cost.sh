@@ -62,29 +62,31 @@ libssl="${LIBSSL:-$(ldd "$work/driver" | awk '$1 ~ /^libssl\.so/ { print $3 }')}
 libssl="$(readlink -f "$libssl")"
 [ -f "$libssl" ] || die "cannot find the libssl the driver links"
 
-# SSL_write's address, its first instruction, and the first direct call inside it (not through the PLT).
-write_addr="$(nm -D --defined-only "$libssl" | awk '$3 ~ /^SSL_write(@|$)/ { print $1; exit }')"
-[ -n "$write_addr" ] || die "$libssl exports no SSL_write"
+# SSL_write's entry and first instruction, and the site the agent's prober picks for it (the internal function
+# SSL_write and SSL_write_ex both call, where the kernel emulates the first instruction): hmesh probe's JSON.
+"$root/hmesh" probe --output json "$libssl" >"$work/probe.json" 2>"$work/probe.log" \
+  || { cat "$work/probe.log" >&2; die "hmesh probe failed on $libssl"; }
+read -r write_addr write_insn callee_offset callee_insn < <(python3 - "$work/probe.json" <<'EOF'
+import json, sys
+t = next(t for t in json.load(open(sys.argv[1]))[0]["uprobeTargets"] if t["symbol"] == "SSL_write")
+entry = t["offset"]
+site = t.get("probeOffset", entry)
+# Instructions as one word each for read (spaces would split them).
+print(f"{entry:x}", "?", hex(site), (t.get("instruction") or "?").replace(" ", "_"))
+EOF
+)
+[ -n "${callee_offset:-}" ] || die "hmesh probe chose no site for SSL_write in $libssl"
 disasm() { objdump -d --no-show-raw-insn --start-address="0x$1" --stop-address="$(printf '0x%x' $((0x$1 + $2)))" "$libssl"; }
-first_insn() { disasm "$1" 16 | awk -F'\t' '/^ *[0-9a-f]+:\t/ { print $2; exit }' | sed -E 's/ +/ /g; s/ $//'; }
-write_insn="$(first_insn "$write_addr")"
-callee="$(disasm "$write_addr" 256 | awk '/\tcall / && !/@plt>/ { print $3; exit }')"
-[ -n "$callee" ] || die "no direct call in SSL_write's first 256 bytes of $libssl"
-callee_insn="$(first_insn "$callee")"
-# Virtual address to file offset, through the PT_LOAD segment that holds it (what a uprobe wants).
-callee_offset=""
-while read -r _ off va _ _ memsz _; do
-  if (( 0x$callee >= va && 0x$callee < va + memsz )); then
-    callee_offset="$(printf '0x%x' $(( 0x$callee - va + off )))"; break
-  fi
-done < <(readelf -lW "$libssl" | awk '$1 == "LOAD"')
-[ -n "$callee_offset" ] || die "no PT_LOAD segment of $libssl holds 0x$callee"
+write_insn="$(disasm "$write_addr" 16 | awk -F'\t' '/^ *[0-9a-f]+:\t/ { print $2; exit }' | sed -E 's/ +/ /g; s/ $//')"
+callee_insn="${callee_insn//_/ }"
+[ "$callee_offset" != "$(printf '0x%x' $((0x$write_addr)))" ] \
+  || echo "uprobe-cost: the prober keeps SSL_write's entry on this libssl (its first instruction is emulated, or no shared internal function was proven)" >&2
 
 ip netns add "$netns"
 ip -n "$netns" link set lo up
 
 echo "uprobe-cost: $(uname -r), $(nproc) CPUs; $libssl: SSL_write at 0x$write_addr starts with '$write_insn'," \
-  "its callee at 0x$callee (file offset $callee_offset) with '$callee_insn'" >&2
+  "the agent's site for it at file offset $callee_offset starts with '$callee_insn'" >&2
 java ${HMESH_JAVA_OPTS:-} -cp "$root/bench/target/benchmarks.jar" io.hybridmesh.bench.UprobeCostBench \
   "$work/driver" "$work/cert.pem" "$work/key.pem" "$netns" "$ROUNDS" "$CALLS" "$SSL_CALLS" \
   "$libssl" "$write_insn" "$callee_offset" "$callee_insn"
