@@ -62,13 +62,23 @@ struct {
 	__type(value, struct hm_tls_call);
 } hm_tls_calls SEC(".maps");
 
-/* The connection of an SSL pointer, for calls that make no syscall. */
+/* The connection of an SSL pointer: its socket and that socket's addresses. */
+struct hm_ssl_conn {
+	__u64 sk; /* the struct sock the addresses were read from */
+	struct hm_flow_tuple tuple;
+};
+
+/*
+ * The connection of each SSL pointer, for calls that make no syscall, and so that a call on the same socket
+ * as the last one costs a pointer comparison instead of a dozen reads and a map update. Keyed by SSL pointer
+ * and process, checked against the socket: a freed SSL reused for a new connection gets its new addresses.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
 	__type(key, struct hm_ssl_key);
-	__type(value, struct hm_flow_tuple);
-} hm_ssl_tuples SEC(".maps");
+	__type(value, struct hm_ssl_conn);
+} hm_ssl_conns SEC(".maps");
 
 /* Room to build one event: too large for the BPF stack. */
 struct {
@@ -115,29 +125,29 @@ static __always_inline void note_fd(long fd)
 		call->fd = (__s32)fd;
 }
 
-/* Follows a descriptor of the current task to its socket's addresses, local to remote. */
-static __always_inline bool socket_tuple(__s32 fd, struct hm_flow_tuple *t)
+/* The socket behind a descriptor of the current task, or NULL. */
+static __always_inline struct socket *fd_socket(__s32 fd)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
 	struct file **fds;
 	struct file *file = NULL;
-	struct socket *sock;
-	struct sock_common *sk;
-	__u16 family;
 
 	if (fd < 0 || (__u32)fd >= BPF_CORE_READ(fdt, max_fds))
-		return false;
+		return NULL;
 	fds = BPF_CORE_READ(fdt, fd);
 	if (bpf_core_read(&file, sizeof(file), &fds[fd]) || !file)
-		return false;
+		return NULL;
 	if ((BPF_CORE_READ(file, f_inode, i_mode) & HM_S_IFMT) != HM_S_IFSOCK)
-		return false;
-	sock = BPF_CORE_READ(file, private_data);
-	sk = (struct sock_common *)BPF_CORE_READ(sock, sk);
-	if (!sk)
-		return false;
-	family = BPF_CORE_READ(sk, skc_family);
+		return NULL;
+	return BPF_CORE_READ(file, private_data);
+}
+
+/* A socket's addresses, local to remote. */
+static __always_inline bool socket_tuple(struct socket *sock, struct sock_common *sk, struct hm_flow_tuple *t)
+{
+	__u16 family = BPF_CORE_READ(sk, skc_family);
+
 	__builtin_memset(t, 0, sizeof(*t));
 	/* Explicit sizes: the destination arrays are larger than an IPv4 address. */
 	if (family == HM_AF_INET) {
@@ -156,12 +166,42 @@ static __always_inline bool socket_tuple(__s32 fd, struct hm_flow_tuple *t)
 	return true;
 }
 
+/*
+ * The connection of this call: through the descriptor its syscalls used when there was one (the cache
+ * entry is reused while the socket is the same), else the SSL pointer's last known connection.
+ */
+static __always_inline bool call_tuple(const struct hm_tls_call *call, __u32 tgid, struct hm_flow_tuple *t)
+{
+	struct hm_ssl_key key = {.ssl = call->ssl, .tgid = tgid};
+	struct hm_ssl_conn *cached = bpf_map_lookup_elem(&hm_ssl_conns, &key);
+	struct hm_ssl_conn fresh;
+	struct socket *sock;
+	struct sock_common *sk;
+
+	if (call->fd != HM_NO_FD && (sock = fd_socket(call->fd)) &&
+	    (sk = (struct sock_common *)BPF_CORE_READ(sock, sk))) {
+		if (cached && cached->sk == (__u64)sk) {
+			*t = cached->tuple;
+			return true;
+		}
+		if (!socket_tuple(sock, sk, &fresh.tuple))
+			return false;
+		fresh.sk = (__u64)sk;
+		bpf_map_update_elem(&hm_ssl_conns, &key, &fresh, BPF_ANY);
+		*t = fresh.tuple;
+		return true;
+	}
+	if (cached) {
+		*t = cached->tuple;
+		return true;
+	}
+	return false;
+}
+
 static __always_inline int leave(struct pt_regs *ctx, __u8 op, bool ex)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct hm_tls_call *call = bpf_map_lookup_elem(&hm_tls_calls, &id);
-	struct hm_ssl_key key = {};
-	struct hm_flow_tuple *cached;
 	struct hm_tls_event *e;
 	__u32 zero = 0, captured;
 	/* All four return int: only eax is set, so -1 must not be read as 4294967295 from rax. */
@@ -202,13 +242,7 @@ static __always_inline int leave(struct pt_regs *ctx, __u8 op, bool ex)
 	e->_pad0 = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 
-	key.ssl = call->ssl;
-	key.tgid = id >> 32;
-	if (call->fd != HM_NO_FD && socket_tuple(call->fd, &e->tuple)) {
-		e->flags |= HM_TLS_F_TUPLE;
-		bpf_map_update_elem(&hm_ssl_tuples, &key, &e->tuple, BPF_ANY);
-	} else if ((cached = bpf_map_lookup_elem(&hm_ssl_tuples, &key))) {
-		e->tuple = *cached;
+	if (call_tuple(call, id >> 32, &e->tuple)) {
 		e->flags |= HM_TLS_F_TUPLE;
 	} else {
 		__builtin_memset(&e->tuple, 0, sizeof(e->tuple));
