@@ -126,7 +126,8 @@ public final class TlsCallCost {
   /** Nanoseconds as a person reads a CPU cost: "0.8 µs", "1.4 µs", "14 µs". */
   public static String micros(long ns) {
     double us = ns / 1000.0;
-    return String.format(Locale.ROOT, us < 10 ? "%.1f µs" : "%.0f µs", us);
+    // One decimal below 10 µs, judged after rounding (9,980 ns is "10 µs", not "10.0 µs").
+    return String.format(Locale.ROOT, Math.round(us * 10) < 100 ? "%.1f µs" : "%.0f µs", us);
   }
 
   /** The report's cost class for the controller's. */

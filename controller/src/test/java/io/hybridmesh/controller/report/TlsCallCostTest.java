@@ -128,5 +128,7 @@ class TlsCallCostTest {
     assertEquals("0.8 µs", TlsCallCost.micros(820));
     assertEquals("1.4 µs", TlsCallCost.micros(1_400));
     assertEquals("14 µs", TlsCallCost.micros(13_800));
+    assertEquals("9.9 µs", TlsCallCost.micros(9_940));
+    assertEquals("10 µs", TlsCallCost.micros(9_980));
   }
 }
