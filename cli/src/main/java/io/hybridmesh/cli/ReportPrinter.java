@@ -5,10 +5,18 @@ import com.google.protobuf.util.JsonFormat;
 import io.hybridmesh.api.observer.v1.ContainerReport;
 import io.hybridmesh.api.observer.v1.ListWorkloadsResponse;
 import io.hybridmesh.api.observer.v1.NodeReport;
+import io.hybridmesh.api.observer.v1.ProbeCost;
+import io.hybridmesh.api.observer.v1.ProbeSite;
 import io.hybridmesh.api.observer.v1.Reason;
+import io.hybridmesh.api.observer.v1.WorkloadDataPath;
 import io.hybridmesh.api.observer.v1.WorkloadReport;
+import io.hybridmesh.controller.facts.ProbeCostClass;
+import io.hybridmesh.controller.report.TlsCallCost;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Capability reports as a table (with details when asked) or as JSON; used by report and demo. */
 public final class ReportPrinter {
@@ -48,12 +56,60 @@ public final class ReportPrinter {
               + (c.getLibraryVersion().isEmpty() ? "" : " " + c.getLibraryVersion()),
           c.getLinkage().isEmpty() ? "" : " (" + c.getLinkage().toLowerCase(java.util.Locale.ROOT) + ")",
           c.getGoVersion().isEmpty() ? "" : ", " + c.getGoVersion());
-      c.getUprobeTargetsList().forEach(t -> out.println("    uprobe target " + t));
+      if (c.getProbeSitesCount() > 0) {
+        probeSites(c.getProbeSitesList(), out);
+      } else {
+        c.getUprobeTargetsList().forEach(t -> out.println("    uprobe target " + t));
+      }
     }
+    List<TlsCallCost.Site> sites = TlsCallCost.sitesOfReports(r.getContainersList());
     for (NodeReport n : r.getNodesList()) {
       out.printf("  Node %s: kernel %s%s, %s%n", n.getName(), n.getKernel(), n.getGuess() ? " (guessed)" : "",
           n.getCapable() ? "capable" : "missing " + String.join(", ", n.getMissingFeaturesList()));
+      if (r.getDataPath() == WorkloadDataPath.EBPF) {
+        out.println("    expected CPU per TLS call: " + tlsCall(n, sites));
+      }
     }
+  }
+
+  /** One line per place probed: the functions that lead there, the file and offset, the instruction, its cost. */
+  private static void probeSites(List<ProbeSite> probeSites, PrintStream out) {
+    Map<String, List<ProbeSite>> byPlace = new LinkedHashMap<>();
+    for (ProbeSite s : probeSites) {
+      byPlace.computeIfAbsent(s.getFile() + "+0x" + Long.toHexString(s.getProbeOffset()), k -> new ArrayList<>())
+          .add(s);
+    }
+    byPlace.forEach((place, at) -> {
+      ProbeSite first = at.get(0);
+      out.printf("    probe site %s: %s%s, %s%n", String.join(", ", at.stream().map(ProbeSite::getSymbol).toList()),
+          place, first.getInstruction().isEmpty() ? "" : ", " + first.getInstruction(), cost(first.getCost()));
+      if (!first.getSite().isEmpty()) {
+        out.println("      " + first.getSite());
+      }
+    });
+  }
+
+  private static String cost(ProbeCost c) {
+    return switch (c) {
+      case EMULATED -> "emulated";
+      case SINGLE_STEPPED -> "single-stepped";
+      default -> "cost not known";
+    };
+  }
+
+  /** "1.4 µs (2 sites, both emulated; measured on this node per entry+return: ...)", or why it is not known. */
+  static String tlsCall(NodeReport n, List<TlsCallCost.Site> sites) {
+    if (n.getTlsCallNs() == 0) {
+      return "not known" + (n.getTlsCallNote().isEmpty() ? "" : ": " + n.getTlsCallNote());
+    }
+    long stepped = sites.stream().filter(s -> s.cost() == ProbeCostClass.SINGLE_STEPPED).count();
+    return TlsCallCost.micros(n.getTlsCallNs()) + " (" + TlsCallCost.describeSites(sites.size(), (int) stepped)
+        + "; measured on this node per entry+return probe pair: " + measured(n.getEmulatedPairNs()) + " emulated, "
+        + measured(n.getSingleSteppedPairNs()) + " single-stepped)";
+  }
+
+  private static String measured(long ns) {
+    return ns == 0 ? "not measured" : TlsCallCost.micros(ns);
   }
 
   static void json(List<WorkloadReport> reports, PrintStream out) {

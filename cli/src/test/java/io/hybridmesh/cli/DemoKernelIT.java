@@ -90,6 +90,17 @@ class DemoKernelIT {
     assertEquals("TLS_JSSE", reports.get("payments").getAsJsonArray("reasons").get(0).getAsJsonObject()
         .get("code").getAsString());
 
+    // The node measured its uprobe cost at start; each eBPF workload's report says what a TLS call pays.
+    assertTrue(read("demo.err").contains("uprobe"), read("demo.err"));
+    JsonObject backendNode = reports.get("backend").getAsJsonArray("nodes").get(0).getAsJsonObject();
+    JsonObject site = reports.get("backend").getAsJsonArray("containers").get(0).getAsJsonObject()
+        .getAsJsonArray("probeSites").get(0).getAsJsonObject();
+    assertTrue(site.has("instruction") && site.has("cost") && site.has("probeOffset"), site::toString);
+    assertTrue(backendNode.has("tlsCallNs") || backendNode.get("tlsCallNote").getAsString().contains("measured"),
+        backendNode::toString);
+    String backend = cli("report", "--server", server, "demo/backend");
+    assertTrue(backend.contains("    probe site SSL_") && backend.contains("expected CPU per TLS call: "), backend);
+
     // HTTP read inside TLS, by both ends of the connection.
     await().atMost(Duration.ofSeconds(30)).until(() -> observe("--type", "l7", "--last", "500").stream()
         .filter(f -> path(f).equals("/api/orders")).map(f -> f.get("reporter").getAsString())

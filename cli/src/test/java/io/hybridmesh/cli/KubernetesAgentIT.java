@@ -21,14 +21,25 @@ import io.hybridmesh.agent.probe.binary.BinaryProber;
 import io.hybridmesh.api.v1alpha1.HybridMeshNames;
 import io.hybridmesh.api.v1alpha1.KernelFeature;
 import io.hybridmesh.api.v1alpha1.NodeCapability;
+import io.hybridmesh.api.observer.v1.WorkloadReport;
+import io.hybridmesh.api.v1alpha1.WorkloadCapability;
+import io.hybridmesh.controller.decision.Inputs;
+import io.hybridmesh.controller.decision.NodeFacts;
 import io.hybridmesh.controller.facts.ContainerProbe;
+import io.hybridmesh.controller.facts.NodeFactsReader;
 import io.hybridmesh.controller.facts.ProbeAnnotation;
+import io.hybridmesh.controller.facts.ProbeKinds;
+import io.hybridmesh.controller.facts.WorkloadFacts;
+import io.hybridmesh.controller.knobs.WorkloadKnobs;
+import io.hybridmesh.controller.report.ClusterWorkloadReports;
+import io.hybridmesh.controller.status.WorkloadPlanner;
 import io.hybridmesh.jni.Bpf.Support;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -130,6 +141,54 @@ class KubernetesAgentIT {
     }
   }
 
+  /**
+   * The rest of the way, as the controller and {@code hmesh report --kubeconfig} take it: the agent's
+   * NodeCapability with a measured cost and the parsed annotation make the WorkloadCapability status, which
+   * maps to the report users read.
+   */
+  private void siteAndCostReachTheReport(ContainerProbe app, List<ContainerProbe.Target> analysed) {
+    assertTrue(new NodeCapabilityWriter(api.client, NODE, report().withUprobeCost(new UprobeCost(820, 12_900,
+        1_400, 13_800, "6.18.0-test", java.time.Instant.EPOCH, 48_000, null)), "0.1.0-test", Duration.ofSeconds(30),
+        Clock.systemUTC()).writeOnce());
+    NodeFacts node = NodeFactsReader.read(NODE, nodeCapability(), null).facts();
+    assertEquals(1_400L, node.uprobeCost().emulatedNs());
+    NodeFacts capable = new NodeFacts(NODE, node.kernelRelease(), EnumSet.allOf(KernelFeature.class), false,
+        node.uprobeCost());
+
+    // The tls-probe annotation's own SSL_write is probed at its entry, and the agent does not say what a hit
+    // there costs: one site of three is unknown, so the expectation is too, and the report says why.
+    WorkloadReport withCustom = reportOf(app, capable);
+    assertEquals(0L, withCustom.getNodes(0).getTlsCallNs());
+    assertTrue(withCustom.getNodes(0).getTlsCallNote().contains("1 of the 3"), withCustom::toString);
+
+    // Without it: the shared write site and the shared read site, both emulated on Debian's libssl.
+    WorkloadReport r = reportOf(new ContainerProbe(app.binary(), app.library(), app.linkage(), analysed,
+        app.goVersion(), app.error()), capable);
+    assertEquals(1_400L, r.getNodes(0).getTlsCallNs(), r::toString);
+    assertEquals(13_800L, r.getNodes(0).getSingleSteppedPairNs());
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ReportPrinter.details(r, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(text.contains("probe site SSL_write, SSL_write_ex: " + LIBSSL + "+0x"), text);
+    assertTrue(text.contains("expected CPU per TLS call: 1.4 µs (2 sites, both emulated;"), text);
+  }
+
+  /** The status the controller writes for one container on one node, read back as hmesh report reads it. */
+  private static WorkloadReport reportOf(ContainerProbe probe, NodeFacts node) {
+    WorkloadFacts facts = new WorkloadFacts(WorkloadKnobs.parse(Map.of(), Map.of(), Inputs.Fallback.SIDECAR),
+        java.util.Optional.empty(), false, List.of(new WorkloadFacts.AppContainer("app", "img", probe)),
+        List.of(node), List.of());
+    WorkloadCapability w = new WorkloadCapability();
+    w.getMetadata().setNamespace("shop");
+    w.getMetadata().setName("deployment-web");
+    w.setStatus(new WorkloadPlanner(ProbeKinds.AGENT_SUPPORTS).plan(facts, null, 1, java.time.Instant.EPOCH)
+        .status());
+    assertEquals("EBPF", w.getStatus().getDataPath());
+    assertTrue(w.getStatus().getContainers().get(0).getUprobeTargets().stream()
+        .anyMatch(t -> "SSL_write".equals(t.getSymbol()) && "EMULATED".equals(t.getCost())));
+    return ClusterWorkloadReports.toReport(w);
+  }
+
   private NodeCapability nodeCapability() {
     return api.client.resources(NodeCapability.class).withName(NODE).get();
   }
@@ -184,6 +243,13 @@ class KubernetesAgentIT {
         && t.symbol().equals("SSL_write") && t.resolved()), "the custom target resolves: " + value);
     assertTrue(app.targets().stream().anyMatch(t -> LIBSSL.toString().equals(t.file())
         && t.symbol().equals("no_such_fn") && !t.resolved() && t.unresolvedReason() != null), value);
+
+    List<ContainerProbe.Target> analysed = app.targets().stream().filter(t -> t.probeOffset() != null).toList();
+    assertEquals(List.of("SSL_write", "SSL_read", "SSL_write_ex", "SSL_read_ex"),
+        analysed.stream().map(ContainerProbe.Target::symbol).toList(), value);
+    assertTrue(analysed.stream().allMatch(t -> t.instruction() != null && t.cost() != null && t.site() != null),
+        "each analysed target says where its probe goes and what a hit costs: " + value);
+    siteAndCostReachTheReport(app, analysed);
 
     await().atMost(Duration.ofSeconds(10)).until(() -> value.equals(watch.annotations("shop", "web-5f9c7d-abcde")
         .map(ClusterWatch.PodAnnotations::probe).orElse(null)));

@@ -13,6 +13,19 @@ public class NodeStatus {
   /** True when judged from nodeInfo.kernelVersion alone, before the node's agent reported. */
   private Boolean guess;
   private List<String> missingFeatures = new ArrayList<>();
+  /**
+   * The CPU the TLS uprobes are expected to add to each TLS call of this workload on this node, in
+   * nanoseconds: the mean, over the workload's distinct probe sites, of what an entry+return probe pair on
+   * that site's instruction class costs as this node's agent measured it. Absent when it cannot be told;
+   * {@code tlsCallNote} then says why.
+   */
+  private Long tlsCallNanos;
+  /** Why {@code tlsCallNanos} is absent, in a sentence; absent when it is known. */
+  private String tlsCallNote;
+  /** An entry+return probe pair on an instruction the kernel emulates, as this node's agent measured it. */
+  private Long emulatedPairNs;
+  /** An entry+return probe pair on an instruction the kernel single-steps, as this node's agent measured it. */
+  private Long singleSteppedPairNs;
 
   public String getName() {
     return name;
@@ -52,5 +65,37 @@ public class NodeStatus {
 
   public void setMissingFeatures(List<String> missingFeatures) {
     this.missingFeatures = missingFeatures;
+  }
+
+  public Long getTlsCallNanos() {
+    return tlsCallNanos;
+  }
+
+  public void setTlsCallNanos(Long tlsCallNanos) {
+    this.tlsCallNanos = tlsCallNanos;
+  }
+
+  public String getTlsCallNote() {
+    return tlsCallNote;
+  }
+
+  public void setTlsCallNote(String tlsCallNote) {
+    this.tlsCallNote = tlsCallNote;
+  }
+
+  public Long getEmulatedPairNs() {
+    return emulatedPairNs;
+  }
+
+  public void setEmulatedPairNs(Long emulatedPairNs) {
+    this.emulatedPairNs = emulatedPairNs;
+  }
+
+  public Long getSingleSteppedPairNs() {
+    return singleSteppedPairNs;
+  }
+
+  public void setSingleSteppedPairNs(Long singleSteppedPairNs) {
+    this.singleSteppedPairNs = singleSteppedPairNs;
   }
 }

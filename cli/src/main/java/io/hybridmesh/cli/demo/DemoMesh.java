@@ -6,6 +6,8 @@ import io.hybridmesh.agent.kernel.KernelFactsReader;
 import io.hybridmesh.agent.kernel.KernelReadiness;
 import io.hybridmesh.agent.kernel.NodeProbe;
 import io.hybridmesh.agent.kernel.NodeReport;
+import io.hybridmesh.agent.kernel.UprobeCost;
+import io.hybridmesh.agent.kernel.UprobeCostCalibration;
 import io.hybridmesh.agent.observer.ObserverService;
 import io.hybridmesh.agent.flow.FlowSink;
 import io.hybridmesh.agent.metrics.MetricsOptions;
@@ -92,7 +94,8 @@ public final class DemoMesh implements AutoCloseable {
     Bpf bpf = NativeBpf.load();
     String nodeName = hostName();
     NodeReport node = new NodeProbe(bpf).probe();
-    NodeFacts nodeFacts = new NodeFacts(nodeName, node.release(), node.supported(), false);
+    NodeFacts nodeFacts = new NodeFacts(nodeName, node.release(), node.supported(), false,
+        DemoReports.pairCost(measureUprobeCost(bpf)));
 
     network.createHub();
     DemoWorkloads.ADDRESSES.forEach(network::addWorkload);
@@ -123,6 +126,23 @@ public final class DemoMesh implements AutoCloseable {
       sidecars.start(xdsAddress, sidecarWorkloads);
     }
     printWelcome(reports);
+  }
+
+  /**
+   * What a uprobe hit costs here, measured once as the agent does at start (tens of milliseconds; the
+   * calibration probes are detached on a thread of their own), so the reports can state the CPU each TLS call
+   * pays. Never stops the demo: anything that goes wrong is "not measured" with the reason.
+   */
+  private UprobeCost measureUprobeCost(Bpf bpf) {
+    UprobeCost cost;
+    try {
+      cost = UprobeCostCalibration.start(bpf).cost();
+    } catch (RuntimeException | LinkageError e) {
+      cost = UprobeCost.notMeasured("the calibration failed: " + e, System.getProperty("os.version"),
+          java.time.Instant.now(), 0);
+    }
+    err.println("hmesh demo: " + cost.describe());
+    return cost;
   }
 
   /** The eBPF data path on the workloads that were given it; the others are named by address only. */

@@ -1,5 +1,7 @@
 package io.hybridmesh.cli.demo;
 
+import io.hybridmesh.agent.kernel.UprobeCost;
+import io.hybridmesh.agent.kubernetes.NodeCapabilities;
 import io.hybridmesh.agent.probe.binary.BinaryProber;
 import io.hybridmesh.agent.probe.binary.ProbeResult;
 import io.hybridmesh.agent.probe.binary.UprobeTarget;
@@ -11,6 +13,9 @@ import io.hybridmesh.controller.decision.Decision;
 import io.hybridmesh.controller.decision.DecisionEngine;
 import io.hybridmesh.controller.decision.Inputs;
 import io.hybridmesh.controller.decision.NodeFacts;
+import io.hybridmesh.controller.decision.UprobePairCost;
+import io.hybridmesh.controller.facts.NodeFactsReader;
+import io.hybridmesh.controller.facts.ProbeCostClass;
 import io.hybridmesh.controller.report.WorkloadReports;
 import java.time.Instant;
 import java.util.List;
@@ -59,6 +64,17 @@ final class DemoReports {
     }
     probe.uprobeTargets().stream().filter(UprobeTarget::isResolved)
         .forEach(t -> b.addUprobeTargets(t.file() + ":" + t.symbol()));
+    probe.uprobeTargets().stream().filter(UprobeTarget::isResolved)
+        .forEach(t -> b.addProbeSites(WorkloadReports.probeSite(t.symbol(), t.file(), t.offset(), t.probeOffset(),
+            t.instruction(), t.cost() == null ? null : ProbeCostClass.parse(t.cost().name()), t.site())));
     return b.build();
+  }
+
+  /**
+   * The demo node's measured uprobe cost as the controller reads a NodeCapability's: through the same
+   * conversion and checks, so the demo's report says what a cluster's would.
+   */
+  static UprobePairCost pairCost(UprobeCost measured) {
+    return NodeFactsReader.uprobeCost(NodeCapabilities.hitCost(measured));
   }
 }

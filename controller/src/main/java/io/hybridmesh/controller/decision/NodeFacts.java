@@ -1,18 +1,29 @@
 package io.hybridmesh.controller.decision;
 
 import io.hybridmesh.api.v1alpha1.KernelFeature;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * What a node's kernel offers the data path.
+ * What a node's kernel offers the data path, and what a uprobe costs there.
  *
  * @param guess true when judged from the kernel version alone (before an agent ran there):
  *     distributions backport features, so the answer may be wrong either way
+ * @param uprobeCost what an entry+return uprobe pair costs on this node, as its agent measured it; not
+ *     measured (never null) when guessed or when the agent could not measure. It is a fact for the report,
+ *     never for the decision: the data path does not change with it.
  */
-public record NodeFacts(String node, String kernelRelease, Set<KernelFeature> features, boolean guess) {
+public record NodeFacts(String node, String kernelRelease, Set<KernelFeature> features, boolean guess,
+    UprobePairCost uprobeCost) {
 
   public NodeFacts {
     features = Set.copyOf(features);
+    uprobeCost = Objects.requireNonNullElse(uprobeCost, UprobePairCost.NONE);
+  }
+
+  /** Facts with no measured uprobe cost. */
+  public NodeFacts(String node, String kernelRelease, Set<KernelFeature> features, boolean guess) {
+    this(node, kernelRelease, features, guess, UprobePairCost.NONE);
   }
 
   /** L3/L4 connection flows: TC programs reporting through the ring buffer. */

@@ -15,8 +15,29 @@ public record ContainerProbe(String binary, String library, String linkage, List
     targets = List.copyOf(targets);
   }
 
-  /** A function the probe would attach to, in the binary or a library it loads. */
-  public record Target(String symbol, String file, boolean resolved, String unresolvedReason) {}
+  /**
+   * A function the probe would attach to, in the binary or a library it loads, and where its probe goes.
+   *
+   * @param offset the function's entry (file offset), or null when unresolved or not said
+   * @param probeOffset the file offset actually probed (the entry, or an internal function both forms of an
+   *     OpenSSL pair call), or null when the agent did not analyse the site (older agents)
+   * @param instruction the instruction probed ("push %r14"), or null
+   * @param cost how the kernel handles a hit there, or null when the agent did not say
+   * @param site why the probe goes there, in the agent's words, or null
+   */
+  public record Target(String symbol, String file, boolean resolved, String unresolvedReason, Long offset,
+      Long probeOffset, String instruction, ProbeCostClass cost, String site) {
+
+    /** A target as older agents report it: no offset and no probe site. */
+    public Target(String symbol, String file, boolean resolved, String unresolvedReason) {
+      this(symbol, file, resolved, unresolvedReason, null, null, null, null, null);
+    }
+
+    /** The file offset a probe goes to: the chosen site, else the entry; null when neither is known. */
+    public Long siteOffset() {
+      return probeOffset != null ? probeOffset : offset;
+    }
+  }
 
   public boolean resolved(String symbol) {
     return targets.stream().anyMatch(t -> t.symbol().equals(symbol) && t.resolved());

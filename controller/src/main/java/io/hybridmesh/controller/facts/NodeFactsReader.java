@@ -5,7 +5,9 @@ import io.hybridmesh.api.kernel.KernelVersionJudge;
 import io.hybridmesh.api.v1alpha1.KernelFeature;
 import io.hybridmesh.api.v1alpha1.NodeCapability;
 import io.hybridmesh.api.v1alpha1.NodeCapabilitySpec;
+import io.hybridmesh.api.v1alpha1.UprobeHitCost;
 import io.hybridmesh.controller.decision.NodeFacts;
+import io.hybridmesh.controller.decision.UprobePairCost;
 import io.hybridmesh.controller.knobs.Problem;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -53,7 +55,8 @@ public final class NodeFactsReader {
               + " names features this controller does not know (" + String.join(", ", unknown) + "); they are "
               + "ignored. Upgrade the controller to the agent's version (" + spec.getAgentVersion() + ")."));
         }
-        return new Read(new NodeFacts(name, release.trim(), features, false), problems);
+        return new Read(new NodeFacts(name, release.trim(), features, false, uprobeCost(spec.getUprobeCost())),
+            problems);
       }
       problems.add(new Problem(Problem.UNREADABLE_NODE_CAPABILITY, "NodeCapability " + name + " has no usable "
           + "kernel release or features" + (unknown.isEmpty() ? "" : " (unknown: " + String.join(", ", unknown) + ")")
@@ -64,6 +67,35 @@ public final class NodeFactsReader {
         : node.getStatus().getNodeInfo().getKernelVersion();
     Set<KernelFeature> guessed = KernelVersionJudge.judge(kernel);
     return new Read(new NodeFacts(name, kernel == null || kernel.isBlank() ? "unknown" : kernel.trim(), guessed,
-        true), problems);
+        true, UprobePairCost.notMeasured("no agent has measured it on this node yet")), problems);
+  }
+
+  /** Longer than any uprobe pair takes, even single-stepped on a busy KVM guest (~14 µs measured). */
+  static final long MAX_PAIR_NS = 10_000_000;
+
+  /**
+   * The measured entry+return pair costs. A value that is no time a uprobe can take (zero, negative, over
+   * {@link #MAX_PAIR_NS}) is dropped as not measured rather than believed.
+   */
+  public static UprobePairCost uprobeCost(UprobeHitCost cost) {
+    if (cost == null) {
+      return UprobePairCost.notMeasured("the node's agent did not report it (an agent older than the measurement)");
+    }
+    Long emulated = plausible(cost.getEmulatedPairNs());
+    Long stepped = plausible(cost.getSingleSteppedPairNs());
+    String note = cost.getNote();
+    boolean dropped = emulated == null && cost.getEmulatedPairNs() != null
+        || stepped == null && cost.getSingleSteppedPairNs() != null;
+    if (dropped) {
+      note = (note == null ? "" : note + "; ") + "the NodeCapability names a pair cost no uprobe can have ("
+          + cost.getEmulatedPairNs() + " ns emulated, " + cost.getSingleSteppedPairNs() + " ns single-stepped)";
+    } else if (note == null && (emulated == null || stepped == null)) {
+      note = "the node's agent gave no reason";
+    }
+    return new UprobePairCost(emulated, stepped, note);
+  }
+
+  private static Long plausible(Long ns) {
+    return ns != null && ns > 0 && ns <= MAX_PAIR_NS ? ns : null;
   }
 }

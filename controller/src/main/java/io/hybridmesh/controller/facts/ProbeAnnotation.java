@@ -17,6 +17,10 @@ import java.util.Map;
 public final class ProbeAnnotation {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Longer than any x86-64 instruction the agent prints ("lock cmpxchg %r14,0x12345678(%rip)"). */
+  static final int MAX_INSTRUCTION = 80;
+  /** Longer than any of the agent's site sentences. */
+  static final int MAX_SITE = 1000;
 
   private ProbeAnnotation() {}
 
@@ -72,8 +76,50 @@ public final class ProbeAnnotation {
         continue;
       }
       boolean resolved = t.hasNonNull("offset") && !t.hasNonNull("unresolvedReason");
-      out.add(new ContainerProbe.Target(symbol, text(t, "file"), resolved, text(t, "unresolvedReason")));
+      out.add(new ContainerProbe.Target(symbol, text(t, "file"), resolved, text(t, "unresolvedReason"),
+          fileOffset(t, "offset"), fileOffset(t, "probeOffset"), shortText(t, "instruction", MAX_INSTRUCTION),
+          cost(t), shortText(t, "site", MAX_SITE)));
     }
+  }
+
+  /**
+   * A file offset: a non-negative integral JSON number, else null (older agents write none; a string, a
+   * fraction or a negative number is not an offset and is dropped rather than guessed at).
+   */
+  private static Long fileOffset(JsonNode o, String field) {
+    JsonNode v = o.get(field);
+    if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
+      return null;
+    }
+    return v.asLong();
+  }
+
+  /** The cost class: absent is null (not analysed); a value this version does not know is UNKNOWN. */
+  private static ProbeCostClass cost(JsonNode o) {
+    JsonNode v = o.get("cost");
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    return v.isTextual() ? ProbeCostClass.parse(v.asText()) : ProbeCostClass.UNKNOWN;
+  }
+
+  /**
+   * Text from the container's node that ends up in the WorkloadCapability and on users' terminals: control
+   * characters become spaces (no terminal escapes), and it is cut to a length the field never needs.
+   */
+  private static String shortText(JsonNode o, String field, int max) {
+    JsonNode v = o.get(field);
+    if (v == null || !v.isTextual()) {
+      return null;
+    }
+    StringBuilder b = new StringBuilder();
+    v.asText().codePoints().limit(max + 1L)
+        .forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? ' ' : c));
+    String s = b.toString().strip();
+    if (s.codePointCount(0, s.length()) > max) {
+      s = s.substring(0, s.offsetByCodePoints(0, max - 1)) + "…";
+    }
+    return s.isEmpty() ? null : s;
   }
 
   private static String text(JsonNode o, String field) {

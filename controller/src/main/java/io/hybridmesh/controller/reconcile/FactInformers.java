@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.hybridmesh.api.v1alpha1.HybridMeshNames;
 import io.hybridmesh.api.v1alpha1.NodeCapability;
+import io.hybridmesh.api.v1alpha1.UprobeHitCost;
 import io.hybridmesh.api.v1alpha1.WorkloadCapability;
 import io.hybridmesh.controller.facts.LabelSelectors;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -110,7 +111,12 @@ final class FactInformers {
     if (n.getSpec() == null) {
       return null;
     }
+    UprobeHitCost cost = n.getSpec().getUprobeCost();
+    // The measured pair costs go into every report's expected CPU per TLS call; when they were measured and
+    // how long that took do not.
+    String costs = cost == null ? "-" : cost.getEmulatedPairNs() + "|" + cost.getSingleSteppedPairNs() + "|"
+        + cost.getNote();
     return n.getSpec().getKernelRelease() + "|" + n.getSpec().getBtf() + "|" + n.getSpec().getFeatures() + "|"
-        + n.getSpec().getAgentVersion();
+        + n.getSpec().getAgentVersion() + "|" + costs;
   }
 }

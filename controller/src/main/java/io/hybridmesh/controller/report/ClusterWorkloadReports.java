@@ -7,6 +7,7 @@ import io.hybridmesh.api.observer.v1.NodeReport;
 import io.hybridmesh.api.observer.v1.WorkloadDataPath;
 import io.hybridmesh.api.v1alpha1.NodeStatus;
 import io.hybridmesh.controller.decision.Decision;
+import io.hybridmesh.controller.facts.ProbeCostClass;
 import io.hybridmesh.api.flow.v1.TlsLibrary;
 import io.hybridmesh.api.observer.v1.L7Visibility;
 import io.hybridmesh.api.observer.v1.ListWorkloadsRequest;
@@ -78,9 +79,12 @@ public final class ClusterWorkloadReports {
     }
     if (s.getNodes() != null) {
       for (NodeStatus n : s.getNodes()) {
-        b.addNodes(NodeReport.newBuilder().setName(nz(n.getName())).setKernel(nz(n.getKernel()))
+        NodeReport.Builder node = NodeReport.newBuilder().setName(nz(n.getName())).setKernel(nz(n.getKernel()))
             .setCapable(Boolean.TRUE.equals(n.getCapable())).setGuess(Boolean.TRUE.equals(n.getGuess()))
-            .addAllMissingFeatures(n.getMissingFeatures() == null ? List.of() : n.getMissingFeatures()));
+            .addAllMissingFeatures(n.getMissingFeatures() == null ? List.of() : n.getMissingFeatures());
+        WorkloadReports.tlsCall(node, n.getTlsCallNanos(), n.getTlsCallNote(), n.getEmulatedPairNs(),
+            n.getSingleSteppedPairNs());
+        b.addNodes(node);
       }
     }
     if (s.getReasons() != null) {
@@ -102,6 +106,12 @@ public final class ClusterWorkloadReports {
     if (c.getUprobeTargets() != null) {
       c.getUprobeTargets().stream().filter(t -> Boolean.TRUE.equals(t.getResolved()))
           .forEach(t -> b.addUprobeTargets(nz(t.getFile()) + ":" + nz(t.getSymbol())));
+      // A site needs a place: statuses written before probe sites existed have no offsets, so no sites.
+      c.getUprobeTargets().stream().filter(t -> Boolean.TRUE.equals(t.getResolved()) && t.getFile() != null
+          && (t.getOffset() != null || t.getProbeOffset() != null))
+          .forEach(t -> b.addProbeSites(WorkloadReports.probeSite(t.getSymbol(), t.getFile(),
+              t.getOffset() == null ? 0 : t.getOffset(), t.getProbeOffset(), t.getInstruction(),
+              ProbeCostClass.parse(t.getCost()), t.getSite())));
     }
     return b.build();
   }

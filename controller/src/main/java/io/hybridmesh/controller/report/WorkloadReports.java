@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import io.hybridmesh.api.observer.v1.ContainerReport;
 import io.hybridmesh.api.observer.v1.L7Visibility;
 import io.hybridmesh.api.observer.v1.NodeReport;
+import io.hybridmesh.api.observer.v1.ProbeSite;
 import io.hybridmesh.api.observer.v1.Reason;
 import io.hybridmesh.api.observer.v1.WorkloadDataPath;
 import io.hybridmesh.api.observer.v1.WorkloadReport;
@@ -11,6 +12,7 @@ import io.hybridmesh.api.v1alpha1.KernelFeature;
 import io.hybridmesh.controller.decision.Decision;
 import io.hybridmesh.controller.decision.Inputs;
 import io.hybridmesh.controller.decision.NodeFacts;
+import io.hybridmesh.controller.facts.ProbeCostClass;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -47,8 +49,9 @@ public final class WorkloadReports {
     for (Decision.Reason r : decision.reasons()) {
       b.addReasons(Reason.newBuilder().setCode(r.code().name()).setMessage(r.message()));
     }
+    List<TlsCallCost.Site> sites = TlsCallCost.sitesOfReports(containers);
     for (NodeFacts n : nodes) {
-      b.addNodes(node(n));
+      b.addNodes(node(n, TlsCallCost.estimate(decision.dataPath().name(), sites, n.uprobeCost())));
     }
     b.addAllContainers(containers);
     containers.stream().map(ContainerReport::getLibrary).distinct()
@@ -63,11 +66,45 @@ public final class WorkloadReports {
     Visibility.of(path, visibility).describe(b);
   }
 
-  public static NodeReport node(NodeFacts n) {
+  /** One node's facts and what the workload's TLS uprobes are expected to cost there. */
+  public static NodeReport node(NodeFacts n, TlsCallCost.Estimate tlsCall) {
     NodeReport.Builder b = NodeReport.newBuilder().setName(n.node()).setKernel(n.kernelRelease())
         .setCapable(n.canReadTls()).setGuess(n.guess());
     NEEDED.stream().filter(f -> !n.features().contains(f)).forEach(f -> b.addMissingFeatures(f.name()));
+    tlsCall(b, tlsCall.nanos(), tlsCall.whyNot(), n.uprobeCost().emulatedNs(), n.uprobeCost().singleSteppedNs());
     return b.build();
+  }
+
+  /**
+   * The expected CPU per TLS call and the node's measured pair costs, as the report carries them: absent
+   * values are 0 (proto3 has no null), and the note says why the expectation is absent. The demo's report
+   * and the cluster's ({@link ClusterWorkloadReports}) fill these through here, so they read alike.
+   */
+  static void tlsCall(NodeReport.Builder b, Long nanos, String whyNot, Long emulatedPairNs, Long steppedPairNs) {
+    b.setTlsCallNs(positive(nanos)).setEmulatedPairNs(positive(emulatedPairNs))
+        .setSingleSteppedPairNs(positive(steppedPairNs));
+    if (nanos == null || nanos <= 0) {
+      b.setTlsCallNote(whyNot == null ? "" : whyNot);
+    }
+  }
+
+  private static long positive(Long v) {
+    return v == null || v < 0 ? 0 : v;
+  }
+
+  /**
+   * A container's probe sites for the report: every resolved target, with the offset really probed (the
+   * entry when the agent did not analyse the site, as it then probes the entry).
+   */
+  public static ProbeSite probeSite(String symbol, String file, long offset, Long probeOffset, String instruction,
+      ProbeCostClass cost, String site) {
+    return ProbeSite.newBuilder().setSymbol(nz(symbol)).setFile(nz(file)).setOffset(offset)
+        .setProbeOffset(probeOffset == null ? offset : probeOffset).setInstruction(nz(instruction))
+        .setCost(TlsCallCost.probeCost(cost)).setSite(nz(site)).build();
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s;
   }
 
   public static WorkloadDataPath dataPath(Decision.DataPath p) {

@@ -13,11 +13,14 @@ import io.hybridmesh.controller.facts.ContainerProbe;
 import io.hybridmesh.controller.facts.WorkloadFacts;
 import io.hybridmesh.controller.facts.WorkloadFacts.AppContainer;
 import io.hybridmesh.controller.knobs.Problem;
+import io.hybridmesh.controller.report.TlsCallCost;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
@@ -46,7 +49,8 @@ public final class StatusBuilder {
     s.setFallback(facts.knobs().fallback().name().toLowerCase(Locale.ROOT));
     s.setReasons(copy(reasons));
     s.setContainers(facts.containers().stream().map(StatusBuilder::container).toList());
-    s.setNodes(facts.nodes().stream().map(StatusBuilder::node).toList());
+    List<TlsCallCost.Site> sites = TlsCallCost.sitesOfProbes(probes(facts));
+    s.setNodes(facts.nodes().stream().map(n -> node(n, TlsCallCost.estimate(path, sites, n.uprobeCost()))).toList());
     boolean sameDecision = previous != null && Objects.equals(previous.getDataPath(), path)
         && Objects.equals(previous.getL7Visibility(), visibility);
     s.setDecidedAt(sameDecision && previous.getDecidedAt() != null ? previous.getDecidedAt() : time(now));
@@ -130,19 +134,39 @@ public final class StatusBuilder {
       s.setLibrary(p.library());
       s.setLinkage(p.linkage());
       s.setGoVersion(p.goVersion());
-      s.setUprobeTargets(p.targets().stream().map(t -> new UprobeTargetStatus(t.symbol(), t.file(), t.resolved(),
-          t.unresolvedReason())).toList());
+      s.setUprobeTargets(p.targets().stream().map(StatusBuilder::target).toList());
     }
     return s;
   }
 
-  private static NodeStatus node(NodeFacts n) {
+  private static UprobeTargetStatus target(ContainerProbe.Target t) {
+    UprobeTargetStatus s = new UprobeTargetStatus(t.symbol(), t.file(), t.resolved(), t.unresolvedReason());
+    s.setOffset(t.offset());
+    s.setProbeOffset(t.probeOffset());
+    s.setInstruction(t.instruction());
+    s.setCost(t.cost() == null ? null : t.cost().name());
+    s.setSite(t.site());
+    return s;
+  }
+
+  /** Container name to its probe, in the pod template's order (unprobed containers map to null). */
+  private static Map<String, ContainerProbe> probes(WorkloadFacts facts) {
+    Map<String, ContainerProbe> out = new LinkedHashMap<>();
+    facts.containers().forEach(c -> out.put(c.name(), c.probe()));
+    return out;
+  }
+
+  private static NodeStatus node(NodeFacts n, TlsCallCost.Estimate tlsCall) {
     NodeStatus s = new NodeStatus();
     s.setName(n.node());
     s.setKernel(n.kernelRelease());
     s.setCapable(n.canReadTls());
     s.setGuess(n.guess());
     s.setMissingFeatures(TLS_NEEDS.stream().filter(f -> !n.features().contains(f)).map(Enum::name).toList());
+    s.setTlsCallNanos(tlsCall.nanos());
+    s.setTlsCallNote(tlsCall.whyNot());
+    s.setEmulatedPairNs(n.uprobeCost().emulatedNs());
+    s.setSingleSteppedPairNs(n.uprobeCost().singleSteppedNs());
     return s;
   }
 

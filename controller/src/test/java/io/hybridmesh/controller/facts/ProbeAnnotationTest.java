@@ -57,4 +57,63 @@ class ProbeAnnotationTest {
     assertTrue(c.targetsResolved());
     assertFalse(ProbeKinds.customResolved(stripped, new TlsProbe("/other", List.of("my_ssl_write"))));
   }
+
+  static String target(String fields) {
+    return "{\"app\":{\"path\":\"/usr/sbin/nginx\",\"library\":\"OPENSSL\",\"linkage\":\"DYNAMIC\","
+        + "\"uprobeTargets\":[{\"symbol\":\"SSL_write\",\"file\":\"/lib/libssl.so.3\"," + fields + "}]}}";
+  }
+
+  static ContainerProbe.Target only(String fields) {
+    ProbeAnnotation.Parsed p = ProbeAnnotation.parse("pod-1", target(fields));
+    assertEquals(List.of(), p.problems());
+    return p.containers().get("app").targets().get(0);
+  }
+
+  @Test
+  void readsWhereEachProbeGoesAndWhatAHitCosts() {
+    ContainerProbe.Target t = only("\"offset\":218368,\"probeOffset\":218528,\"instruction\":\"push %r14\","
+        + "\"cost\":\"EMULATED\",\"site\":\"SSL_write and SSL_write_ex both call the function at 0x355a0.\"");
+    assertTrue(t.resolved());
+    assertEquals(218368L, t.offset());
+    assertEquals(218528L, t.probeOffset());
+    assertEquals(218528L, t.siteOffset());
+    assertEquals("push %r14", t.instruction());
+    assertEquals(ProbeCostClass.EMULATED, t.cost());
+    assertTrue(t.site().startsWith("SSL_write and SSL_write_ex"));
+    assertEquals(ProbeCostClass.SINGLE_STEPPED, only("\"offset\":1,\"cost\":\"SINGLE_STEPPED\"").cost());
+  }
+
+  @Test
+  void anOlderAgentsTargetHasNoSite() {
+    ContainerProbe.Target t = only("\"offset\":218368");
+    assertTrue(t.resolved());
+    assertEquals(218368L, t.siteOffset(), "the entry is what it probes");
+    assertNull(t.probeOffset());
+    assertNull(t.instruction());
+    assertNull(t.cost());
+    assertNull(t.site());
+  }
+
+  @Test
+  void hostileSiteValuesAreDroppedOrKeptAsUnknownNeverAnException() {
+    assertEquals(ProbeCostClass.UNKNOWN, only("\"offset\":1,\"cost\":\"TELEPORTED\"").cost(),
+        "a class a newer agent names is carried as unknown");
+    assertEquals(ProbeCostClass.UNKNOWN, only("\"offset\":1,\"cost\":7").cost());
+    assertEquals(ProbeCostClass.UNKNOWN, only("\"offset\":1,\"cost\":{\"a\":1}").cost());
+    assertNull(only("\"offset\":1,\"cost\":null").cost());
+    for (String bad : List.of("-5", "\"0x355a0\"", "1.5", "1e30", "99999999999999999999", "true", "[1]",
+        "{}")) {
+      ContainerProbe.Target t = only("\"offset\":" + bad + ",\"probeOffset\":" + bad);
+      assertNull(t.offset(), bad);
+      assertNull(t.probeOffset(), bad);
+      assertNull(t.siteOffset(), bad);
+    }
+    ContainerProbe.Target t = only("\"offset\":1,\"instruction\":\"push\\u001b[2J %r14\\n\",\"site\":"
+        + "\"" + "x".repeat(5_000) + "\"");
+    assertEquals("push [2J %r14", t.instruction(), "no terminal escapes reach a user's terminal");
+    assertEquals(ProbeAnnotation.MAX_SITE, t.site().codePointCount(0, t.site().length()));
+    assertTrue(t.site().endsWith("…"));
+    assertNull(only("\"offset\":1,\"instruction\":42,\"site\":[\"a\"]").instruction());
+    assertNull(only("\"offset\":1,\"instruction\":\"  \\t \"").instruction());
+  }
 }

@@ -18,6 +18,7 @@ import io.hybridmesh.api.v1alpha1.HybridMeshNames;
 import io.hybridmesh.api.v1alpha1.KernelFeature;
 import io.hybridmesh.api.v1alpha1.NodeCapability;
 import io.hybridmesh.api.v1alpha1.NodeCapabilitySpec;
+import io.hybridmesh.api.v1alpha1.UprobeHitCost;
 import io.hybridmesh.api.v1alpha1.WorkloadCapability;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -98,6 +99,17 @@ final class MockCluster implements AutoCloseable {
     spec.setLastHeartbeat("2026-11-27T00:00:00Z");
     n.setSpec(spec);
     client.resource(n).createOr(x -> x.update());
+  }
+
+  /** What the node's agent measured a uprobe pair to cost (an agent start); null values: not measured. */
+  void uprobeCost(String node, Long emulatedPairNs, Long singleSteppedPairNs) {
+    NodeCapability n = client.resources(NodeCapability.class).withName(node).get();
+    UprobeHitCost cost = new UprobeHitCost();
+    cost.setEmulatedPairNs(emulatedPairNs);
+    cost.setSingleSteppedPairNs(singleSteppedPairNs);
+    cost.setMeasuredAt("2026-11-27T00:00:00Z");
+    n.getSpec().setUprobeCost(cost);
+    client.resource(n).update();
   }
 
   static String[] allFeatures() {

@@ -8,8 +8,12 @@ final class Probes {
   static String dynamicOpenSsl() {
     return "{\"app\":{\"path\":\"/usr/bin/curl\",\"library\":\"OPENSSL\",\"libraryVersion\":\"3.0.11\","
         + "\"linkage\":\"DYNAMIC\",\"verdict\":\"EBPF\",\"l7Visibility\":\"FULL\",\"uprobeTargets\":["
-        + "{\"symbol\":\"SSL_write\",\"file\":\"/usr/lib/x86_64-linux-gnu/libssl.so.3\",\"offset\":229136},"
-        + "{\"symbol\":\"SSL_read\",\"file\":\"/usr/lib/x86_64-linux-gnu/libssl.so.3\",\"offset\":228352}],"
+        + "{\"symbol\":\"SSL_write\",\"file\":\"/usr/lib/x86_64-linux-gnu/libssl.so.3\",\"offset\":229136,"
+        + "\"probeOffset\":229136,\"instruction\":\"push %r14\",\"cost\":\"EMULATED\","
+        + "\"site\":\"SSL_write begins with push %r14: the kernel emulates it.\"},"
+        + "{\"symbol\":\"SSL_read\",\"file\":\"/usr/lib/x86_64-linux-gnu/libssl.so.3\",\"offset\":228352,"
+        + "\"probeOffset\":228352,\"instruction\":\"endbr64\",\"cost\":\"SINGLE_STEPPED\","
+        + "\"site\":\"SSL_read begins with endbr64: the kernel single-steps it.\"}],"
         + "\"stripped\":true,\"libraries\":[],\"reasons\":[]}}";
   }
 

@@ -177,6 +177,34 @@ class WorkloadControllerIT {
   }
 
   @Test
+  void probeSitesAndTheNodesMeasuredCostGiveTheExpectedCpuPerTlsCall() {
+    cluster.node("kvm-1", "6.18.0");
+    cluster.nodeCapability("kvm-1", "6.18.0", MockCluster.allFeatures());
+    cluster.uprobeCost("kvm-1", 1_400L, 13_800L);
+    cluster.namespace("costs", true);
+    cluster.deployment("costs", "web", Map.of());
+    cluster.client.apps().deployments().inNamespace("costs").withName("web").edit(x -> {
+      x.getSpec().getTemplate().getSpec().setNodeSelector(Map.of("kubernetes.io/hostname", "kvm-1"));
+      return x;
+    });
+    cluster.pod("costs", "web", "kvm-1", Probes.dynamicOpenSsl());
+    WorkloadCapability w = awaitPath("costs", "web", "EBPF");
+    var write = w.getStatus().getContainers().get(0).getUprobeTargets().get(0);
+    assertEquals(List.of("SSL_write", 229136L, 229136L, "push %r14", "EMULATED"), List.of(write.getSymbol(),
+        write.getOffset(), write.getProbeOffset(), write.getInstruction(), write.getCost()));
+    assertTrue(write.getSite().contains("emulates"));
+    await().until(() -> Long.valueOf(7_600).equals(cluster.report("costs", "web").getStatus().getNodes().get(0)
+        .getTlsCallNanos()));
+    // The agent restarts and measures again: only the cost changed, and the report follows it.
+    cluster.uprobeCost("kvm-1", 1_000L, null);
+    await().until(() -> cluster.report("costs", "web").getStatus().getNodes().get(0).getTlsCallNanos() == null);
+    var node = cluster.report("costs", "web").getStatus().getNodes().get(0);
+    assertEquals(1_000L, node.getEmulatedPairNs());
+    assertTrue(node.getTlsCallNote().contains("single-stepped"), node.getTlsCallNote());
+    assertEquals("EBPF", cluster.report("costs", "web").getStatus().getDataPath(), "a cost is no decision");
+  }
+
+  @Test
   void aSecondReconcileWritesNothing() {
     cluster.namespace("steady", true);
     cluster.pod("steady", "calm", "new-1", Probes.jsse());

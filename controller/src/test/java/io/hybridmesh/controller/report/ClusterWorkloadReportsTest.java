@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hybridmesh.api.observer.v1.WorkloadDataPath;
 import io.hybridmesh.api.flow.v1.TlsLibrary;
 import io.hybridmesh.api.observer.v1.L7Visibility;
+import io.hybridmesh.api.observer.v1.NodeReport;
+import io.hybridmesh.api.observer.v1.ProbeCost;
+import io.hybridmesh.api.observer.v1.ProbeSite;
 import io.hybridmesh.api.observer.v1.WorkloadReport;
 import io.hybridmesh.api.v1alpha1.ContainerStatus;
 import io.hybridmesh.api.v1alpha1.NodeStatus;
 import io.hybridmesh.api.v1alpha1.ReasonStatus;
+import io.hybridmesh.api.v1alpha1.UprobeTargetStatus;
 import io.hybridmesh.api.v1alpha1.WorkloadCapability;
 import io.hybridmesh.api.v1alpha1.WorkloadCapabilitySpec;
 import io.hybridmesh.api.v1alpha1.WorkloadCapabilityStatus;
@@ -84,5 +88,57 @@ class ClusterWorkloadReportsTest {
     assertFalse(r.hasProbedAt());
     assertEquals(List.of(), ClusterWorkloadReports.toReport(report("ns", "DaemonSet", "d", "NONE", "NONE", "NONE"))
         .getTlsLibrariesList(), "plaintext is no TLS library");
+  }
+
+  static UprobeTargetStatus target(String symbol, Long offset, Long probeOffset, String instruction, String cost) {
+    UprobeTargetStatus t = new UprobeTargetStatus(symbol, "/lib/libssl.so.3", true, null);
+    t.setOffset(offset);
+    t.setProbeOffset(probeOffset);
+    t.setInstruction(instruction);
+    t.setCost(cost);
+    t.setSite(cost == null ? null : "because");
+    return t;
+  }
+
+  @Test
+  void mapsProbeSitesAndTheExpectedCpuPerTlsCall() {
+    WorkloadCapability w = report("shop", "Deployment", "web", "EBPF", "FULL", "OPENSSL");
+    ContainerStatus c = w.getStatus().getContainers().get(0);
+    c.setUprobeTargets(List.of(target("SSL_write", 0x35500L, 0x355a0L, "push %r14", "EMULATED"),
+        target("SSL_read", 0x35300L, null, null, null),
+        target("SSL_read_ex", 0x35400L, 0x35400L, "sub $0x8,%rsp", "TELEPORTED"),
+        target("SSL_peek", null, null, null, null),
+        new UprobeTargetStatus("SSL_shutdown", "/lib/libssl.so.3", false, "not exported")));
+    NodeStatus n = w.getStatus().getNodes().get(0);
+    n.setTlsCallNanos(1_400L);
+    n.setEmulatedPairNs(1_400L);
+    n.setSingleSteppedPairNs(-3L);
+    WorkloadReport r = ClusterWorkloadReports.toReport(w);
+
+    List<ProbeSite> sites = r.getContainers(0).getProbeSitesList();
+    assertEquals(List.of("SSL_write", "SSL_read", "SSL_read_ex"), sites.stream().map(ProbeSite::getSymbol).toList(),
+        "a target without any offset (a status from before probe sites) has no site; unresolved ones neither");
+    assertEquals(List.of(0x35500L, 0x355a0L, "push %r14", ProbeCost.EMULATED, "because"), List.of(
+        sites.get(0).getOffset(), sites.get(0).getProbeOffset(), sites.get(0).getInstruction(), sites.get(0).getCost(),
+        sites.get(0).getSite()));
+    assertEquals(0x35300L, sites.get(1).getProbeOffset(), "not analysed: the entry is what is probed");
+    assertEquals(ProbeCost.PROBE_COST_UNKNOWN, sites.get(1).getCost());
+    assertEquals(ProbeCost.PROBE_COST_UNKNOWN, sites.get(2).getCost(), "a class this version does not know");
+    assertEquals(4, r.getContainers(0).getUprobeTargetsCount(), "the resolved targets as before");
+
+    NodeReport node = r.getNodes(0);
+    assertEquals(1_400L, node.getTlsCallNs());
+    assertEquals("", node.getTlsCallNote());
+    assertEquals(1_400L, node.getEmulatedPairNs());
+    assertEquals(0L, node.getSingleSteppedPairNs(), "nonsense reads as not measured");
+  }
+
+  @Test
+  void aNodeWithoutAnExpectedCostSaysWhy() {
+    WorkloadCapability w = report("shop", "Deployment", "web", "EBPF", "FULL", "OPENSSL");
+    w.getStatus().getNodes().get(0).setTlsCallNote("What a uprobe pair costs was not measured on this node.");
+    NodeReport node = ClusterWorkloadReports.toReport(w).getNodes(0);
+    assertEquals(0L, node.getTlsCallNs());
+    assertEquals("What a uprobe pair costs was not measured on this node.", node.getTlsCallNote());
   }
 }

@@ -14,6 +14,8 @@ import io.hybridmesh.controller.decision.Decision;
 import io.hybridmesh.controller.decision.DecisionEngine;
 import io.hybridmesh.controller.decision.Inputs;
 import io.hybridmesh.controller.decision.NodeFacts;
+import io.hybridmesh.controller.decision.UprobePairCost;
+import io.hybridmesh.controller.facts.ProbeCostClass;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -95,5 +97,34 @@ class WorkloadReportsTest {
     WorkloadReport r = WorkloadReports.build(WL, Inputs.Mode.AUTO, d, List.of(), List.of(), AT);
     assertEquals(WorkloadDataPath.PENDING, r.getDataPath());
     assertEquals("", r.getNodeName());
+  }
+
+  @Test
+  void eachNodeSaysWhatATlsCallCostsThereFromItsOwnMeasurement() {
+    ContainerReport nginx = ContainerReport.newBuilder().setName("nginx").setLibrary(TlsLibrary.OPENSSL)
+        .setLinkage("DYNAMIC")
+        .addProbeSites(WorkloadReports.probeSite("SSL_write", "/lib/libssl.so.3", 0x100, 0x180L, "push %r14",
+            ProbeCostClass.EMULATED, "shared"))
+        .addProbeSites(WorkloadReports.probeSite("SSL_write_ex", "/lib/libssl.so.3", 0x200, 0x180L, "push %r14",
+            ProbeCostClass.EMULATED, "shared"))
+        .addProbeSites(WorkloadReports.probeSite("SSL_read", "/lib/libssl.so.3", 0x300, null, null, null, null))
+        .build();
+    NodeFacts kvm = new NodeFacts("kvm", "6.18.0", EnumSet.allOf(KernelFeature.class), false,
+        new UprobePairCost(1_706L, 13_772L, null));
+    Inputs.Container c = new Inputs.Container("nginx", "OPENSSL", Inputs.ProbeKind.OPENSSL, true);
+    WorkloadReport unknownSite = report(Inputs.Mode.AUTO, List.of(kvm), c, nginx);
+    assertEquals(0L, unknownSite.getNodes(0).getTlsCallNs());
+    assertTrue(unknownSite.getNodes(0).getTlsCallNote().contains("1 of the 2"), unknownSite.getNodes(0)::toString);
+    assertEquals(0x300L, unknownSite.getContainers(0).getProbeSites(2).getProbeOffset(), "the entry, not analysed");
+
+    ContainerReport analysed = nginx.toBuilder().setProbeSites(2, WorkloadReports.probeSite("SSL_read",
+        "/lib/libssl.so.3", 0x300, 0x300L, "endbr64", ProbeCostClass.SINGLE_STEPPED, "entry")).build();
+    WorkloadReport r = report(Inputs.Mode.AUTO, List.of(kvm, CAPABLE), c, analysed);
+    assertEquals(Math.round((1_706 + 13_772) / 2.0), r.getNodes(0).getTlsCallNs());
+    assertEquals(1_706L, r.getNodes(0).getEmulatedPairNs());
+    assertEquals(13_772L, r.getNodes(0).getSingleSteppedPairNs());
+    assertEquals("", r.getNodes(0).getTlsCallNote());
+    assertEquals(0L, r.getNodes(1).getTlsCallNs(), "a node that measured nothing");
+    assertTrue(r.getNodes(1).getTlsCallNote().contains("not measured"), r.getNodes(1)::toString);
   }
 }
