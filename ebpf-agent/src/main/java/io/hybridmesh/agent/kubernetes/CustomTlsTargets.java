@@ -6,10 +6,16 @@ import io.hybridmesh.agent.probe.elf.ElfException;
 import io.hybridmesh.agent.probe.elf.ElfFile;
 import io.hybridmesh.agent.probe.elf.ElfSymbol;
 import io.hybridmesh.agent.probe.elf.SymbolTable;
+import io.hybridmesh.agent.probe.site.ElfCode;
+import io.hybridmesh.agent.probe.site.ProbeSite;
+import io.hybridmesh.agent.probe.site.ProbeSiteSelector;
+import io.hybridmesh.api.kernel.KernelRelease;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -25,6 +31,8 @@ public final class CustomTlsTargets {
   public record Knob(String file, List<String> symbols) {}
 
   private static final Pattern SYMBOL = Pattern.compile("[A-Za-z_][A-Za-z0-9_.$@]{0,255}");
+
+  private static final int EM_X86_64 = 62;
 
   private CustomTlsTargets() {}
 
@@ -47,8 +55,12 @@ public final class CustomTlsTargets {
     return Optional.of(new Knob(value.substring(0, colon), List.copyOf(symbols)));
   }
 
-  /** Resolves each symbol in the knob's file as seen from {@code root} (a container's root). */
-  public static List<UprobeTarget> resolve(Path root, Knob knob) {
+  /**
+   * Resolves each symbol in the knob's file as seen from {@code root} (a container's root), with the probe
+   * site and its cost chosen as for the TLS libraries the prober finds (the entry where the kernel emulates
+   * it; for OpenSSL's wrapper pairs the internal function both call).
+   */
+  public static List<UprobeTarget> resolve(Path root, Knob knob, KernelRelease kernel) {
     Optional<RootedFs.Resolved> r = new RootedFs(root).resolve(knob.file());
     if (r.isEmpty() || !Files.isRegularFile(r.get().host())) {
       return all(knob, knob.file() + " is not a file in the container's image");
@@ -58,8 +70,27 @@ public final class CustomTlsTargets {
       for (String symbol : knob.symbols()) {
         out.add(resolve(elf, knob.file(), symbol));
       }
+      return withSites(elf, out, kernel);
     } catch (ElfException e) {
       return all(knob, knob.file() + " is not a readable ELF file: " + e.getMessage());
+    }
+  }
+
+  private static List<UprobeTarget> withSites(ElfFile elf, List<UprobeTarget> targets, KernelRelease kernel) {
+    Map<String, Long> entries = new LinkedHashMap<>();
+    targets.stream().filter(UprobeTarget::isResolved).forEach(t -> entries.putIfAbsent(t.symbol(), t.offset()));
+    Map<String, ProbeSite> sites = elf.machine() == EM_X86_64
+        ? ProbeSiteSelector.select(new ElfCode(elf), entries, kernel) : Map.of();
+    List<UprobeTarget> out = new ArrayList<>();
+    for (UprobeTarget t : targets) {
+      ProbeSite site = t.isResolved() ? sites.get(t.symbol()) : null;
+      if (site == null) {
+        out.add(t);
+      } else if (!site.probeable()) {
+        out.add(UprobeTarget.unresolved(t.symbol(), t.file(), site.reason()));
+      } else {
+        out.add(t.at(site.offset(), site.instruction(), site.cost(), site.reason()));
+      }
     }
     return out;
   }

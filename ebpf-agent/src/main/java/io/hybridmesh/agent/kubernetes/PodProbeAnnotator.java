@@ -74,7 +74,7 @@ public final class PodProbeAnnotator {
       JsonObject entry = toJson.apply(prober.probeProcess((int) pid));
       if (knob.isPresent()) {
         List<UprobeTarget> custom = CustomTlsTargets.resolve(proc.resolve(Long.toString(pid)).resolve("root"),
-            knob.get());
+            knob.get(), prober.kernel());
         entry = ProbeAnnotations.withCustomTargets(entry, custom);
       }
       fresh.put(m.containerName(), entry);

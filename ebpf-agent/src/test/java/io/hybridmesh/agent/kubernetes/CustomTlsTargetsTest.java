@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hybridmesh.agent.probe.binary.UprobeTarget;
+import io.hybridmesh.agent.probe.site.ProbeCost;
+import io.hybridmesh.api.kernel.KernelRelease;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CustomTlsTargetsTest {
+
+  private static final KernelRelease K618 = KernelRelease.of(6, 18);
 
   @Test
   void parsesAsTheControllerDoes() {
@@ -25,7 +29,8 @@ class CustomTlsTargetsTest {
 
   @Test
   void missingFileIsUnresolvedForEverySymbol(@TempDir Path root) {
-    List<UprobeTarget> t = CustomTlsTargets.resolve(root, CustomTlsTargets.parse("/usr/bin/app:a,b").orElseThrow());
+    List<UprobeTarget> t = CustomTlsTargets.resolve(root, CustomTlsTargets.parse("/usr/bin/app:a,b").orElseThrow(),
+        K618);
     assertEquals(2, t.size());
     assertFalse(t.get(0).isResolved());
     assertEquals("/usr/bin/app", t.get(1).file());
@@ -36,7 +41,8 @@ class CustomTlsTargetsTest {
   void garbageFileIsUnresolved(@TempDir Path root) throws Exception {
     Files.createDirectories(root.resolve("bin"));
     Files.writeString(root.resolve("bin/app"), "not an ELF file");
-    UprobeTarget t = CustomTlsTargets.resolve(root, CustomTlsTargets.parse("/bin/app:x").orElseThrow()).get(0);
+    UprobeTarget t = CustomTlsTargets.resolve(root, CustomTlsTargets.parse("/bin/app:x").orElseThrow(), K618)
+        .get(0);
     assertFalse(t.isResolved());
     assertTrue(t.unresolvedReason().contains("ELF"), t.unresolvedReason());
   }
@@ -46,10 +52,24 @@ class CustomTlsTargetsTest {
     String lib = "/usr/lib/x86_64-linux-gnu/libssl.so.3";
     assumeTrue(Files.isRegularFile(Path.of(lib)), "needs " + lib);
     List<UprobeTarget> t = CustomTlsTargets.resolve(Path.of("/"),
-        CustomTlsTargets.parse(lib + ":SSL_write,no_such_function").orElseThrow());
+        CustomTlsTargets.parse(lib + ":SSL_write,no_such_function").orElseThrow(), K618);
     assertTrue(t.get(0).isResolved(), String.valueOf(t.get(0)));
     assertTrue(t.get(0).offset() > 0);
     assertEquals(lib, t.get(0).file());
     assertFalse(t.get(1).isResolved());
+    // SSL_write alone proves no shared internal function: its entry, and what a hit there costs.
+    assertEquals(ProbeCost.SINGLE_STEPPED, t.get(0).cost(), t.get(0).site());
+    assertEquals(t.get(0).offset(), t.get(0).probeOffset());
+  }
+
+  @Test
+  void bothFormsNamedInTheKnobShareTheInternalSiteLikeTheProbersOwn() {
+    String lib = "/usr/lib/x86_64-linux-gnu/libssl.so.3";
+    assumeTrue(Files.isRegularFile(Path.of(lib)), "needs " + lib);
+    List<UprobeTarget> t = CustomTlsTargets.resolve(Path.of("/"),
+        CustomTlsTargets.parse(lib + ":SSL_write,SSL_write_ex").orElseThrow(), K618);
+    assertEquals(t.get(0).probeOffset(), t.get(1).probeOffset());
+    assertEquals(ProbeCost.EMULATED, t.get(0).cost(), t.get(0).site());
+    assertTrue(t.get(0).instruction().startsWith("push"), t.get(0).instruction());
   }
 }
