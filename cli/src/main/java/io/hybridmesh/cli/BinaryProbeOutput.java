@@ -7,6 +7,7 @@ import io.hybridmesh.agent.probe.binary.ProbeResult;
 import io.hybridmesh.agent.probe.binary.Reason;
 import io.hybridmesh.agent.probe.binary.TlsLibrary;
 import io.hybridmesh.agent.probe.binary.UprobeTarget;
+import io.hybridmesh.agent.probe.binary.UprobeTargetJson;
 import io.hybridmesh.controller.decision.Decision;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -72,24 +73,7 @@ final class BinaryProbeOutput {
 
   private static JsonArray targets(List<UprobeTarget> targets) {
     JsonArray a = new JsonArray();
-    for (UprobeTarget t : targets) {
-      JsonObject j = new JsonObject();
-      j.addProperty("symbol", t.symbol());
-      j.addProperty("file", t.file());
-      if (t.isResolved()) {
-        j.addProperty("offset", t.offset());
-        if (t.probeOffset() != null) {
-          // Where the probe really goes, the instruction there and what a hit costs (see ProbeSiteSelector).
-          j.addProperty("probeOffset", t.probeOffset());
-          j.addProperty("instruction", t.instruction());
-          j.addProperty("cost", t.cost() == null ? null : t.cost().name());
-          j.addProperty("site", t.site());
-        }
-      } else {
-        j.addProperty("unresolvedReason", t.unresolvedReason());
-      }
-      a.add(j);
-    }
+    targets.forEach(t -> a.add(UprobeTargetJson.of(t)));
     return a;
   }
 

@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.hybridmesh.agent.probe.binary.UprobeTarget;
+import io.hybridmesh.agent.probe.binary.UprobeTargetJson;
 import io.hybridmesh.api.v1alpha1.HybridMeshNames;
 import java.util.List;
 import java.util.Map;
@@ -72,15 +73,7 @@ public final class ProbeAnnotations {
     JsonArray targets = out.has("uprobeTargets") && out.get("uprobeTargets").isJsonArray()
         ? out.getAsJsonArray("uprobeTargets") : new JsonArray();
     for (UprobeTarget t : custom) {
-      JsonObject j = new JsonObject();
-      j.addProperty("symbol", t.symbol());
-      j.addProperty("file", t.file());
-      if (t.isResolved()) {
-        j.addProperty("offset", t.offset());
-      } else {
-        j.addProperty("unresolvedReason", t.unresolvedReason());
-      }
-      targets.add(j);
+      targets.add(UprobeTargetJson.of(t));
     }
     out.add("uprobeTargets", targets);
     return out;
