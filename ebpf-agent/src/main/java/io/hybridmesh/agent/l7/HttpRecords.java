@@ -59,24 +59,21 @@ final class HttpRecords {
     }
   }
 
-  /** The entry for a request head, built when no entry for an equal head is held. */
+  /**
+   * The entry for a request head, built when no entry for an equal head is held. The slot follows the
+   * identity of the target String, which the parser shares between repeats of a head on a connection:
+   * cheaper than hashing the head's content, and equal heads from other connections only cost an entry
+   * each.
+   */
   Entry of(HttpRequestHead r) {
-    int slot = hash(r) & (SLOTS - 1);
+    int h = System.identityHashCode(r.target());
+    int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
     Entry e = slots[slot];
     if (e == null || !sameHead(e.head, r)) {
       e = new Entry(r);
       slots[slot] = e;
     }
     return e;
-  }
-
-  private static int hash(HttpRequestHead r) {
-    int h = Objects.hashCode(r.method());
-    h = h * 31 + Objects.hashCode(r.target());
-    h = h * 31 + Objects.hashCode(r.host());
-    h = h * 31 + Objects.hashCode(r.protocol());
-    h = h * 31 + r.headers().hashCode();
-    return h ^ (h >>> 16);
   }
 
   /** Equal in everything a flow shows; the parser shares its Strings between repeats, so mostly by reference. */

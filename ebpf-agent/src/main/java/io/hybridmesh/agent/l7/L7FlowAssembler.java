@@ -27,8 +27,6 @@ import io.hybridmesh.api.flow.v1.TrafficDirection;
 import io.hybridmesh.api.flow.v1.Verdict;
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.Timestamp;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Turns HTTP heads read from TLS calls into L7 {@link Flow}s. Requests travel client to server,
@@ -43,6 +41,7 @@ public final class L7FlowAssembler {
   private static final BoolValue IS_REPLY = BoolValue.of(true);
   private static final BoolValue NOT_REPLY = BoolValue.of(false);
   private static final Completeness PARTIAL = Completeness.newBuilder().setPartial(true).build();
+  private static final int LOCAL_SLOTS = 4096;
 
   private final String nodeName;
   private final Emitter emitter;
@@ -50,13 +49,11 @@ public final class L7FlowAssembler {
   private final KernelClock clock;
   private final HttpRecords httpRecords = new HttpRecords();
   private final AddressRecords addressRecords = new AddressRecords();
-  /** By pid and tid; bounded, least recently used out. Used by the event thread only. */
-  private final Map<Long, LocalEndpoint> localEndpoints = new LinkedHashMap<>(256, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Long, LocalEndpoint> eldest) {
-      return size() > 4096;
-    }
-  };
+  /**
+   * By pid and tid, direct-mapped (a thread whose slot is taken is built again when it next calls):
+   * bounded, and an array read per flow instead of a boxed key in a linked map. Event thread only.
+   */
+  private final LocalEndpoint[] localEndpoints = new LocalEndpoint[LOCAL_SLOTS];
 
   public L7FlowAssembler(String nodeName, String version, EndpointResolver endpoints, KernelClock clock) {
     this.nodeName = nodeName;
@@ -146,17 +143,18 @@ public final class L7FlowAssembler {
   private Endpoint localEndpoint(TlsEvent call) {
     Endpoint known = endpoints.local(call.endpointId());
     long key = (long) call.pid() << 32 | (call.tid() & 0xffffffffL);
-    LocalEndpoint cached = localEndpoints.get(key);
-    if (cached != null && cached.base() == known && cached.endpointId() == call.endpointId()
+    int slot = (int) (key ^ (key >>> 29) ^ (key >>> 43)) & (LOCAL_SLOTS - 1);
+    LocalEndpoint cached = localEndpoints[slot];
+    if (cached != null && cached.key() == key && cached.base() == known && cached.endpointId() == call.endpointId()
         && cached.endpoint().getProcess().getComm().equals(call.comm())) {
       return cached.endpoint();
     }
     Endpoint.Builder b = known != null ? known.toBuilder() : Endpoint.newBuilder();
     Endpoint built = b.setProcess(Process.newBuilder().setPid(call.pid()).setTid(call.tid())
         .setComm(call.comm())).build();
-    localEndpoints.put(key, new LocalEndpoint(call.endpointId(), known, built));
+    localEndpoints[slot] = new LocalEndpoint(key, call.endpointId(), known, built);
     return built;
   }
 
-  private record LocalEndpoint(int endpointId, Endpoint base, Endpoint endpoint) {}
+  private record LocalEndpoint(long key, int endpointId, Endpoint base, Endpoint endpoint) {}
 }
