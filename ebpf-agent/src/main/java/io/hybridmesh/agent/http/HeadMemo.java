@@ -7,7 +7,8 @@ import java.util.Arrays;
  * connection mostly repeats its heads exactly (a load generator always, a server but for its Date
  * header once a second); a repeat is then recognised by one array compare instead of being scanned and
  * parsed again, and the Strings it yields are shared. Heads longer than {@link #MAX} bytes are not kept,
- * so a conversation's memory stays bounded.
+ * so a conversation's memory stays bounded: per direction at most {@link #MAX} bytes and the Strings
+ * parsed from them; freed when the conversation closes or stops.
  */
 final class HeadMemo {
 
