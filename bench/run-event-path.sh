@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # JMH benchmarks of the agent's Java event paths on one core: L3/L4 (frames -> ConnEvent -> Flow -> sink,
-# EventPathBenchmark) and HTTP inside TLS (frames -> TlsEvent -> HTTP conversation -> L7 Flow -> sink,
-# HttpPathBenchmark).
+# EventPathBenchmark), HTTP inside TLS (frames -> TlsEvent -> HTTP conversation -> L7 Flow -> sink,
+# HttpPathBenchmark) and the product path of `hmesh agent --serve` on the wrk -> nginx stream of
+# tls-overhead.sh (the same, then redaction and the flow ring, optionally metrics: ServedTlsPathBenchmark,
+# nanoseconds per event; add JMH_ARGS="-prof gc" for bytes allocated per event).
 #
 # Prints events/s for each full path, decode only, assemble only and the full path with the
 # JSON-lines printer of `hmesh agent --print jsonl` as sink (median of the measurement
@@ -11,7 +13,8 @@
 #   BENCH_CPU=1          core to pin to with taskset ("" or "none": no pinning)
 #   BENCH_WI=5 BENCH_W=2s BENCH_I=5 BENCH_R=2s BENCH_F=2
 #                        warmup iterations/time, measurement iterations/time, forks
-#   BENCH_FILTER=...     JMH benchmark regexp (default: both, 'EventPathBenchmark|HttpPathBenchmark')
+#   BENCH_FILTER=...     JMH benchmark regexp (default: all three,
+#                        'EventPathBenchmark|HttpPathBenchmark|ServedTlsPathBenchmark')
 #   BENCH_GOAL=1000000   events/s the full path must reach
 #   BENCH_OUT=file.json  where JMH writes its JSON result (default: bench/target/event-path.json)
 #   JMH_ARGS="..."       extra JMH arguments (e.g. "-prof gc" or "-prof stack")
@@ -25,7 +28,7 @@ java="${JAVA:-java}"
 
 cpu="${BENCH_CPU-1}"
 wi="${BENCH_WI:-5}"; w="${BENCH_W:-2s}"; i="${BENCH_I:-5}"; r="${BENCH_R:-2s}"; f="${BENCH_F:-2}"
-filter="${BENCH_FILTER:-EventPathBenchmark|HttpPathBenchmark}"
+filter="${BENCH_FILTER:-EventPathBenchmark|HttpPathBenchmark|ServedTlsPathBenchmark}"
 goal="${BENCH_GOAL:-1000000}"
 out="${BENCH_OUT:-$here/target/event-path.json}"
 
@@ -54,11 +57,15 @@ import json, statistics, sys
 path, goal, cpu = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 results = json.load(open(path))
 rows = {}
+alloc = {}
 for r in results:
     name = ".".join(r["benchmark"].rsplit(".", 2)[-2:])
     m = r["primaryMetric"]
     raw = [x for fork in m.get("rawData", []) for x in fork]
     rows[name] = (statistics.median(raw) if raw else m["score"], m["score"], m.get("scoreError"), len(raw))
+    norm = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
+    if norm:
+        alloc[name] = norm["score"]
 
 def line(label, name):
     if name not in rows:
@@ -86,4 +93,13 @@ if any(k.startswith("HttpPathBenchmark.") for k in rows):
     line("decode only", "HttpPathBenchmark.decodeOnly")
     line("full path + JSON-lines sink", "HttpPathBenchmark.httpPathJsonSink")
     verdict("HttpPathBenchmark.httpPath")
+if any(k.startswith("ServedTlsPathBenchmark.") for k in rows):
+    print(f"hmesh agent --serve path, wrk -> nginx keep-alive stream (one thread, CPU {cpu}):")
+    for label, name in (("redaction + flow ring", "ServedTlsPathBenchmark.served"),
+                        ("+ metrics (--metrics)", "ServedTlsPathBenchmark.servedWithMetrics")):
+        if name in rows:
+            med, mean, err, n = rows[name]
+            a = f", {alloc[name]:,.0f} B allocated per event" if name in alloc else ""
+            print(f"  {label:<28} {med:>10,.0f} ns per event median of {n} ({1e9 / med:,.0f} events/s, "
+                  f"{4 * med / 1000:.2f} us per request of 4 events){a}")
 EOF

@@ -4,15 +4,32 @@ import static io.hybridmesh.agent.abi.HmAbi.TlsEventLayout.*;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Decodes {@code struct hm_tls_event} records. Not thread-safe: it copies each record's data into one
  * reusable array, which the returned event shares (the event path runs on one thread).
+ *
+ * <p>The process name and the connection tuple of an event are mostly those of an earlier one (a few
+ * processes, each with a few keep-alive connections), so each is looked up among recent ones by its
+ * bytes and shared: equal values, no new String or tuple (three objects) per event.
  */
 public final class TlsEventDecoder {
 
+  private static final int COMMS = 8;
+  private static final int TUPLE_SLOTS = 256;
+  /** The tuple's bytes that make it (addresses, ports, family, protocol), not its tail padding. */
+  private static final int TUPLE_BYTES = HmAbi.Tuple.PROTO + 1;
+
   private final byte[] data = new byte[HmAbi.TLS_MAX_CAPTURE];
   private final byte[] comm = new byte[COMM_SIZE];
+  private final byte[][] commBytes = new byte[COMMS][];
+  private final String[] commNames = new String[COMMS];
+  private int nextComm;
+  private final byte[] tupleBytes = new byte[TUPLE_BYTES];
+  private final Tuple[] tuples = new Tuple[TUPLE_SLOTS];
+
+  private record Tuple(byte[] bytes, FlowTuple tuple) {}
 
   /**
    * @throws MalformedEventException when the record is shorter than its header says
@@ -28,11 +45,6 @@ public final class TlsEventDecoder {
     }
     int flags = b.get(at + FLAGS) & 0xff;
     b.get(at + DATA, data, 0, captured);
-    b.get(at + COMM, comm);
-    int commLength = 0;
-    while (commLength < COMM_SIZE && comm[commLength] != 0) {
-      commLength++;
-    }
     return new TlsEvent(
         (b.get(at + OP) & 0xff) == HmAbi.TLS_WRITE,
         (flags & HmAbi.TLS_F_EX) != 0,
@@ -44,9 +56,46 @@ public final class TlsEventDecoder {
         b.getLong(at + LENGTH),
         b.getInt(at + PID),
         b.getInt(at + TID),
-        new String(comm, 0, commLength, StandardCharsets.UTF_8),
-        (flags & HmAbi.TLS_F_TUPLE) != 0 ? FlowTuple.read(b, at + TUPLE) : null,
+        comm(b, at + COMM),
+        (flags & HmAbi.TLS_F_TUPLE) != 0 ? tuple(b, at + TUPLE) : null,
         data,
         captured);
+  }
+
+  /** The NUL-terminated name at {@code at}, shared with an earlier event of the same name. */
+  private String comm(ByteBuffer b, int at) {
+    b.get(at, comm);
+    int n = 0;
+    while (n < COMM_SIZE && comm[n] != 0) {
+      n++;
+    }
+    for (int i = 0; i < COMMS; i++) {
+      byte[] known = commBytes[i];
+      if (known != null && Arrays.equals(known, 0, known.length, comm, 0, n)) {
+        return commNames[i];
+      }
+    }
+    String name = new String(comm, 0, n, StandardCharsets.UTF_8);
+    int slot = nextComm;
+    nextComm = (slot + 1) % COMMS;
+    commBytes[slot] = Arrays.copyOf(comm, n);
+    commNames[slot] = name;
+    return name;
+  }
+
+  /** The tuple at {@code at}, shared with an earlier event of the same connection (tuples are immutable). */
+  private FlowTuple tuple(ByteBuffer b, int at) {
+    b.get(at, tupleBytes);
+    int h = b.getInt(at + HmAbi.Tuple.SADDR) * 31 + b.getInt(at + HmAbi.Tuple.SADDR + 12);
+    h = h * 31 + b.getInt(at + HmAbi.Tuple.DADDR) * 31 + b.getInt(at + HmAbi.Tuple.DADDR + 12);
+    h = h * 31 + b.getInt(at + HmAbi.Tuple.SPORT);
+    int slot = (h ^ (h >>> 16)) & (TUPLE_SLOTS - 1);
+    Tuple known = tuples[slot];
+    if (known != null && Arrays.equals(known.bytes(), tupleBytes)) {
+      return known.tuple();
+    }
+    FlowTuple t = FlowTuple.read(b, at);
+    tuples[slot] = new Tuple(tupleBytes.clone(), t);
+    return t;
   }
 }

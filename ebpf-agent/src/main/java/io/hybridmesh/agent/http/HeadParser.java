@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Parses one complete head held in [s, e) of a byte array. Reused per conversation: results are
- * left in fields until the next call. Only allow-listed headers become Strings; Content-Length and
- * Transfer-Encoding are read for framing even though most values are never kept.
+ * Parses one complete head held in [s, e) of a byte array into an immutable {@link Parsed}. Reused per
+ * conversation (its fields are scratch space for one call). Only allow-listed headers become Strings;
+ * Content-Length and Transfer-Encoding are read for framing even though most values are never kept.
  */
 final class HeadParser {
 
@@ -18,20 +18,40 @@ final class HeadParser {
     "traceparent"
   };
 
+  /**
+   * What one head says. A pure function of the head's bytes (and the limits), so a connection that sends
+   * the same bytes again can reuse it; {@code error} is set for {@link Kind#ERROR} only.
+   *
+   * @param contentLength -1 when absent
+   * @param headers the kept (allow-listed) headers, immutable
+   */
+  record Parsed(Kind kind, String error, String method, String target, String protocol, String host,
+      int status, long contentLength, boolean hasTransferEncoding, boolean chunked, List<Header> headers) {
+
+    HttpRequestHead request(long startNs) {
+      return new HttpRequestHead(method, target, host, protocol, headers, startNs);
+    }
+
+    HttpResponseHead response(long startNs) {
+      return new HttpResponseHead(status, protocol, headers, startNs);
+    }
+  }
+
+  private static final Parsed HTTP2 =
+      new Parsed(Kind.HTTP2, null, null, null, null, null, 0, -1, false, false, List.of());
+
   private final Limits limits;
   private final Header[] kept;
 
-  Kind kind;
-  String error;
-  String method;
-  String target;
-  String protocol;
-  String host;
-  int status;
-  /** -1 when absent. */
-  long contentLength;
-  boolean hasTransferEncoding;
-  boolean chunked;
+  private Kind kind;
+  private String method;
+  private String target;
+  private String protocol;
+  private String host;
+  private int status;
+  private long contentLength;
+  private boolean hasTransferEncoding;
+  private boolean chunked;
   private int keptCount;
 
   HeadParser(Limits limits) {
@@ -39,8 +59,8 @@ final class HeadParser {
     this.kept = new Header[limits.maxKeptHeaders()];
   }
 
-  Kind parse(byte[] b, int s, int e) {
-    method = target = protocol = host = error = null;
+  Parsed parse(byte[] b, int s, int e) {
+    method = target = protocol = host = null;
     status = 0;
     contentLength = -1;
     hasTransferEncoding = chunked = false;
@@ -59,7 +79,7 @@ final class HeadParser {
       kind = Kind.RESPONSE;
     } else {
       if (Ascii.equalsLower(b, s, le, "pri * http/2.0")) {
-        return kind = Kind.HTTP2;
+        return HTTP2;
       }
       int m = Ascii.requestLine(b, s, le);
       if (m < 0) {
@@ -76,20 +96,12 @@ final class HeadParser {
     if (kind == Kind.REQUEST && host == null) {
       host = "CONNECT".equals(method) ? target : authorityOf(target);
     }
-    return kind;
+    return new Parsed(kind, null, method, target, protocol, host, status, contentLength, hasTransferEncoding,
+        chunked, keptList());
   }
 
-  HttpRequestHead request(long startNs) {
-    return new HttpRequestHead(method, target, host, protocol, keptList(), startNs);
-  }
-
-  HttpResponseHead response(long startNs) {
-    return new HttpResponseHead(status, protocol, keptList(), startNs);
-  }
-
-  private Kind fail(String reason) {
-    error = reason;
-    return kind = Kind.ERROR;
+  private static Parsed fail(String reason) {
+    return new Parsed(Kind.ERROR, reason, null, null, null, null, 0, -1, false, false, List.of());
   }
 
   private List<Header> keptList() {

@@ -156,41 +156,46 @@ public final class HttpConversation {
     return true;
   }
 
-  void onHead(StreamParser p, byte[] b, int s, int e, long startNs, int headBytes, int next) {
-    switch (heads.parse(b, s, e)) {
-      case ERROR -> p.fail(heads.error, headBytes, next);
+  /** Parses a complete head held in [s, e). */
+  HeadParser.Parsed parse(byte[] b, int s, int e) {
+    return heads.parse(b, s, e);
+  }
+
+  void onHead(StreamParser p, HeadParser.Parsed h, long startNs, int headBytes, int next) {
+    switch (h.kind()) {
+      case ERROR -> p.fail(h.error(), headBytes, next);
       case HTTP2 -> {
         unparsed(p.dir, "HTTP/2 is not parsed yet", p.lostBytes(headBytes, next));
         stopAll();
       }
-      case REQUEST -> onRequest(p, startNs, headBytes, next);
-      case RESPONSE -> onResponse(p, startNs, headBytes, next);
+      case REQUEST -> onRequest(p, h, startNs, headBytes, next);
+      case RESPONSE -> onResponse(p, h, startNs, headBytes, next);
     }
   }
 
-  private void onRequest(StreamParser p, long startNs, int headBytes, int next) {
+  private void onRequest(StreamParser p, HeadParser.Parsed h, long startNs, int headBytes, int next) {
     if (requestDir == null) {
       requestDir = p.dir;
     } else if (requestDir != p.dir) {
       p.fail("request line in response direction", headBytes, next);
       return;
     }
-    if (heads.hasTransferEncoding && !heads.chunked) {
+    if (h.hasTransferEncoding() && !h.chunked()) {
       // A request body cannot be delimited by close, so its framing is unknowable.
       p.fail("unsupported Transfer-Encoding", headBytes, next);
       return;
     }
-    HttpRequestHead req = heads.request(startNs);
+    HttpRequestHead req = h.request(startNs);
     emit(new RequestSeen(req, Role.of(requestDir)));
     if (pending.size() >= limits.maxPendingRequests()) {
       pending.pollFirst();
       requestsDropped++;
     }
     pending.addLast(req);
-    if (heads.chunked) {
+    if (h.chunked()) {
       p.expectChunked();
-    } else if (heads.contentLength > 0) {
-      p.expectBody(heads.contentLength);
+    } else if (h.contentLength() > 0) {
+      p.expectBody(h.contentLength());
     } else if (req.method().equals("CONNECT")) {
       // Tunnel bytes may follow at once; park until the response says whether it is a tunnel.
       p.hold();
@@ -199,17 +204,17 @@ public final class HttpConversation {
     }
   }
 
-  private void onResponse(StreamParser p, long startNs, int headBytes, int next) {
+  private void onResponse(StreamParser p, HeadParser.Parsed h, long startNs, int headBytes, int next) {
     if (requestDir == null) {
       requestDir = p.dir.opposite();
     } else if (requestDir == p.dir) {
       p.fail("status line in request direction", headBytes, next);
       return;
     }
-    int status = heads.status;
+    int status = h.status();
     boolean interim = status < 200 && status != 101;
     HttpRequestHead req = interim ? pending.peekFirst() : pending.pollFirst();
-    HttpResponseHead resp = heads.response(startNs);
+    HttpResponseHead resp = h.response(startNs);
     long latency = req == null ? 0 : startNs - req.startNs();
     emit(new ResponseSeen(resp, req, latency, Role.of(requestDir)));
     boolean connect = req != null && req.method().equals("CONNECT");
@@ -222,12 +227,12 @@ public final class HttpConversation {
     }
     if (interim || status == 204 || status == 304 || (req != null && req.method().equals("HEAD"))) {
       p.expectNothing();
-    } else if (heads.chunked) {
+    } else if (h.chunked()) {
       p.expectChunked();
-    } else if (heads.hasTransferEncoding || heads.contentLength < 0) {
+    } else if (h.hasTransferEncoding() || h.contentLength() < 0) {
       p.untilClose();
     } else {
-      p.expectBody(heads.contentLength);
+      p.expectBody(h.contentLength());
     }
   }
 

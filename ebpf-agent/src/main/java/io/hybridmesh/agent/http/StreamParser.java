@@ -31,6 +31,7 @@ final class StreamParser {
 
   private long remaining;
   private final ChunkFramer chunks;
+  private final HeadMemo memo = new HeadMemo();
 
   // The call being fed: lets a failure report the rest of the call as discarded.
   private int callEnd;
@@ -107,6 +108,7 @@ final class StreamParser {
   void stop() {
     state = State.STOPPED;
     buf.free();
+    memo.clear();
     headLen = 0;
   }
 
@@ -130,6 +132,7 @@ final class StreamParser {
     int partial = state == State.HEAD ? headLen : 0;
     state = State.STOPPED;
     buf.free();
+    memo.clear();
     headLen = 0;
     return partial;
   }
@@ -159,6 +162,15 @@ final class StreamParser {
 
   private int head(byte[] d, int p) {
     int end = callEnd;
+    HeadParser.Parsed repeated = headLen == 0 ? memo.match(d, p, end) : null;
+    if (repeated != null) {
+      // As complete() would for these bytes, without scanning and parsing them again.
+      int next = p + memo.length();
+      state = State.START;
+      owner.onHead(this, repeated, headStartNs, memo.length(), next);
+      buf.clear();
+      return next;
+    }
     for (int i = p; i < end && probe == UNDECIDED; i++) {
       probe(d[i]);
     }
@@ -222,12 +234,16 @@ final class StreamParser {
     int total = headLen + (next - p);
     headLen = 0;
     state = State.START;
+    HeadParser.Parsed parsed;
     if (buf.length() == 0) {
-      owner.onHead(this, d, p, next, headStartNs, total, next);
+      parsed = owner.parse(d, p, next);
+      memo.remember(d, p, total, parsed);
     } else {
       buf.append(d, p, next - p);
-      owner.onHead(this, buf.array(), 0, total, headStartNs, total, next);
+      parsed = owner.parse(buf.array(), 0, total);
+      memo.remember(buf.array(), 0, total, parsed);
     }
+    owner.onHead(this, parsed, headStartNs, total, next);
     buf.clear();
     return next;
   }

@@ -1,14 +1,11 @@
 package io.hybridmesh.agent.l7;
 
 import io.hybridmesh.agent.abi.FlowTuple;
-import io.hybridmesh.agent.abi.IpAddresses;
 import io.hybridmesh.agent.abi.TlsEvent;
 import io.hybridmesh.agent.flow.EndpointResolver;
 import io.hybridmesh.api.flow.FlowIds;
 import io.hybridmesh.agent.flow.KernelClock;
-import io.hybridmesh.agent.http.Header;
 import io.hybridmesh.agent.http.HttpEvent;
-import io.hybridmesh.agent.http.HttpRequestHead;
 import io.hybridmesh.agent.http.Role;
 import io.hybridmesh.api.flow.v1.Completeness;
 import io.hybridmesh.api.flow.v1.DataPath;
@@ -19,25 +16,17 @@ import io.hybridmesh.api.flow.v1.Service;
 import io.hybridmesh.api.flow.v1.Flow;
 import io.hybridmesh.api.flow.v1.FlowType;
 import io.hybridmesh.api.flow.v1.HTTP;
-import io.hybridmesh.api.flow.v1.HTTPHeader;
-import io.hybridmesh.api.flow.v1.IP;
-import io.hybridmesh.api.flow.v1.IPVersion;
 import io.hybridmesh.api.flow.v1.L7FlowType;
-import io.hybridmesh.api.flow.v1.Layer4;
 import io.hybridmesh.api.flow.v1.Layer7;
 import io.hybridmesh.api.flow.v1.ObservationPoint;
 import io.hybridmesh.api.flow.v1.Process;
 import io.hybridmesh.api.flow.v1.Reporter;
-import io.hybridmesh.api.flow.v1.TCP;
 import io.hybridmesh.api.flow.v1.Tls;
 import io.hybridmesh.api.flow.v1.TlsLibrary;
-import io.hybridmesh.api.flow.v1.TraceContext;
 import io.hybridmesh.api.flow.v1.TrafficDirection;
 import io.hybridmesh.api.flow.v1.Verdict;
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.Timestamp;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Turns HTTP heads read from TLS calls into L7 {@link Flow}s. Requests travel client to server,
@@ -47,18 +36,24 @@ import java.util.Map;
 public final class L7FlowAssembler {
 
   private static final Tls OPENSSL = Tls.newBuilder().setLibrary(TlsLibrary.OPENSSL).build();
+  // Shared rather than made per flow: messages are immutable, and each one made is one more object per
+  // flow for the collector to copy while the flow sits in the ring.
+  private static final BoolValue IS_REPLY = BoolValue.of(true);
+  private static final BoolValue NOT_REPLY = BoolValue.of(false);
+  private static final Completeness PARTIAL = Completeness.newBuilder().setPartial(true).build();
+  private static final int LOCAL_SLOTS = 4096;
 
   private final String nodeName;
   private final Emitter emitter;
   private final EndpointResolver endpoints;
   private final KernelClock clock;
-  /** By pid and tid; bounded, least recently used out. Used by the event thread only. */
-  private final Map<Long, LocalEndpoint> localEndpoints = new LinkedHashMap<>(256, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Long, LocalEndpoint> eldest) {
-      return size() > 4096;
-    }
-  };
+  private final HttpRecords httpRecords = new HttpRecords();
+  private final AddressRecords addressRecords = new AddressRecords();
+  /**
+   * By pid and tid, direct-mapped (a thread whose slot is taken is built again when it next calls):
+   * bounded, and an array read per flow instead of a boxed key in a linked map. Event thread only.
+   */
+  private final LocalEndpoint[] localEndpoints = new LocalEndpoint[LOCAL_SLOTS];
 
   public L7FlowAssembler(String nodeName, String version, EndpointResolver endpoints, KernelClock clock) {
     this.nodeName = nodeName;
@@ -70,25 +65,28 @@ public final class L7FlowAssembler {
 
   public Flow request(TlsEvent call, HttpEvent.RequestSeen seen) {
     Flow.Builder f = common(call, seen.role(), false);
-    f.setL7(Layer7.newBuilder().setType(L7FlowType.REQUEST).setHttp(http(seen.request())));
-    traceContext(seen.request(), f);
+    HttpRecords.Entry http = httpRecords.of(seen.request());
+    f.setL7(http.requestL7);
+    if (http.trace != null) {
+      f.setTraceContext(http.trace);
+    }
     return f.build();
   }
 
   public Flow response(TlsEvent call, HttpEvent.ResponseSeen seen) {
     Flow.Builder f = common(call, seen.role(), true);
-    HTTP.Builder http = seen.request() != null ? http(seen.request()) : HTTP.newBuilder();
-    http.setCode(seen.response().status());
-    if (http.getProtocol().isEmpty()) {
-      http.setProtocol(seen.response().protocol());
-    }
-    f.setL7(Layer7.newBuilder().setType(L7FlowType.RESPONSE).setLatencyNs(seen.latencyNs()).setHttp(http));
+    Layer7.Builder l7 = Layer7.newBuilder().setType(L7FlowType.RESPONSE).setLatencyNs(seen.latencyNs());
     if (seen.request() == null) {
-      f.setCompleteness(Completeness.newBuilder().setPartial(true));
+      l7.setHttp(HTTP.newBuilder().setCode(seen.response().status()).setProtocol(seen.response().protocol()));
+      f.setCompleteness(PARTIAL);
     } else {
-      traceContext(seen.request(), f);
+      HttpRecords.Entry http = httpRecords.of(seen.request());
+      l7.setHttp(http.response(seen.response()));
+      if (http.trace != null) {
+        f.setTraceContext(http.trace);
+      }
     }
-    return f.build();
+    return f.setL7(l7).build();
   }
 
   private Flow.Builder common(TlsEvent call, Role role, boolean reply) {
@@ -107,7 +105,7 @@ public final class L7FlowAssembler {
         .setVerdict(Verdict.FORWARDED)
         .setReporter(localIsClient ? Reporter.CLIENT : Reporter.SERVER)
         .setTrafficDirection(localIsClient ? TrafficDirection.EGRESS : TrafficDirection.INGRESS)
-        .setIsReply(BoolValue.of(reply))
+        .setIsReply(reply ? IS_REPLY : NOT_REPLY)
         .setTls(OPENSSL)
         .setCgroupId(call.cgroupId());
 
@@ -123,15 +121,9 @@ public final class L7FlowAssembler {
       f.setDestination(destination);
     }
     if (t != null) {
-      String localIp = IpAddresses.format(t.source());
-      String remoteIp = IpAddresses.format(t.destination());
-      f.setIp(IP.newBuilder()
-          .setSource(localIsSource ? localIp : remoteIp)
-          .setDestination(localIsSource ? remoteIp : localIp)
-          .setIpVersion(t.isIpv6() ? IPVersion.IPv6 : IPVersion.IPv4));
-      f.setL4(Layer4.newBuilder().setTcp(TCP.newBuilder()
-          .setSourcePort(localIsSource ? t.sourcePort() : t.destinationPort())
-          .setDestinationPort(localIsSource ? t.destinationPort() : t.sourcePort())));
+      AddressRecords.Entry addresses = addressRecords.of(t);
+      f.setIp(addresses.ip(localIsSource));
+      f.setL4(addresses.l4(localIsSource));
       Service remoteService = endpoints.service(t.destination(), t.destinationPort());
       if (remoteService != null) {
         if (localIsSource) {
@@ -151,59 +143,18 @@ public final class L7FlowAssembler {
   private Endpoint localEndpoint(TlsEvent call) {
     Endpoint known = endpoints.local(call.endpointId());
     long key = (long) call.pid() << 32 | (call.tid() & 0xffffffffL);
-    LocalEndpoint cached = localEndpoints.get(key);
-    if (cached != null && cached.base() == known && cached.endpointId() == call.endpointId()
+    int slot = (int) (key ^ (key >>> 29) ^ (key >>> 43)) & (LOCAL_SLOTS - 1);
+    LocalEndpoint cached = localEndpoints[slot];
+    if (cached != null && cached.key() == key && cached.base() == known && cached.endpointId() == call.endpointId()
         && cached.endpoint().getProcess().getComm().equals(call.comm())) {
       return cached.endpoint();
     }
     Endpoint.Builder b = known != null ? known.toBuilder() : Endpoint.newBuilder();
     Endpoint built = b.setProcess(Process.newBuilder().setPid(call.pid()).setTid(call.tid())
         .setComm(call.comm())).build();
-    localEndpoints.put(key, new LocalEndpoint(call.endpointId(), known, built));
+    localEndpoints[slot] = new LocalEndpoint(key, call.endpointId(), known, built);
     return built;
   }
 
-  private record LocalEndpoint(int endpointId, Endpoint base, Endpoint endpoint) {}
-
-  private static HTTP.Builder http(HttpRequestHead r) {
-    String target = r.target();
-    int query = target.indexOf('?');
-    String path = query < 0 ? target : target.substring(0, query);
-    HTTP.Builder h = HTTP.newBuilder().setMethod(r.method()).setProtocol(r.protocol());
-    if (target.startsWith("/")) {
-      h.setPath(path);
-      h.setUrl(r.host() != null ? "https://" + r.host() + target : target);
-    } else {
-      h.setUrl(target); // absolute-form or authority-form
-      h.setPath(path);
-    }
-    if (r.host() != null) {
-      h.setHost(r.host());
-    }
-    for (Header header : r.headers()) {
-      h.addHeaders(HTTPHeader.newBuilder().setKey(header.name()).setValue(header.value()));
-      switch (header.name()) {
-        case "user-agent" -> h.setUserAgent(header.value());
-        case "x-request-id" -> h.setRequestId(header.value());
-        default -> {
-          // kept in headers only
-        }
-      }
-    }
-    return h;
-  }
-
-  /** W3C traceparent: version-traceid-spanid-flags. */
-  private static void traceContext(HttpRequestHead r, Flow.Builder f) {
-    for (Header h : r.headers()) {
-      if (h.name().equals("traceparent")) {
-        String[] parts = h.value().trim().split("-");
-        if (parts.length == 4 && parts[1].length() == 32 && parts[2].length() == 16) {
-          f.setTraceContext(TraceContext.newBuilder().setTraceId(parts[1]).setSpanId(parts[2])
-              .setSampled(parts[3].endsWith("1")));
-        }
-        return;
-      }
-    }
-  }
+  private record LocalEndpoint(long key, int endpointId, Endpoint base, Endpoint endpoint) {}
 }

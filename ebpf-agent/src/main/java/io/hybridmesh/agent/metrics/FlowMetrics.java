@@ -2,12 +2,16 @@ package io.hybridmesh.agent.metrics;
 
 import io.hybridmesh.agent.flow.FlowSink;
 import io.hybridmesh.api.flow.v1.Endpoint;
+import io.hybridmesh.api.flow.v1.DataPath;
 import io.hybridmesh.api.flow.v1.Flow;
+import io.hybridmesh.api.flow.v1.FlowType;
 import io.hybridmesh.api.flow.v1.HTTP;
 import io.hybridmesh.api.flow.v1.L7FlowType;
 import io.hybridmesh.api.flow.v1.Layer7;
 import io.hybridmesh.api.flow.v1.LostEvent;
 import java.util.LinkedHashMap;
+import io.hybridmesh.api.flow.v1.Reporter;
+import io.hybridmesh.api.flow.v1.Verdict;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +37,10 @@ public final class FlowMetrics implements FlowSink {
       {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+  /** The reporter label by enum ordinal: the name in lower case, without a "reporter_" prefix. */
+  private static final String[] REPORTERS = java.util.Arrays.stream(Reporter.values())
+      .map(r -> r.name().toLowerCase(Locale.ROOT).replace("reporter_", "")).toArray(String[]::new);
+  private static final String[] STATUS_CLASSES = {"0xx", "1xx", "2xx", "3xx", "4xx", "5xx"};
   private static final List<String> HTTP_LABELS = List.of("source_namespace", "source_workload",
       "destination_namespace", "destination_workload", "reporter", "method", "status");
 
@@ -45,6 +53,7 @@ public final class FlowMetrics implements FlowSink {
   private final List<SeriesFamily> families;
   private final List<Reading> readings = new CopyOnWriteArrayList<>();
   private final List<FixedGauge> fixed = new CopyOnWriteArrayList<>();
+  private FlowLabels lastFlowLabels = new FlowLabels(null, null, null, List.of());
 
   public FlowMetrics(MetricsOptions options) {
     this(options, System::currentTimeMillis);
@@ -111,7 +120,7 @@ public final class FlowMetrics implements FlowSink {
   @Override
   public void accept(Flow flow) {
     long now = clockMillis.getAsLong();
-    flows.add(List.of(flow.getType().name(), flow.getVerdict().name(), flow.getDataPath().name()), 1, now);
+    flows.add(flowLabels(flow), 1, now);
     if (!flow.hasL7() || !flow.getL7().hasHttp()) {
       return;
     }
@@ -124,9 +133,9 @@ public final class FlowMetrics implements FlowSink {
     boolean reply = flow.hasIsReply() ? flow.getIsReply().getValue() : l7.getType() == L7FlowType.RESPONSE;
     Endpoint client = reply ? flow.getDestination() : flow.getSource();
     Endpoint server = reply ? flow.getSource() : flow.getDestination();
-    List<String> labels = List.of(client.getNamespace(), workload(client), server.getNamespace(),
-        workload(server), flow.getReporter().name().toLowerCase(Locale.ROOT).replace("reporter_", ""),
-        method(http.getMethod()), statusClass(http.getCode()));
+    List<String> labels = LabelValues.of(client.getNamespace(), workload(client), server.getNamespace(),
+        workload(server), REPORTERS[flow.getReporter().ordinal()], method(http.getMethod()),
+        statusClass(http.getCode()));
     httpRequests.add(labels, 1, now);
     // A response seen without its request has no latency; a zero would pull the histogram down.
     if (l7.getLatencyNs() > 0) {
@@ -155,8 +164,23 @@ public final class FlowMetrics implements FlowSink {
   }
 
   static String statusClass(int code) {
-    return code >= 100 && code < 600 ? (code / 100) + "xx" : "unknown";
+    return code >= 100 && code < 600 ? STATUS_CLASSES[code / 100] : "unknown";
   }
+
+  /** The labels of hmesh_flows_processed_total; almost every flow has the same as the one before. */
+  private List<String> flowLabels(Flow flow) {
+    FlowLabels last = lastFlowLabels;
+    if (last.type() == flow.getType() && last.verdict() == flow.getVerdict()
+        && last.dataPath() == flow.getDataPath()) {
+      return last.labels();
+    }
+    FlowLabels next = new FlowLabels(flow.getType(), flow.getVerdict(), flow.getDataPath(),
+        LabelValues.of(flow.getType().name(), flow.getVerdict().name(), flow.getDataPath().name()));
+    lastFlowLabels = next; // racy on purpose: the record is immutable, a lost update costs one rebuild
+    return next.labels();
+  }
+
+  private record FlowLabels(FlowType type, Verdict verdict, DataPath dataPath, List<String> labels) {}
 
   /**
    * Removes every HTTP series where the workload is the source or the destination: for a workload (or,

@@ -43,7 +43,7 @@ final class SeriesFamily {
     this.labelNames = List.copyOf(labelNames);
     this.buckets = buckets == null ? new double[0] : buckets.clone();
     this.maxSeries = maxSeries;
-    this.overflowLabels = Collections.nCopies(labelNames.size(), OVERFLOW);
+    this.overflowLabels = LabelValues.copyOf(Collections.nCopies(labelNames.size(), OVERFLOW));
   }
 
   String name() {
@@ -88,7 +88,7 @@ final class SeriesFamily {
             s = series.computeIfAbsent(overflowLabels, k -> new Series(buckets.length));
           } else {
             s = new Series(buckets.length);
-            series.put(List.copyOf(labels), s);
+            series.put(LabelValues.copyOf(labels), s);
           }
         }
       }

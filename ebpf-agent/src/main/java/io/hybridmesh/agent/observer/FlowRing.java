@@ -59,9 +59,12 @@ public final class FlowRing {
     synchronized (writeLock) {
       long s = head;
       int i = index(s);
-      seqs.set(i, -1);
-      flows.set(i, flow);
-      seqs.set(i, s);
+      // Seqlock order for readers: the slot is marked busy before the flow changes, and gets its new
+      // sequence only after. Release stores give exactly that order (each orders the stores before it)
+      // without a full fence per store; head stays volatile, which the waiter check below relies on.
+      seqs.setOpaque(i, -1);
+      flows.setRelease(i, flow);
+      seqs.setRelease(i, s);
       head = s + 1;
     }
     if (waiters.get() > 0) {

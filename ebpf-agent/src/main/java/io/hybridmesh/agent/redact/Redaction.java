@@ -21,7 +21,17 @@ public final class Redaction {
   /** What a redacted value is replaced by (Hubble's is {@code HUBBLE_REDACTED}). */
   public static final String MARKER = "HMESH_REDACTED";
 
+  private static final int CLEAN_SLOTS = 64;
+
   private final RedactionOptions options;
+  /**
+   * HTTP records found to need nothing, by identity. The agent's assemblers share one record between all
+   * flows of the same request head, so most flows are answered by one comparison instead of scanning
+   * URL, path and headers again. Written racily from any thread on purpose: a slot is only ever compared
+   * by identity with a record the caller already holds, and a lost or stale slot only means checking
+   * once more.
+   */
+  private final HTTP[] clean = new HTTP[CLEAN_SLOTS];
 
   public Redaction(RedactionOptions options) {
     this.options = options == null ? RedactionOptions.DEFAULT : options;
@@ -37,10 +47,15 @@ public final class Redaction {
       return flow;
     }
     HTTP http = flow.getL7().getHttp();
+    int slot = System.identityHashCode(http) & (CLEAN_SLOTS - 1);
+    if (clean[slot] == http) {
+      return flow;
+    }
     String url = target(http.getUrl());
     String path = target(http.getPath());
     boolean headers = hasSecretHeader(http);
     if (!headers && url == http.getUrl() && path == http.getPath()) {
+      clean[slot] = http;
       return flow;
     }
     HTTP.Builder b = http.toBuilder().setUrl(url).setPath(path);
