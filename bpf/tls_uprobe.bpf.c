@@ -38,6 +38,8 @@ struct hm_tls_call {
 	__u64 start_ns;
 	__s32 fd;        /* from the syscall tracepoints while the call runs */
 	__u32 endpoint_id;
+	__u32 tid;       /* the thread whose call this is; 0 when the slot is free */
+	__u32 _pad;
 };
 
 struct hm_ssl_key {
@@ -54,24 +56,48 @@ struct {
 	__type(value, __u32);
 } hm_watched_netns SEC(".maps");
 
-/* Calls in flight, by pid_tgid: a thread runs one TLS call at a time. */
+/*
+ * Calls in flight: a thread runs one TLS call at a time, in the slot its thread id picks. An array, not a
+ * hash keyed by thread: a lookup is inlined by the JIT and a slot is written by its own thread only, so
+ * recording a call costs plain stores instead of a locked insert and delete. This matters twice: every TLS
+ * call does it, and the syscall tracepoints look a slot up on every read and write on the node. Two threads
+ * whose ids share the low bits, in TLS calls at the same moment, would share a slot: the later call wins,
+ * the earlier is counted as lost (HM_STAT_TLS_SLOT_TAKEN).
+ */
+#define HM_CALL_SLOTS (1 << 16)
+
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, HM_CALL_SLOTS);
+	__type(key, __u32);
 	__type(value, struct hm_tls_call);
 } hm_tls_calls SEC(".maps");
 
-/* The connection of an SSL pointer: its socket and that socket's addresses. */
+static __always_inline struct hm_tls_call *call_slot(__u32 tid)
+{
+	__u32 slot = tid & (HM_CALL_SLOTS - 1);
+
+	return bpf_map_lookup_elem(&hm_tls_calls, &slot);
+}
+
+/*
+ * The connection of an SSL pointer: its socket, that socket's addresses, and the raw words they were read
+ * from, so that a later call can tell it is still the same connection by reading three words.
+ */
 struct hm_ssl_conn {
-	__u64 sk; /* the struct sock the addresses were read from */
+	__u64 sk;          /* the struct sock the addresses were read from */
+	__u64 addrpair;    /* skc_addrpair: IPv4 remote and local address */
+	__u32 portpair;    /* skc_portpair: remote and local port */
+	__u32 _pad;
+	__u64 v6_daddr[2]; /* skc_v6_daddr */
 	struct hm_flow_tuple tuple;
 };
 
 /*
- * The connection of each SSL pointer, for calls that make no syscall, and so that a call on the same socket
- * as the last one costs a pointer comparison instead of a dozen reads and a map update. Keyed by SSL pointer
- * and process, checked against the socket: a freed SSL reused for a new connection gets its new addresses.
+ * The connection of each SSL pointer, for calls that make no syscall, and so that a call on the connection
+ * of the last one costs three reads instead of a dozen and a map update. Keyed by SSL pointer and process,
+ * and checked: the same socket pointer with the same address and port words, so that an SSL object and a
+ * socket both reused (freed and allocated again) for a new connection get that connection's addresses.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -90,8 +116,8 @@ struct {
 
 static __always_inline __u32 watched_endpoint(void)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	__u32 inum = BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
+	/* A direct load through the task's BTF pointer: no probe read per hop. */
+	__u32 inum = bpf_get_current_task_btf()->nsproxy->net_ns->ns.inum;
 	__u32 *id = bpf_map_lookup_elem(&hm_watched_netns, &inum);
 
 	return id ? *id : 0;
@@ -100,42 +126,44 @@ static __always_inline __u32 watched_endpoint(void)
 static __always_inline int enter(void *ssl, const void *buf, void *ex_length)
 {
 	__u32 endpoint = watched_endpoint();
-	__u64 id = bpf_get_current_pid_tgid();
-	struct hm_tls_call call = {};
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct hm_tls_call *call;
 
-	if (!endpoint)
+	if (!endpoint || !(call = call_slot(tid)))
 		return 0;
-	call.ssl = (__u64)ssl;
-	call.buf = (__u64)buf;
-	call.ex_length = (__u64)ex_length;
-	call.start_ns = bpf_ktime_get_ns();
-	call.fd = HM_NO_FD;
-	call.endpoint_id = endpoint;
-	bpf_map_update_elem(&hm_tls_calls, &id, &call, BPF_ANY);
+	if (call->tid && call->tid != tid)
+		hm_count(HM_STAT_TLS_SLOT_TAKEN);
+	call->ssl = (__u64)ssl;
+	call->buf = (__u64)buf;
+	call->ex_length = (__u64)ex_length;
+	call->start_ns = bpf_ktime_get_ns();
+	call->fd = HM_NO_FD;
+	call->endpoint_id = endpoint;
+	call->tid = tid;
 	return 0;
 }
 
 /* Records the descriptor a marked thread reads or writes while its TLS call runs. */
 static __always_inline void note_fd(long fd)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct hm_tls_call *call = bpf_map_lookup_elem(&hm_tls_calls, &id);
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct hm_tls_call *call = call_slot(tid);
 
-	if (call && call->fd == HM_NO_FD)
+	if (call && call->tid == tid && call->fd == HM_NO_FD)
 		call->fd = (__s32)fd;
 }
 
 /* The socket behind a descriptor of the current task, or NULL. */
 static __always_inline struct socket *fd_socket(__s32 fd)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	/* Direct loads through the task's BTF pointer (cheaper than a probe read each), as far as BTF goes. */
+	struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
 	struct file **fds;
 	struct file *file = NULL;
 
-	if (fd < 0 || (__u32)fd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd < 0 || (__u32)fd >= fdt->max_fds)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
+	fds = fdt->fd;
 	if (bpf_core_read(&file, sizeof(file), &fds[fd]) || !file)
 		return NULL;
 	if ((BPF_CORE_READ(file, f_inode, i_mode) & HM_S_IFMT) != HM_S_IFSOCK)
@@ -174,42 +202,46 @@ static __always_inline bool call_tuple(const struct hm_tls_call *call, __u32 tgi
 {
 	struct hm_ssl_key key = {.ssl = call->ssl, .tgid = tgid};
 	struct hm_ssl_conn *cached = bpf_map_lookup_elem(&hm_ssl_conns, &key);
-	struct hm_ssl_conn fresh;
+	struct hm_ssl_conn fresh = {};
 	struct socket *sock;
 	struct sock_common *sk;
 
-	if (call->fd != HM_NO_FD && (sock = fd_socket(call->fd)) &&
-	    (sk = (struct sock_common *)BPF_CORE_READ(sock, sk))) {
-		if (cached && cached->sk == (__u64)sk) {
-			*t = cached->tuple;
-			return true;
-		}
-		if (!socket_tuple(sock, sk, &fresh.tuple))
+	if (call->fd == HM_NO_FD || !(sock = fd_socket(call->fd)) ||
+	    !(sk = (struct sock_common *)BPF_CORE_READ(sock, sk))) {
+		if (!cached)
 			return false;
-		fresh.sk = (__u64)sk;
-		bpf_map_update_elem(&hm_ssl_conns, &key, &fresh, BPF_ANY);
-		*t = fresh.tuple;
+		*t = cached->tuple; /* served from the library's buffer: no syscall, same connection */
 		return true;
 	}
-	if (cached) {
+	bpf_core_read(&fresh.addrpair, sizeof(fresh.addrpair), &sk->skc_addrpair);
+	bpf_core_read(&fresh.portpair, sizeof(fresh.portpair), &sk->skc_portpair);
+	bpf_core_read(fresh.v6_daddr, sizeof(fresh.v6_daddr), &sk->skc_v6_daddr);
+	if (cached && cached->sk == (__u64)sk && cached->addrpair == fresh.addrpair &&
+	    cached->portpair == fresh.portpair && cached->v6_daddr[0] == fresh.v6_daddr[0] &&
+	    cached->v6_daddr[1] == fresh.v6_daddr[1]) {
 		*t = cached->tuple;
 		return true;
 	}
-	return false;
+	if (!socket_tuple(sock, sk, &fresh.tuple))
+		return false;
+	fresh.sk = (__u64)sk;
+	bpf_map_update_elem(&hm_ssl_conns, &key, &fresh, BPF_ANY);
+	*t = fresh.tuple;
+	return true;
 }
 
 static __always_inline int leave(struct pt_regs *ctx, __u8 op, bool ex)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct hm_tls_call *call = bpf_map_lookup_elem(&hm_tls_calls, &id);
+	struct hm_tls_call *call = call_slot((__u32)id);
 	struct hm_tls_event *e;
 	__u32 zero = 0, captured;
 	/* All four return int: only eax is set, so -1 must not be read as 4294967295 from rax. */
 	int ret = (int)PT_REGS_RC(ctx);
 	__u64 length = 0;
 
-	if (!call)
-		return 0;
+	if (!call || call->tid != (__u32)id)
+		return 0; /* the call was entered before the probes, or its slot was taken */
 	if (ex) {
 		/*
 		 * int SSL_write_ex(SSL *, const void *, size_t, size_t *written): 1 on success. The internal
@@ -264,7 +296,7 @@ static __always_inline int leave(struct pt_regs *ctx, __u8 op, bool ex)
 	else
 		hm_count(HM_STAT_TLS_CALLS);
 done:
-	bpf_map_delete_elem(&hm_tls_calls, &id);
+	call->tid = 0;
 	return 0;
 }
 

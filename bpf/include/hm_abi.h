@@ -65,6 +65,8 @@ enum hm_stat {
 	HM_STAT_TLS_CALL_FAILED = 8,
 	/* TLS calls of watched processes that were reported. */
 	HM_STAT_TLS_CALLS = 9,
+	/* A TLS call lost because another thread's call held its slot (thread ids equal in their low bits). */
+	HM_STAT_TLS_SLOT_TAKEN = 10,
 	HM_STAT_MAX = 16,
 };
 

@@ -47,6 +47,7 @@ public final class HmAbi {
   public static final int STAT_TLS_NO_SOCKET = 7;
   public static final int STAT_TLS_CALL_FAILED = 8;
   public static final int STAT_TLS_CALLS = 9;
+  public static final int STAT_TLS_SLOT_TAKEN = 10;
   public static final int STAT_MAX = 16;
 
   public static final int AF_INET = 2;

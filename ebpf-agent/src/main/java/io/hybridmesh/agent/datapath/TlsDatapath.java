@@ -59,8 +59,8 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
         if (mode == UprobeLinks.MULTI) {
           throw e;
         }
-        LOG.info(() -> "this kernel has no uprobe_multi links (" + e.getMessage().lines().findFirst().orElse("")
-            + "); TLS probes get a link per site");
+        LOG.info(() -> "the TLS programs do not load for uprobe_multi links (" + e.getMessage().lines()
+            .findFirst().orElse("") + "; Linux 6.6 brought them); trying with a link per site");
         multi = false;
       }
     }

@@ -157,6 +157,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
       c.put("TLS probe detaches pending", tlsLibraries.detachesPending());
       c.put("TLS calls without a socket", drops.total(HmAbi.STAT_TLS_NO_SOCKET));
       c.put("TLS calls that failed or moved nothing", drops.total(HmAbi.STAT_TLS_CALL_FAILED));
+      c.put("TLS calls lost to a taken slot", drops.total(HmAbi.STAT_TLS_SLOT_TAKEN));
       c.put("TLS plaintext not parsed as HTTP/1.x", tlsEvents.unparsed());
     }
     return c;
