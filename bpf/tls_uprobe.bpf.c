@@ -23,30 +23,7 @@
 #include <bpf/bpf_endian.h>
 #include "hm_abi.h"
 #include "hm_maps.h"
-
-#define HM_S_IFMT 00170000
-#define HM_S_IFSOCK 0140000
-#define HM_AF_INET 2
-#define HM_AF_INET6 10
-#define HM_NO_FD -1
-
-/* A TLS call in flight on one thread. */
-struct hm_tls_call {
-	__u64 ssl;
-	__u64 buf;
-	__u64 ex_length; /* user address of the _ex forms' size_t out-parameter, or 0 */
-	__u64 start_ns;
-	__s32 fd;        /* from the syscall tracepoints while the call runs */
-	__u32 endpoint_id;
-	__u32 tid;       /* the thread whose call this is; 0 when the slot is free */
-	__u32 _pad;
-};
-
-struct hm_ssl_key {
-	__u64 ssl;
-	__u32 tgid;
-	__u32 _pad;
-};
+#include "hm_tls_conn.h"
 
 /* Watched network namespaces: inode number -> endpoint id. */
 struct {
@@ -79,32 +56,6 @@ static __always_inline struct hm_tls_call *call_slot(__u32 tid)
 
 	return bpf_map_lookup_elem(&hm_tls_calls, &slot);
 }
-
-/*
- * The connection of an SSL pointer: its socket, that socket's addresses, and the raw words they were read
- * from, so that a later call can tell it is still the same connection by reading three words.
- */
-struct hm_ssl_conn {
-	__u64 sk;          /* the struct sock the addresses were read from */
-	__u64 addrpair;    /* skc_addrpair: IPv4 remote and local address */
-	__u32 portpair;    /* skc_portpair: remote and local port */
-	__u32 _pad;
-	__u64 v6_daddr[2]; /* skc_v6_daddr */
-	struct hm_flow_tuple tuple;
-};
-
-/*
- * The connection of each SSL pointer, for calls that make no syscall, and so that a call on the connection
- * of the last one costs three reads instead of a dozen and a map update. Keyed by SSL pointer and process,
- * and checked: the same socket pointer with the same address and port words, so that an SSL object and a
- * socket both reused (freed and allocated again) for a new connection get that connection's addresses.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, struct hm_ssl_key);
-	__type(value, struct hm_ssl_conn);
-} hm_ssl_conns SEC(".maps");
 
 /* Room to build one event: too large for the BPF stack. */
 struct {
@@ -151,83 +102,6 @@ static __always_inline void note_fd(long fd)
 
 	if (call && call->tid == tid && call->fd == HM_NO_FD)
 		call->fd = (__s32)fd;
-}
-
-/* The socket behind a descriptor of the current task, or NULL. */
-static __always_inline struct socket *fd_socket(__s32 fd)
-{
-	/* Direct loads through the task's BTF pointer (cheaper than a probe read each), as far as BTF goes. */
-	struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
-	struct file **fds;
-	struct file *file = NULL;
-
-	if (fd < 0 || (__u32)fd >= fdt->max_fds)
-		return NULL;
-	fds = fdt->fd;
-	if (bpf_core_read(&file, sizeof(file), &fds[fd]) || !file)
-		return NULL;
-	if ((BPF_CORE_READ(file, f_inode, i_mode) & HM_S_IFMT) != HM_S_IFSOCK)
-		return NULL;
-	return BPF_CORE_READ(file, private_data);
-}
-
-/* A socket's addresses, local to remote. */
-static __always_inline bool socket_tuple(struct socket *sock, struct sock_common *sk, struct hm_flow_tuple *t)
-{
-	__u16 family = BPF_CORE_READ(sk, skc_family);
-
-	__builtin_memset(t, 0, sizeof(*t));
-	/* Explicit sizes: the destination arrays are larger than an IPv4 address. */
-	if (family == HM_AF_INET) {
-		bpf_core_read(t->saddr, 4, &sk->skc_rcv_saddr);
-		bpf_core_read(t->daddr, 4, &sk->skc_daddr);
-	} else if (family == HM_AF_INET6) {
-		bpf_core_read(t->saddr, 16, &sk->skc_v6_rcv_saddr);
-		bpf_core_read(t->daddr, 16, &sk->skc_v6_daddr);
-	} else {
-		return false;
-	}
-	t->family = family;
-	t->proto = BPF_CORE_READ(sock, type) == 1 /* SOCK_STREAM */ ? 6 : 17;
-	t->sport = BPF_CORE_READ(sk, skc_num);
-	t->dport = bpf_ntohs(BPF_CORE_READ(sk, skc_dport));
-	return true;
-}
-
-/*
- * The connection of this call: through the descriptor its syscalls used when there was one (the cache
- * entry is reused while the socket is the same), else the SSL pointer's last known connection.
- */
-static __always_inline bool call_tuple(const struct hm_tls_call *call, __u32 tgid, struct hm_flow_tuple *t)
-{
-	struct hm_ssl_key key = {.ssl = call->ssl, .tgid = tgid};
-	struct hm_ssl_conn *cached = bpf_map_lookup_elem(&hm_ssl_conns, &key);
-	struct hm_ssl_conn fresh = {};
-	struct socket *sock;
-	struct sock_common *sk;
-
-	if (call->fd == HM_NO_FD || !(sock = fd_socket(call->fd)) ||
-	    !(sk = (struct sock_common *)BPF_CORE_READ(sock, sk))) {
-		if (!cached)
-			return false;
-		*t = cached->tuple; /* served from the library's buffer: no syscall, same connection */
-		return true;
-	}
-	bpf_core_read(&fresh.addrpair, sizeof(fresh.addrpair), &sk->skc_addrpair);
-	bpf_core_read(&fresh.portpair, sizeof(fresh.portpair), &sk->skc_portpair);
-	bpf_core_read(fresh.v6_daddr, sizeof(fresh.v6_daddr), &sk->skc_v6_daddr);
-	if (cached && cached->sk == (__u64)sk && cached->addrpair == fresh.addrpair &&
-	    cached->portpair == fresh.portpair && cached->v6_daddr[0] == fresh.v6_daddr[0] &&
-	    cached->v6_daddr[1] == fresh.v6_daddr[1]) {
-		*t = cached->tuple;
-		return true;
-	}
-	if (!socket_tuple(sock, sk, &fresh.tuple))
-		return false;
-	fresh.sk = (__u64)sk;
-	bpf_map_update_elem(&hm_ssl_conns, &key, &fresh, BPF_ANY);
-	*t = fresh.tuple;
-	return true;
 }
 
 static __always_inline int leave(struct pt_regs *ctx, __u8 op, bool ex)
