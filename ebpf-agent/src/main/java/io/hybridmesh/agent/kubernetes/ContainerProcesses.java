@@ -1,5 +1,6 @@
 package io.hybridmesh.agent.kubernetes;
 
+import io.hybridmesh.agent.proc.ProcFs;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -36,17 +37,17 @@ public final class ContainerProcesses {
     Map<String, String> podOf = new HashMap<>();
     Map<Long, String> containerOfPid = new HashMap<>();
     int seen = 0;
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, p -> isPid(p.getFileName().toString()))) {
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, p -> ProcFs.isPid(p.getFileName().toString()))) {
       for (Path dir : dirs) {
         if (++seen > MAX_PROCESSES) {
           break;
         }
         long pid = Long.parseLong(dir.getFileName().toString());
-        Optional<ContainerCgroup.Ids> ids = ContainerCgroup.parse(read(dir.resolve("cgroup")));
+        Optional<ContainerCgroup.Ids> ids = ContainerCgroup.parse(ProcFs.read(dir.resolve("cgroup")));
         if (ids.isEmpty()) {
           continue;
         }
-        long[] stat = stat(read(dir.resolve("stat")));
+        long[] stat = ProcFs.stat(ProcFs.read(dir.resolve("stat")));
         if (stat == null) {
           continue; // exited between listing and reading
         }
@@ -73,55 +74,9 @@ public final class ContainerProcesses {
   }
 
   private long netnsInode(long pid) {
-    try {
-      Object ino = Files.getAttribute(netnsPath(pid), "unix:ino");
-      return ino instanceof Long l ? l : 0;
-    } catch (IOException | UnsupportedOperationException e) {
-      return 0;
-    }
+    return Math.max(0, ProcFs.netnsInode(proc.resolve(Long.toString(pid))));
   }
 
-  /** [ppid, starttime] from /proc/PID/stat, or null. The command name may hold spaces and ')'. */
-  static long[] stat(String stat) {
-    if (stat == null) {
-      return null;
-    }
-    int close = stat.lastIndexOf(')');
-    if (close < 0) {
-      return null;
-    }
-    String[] f = stat.substring(close + 1).trim().split(" ");
-    // After the name: state(0) ppid(1) ... starttime is field 22 overall, index 19 here.
-    if (f.length < 20) {
-      return null;
-    }
-    try {
-      return new long[] {Long.parseLong(f[1]), Long.parseLong(f[19])};
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
 
-  private static String read(Path p) {
-    try {
-      if (Files.size(p) > 65536) {
-        return null;
-      }
-      return Files.readString(p);
-    } catch (IOException | RuntimeException e) {
-      return null; // gone, unreadable, or not text
-    }
-  }
 
-  private static boolean isPid(String name) {
-    if (name.isEmpty() || name.length() > 10) {
-      return false;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      if (name.charAt(i) < '0' || name.charAt(i) > '9') {
-        return false;
-      }
-    }
-    return true;
-  }
 }

@@ -5,8 +5,8 @@ import io.hybridmesh.agent.probe.binary.ProbeResult;
 import io.hybridmesh.agent.probe.binary.TlsLibrary;
 import io.hybridmesh.agent.probe.binary.TlsLibraryKind;
 import io.hybridmesh.agent.probe.binary.UprobeTarget;
+import io.hybridmesh.agent.proc.ProcFs;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,8 +32,8 @@ public final class ProcProcessView implements ProcessView {
   @Override
   public List<Integer> pids() {
     List<Integer> out = new ArrayList<>();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, p -> isPid(p.getFileName().toString()))) {
-      for (Path d : dirs) {
+    try {
+      for (Path d : ProcFs.processDirs(proc, Integer.MAX_VALUE)) {
         out.add(Integer.parseInt(d.getFileName().toString()));
       }
     } catch (IOException | NumberFormatException e) {
@@ -44,29 +44,18 @@ public final class ProcProcessView implements ProcessView {
 
   @Override
   public long netns(int pid) {
-    try {
-      Object inode = Files.getAttribute(dir(pid).resolve("ns/net"), "unix:ino");
-      return inode instanceof Long l ? l : -1;
-    } catch (IOException | SecurityException | UnsupportedOperationException e) {
-      return -1;
-    }
+    return ProcFs.netnsInode(dir(pid));
   }
 
   @Override
   public long startTime(int pid) {
-    try {
-      String stat = Files.readString(dir(pid).resolve("stat"));
-      // Fields after the command (which may hold spaces and parentheses): state is field 3, starttime 22.
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return f.length > 19 ? Long.parseLong(f[19]) : -1;
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
+    long[] stat = ProcFs.stat(ProcFs.read(dir(pid).resolve("stat")));
+    return stat == null ? -1 : stat[1];
   }
 
   @Override
   public String root(int pid) {
-    return identity(dir(pid).resolve("root"));
+    return ProcFs.identity(dir(pid).resolve("root"));
   }
 
   @Override
@@ -75,7 +64,7 @@ public final class ProcProcessView implements ProcessView {
     List<TlsFile> out = new ArrayList<>();
     for (TlsLibrary lib : linkage.libraries()) {
       if (probeable(lib)) {
-        String identity = identity(dir(pid).resolve("root").resolve(lib.file().substring(1)));
+        String identity = ProcFs.identity(dir(pid).resolve("root").resolve(lib.file().substring(1)));
         if (identity != null) {
           out.add(new TlsFile(identity, lib.file(), TlsSites.of(lib.uprobeTargets())));
         }
@@ -90,7 +79,7 @@ public final class ProcProcessView implements ProcessView {
     for (String d : SYSTEM_DIRS) {
       for (String lib : SYSTEM_LIBSSL) {
         Path p = Path.of(d, lib);
-        String identity = Files.isRegularFile(p) ? identity(p) : null;
+        String identity = Files.isRegularFile(p) ? ProcFs.identity(p) : null;
         if (identity == null || out.stream().anyMatch(f -> f.identity().equals(identity))) {
           continue;
         }
@@ -105,7 +94,7 @@ public final class ProcProcessView implements ProcessView {
   @Override
   public Path open(int pid, TlsFile file) {
     Path p = dir(pid).resolve("root").resolve(file.inner().substring(1));
-    return file.identity().equals(identity(p)) ? p : null;
+    return file.identity().equals(ProcFs.identity(p)) ? p : null;
   }
 
   private Path dir(int pid) {
@@ -122,25 +111,5 @@ public final class ProcProcessView implements ProcessView {
         .map(UprobeTarget::symbol).toList();
     return (resolved.contains("SSL_write") && resolved.contains("SSL_read"))
         || (resolved.contains("SSL_write_ex") && resolved.contains("SSL_read_ex"));
-  }
-
-  private static String identity(Path p) {
-    try {
-      return Files.getAttribute(p, "unix:dev") + ":" + Files.getAttribute(p, "unix:ino");
-    } catch (IOException | SecurityException | UnsupportedOperationException e) {
-      return null;
-    }
-  }
-
-  private static boolean isPid(String s) {
-    if (s.isEmpty() || s.length() > 9) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      if (!Character.isDigit(s.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -1,5 +1,6 @@
 package io.hybridmesh.agent.kubernetes;
 
+import io.hybridmesh.agent.proc.ProcFs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -52,9 +53,9 @@ class ContainerProcessesTest {
   @Test
   void statWithAwkwardCommandNames() {
     assertArrayEquals(new long[] {7, 99},
-        ContainerProcesses.stat("42 (a) b) c) S 7 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 99 0"));
-    assertNull(ContainerProcesses.stat("42 (short) S"));
-    assertNull(ContainerProcesses.stat("garbage"));
-    assertNull(ContainerProcesses.stat(null));
+        ProcFs.stat("42 (a) b) c) S 7 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 99 0"));
+    assertNull(ProcFs.stat("42 (short) S"));
+    assertNull(ProcFs.stat("garbage"));
+    assertNull(ProcFs.stat(null));
   }
 }
