@@ -31,8 +31,10 @@ public final class Degradations {
           + "crashed agent until it restarts"),
       Map.entry(KernelFeature.TCX, "no tcx: TC programs are attached through netlink (clsact), which works "
           + "but outlives a crashed agent until it restarts"),
-      Map.entry(KernelFeature.UPROBE_MULTI, "no uprobe_multi: one link per probed function instead of one "
-          + "per library; slower to attach, the same to run"));
+      Map.entry(KernelFeature.UPROBE_MULTI, "no uprobe_multi: each watched process gets a perf-event link per "
+          + "probe site instead of two links per library; the same to run, but each link's close waits for its "
+          + "own grace periods (about 85 ms here, one after the other), so processes that come and go keep the "
+          + "agent's detaching threads busy"));
 
   private Degradations() {}
 
