@@ -7,6 +7,7 @@ import io.hybridmesh.jni.Bpf;
 import io.hybridmesh.jni.Bpf.Support;
 import io.hybridmesh.jni.BpfException;
 import io.hybridmesh.jni.BpfObject;
+import io.hybridmesh.jni.UprobeMultiTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +17,8 @@ import java.util.Map;
 /**
  * Asks the kernel what it offers the data path: libbpf's feature probes through the JNI library, tiny
  * programs loaded and dropped, and the files the kernel exposes. Versions are not parsed, except for
- * the features libbpf 1.1 cannot probe (tcx, uprobe_multi, links), which are marked as inferred.
+ * the features libbpf 1.1 cannot probe (tcx, links), which are marked as inferred; uprobe_multi is probed by
+ * loading a program with its attach type.
  */
 public final class NodeProbe {
 
@@ -65,7 +67,9 @@ public final class NodeProbe {
     f.add(helper(KernelFeature.PROBE_READ_USER, HELPER_PROBE_READ_USER, "probe_read_user"));
     f.add(loads(KernelFeature.BOUNDED_LOOPS, "feature_loop.bpf.o"));
     f.add(loads(KernelFeature.FENTRY, "feature_fentry.bpf.o"));
-    for (KernelFeature inferred : List.of(KernelFeature.BPF_LINK, KernelFeature.TCX, KernelFeature.UPROBE_MULTI)) {
+    f.add(loadsAs(KernelFeature.UPROBE_MULTI, "feature_uprobe_multi.bpf.o", "hm_probe_uprobe_multi",
+        UprobeMultiTarget.ATTACH_TYPE));
+    for (KernelFeature inferred : List.of(KernelFeature.BPF_LINK, KernelFeature.TCX)) {
       boolean likely = KernelVersionJudge.judge(release).contains(inferred);
       f.add(new FeatureFinding(inferred, Support.UNKNOWN, "libbpf 1.1 cannot probe it; kernel " + release
           + " upstream " + (likely ? "has" : "lacks") + " it"));
@@ -94,7 +98,15 @@ public final class NodeProbe {
 
   /** Loads a tiny program and drops it: the verifier's yes or no is the answer. */
   private FeatureFinding loads(KernelFeature feature, String object) {
+    return loadsAs(feature, object, null, 0);
+  }
+
+  /** The same, with one program loaded for an attach type its section does not say (0: as it is). */
+  private FeatureFinding loadsAs(KernelFeature feature, String object, String program, int attachType) {
     try (BpfObject o = bpf.open(object, BpfObjects.load(object))) {
+      if (program != null) {
+        o.setProgramAttachType(program, attachType);
+      }
       o.load();
       return new FeatureFinding(feature, Support.YES, "loaded " + object);
     } catch (BpfException e) {
