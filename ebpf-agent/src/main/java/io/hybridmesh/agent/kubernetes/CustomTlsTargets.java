@@ -6,7 +6,6 @@ import io.hybridmesh.agent.probe.elf.ElfException;
 import io.hybridmesh.agent.probe.elf.ElfFile;
 import io.hybridmesh.agent.probe.elf.ElfSymbol;
 import io.hybridmesh.agent.probe.elf.SymbolTable;
-import io.hybridmesh.agent.probe.site.ElfCode;
 import io.hybridmesh.agent.probe.site.ProbeSite;
 import io.hybridmesh.agent.probe.site.ProbeSiteSelector;
 import io.hybridmesh.api.kernel.KernelRelease;
@@ -31,8 +30,6 @@ public final class CustomTlsTargets {
   public record Knob(String file, List<String> symbols) {}
 
   private static final Pattern SYMBOL = Pattern.compile("[A-Za-z_][A-Za-z0-9_.$@]{0,255}");
-
-  private static final int EM_X86_64 = 62;
 
   private CustomTlsTargets() {}
 
@@ -79,18 +76,11 @@ public final class CustomTlsTargets {
   private static List<UprobeTarget> withSites(ElfFile elf, List<UprobeTarget> targets, KernelRelease kernel) {
     Map<String, Long> entries = new LinkedHashMap<>();
     targets.stream().filter(UprobeTarget::isResolved).forEach(t -> entries.putIfAbsent(t.symbol(), t.offset()));
-    Map<String, ProbeSite> sites = elf.machine() == EM_X86_64
-        ? ProbeSiteSelector.select(new ElfCode(elf), entries, kernel) : Map.of();
+    Map<String, ProbeSite> sites = ProbeSiteSelector.select(elf, entries, kernel);
     List<UprobeTarget> out = new ArrayList<>();
     for (UprobeTarget t : targets) {
       ProbeSite site = t.isResolved() ? sites.get(t.symbol()) : null;
-      if (site == null) {
-        out.add(t);
-      } else if (!site.probeable()) {
-        out.add(UprobeTarget.unresolved(t.symbol(), t.file(), site.reason()));
-      } else {
-        out.add(t.at(site.offset(), site.instruction(), site.cost(), site.reason()));
-      }
+      out.add(site == null ? t : t.withSite(site));
     }
     return out;
   }

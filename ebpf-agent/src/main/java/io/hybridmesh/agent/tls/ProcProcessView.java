@@ -4,7 +4,6 @@ import io.hybridmesh.agent.probe.binary.BinaryProber;
 import io.hybridmesh.agent.probe.binary.ProbeResult;
 import io.hybridmesh.agent.probe.binary.TlsLibrary;
 import io.hybridmesh.agent.probe.binary.TlsLibraryKind;
-import io.hybridmesh.agent.probe.binary.UprobeTarget;
 import io.hybridmesh.agent.proc.ProcFs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -107,9 +106,6 @@ public final class ProcProcessView implements ProcessView {
         || lib.file() == null || !lib.file().startsWith("/")) {
       return false;
     }
-    List<String> resolved = lib.uprobeTargets().stream().filter(UprobeTarget::isResolved)
-        .map(UprobeTarget::symbol).toList();
-    return (resolved.contains("SSL_write") && resolved.contains("SSL_read"))
-        || (resolved.contains("SSL_write_ex") && resolved.contains("SSL_read_ex"));
+    return lib.opensslProbesResolve();
   }
 }

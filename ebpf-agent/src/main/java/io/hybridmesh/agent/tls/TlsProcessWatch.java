@@ -56,7 +56,6 @@ public final class TlsProcessWatch implements AutoCloseable {
   private final Detacher detacher = new Detacher();
   private final AtomicLong attachFailures = new AtomicLong();
   private final AtomicLong eventsDropped = new AtomicLong();
-  private volatile int probedProcesses;
 
   private static final class Tracked {
     final long netns;
@@ -107,8 +106,8 @@ public final class TlsProcessWatch implements AutoCloseable {
   }
 
   /** Watched processes that carry TLS probes now. */
-  public int probedProcesses() {
-    return probedProcesses;
+  public synchronized int probedProcesses() {
+    return (int) tracked.values().stream().filter(t -> !t.files.isEmpty()).count();
   }
 
   /** Whether this process carries TLS probes now. */
@@ -132,7 +131,6 @@ public final class TlsProcessWatch implements AutoCloseable {
       }
       return false;
     });
-    count();
   }
 
   /** Learns the node's own libssl, so that a process of the host's root gets its probes from its exec on. */
@@ -167,7 +165,6 @@ public final class TlsProcessWatch implements AutoCloseable {
       }
       return false;
     });
-    count();
   }
 
   /** A fork, exec or exit reported by the kernel; handled off the event thread, in order. */
@@ -197,7 +194,6 @@ public final class TlsProcessWatch implements AutoCloseable {
         attachAll(e.pid(), t, processes.tlsFiles(e.pid()));
       }
     }
-    count();
   }
 
   /** The process's entry, new when it was not tracked or its pid now names another process. */
@@ -259,17 +255,12 @@ public final class TlsProcessWatch implements AutoCloseable {
     }
   }
 
-  private void count() {
-    probedProcesses = (int) tracked.values().stream().filter(t -> !t.files.isEmpty()).count();
-  }
-
   /** Detaches every probe. */
   @Override
   public synchronized void close() {
     worker.shutdownNow();
     tracked.values().forEach(t -> t.close(detacher));
     tracked.clear();
-    count();
     detacher.close();
   }
 }

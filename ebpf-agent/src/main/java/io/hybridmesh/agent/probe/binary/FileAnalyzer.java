@@ -11,7 +11,6 @@ import io.hybridmesh.agent.probe.elf.SymbolTable;
 import io.hybridmesh.agent.probe.go.GoBuildInfo;
 import io.hybridmesh.agent.probe.go.GoBuildInfoReader;
 import io.hybridmesh.agent.probe.go.GoPclntab;
-import io.hybridmesh.agent.probe.site.ElfCode;
 import io.hybridmesh.agent.probe.site.ProbeSite;
 import io.hybridmesh.agent.probe.site.ProbeSiteSelector;
 import io.hybridmesh.api.kernel.KernelRelease;
@@ -28,9 +27,6 @@ final class FileAnalyzer {
   private static final int MAX_RUST_MATCHES = 8;
 
   private FileAnalyzer() {}
-
-  /** x86-64 (EM_X86_64): the only architecture whose uprobe handling the site selector knows. */
-  private static final int EM_X86_64 = 62;
 
   /**
    * @param executable whether this is the program itself (stripped executables get a text scan)
@@ -126,16 +122,11 @@ final class FileAnalyzer {
         Set.copyOf(markers), version, go, goProblem, List.copyOf(problems));
   }
 
-  /** The probe site of every function found, chosen by instruction on x86-64, the entry elsewhere. */
+  /** The probe site of every function found (see ProbeSiteSelector). */
   private static Map<String, ProbeSite> sites(ElfFile elf, Map<String, Long> functions, KernelRelease kernel) {
     Map<String, Long> probed = new LinkedHashMap<>(functions);
     probed.remove(TlsSymbols.GO_BORING_SIG); // a marker, not a probe target
-    if (elf.machine() != EM_X86_64) {
-      Map<String, ProbeSite> out = new LinkedHashMap<>();
-      probed.forEach((name, at) -> out.put(name, ProbeSiteSelector.unanalysed(at, "machine " + elf.machine())));
-      return Map.copyOf(out);
-    }
-    return Map.copyOf(ProbeSiteSelector.select(new ElfCode(elf), probed, kernel));
+    return Map.copyOf(ProbeSiteSelector.select(elf, probed, kernel));
   }
 
   private static void collect(ElfFile elf, SymbolTable t, Map<String, Long> functions,

@@ -102,8 +102,7 @@ final class ResultBuilder {
   private static Reason targetsReason(TlsLibrary t) {
     List<UprobeTarget> ts = t.uprobeTargets();
     boolean ok = switch (t.kind()) {
-      case OPENSSL, BORINGSSL -> (resolved(ts, "SSL_write") && resolved(ts, "SSL_read"))
-          || (resolved(ts, "SSL_write_ex") && resolved(ts, "SSL_read_ex"));
+      case OPENSSL, BORINGSSL -> t.opensslProbesResolve();
       case JSSE -> false;
       default -> !ts.isEmpty() && ts.stream().allMatch(UprobeTarget::isResolved);
     };
@@ -117,9 +116,5 @@ final class ResultBuilder {
         .orElse("no probe functions");
     return Reason.of(ReasonCode.UPROBE_TARGETS_MISSING, "The probe functions of " + t.kind()
         + " do not resolve: " + why);
-  }
-
-  private static boolean resolved(List<UprobeTarget> ts, String symbol) {
-    return ts.stream().anyMatch(x -> x.symbol().equals(symbol) && x.isResolved());
   }
 }

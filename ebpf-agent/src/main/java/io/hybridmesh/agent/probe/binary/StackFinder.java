@@ -100,11 +100,9 @@ final class StackFinder {
     for (String s : symbols) {
       Long off = n.facts().functions().get(s);
       ProbeSite site = n.facts().sites().get(s);
-      if (off != null && site != null && !site.probeable()) {
-        out.add(UprobeTarget.unresolved(s, n.display(), site.reason()));
-      } else if (off != null) {
+      if (off != null) {
         UprobeTarget t = UprobeTarget.resolved(s, n.display(), off);
-        out.add(site == null ? t : t.at(site.offset(), site.instruction(), site.cost(), site.reason()));
+        out.add(site == null ? t : t.withSite(site));
       } else if (n.facts().unresolvedFunctions().containsKey(s)) {
         out.add(UprobeTarget.unresolved(s, n.display(), n.facts().unresolvedFunctions().get(s)));
       } else if (n.facts().stripped()) {

@@ -1,6 +1,7 @@
 package io.hybridmesh.agent.probe.binary;
 
 import io.hybridmesh.agent.probe.site.ProbeCost;
+import io.hybridmesh.agent.probe.site.ProbeSite;
 
 /**
  * A function a uprobe would attach to: the file that holds it and its file offset, or, when it does not
@@ -30,6 +31,15 @@ public record UprobeTarget(String symbol, String file, Long offset, String unres
   /** This target with its probe site chosen. */
   public UprobeTarget at(long probeOffset, String instruction, ProbeCost cost, String site) {
     return new UprobeTarget(symbol, file, offset, unresolvedReason, probeOffset, instruction, cost, site);
+  }
+
+  /**
+   * This resolved target with the site chosen for it: placed there, or, when the function must not be probed
+   * at all, unresolved with the site's reason.
+   */
+  public UprobeTarget withSite(ProbeSite site) {
+    return site.probeable() ? at(site.offset(), site.instruction(), site.cost(), site.reason())
+        : unresolved(symbol, file, site.reason());
   }
 
   /** The file offset a probe goes to: the chosen site, else the function's entry; null when unresolved. */

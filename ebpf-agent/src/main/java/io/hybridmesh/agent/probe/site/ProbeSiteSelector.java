@@ -1,5 +1,7 @@
 package io.hybridmesh.agent.probe.site;
 
+import io.hybridmesh.agent.probe.elf.ElfFile;
+import io.hybridmesh.agent.probe.x86.GeneralRegisters;
 import io.hybridmesh.agent.probe.x86.Instruction;
 import io.hybridmesh.agent.probe.x86.UprobeEmulation;
 import io.hybridmesh.agent.probe.x86.X86DecodeException;
@@ -39,12 +41,12 @@ public final class ProbeSiteSelector {
   static final List<String[]> PAIRS = List.of(new String[] {"SSL_write", "SSL_write_ex"},
       new String[] {"SSL_read", "SSL_read_ex"});
 
-  private static final int RDX = 2;
-  private static final int RCX = 1;
-  private static final int RSI = 6;
-  private static final int RDI = 7;
-  private static final int EX_ARGUMENTS = (1 << RDI) | (1 << RSI) | (1 << RDX) | (1 << RCX);
-  private static final int PLAIN_ARGUMENTS = (1 << RDI) | (1 << RSI);
+  /** SSL_write_ex's four arguments (System V: rdi, rsi, rdx, rcx); the plain form's pointers are the first two. */
+  private static final int EX_ARGUMENTS = GeneralRegisters.bit(GeneralRegisters.RDI)
+      | GeneralRegisters.bit(GeneralRegisters.RSI) | GeneralRegisters.bit(GeneralRegisters.RDX)
+      | GeneralRegisters.bit(GeneralRegisters.RCX);
+  private static final int PLAIN_ARGUMENTS = GeneralRegisters.bit(GeneralRegisters.RDI)
+      | GeneralRegisters.bit(GeneralRegisters.RSI);
   private static final int MAX_PROLOGUE_BYTES = 160;
   private static final int MAX_PROLOGUE_INSTRUCTIONS = 40;
 
@@ -77,6 +79,19 @@ public final class ProbeSiteSelector {
         out.put(pair[1], withReason(x, shared.why));
       }
     }
+    return out;
+  }
+
+  /** x86-64 (EM_X86_64): the only architecture whose uprobe handling is known here. */
+  private static final int EM_X86_64 = 62;
+
+  /** The sites of an ELF file's functions: chosen by instruction on x86-64, the entries elsewhere (said so). */
+  public static Map<String, ProbeSite> select(ElfFile elf, Map<String, Long> entries, KernelRelease kernel) {
+    if (elf.machine() == EM_X86_64) {
+      return select(new ElfCode(elf), entries, kernel);
+    }
+    Map<String, ProbeSite> out = new LinkedHashMap<>();
+    entries.forEach((name, at) -> out.put(name, unanalysed(at, "machine " + elf.machine())));
     return out;
   }
 
@@ -159,7 +174,8 @@ public final class ProbeSiteSelector {
       switch (insn.kind()) {
         case CALL_REL32 -> {
           if ((written & kept) != 0 || insn.unknownEffects()) {
-            return new Trace(-1, "changes its arguments before its first call (" + registers(written & kept) + ")");
+            return new Trace(-1, "changes its arguments before its first call (%"
+                + GeneralRegisters.describe(written & kept).replace(", ", ", %") + ")");
           }
           long target = code.textOffset(insn.branchTarget(address + at));
           return target < 0
@@ -202,14 +218,4 @@ public final class ProbeSiteSelector {
     return new ProbeSite(s.offset(), s.instruction(), s.cost(), s.reason() + " " + more);
   }
 
-  private static String registers(int mask) {
-    String[] names = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi"};
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < names.length; i++) {
-      if ((mask & (1 << i)) != 0) {
-        s.append(s.length() == 0 ? "" : ", ").append('%').append(names[i]);
-      }
-    }
-    return s.toString();
-  }
 }
