@@ -8,9 +8,12 @@
  * space) and ignore everything else.
  *
  * The connection behind an SSL pointer is found without kprobes: the entry probe marks the thread, and
- * while the call runs, the read/write syscall tracepoints record the file descriptor the library uses.
- * At return the descriptor is followed to its socket (task->files->fdt->fd[fd]->private_data) for the
- * 5-tuple, which is cached per SSL pointer for calls the library serves from its buffer without a syscall.
+ * while the call runs, the socket tracepoints (sock_send_length, sock_recv_length: Linux 6.3) record the
+ * socket the library sends to or receives from. They run for socket I/O only. Older kernels have only the
+ * read/write syscall tracepoints, which name a descriptor, followed to its socket
+ * (task->files->fdt->fd[fd]->private_data); user space attaches one set or the other. Those put every
+ * syscall of the node on the kernel's slower traced path, which is why they are the fallback. At return
+ * the socket gives the 5-tuple, cached per SSL pointer for calls the library serves from its buffer.
  *
  * User space scopes every uprobe to the processes of watched workloads (one link per process), so other
  * processes that map the same library never trap. The sched tracepoints below tell it, with a wakeup, when
@@ -37,7 +40,7 @@ struct {
  * Calls in flight: a thread runs one TLS call at a time, in the slot its thread id picks. An array, not a
  * hash keyed by thread: a lookup is inlined by the JIT and a slot is written by its own thread only, so
  * recording a call costs plain stores instead of a locked insert and delete. This matters twice: every TLS
- * call does it, and the syscall tracepoints look a slot up on every read and write on the node. Two threads
+ * call does it, and the socket tracepoints look a slot up on every send and receive on the node. Two threads
  * whose ids share the low bits, in TLS calls at the same moment, would share a slot: the later call wins,
  * the earlier is counted as lost (HM_STAT_TLS_SLOT_TAKEN).
  */
@@ -88,20 +91,30 @@ static __always_inline int enter(void *ssl, const void *buf, void *ex_length)
 	call->buf = (__u64)buf;
 	call->ex_length = (__u64)ex_length;
 	call->start_ns = bpf_ktime_get_ns();
-	call->fd = HM_NO_FD;
+	call->sk = 0;
 	call->endpoint_id = endpoint;
 	call->tid = tid;
 	return 0;
 }
 
-/* Records the descriptor a marked thread reads or writes while its TLS call runs. */
+/* Records the socket a marked thread sends to or receives from while its TLS call runs (the first one). */
+static __always_inline void note_sock(__u64 sk)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct hm_tls_call *call = call_slot(tid);
+
+	if (call && call->tid == tid && !call->sk)
+		call->sk = sk;
+}
+
+/* The same for the syscall tracepoints, which name a descriptor: followed to its socket only when marked. */
 static __always_inline void note_fd(long fd)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct hm_tls_call *call = call_slot(tid);
 
-	if (call && call->tid == tid && call->fd == HM_NO_FD)
-		call->fd = (__s32)fd;
+	if (call && call->tid == tid && !call->sk)
+		call->sk = fd_sock(fd);
 }
 
 static __always_inline int leave(struct pt_regs *ctx, __u8 op, bool ex)
@@ -241,6 +254,22 @@ int BPF_KRETPROBE(hm_tls_leave)
 	return leave(ctx, (cookie & HM_TLS_COOKIE_WRITE) ? HM_TLS_WRITE : HM_TLS_READ, cookie & HM_TLS_COOKIE_EX);
 }
 
+/* raw_tp: the arguments are the tracepoint's own, trace_sock_send_length(struct sock *sk, int ret, int flags). */
+SEC("raw_tp/sock_send_length")
+int hm_sock_send(struct bpf_raw_tracepoint_args *ctx)
+{
+	note_sock(ctx->args[0]);
+	return 0;
+}
+
+SEC("raw_tp/sock_recv_length")
+int hm_sock_recv(struct bpf_raw_tracepoint_args *ctx)
+{
+	note_sock(ctx->args[0]);
+	return 0;
+}
+
+/* Kernels before 6.3: the syscalls OpenSSL's socket BIO and common custom BIOs use. */
 SEC("tracepoint/syscalls/sys_enter_write")
 int hm_enter_write(struct trace_event_raw_sys_enter *ctx)
 {

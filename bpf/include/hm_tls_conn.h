@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * hm_tls_conn.h: the connection behind a TLS call, for tls_uprobe.bpf.c. The syscalls a call makes name
- * its descriptor; the descriptor leads to the socket and its addresses; the SSL pointer remembers them for
- * calls the library serves from its buffer, and so that the next call on the same connection costs three
- * reads. BPF-side only: nothing here is shared with Java.
+ * hm_tls_conn.h: the connection behind a TLS call, for tls_uprobe.bpf.c. The socket a call sends to or
+ * receives from (named by the socket tracepoints, or by the descriptor of its read/write syscalls on older
+ * kernels) gives its addresses; the SSL pointer remembers them for calls the library serves from its buffer,
+ * and so that the next call on the same connection costs three reads. BPF-side only: nothing here is
+ * shared with Java.
  */
 #ifndef HM_TLS_CONN_H
 #define HM_TLS_CONN_H
@@ -14,7 +15,7 @@
 #define HM_S_IFSOCK 0140000
 #define HM_AF_INET 2
 #define HM_AF_INET6 10
-#define HM_NO_FD -1
+#define HM_SOCK_STREAM 1
 
 /* A TLS call in flight on one thread (tls_uprobe.bpf.c keeps them, one slot per thread). */
 struct hm_tls_call {
@@ -22,10 +23,9 @@ struct hm_tls_call {
 	__u64 buf;
 	__u64 ex_length; /* user address of the _ex forms' size_t out-parameter, or 0 */
 	__u64 start_ns;
-	__s32 fd;        /* from the syscall tracepoints while the call runs */
+	__u64 sk;        /* the struct sock the call first sent to or received from, or 0 */
 	__u32 endpoint_id;
 	__u32 tid;       /* the thread whose call this is; 0 when the slot is free */
-	__u32 _pad;
 };
 
 struct hm_ssl_key {
@@ -60,27 +60,33 @@ struct {
 	__type(value, struct hm_ssl_conn);
 } hm_ssl_conns SEC(".maps");
 
-/* The socket behind a descriptor of the current task, or NULL. */
-static __always_inline struct socket *fd_socket(__s32 fd)
+/*
+ * The socket behind a descriptor of the current task, or 0: for kernels without the socket tracepoints,
+ * where the read/write syscall tracepoints name only the descriptor.
+ */
+static __always_inline __u64 fd_sock(long fd)
 {
 	/* Direct loads through the task's BTF pointer (cheaper than a probe read each), as far as BTF goes. */
 	struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
 	struct file **fds;
 	struct file *file = NULL;
+	struct socket *sock;
 
-	if (fd < 0 || (__u32)fd >= fdt->max_fds)
-		return NULL;
+	if (fd < 0 || fd >= fdt->max_fds)
+		return 0;
 	fds = fdt->fd;
 	if (bpf_core_read(&file, sizeof(file), &fds[fd]) || !file)
-		return NULL;
+		return 0;
 	if ((BPF_CORE_READ(file, f_inode, i_mode) & HM_S_IFMT) != HM_S_IFSOCK)
-		return NULL;
-	return BPF_CORE_READ(file, private_data);
+		return 0;
+	sock = BPF_CORE_READ(file, private_data);
+	return sock ? (__u64)BPF_CORE_READ(sock, sk) : 0;
 }
 
 /* A socket's addresses, local to remote. */
-static __always_inline bool socket_tuple(struct socket *sock, struct sock_common *sk, struct hm_flow_tuple *t)
+static __always_inline bool socket_tuple(struct sock *sock, struct hm_flow_tuple *t)
 {
+	struct sock_common *sk = &sock->__sk_common;
 	__u16 family = BPF_CORE_READ(sk, skc_family);
 
 	__builtin_memset(t, 0, sizeof(*t));
@@ -95,26 +101,25 @@ static __always_inline bool socket_tuple(struct socket *sock, struct sock_common
 		return false;
 	}
 	t->family = family;
-	t->proto = BPF_CORE_READ(sock, type) == 1 /* SOCK_STREAM */ ? 6 : 17;
+	/* sk_type is a bitfield before Linux 5.6 and a u16 after: read it the way this kernel lays it out. */
+	t->proto = BPF_CORE_READ_BITFIELD_PROBED(sock, sk_type) == HM_SOCK_STREAM ? 6 : 17;
 	t->sport = BPF_CORE_READ(sk, skc_num);
 	t->dport = bpf_ntohs(BPF_CORE_READ(sk, skc_dport));
 	return true;
 }
 
 /*
- * The connection of this call: through the descriptor its syscalls used when there was one (the cache
- * entry is reused while the socket is the same), else the SSL pointer's last known connection.
+ * The connection of this call: its socket when it made a send or receive (the cache entry is reused while
+ * the socket is the same), else the SSL pointer's last known connection.
  */
 static __always_inline bool call_tuple(const struct hm_tls_call *call, __u32 tgid, struct hm_flow_tuple *t)
 {
 	struct hm_ssl_key key = {.ssl = call->ssl, .tgid = tgid};
 	struct hm_ssl_conn *cached = bpf_map_lookup_elem(&hm_ssl_conns, &key);
 	struct hm_ssl_conn fresh = {};
-	struct socket *sock;
-	struct sock_common *sk;
+	struct sock_common *sk = (struct sock_common *)call->sk;
 
-	if (call->fd == HM_NO_FD || !(sock = fd_socket(call->fd)) ||
-	    !(sk = (struct sock_common *)BPF_CORE_READ(sock, sk))) {
+	if (!sk) {
 		if (!cached)
 			return false;
 		*t = cached->tuple; /* served from the library's buffer: no syscall, same connection */
@@ -123,15 +128,15 @@ static __always_inline bool call_tuple(const struct hm_tls_call *call, __u32 tgi
 	bpf_core_read(&fresh.addrpair, sizeof(fresh.addrpair), &sk->skc_addrpair);
 	bpf_core_read(&fresh.portpair, sizeof(fresh.portpair), &sk->skc_portpair);
 	bpf_core_read(fresh.v6_daddr, sizeof(fresh.v6_daddr), &sk->skc_v6_daddr);
-	if (cached && cached->sk == (__u64)sk && cached->addrpair == fresh.addrpair &&
+	if (cached && cached->sk == call->sk && cached->addrpair == fresh.addrpair &&
 	    cached->portpair == fresh.portpair && cached->v6_daddr[0] == fresh.v6_daddr[0] &&
 	    cached->v6_daddr[1] == fresh.v6_daddr[1]) {
 		*t = cached->tuple;
 		return true;
 	}
-	if (!socket_tuple(sock, sk, &fresh.tuple))
+	if (!socket_tuple((struct sock *)sk, &fresh.tuple))
 		return false;
-	fresh.sk = (__u64)sk;
+	fresh.sk = call->sk;
 	bpf_map_update_elem(&hm_ssl_conns, &key, &fresh, BPF_ANY);
 	*t = fresh.tuple;
 	return true;

@@ -4,6 +4,8 @@ import io.hybridmesh.agent.datapath.BpfObjects;
 import io.hybridmesh.agent.datapath.TcDatapath;
 import io.hybridmesh.agent.datapath.TcSettings;
 import io.hybridmesh.agent.datapath.TlsDatapath;
+import io.hybridmesh.agent.datapath.SocketHooks;
+import io.hybridmesh.agent.datapath.TlsHooks;
 import io.hybridmesh.agent.datapath.UprobeLinks;
 import io.hybridmesh.agent.kernel.UprobeCostCalibration;
 import io.hybridmesh.jni.Bpf;
@@ -86,7 +88,7 @@ public final class UprobeCostBench {
     AtomicLong events = new AtomicLong();
     try (TcDatapath tc = new TcDatapath(bpf, BpfObjects.load(BpfObjects.TC_FLOW), settings);
         TlsDatapath tls = new TlsDatapath(bpf, BpfObjects.load(BpfObjects.TLS_UPROBE), tc.eventsMap(),
-            tc.stats(), settings.wakeupBytes(), UprobeLinks.PER_SITE)) {
+            tc.stats(), settings.wakeupBytes(), new TlsHooks(UprobeLinks.PER_SITE, SocketHooks.AUTO))) {
       tls.watchNetns(netns, 1);
       Thread drain = drainer(tc.events(), draining, events);
       Driver base = new Driver(a[3], a);

@@ -1,7 +1,7 @@
 package io.hybridmesh.cli;
 
 import io.hybridmesh.agent.datapath.TcSettings;
-import io.hybridmesh.agent.datapath.UprobeLinks;
+import io.hybridmesh.agent.datapath.TlsHooks;
 import io.hybridmesh.agent.metrics.MetricsOptions;
 import io.hybridmesh.agent.redact.Redaction;
 import io.hybridmesh.agent.redact.RedactionOptions;
@@ -146,6 +146,13 @@ final class AgentCommand implements Callable<Integer> {
           + "(multi where the kernel has it; the default).")
   String uprobeLinks = "auto";
 
+  @Option(names = "--socket-hooks", paramLabel = "MODE",
+      description = "Which tracepoints name the socket of each TLS call: socket (sock_send_length and "
+          + "sock_recv_length, Linux 6.3+: socket I/O only), syscalls (read/write/sendto/recvfrom, older kernels: "
+          + "every syscall on the node takes the traced path), or auto (socket where the kernel has them; the "
+          + "default).")
+  String socketHooks = "auto";
+
   @Override
   public Integer call() throws Exception {
     if (standalone == kubernetes) {
@@ -190,13 +197,7 @@ final class AgentCommand implements Callable<Integer> {
     KubernetesOptions kubernetesOptions = null;
     try {
       tc = new TcSettings(ringBufferBytes, connectionTableSize, reportInterval, tcpIdleTimeout, idleTimeout);
-      UprobeLinks links = switch (uprobeLinks) {
-        case "auto" -> UprobeLinks.AUTO;
-        case "multi" -> UprobeLinks.MULTI;
-        case "per-site" -> UprobeLinks.PER_SITE;
-        default -> throw new IllegalArgumentException("--uprobe-links takes auto, multi or per-site, not '"
-            + uprobeLinks + "'");
-      };
+      TlsHooks links = TlsHooks.parse(uprobeLinks, socketHooks);
       if (standalone) {
         standaloneOptions = new StandaloneOptions(namespaces, nodeName != null ? nodeName : hostName(), tc,
             rescanInterval, readTls, Map.of(), links);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hybridmesh.agent.datapath.TcSettings;
-import io.hybridmesh.agent.datapath.UprobeLinks;
+import io.hybridmesh.agent.datapath.TlsHooks;
 import io.hybridmesh.agent.flow.FlowSink;
 import io.hybridmesh.agent.kernel.NodeProbe;
 import io.hybridmesh.agent.kubernetes.KubernetesAgent;
@@ -115,7 +115,7 @@ class KubernetesAgentKernelIT {
 
     var bpf = NativeBpf.load();
     KubernetesOptions options = new KubernetesOptions(NODE, new TcSettings(1 << 20, 4096, Duration.ofSeconds(1),
-        Duration.ofMinutes(10), Duration.ofSeconds(30)), Duration.ofSeconds(1), true, UprobeLinks.AUTO,
+        Duration.ofMinutes(10), Duration.ofSeconds(30)), Duration.ofSeconds(1), true, TlsHooks.AUTO,
         Duration.ofSeconds(30),
         BinaryProbeOutput::toJson);
     agent = new KubernetesAgent(bpf, api.client, options, new NodeProbe(bpf).probe(), sink(), false);

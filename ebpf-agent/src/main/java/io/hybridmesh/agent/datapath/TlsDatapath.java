@@ -27,7 +27,10 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
 
   static final String WATCHED_NETNS = "hm_watched_netns";
 
-  /** The syscalls whose file descriptor names the socket behind a TLS call. */
+  /** The socket tracepoints (Linux 6.3) that name the socket a TLS call sends to or receives from. */
+  private static final List<String> SOCKET_PROGRAMS = List.of("hm_sock_send", "hm_sock_recv");
+
+  /** Before 6.3: the syscalls whose file descriptor names the socket behind a TLS call. */
   private static final List<String> SYSCALLS =
       List.of("sys_enter_write", "sys_enter_sendto", "sys_enter_read", "sys_enter_recvfrom");
 
@@ -43,13 +46,16 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
   private final List<BpfLink> links = new ArrayList<>();
   private final boolean followsProcesses;
   private final boolean multiLinks;
+  private final SocketHooks socketHooks;
 
   /**
    * @param wakeupBytes waiting bytes at which the programs wake the reader
-   * @param mode how probes are attached; with {@link UprobeLinks#AUTO}, a kernel that refuses the
-   *     uprobe_multi programs gets a link per site
+   * @param hooks how probes are attached; with {@link UprobeLinks#AUTO}, a kernel that refuses the
+   *     uprobe_multi programs gets a link per site, and with {@link SocketHooks#AUTO} a kernel without the
+   *     socket tracepoints gets the syscall tracepoints
    */
-  public TlsDatapath(Bpf bpf, byte[] elf, BpfMap events, BpfMap stats, long wakeupBytes, UprobeLinks mode) {
+  public TlsDatapath(Bpf bpf, byte[] elf, BpfMap events, BpfMap stats, long wakeupBytes, TlsHooks hooks) {
+    UprobeLinks mode = hooks.uprobes();
     BpfObject o = null;
     boolean multi = mode != UprobeLinks.PER_SITE;
     if (multi) {
@@ -69,9 +75,7 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
     }
     boolean follows = true;
     try {
-      for (String syscall : SYSCALLS) {
-        links.add(o.attachTracepoint("hm_" + syscall.substring(4), "syscalls", syscall));
-      }
+      this.socketHooks = attachSocketHooks(o, hooks.sockets());
       for (String program : PROCESS_PROGRAMS) {
         try {
           links.add(o.attachTracing(program));
@@ -89,6 +93,32 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
     this.object = o;
     this.followsProcesses = follows;
     this.multiLinks = multi;
+  }
+
+  /** Attaches the programs that name each call's socket; returns which kind it attached. */
+  private SocketHooks attachSocketHooks(BpfObject o, SocketHooks wanted) {
+    if (wanted != SocketHooks.SYSCALL_TRACEPOINTS) {
+      List<BpfLink> made = new ArrayList<>();
+      try {
+        for (String program : SOCKET_PROGRAMS) {
+          made.add(o.attachTracing(program));
+        }
+        links.addAll(made);
+        return SocketHooks.SOCKET_TRACEPOINTS;
+      } catch (BpfException e) {
+        made.forEach(BpfLink::close);
+        if (wanted == SocketHooks.SOCKET_TRACEPOINTS) {
+          throw e;
+        }
+        LOG.info(() -> "no socket tracepoints (" + e.getMessage().lines().findFirst().orElse("")
+            + "; Linux 6.3 brought them): TLS connections are found through the read/write syscall "
+            + "tracepoints, which slow every syscall on this node a little");
+      }
+    }
+    for (String syscall : SYSCALLS) {
+      links.add(o.attachTracepoint("hm_" + syscall.substring(4), "syscalls", syscall));
+    }
+    return SocketHooks.SYSCALL_TRACEPOINTS;
   }
 
   private static BpfObject open(Bpf bpf, byte[] elf, BpfMap events, BpfMap stats, long wakeupBytes,
@@ -116,6 +146,11 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
   /** Whether each process's probes of a library are two uprobe_multi links (else a link per site). */
   public boolean multiLinks() {
     return multiLinks;
+  }
+
+  /** Which tracepoints name the socket of each TLS call. */
+  public SocketHooks socketHooks() {
+    return socketHooks;
   }
 
   /** Whether forks, execs and exits are reported as they happen (else only the rescan finds processes). */

@@ -62,7 +62,7 @@ public final class KubernetesAgent implements AgentStats, AutoCloseable {
     Path proc = Path.of("/proc");
     this.options = options;
     this.proc = proc;
-    this.node = new NodeDatapath(bpf, options.nodeName(), options.tc(), options.readTls(), options.uprobeLinks(), directory,
+    this.node = new NodeDatapath(bpf, options.nodeName(), options.tc(), options.readTls(), options.tlsHooks(), directory,
         sink);
     this.cluster = new ClusterWatch(client, options.nodeName(), directory, this::rescanSoon, selectPodsByField);
     this.capability = new NodeCapabilityWriter(client, options.nodeName(), report, AgentVersion.get(),

@@ -2,7 +2,7 @@ package io.hybridmesh.agent.kubernetes;
 
 import com.google.gson.JsonObject;
 import io.hybridmesh.agent.datapath.TcSettings;
-import io.hybridmesh.agent.datapath.UprobeLinks;
+import io.hybridmesh.agent.datapath.TlsHooks;
 import io.hybridmesh.agent.probe.binary.ProbeResult;
 import java.time.Duration;
 import java.util.function.Function;
@@ -12,13 +12,13 @@ import java.util.function.Function;
  *
  * @param nodeName this node's name: pods are selected by it and the NodeCapability is named after it
  * @param rescanInterval how often container processes, interfaces and TLS libraries are looked at again
- * @param uprobeLinks how TLS probes are attached to each process
+ * @param tlsHooks how TLS probes are attached to each process, and which tracepoints name their sockets
  * @param heartbeat how often the NodeCapability is re-written
  * @param probeJson one element of {@code hmesh probe --output json}; passed in because its verdict comes
  *     from the controller's decision engine, which the agent module does not depend on
  */
 public record KubernetesOptions(String nodeName, TcSettings tc, Duration rescanInterval, boolean readTls,
-    UprobeLinks uprobeLinks, Duration heartbeat, Function<ProbeResult, JsonObject> probeJson) {
+    TlsHooks tlsHooks, Duration heartbeat, Function<ProbeResult, JsonObject> probeJson) {
 
   public KubernetesOptions {
     if (nodeName == null || nodeName.isBlank()) {

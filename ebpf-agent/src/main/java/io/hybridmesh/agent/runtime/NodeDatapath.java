@@ -13,7 +13,7 @@ import io.hybridmesh.agent.datapath.TcDatapath;
 import io.hybridmesh.agent.datapath.TcSettings;
 import io.hybridmesh.agent.datapath.TlsDatapath;
 import io.hybridmesh.agent.datapath.TlsEvents;
-import io.hybridmesh.agent.datapath.UprobeLinks;
+import io.hybridmesh.agent.datapath.TlsHooks;
 import io.hybridmesh.agent.flow.ConnectionFlowAssembler;
 import io.hybridmesh.agent.flow.EndpointResolver;
 import io.hybridmesh.agent.flow.FlowSink;
@@ -58,7 +58,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
   private Map<String, Long> finalCounters;
 
   /** Loads the programs; nothing is attached yet. */
-  public NodeDatapath(Bpf bpf, String nodeName, TcSettings settings, boolean readTls, UprobeLinks uprobeLinks,
+  public NodeDatapath(Bpf bpf, String nodeName, TcSettings settings, boolean readTls, TlsHooks tlsHooks,
       EndpointResolver endpoints, FlowSink sink) {
     this.settings = settings;
     this.sink = sink;
@@ -68,7 +68,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
         new ConnectionFlowAssembler(nodeName, version, endpoints, clock), sink);
     Map<Integer, EventHandler> handlers = new HashMap<>();
     handlers.put(HmAbi.EVENT_CONN, connections);
-    this.tls = readTls ? loadTls(bpf, uprobeLinks) : null;
+    this.tls = readTls ? loadTls(bpf, tlsHooks) : null;
     if (tls != null) {
       tlsLibraries = new TlsProcessWatch(tls, new ProcProcessView(Path.of("/proc"), new BinaryProber()));
       handlers.put(HmAbi.EVENT_PROCESS, (record, at, length) ->
@@ -87,10 +87,10 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
   }
 
   /** The TLS programs, or null with a sentence on what is lost: L3/L4 goes on without them. */
-  private TlsDatapath loadTls(Bpf bpf, UprobeLinks uprobeLinks) {
+  private TlsDatapath loadTls(Bpf bpf, TlsHooks tlsHooks) {
     try {
       return new TlsDatapath(bpf, BpfObjects.load(BpfObjects.TLS_UPROBE), datapath.eventsMap(),
-          datapath.stats(), settings.wakeupBytes(), uprobeLinks);
+          datapath.stats(), settings.wakeupBytes(), tlsHooks);
     } catch (BpfException e) {
       LOG.warning("HTTP inside TLS cannot be read on this host (" + e.getMessage()
           + "); L3/L4 connection flows go on.");

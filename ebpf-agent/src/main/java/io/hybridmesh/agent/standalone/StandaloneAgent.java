@@ -42,7 +42,7 @@ public final class StandaloneAgent implements AgentStats, AutoCloseable {
   public StandaloneAgent(Bpf bpf, StandaloneOptions options, FlowSink sink) {
     this.options = options;
     this.endpoints = new StandaloneEndpoints(options.identities());
-    this.node = new NodeDatapath(bpf, options.nodeName(), options.tc(), options.readTls(), options.uprobeLinks(),
+    this.node = new NodeDatapath(bpf, options.nodeName(), options.tc(), options.readTls(), options.tlsHooks(),
         endpoints, sink);
     TlsProcessWatch tlsLibraries = node.tlsLibraries();
     NetworkNamespaces netns = new NetworkNamespaces();

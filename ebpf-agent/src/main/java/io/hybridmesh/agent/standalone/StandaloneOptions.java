@@ -1,7 +1,7 @@
 package io.hybridmesh.agent.standalone;
 
 import io.hybridmesh.agent.datapath.TcSettings;
-import io.hybridmesh.agent.datapath.UprobeLinks;
+import io.hybridmesh.agent.datapath.TlsHooks;
 import io.hybridmesh.api.flow.v1.Endpoint;
 import java.time.Duration;
 import java.util.List;
@@ -17,10 +17,10 @@ import java.util.Map;
  * @param readTls whether to read HTTP inside TLS with uprobes, besides the L3/L4 connections
  * @param identities who each network namespace is (namespace, pod, workload, labels), by its name;
  *     a namespace not named here is an endpoint whose pod name is the namespace's name
- * @param uprobeLinks how TLS probes are attached to each process
+ * @param tlsHooks how TLS probes are attached to each process, and which tracepoints name their sockets
  */
 public record StandaloneOptions(List<String> namespaces, String nodeName, TcSettings tc,
-    Duration rescanInterval, boolean readTls, Map<String, Endpoint> identities, UprobeLinks uprobeLinks) {
+    Duration rescanInterval, boolean readTls, Map<String, Endpoint> identities, TlsHooks tlsHooks) {
 
   public StandaloneOptions {
     if (namespaces.isEmpty()) {
@@ -32,7 +32,7 @@ public record StandaloneOptions(List<String> namespaces, String nodeName, TcSett
 
   public StandaloneOptions(List<String> namespaces, String nodeName, TcSettings tc, Duration rescanInterval,
       boolean readTls, Map<String, Endpoint> identities) {
-    this(namespaces, nodeName, tc, rescanInterval, readTls, identities, UprobeLinks.AUTO);
+    this(namespaces, nodeName, tc, rescanInterval, readTls, identities, TlsHooks.AUTO);
   }
 
   public StandaloneOptions(

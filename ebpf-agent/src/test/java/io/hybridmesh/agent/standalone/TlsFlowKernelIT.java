@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hybridmesh.agent.datapath.TcSettings;
+import io.hybridmesh.agent.datapath.SocketHooks;
+import io.hybridmesh.agent.datapath.TlsHooks;
 import io.hybridmesh.agent.datapath.UprobeLinks;
 import io.hybridmesh.api.flow.v1.DataPath;
 import io.hybridmesh.api.flow.v1.EmitterKind;
@@ -47,13 +49,13 @@ public class TlsFlowKernelIT {
     agent = new StandaloneAgent(NativeBpf.load(), new StandaloneOptions(
         List.of(hosts.client.name(), hosts.server.name()), "tls-node",
         new TcSettings(1 << 22, 4096, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5)),
-        Duration.ofMillis(500), true, java.util.Map.of(), uprobeLinks()), sink);
+        Duration.ofMillis(500), true, java.util.Map.of(), tlsHooks()), sink);
     agent.start();
   }
 
   /** How the probes are attached; a subclass runs every test with per-site links, as on kernels before 6.6. */
-  UprobeLinks uprobeLinks() {
-    return UprobeLinks.MULTI;
+  TlsHooks tlsHooks() {
+    return new TlsHooks(UprobeLinks.MULTI, SocketHooks.SOCKET_TRACEPOINTS);
   }
 
   @AfterEach
