@@ -5,6 +5,7 @@ Reads, from the run's work directory: runs.tsv (wrk: name requests rps p50 p99 e
 proc nginx client machine window, seconds of CPU over the timed window), rate.tsv (h2load at a fixed rate:
 name requests rps p50 p99 p999 failed) and the agents' logs (their exit summary).
 """
+import json
 import os
 import re
 import statistics
@@ -36,6 +37,19 @@ def agent_summary(variant, rnd):
     return tot
 
 
+def program_costs(variant, rnd):
+    """ns per run of each hm_* program, from the bpftool listing BPF_STATS=1 keeps at the agent's stop."""
+    path = os.path.join(work, f"agent-{variant}-{rnd}.progs.json")
+    if not os.path.exists(path):
+        return {}
+    out = {}
+    for p in json.load(open(path)):
+        name, runs = p.get("name", ""), p.get("run_cnt", 0)
+        if name.startswith("hm_") and runs:
+            out[name] = (p.get("run_time_ns", 0) / runs, runs)
+    return out
+
+
 runs = rows("runs.tsv", ["requests", "rps", "p50", "p99", "errors"])
 cpu = rows("cpu.tsv", ["proc", "nginx", "client", "machine", "window", "warm_requests"])
 rate = rows("rate.tsv", ["requests", "rps", "p50", "p99", "p999", "failed"])
@@ -52,8 +66,11 @@ for name, r in runs.items():
 labels = {"base": "baseline (no agent)",
           "served": "agent --serve (TC + TLS uprobes on both ends; flows kept for the Observer API)",
           "agent": "agent --print jsonl >/dev/null", "piped": "agent --print jsonl | wc -l",
-          "notls": "agent --no-tls (TC only)", "proxy": "HAProxy hop (TLS terminated and re-originated)"}
-who = {"served": "agent", "agent": "agent", "piped": "agent", "notls": "agent", "proxy": "haproxy"}
+          "notls": "agent --no-tls (TC only)",
+          "syscalls": "agent --serve --socket-hooks syscalls (sockets named as on kernels before 6.3)",
+          "proxy": "HAProxy hop (TLS terminated and re-originated)"}
+who = {"served": "agent", "agent": "agent", "piped": "agent", "notls": "agent", "syscalls": "agent",
+       "proxy": "haproxy"}
 
 
 def us_per_request(r, key):
@@ -69,7 +86,7 @@ results = {}
 print("HTTPS keep-alive through TLS (wrk -> nginx), medians over rounds. CPU in microseconds per request:"
       " 'added' is what the variant costs more than the baseline of the same round, both ends included"
       " (agent or HAProxy + the extra time of nginx and wrk, where the probes' traps land)")
-for v in ["base", "served", "proxy", "agent", "piped", "notls"]:
+for v in ["base", "served", "proxy", "agent", "piped", "notls", "syscalls"]:
     rs = by_variant.get(v)
     if not rs:
         continue
@@ -103,6 +120,15 @@ for v in ["base", "served", "proxy", "agent", "piped", "notls"]:
         print(line)
         print(f"  added CPU per request: {med(added):.1f} us ({who[v]} {med(us_per_request(d, 'proc') for d in rs.values()):.1f}"
               f" + nginx and wrk {med(inside):+.1f}); whole machine {med(added_machine):+.1f} us")
+        costs = {}
+        for rnd in rs:
+            for name, (ns, runs) in program_costs(v, rnd).items():
+                life = rs[rnd]["requests"] + rs[rnd].get("warm_requests", 0)
+                costs.setdefault(name, []).append((ns, runs / life))
+        if costs:
+            print("  BPF programs, own time per run (median over rounds; runs per request over the agent's life): "
+                  + ", ".join(f"{n} {med(c[0] for c in cs):.0f} ns x {med(c[1] for c in cs):.1f}"
+                              for n, cs in sorted(costs.items())))
     else:
         print(line)
         print(f"  CPU per request: nginx + wrk {med(ends(d) for d in rs.values()):.1f} us, whole machine "

@@ -30,12 +30,15 @@
 # Environment (all optional):
 #   ROUNDS=3 DURATION=5 WARM=10  rounds, seconds per timed wrk run, seconds of warm-up before each
 #   THREADS=1 CONNS=16           wrk threads and connections at saturation
-#   VARIANTS="served proxy"      besides base; add agent, piped, notls to split the agent's costs
+#   VARIANTS="served proxy"      besides base; add agent, piped, notls to split the agent's costs, and
+#                                syscalls for --serve with the syscall tracepoints of kernels before 6.3
 #   RATE=5000 RATE_DURATION=10 RATE_ROUNDS=3 RATE_CONNS=50   the fixed-rate case (RATE=0: skip)
 #   SETTLE=1                     seconds between the agent saying "observing" and the warm-up
 #   HMESH="java -jar cli/target/hmesh.jar"   how to start the agent (default: the built jar)
 #   HMESH_JAVA_OPTS="..."        JVM options for the default HMESH
 #   AGENT_OPTS="..."             more agent options (e.g. --uprobe-links=per-site)
+#   BPF_STATS=1                  kernel.bpf_stats_enabled during the run: each agent program's own time per
+#                                run (it adds two clock reads to every program run, so costs are a bit higher)
 #   KEEP_LOGS=dir                keep the logs (agents, nginx, haproxy, wrk, h2load) there
 set -euo pipefail
 
@@ -53,6 +56,7 @@ RATE_ROUNDS="${RATE_ROUNDS:-3}"
 RATE_CONNS="${RATE_CONNS:-50}"
 SETTLE="${SETTLE:-1}"
 AGENT_OPTS="${AGENT_OPTS:-}"
+BPF_STATS="${BPF_STATS:-0}"
 
 die() { echo "tls-overhead: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "needs root (network namespaces, TC programs, uprobes)"
@@ -75,6 +79,7 @@ cleanup() {
   local rc=$?
   set +e
   bench_stop "$agent_pid" "$haproxy_pid" "$nginx_pid"
+  [ -z "${stats_was:-}" ] || sysctl -qw "kernel.bpf_stats_enabled=$stats_was"
   bench_pair_down
   if [ -n "${KEEP_LOGS:-}" ]; then mkdir -p "$KEEP_LOGS" && cp "$work"/*.log "$work"/*.tsv "$KEEP_LOGS"/ 2>/dev/null; fi
   rm -rf "$work"
@@ -85,6 +90,11 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 bench_pair_up
+if [ "$BPF_STATS" = 1 ]; then
+  command -v bpftool >/dev/null 2>&1 || die "BPF_STATS=1 needs bpftool (scripts/install-deps.sh installs it)"
+  stats_was="$(sysctl -n kernel.bpf_stats_enabled)"
+  sysctl -qw kernel.bpf_stats_enabled=1
+fi
 
 # A throw-away self-signed certificate (EC P-256: what a mesh would issue; cheap handshakes).
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
@@ -185,6 +195,8 @@ start_agent() { # $1: log file, $2: sink (null | wc | serve), $3...: extra agent
 }
 
 stop_agent() { # $1: log file
+  # The agent's programs (named hm_*) with their run counts and times, while they are still loaded.
+  [ "$BPF_STATS" != 1 ] || bpftool -j prog show >"${1%.log}.progs.json" 2>/dev/null || true
   kill -TERM "$agent_pid"
   wait "$agent_pid" || true
   agent_pid=""
@@ -305,10 +317,12 @@ for r in $(seq "$ROUNDS"); do
               wrk_run "agent-$r" "$url" "$agent_pid"; stop_agent "$work/agent-agent-$r.log" ;;
       piped)  start_agent "$work/agent-piped-$r.log" wc
               wrk_run "piped-$r" "$url" "$agent_pid"; stop_agent "$work/agent-piped-$r.log" ;;
+      syscalls) start_agent "$work/agent-syscalls-$r.log" serve --socket-hooks syscalls
+              wrk_run "syscalls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-syscalls-$r.log" ;;
       notls)  start_agent "$work/agent-notls-$r.log" null --no-tls
               wrk_run "notls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-notls-$r.log" ;;
       proxy)  wrk_run "proxy-$r" "$proxy_url" "$haproxy_pid" ;;
-      *) die "unknown variant $v (served, proxy, agent, piped, notls)" ;;
+      *) die "unknown variant $v (served, proxy, agent, piped, notls, syscalls)" ;;
     esac
   done
 done

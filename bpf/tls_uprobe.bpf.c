@@ -122,7 +122,7 @@ static __always_inline int leave(struct pt_regs *ctx, __u8 op, bool ex)
 	__u64 id = bpf_get_current_pid_tgid();
 	struct hm_tls_call *call = call_slot((__u32)id);
 	struct hm_tls_event *e;
-	__u32 zero = 0, captured;
+	__u32 zero = 0, captured, size;
 	/* All four return int: only eax is set, so -1 must not be read as 4294967295 from rax. */
 	int ret = (int)PT_REGS_RC(ctx);
 	__u64 length = 0;
@@ -177,8 +177,8 @@ static __always_inline int leave(struct pt_regs *ctx, __u8 op, bool ex)
 		captured = 0;
 	e->captured = captured;
 	/* Only the header and the captured bytes travel, not the whole 4 KiB. */
-	if (bpf_ringbuf_output(&hm_events, e, offsetof(struct hm_tls_event, data) + captured,
-			       hm_ringbuf_flags()))
+	size = offsetof(struct hm_tls_event, data) + captured;
+	if (bpf_ringbuf_output(&hm_events, e, size, hm_output_flags(size)))
 		hm_count(HM_STAT_RINGBUF_FULL);
 	else
 		hm_count(HM_STAT_TLS_CALLS);
