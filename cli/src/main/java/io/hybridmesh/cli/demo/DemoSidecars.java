@@ -72,8 +72,7 @@ final class DemoSidecars implements AutoCloseable {
           + address.getPort() + " (" + e.getMessage() + "); pick another port with --xds HOST:PORT, or --xds none");
     }
     List<SidecarWorkload> published = new ArrayList<>();
-    workloadsWithPort.forEach((w, port) -> published.add(new SidecarWorkload(DemoReports.NAMESPACE, w,
-        List.of(DemoWorkloads.ADDRESSES.get(w)), List.of(new InboundPort(port, Protocol.TCP)), List.of())));
+    workloadsWithPort.forEach((w, port) -> published.add(workload(w, port)));
     PublishReport report = server.snapshots().publish(published);
     report.invalid().forEach((group, problems) -> err.println("hmesh demo: the sidecar configuration of "
         + group + " is invalid and was not published: " + problems.stream().map(ConfigProblem::message)
@@ -104,6 +103,12 @@ final class DemoSidecars implements AutoCloseable {
     envoys.add(Run.inNamespace(DemoNetwork.netns(workload), dir.resolve(workload).resolve("envoy.log"),
         List.of(envoy.get().toString(), "-c", bootstrap.toString(), "--base-id", Integer.toString(envoys.size() + 7))));
     err.println("hmesh demo: started Envoy for demo/" + workload + " (" + envoy.get() + "), configured over xDS");
+  }
+
+  /** The mesh model of one demo workload: its address, and its port passed through as TCP. */
+  static SidecarWorkload workload(String workload, int port) {
+    return new SidecarWorkload(DemoReports.NAMESPACE, workload, List.of(DemoWorkloads.ADDRESSES.get(workload)),
+        List.of(new InboundPort(port, Protocol.TCP)), List.of());
   }
 
   /**
