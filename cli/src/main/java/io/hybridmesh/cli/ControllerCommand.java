@@ -139,7 +139,7 @@ final class ControllerCommand implements Callable<Integer> {
       String ns = agentNamespace != null ? agentNamespace
           : leaseNamespace != null ? leaseNamespace : client.getNamespace() != null ? client.getNamespace() : "default";
       runtime.start(client, new ControllerRuntime.Settings(address("--xds", xds), address("--relay", relay),
-          address("--metrics", metrics), ns, agentService, agentPort, flowCapacity));
+          address("--metrics", metrics), ns, agentService, agentPort, flowCapacity, sidecar));
     } catch (IOException | IllegalArgumentException | IllegalStateException e) {
       LOG.severe("cannot start the controller's servers: " + e.getMessage());
       runtime.close();

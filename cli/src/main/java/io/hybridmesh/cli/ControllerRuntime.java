@@ -26,6 +26,8 @@ import io.hybridmesh.controller.mesh.SidecarRejectionStore;
 import io.hybridmesh.controller.relay.Peer;
 import io.hybridmesh.controller.relay.RelayService;
 import io.hybridmesh.controller.report.ClusterWorkloadReports;
+import io.hybridmesh.controller.sidecar.SidecarConfig;
+import io.hybridmesh.controller.sidecar.SidecarInjector;
 import io.hybridmesh.xds.server.XdsServer;
 import io.hybridmesh.xds.translate.TranslatorSettings;
 import java.io.IOException;
@@ -47,8 +49,9 @@ final class ControllerRuntime implements AutoCloseable {
   /** The in-process name of the sidecars' own flow store, one of the relay's peers. */
   static final String SIDECAR_FLOWS = "hmesh-sidecar-flows";
 
+  /** @param sidecar the injected sidecar, whose bootstrap every published configuration is checked against */
   record Settings(InetSocketAddress xds, InetSocketAddress relay, InetSocketAddress metrics, String agentNamespace,
-      String agentService, int agentPort, int flowCapacity) {}
+      String agentService, int agentPort, int flowCapacity, SidecarConfig sidecar) {}
 
   private final List<AutoCloseable> started = new ArrayList<>();
   private final SidecarRejectionStore rejections = new SidecarRejectionStore();
@@ -65,11 +68,12 @@ final class ControllerRuntime implements AutoCloseable {
 
     if (s.xds() != null) {
       AtomicReference<SidecarPublisher> publisher = new AtomicReference<>();
-      XdsServer xds = new XdsServer(List.of(s.xds()), TranslatorSettings.DEFAULTS, rejections,
+      XdsServer xds = new XdsServer(List.of(s.xds()), TranslatorSettings.DEFAULTS,
+          new SidecarInjector(s.sidecar()).bootstraps(), rejections,
           id -> publisher.get() == null ? Optional.empty() : publisher.get().directory().lookup(id), SidecarFlows.into(sink))
           .start();
       started.add(xds);
-      publisher.set(new SidecarPublisher(client, xds.snapshots()).start(5));
+      publisher.set(new SidecarPublisher(client, xds.snapshots(), rejections).start(5));
       started.add(publisher.get());
       if (metrics != null) {
         metrics.reading("hmesh_xds_rejections_total", "Configurations sidecars refused (NACKs).", true,

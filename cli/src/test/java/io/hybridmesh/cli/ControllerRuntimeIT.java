@@ -22,6 +22,7 @@ import io.hybridmesh.api.v1alpha1.WorkloadCapability;
 import io.hybridmesh.api.v1alpha1.WorkloadCapabilitySpec;
 import io.hybridmesh.api.v1alpha1.WorkloadCapabilityStatus;
 import io.hybridmesh.api.v1alpha1.WorkloadReference;
+import io.hybridmesh.controller.sidecar.SidecarConfig;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -91,7 +92,8 @@ class ControllerRuntimeIT {
     xds = "127.0.0.1:" + xdsPort;
     relay = "127.0.0.1:" + relayPort;
     runtime.start(client, new ControllerRuntime.Settings(new InetSocketAddress("127.0.0.1", xdsPort),
-        new InetSocketAddress("127.0.0.1", relayPort), null, "hybrid-mesh", "hybrid-mesh-agent", 4245, 1024));
+        new InetSocketAddress("127.0.0.1", relayPort), null, "hybrid-mesh", "hybrid-mesh-agent", 4245, 1024,
+        SidecarConfig.defaults()));
   }
 
   @AfterEach

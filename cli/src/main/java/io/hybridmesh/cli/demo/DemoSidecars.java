@@ -1,5 +1,6 @@
 package io.hybridmesh.cli.demo;
 
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.hybridmesh.agent.flow.FlowSink;
 import io.hybridmesh.cli.SidecarFlows;
 import io.hybridmesh.xds.als.SidecarDirectory;
@@ -15,17 +16,18 @@ import io.hybridmesh.xds.server.SidecarGroup;
 import io.hybridmesh.xds.server.SidecarRejections;
 import io.hybridmesh.xds.server.XdsServer;
 import io.hybridmesh.xds.translate.TranslatorSettings;
+import io.hybridmesh.xds.validate.ConfigProblem;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The sidecar path of the demo: the xDS server with a snapshot for each sidecar-mode workload, the
@@ -63,24 +65,24 @@ final class DemoSidecars implements AutoCloseable {
     SidecarRejections rejections = r -> err.println("hmesh demo: the sidecar " + r.nodeId() + " rejected its "
         + r.typeUrl().substring(r.typeUrl().lastIndexOf('.') + 1) + " version " + r.version() + ": " + r.message());
     try {
-      server = new XdsServer(List.of(address, hub), TranslatorSettings.DEFAULTS, rejections, directory, flows).start();
+      server = new XdsServer(List.of(address, hub), TranslatorSettings.DEFAULTS,
+          group -> bootstrap(group.workload(), hub.getPort()), rejections, directory, flows).start();
     } catch (IOException | RuntimeException e) {
       throw new DemoException("cannot serve xDS and access logs on " + address.getHostString() + ":"
           + address.getPort() + " (" + e.getMessage() + "); pick another port with --xds HOST:PORT, or --xds none");
     }
     List<SidecarWorkload> published = new ArrayList<>();
-    workloadsWithPort.forEach((w, port) -> published.add(new SidecarWorkload(DemoReports.NAMESPACE, w,
-        List.of(DemoWorkloads.ADDRESSES.get(w)), List.of(new InboundPort(port, Protocol.TCP)), List.of())));
+    workloadsWithPort.forEach((w, port) -> published.add(workload(w, port)));
     PublishReport report = server.snapshots().publish(published);
-    report.invalid().forEach((group, reasons) -> err.println("hmesh demo: the sidecar configuration of "
-        + group + " is invalid and was not published: " + String.join("; ", reasons)));
+    report.invalid().forEach((group, problems) -> err.println("hmesh demo: the sidecar configuration of "
+        + group + " is invalid and was not published: " + problems.stream().map(ConfigProblem::message)
+        .collect(Collectors.joining("; "))));
     workloadsWithPort.forEach((w, port) -> sidecar(w, port, hub.getPort()));
   }
 
   private void sidecar(String workload, int port, int xdsPort) {
     Path bootstrap = dir.resolve(workload).resolve("envoy-bootstrap.yaml");
-    String yaml = SidecarBootstrap.toYaml(SidecarBootstrap.build(new BootstrapSettings(DemoNetwork.HOST_ADDRESS,
-        xdsPort, 15000, Duration.ofSeconds(5)), workload, DemoReports.NAMESPACE, workload));
+    String yaml = SidecarBootstrap.toYaml(bootstrap(workload, xdsPort));
     try {
       Files.writeString(bootstrap, yaml);
     } catch (IOException e) {
@@ -101,6 +103,21 @@ final class DemoSidecars implements AutoCloseable {
     envoys.add(Run.inNamespace(DemoNetwork.netns(workload), dir.resolve(workload).resolve("envoy.log"),
         List.of(envoy.get().toString(), "-c", bootstrap.toString(), "--base-id", Integer.toString(envoys.size() + 7))));
     err.println("hmesh demo: started Envoy for demo/" + workload + " (" + envoy.get() + "), configured over xDS");
+  }
+
+  /** The mesh model of one demo workload: its address, and its port passed through as TCP. */
+  static SidecarWorkload workload(String workload, int port) {
+    return new SidecarWorkload(DemoReports.NAMESPACE, workload, List.of(DemoWorkloads.ADDRESSES.get(workload)),
+        List.of(new InboundPort(port, Protocol.TCP)), List.of());
+  }
+
+  /**
+   * What the workload's Envoy starts from, and what its snapshot is checked against: both clusters at the
+   * hub's address, the only one a sidecar inside the workload's namespace can reach.
+   */
+  static Bootstrap bootstrap(String workload, int xdsPort) {
+    return SidecarBootstrap.build(BootstrapSettings.oneServer(DemoNetwork.HOST_ADDRESS, xdsPort), workload,
+        DemoReports.NAMESPACE, workload);
   }
 
   static String nodeId(String workload) {

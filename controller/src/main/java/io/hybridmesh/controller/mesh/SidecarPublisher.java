@@ -12,6 +12,7 @@ import io.hybridmesh.xds.als.SidecarIdentity;
 import io.hybridmesh.xds.model.SidecarWorkload;
 import io.hybridmesh.xds.server.PublishReport;
 import io.hybridmesh.xds.server.SidecarSnapshots;
+import io.hybridmesh.xds.validate.ConfigProblem;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,18 +22,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * Keeps every sidecar's configuration in step with the cluster: watches the reports, pods, Services and
  * EndpointSlices, and every few seconds builds the mesh model ({@link MeshModel}) for the workloads whose
  * report says SIDECAR and publishes it (unchanged workloads are not touched, so Envoy gets no push).
- * Also answers the access-log receiver's "who is this sidecar" from the same pod cache.
+ * Also answers the access-log receiver's "who is this sidecar" from the same pod cache. A workload's
+ * configuration that fails the check against its sidecars' bootstrap is not published; the refusal goes to
+ * the {@link SidecarRejectionStore}, from which the workload's report and a Warning Event say why.
  */
 public final class SidecarPublisher implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(SidecarPublisher.class.getName());
 
   private final SidecarSnapshots snapshots;
+  private final SidecarRejectionStore outcomes;
   private final SharedIndexInformer<WorkloadCapability> reports;
   private final SharedIndexInformer<Pod> pods;
   private final SharedIndexInformer<Service> services;
@@ -44,8 +49,10 @@ public final class SidecarPublisher implements AutoCloseable {
   });
   private final Set<String> reported = new HashSet<>();
 
-  public SidecarPublisher(KubernetesClient client, SidecarSnapshots snapshots) {
+  /** @param outcomes where refused configurations are recorded for the workloads' reports */
+  public SidecarPublisher(KubernetesClient client, SidecarSnapshots snapshots, SidecarRejectionStore outcomes) {
     this.snapshots = snapshots;
+    this.outcomes = outcomes;
     this.reports = client.resources(WorkloadCapability.class).inAnyNamespace().inform();
     this.pods = client.pods().inAnyNamespace().inform();
     this.services = client.services().inAnyNamespace().inform();
@@ -86,8 +93,10 @@ public final class SidecarPublisher implements AutoCloseable {
           () -> once("workload " + ns + "/" + name + " cannot be modelled (its pods' addresses or ports)"));
     }
     PublishReport report = snapshots.publish(workloads);
-    report.invalid().forEach((group, reasons) -> once("the sidecar configuration of " + group
-        + " failed validation and was not sent: " + String.join("; ", reasons)));
+    report.invalid().forEach((group, problems) -> once("the sidecar configuration of " + group
+        + " failed validation and was not sent: " + problems.stream().map(ConfigProblem::message)
+        .collect(Collectors.joining("; "))));
+    outcomes.refusedInLatestPublication(report.invalid());
     return report;
   }
 

@@ -90,11 +90,17 @@ public final class WorkloadSync {
       plan = planner.plan(facts, current == null ? null : current.getStatus(), generation(after), clock.instant());
     }
     String rejected = rejections.rejection(ns, workload.getMetadata().getName());
-    WorkloadCapabilityStatus status = StatusBuilder.withSidecarConfig(current == null ? null : current.getStatus(),
-        plan.status(), rejected, clock.instant());
+    String refused = rejections.refusal(ns, workload.getMetadata().getName());
+    WorkloadCapabilityStatus previous = current == null ? null : current.getStatus();
+    WorkloadCapabilityStatus status = StatusBuilder.withSidecarConfig(previous, plan.status(), rejected, refused,
+        clock.instant());
     // Events first: should the status write fail, the retry tells the user again rather than never.
     plan.events().forEach(n -> events.record(kind, after, n));
-    if (rejected != null && !rejected.equals(previousRejection(current))) {
+    boolean sidecar = "SIDECAR".equals(status.getDataPath());
+    if (sidecar && refused != null && !StatusBuilder.sidecarConfigReports(previous, refused)) {
+      events.record(kind, after, new Note(true, "SidecarConfigRefused", refused));
+    }
+    if (sidecar && rejected != null && !StatusBuilder.sidecarConfigReports(previous, rejected)) {
       events.record(kind, after, new Note(true, "SidecarConfigRejected", rejected));
     }
     writer.write(kind, after, current, status);
@@ -103,18 +109,6 @@ public final class WorkloadSync {
 
   public SidecarRejectionStore rejections() {
     return rejections;
-  }
-
-  private static String previousRejection(WorkloadCapability current) {
-    if (current == null || current.getStatus() == null || current.getStatus().getConditions() == null) {
-      return null;
-    }
-    return current.getStatus().getConditions().stream()
-        .filter(c -> StatusBuilder.SIDECAR_CONFIGURED.equals(c.getType()) && "False".equals(c.getStatus()))
-        .map(c -> c.getMessage() == null ? null : c.getMessage().substring(0, Math.min(c.getMessage().length(),
-            c.getMessage().indexOf(" The sidecar keeps") < 0 ? c.getMessage().length()
-                : c.getMessage().indexOf(" The sidecar keeps"))))
-        .findFirst().orElse(null);
   }
 
   /**

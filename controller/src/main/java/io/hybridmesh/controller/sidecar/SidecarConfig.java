@@ -7,7 +7,7 @@ package io.hybridmesh.controller.sidecar;
  * @param proxyImage Envoy (its xDS API must match the control plane's: v1.34 for java-control-plane 1.0.49)
  * @param initImage any image with {@code sh} and {@code iptables}
  * @param proxyUid Envoy runs as this uid; the capture rules let its own traffic through
- * @param xdsHost the controller's xDS Service, as the pods resolve it
+ * @param xdsHost the controller's xDS Service, as the pods resolve it; the access-log receiver shares its port
  * @param cpuLimit null or empty for none; the same for memoryLimit
  */
 public record SidecarConfig(String proxyImage, String initImage, long proxyUid, String xdsHost, int xdsPort,

@@ -8,7 +8,11 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.hybridmesh.api.v1alpha1.HybridMeshNames;
+import io.hybridmesh.xds.bootstrap.BootstrapSettings;
+import io.hybridmesh.xds.bootstrap.SidecarBootstrap;
+import io.hybridmesh.xds.server.SidecarBootstraps;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,16 +30,38 @@ import java.util.Map;
  * restartPolicy Always, Kubernetes 1.29+), so it is up before the application's own init containers and
  * containers send a byte, and stops after them. A hash of both is kept in a template annotation: the same
  * hash means the template is already right and is not written again, so pods do not roll.
+ *
+ * <p>Envoy starts from {@link SidecarBootstrap}'s bootstrap, the same builder the demo uses, given on the
+ * command line; its node id is the pod's {@code <name>.<namespace>}, which Kubernetes fills in from the
+ * downward API ({@code $(VAR)} in args is expanded from the container's env).
  */
 public final class SidecarInjector {
 
   public static final String PROXY = "hmesh-proxy";
   public static final String INIT = "hmesh-init";
+  /** Kubernetes expands these in a container's args from its env: the downward API entries below. */
+  public static final String POD_NAME_REF = "$(POD_NAME)";
+  public static final String POD_NAMESPACE_REF = "$(POD_NAMESPACE)";
 
   private final SidecarConfig config;
 
   public SidecarInjector(SidecarConfig config) {
     this.config = config;
+  }
+
+  /**
+   * The bootstrap this workload's sidecars start from, as it stands in the pod template: the node id still
+   * holds the downward-API references, which do not matter to which clusters it defines.
+   */
+  public Bootstrap bootstrap(String workload) {
+    BootstrapSettings settings = BootstrapSettings.oneServer(config.xdsHost(), config.xdsPort())
+        .withAdminPort(config.adminPort());
+    return SidecarBootstrap.build(settings, POD_NAME_REF, POD_NAMESPACE_REF, workload);
+  }
+
+  /** For the xDS server: every workload's snapshot is checked against the bootstrap injected into its pods. */
+  public SidecarBootstraps bootstraps() {
+    return group -> bootstrap(group.workload());
   }
 
   /** The template with this workload's sidecar, replacing any earlier one. */
@@ -100,7 +126,7 @@ public final class SidecarInjector {
         .withImage(config.proxyImage())
         .withRestartPolicy("Always")
         .withCommand("envoy")
-        .withArgs("--config-yaml", EnvoyBootstrap.json(config, workload), "--log-level", "warn")
+        .withArgs("--config-yaml", SidecarBootstrap.toSingleLineJson(bootstrap(workload)), "--log-level", "warn")
         .addNewEnv().withName("POD_NAME").withNewValueFrom().withNewFieldRef()
           .withFieldPath("metadata.name").endFieldRef().endValueFrom().endEnv()
         .addNewEnv().withName("POD_NAMESPACE").withNewValueFrom().withNewFieldRef()

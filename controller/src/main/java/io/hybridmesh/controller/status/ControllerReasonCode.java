@@ -12,5 +12,10 @@ public enum ControllerReasonCode {
   /** An application container has not been probed by an agent yet. */
   PROBE_PENDING,
   /** A knob annotation is invalid and there is no earlier decision to keep. */
-  INVALID_ANNOTATION
+  INVALID_ANNOTATION,
+  /**
+   * The workload's new sidecar configuration failed the check against its sidecars' bootstrap and was not
+   * published; beside the deciding reason, not instead of it.
+   */
+  SIDECAR_CONFIG_REFUSED
 }

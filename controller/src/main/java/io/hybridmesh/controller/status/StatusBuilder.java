@@ -84,25 +84,53 @@ public final class StatusBuilder {
   }
 
   /**
-   * The status with a {@code SidecarConfigured} condition: False with Envoy's own words when the sidecar
-   * rejected its last configuration (a NACK), True when it took it. Only for sidecar workloads; the
-   * condition's transition time moves only when the answer changes.
+   * The status with what became of the sidecar's configuration, for sidecar workloads only. The
+   * {@code SidecarConfigured} condition is False with reason {@code ConfigRefused} when the controller
+   * refused to publish the latest configuration (it failed the check against the sidecars' bootstrap; the
+   * reasons then also carry {@link ControllerReasonCode#SIDECAR_CONFIG_REFUSED}), False with
+   * {@code EnvoyRejectedConfig} and Envoy's own words when a sidecar rejected what it was sent (a NACK), and
+   * True when it took it. The condition's transition time moves only when the answer changes.
+   *
+   * @param rejection the sidecars' NACK, or null
+   * @param refusal why the controller refused to publish, or null
    */
   public static WorkloadCapabilityStatus withSidecarConfig(WorkloadCapabilityStatus previous,
-      WorkloadCapabilityStatus status, String rejection, Instant now) {
+      WorkloadCapabilityStatus status, String rejection, String refusal, Instant now) {
     List<Condition> conditions = new ArrayList<>(status.getConditions() == null ? List.of() : status.getConditions());
     conditions.removeIf(c -> SIDECAR_CONFIGURED.equals(c.getType()));
+    // A status frozen from the previous one carries its reasons: the refusal is re-added below if it holds.
+    List<ReasonStatus> reasons = new ArrayList<>(status.getReasons() == null ? List.of() : status.getReasons());
+    reasons.removeIf(r -> ControllerReasonCode.SIDECAR_CONFIG_REFUSED.name().equals(r.getCode()));
     if ("SIDECAR".equals(status.getDataPath())) {
       long generation = status.getObservedGeneration() == null ? 0 : status.getObservedGeneration();
-      conditions.add(rejection == null
-          ? condition(previous, SIDECAR_CONFIGURED, true, "Accepted", "", generation, now)
-          : condition(previous, SIDECAR_CONFIGURED, false, "EnvoyRejectedConfig", rejection
-              + " The sidecar keeps its last good configuration; the controller holds the rejected one until the"
-              + " workload's Services or ports change. Check them, or report the message with `hmesh report`.",
-              generation, now));
+      if (refusal != null) {
+        reasons.add(new ReasonStatus(ControllerReasonCode.SIDECAR_CONFIG_REFUSED.name(), refusal));
+        conditions.add(condition(previous, SIDECAR_CONFIGURED, false, "ConfigRefused",
+            rejection == null ? refusal : refusal + " Also: " + rejection, generation, now));
+      } else if (rejection != null) {
+        conditions.add(condition(previous, SIDECAR_CONFIGURED, false, "EnvoyRejectedConfig", rejection
+            + REJECTION_ADVICE, generation, now));
+      } else {
+        conditions.add(condition(previous, SIDECAR_CONFIGURED, true, "Accepted", "", generation, now));
+      }
     }
+    status.setReasons(reasons);
     status.setConditions(conditions);
     return status;
+  }
+
+  private static final String REJECTION_ADVICE = " The sidecar keeps its last good configuration; the controller"
+      + " holds the rejected one until the workload's Services or ports change. Check them, or report the message"
+      + " with `hmesh report`.";
+
+  /**
+   * Whether the status's {@code SidecarConfigured} condition already reports this NACK or refusal: the
+   * reconcile then tells no one again.
+   */
+  public static boolean sidecarConfigReports(WorkloadCapabilityStatus s, String answer) {
+    return find(s, SIDECAR_CONFIGURED)
+        .filter(c -> "False".equals(c.getStatus()) && c.getMessage() != null && c.getMessage().contains(answer))
+        .isPresent();
   }
 
   public static final String SIDECAR_CONFIGURED = "SidecarConfigured";

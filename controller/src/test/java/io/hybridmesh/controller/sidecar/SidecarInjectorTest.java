@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.hybridmesh.api.v1alpha1.HybridMeshNames;
+import io.hybridmesh.xds.bootstrap.SidecarBootstrap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -40,9 +42,18 @@ class SidecarInjectorTest {
     assertEquals("Always", proxy.getRestartPolicy());
     assertEquals(1337L, proxy.getSecurityContext().getRunAsUser());
     assertEquals(List.of(15001, 15006), proxy.getPorts().stream().map(p -> p.getContainerPort()).toList());
-    String bootstrap = proxy.getArgs().get(1);
-    assertTrue(bootstrap.contains("\"id\":\"$(POD_NAME).$(POD_NAMESPACE)\",\"cluster\":\"web\""), bootstrap);
-    assertTrue(bootstrap.contains("\"address\":\"hmesh-controller.hybrid-mesh.svc\",\"port_value\":18000"));
+    assertEquals("--config-yaml", proxy.getArgs().get(0));
+    Bootstrap bootstrap = SidecarBootstrap.parseJson(proxy.getArgs().get(1));
+    assertEquals(injector.bootstrap("web"), bootstrap, "the builder's bootstrap, as written");
+    assertEquals("$(POD_NAME).$(POD_NAMESPACE)", bootstrap.getNode().getId());
+    assertEquals("web", bootstrap.getNode().getCluster());
+    assertEquals(List.of("xds_cluster hmesh-controller.hybrid-mesh.svc:18000",
+        "hmesh-als hmesh-controller.hybrid-mesh.svc:18000"), bootstrap.getStaticResources().getClustersList()
+        .stream().map(c -> {
+          var a = c.getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress();
+          return c.getName() + " " + a.getAddress() + ":" + a.getPortValue();
+        }).toList(), "ADS and the access-log receiver, both at the controller's Service");
+    assertEquals(15000, bootstrap.getAdmin().getAddress().getSocketAddress().getPortValue());
     assertEquals(List.of("metadata.name", "metadata.namespace"), proxy.getEnv().stream()
         .map(e -> e.getValueFrom().getFieldRef().getFieldPath()).toList());
     assertEquals("me", t.getMetadata().getAnnotations().get("keep"));

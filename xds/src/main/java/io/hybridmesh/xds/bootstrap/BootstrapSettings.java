@@ -5,29 +5,67 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What every injected sidecar's bootstrap shares.
+ * Where a sidecar's bootstrap sends it: the xDS server and the access-log receiver, each as the sidecar
+ * reaches it (the injector: the controller's Service; the demo: the host's end of the demo network).
  *
- * @param controlPlaneHost the controller's xDS Service (a DNS name, or an IP)
- * @param controlPlanePort its port, where xDS and the access-log receiver both listen
+ * @param xds the ADS server, the bootstrap's cluster {@code xds_cluster}
+ * @param accessLog the access-log receiver, the bootstrap's cluster {@code hmesh-als}, which every served
+ *     listener's gRPC access logger names
  * @param adminPort Envoy's admin port, bound to 127.0.0.1 only: it can change config and must not be reachable
  *     from other pods
- * @param connectTimeout connect timeout towards the control plane
+ * @param connectTimeout connect timeout towards both
  */
-public record BootstrapSettings(String controlPlaneHost, int controlPlanePort, int adminPort, Duration connectTimeout) {
+public record BootstrapSettings(Upstream xds, Upstream accessLog, int adminPort, Duration connectTimeout) {
+
+  public static final int DEFAULT_ADMIN_PORT = 15000;
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /** A host (a DNS name, or an IP) and port a sidecar connects to. */
+  public record Upstream(String host, int port) {
+
+    public Upstream {
+      Objects.requireNonNull(host, "host");
+      if (host.isBlank()) {
+        throw new IllegalArgumentException("a sidecar's upstream host must not be blank");
+      }
+      checkPort(port);
+    }
+  }
+
+  /**
+   * Both clusters at one server, as {@link XdsServer} serves xDS and access logs on one port; they stay two
+   * clusters so that log traffic and config traffic are apart in Envoy's stats and connection pools.
+   */
+  public static BootstrapSettings oneServer(String host, int port) {
+    Upstream server = new Upstream(host, port);
+    return new BootstrapSettings(server, server, DEFAULT_ADMIN_PORT, DEFAULT_CONNECT_TIMEOUT);
+  }
 
   public static BootstrapSettings of(String controlPlaneHost) {
-    return new BootstrapSettings(controlPlaneHost, XdsServer.DEFAULT_PORT, 15000, Duration.ofSeconds(5));
+    return oneServer(controlPlaneHost, XdsServer.DEFAULT_PORT);
   }
 
   public BootstrapSettings {
-    Objects.requireNonNull(controlPlaneHost, "controlPlaneHost");
-    if (controlPlaneHost.isBlank()) {
-      throw new IllegalArgumentException("control plane host must not be blank");
+    Objects.requireNonNull(xds, "xds");
+    Objects.requireNonNull(accessLog, "accessLog");
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    checkPort(adminPort);
+    if (connectTimeout.toMillis() < 1) {
+      throw new IllegalArgumentException("the connect timeout must be at least 1 ms");
     }
-    for (int port : new int[] {controlPlanePort, adminPort}) {
-      if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException("port out of range: " + port);
-      }
+  }
+
+  public BootstrapSettings withAdminPort(int port) {
+    return new BootstrapSettings(xds, accessLog, port, connectTimeout);
+  }
+
+  public BootstrapSettings withConnectTimeout(Duration timeout) {
+    return new BootstrapSettings(xds, accessLog, adminPort, timeout);
+  }
+
+  private static void checkPort(int port) {
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port);
     }
   }
 }

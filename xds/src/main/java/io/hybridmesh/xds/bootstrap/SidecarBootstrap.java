@@ -1,6 +1,7 @@
 package io.hybridmesh.xds.bootstrap;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.envoy.config.bootstrap.v3.Admin;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -19,8 +20,10 @@ import io.hybridmesh.xds.translate.Names;
 import io.hybridmesh.xds.validate.EnvoyTypes;
 
 /**
- * The static config an injected Envoy starts from (pure): who it is, where the control plane is, and how
- * to reach our access-log receiver even before (or without) any xDS answer.
+ * The static config every sidecar starts from (pure), the controller's injected ones and the demo's alike:
+ * who it is, where the control plane is, and the access-log receiver's cluster, which every listener we serve
+ * names and which Envoy must know before it accepts such a listener. One builder, one printer, one parser:
+ * what the injector writes into a pod template is what tests read back.
  *
  * <p>The node is sent on every xDS request (Envoy's default; {@code set_node_on_first_message_only} stays
  * false) because java-control-plane hashes each request's node to find the snapshot.
@@ -53,10 +56,8 @@ public final class SidecarBootstrap {
         .setNode(node)
         .setAdmin(Admin.newBuilder().setAddress(EnvoyProtos.socketAddress("127.0.0.1", settings.adminPort())))
         .setStaticResources(Bootstrap.StaticResources.newBuilder()
-            .addClusters(controlPlaneCluster(Names.XDS_CLUSTER, settings))
-            // Same port as xDS: one gRPC server serves both. Its own cluster keeps log traffic and config
-            // traffic apart in Envoy's stats and connection pools.
-            .addClusters(controlPlaneCluster(Names.ALS_CLUSTER, settings)))
+            .addClusters(controlPlaneCluster(Names.XDS_CLUSTER, settings.xds(), settings))
+            .addClusters(controlPlaneCluster(Names.ALS_CLUSTER, settings.accessLog(), settings)))
         .setDynamicResources(Bootstrap.DynamicResources.newBuilder()
             .setAdsConfig(ads)
             .setCdsConfig(EnvoyProtos.ads())
@@ -64,13 +65,33 @@ public final class SidecarBootstrap {
         .build();
   }
 
-  /** JSON, as Envoy reads from {@code --config-path envoy.json}. */
+  /** JSON with Envoy's own (snake_case) field names, as Envoy reads from {@code --config-path envoy.json}. */
   public static String toJson(Bootstrap bootstrap) {
+    return print(EnvoyTypes.printer().preservingProtoFieldNames(), bootstrap) + "\n";
+  }
+
+  /**
+   * The same JSON on one line, for {@code --config-yaml} in a container's args (JSON is YAML): a pod spec
+   * keeps it verbatim and {@code kubectl get -o yaml} shows it as one string.
+   */
+  public static String toSingleLineJson(Bootstrap bootstrap) {
+    return print(EnvoyTypes.printer().preservingProtoFieldNames().omittingInsignificantWhitespace(), bootstrap);
+  }
+
+  /**
+   * Reads a bootstrap back from the JSON above (either field-name style), as strictly as Envoy does: an
+   * unknown field or an unregistered typed config is an error.
+   *
+   * @throws IllegalArgumentException with the parser's reason when it is not a bootstrap
+   */
+  public static Bootstrap parseJson(String json) {
+    Bootstrap.Builder b = Bootstrap.newBuilder();
     try {
-      return EnvoyTypes.printer().print(bootstrap) + "\n";
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("every type in a bootstrap is registered", e);
+      JsonFormat.parser().usingTypeRegistry(EnvoyTypes.REGISTRY).merge(json, b);
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      throw new IllegalArgumentException("not an Envoy bootstrap: " + e.getMessage(), e);
     }
+    return b.build();
   }
 
   /** YAML, for a ConfigMap people read. */
@@ -79,8 +100,9 @@ public final class SidecarBootstrap {
   }
 
   /** A literal IP needs no DNS (STATIC); a Service name is resolved and re-resolved (STRICT_DNS). */
-  private static Cluster controlPlaneCluster(String name, BootstrapSettings settings) {
-    String host = settings.controlPlaneHost();
+  private static Cluster controlPlaneCluster(String name, BootstrapSettings.Upstream upstream,
+      BootstrapSettings settings) {
+    String host = upstream.host();
     return Cluster.newBuilder()
         .setName(name)
         .setType(IpLiterals.isIp(host) ? Cluster.DiscoveryType.STATIC : Cluster.DiscoveryType.STRICT_DNS)
@@ -90,7 +112,15 @@ public final class SidecarBootstrap {
             .setClusterName(name)
             .addEndpoints(LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder()
                 .setEndpoint(Endpoint.newBuilder()
-                    .setAddress(EnvoyProtos.socketAddress(host, settings.controlPlanePort()))))))
+                    .setAddress(EnvoyProtos.socketAddress(host, upstream.port()))))))
         .build();
+  }
+
+  private static String print(JsonFormat.Printer printer, Bootstrap bootstrap) {
+    try {
+      return printer.print(bootstrap);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("every type in a bootstrap is registered", e);
+    }
   }
 }

@@ -11,7 +11,6 @@ import io.hybridmesh.xds.als.SidecarDirectory;
 import io.hybridmesh.xds.als.SidecarFlowSink;
 import io.hybridmesh.xds.translate.SidecarTranslator;
 import io.hybridmesh.xds.translate.TranslatorSettings;
-import io.hybridmesh.xds.validate.ResourceValidator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -47,22 +46,23 @@ public final class XdsServer implements AutoCloseable {
   /**
    * @param host the address to bind (an IP or a host name; "0.0.0.0" for every interface)
    * @param port the port, {@link #DEFAULT_PORT} normally; 0 picks a free one (tests)
+   * @param bootstraps what each group's sidecars start from; every snapshot is checked against it
    */
-  public XdsServer(String host, int port, TranslatorSettings settings, SidecarRejections rejections,
-      SidecarDirectory directory, SidecarFlowSink sink) {
-    this(List.of(new InetSocketAddress(host, port)), settings, rejections, directory, sink);
+  public XdsServer(String host, int port, TranslatorSettings settings, SidecarBootstraps bootstraps,
+      SidecarRejections rejections, SidecarDirectory directory, SidecarFlowSink sink) {
+    this(List.of(new InetSocketAddress(host, port)), settings, bootstraps, rejections, directory, sink);
   }
 
   /**
    * Listens on several addresses at once (the demo: the host's loopback for people, and the address its
    * workloads' namespaces reach, for their sidecars). Port 0 is only meaningful with one address.
    */
-  public XdsServer(List<InetSocketAddress> addresses, TranslatorSettings settings, SidecarRejections rejections,
-      SidecarDirectory directory, SidecarFlowSink sink) {
+  public XdsServer(List<InetSocketAddress> addresses, TranslatorSettings settings, SidecarBootstraps bootstraps,
+      SidecarRejections rejections, SidecarDirectory directory, SidecarFlowSink sink) {
     if (addresses.isEmpty()) {
       throw new IllegalArgumentException("the xDS server needs at least one address to listen on");
     }
-    this.snapshots = new SidecarSnapshots(cache, new SidecarTranslator(settings), new ResourceValidator(), counters);
+    this.snapshots = new SidecarSnapshots(cache, new SidecarTranslator(settings), bootstraps, counters);
     NackGuard guard = new NackGuard(cache, rejections, counters);
     V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(guard), guard);
     AccessLogReceiver receiver = new AccessLogReceiver(directory, sink,

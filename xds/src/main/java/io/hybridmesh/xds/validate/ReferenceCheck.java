@@ -2,220 +2,239 @@ package io.hybridmesh.xds.validate;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.envoyproxy.envoy.config.accesslog.v3.AccessLog;
+import com.google.protobuf.Message;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.ApiConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.core.v3.GrpcService;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
-import io.envoyproxy.envoy.config.listener.v3.Filter;
-import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
-import io.envoyproxy.envoy.extensions.access_loggers.grpc.v3.CommonGrpcAccessLogConfig;
-import io.envoyproxy.envoy.extensions.access_loggers.grpc.v3.HttpGrpcAccessLogConfig;
-import io.envoyproxy.envoy.extensions.access_loggers.grpc.v3.TcpGrpcAccessLogConfig;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.hybridmesh.xds.translate.SidecarResources;
+import io.hybridmesh.xds.validate.ConfigProblem.Kind;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
- * What Envoy would reject or silently break on across resources: a listener or route naming a cluster that
- * does not exist, an HCM naming a route configuration nobody serves, an EDS cluster without endpoints, a
- * port out of range, two resources or filter chains of one name, two chains with the same match.
- * java-control-plane's own {@code ensureConsistent()} only knows the legacy HCM filter name, so it is no
- * substitute.
+ * What a sidecar's bootstrap and the resources it is served say about each other (pure): every cluster
+ * named anywhere (gRPC access loggers, routes, tcp_proxy, ADS and other config sources) is a static cluster
+ * of the bootstrap or a served one; every route configuration an HTTP connection manager asks RDS for is
+ * served; every EDS cluster has its load assignment; a config source over ADS has an ADS stream to use.
+ * Also what Envoy refuses across resources of one kind: a name used twice, two filter chains with one match,
+ * a port out of range. java-control-plane's own {@code ensureConsistent()} only knows the legacy HCM filter
+ * name and nothing of the bootstrap, so it is no substitute.
+ *
+ * <p>Checking the two together is the point: a listener is only as good as the clusters the sidecar that
+ * loads it was started with.
  */
-final class ReferenceCheck {
+public final class ReferenceCheck {
 
+  private final Bootstrap bootstrap;
   private final SidecarResources resources;
-  private final Set<String> clusters = new HashSet<>();
+  private final Set<String> staticClusters = new LinkedHashSet<>();
+  private final Set<String> servedClusters = new HashSet<>();
   private final Set<String> routes = new HashSet<>();
-  private final Consumer<String> errors;
+  private final List<ConfigProblem> problems = new ArrayList<>();
 
-  ReferenceCheck(SidecarResources resources, Set<String> staticClusters, Consumer<String> errors) {
+  private ReferenceCheck(Bootstrap bootstrap, SidecarResources resources) {
+    this.bootstrap = bootstrap;
     this.resources = resources;
-    this.errors = errors;
-    clusters.addAll(staticClusters);
-    unique("cluster", resources.clusters().stream().map(Cluster::getName).toList(), clusters);
-    unique("route configuration", resources.routes().stream().map(RouteConfiguration::getName).toList(), routes);
-    unique("listener", resources.listeners().stream().map(Listener::getName).toList(), new HashSet<>());
   }
 
-  void run() {
+  /** Every problem found, in a stable order; empty when the sidecar could load all of it. */
+  public static List<ConfigProblem> check(Bootstrap bootstrap, SidecarResources resources) {
+    ReferenceCheck check = new ReferenceCheck(bootstrap, resources);
+    check.run();
+    return List.copyOf(check.problems);
+  }
+
+  private void run() {
+    names();
+    Bootstrap.DynamicResources dynamic = bootstrap.getDynamicResources();
+    if (dynamic.hasAdsConfig()) {
+      apiConfigSource(dynamic.getAdsConfig(), "bootstrap dynamic_resources.ads_config");
+    }
+    if (dynamic.hasCdsConfig()) {
+      configSource(dynamic.getCdsConfig(), "bootstrap dynamic_resources.cds_config");
+    }
+    if (dynamic.hasLdsConfig()) {
+      configSource(dynamic.getLdsConfig(), "bootstrap dynamic_resources.lds_config");
+    }
+    endpoints();
+    ListenerCheck listeners = new ListenerCheck(this);
+    resources.listeners().forEach(listeners::listener);
+    resources.routes().forEach(r -> routeConfiguration(r, "route configuration " + r.getName(), false));
+  }
+
+  private void names() {
+    unique("static cluster", "bootstrap", bootstrap.getStaticResources().getClustersList().stream()
+        .map(Cluster::getName).toList(), staticClusters);
+    for (Cluster c : resources.clusters()) {
+      if (staticClusters.contains(c.getName())) {
+        problem(Kind.DUPLICATE_NAME, "cluster " + c.getName(), c.getName(), "has the name of a static cluster of "
+            + "the bootstrap; Envoy does not let CDS replace a static cluster, so the served one is refused");
+      }
+    }
+    unique("cluster", "CDS", resources.clusters().stream().map(Cluster::getName)
+        .filter(n -> !staticClusters.contains(n)).toList(), servedClusters);
+    unique("route configuration", "RDS", resources.routes().stream().map(RouteConfiguration::getName).toList(),
+        routes);
+    unique("listener", "LDS", resources.listeners().stream().map(Listener::getName).toList(), new HashSet<>());
+  }
+
+  private void endpoints() {
     Set<String> assigned = new HashSet<>();
     for (ClusterLoadAssignment cla : resources.endpoints()) {
+      String at = "load assignment " + cla.getClusterName();
       if (!assigned.add(cla.getClusterName())) {
-        errors.accept("load assignment for " + cla.getClusterName() + " listed twice");
+        problem(Kind.DUPLICATE_NAME, at, cla.getClusterName(), "is served twice");
       }
       for (LocalityLbEndpoints locality : cla.getEndpointsList()) {
         for (LbEndpoint e : locality.getLbEndpointsList()) {
-          port(e.getEndpoint().getAddress(), "endpoint of " + cla.getClusterName());
+          port(e.getEndpoint().getAddress(), at);
         }
       }
     }
+    Set<String> wanted = new HashSet<>();
     for (Cluster c : resources.clusters()) {
-      if (c.getType() == Cluster.DiscoveryType.EDS && !assigned.contains(edsName(c))) {
-        errors.accept("EDS cluster " + c.getName() + " has no load assignment");
+      if (c.getType() != Cluster.DiscoveryType.EDS) {
+        continue;
+      }
+      String name = c.getEdsClusterConfig().getServiceName().isEmpty() ? c.getName()
+          : c.getEdsClusterConfig().getServiceName();
+      wanted.add(name);
+      if (c.getEdsClusterConfig().hasEdsConfig()) {
+        configSource(c.getEdsClusterConfig().getEdsConfig(), "cluster " + c.getName() + " eds_config");
+      }
+      if (!assigned.contains(name)) {
+        problem(Kind.LOAD_ASSIGNMENT_MISSING, "cluster " + c.getName(), name, "is an EDS cluster but no load "
+            + "assignment '" + name + "' is served; Envoy keeps it without endpoints and its traffic fails");
       }
     }
     for (ClusterLoadAssignment cla : resources.endpoints()) {
-      boolean owned = resources.clusters().stream()
-          .anyMatch(c -> c.getType() == Cluster.DiscoveryType.EDS && edsName(c).equals(cla.getClusterName()));
-      if (!owned) {
-        errors.accept("load assignment " + cla.getClusterName() + " belongs to no EDS cluster");
+      if (!wanted.contains(cla.getClusterName())) {
+        problem(Kind.LOAD_ASSIGNMENT_UNUSED, "load assignment " + cla.getClusterName(), cla.getClusterName(),
+            "belongs to no EDS cluster");
       }
-    }
-    resources.listeners().forEach(this::listener);
-    resources.routes().forEach(r -> routeConfiguration(r, "route configuration " + r.getName()));
-  }
-
-  private static String edsName(Cluster c) {
-    String serviceName = c.getEdsClusterConfig().getServiceName();
-    return serviceName.isEmpty() ? c.getName() : serviceName;
-  }
-
-  private void listener(Listener listener) {
-    String where = "listener " + listener.getName();
-    if (listener.hasApiListener()) {
-      hcm(listener.getApiListener().getApiListener(), where + " api_listener");
-      return;
-    }
-    port(listener.getAddress(), where);
-    Set<String> names = new HashSet<>();
-    Set<Object> matches = new HashSet<>();
-    for (FilterChain chain : listener.getFilterChainsList()) {
-      if (!names.add(chain.getName())) {
-        errors.accept(where + ": filter chain name " + chain.getName() + " used twice");
-      }
-      if (!matches.add(chain.getFilterChainMatch())) {
-        errors.accept(where + ": filter chain " + chain.getName() + " has the same match as another chain");
-      }
-      int port = chain.getFilterChainMatch().hasDestinationPort()
-          ? chain.getFilterChainMatch().getDestinationPort().getValue() : 1;
-      if (port < 1 || port > 65535) {
-        errors.accept(where + ": filter chain " + chain.getName() + " matches port " + port);
-      }
-      filterChain(chain, where);
-    }
-    if (listener.hasDefaultFilterChain()) {
-      filterChain(listener.getDefaultFilterChain(), where + " default chain");
     }
   }
 
-  private void filterChain(FilterChain chain, String where) {
-    String at = where + " chain " + chain.getName();
-    if (chain.getFiltersCount() == 0) {
-      errors.accept(at + ": has no filters");
+  /** Any cluster a data-plane reference may name: static, or served over CDS. */
+  void cluster(Kind kind, String at, String what, String name, String consequence) {
+    if (!staticClusters.contains(name) && !servedClusters.contains(name)) {
+      problems.add(ConfigProblem.missingCluster(kind, at, what, name, consequence));
     }
-    for (Filter filter : chain.getFiltersList()) {
-      Any config = filter.getTypedConfig();
-      if (config.is(HttpConnectionManager.class)) {
-        hcm(config, at);
-      } else if (config.is(TcpProxy.class)) {
-        TcpProxy proxy = unpack(config, TcpProxy.class, at);
-        if (proxy != null) {
-          cluster(proxy.getCluster(), at);
-          proxy.getAccessLogList().forEach(log -> accessLog(log, at));
+  }
+
+  /** Where a resource's own configuration comes from: ADS needs the stream, gRPC a static cluster. */
+  void configSource(ConfigSource source, String at) {
+    switch (source.getConfigSourceSpecifierCase()) {
+      case ADS -> {
+        if (!bootstrap.getDynamicResources().hasAdsConfig()) {
+          problem(Kind.ADS_NOT_CONFIGURED, at, "", "asks for its configuration over ADS, but the bootstrap has "
+              + "no dynamic_resources.ads_config; Envoy rejects it");
         }
-      } else {
-        errors.accept(at + ": filter " + filter.getName() + " has an unexpected config " + config.getTypeUrl());
       }
+      case API_CONFIG_SOURCE -> apiConfigSource(source.getApiConfigSource(), at);
+      default -> { } // files and "self" name no cluster
     }
   }
 
-  private void hcm(Any config, String at) {
-    HttpConnectionManager hcm = unpack(config, HttpConnectionManager.class, at);
-    if (hcm == null) {
-      return;
+  /**
+   * Envoy opens config streams before CDS has run, so their clusters must be static, whatever CDS serves
+   * later.
+   */
+  private void apiConfigSource(ApiConfigSource api, String at) {
+    List<String> names = new ArrayList<>(api.getClusterNamesList());
+    api.getGrpcServicesList().stream().filter(GrpcService::hasEnvoyGrpc)
+        .map(g -> g.getEnvoyGrpc().getClusterName()).forEach(names::add);
+    for (String name : names) {
+      if (staticClusters.contains(name)) {
+        continue;
+      }
+      String where = servedClusters.contains(name) ? "is only served over CDS" : "is defined nowhere";
+      problem(Kind.CONFIG_SOURCE_CLUSTER_MISSING, at, name, "fetches its configuration through cluster '" + name
+          + "', which " + where + "; a config source's cluster must be a static cluster of the bootstrap "
+          + "(static clusters: " + String.join(", ", staticClusters) + "), or Envoy rejects it");
     }
-    if (hcm.hasRds() && !routes.contains(hcm.getRds().getRouteConfigName())) {
-      errors.accept(at + ": route configuration " + hcm.getRds().getRouteConfigName() + " does not exist");
-    }
-    if (hcm.hasRouteConfig()) {
-      routeConfiguration(hcm.getRouteConfig(), at + " inline routes");
-    }
-    if (hcm.getHttpFiltersCount() == 0) {
-      errors.accept(at + ": HTTP connection manager without filters (a router is needed)");
-    }
-    hcm.getAccessLogList().forEach(log -> accessLog(log, at));
   }
 
-  private void routeConfiguration(RouteConfiguration config, String at) {
+  boolean routeConfigurationServed(String name) {
+    return routes.contains(name);
+  }
+
+  /** @param inline inside a listener, where Envoy validates clusters at once; over RDS it does not */
+  void routeConfiguration(RouteConfiguration config, String at, boolean inline) {
+    String consequence = inline ? "Envoy rejects the listener (inline routes have their clusters checked)"
+        : "requests routed there get 503 from Envoy (cluster not found)";
     Set<String> domains = new HashSet<>();
     for (VirtualHost host : config.getVirtualHostsList()) {
+      String where = at + ", virtual host " + host.getName();
       for (String domain : host.getDomainsList()) {
         if (!domains.add(domain)) {
-          errors.accept(at + ": domain " + domain + " claimed by two virtual hosts");
+          problem(Kind.DUPLICATE_DOMAIN, at, domain, "domain " + domain + " is claimed by two virtual hosts; "
+              + "Envoy rejects the route configuration");
         }
       }
       for (Route route : host.getRoutesList()) {
-        if (!route.hasRoute()) {
-          continue;
-        }
-        if (route.getRoute().hasWeightedClusters()) {
-          for (WeightedCluster.ClusterWeight w : route.getRoute().getWeightedClusters().getClustersList()) {
-            cluster(w.getName(), at);
-          }
-        } else {
-          cluster(route.getRoute().getCluster(), at + " virtual host " + host.getName());
+        if (route.hasRoute()) {
+          routeAction(route.getRoute(), where, consequence);
         }
       }
     }
   }
 
-  private void accessLog(AccessLog log, String at) {
-    Any config = log.getTypedConfig();
-    CommonGrpcAccessLogConfig common = null;
-    if (config.is(HttpGrpcAccessLogConfig.class)) {
-      HttpGrpcAccessLogConfig http = unpack(config, HttpGrpcAccessLogConfig.class, at);
-      common = http == null ? null : http.getCommonConfig();
-    } else if (config.is(TcpGrpcAccessLogConfig.class)) {
-      TcpGrpcAccessLogConfig tcp = unpack(config, TcpGrpcAccessLogConfig.class, at);
-      common = tcp == null ? null : tcp.getCommonConfig();
-    } else {
-      errors.accept(at + ": access log " + log.getName() + " is not a gRPC access log");
+  private void routeAction(RouteAction action, String at, String consequence) {
+    List<String> names = new ArrayList<>();
+    if (action.hasWeightedClusters()) {
+      action.getWeightedClusters().getClustersList().stream().map(WeightedCluster.ClusterWeight::getName)
+          .forEach(names::add);
+    } else if (!action.getCluster().isEmpty()) {
+      names.add(action.getCluster());
     }
-    if (common != null) {
-      cluster(common.getGrpcService().getEnvoyGrpc().getClusterName(), at + " access log " + common.getLogName());
-    }
+    action.getRequestMirrorPoliciesList().forEach(m -> names.add(m.getCluster()));
+    names.forEach(n -> cluster(Kind.ROUTE_CLUSTER_MISSING, at, "routes to", n, consequence));
   }
 
-  private void cluster(String name, String at) {
-    if (!clusters.contains(name)) {
-      errors.accept(at + ": cluster " + name + " does not exist");
-    }
-  }
-
-  private void port(Address address, String at) {
+  void port(Address address, String at) {
     int port = address.getSocketAddress().getPortValue();
     if (port < 1 || port > 65535) {
-      errors.accept(at + ": port " + port + " out of range");
+      problem(Kind.PORT_OUT_OF_RANGE, at, Integer.toString(port), "port " + port + " is out of range");
     }
   }
 
-  private <T extends com.google.protobuf.Message> T unpack(Any any, Class<T> type, String at) {
+  void problem(Kind kind, String at, String reference, String detail) {
+    problems.add(ConfigProblem.of(kind, at, reference, detail));
+  }
+
+  /** The typed config, or null with a problem said when it does not unpack. */
+  <T extends Message> T unpack(Any any, Class<T> type, String at) {
     try {
       return any.unpack(type);
     } catch (InvalidProtocolBufferException e) {
-      errors.accept(at + ": typed config does not unpack as " + type.getSimpleName() + ": " + e.getMessage());
+      problem(Kind.UNSUPPORTED_CONFIG, at, any.getTypeUrl(), "typed config does not unpack as "
+          + type.getSimpleName() + ": " + e.getMessage());
       return null;
     }
   }
 
-  private void unique(String kind, List<String> names, Set<String> into) {
+  private void unique(String kind, String source, List<String> names, Set<String> into) {
     for (String name : names) {
       if (name.isEmpty()) {
-        errors.accept(kind + " without a name");
+        problem(Kind.DUPLICATE_NAME, source, "", "a " + kind + " has no name");
       } else if (!into.add(name)) {
-        errors.accept(kind + " " + name + " defined twice");
+        problem(Kind.DUPLICATE_NAME, kind + " " + name, name, "is defined twice (" + source + ")");
       }
     }
   }

@@ -3,15 +3,14 @@ package io.hybridmesh.xds.bootstrap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.ApiConfigSource;
 import io.hybridmesh.xds.server.SidecarGroup;
 import io.hybridmesh.xds.testing.Golden;
 import io.hybridmesh.xds.translate.Names;
-import io.hybridmesh.xds.validate.EnvoyTypes;
 import io.hybridmesh.xds.validate.ResourceValidator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,9 +48,19 @@ class SidecarBootstrapTest {
       assertEquals(18000, address.getPortValue());
       assertEquals(true, c.containsTypedExtensionProtocolOptions("envoy.extensions.upstreams.http.v3.HttpProtocolOptions"));
     }
-    Bootstrap byIp = SidecarBootstrap.build(new BootstrapSettings("10.96.0.5", 18000, 15000,
-        java.time.Duration.ofSeconds(1)), "p", "ns", "w");
+    Bootstrap byIp = SidecarBootstrap.build(BootstrapSettings.oneServer("10.96.0.5", 18000), "p", "ns", "w");
     assertEquals(Cluster.DiscoveryType.STATIC, byIp.getStaticResources().getClusters(0).getType());
+  }
+
+  @Test
+  void eachClusterGoesWhereItsCallerSays() {
+    Bootstrap apart = SidecarBootstrap.build(new BootstrapSettings(new BootstrapSettings.Upstream("10.250.0.1", 18000),
+        new BootstrapSettings.Upstream("als.example", 19000), 15000, java.time.Duration.ofSeconds(1)), "p", "ns", "w");
+    List<String> addresses = apart.getStaticResources().getClustersList().stream().map(c -> {
+      var a = c.getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress();
+      return c.getName() + " " + c.getType() + " " + a.getAddress() + ":" + a.getPortValue();
+    }).toList();
+    assertEquals(List.of("xds_cluster STATIC 10.250.0.1:18000", "hmesh-als STRICT_DNS als.example:19000"), addresses);
   }
 
   @Test
@@ -67,11 +76,22 @@ class SidecarBootstrapTest {
   @Test
   void jsonRoundTripsAndMatchesTheGoldenFiles() throws Exception {
     String json = SidecarBootstrap.toJson(bootstrap);
-    Bootstrap.Builder parsed = Bootstrap.newBuilder();
-    JsonFormat.parser().usingTypeRegistry(EnvoyTypes.REGISTRY).merge(json, parsed);
-    assertEquals(bootstrap, parsed.build());
+    assertEquals(bootstrap, SidecarBootstrap.parseJson(json));
+    String line = SidecarBootstrap.toSingleLineJson(bootstrap);
+    assertFalse(line.contains("\n"), line);
+    assertEquals(bootstrap, SidecarBootstrap.parseJson(line));
+    assertTrue(line.contains("\"connect_timeout\":\"5s\""), "Envoy's own field names, as in its docs: " + line);
     Golden.assertMatches("bootstrap.json", json);
     Golden.assertMatches("bootstrap.yaml", SidecarBootstrap.toYaml(bootstrap));
+  }
+
+  @Test
+  void parsingIsAsStrictAsEnvoy() {
+    String json = SidecarBootstrap.toJson(bootstrap);
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> SidecarBootstrap.parseJson(json.replace("\"node\"", "\"nodes\"")));
+    assertTrue(unknown.getMessage().startsWith("not an Envoy bootstrap: "), unknown.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> SidecarBootstrap.parseJson("node: {id: x}"));
   }
 
   @Test

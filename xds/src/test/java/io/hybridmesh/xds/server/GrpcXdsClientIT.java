@@ -34,6 +34,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.xds.XdsNameResolverProvider;
+import io.hybridmesh.xds.testing.Bootstraps;
 import io.hybridmesh.xds.testing.CollectingSink;
 import io.hybridmesh.xds.testing.FakeDirectory;
 import io.hybridmesh.xds.translate.EnvoyProtos;
@@ -74,7 +75,7 @@ class GrpcXdsClientIT {
     backend = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
         .addService(health.getHealthService()).build().start();
     health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
-    xds = new XdsServer("127.0.0.1", 0, TranslatorSettings.DEFAULTS, new SidecarRejections() {
+    xds = new XdsServer("127.0.0.1", 0, TranslatorSettings.DEFAULTS, Bootstraps.LOCAL, new SidecarRejections() {
       @Override
       public void rejected(SidecarRejection rejection) {
         rejected.add(rejection);

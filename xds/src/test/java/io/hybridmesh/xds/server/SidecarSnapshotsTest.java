@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.hybridmesh.xds.model.SidecarWorkload;
 import io.hybridmesh.xds.testing.MeshFixtures;
 import io.hybridmesh.xds.translate.SidecarResources;
 import io.hybridmesh.xds.translate.SidecarTranslator;
 import io.hybridmesh.xds.translate.TranslatorSettings;
-import io.hybridmesh.xds.validate.ResourceValidator;
+import io.hybridmesh.xds.testing.Bootstraps;
+import io.hybridmesh.xds.validate.ConfigProblem;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SidecarSnapshotsTest {
@@ -21,7 +24,7 @@ class SidecarSnapshotsTest {
   private final SimpleCache<SidecarGroup> cache = new SimpleCache<>(SidecarGroup.NODE_GROUP);
   private final XdsCounters counters = new XdsCounters();
   private final SidecarTranslator translator = new SidecarTranslator(TranslatorSettings.DEFAULTS);
-  private final SidecarSnapshots snapshots = new SidecarSnapshots(cache, translator, new ResourceValidator(), counters);
+  private final SidecarSnapshots snapshots = new SidecarSnapshots(cache, translator, Bootstraps.LOCAL, counters);
   private final SidecarGroup frontend = new SidecarGroup("shop", "frontend");
   private final SidecarGroup worker = new SidecarGroup("shop", "worker");
 
@@ -55,10 +58,26 @@ class SidecarSnapshotsTest {
     SidecarResources resources = translator.translate(MeshFixtures.frontend());
     SidecarResources broken = new SidecarResources(resources.clusters().subList(1, resources.clusters().size()),
         resources.endpoints(), resources.listeners(), resources.routes());
-    List<String> errors = snapshots.publish(frontend, broken);
-    assertTrue(errors.stream().anyMatch(e -> e.contains("PassthroughCluster does not exist")), errors::toString);
+    List<ConfigProblem> errors = snapshots.publish(frontend, broken);
+    assertTrue(errors.stream().anyMatch(e -> e.kind() == ConfigProblem.Kind.TCP_PROXY_CLUSTER_MISSING
+        && e.reference().equals("PassthroughCluster")), errors::toString);
     assertEquals(good, cache.getSnapshot(frontend).clusters().version());
+    assertEquals(Optional.of(resources), snapshots.served(frontend), "the last good resources are still served");
     assertEquals(1, counters.invalidSnapshots());
+  }
+
+  @Test
+  void resourcesTheGroupsBootstrapCannotLoadAreRefused() {
+    // Sidecars started from a bootstrap without the access-log cluster, as injected ones were before.
+    Bootstrap full = Bootstraps.frontend();
+    Bootstrap adsOnly = full.toBuilder().setStaticResources(full.getStaticResources().toBuilder().removeClusters(1))
+        .build();
+    SidecarSnapshots strict = new SidecarSnapshots(cache, translator, group -> adsOnly, counters);
+    PublishReport report = strict.publish(List.of(MeshFixtures.frontend()));
+    assertEquals(List.of(), report.updated());
+    assertTrue(report.invalid().get(frontend).stream()
+        .allMatch(p -> p.kind() == ConfigProblem.Kind.ACCESS_LOG_CLUSTER_MISSING), report.invalid()::toString);
+    assertEquals(Optional.empty(), strict.served(frontend));
   }
 
   @Test

@@ -2,12 +2,15 @@ package io.hybridmesh.xds.translate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.hybridmesh.xds.model.InboundPort;
 import io.hybridmesh.xds.model.MeshService;
 import io.hybridmesh.xds.model.Protocol;
 import io.hybridmesh.xds.model.ServiceEndpoint;
 import io.hybridmesh.xds.model.ServicePort;
 import io.hybridmesh.xds.model.SidecarWorkload;
+import io.hybridmesh.xds.server.SidecarGroup;
+import io.hybridmesh.xds.testing.Bootstraps;
 import io.hybridmesh.xds.validate.ResourceValidator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,8 +26,8 @@ import org.junit.jupiter.api.Test;
 class RandomModelsValidityTest {
 
   private static final Protocol[] PROTOCOLS = Protocol.values();
+  private static final Bootstrap APP = Bootstraps.of(new SidecarGroup("shop", "app"));
   private final SidecarTranslator translator = new SidecarTranslator(TranslatorSettings.DEFAULTS);
-  private final ResourceValidator validator = new ResourceValidator();
 
   @Test
   void everyRandomModelTranslatesToValidResources() {
@@ -32,7 +35,7 @@ class RandomModelsValidityTest {
     for (long seed = 201; seed <= 300; seed++) {
       SidecarWorkload workload = randomWorkload(new Random(seed));
       SidecarResources resources = translator.translate(workload);
-      assertEquals(List.of(), validator.validate(resources), "seed " + seed + ": " + workload);
+      assertEquals(List.of(), ResourceValidator.validate(APP, resources), "seed " + seed + ": " + workload);
       assertEquals(resources.contentVersion(), translator.translate(workload).contentVersion(), "seed " + seed);
     }
   }

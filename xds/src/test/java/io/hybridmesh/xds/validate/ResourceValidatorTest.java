@@ -13,10 +13,12 @@ import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.hybridmesh.xds.model.InboundPort;
 import io.hybridmesh.xds.model.Protocol;
 import io.hybridmesh.xds.model.SidecarWorkload;
+import io.hybridmesh.xds.testing.Bootstraps;
 import io.hybridmesh.xds.testing.MeshFixtures;
 import io.hybridmesh.xds.translate.SidecarResources;
 import io.hybridmesh.xds.translate.SidecarTranslator;
 import io.hybridmesh.xds.translate.TranslatorSettings;
+import io.hybridmesh.xds.validate.ConfigProblem.Kind;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,37 +26,36 @@ import org.junit.jupiter.api.Test;
 class ResourceValidatorTest {
 
   private final SidecarTranslator translator = new SidecarTranslator(TranslatorSettings.DEFAULTS);
-  private final ResourceValidator validator = new ResourceValidator();
   private final SidecarResources good = translator.translate(MeshFixtures.frontend());
 
   @Test
   void translatedResourcesPassEveryCheck() {
-    assertEquals(List.of(), validator.validate(good));
+    assertEquals(List.of(), validate(good));
   }
 
   @Test
   void aWorkloadWithNothingDeclaredStillGetsAValidPassthroughConfig() {
     SidecarWorkload bare = new SidecarWorkload("ns", "bare", List.of(), List.of(), List.of());
-    assertEquals(List.of(), validator.validate(translator.translate(bare)));
+    assertEquals(List.of(), validate(translator.translate(bare)));
   }
 
   @Test
   void aMissingClusterIsReported() {
     List<Cluster> clusters = new ArrayList<>(good.clusters());
     clusters.removeIf(c -> c.getName().equals("outbound|6379||redis.shop.svc.cluster.local"));
-    List<String> errors = validator.validate(new SidecarResources(clusters, good.endpoints(), good.listeners(),
+    List<String> errors = messages(new SidecarResources(clusters, good.endpoints(), good.listeners(),
         good.routes()));
-    assertTrue(errors.stream().anyMatch(e -> e.contains("cluster outbound|6379||redis.shop.svc.cluster.local does not exist")),
-        errors::toString);
+    assertTrue(errors.stream().anyMatch(e -> e.contains("tcp_proxy forwards to cluster "
+        + "'outbound|6379||redis.shop.svc.cluster.local', which neither")), errors::toString);
     assertTrue(errors.stream().anyMatch(e -> e.contains("belongs to no EDS cluster")), errors::toString);
   }
 
   @Test
   void anEdsClusterWithoutLoadAssignmentAndAMissingRouteAreReported() {
-    List<String> errors = validator.validate(new SidecarResources(good.clusters(), good.endpoints().subList(1,
+    List<String> errors = messages(new SidecarResources(good.clusters(), good.endpoints().subList(1,
         good.endpoints().size()), good.listeners(), good.routes().subList(1, good.routes().size())));
-    assertTrue(errors.stream().anyMatch(e -> e.contains("has no load assignment")), errors::toString);
-    assertTrue(errors.stream().anyMatch(e -> e.contains("route configuration outbound|80 does not exist")),
+    assertTrue(errors.stream().anyMatch(e -> e.contains("no load assignment")), errors::toString);
+    assertTrue(errors.stream().anyMatch(e -> e.contains("route configuration 'outbound|80', which is not served")),
         errors::toString);
   }
 
@@ -71,7 +72,7 @@ class ResourceValidatorTest {
         .setFilters(0, redis.getFilters(0).toBuilder().setTypedConfig(Any.pack(broken))).build();
     Listener brokenListener = outbound.toBuilder()
         .setFilterChains(outbound.getFilterChainsList().indexOf(redis), brokenChain).build();
-    List<String> errors = validator.validate(new SidecarResources(good.clusters(), good.endpoints(),
+    List<String> errors = messages(new SidecarResources(good.clusters(), good.endpoints(),
         List.of(brokenListener, good.listeners().get(1)), good.routes()));
     assertTrue(errors.stream().anyMatch(e -> e.contains("stat_prefix: must be at least 1 characters")), errors::toString);
     assertTrue(errors.stream().anyMatch(e -> e.contains("max_connect_attempts: 0 violates gte 1")), errors::toString);
@@ -87,7 +88,7 @@ class ResourceValidatorTest {
         .addFilters(outbound.getFilterChains(0).getFilters(0).toBuilder()
             .setTypedConfig(Any.pack(UInt32Value.of(3))))
         .build();
-    List<String> errors = validator.validate(new SidecarResources(good.clusters(), good.endpoints(),
+    List<String> errors = messages(new SidecarResources(good.clusters(), good.endpoints(),
         List.of(outbound.toBuilder().setFilterChains(0, chain).build()), List.of()));
     assertTrue(errors.stream().anyMatch(e -> e.contains("one of 'route_specifier' is required")), errors::toString);
     assertTrue(errors.stream().anyMatch(e -> e.contains("typed config of unknown type")), errors::toString);
@@ -100,11 +101,11 @@ class ResourceValidatorTest {
     Listener outbound = good.listeners().get(0);
     Listener badPort = outbound.toBuilder().setAddress(outbound.getAddress().toBuilder()
         .setSocketAddress(outbound.getAddress().getSocketAddress().toBuilder().setPortValue(70000))).build();
-    List<String> errors = validator.validate(new SidecarResources(clusters, good.endpoints(),
+    List<String> errors = messages(new SidecarResources(clusters, good.endpoints(),
         List.of(badPort, good.listeners().get(1)), good.routes()));
     assertTrue(errors.stream().anyMatch(e -> e.contains("lb_policy: enum value") && e.contains("not defined")),
         errors::toString);
-    assertTrue(errors.stream().anyMatch(e -> e.contains("port 70000 out of range")), errors::toString);
+    assertTrue(errors.stream().anyMatch(e -> e.contains("port 70000 is out of range")), errors::toString);
   }
 
   @Test
@@ -114,8 +115,27 @@ class ResourceValidatorTest {
         List.of(new InboundPort(8080, Protocol.HTTP)), List.of())).listeners().get(1);
     Listener doubled = inbound.toBuilder()
         .addFilterChains(inbound.getFilterChains(0).toBuilder().setName("again")).build();
-    List<String> errors = validator.validate(new SidecarResources(good.clusters(), good.endpoints(),
+    List<String> errors = messages(new SidecarResources(good.clusters(), good.endpoints(),
         List.of(doubled), good.routes()));
     assertTrue(errors.stream().anyMatch(e -> e.contains("has the same match as another chain")), errors::toString);
+  }
+
+  @Test
+  void theBootstrapIsCheckedByEnvoysFieldRulesToo() {
+    var bootstrap = Bootstraps.frontend().toBuilder().setAdmin(Bootstraps.frontend().getAdmin().toBuilder()
+        .setAddress(Bootstraps.frontend().getAdmin().getAddress().toBuilder().setSocketAddress(
+            Bootstraps.frontend().getAdmin().getAddress().getSocketAddress().toBuilder().setAddress(""))))
+        .build();
+    List<ConfigProblem> problems = ResourceValidator.validate(bootstrap, good);
+    assertTrue(problems.stream().anyMatch(p -> p.kind() == Kind.FIELD_RULE
+        && p.message().startsWith("Bootstrap.admin.address.socket_address.address")), problems::toString);
+  }
+
+  private static List<ConfigProblem> validate(SidecarResources resources) {
+    return ResourceValidator.validate(Bootstraps.frontend(), resources);
+  }
+
+  private static List<String> messages(SidecarResources resources) {
+    return validate(resources).stream().map(ConfigProblem::message).toList();
   }
 }
