@@ -15,6 +15,11 @@ public enum KernelFeature {
   UPROBES,
   /** syscalls:sys_enter_* tracepoints (the socket behind a TLS call). */
   SYSCALL_TRACEPOINTS,
+  /**
+   * sock:sock_send_length and sock:sock_recv_length (6.3): the socket behind a TLS call from socket I/O
+   * alone, without the syscall tracepoints that slow every syscall on the node.
+   */
+  SOCKET_TRACEPOINTS,
   /** bpf_get_current_task_btf (5.11). */
   TASK_BTF,
   /** BPF links (5.7): programs detach when the agent dies. */

@@ -18,6 +18,9 @@ public final class Degradations {
       Map.entry(KernelFeature.UPROBES, "no uprobes: HTTP inside TLS cannot be read"),
       Map.entry(KernelFeature.SYSCALL_TRACEPOINTS, "no syscall tracepoints: the connection behind a TLS "
           + "call cannot be found, so HTTP inside TLS cannot be read"),
+      Map.entry(KernelFeature.SOCKET_TRACEPOINTS, "no socket tracepoints (Linux 6.3): the socket behind a "
+          + "TLS call is found through the read/write syscall tracepoints instead, which put every syscall of "
+          + "every process on this node on the kernel's slower traced path while the agent runs"),
       Map.entry(KernelFeature.TASK_BTF, "no bpf_get_current_task_btf: the TLS probes can neither filter "
           + "by network namespace nor find sockets, so HTTP inside TLS cannot be read"),
       Map.entry(KernelFeature.CGROUP_ID, "no bpf_get_current_cgroup_id: TLS flows carry no cgroup id"),

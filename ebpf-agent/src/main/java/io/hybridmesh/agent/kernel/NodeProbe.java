@@ -26,6 +26,7 @@ public final class NodeProbe {
   static final int PROG_KPROBE = 2;
   static final int PROG_SCHED_CLS = 3;
   static final int PROG_TRACEPOINT = 5;
+  static final int PROG_RAW_TRACEPOINT = 17;
   static final int HELPER_GET_CURRENT_CGROUP_ID = 80;
   static final int HELPER_PROBE_READ_USER = 112;
   static final int HELPER_GET_CURRENT_TASK_BTF = 158;
@@ -62,6 +63,9 @@ public final class NodeProbe {
     Path syscallEvents = tracing().resolve("events/syscalls/sys_enter_write");
     f.add(both(KernelFeature.SYSCALL_TRACEPOINTS, bpf.probeProgramType(PROG_TRACEPOINT),
         Files.exists(syscallEvents), "libbpf_probe_bpf_prog_type(TRACEPOINT) and " + syscallEvents));
+    Path socketEvents = tracing().resolve("events/sock/sock_send_length");
+    f.add(both(KernelFeature.SOCKET_TRACEPOINTS, bpf.probeProgramType(PROG_RAW_TRACEPOINT),
+        Files.exists(socketEvents), "libbpf_probe_bpf_prog_type(RAW_TRACEPOINT) and " + socketEvents));
     f.add(helper(KernelFeature.TASK_BTF, HELPER_GET_CURRENT_TASK_BTF, "get_current_task_btf"));
     f.add(helper(KernelFeature.CGROUP_ID, HELPER_GET_CURRENT_CGROUP_ID, "get_current_cgroup_id"));
     f.add(helper(KernelFeature.PROBE_READ_USER, HELPER_PROBE_READ_USER, "probe_read_user"));
