@@ -8,13 +8,13 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.hybridmesh.api.annotation.TlsProbeAnnotation;
 import io.hybridmesh.api.v1alpha1.HybridMeshNames;
 import io.hybridmesh.controller.decision.Inputs.Fallback;
 import io.hybridmesh.controller.decision.NodeFacts;
 import io.hybridmesh.controller.facts.WorkloadFacts.AppContainer;
 import io.hybridmesh.controller.knobs.OtherMesh;
 import io.hybridmesh.controller.knobs.Problem;
-import io.hybridmesh.controller.knobs.TlsProbe;
 import io.hybridmesh.controller.knobs.WorkloadKnobs;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -83,7 +83,7 @@ public final class FactGatherer {
     for (Pod p : pods) {
       Map<String, String> a = p.getMetadata().getAnnotations();
       String value = a == null ? null : a.get(HybridMeshNames.PROBE_ANNOTATION);
-      ProbeAnnotation.Parsed parsed = ProbeAnnotation.parse(p.getMetadata().getName(), value);
+      PodProbes.Read parsed = PodProbes.read(p.getMetadata().getName(), value);
       problems.addAll(parsed.problems());
       parsed.containers().forEach(newest::putIfAbsent);
     }
@@ -123,7 +123,7 @@ public final class FactGatherer {
   }
 
   /** A custom target no probed container resolves: say what the agent found at that path. */
-  private static Optional<Problem> tlsProbeProblem(TlsProbe custom, List<AppContainer> containers) {
+  private static Optional<Problem> tlsProbeProblem(TlsProbeAnnotation custom, List<AppContainer> containers) {
     List<AppContainer> probed = containers.stream().filter(AppContainer::probed).toList();
     if (probed.isEmpty() || probed.stream().anyMatch(c -> ProbeKinds.customResolved(c.probe(), custom))) {
       return Optional.empty();
@@ -133,7 +133,7 @@ public final class FactGatherer {
         .map(ContainerProbe.Target::unresolvedReason).findFirst()
         .orElse("the agent reported no such target in any container");
     return Optional.of(new Problem(Problem.TLS_PROBE_UNRESOLVED, HybridMeshNames.TLS_PROBE_ANNOTATION + " "
-        + custom.value() + " does not resolve: " + why + ". Check that " + custom.file() + " exists in the "
+        + custom.target() + " does not resolve: " + why + ". Check that " + custom.file() + " exists in the "
         + "container image and that its symbol table names " + String.join(", ", custom.symbols())
         + " (nm -D, or nm for a static binary); until then the workload is decided without it."));
   }

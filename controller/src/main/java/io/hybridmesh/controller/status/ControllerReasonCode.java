@@ -12,5 +12,10 @@ public enum ControllerReasonCode {
   /** An application container has not been probed by an agent yet. */
   PROBE_PENDING,
   /** A knob annotation is invalid and there is no earlier decision to keep. */
-  INVALID_ANNOTATION
+  INVALID_ANNOTATION,
+  /**
+   * A pod's probe annotation is in a format version newer than this controller reads: the last decision is
+   * kept (or the decision waits), and this says why.
+   */
+  PROBE_FORMAT_UNSUPPORTED
 }

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -69,6 +70,11 @@ public final class WorkloadPlanner {
     }
     List<String> unprobed = facts.containers().stream().filter(c -> !c.probed()).map(AppContainer::name).toList();
     if (facts.knobs().mode() == Mode.AUTO && !unprobed.isEmpty() && !facts.nodes().isEmpty()) {
+      Optional<Problem> newer = facts.problems().stream()
+          .filter(p -> Problem.UNSUPPORTED_PROBE_ANNOTATION_VERSION.equals(p.code())).findFirst();
+      if (newer.isPresent()) {
+        return unreadableFormat(newer.get(), previous);
+      }
       // Judging an unprobed container unreadable would give it a sidecar that the first probe might take
       // away again; the decision waits, and the pod template stays as it is.
       return new Outcome(DataPath.PENDING.name(), Visibility.NONE.name(), List.of(new ReasonStatus(
@@ -92,6 +98,24 @@ public final class WorkloadPlanner {
     };
     return new Outcome(d.dataPath().name(), d.visibility().name(), reasons,
         d.dataPath() == DataPath.PENDING ? "Pending" : "Decided", action, false);
+  }
+
+  /**
+   * The facts are there but written in a format this controller cannot read: deciding without them would be
+   * deciding on a guess, so the last decision stands (or the decision waits), with the reason first.
+   */
+  private static Outcome unreadableFormat(Problem problem, WorkloadCapabilityStatus previous) {
+    String code = ControllerReasonCode.PROBE_FORMAT_UNSUPPORTED.name();
+    List<ReasonStatus> reasons = new ArrayList<>(List.of(new ReasonStatus(code, problem.message())));
+    boolean decidedBefore = previous != null && previous.getDataPath() != null
+        && !DataPath.PENDING.name().equals(previous.getDataPath());
+    if (!decidedBefore) {
+      return new Outcome(DataPath.PENDING.name(), Visibility.NONE.name(), reasons, "Pending", SidecarAction.LEAVE,
+          false);
+    }
+    previous.getReasons().stream().filter(r -> !code.equals(r.getCode())).forEach(reasons::add);
+    return new Outcome(previous.getDataPath(), previous.getL7Visibility(), reasons, "ProbeFormatUnsupported",
+        SidecarAction.LEAVE, false);
   }
 
   private static Outcome fixed(ControllerReasonCode code, String message) {
