@@ -1,5 +1,6 @@
 package io.hybridmesh.api.annotation;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -54,7 +55,7 @@ public record ProbeEntry(String path, String error, String library, String libra
     if (more.isEmpty()) {
       return this;
     }
-    List<UprobeTargetEntry> all = new java.util.ArrayList<>(uprobeTargets);
+    List<UprobeTargetEntry> all = new ArrayList<>(uprobeTargets);
     all.addAll(more);
     return new ProbeEntry(path, error, library, libraryVersion, linkage, verdict, l7Visibility, all, goVersion,
         goBoringCrypto, stripped, buildId, libraries, reasons);
