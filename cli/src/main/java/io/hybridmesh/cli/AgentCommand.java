@@ -203,7 +203,7 @@ final class AgentCommand implements Callable<Integer> {
             rescanInterval, readTls, Map.of(), links);
       } else {
         kubernetesOptions = new KubernetesOptions(nodeName != null ? nodeName : System.getenv("NODE_NAME"), tc,
-            rescanInterval, readTls, links, heartbeatInterval, BinaryProbeOutput::toJson);
+            rescanInterval, readTls, links, heartbeatInterval, BinaryProbeOutput::entry);
       }
     } catch (IllegalArgumentException e) {
       LOG.severe(e.getMessage());

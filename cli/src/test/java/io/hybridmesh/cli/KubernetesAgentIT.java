@@ -27,7 +27,7 @@ import io.hybridmesh.controller.decision.Inputs;
 import io.hybridmesh.controller.decision.NodeFacts;
 import io.hybridmesh.controller.facts.ContainerProbe;
 import io.hybridmesh.controller.facts.NodeFactsReader;
-import io.hybridmesh.controller.facts.ProbeAnnotation;
+import io.hybridmesh.controller.facts.PodProbes;
 import io.hybridmesh.controller.facts.ProbeKinds;
 import io.hybridmesh.controller.facts.WorkloadFacts;
 import io.hybridmesh.controller.knobs.WorkloadKnobs;
@@ -225,14 +225,14 @@ class KubernetesAgentIT {
     assertTrue(directory.pod("shop", "elsewhere").isEmpty(), "pods of other nodes are not this agent's");
 
     PodProbeAnnotator annotator = new PodProbeAnnotator(api.client, watch, directory, new ContainerProcesses(proc),
-        new BinaryProber(proc, 64), proc, BinaryProbeOutput::toJson);
+        new BinaryProber(proc, 64), proc, BinaryProbeOutput::entry);
     assertEquals(1, annotator.scan().size());
     assertEquals(2, annotator.unmatchedContainers());
     String value = api.annotation("shop", "web-5f9c7d-abcde", HybridMeshNames.PROBE_ANNOTATION);
     assertNotEquals(null, value);
     assertNull(api.annotation("shop", "elsewhere", HybridMeshNames.PROBE_ANNOTATION));
 
-    ProbeAnnotation.Parsed parsed = ProbeAnnotation.parse("web-5f9c7d-abcde", value);
+    PodProbes.Read parsed = PodProbes.read("web-5f9c7d-abcde", value);
     assertEquals(List.of(), parsed.problems());
     ContainerProbe app = parsed.containers().get("app");
     assertEquals("OPENSSL", app.library());

@@ -15,7 +15,7 @@ import io.hybridmesh.api.flow.v1.Endpoint;
 import io.hybridmesh.api.flow.v1.Flow;
 import io.hybridmesh.api.flow.v1.LostEvent;
 import io.hybridmesh.api.v1alpha1.HybridMeshNames;
-import io.hybridmesh.controller.facts.ProbeAnnotation;
+import io.hybridmesh.controller.facts.PodProbes;
 import io.hybridmesh.jni.NativeBpf;
 import io.hybridmesh.jni.testing.KernelTest;
 import io.hybridmesh.jni.testing.Shell;
@@ -117,13 +117,13 @@ class KubernetesAgentKernelIT {
     KubernetesOptions options = new KubernetesOptions(NODE, new TcSettings(1 << 20, 4096, Duration.ofSeconds(1),
         Duration.ofMinutes(10), Duration.ofSeconds(30)), Duration.ofSeconds(1), true, TlsHooks.AUTO,
         Duration.ofSeconds(30),
-        BinaryProbeOutput::toJson);
+        BinaryProbeOutput::entry);
     agent = new KubernetesAgent(bpf, api.client, options, new NodeProbe(bpf).probe(), sink(), false);
     agent.start();
 
     await().atMost(Duration.ofSeconds(30)).until(() -> api.annotation("shop", POD,
         HybridMeshNames.PROBE_ANNOTATION) != null);
-    var parsed = ProbeAnnotation.parse(POD, api.annotation("shop", POD, HybridMeshNames.PROBE_ANNOTATION));
+    var parsed = PodProbes.read(POD, api.annotation("shop", POD, HybridMeshNames.PROBE_ANNOTATION));
     assertTrue(parsed.problems().isEmpty(), parsed.problems().toString());
     assertTrue(parsed.containers().containsKey("app"), parsed.containers().toString());
 

@@ -7,6 +7,7 @@ import io.hybridmesh.controller.facts.FactGatherer;
 import io.hybridmesh.controller.facts.ProbeKinds;
 import io.hybridmesh.controller.reconcile.DaemonSetReconciler;
 import io.hybridmesh.controller.reconcile.DeploymentReconciler;
+import io.hybridmesh.controller.reconcile.NodeLabelReconciler;
 import io.hybridmesh.controller.reconcile.StatefulSetReconciler;
 import io.hybridmesh.controller.reconcile.WorkloadReconciler;
 import io.hybridmesh.controller.reconcile.WorkloadSync;
@@ -60,22 +61,31 @@ public final class HmeshOperator implements AutoCloseable {
     List<WorkloadReconciler<?>> reconcilers = List.of(new DeploymentReconciler(sync),
         new StatefulSetReconciler(sync), new DaemonSetReconciler(sync));
     reconcilers.forEach(r -> register(operator, r, s));
+    operator.register(new NodeLabelReconciler(client), c -> c.withName("nodelabels")
+        .withRetry(retry(s))
+        .withGenerationAware(false)
+        // Nodes update their status every few seconds; only their labels concern this reconciler.
+        .withOnUpdateFilter((now, before) -> !Objects.equals(now.getMetadata().getLabels(),
+            before.getMetadata().getLabels())));
     operator.start();
     return new HmeshOperator(operator, reconcilers);
   }
 
   private static <W extends HasMetadata> void register(Operator operator, WorkloadReconciler<W> r,
       ControllerSettings s) {
-    GenericRetry retry = new GenericRetry().setInitialInterval(s.retryInitial().toMillis()).setIntervalMultiplier(2)
-        .setMaxInterval(s.retryMax().toMillis()).withoutMaxAttempts();
     operator.register(r, c -> c.withName(r.kind().kind().toLowerCase() + "s")
-        .withRetry(retry)
+        .withRetry(retry(s))
         // Knobs are annotations, which do not bump the generation: look at them as well.
         .withGenerationAware(false)
         .withOnUpdateFilter((now, before) -> !Objects.equals(now.getMetadata().getGeneration(),
                 before.getMetadata().getGeneration())
             || !Objects.equals(annotations(now), annotations(before))
             || !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels())));
+  }
+
+  private static GenericRetry retry(ControllerSettings s) {
+    return new GenericRetry().setInitialInterval(s.retryInitial().toMillis()).setIntervalMultiplier(2)
+        .setMaxInterval(s.retryMax().toMillis()).withoutMaxAttempts();
   }
 
   private static Map<String, String> annotations(HasMetadata m) {

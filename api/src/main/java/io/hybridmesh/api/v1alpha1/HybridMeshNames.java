@@ -19,14 +19,32 @@ public final class HybridMeshNames {
   /** Workload annotation: {@code sidecar} or {@code none}, what an incapable workload gets. */
   public static final String FALLBACK_ANNOTATION = "hybridmesh.io/fallback";
 
-  /** Workload annotation: a custom uprobe target, {@code /path/in/image:symbol[,symbol...]}. */
+  /**
+   * Workload annotation: a custom uprobe target, {@code [v1:]/path/in/image:symbol[,symbol...]}; its one
+   * parser is {@link io.hybridmesh.api.annotation.TlsProbeAnnotation}.
+   */
   public static final String TLS_PROBE_ANNOTATION = "hybridmesh.io/tls-probe";
 
   /**
+   * Workload annotation: {@code prefer-capable} gives the pods a preferred affinity to nodes labelled
+   * {@link #TLS_CAPABLE_LABEL}{@code =true} and decides the workload for those nodes; parsed by
+   * {@link io.hybridmesh.api.annotation.Placement}.
+   */
+  public static final String PLACEMENT_ANNOTATION = "hybridmesh.io/placement";
+
+  /**
    * Pod annotation written by the node agent: a JSON object from container name to one element of
-   * {@code hmesh probe --output json}.
+   * {@code hmesh probe --output json}, with a format version; its one reader and writer is
+   * {@link io.hybridmesh.api.annotation.ProbeAnnotation}.
    */
   public static final String PROBE_ANNOTATION = "hybridmesh.io/probe";
+
+  /**
+   * Node label written by the controller from the node's NodeCapability: {@code true} when its kernel can read
+   * HTTP inside TLS, {@code false} when it cannot; absent while no agent has reported. The target of the
+   * preferred affinity {@code hybridmesh.io/placement: prefer-capable} adds.
+   */
+  public static final String TLS_CAPABLE_LABEL = "hybridmesh.io/tls-capable";
 
   /**
    * Pod-template annotation written by the controller: a hash of the injected sidecar. Equal hash, no

@@ -63,8 +63,9 @@ public final class KubernetesAccess {
           CONTROLLER_INFORMERS + ": the opt-in label"),
       new Rule(Component.CONTROLLER, Scope.CLUSTER, CORE, "pods", Set.of("list", "watch"),
           CONTROLLER_INFORMERS + ": pod facts, the hybridmesh.io/probe annotation"),
-      new Rule(Component.CONTROLLER, Scope.CLUSTER, CORE, "nodes", Set.of("list", "watch"),
-          CONTROLLER_INFORMERS + ": nodeInfo.kernelVersion and labels"),
+      new Rule(Component.CONTROLLER, Scope.CLUSTER, CORE, "nodes", Set.of("list", "watch", "patch"),
+          CONTROLLER_INFORMERS + ": nodeInfo.kernelVersion and labels; reconcile.NodeLabelReconciler (JOSDK "
+              + "primary informer) sets the " + HybridMeshNames.TLS_CAPABLE_LABEL + " label (JSON merge patch)"),
       new Rule(Component.CONTROLLER, Scope.CLUSTER, HMESH, "nodecapabilities", Set.of("list", "watch"),
           CONTROLLER_INFORMERS + ": the agents' kernel facts"),
       new Rule(Component.CONTROLLER, Scope.CLUSTER, APPS, "deployments", Set.of("get", "list", "watch", "patch"),

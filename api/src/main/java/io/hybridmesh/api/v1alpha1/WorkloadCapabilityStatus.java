@@ -14,6 +14,8 @@ public class WorkloadCapabilityStatus {
   private List<ReasonStatus> reasons = new ArrayList<>();
   private List<ContainerStatus> containers = new ArrayList<>();
   private List<NodeStatus> nodes = new ArrayList<>();
+  private String placement;
+  private List<PodPlacementStatus> podsOnIncapableNodes = new ArrayList<>();
   private String decidedAt;
   private Long observedGeneration;
   private List<Condition> conditions = new ArrayList<>();
@@ -78,6 +80,27 @@ public class WorkloadCapabilityStatus {
 
   public void setNodes(List<NodeStatus> nodes) {
     this.nodes = nodes;
+  }
+
+  /**
+   * The hybridmesh.io/placement in force: any-node (decided for every node the pods may be scheduled on) or
+   * prefer-capable (decided for those of them whose kernel can read TLS).
+   */
+  public String getPlacement() {
+    return placement;
+  }
+
+  public void setPlacement(String placement) {
+    this.placement = placement;
+  }
+
+  /** Pods on nodes that see less of them than the workload was decided for, and what each lacks. */
+  public List<PodPlacementStatus> getPodsOnIncapableNodes() {
+    return podsOnIncapableNodes;
+  }
+
+  public void setPodsOnIncapableNodes(List<PodPlacementStatus> podsOnIncapableNodes) {
+    this.podsOnIncapableNodes = podsOnIncapableNodes;
   }
 
   /** When the data path or visibility last changed (RFC 3339). */

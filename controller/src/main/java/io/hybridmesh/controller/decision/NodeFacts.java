@@ -1,6 +1,7 @@
 package io.hybridmesh.controller.decision;
 
 import io.hybridmesh.api.v1alpha1.KernelFeature;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -31,9 +32,17 @@ public record NodeFacts(String node, String kernelRelease, Set<KernelFeature> fe
     return features.containsAll(Set.of(KernelFeature.TC_BPF, KernelFeature.RINGBUF));
   }
 
+  /** The kernel features reading HTTP inside TLS needs, connections' among them, in the order reports list them. */
+  public static final List<KernelFeature> TLS_NEEDS = List.of(KernelFeature.BTF, KernelFeature.RINGBUF,
+      KernelFeature.TC_BPF, KernelFeature.UPROBES, KernelFeature.SYSCALL_TRACEPOINTS, KernelFeature.TASK_BTF);
+
   /** HTTP inside TLS: uprobes, the syscall tracepoints, and CO-RE reads of kernel structures. */
   public boolean canReadTls() {
-    return canObserveConnections() && features.containsAll(Set.of(KernelFeature.BTF, KernelFeature.UPROBES,
-        KernelFeature.SYSCALL_TRACEPOINTS, KernelFeature.TASK_BTF));
+    return features.containsAll(TLS_NEEDS);
+  }
+
+  /** What this kernel lacks of {@link #TLS_NEEDS}. */
+  public List<KernelFeature> missingForTls() {
+    return TLS_NEEDS.stream().filter(f -> !features.contains(f)).toList();
   }
 }

@@ -1,10 +1,14 @@
 package io.hybridmesh.controller.facts;
 
+import io.hybridmesh.api.annotation.ProbeEntry;
+import io.hybridmesh.api.annotation.UprobeTargetEntry;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One container's entry in the pod annotation {@code hybridmesh.io/probe}: one element of
- * {@code hmesh probe --output json}, reduced to what the decision and the report need.
+ * One container's entry in the pod annotation {@code hybridmesh.io/probe} ({@link ProbeEntry}, as its one
+ * parser read it), reduced to what the decision and the report need: the targets of the binary and of every
+ * TLS library it loads in one list.
  *
  * @param error set when the agent could not analyse the binary; then the other fields are empty
  */
@@ -13,6 +17,14 @@ public record ContainerProbe(String binary, String library, String linkage, List
 
   public ContainerProbe {
     targets = List.copyOf(targets);
+  }
+
+  public static ContainerProbe of(ProbeEntry e) {
+    List<Target> targets = new ArrayList<>();
+    e.uprobeTargets().forEach(t -> targets.add(Target.of(t)));
+    e.libraries().forEach(l -> l.uprobeTargets().forEach(t -> targets.add(Target.of(t))));
+    return new ContainerProbe(e.path(), e.library(), e.linkage(), targets.stream().distinct().toList(),
+        e.goVersion(), e.error());
   }
 
   /**
@@ -27,6 +39,11 @@ public record ContainerProbe(String binary, String library, String linkage, List
    */
   public record Target(String symbol, String file, boolean resolved, String unresolvedReason, Long offset,
       Long probeOffset, String instruction, ProbeCostClass cost, String site) {
+
+    static Target of(UprobeTargetEntry t) {
+      return new Target(t.symbol(), t.file(), t.resolved(), t.unresolvedReason(), t.offset(), t.probeOffset(),
+          t.instruction(), ProbeCostClass.parse(t.cost()), t.site());
+    }
 
     /** A target as older agents report it: no offset and no probe site. */
     public Target(String symbol, String file, boolean resolved, String unresolvedReason) {

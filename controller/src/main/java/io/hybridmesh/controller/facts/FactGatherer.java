@@ -8,13 +8,14 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.hybridmesh.api.annotation.TlsProbeAnnotation;
 import io.hybridmesh.api.v1alpha1.HybridMeshNames;
 import io.hybridmesh.controller.decision.Inputs.Fallback;
 import io.hybridmesh.controller.decision.NodeFacts;
 import io.hybridmesh.controller.facts.WorkloadFacts.AppContainer;
+import io.hybridmesh.controller.facts.WorkloadFacts.PodOnNode;
 import io.hybridmesh.controller.knobs.OtherMesh;
 import io.hybridmesh.controller.knobs.Problem;
-import io.hybridmesh.controller.knobs.TlsProbe;
 import io.hybridmesh.controller.knobs.WorkloadKnobs;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,7 +49,7 @@ public final class FactGatherer {
     }
     boolean hostNetwork = template.getSpec() != null && Boolean.TRUE.equals(template.getSpec().getHostNetwork());
     return new WorkloadFacts(knobs, OtherMesh.find(nsMeta, workload.getMetadata(), template), hostNetwork,
-        containers, nodes, problems);
+        containers, nodes, placements(pods), problems);
   }
 
   /**
@@ -83,7 +84,7 @@ public final class FactGatherer {
     for (Pod p : pods) {
       Map<String, String> a = p.getMetadata().getAnnotations();
       String value = a == null ? null : a.get(HybridMeshNames.PROBE_ANNOTATION);
-      ProbeAnnotation.Parsed parsed = ProbeAnnotation.parse(p.getMetadata().getName(), value);
+      PodProbes.Read parsed = PodProbes.read(p.getMetadata().getName(), value);
       problems.addAll(parsed.problems());
       parsed.containers().forEach(newest::putIfAbsent);
     }
@@ -97,21 +98,19 @@ public final class FactGatherer {
   }
 
   /**
-   * The nodes the pods can be scheduled on (their nodeSelector) and the nodes they are on. Judging every
-   * node they could land on, not only where they are now, keeps a rollout from changing the decision:
-   * a pod moving to another node is not a new fact.
+   * The nodes the pods can be scheduled on (their nodeSelector and required node affinity) and the nodes they
+   * are on. Judging every node they could land on, not only where they are now, keeps a rollout from changing
+   * the decision: a pod moving to another node is not a new fact.
    */
   private static List<NodeFacts> nodes(PodTemplateSpec template, List<Pod> pods, ClusterView view,
       List<Problem> problems) {
-    Map<String, String> nodeSelector = template.getSpec() == null ? null : template.getSpec().getNodeSelector();
     TreeSet<String> names = new TreeSet<>();
     for (Node n : view.nodes()) {
-      if (LabelSelectors.nodeSelected(nodeSelector, n.getMetadata().getLabels())) {
+      if (SchedulingRules.admits(template.getSpec(), n.getMetadata().getName(), n.getMetadata().getLabels())) {
         names.add(n.getMetadata().getName());
       }
     }
-    pods.stream().map(p -> p.getSpec() == null ? null : p.getSpec().getNodeName())
-        .filter(n -> n != null && !n.isBlank()).forEach(names::add);
+    pods.stream().map(FactGatherer::nodeName).filter(n -> n != null && !n.isBlank()).forEach(names::add);
     List<NodeFacts> out = new ArrayList<>();
     for (String name : names) {
       NodeFactsReader.Read read = NodeFactsReader.read(name, view.nodeCapability(name).orElse(null),
@@ -122,8 +121,19 @@ public final class FactGatherer {
     return out;
   }
 
+  /** Where each live pod runs, for the report's list of pods on nodes that see less; unscheduled pods aside. */
+  private static List<PodOnNode> placements(List<Pod> pods) {
+    return pods.stream().filter(p -> nodeName(p) != null && !nodeName(p).isBlank())
+        .map(p -> new PodOnNode(p.getMetadata().getName(), nodeName(p)))
+        .sorted(Comparator.comparing(PodOnNode::pod)).toList();
+  }
+
+  private static String nodeName(Pod p) {
+    return p.getSpec() == null ? null : p.getSpec().getNodeName();
+  }
+
   /** A custom target no probed container resolves: say what the agent found at that path. */
-  private static Optional<Problem> tlsProbeProblem(TlsProbe custom, List<AppContainer> containers) {
+  private static Optional<Problem> tlsProbeProblem(TlsProbeAnnotation custom, List<AppContainer> containers) {
     List<AppContainer> probed = containers.stream().filter(AppContainer::probed).toList();
     if (probed.isEmpty() || probed.stream().anyMatch(c -> ProbeKinds.customResolved(c.probe(), custom))) {
       return Optional.empty();
@@ -133,7 +143,7 @@ public final class FactGatherer {
         .map(ContainerProbe.Target::unresolvedReason).findFirst()
         .orElse("the agent reported no such target in any container");
     return Optional.of(new Problem(Problem.TLS_PROBE_UNRESOLVED, HybridMeshNames.TLS_PROBE_ANNOTATION + " "
-        + custom.value() + " does not resolve: " + why + ". Check that " + custom.file() + " exists in the "
+        + custom.target() + " does not resolve: " + why + ". Check that " + custom.file() + " exists in the "
         + "container image and that its symbol table names " + String.join(", ", custom.symbols())
         + " (nm -D, or nm for a static binary); until then the workload is decided without it."));
   }

@@ -43,13 +43,4 @@ public final class LabelSelectors {
     }
     return true;
   }
-
-  /** A Node's labels against a pod's nodeSelector (every pair must match; empty matches every node). */
-  public static boolean nodeSelected(Map<String, String> nodeSelector, Map<String, String> nodeLabels) {
-    if (nodeSelector == null || nodeSelector.isEmpty()) {
-      return true;
-    }
-    Map<String, String> l = nodeLabels == null ? Map.of() : nodeLabels;
-    return nodeSelector.entrySet().stream().allMatch(e -> e.getValue().equals(l.get(e.getKey())));
-  }
 }

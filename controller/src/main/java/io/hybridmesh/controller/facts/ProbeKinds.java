@@ -1,8 +1,8 @@
 package io.hybridmesh.controller.facts;
 
+import io.hybridmesh.api.annotation.TlsProbeAnnotation;
 import io.hybridmesh.controller.decision.Inputs;
 import io.hybridmesh.controller.decision.Inputs.ProbeKind;
-import io.hybridmesh.controller.knobs.TlsProbe;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -52,7 +52,7 @@ public final class ProbeKinds {
    * A probed container for the engine. A custom target ({@code hybridmesh.io/tls-probe}) that resolves makes
    * the container readable through the OpenSSL-shaped probe, whatever the library looked like.
    */
-  public static Inputs.Container container(String name, ContainerProbe probe, TlsProbe custom) {
+  public static Inputs.Container container(String name, ContainerProbe probe, TlsProbeAnnotation custom) {
     Inputs.Container c = container(name, probe.library(), probe::resolved,
         probe.targets().stream().anyMatch(ContainerProbe.Target::resolved));
     if (custom != null && customResolved(probe, custom)) {
@@ -63,7 +63,7 @@ public final class ProbeKinds {
   }
 
   /** Every custom symbol resolves in the named file. */
-  public static boolean customResolved(ContainerProbe probe, TlsProbe custom) {
+  public static boolean customResolved(ContainerProbe probe, TlsProbeAnnotation custom) {
     return custom.symbols().stream().allMatch(s -> probe.targets().stream()
         .anyMatch(t -> t.resolved() && t.symbol().equals(s) && custom.file().equals(t.file())));
   }

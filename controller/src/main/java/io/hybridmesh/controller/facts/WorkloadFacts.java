@@ -11,16 +11,28 @@ import java.util.Optional;
  *
  * @param otherMesh what shows the workload is in Istio or Linkerd, if it is
  * @param hostNetwork its pods share the node's network, where a traffic redirector must never go
+ * @param nodes every node the pods may be scheduled on, and every node they are on
+ * @param pods where each live pod of the workload runs
  * @param problems bad input found while gathering (annotations, NodeCapabilities, tls-probe)
  */
 public record WorkloadFacts(WorkloadKnobs knobs, Optional<String> otherMesh, boolean hostNetwork,
-    List<AppContainer> containers, List<NodeFacts> nodes, List<Problem> problems) {
+    List<AppContainer> containers, List<NodeFacts> nodes, List<PodOnNode> pods, List<Problem> problems) {
 
   public WorkloadFacts {
     containers = List.copyOf(containers);
     nodes = List.copyOf(nodes);
+    pods = List.copyOf(pods);
     problems = List.copyOf(problems);
   }
+
+  /** Facts without pods on nodes (no pod scheduled yet). */
+  public WorkloadFacts(WorkloadKnobs knobs, Optional<String> otherMesh, boolean hostNetwork,
+      List<AppContainer> containers, List<NodeFacts> nodes, List<Problem> problems) {
+    this(knobs, otherMesh, hostNetwork, containers, nodes, List.of(), problems);
+  }
+
+  /** A pod of the workload and the node it was scheduled on. */
+  public record PodOnNode(String pod, String node) {}
 
   /** An application container of the pod template and, once an agent has probed it, its probe. */
   public record AppContainer(String name, String image, ContainerProbe probe) {

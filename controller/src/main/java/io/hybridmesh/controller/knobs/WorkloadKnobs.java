@@ -1,5 +1,8 @@
 package io.hybridmesh.controller.knobs;
 
+import io.hybridmesh.api.annotation.Parsed;
+import io.hybridmesh.api.annotation.Placement;
+import io.hybridmesh.api.annotation.TlsProbeAnnotation;
 import io.hybridmesh.api.v1alpha1.HybridMeshNames;
 import io.hybridmesh.controller.decision.Inputs.Fallback;
 import io.hybridmesh.controller.decision.Inputs.Mode;
@@ -7,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The user's knobs on one workload, parsed. Pure: annotations in, values and problems out. An invalid value
@@ -16,11 +18,10 @@ import java.util.regex.Pattern;
  *
  * @param optedIn the namespace carries {@code hybridmesh.io/enabled=true}
  * @param tlsProbe the custom uprobe target, or null
+ * @param placement {@code hybridmesh.io/placement}: which nodes the workload is decided for
  */
-public record WorkloadKnobs(boolean optedIn, Mode mode, Fallback fallback, TlsProbe tlsProbe,
-    List<Problem> problems) {
-
-  private static final Pattern SYMBOL = Pattern.compile("[A-Za-z_][A-Za-z0-9_.$@]*");
+public record WorkloadKnobs(boolean optedIn, Mode mode, Fallback fallback, TlsProbeAnnotation tlsProbe,
+    Placement placement, List<Problem> problems) {
 
   public WorkloadKnobs {
     problems = List.copyOf(problems);
@@ -38,8 +39,9 @@ public record WorkloadKnobs(boolean optedIn, Mode mode, Fallback fallback, TlsPr
     List<Problem> problems = new ArrayList<>();
     Mode mode = parseMode(a.get(HybridMeshNames.MODE_ANNOTATION), problems);
     Fallback fallback = parseFallback(a.get(HybridMeshNames.FALLBACK_ANNOTATION), clusterDefault, problems);
-    TlsProbe probe = parseTlsProbe(a.get(HybridMeshNames.TLS_PROBE_ANNOTATION), problems);
-    return new WorkloadKnobs(optedIn, mode, fallback, probe, problems);
+    TlsProbeAnnotation probe = parseTlsProbe(a.get(HybridMeshNames.TLS_PROBE_ANNOTATION), problems);
+    Placement placement = parsePlacement(a.get(HybridMeshNames.PLACEMENT_ANNOTATION), problems);
+    return new WorkloadKnobs(optedIn, mode, fallback, probe, placement, problems);
   }
 
   static Mode parseMode(String raw, List<Problem> problems) {
@@ -81,28 +83,37 @@ public record WorkloadKnobs(boolean optedIn, Mode mode, Fallback fallback, TlsPr
     }
   }
 
-  static TlsProbe parseTlsProbe(String raw, List<Problem> problems) {
+  static TlsProbeAnnotation parseTlsProbe(String raw, List<Problem> problems) {
     if (raw == null || raw.isBlank()) {
       return null;
     }
-    String value = raw.trim();
-    int colon = value.lastIndexOf(':');
-    String file = colon > 0 ? value.substring(0, colon) : "";
-    String[] symbols = colon > 0 ? value.substring(colon + 1).split(",", -1) : new String[0];
-    boolean ok = file.startsWith("/") && !file.contains("\n") && symbols.length > 0;
-    for (String s : symbols) {
-      ok &= SYMBOL.matcher(s.trim()).matches();
+    Parsed<TlsProbeAnnotation> p = TlsProbeAnnotation.parse(raw);
+    if (p.refusal() == Parsed.Refusal.UNSUPPORTED_VERSION) {
+      problems.add(new Problem(Problem.UNSUPPORTED_TLS_PROBE_VERSION, HybridMeshNames.TLS_PROBE_ANNOTATION + " is '"
+          + shown(raw) + "': " + p.reason() + ". Write it in version " + TlsProbeAnnotation.FORMAT_VERSION
+          + " (/path/in/image:symbol[,symbol...]) or upgrade the controller. Until then the workload keeps its "
+          + "last decision."));
+    } else if (!p.ok()) {
+      problems.add(new Problem(Problem.INVALID_TLS_PROBE, HybridMeshNames.TLS_PROBE_ANNOTATION + " is '"
+          + shown(raw) + "': " + p.reason() + ". It must be an absolute path inside the container and one or "
+          + "more symbols, like /usr/bin/app:my_ssl_write,my_ssl_read. Until it is fixed the workload keeps its "
+          + "last decision."));
     }
-    if (!ok) {
-      problems.add(new Problem(Problem.INVALID_TLS_PROBE, HybridMeshNames.TLS_PROBE_ANNOTATION + " is '" + raw
-          + "'; it must be an absolute path inside the container and one or more symbols, like "
-          + "/usr/bin/app:my_ssl_write,my_ssl_read. Until it is fixed the workload keeps its last decision."));
-      return null;
+    return p.value().orElse(null);
+  }
+
+  static Placement parsePlacement(String raw, List<Problem> problems) {
+    Parsed<Placement> p = Placement.parse(raw);
+    if (!p.ok()) {
+      problems.add(new Problem(Problem.INVALID_PLACEMENT, HybridMeshNames.PLACEMENT_ANNOTATION + ": " + p.reason()
+          + ". Until it is fixed the workload keeps its last decision and its pods are left as they are."));
     }
-    List<String> names = new ArrayList<>();
-    for (String s : symbols) {
-      names.add(s.trim());
-    }
-    return new TlsProbe(file, names);
+    return p.value().orElse(Placement.ANY_NODE);
+  }
+
+  /** A user's value quoted in a message: without control characters, and not at any length. */
+  private static String shown(String raw) {
+    String s = raw.strip().replaceAll("\\p{Cntrl}", " ");
+    return s.length() <= 120 ? s : s.substring(0, 117) + "...";
   }
 }

@@ -17,6 +17,12 @@ import io.hybridmesh.api.v1alpha1.WorkloadCapabilityStatus;
 import io.hybridmesh.controller.status.WorkloadPlanner;
 import java.time.Clock;
 import io.hybridmesh.controller.knobs.Problem;
+import io.hybridmesh.controller.placement.CapableNodeAffinity;
+import io.hybridmesh.controller.status.Plan.AffinityAction;
+import io.hybridmesh.controller.status.Plan.SidecarAction;
+import io.hybridmesh.api.v1alpha1.HybridMeshNames;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,14 +80,7 @@ public final class WorkloadSync {
     }
     Plan plan = planner.plan(facts, current == null ? null : current.getStatus(), generation(workload),
         clock.instant());
-    W after = switch (plan.sidecar()) {
-      case INJECT -> injector.upToDate(kind.template().apply(workload), workload.getMetadata().getName()) ? workload
-          : editTemplate(kind, workload, t -> injector.inject(t, workload.getMetadata().getName()),
-              new Note(false, "SidecarInjected", "Injected the Envoy sidecar (" + SidecarInjector.PROXY
-                  + ") and traffic capture (" + SidecarInjector.INIT + ") into the pod template; pods roll once."));
-      case REMOVE -> removeSidecar(kind, workload);
-      case LEAVE -> workload;
-    };
+    W after = applyToTemplate(kind, workload, plan.sidecar(), plan.affinity());
     if (after == null) {
       return; // the workload is gone; its report goes with it
     }
@@ -136,17 +135,51 @@ public final class WorkloadSync {
   }
 
   private <W extends HasMetadata> void optOut(WorkloadKind<W> kind, W workload, WorkloadCapability current) {
-    if (removeSidecar(kind, workload) != null && current != null) {
+    if (applyToTemplate(kind, workload, SidecarAction.REMOVE, AffinityAction.REMOVE) != null && current != null) {
       writer.delete(workload.getMetadata().getNamespace(), current.getMetadata().getName());
     }
   }
 
-  private <W extends HasMetadata> W removeSidecar(WorkloadKind<W> kind, W workload) {
-    if (!injector.present(kind.template().apply(workload))) {
+  /**
+   * Puts the sidecar and the preferred node affinity in or takes them out, in one template write, so pods
+   * roll once however many of them change; no write when the template already says it.
+   *
+   * @return the workload as written, the same one when nothing changed, or null when it was deleted meanwhile
+   */
+  private <W extends HasMetadata> W applyToTemplate(WorkloadKind<W> kind, W workload, SidecarAction sidecar,
+      AffinityAction affinity) {
+    PodTemplateSpec template = kind.template().apply(workload);
+    String name = workload.getMetadata().getName();
+    List<UnaryOperator<PodTemplateSpec>> changes = new ArrayList<>();
+    List<Note> notes = new ArrayList<>();
+    if (sidecar == SidecarAction.INJECT && !injector.upToDate(template, name)) {
+      changes.add(t -> injector.inject(t, name));
+      notes.add(new Note(false, "SidecarInjected", "Injected the Envoy sidecar (" + SidecarInjector.PROXY
+          + ") and traffic capture (" + SidecarInjector.INIT + ") into the pod template; pods roll once."));
+    } else if (sidecar == SidecarAction.REMOVE && injector.present(template)) {
+      changes.add(injector::remove);
+      notes.add(new Note(false, "SidecarRemoved", "Removed the Envoy sidecar and traffic capture from the pod "
+          + "template; pods roll once."));
+    }
+    boolean wanted = affinity == AffinityAction.ADD;
+    if (affinity != AffinityAction.LEAVE && !CapableNodeAffinity.upToDate(template, wanted)) {
+      changes.add(t -> CapableNodeAffinity.apply(t, wanted));
+      notes.add(wanted
+          ? new Note(false, "PlacementAffinityAdded", "Added a preferred node affinity to nodes labelled "
+              + HybridMeshNames.TLS_CAPABLE_LABEL + "=true (hybridmesh.io/placement: prefer-capable); pods roll once.")
+          : new Note(false, "PlacementAffinityRemoved", "Removed the preferred node affinity to nodes labelled "
+              + HybridMeshNames.TLS_CAPABLE_LABEL + "=true; pods roll once."));
+    }
+    if (changes.isEmpty()) {
       return workload;
     }
-    return editTemplate(kind, workload, injector::remove, new Note(false, "SidecarRemoved", "Removed the Envoy "
-        + "sidecar and traffic capture from the pod template; pods roll once."));
+    return editTemplate(kind, workload, t -> {
+      PodTemplateSpec out = t;
+      for (UnaryOperator<PodTemplateSpec> c : changes) {
+        out = c.apply(out);
+      }
+      return out;
+    }, notes);
   }
 
   /**
@@ -156,14 +189,14 @@ public final class WorkloadSync {
    * @return the updated workload, or null when it was deleted meanwhile
    */
   private <W extends HasMetadata> W editTemplate(WorkloadKind<W> kind, W workload, UnaryOperator<PodTemplateSpec> change,
-      Note note) {
+      List<Note> notes) {
     try {
       W updated = client.resources(kind.type()).inNamespace(workload.getMetadata().getNamespace())
           .withName(workload.getMetadata().getName()).edit(fresh -> {
             kind.setTemplate().accept(fresh, change.apply(kind.template().apply(fresh)));
             return fresh;
           });
-      events.record(kind, updated, note);
+      notes.forEach(n -> events.record(kind, updated, n));
       return updated;
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {

@@ -17,5 +17,16 @@ public enum ControllerReasonCode {
    * The workload's new sidecar configuration failed the check against its sidecars' bootstrap and was not
    * published; beside the deciding reason, not instead of it.
    */
-  SIDECAR_CONFIG_REFUSED
+  SIDECAR_CONFIG_REFUSED,
+  /**
+   * A pod's probe annotation is in a format version newer than this controller reads: the last decision is
+   * kept (or the decision waits), and this says why.
+   */
+  PROBE_FORMAT_UNSUPPORTED,
+  /** hybridmesh.io/placement: prefer-capable; decided for the nodes it may run on that can read TLS. */
+  PLACEMENT_PREFER_CAPABLE,
+  /** prefer-capable, but no node it may run on has reported that it can read TLS: decided for them all. */
+  PLACEMENT_NO_CAPABLE_NODE,
+  /** Pods the scheduler put on nodes that see less of them than the workload was decided for. */
+  PODS_ON_INCAPABLE_NODES
 }

@@ -3,7 +3,6 @@ package io.hybridmesh.controller.status;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.hybridmesh.api.v1alpha1.ContainerStatus;
-import io.hybridmesh.api.v1alpha1.KernelFeature;
 import io.hybridmesh.api.v1alpha1.NodeStatus;
 import io.hybridmesh.api.v1alpha1.ReasonStatus;
 import io.hybridmesh.api.v1alpha1.UprobeTargetStatus;
@@ -32,10 +31,6 @@ public final class StatusBuilder {
 
   public static final String READY = "Ready";
   public static final String DEGRADED = "Degraded";
-
-  /** The kernel features the TLS probes need; a node's missing ones are listed in the report. */
-  private static final List<KernelFeature> TLS_NEEDS = List.of(KernelFeature.BTF, KernelFeature.RINGBUF,
-      KernelFeature.TC_BPF, KernelFeature.UPROBES, KernelFeature.SYSCALL_TRACEPOINTS, KernelFeature.TASK_BTF);
 
   private StatusBuilder() {}
 
@@ -190,7 +185,7 @@ public final class StatusBuilder {
     s.setKernel(n.kernelRelease());
     s.setCapable(n.canReadTls());
     s.setGuess(n.guess());
-    s.setMissingFeatures(TLS_NEEDS.stream().filter(f -> !n.features().contains(f)).map(Enum::name).toList());
+    s.setMissingFeatures(n.missingForTls().stream().map(Enum::name).toList());
     s.setTlsCallNanos(tlsCall.nanos());
     s.setTlsCallNote(tlsCall.whyNot());
     s.setEmulatedPairNs(n.uprobeCost().emulatedNs());

@@ -1,5 +1,7 @@
 package io.hybridmesh.controller.status;
 
+import io.hybridmesh.api.annotation.Placement;
+import io.hybridmesh.api.v1alpha1.PodPlacementStatus;
 import io.hybridmesh.api.v1alpha1.ReasonStatus;
 import io.hybridmesh.api.v1alpha1.WorkloadCapabilityStatus;
 import io.hybridmesh.controller.decision.Decision;
@@ -8,17 +10,20 @@ import io.hybridmesh.controller.decision.Decision.Visibility;
 import io.hybridmesh.controller.decision.DecisionEngine;
 import io.hybridmesh.controller.decision.Inputs;
 import io.hybridmesh.controller.decision.Inputs.Mode;
+import io.hybridmesh.controller.decision.NodeFacts;
 import io.hybridmesh.controller.decision.Inputs.ProbeKind;
 import io.hybridmesh.controller.facts.ProbeKinds;
 import io.hybridmesh.controller.facts.WorkloadFacts;
 import io.hybridmesh.controller.facts.WorkloadFacts.AppContainer;
 import io.hybridmesh.controller.knobs.Problem;
+import io.hybridmesh.controller.status.Plan.AffinityAction;
 import io.hybridmesh.controller.status.Plan.Note;
 import io.hybridmesh.controller.status.Plan.SidecarAction;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -41,15 +46,46 @@ public final class WorkloadPlanner {
     Outcome o = outcome(facts, previous);
     WorkloadCapabilityStatus status = StatusBuilder.build(facts, o.path, o.visibility, o.reasons, o.ready,
         problems, previous, generation, now);
+    status.setPlacement(placement(facts.knobs().placement()));
+    status.setPodsOnIncapableNodes(o.shortfalls != null ? o.shortfalls
+        : previous == null || previous.getPodsOnIncapableNodes() == null ? List.of() : previous.getPodsOnIncapableNodes());
     if (o.frozen && previous != null) {
       status.setRequestedMode(previous.getRequestedMode());
       status.setFallback(previous.getFallback());
+      status.setPlacement(previous.getPlacement());
     }
-    return new Plan(status, o.action, notes(previous, status, problems));
+    return new Plan(status, o.action, affinity(facts), notes(previous, status, problems));
   }
 
+  /**
+   * @param shortfalls the pods on nodes that see less than decided; null when no decision was made now (the
+   *     last one's list stands)
+   */
   private record Outcome(String path, String visibility, List<ReasonStatus> reasons, String ready,
-      SidecarAction action, boolean frozen) {}
+      SidecarAction action, boolean frozen, List<PodPlacementStatus> shortfalls) {
+
+    Outcome(String path, String visibility, List<ReasonStatus> reasons, String ready, SidecarAction action,
+        boolean frozen) {
+      this(path, visibility, reasons, ready, action, frozen, null);
+    }
+  }
+
+  /**
+   * The preferred affinity goes with the knob, whatever the decision, so pods land on capable nodes from the
+   * start; off and other meshes get none, and an invalid knob leaves the template as it is.
+   */
+  private static AffinityAction affinity(WorkloadFacts facts) {
+    if (!facts.knobs().valid()) {
+      return AffinityAction.LEAVE;
+    }
+    boolean wanted = facts.knobs().placement() == Placement.PREFER_CAPABLE && facts.knobs().mode() != Mode.OFF
+        && facts.otherMesh().isEmpty();
+    return wanted ? AffinityAction.ADD : AffinityAction.REMOVE;
+  }
+
+  static String placement(Placement p) {
+    return p == Placement.PREFER_CAPABLE ? Placement.PREFER_CAPABLE_VALUE : "any-node";
+  }
 
   private Outcome outcome(WorkloadFacts facts, WorkloadCapabilityStatus previous) {
     if (!facts.knobs().valid()) {
@@ -69,6 +105,11 @@ public final class WorkloadPlanner {
     }
     List<String> unprobed = facts.containers().stream().filter(c -> !c.probed()).map(AppContainer::name).toList();
     if (facts.knobs().mode() == Mode.AUTO && !unprobed.isEmpty() && !facts.nodes().isEmpty()) {
+      Optional<Problem> newer = facts.problems().stream()
+          .filter(p -> Problem.UNSUPPORTED_PROBE_ANNOTATION_VERSION.equals(p.code())).findFirst();
+      if (newer.isPresent()) {
+        return unreadableFormat(newer.get(), previous);
+      }
       // Judging an unprobed container unreadable would give it a sidecar that the first probe might take
       // away again; the decision waits, and the pod template stays as it is.
       return new Outcome(DataPath.PENDING.name(), Visibility.NONE.name(), List.of(new ReasonStatus(
@@ -77,7 +118,9 @@ public final class WorkloadPlanner {
           + "the agent on a pod's node writes. If it never comes, check that the agent runs on that node.")),
           "Pending", SidecarAction.LEAVE, false);
     }
-    Decision d = decide(facts);
+    PlacementScope.Scope scope = PlacementScope.of(facts.knobs().placement(), facts.nodes());
+    Inputs inputs = inputs(facts, scope.nodes());
+    Decision d = DecisionEngine.decide(inputs);
     if (d.dataPath() == DataPath.SIDECAR && facts.hostNetwork()) {
       return fixed(ControllerReasonCode.HOST_NETWORK, "The workload would get a sidecar, but its pods use "
           + "hostNetwork, where redirecting traffic would capture the whole node's; it is not observed. Run it "
@@ -85,26 +128,46 @@ public final class WorkloadPlanner {
     }
     List<ReasonStatus> reasons = new ArrayList<>();
     d.reasons().forEach(r -> reasons.add(new ReasonStatus(r.code().name(), r.message())));
+    scope.reason().ifPresent(reasons::add);
+    List<PodPlacementStatus> shortfalls = PlacementScope.shortfalls(d, inputs, facts.pods(), facts.nodes());
+    PlacementScope.shortfallReason(shortfalls).ifPresent(reasons::add);
     SidecarAction action = switch (d.dataPath()) {
       case SIDECAR -> SidecarAction.INJECT;
       case EBPF, NONE -> SidecarAction.REMOVE;
       case PENDING -> SidecarAction.LEAVE;
     };
     return new Outcome(d.dataPath().name(), d.visibility().name(), reasons,
-        d.dataPath() == DataPath.PENDING ? "Pending" : "Decided", action, false);
+        d.dataPath() == DataPath.PENDING ? "Pending" : "Decided", action, false, shortfalls);
+  }
+
+  /**
+   * The facts are there but written in a format this controller cannot read: deciding without them would be
+   * deciding on a guess, so the last decision stands (or the decision waits), with the reason first.
+   */
+  private static Outcome unreadableFormat(Problem problem, WorkloadCapabilityStatus previous) {
+    String code = ControllerReasonCode.PROBE_FORMAT_UNSUPPORTED.name();
+    List<ReasonStatus> reasons = new ArrayList<>(List.of(new ReasonStatus(code, problem.message())));
+    boolean decidedBefore = previous != null && previous.getDataPath() != null
+        && !DataPath.PENDING.name().equals(previous.getDataPath());
+    if (!decidedBefore) {
+      return new Outcome(DataPath.PENDING.name(), Visibility.NONE.name(), reasons, "Pending", SidecarAction.LEAVE,
+          false);
+    }
+    previous.getReasons().stream().filter(r -> !code.equals(r.getCode())).forEach(reasons::add);
+    return new Outcome(previous.getDataPath(), previous.getL7Visibility(), reasons, "ProbeFormatUnsupported",
+        SidecarAction.LEAVE, false);
   }
 
   private static Outcome fixed(ControllerReasonCode code, String message) {
     return new Outcome(DataPath.NONE.name(), Visibility.NONE.name(), List.of(new ReasonStatus(code.name(),
-        message)), "Decided", SidecarAction.REMOVE, false);
+        message)), "Decided", SidecarAction.REMOVE, false, List.of());
   }
 
-  /** The engine's decision over the probed containers (explicit modes do not wait for probes). */
-  private Decision decide(WorkloadFacts facts) {
+  /** What the engine decides from: the probed containers (explicit modes do not wait for probes) on these nodes. */
+  private Inputs inputs(WorkloadFacts facts, List<NodeFacts> nodes) {
     List<Inputs.Container> containers = facts.containers().stream().filter(AppContainer::probed)
         .map(c -> ProbeKinds.container(c.name(), c.probe(), facts.knobs().tlsProbe())).toList();
-    return DecisionEngine.decide(new Inputs(facts.knobs().mode(), facts.knobs().fallback(), facts.nodes(),
-        containers, supported));
+    return new Inputs(facts.knobs().mode(), facts.knobs().fallback(), nodes, containers, supported);
   }
 
   private static List<Note> notes(WorkloadCapabilityStatus previous, WorkloadCapabilityStatus now,

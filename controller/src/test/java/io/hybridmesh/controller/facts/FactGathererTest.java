@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -85,6 +86,23 @@ class FactGathererTest {
     assertEquals(List.of("a1", "a2", "c1"), f.nodes().stream().map(n -> n.node()).toList());
     assertTrue(f.nodes().get(0).guess());
     assertEquals("JSSE", f.containers().get(0).probe().library());
+  }
+
+  @Test
+  void requiredNodeAffinityNarrowsTheNodesAsTheNodeSelectorDoes() {
+    Deployment d = deployment(Map.of(), Map.of());
+    d.getSpec().getTemplate().getSpec().setNodeSelector(null);
+    d.getSpec().getTemplate().getSpec().setAffinity(new AffinityBuilder().withNewNodeAffinity()
+        .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+        .addNewNodeSelectorTerm().addNewMatchExpression().withKey("zone").withOperator("In").withValues("a")
+        .endMatchExpression().endNodeSelectorTerm()
+        .addNewNodeSelectorTerm().addNewMatchExpression().withKey("zone").withOperator("NotIn").withValues("a", "b")
+        .endMatchExpression().endNodeSelectorTerm()
+        .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().build());
+    WorkloadFacts f = gather(d, List.of(pod("web-1", "web", "a1", "2026-11-27T08:00:00Z", PROBE)),
+        List.of(node("a1", "a"), node("b1", "b"), node("c1", "c")));
+    assertEquals(List.of("a1", "c1"), f.nodes().stream().map(n -> n.node()).toList(), "b1 matches neither term");
+    assertEquals(List.of(new WorkloadFacts.PodOnNode("web-1", "a1")), f.pods());
   }
 
   @Test

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hybridmesh.api.annotation.Placement;
+import io.hybridmesh.api.annotation.TlsProbeAnnotation;
 import io.hybridmesh.controller.decision.Inputs.Fallback;
 import io.hybridmesh.controller.decision.Inputs.Mode;
 import java.util.List;
@@ -46,12 +48,37 @@ class WorkloadKnobsTest {
 
   @Test
   void tlsProbeIsAnAbsolutePathAndSymbols() {
-    TlsProbe p = parse(Map.of("hybridmesh.io/tls-probe", "/usr/bin/app:my_ssl_write, my_ssl_read")).tlsProbe();
+    TlsProbeAnnotation p = parse(Map.of("hybridmesh.io/tls-probe", "/usr/bin/app:my_ssl_write, my_ssl_read")).tlsProbe();
     assertEquals("/usr/bin/app", p.file());
     assertEquals(List.of("my_ssl_write", "my_ssl_read"), p.symbols());
-    for (String bad : List.of("app:SSL_write", "/usr/bin/app", "/usr/bin/app:", "/usr/bin/app:1bad", ":x")) {
+    for (String bad : List.of("app:SSL_write", "/usr/bin/app", "/usr/bin/app:", "/usr/bin/app:1bad", ":x",
+        "/usr/bin/app:" + "s".repeat(257), "/usr/bin/app:f,f")) {
       WorkloadKnobs k = parse(Map.of("hybridmesh.io/tls-probe", bad));
       assertEquals(List.of(Problem.INVALID_TLS_PROBE), k.problems().stream().map(Problem::code).toList(), bad);
+      assertFalse(k.valid());
     }
+    assertTrue(parse(Map.of("hybridmesh.io/tls-probe", "/usr/bin/app:" + "s".repeat(300))).problems().get(0)
+        .message().length() < 600, "a long value is not echoed at length");
+  }
+
+  @Test
+  void aTlsProbeInANewerFormatIsAProblemThatSaysSo() {
+    assertEquals(parse(Map.of("hybridmesh.io/tls-probe", "/usr/bin/app:f")).tlsProbe(),
+        parse(Map.of("hybridmesh.io/tls-probe", "v1:/usr/bin/app:f")).tlsProbe());
+    WorkloadKnobs k = parse(Map.of("hybridmesh.io/tls-probe", "v2:/usr/bin/app:f;mode=ret"));
+    assertFalse(k.valid(), "the workload keeps its last decision");
+    assertNull(k.tlsProbe());
+    assertEquals(Problem.UNSUPPORTED_TLS_PROBE_VERSION, k.problems().get(0).code());
+    assertTrue(k.problems().get(0).message().contains("format version 2"), k.problems().get(0).message());
+  }
+
+  @Test
+  void placementIsPreferCapableOrAbsent() {
+    assertEquals(Placement.ANY_NODE, parse(Map.of()).placement());
+    assertEquals(Placement.PREFER_CAPABLE, parse(Map.of("hybridmesh.io/placement", "prefer-capable")).placement());
+    WorkloadKnobs k = parse(Map.of("hybridmesh.io/placement", "capable-only"));
+    assertFalse(k.valid());
+    assertEquals(List.of(Problem.INVALID_PLACEMENT), k.problems().stream().map(Problem::code).toList());
+    assertTrue(k.problems().get(0).message().contains("prefer-capable"), k.problems().get(0).message());
   }
 }

@@ -149,6 +149,37 @@ class BadInputIT {
   }
 
   @Test
+  void annotationsInANewerFormatKeepTheLastDecisionAndSayWhy() {
+    cluster.namespace("newer", true);
+    cluster.pod("newer", "svc", "good", Probes.jsse());
+    cluster.deployment("newer", "svc", Map.of());
+    cluster.awaitPath("newer", "svc", "SIDECAR");
+    await().until(() -> WorkloadControllerIT.initContainers(cluster.get("newer", "svc")).contains(SidecarInjector.PROXY));
+    Object template = cluster.get("newer", "svc").getSpec().getTemplate();
+
+    // A newer agent rewrites the pod's probe in a format version this controller does not read.
+    cluster.client.pods().inNamespace("newer").withName("svc-0").edit(p -> {
+      p.getMetadata().getAnnotations().put(HybridMeshNames.PROBE_ANNOTATION,
+          "{\"formatVersion\":2,\"app\":{\"binary\":{\"path\":\"/usr/bin/java\"}}}");
+      return p;
+    });
+    awaitDegraded("newer", "svc", "UnsupportedProbeAnnotationVersion");
+    WorkloadCapability w = cluster.report("newer", "svc");
+    assertEquals("SIDECAR", w.getStatus().getDataPath(), "the last decision stands, not one made on a guess");
+    assertEquals("PROBE_FORMAT_UNSUPPORTED", w.getStatus().getReasons().get(0).getCode());
+    assertTrue(w.getStatus().getReasons().get(0).getMessage().contains("format version 2"),
+        w.getStatus().getReasons().get(0).getMessage());
+    assertEquals(template, cluster.get("newer", "svc").getSpec().getTemplate(), "no pod-template churn");
+
+    // A tls-probe written in a newer version: the same, for the knob.
+    cluster.pod("newer", "fresh", "good", Probes.jsse());
+    cluster.deployment("newer", "fresh", Map.of(HybridMeshNames.TLS_PROBE_ANNOTATION, "v2:/usr/bin/app:f"));
+    awaitDegraded("newer", "fresh", "UnsupportedTlsProbeVersion");
+    assertEquals("PENDING", cluster.report("newer", "fresh").getStatus().getDataPath());
+    assertTrue(WorkloadControllerIT.initContainers(cluster.get("newer", "fresh")).isEmpty());
+  }
+
+  @Test
   void aWorkloadDeletedMidReconcileIsNoError() {
     cluster.namespace("gone", true);
     cluster.pod("gone", "short", "good", Probes.jsse());

@@ -84,8 +84,13 @@ final class MockCluster implements AutoCloseable {
   }
 
   void node(String name, String kernel) {
-    client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
-        .withLabels(Map.of("kubernetes.io/hostname", name)).endMetadata()
+    node(name, kernel, Map.of());
+  }
+
+  void node(String name, String kernel, Map<String, String> labels) {
+    Map<String, String> all = new HashMap<>(labels);
+    all.put("kubernetes.io/hostname", name);
+    client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(all).endMetadata()
         .withNewStatus().withNewNodeInfo().withKernelVersion(kernel).endNodeInfo().endStatus().build()).create();
   }
 
@@ -117,6 +122,12 @@ final class MockCluster implements AutoCloseable {
   }
 
   Deployment deployment(String ns, String name, Map<String, String> annotations) {
+    return deployment(ns, name, annotations, spec -> { });
+  }
+
+  /** @param podSpec changes to the pod template's spec (a node affinity, say) before the Deployment is created */
+  Deployment deployment(String ns, String name, Map<String, String> annotations,
+      java.util.function.Consumer<io.fabric8.kubernetes.api.model.PodSpec> podSpec) {
     Deployment d = new DeploymentBuilder()
         .withNewMetadata().withNamespace(ns).withName(name).withAnnotations(annotations).endMetadata()
         .withNewSpec().withNewSelector().withMatchLabels(Map.of("app", name)).endSelector()
@@ -125,13 +136,18 @@ final class MockCluster implements AutoCloseable {
             .endSpec()
           .endTemplate()
         .endSpec().build();
+    podSpec.accept(d.getSpec().getTemplate().getSpec());
     return client.resource(d).create();
   }
 
   /** A pod of the workload on the node, with the agent's probe annotation (or none when probe is null). */
   Pod pod(String ns, String workload, String node, String probe) {
+    return pod(ns, workload, workload + "-0", node, probe);
+  }
+
+  Pod pod(String ns, String workload, String name, String node, String probe) {
     Map<String, String> a = probe == null ? Map.of() : Map.of(HybridMeshNames.PROBE_ANNOTATION, probe);
-    return client.resource(new PodBuilder().withNewMetadata().withNamespace(ns).withName(workload + "-0")
+    return client.resource(new PodBuilder().withNewMetadata().withNamespace(ns).withName(name)
         .withLabels(Map.of("app", workload)).withAnnotations(a).endMetadata()
         .withNewSpec().withNodeName(node).addNewContainer().withName("app").withImage("example/" + workload + ":1")
         .endContainer().endSpec().build()).create();

@@ -10,9 +10,11 @@ import io.hybridmesh.api.v1alpha1.WorkloadCapabilityStatus;
 import io.hybridmesh.controller.decision.Inputs.Fallback;
 import io.hybridmesh.controller.decision.NodeFacts;
 import io.hybridmesh.controller.facts.ContainerProbe;
+import io.hybridmesh.controller.facts.PodProbes;
 import io.hybridmesh.controller.facts.ProbeKinds;
 import io.hybridmesh.controller.facts.WorkloadFacts;
 import io.hybridmesh.controller.facts.WorkloadFacts.AppContainer;
+import io.hybridmesh.controller.knobs.Problem;
 import io.hybridmesh.controller.knobs.WorkloadKnobs;
 import io.hybridmesh.controller.status.Plan.SidecarAction;
 import java.time.Instant;
@@ -72,6 +74,28 @@ class WorkloadPlannerTest {
     assertEquals(SidecarAction.LEAVE, auto.sidecar());
     Plan sidecar = planner.plan(facts(Map.of("hybridmesh.io/mode", "sidecar"), null), null, 1, Instant.EPOCH);
     assertEquals(SidecarAction.INJECT, sidecar.sidecar());
+  }
+
+  @Test
+  void aProbeInANewerFormatKeepsTheLastDecisionAndSaysWhy() {
+    Problem newer = PodProbes.read("web-0", "{\"formatVersion\":7}").problems().get(0);
+    WorkloadFacts unreadable = new WorkloadFacts(facts(Map.of(), null).knobs(), Optional.empty(), false,
+        List.of(new AppContainer("app", "img", null)), List.of(CAPABLE), List.of(newer));
+    Plan first = planner.plan(unreadable, null, 1, Instant.EPOCH);
+    assertEquals(List.of("PENDING", "PROBE_FORMAT_UNSUPPORTED"), List.of(first.status().getDataPath(),
+        first.status().getReasons().get(0).getCode()), "nothing decided before: the decision waits");
+    assertEquals(SidecarAction.LEAVE, first.sidecar());
+
+    Plan sidecar = planner.plan(facts(Map.of(), JSSE), null, 1, Instant.EPOCH);
+    Plan kept = planner.plan(unreadable, sidecar.status(), 2, Instant.EPOCH);
+    assertEquals("SIDECAR", kept.status().getDataPath(), "not a decision made without the facts");
+    assertEquals(SidecarAction.LEAVE, kept.sidecar());
+    assertEquals("PROBE_FORMAT_UNSUPPORTED", kept.status().getReasons().get(0).getCode());
+    assertTrue(kept.status().getReasons().get(0).getMessage().contains("format version 7"));
+    assertEquals(sidecar.status().getReasons().get(0).getCode(), kept.status().getReasons().get(1).getCode());
+    Plan again = planner.plan(unreadable, kept.status(), 2, Instant.EPOCH);
+    assertEquals(json(kept.status()), json(again.status()), "the reason is not stacked up: nothing to write");
+    assertTrue(again.events().isEmpty());
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.hybridmesh.agent.probe.elf.ElfSymbol;
 import io.hybridmesh.agent.probe.elf.SymbolTable;
 import io.hybridmesh.agent.probe.site.ProbeSite;
 import io.hybridmesh.agent.probe.site.ProbeSiteSelector;
+import io.hybridmesh.api.annotation.TlsProbeAnnotation;
 import io.hybridmesh.api.kernel.KernelRelease;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,40 +17,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
- * The custom uprobe target of {@code hybridmesh.io/tls-probe} ({@code /path/in/image:symbol[,symbol...]}):
- * parsed as the controller parses it, and resolved in the container's file system (through
- * {@code /proc/<pid>/root}) to file offsets. Every symbol gives a target, resolved or with the reason it is
- * not; the controller quotes that reason to the user.
+ * The custom uprobe target of {@code hybridmesh.io/tls-probe}, resolved in the container's file system
+ * (through {@code /proc/<pid>/root}) to file offsets. Every symbol gives a target, resolved or with the reason
+ * it is not; the controller quotes that reason to the user.
  */
 public final class CustomTlsTargets {
 
-  /** The knob, or empty when absent or malformed (the controller reports a malformed one). */
-  public record Knob(String file, List<String> symbols) {}
-
-  private static final Pattern SYMBOL = Pattern.compile("[A-Za-z_][A-Za-z0-9_.$@]{0,255}");
-
   private CustomTlsTargets() {}
 
-  public static Optional<Knob> parse(String raw) {
-    if (raw == null || raw.isBlank()) {
-      return Optional.empty();
-    }
-    String value = raw.trim();
-    int colon = value.lastIndexOf(':');
-    if (colon <= 0 || !value.startsWith("/") || value.contains("\n")) {
-      return Optional.empty();
-    }
-    List<String> symbols = new ArrayList<>();
-    for (String s : value.substring(colon + 1).split(",", -1)) {
-      if (!SYMBOL.matcher(s.trim()).matches()) {
-        return Optional.empty();
-      }
-      symbols.add(s.trim());
-    }
-    return Optional.of(new Knob(value.substring(0, colon), List.copyOf(symbols)));
+  /**
+   * The knob, parsed by its one parser ({@link TlsProbeAnnotation}); empty when absent, malformed or in a
+   * newer format: the controller, which reads the same value with the same parser, tells the user why.
+   */
+  public static Optional<TlsProbeAnnotation> parse(String raw) {
+    return raw == null || raw.isBlank() ? Optional.empty() : TlsProbeAnnotation.parse(raw).value();
   }
 
   /**
@@ -57,7 +40,7 @@ public final class CustomTlsTargets {
    * site and its cost chosen as for the TLS libraries the prober finds (the entry where the kernel emulates
    * it; for OpenSSL's wrapper pairs the internal function both call).
    */
-  public static List<UprobeTarget> resolve(Path root, Knob knob, KernelRelease kernel) {
+  public static List<UprobeTarget> resolve(Path root, TlsProbeAnnotation knob, KernelRelease kernel) {
     Optional<RootedFs.Resolved> r = new RootedFs(root).resolve(knob.file());
     if (r.isEmpty() || !Files.isRegularFile(r.get().host())) {
       return all(knob, knob.file() + " is not a file in the container's image");
@@ -108,7 +91,7 @@ public final class CustomTlsTargets {
     return s != null && s.defined() && s.value() != 0 ? s : null;
   }
 
-  private static List<UprobeTarget> all(Knob knob, String reason) {
+  private static List<UprobeTarget> all(TlsProbeAnnotation knob, String reason) {
     return knob.symbols().stream().map(s -> UprobeTarget.unresolved(s, knob.file(), reason)).toList();
   }
 }

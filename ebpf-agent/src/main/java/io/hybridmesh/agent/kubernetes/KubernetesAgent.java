@@ -68,7 +68,7 @@ public final class KubernetesAgent implements AgentStats, AutoCloseable {
     this.capability = new NodeCapabilityWriter(client, options.nodeName(), report, AgentVersion.get(),
         options.heartbeat(), Clock.systemUTC());
     this.annotator = new PodProbeAnnotator(client, cluster, directory, new ContainerProcesses(proc),
-        new BinaryProber(proc, 8192), proc, options.probeJson());
+        new BinaryProber(proc, 8192), proc, options.probeEntry());
     this.pods = new PodDatapaths(node.tc(), node.tlsLibraries(), directory, new NetworkNamespaces(), proc);
     this.hostNetns = inode(proc.resolve("1/ns/net"));
   }

@@ -1,9 +1,9 @@
 package io.hybridmesh.agent.kubernetes;
 
-import com.google.gson.JsonObject;
 import io.hybridmesh.agent.datapath.TcSettings;
 import io.hybridmesh.agent.datapath.TlsHooks;
 import io.hybridmesh.agent.probe.binary.ProbeResult;
+import io.hybridmesh.api.annotation.ProbeEntry;
 import java.time.Duration;
 import java.util.function.Function;
 
@@ -14,11 +14,11 @@ import java.util.function.Function;
  * @param rescanInterval how often container processes, interfaces and TLS libraries are looked at again
  * @param tlsHooks how TLS probes are attached to each process, and which tracepoints name their sockets
  * @param heartbeat how often the NodeCapability is re-written
- * @param probeJson one element of {@code hmesh probe --output json}; passed in because its verdict comes
+ * @param probeEntry one element of {@code hmesh probe --output json}; passed in because its verdict comes
  *     from the controller's decision engine, which the agent module does not depend on
  */
 public record KubernetesOptions(String nodeName, TcSettings tc, Duration rescanInterval, boolean readTls,
-    TlsHooks tlsHooks, Duration heartbeat, Function<ProbeResult, JsonObject> probeJson) {
+    TlsHooks tlsHooks, Duration heartbeat, Function<ProbeResult, ProbeEntry> probeEntry) {
 
   public KubernetesOptions {
     if (nodeName == null || nodeName.isBlank()) {

@@ -1,13 +1,15 @@
 package io.hybridmesh.agent.kubernetes;
 
-import com.google.gson.JsonObject;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.hybridmesh.agent.probe.binary.BinaryProber;
+import io.hybridmesh.agent.probe.binary.ProbeEntries;
 import io.hybridmesh.agent.probe.binary.ProbeResult;
 import io.hybridmesh.agent.probe.binary.UprobeTarget;
+import io.hybridmesh.api.annotation.ProbeAnnotation;
+import io.hybridmesh.api.annotation.ProbeEntry;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,22 +37,22 @@ public final class PodProbeAnnotator {
   private final ContainerProcesses processes;
   private final BinaryProber prober;
   private final Path proc;
-  private final Function<ProbeResult, JsonObject> toJson;
+  private final Function<ProbeResult, ProbeEntry> toEntry;
   private final AtomicLong patches = new AtomicLong();
   private final AtomicLong patchFailures = new AtomicLong();
   private final AtomicLong unmatched = new AtomicLong();
   private String lastProblem;
 
-  /** @param toJson one element of {@code hmesh probe --output json} (the CLI's shape, with its verdict) */
+  /** @param toEntry one element of {@code hmesh probe --output json} (the CLI's, with its verdict) */
   public PodProbeAnnotator(KubernetesClient client, ClusterWatch cluster, PodDirectory directory,
-      ContainerProcesses processes, BinaryProber prober, Path proc, Function<ProbeResult, JsonObject> toJson) {
+      ContainerProcesses processes, BinaryProber prober, Path proc, Function<ProbeResult, ProbeEntry> toEntry) {
     this.client = client;
     this.cluster = cluster;
     this.directory = directory;
     this.processes = processes;
     this.prober = prober;
     this.proc = proc;
-    this.toJson = toJson;
+    this.toEntry = toEntry;
   }
 
   /** Scans the node's container processes, annotates their pods; returns the matches for the data path. */
@@ -68,26 +70,28 @@ public final class PodProbeAnnotator {
     ClusterWatch.PodAnnotations current = cluster.annotations(pod.namespace(), pod.name())
         .orElse(new ClusterWatch.PodAnnotations(null, null));
     var knob = CustomTlsTargets.parse(current.tlsProbe());
-    Map<String, JsonObject> fresh = new HashMap<>();
+    Map<String, ProbeEntry> fresh = new HashMap<>();
     for (PodProcesses.Match m : containers) {
       long pid = m.process().mainPid();
-      JsonObject entry = toJson.apply(prober.probeProcess((int) pid));
+      ProbeEntry entry = toEntry.apply(prober.probeProcess((int) pid));
       if (knob.isPresent()) {
+        // The custom targets join the binary's own, with file = the annotation's path: what the controller
+        // looks for.
         List<UprobeTarget> custom = CustomTlsTargets.resolve(proc.resolve(Long.toString(pid)).resolve("root"),
             knob.get(), prober.kernel());
-        entry = ProbeAnnotations.withCustomTargets(entry, custom);
+        entry = entry.withMoreTargets(ProbeEntries.targets(custom));
       }
       fresh.put(m.containerName(), entry);
     }
     Set<String> names = pod.containers().stream().map(PodInfo.ContainerInfo::name).collect(Collectors.toSet());
-    String desired = ProbeAnnotations.merge(current.probe(), names, fresh);
+    ProbeAnnotation desired = ProbeAnnotations.merge(current.probe(), names, fresh);
     if (!ProbeAnnotations.needsWrite(current.probe(), desired)) {
       return;
     }
     try {
       client.pods().inNamespace(pod.namespace()).withName(pod.name())
           .patch(PatchContext.of(PatchType.JSON_MERGE), ProbeAnnotations.mergePatch(desired));
-      cluster.probeWritten(pod.namespace(), pod.name(), desired);
+      cluster.probeWritten(pod.namespace(), pod.name(), desired.toJson());
       patches.incrementAndGet();
       lastProblem = null;
       LOG.info(() -> "probed pod " + pod.key() + " (" + String.join(", ", fresh.keySet()) + ")");

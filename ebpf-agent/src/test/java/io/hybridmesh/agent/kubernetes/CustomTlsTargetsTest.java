@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hybridmesh.agent.probe.binary.UprobeTarget;
 import io.hybridmesh.agent.probe.site.ProbeCost;
+import io.hybridmesh.api.annotation.TlsProbeAnnotation;
 import io.hybridmesh.api.kernel.KernelRelease;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,10 +20,14 @@ class CustomTlsTargetsTest {
   private static final KernelRelease K618 = KernelRelease.of(6, 18);
 
   @Test
-  void parsesAsTheControllerDoes() {
-    assertEquals(new CustomTlsTargets.Knob("/usr/bin/app", List.of("my_write", "my_read")),
+  void parsesWithTheOneParserTheControllerUses() {
+    assertEquals(new TlsProbeAnnotation("/usr/bin/app", List.of("my_write", "my_read")),
         CustomTlsTargets.parse(" /usr/bin/app:my_write, my_read ").orElseThrow());
-    for (String bad : new String[] {null, "", "app:x", "/app", "/app:", "/app:a,,b", "/app:1x"}) {
+    assertEquals(CustomTlsTargets.parse("/usr/bin/app:my_write,my_read"),
+        CustomTlsTargets.parse("v1:/usr/bin/app:my_write,my_read"));
+    // "/app:" + 300 characters was a valid symbol to the controller and not to the agent: one rule now.
+    for (String bad : new String[] {null, "", "app:x", "/app", "/app:", "/app:a,,b", "/app:1x",
+        "v2:/app:x", "/app:" + "s".repeat(300)}) {
       assertTrue(CustomTlsTargets.parse(bad).isEmpty(), String.valueOf(bad));
     }
   }

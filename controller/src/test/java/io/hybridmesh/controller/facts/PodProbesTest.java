@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hybridmesh.api.annotation.TlsProbeAnnotation;
 import io.hybridmesh.controller.decision.Inputs;
 import io.hybridmesh.controller.decision.Inputs.ProbeKind;
 import io.hybridmesh.controller.knobs.Problem;
-import io.hybridmesh.controller.knobs.TlsProbe;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ProbeAnnotationTest {
+class PodProbesTest {
 
   static final String OPENSSL = "{\"app\":{\"path\":\"/usr/bin/curl\",\"library\":\"OPENSSL\",\"linkage\":\"DYNAMIC\","
       + "\"uprobeTargets\":[{\"symbol\":\"SSL_write\",\"file\":\"/lib/libssl.so.3\",\"offset\":1},"
@@ -23,7 +23,7 @@ class ProbeAnnotationTest {
 
   @Test
   void readsTheShapeOfHmeshProbeOutput() {
-    ProbeAnnotation.Parsed p = ProbeAnnotation.parse("pod-1", OPENSSL);
+    PodProbes.Read p = PodProbes.read("pod-1", OPENSSL);
     assertTrue(p.problems().isEmpty());
     ContainerProbe app = p.containers().get("app");
     assertEquals("OPENSSL", app.library());
@@ -39,12 +39,22 @@ class ProbeAnnotationTest {
 
   @Test
   void garbageIsAProblemNotAnException() {
-    for (String bad : List.of("{", "[]", "\"text\"", "{\"app\":3}")) {
-      ProbeAnnotation.Parsed p = ProbeAnnotation.parse("pod-1", bad);
+    for (String bad : List.of("{", "[]", "\"text\"", "{\"app\":3}", "{\"Bad Name\":{\"path\":\"/a\"}}")) {
+      PodProbes.Read p = PodProbes.read("pod-1", bad);
       assertEquals(Problem.UNREADABLE_PROBE_ANNOTATION, p.problems().get(0).code(), bad);
+      assertTrue(p.problems().get(0).message().startsWith("Pod pod-1 has an unreadable"), bad);
       assertTrue(p.containers().isEmpty(), bad);
     }
-    assertTrue(ProbeAnnotation.parse("pod-1", null).problems().isEmpty());
+    assertTrue(PodProbes.read("pod-1", null).problems().isEmpty());
+  }
+
+  @Test
+  void aNewerFormatIsAProblemThatSaysSoNotAGuess() {
+    PodProbes.Read p = PodProbes.read("pod-1", "{\"formatVersion\":2,\"app\":{\"path\":\"/a\",\"library\":\"NONE\"}}");
+    assertTrue(p.containers().isEmpty(), "nothing of a format it does not know is read");
+    assertEquals(Problem.UNSUPPORTED_PROBE_ANNOTATION_VERSION, p.problems().get(0).code());
+    assertTrue(p.problems().get(0).message().contains("format version 2"), p.problems().get(0).message());
+    assertTrue(p.problems().get(0).message().contains("upgrade the controller"), p.problems().get(0).message());
   }
 
   @Test
@@ -52,10 +62,10 @@ class ProbeAnnotationTest {
     ContainerProbe stripped = new ContainerProbe("/usr/bin/app", "UNKNOWN", "STATIC", List.of(
         new ContainerProbe.Target("my_ssl_write", "/usr/bin/app", true, null)), null, null);
     assertNull(ProbeKinds.container("app", stripped, null).probeKind());
-    Inputs.Container c = ProbeKinds.container("app", stripped, new TlsProbe("/usr/bin/app", List.of("my_ssl_write")));
+    Inputs.Container c = ProbeKinds.container("app", stripped, new TlsProbeAnnotation("/usr/bin/app", List.of("my_ssl_write")));
     assertEquals(ProbeKind.OPENSSL, c.probeKind());
     assertTrue(c.targetsResolved());
-    assertFalse(ProbeKinds.customResolved(stripped, new TlsProbe("/other", List.of("my_ssl_write"))));
+    assertFalse(ProbeKinds.customResolved(stripped, new TlsProbeAnnotation("/other", List.of("my_ssl_write"))));
   }
 
   static String target(String fields) {
@@ -64,7 +74,7 @@ class ProbeAnnotationTest {
   }
 
   static ContainerProbe.Target only(String fields) {
-    ProbeAnnotation.Parsed p = ProbeAnnotation.parse("pod-1", target(fields));
+    PodProbes.Read p = PodProbes.read("pod-1", target(fields));
     assertEquals(List.of(), p.problems());
     return p.containers().get("app").targets().get(0);
   }
@@ -95,25 +105,22 @@ class ProbeAnnotationTest {
   }
 
   @Test
-  void hostileSiteValuesAreDroppedOrKeptAsUnknownNeverAnException() {
+  void hostileSiteValuesAreRefusedOrKeptAsUnknownNeverAnException() {
     assertEquals(ProbeCostClass.UNKNOWN, only("\"offset\":1,\"cost\":\"TELEPORTED\"").cost(),
         "a class a newer agent names is carried as unknown");
-    assertEquals(ProbeCostClass.UNKNOWN, only("\"offset\":1,\"cost\":7").cost());
-    assertEquals(ProbeCostClass.UNKNOWN, only("\"offset\":1,\"cost\":{\"a\":1}").cost());
     assertNull(only("\"offset\":1,\"cost\":null").cost());
-    for (String bad : List.of("-5", "\"0x355a0\"", "1.5", "1e30", "99999999999999999999", "true", "[1]",
-        "{}")) {
-      ContainerProbe.Target t = only("\"offset\":" + bad + ",\"probeOffset\":" + bad);
-      assertNull(t.offset(), bad);
-      assertNull(t.probeOffset(), bad);
-      assertNull(t.siteOffset(), bad);
+    for (String bad : List.of("-5", "\"0x355a0\"", "1.5", "1e30", "99999999999999999999", "true", "[1]", "{}")) {
+      PodProbes.Read p = PodProbes.read("pod-1", target("\"offset\":" + bad));
+      assertEquals(Problem.UNREADABLE_PROBE_ANNOTATION, p.problems().get(0).code(), bad);
+      assertTrue(p.problems().get(0).message().contains("app.uprobeTargets[0].offset"), p.problems().get(0).message());
     }
-    ContainerProbe.Target t = only("\"offset\":1,\"instruction\":\"push\\u001b[2J %r14\\n\",\"site\":"
-        + "\"" + "x".repeat(5_000) + "\"");
+    for (String bad : List.of("\"cost\":7", "\"cost\":{\"a\":1}", "\"instruction\":42", "\"site\":[\"a\"]",
+        "\"site\":\"" + "x".repeat(5_000) + "\"")) {
+      assertEquals(Problem.UNREADABLE_PROBE_ANNOTATION,
+          PodProbes.read("pod-1", target("\"offset\":1," + bad)).problems().get(0).code(), bad);
+    }
+    ContainerProbe.Target t = only("\"offset\":1,\"instruction\":\"push\\u001b[2J %r14\\n\"");
     assertEquals("push [2J %r14", t.instruction(), "no terminal escapes reach a user's terminal");
-    assertEquals(ProbeAnnotation.MAX_SITE, t.site().codePointCount(0, t.site().length()));
-    assertTrue(t.site().endsWith("…"));
-    assertNull(only("\"offset\":1,\"instruction\":42,\"site\":[\"a\"]").instruction());
     assertNull(only("\"offset\":1,\"instruction\":\"  \\t \"").instruction());
   }
 }
