@@ -168,10 +168,10 @@ class InjectedSidecarIT {
     // Publishing the same refusal again, then a reconcile that has certainly run after it: no new Warning.
     publisher.publish();
     long reconciles = operator.reconciles();
-    cluster.client.apps().deployments().inNamespace("shop").withName("checkout").edit(x -> {
-      x.getMetadata().setLabels(Map.of("touched", "1"));
-      return x;
-    });
+    // A merge patch carries no resourceVersion, so it cannot conflict with the controller's own writes.
+    cluster.client.apps().deployments().inNamespace("shop").withName("checkout").patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        "{\"metadata\":{\"labels\":{\"touched\":\"1\"}}}");
     await().atMost(Duration.ofSeconds(30)).until(() -> operator.reconciles() > reconciles);
     assertEquals(1, events().stream().filter(e -> "SidecarConfigRefused".equals(e.getReason())).count(),
         "one Warning per refusal, not one per publication or reconcile");
@@ -192,13 +192,11 @@ class InjectedSidecarIT {
     service("checkout", "10.96.0.10", "http", 80, "10.1.0.7", 8080);
     service("catalog", "10.96.0.20", "http", 80, "10.1.1.5", 8080);
     service("redis", "10.96.0.30", "tcp", 6379, "10.1.2.5", 6379);
-    cluster.deployment("shop", "checkout", Map.of(HybridMeshNames.MODE_ANNOTATION, "sidecar"));
-    cluster.client.apps().deployments().inNamespace("shop").withName("checkout").edit(x -> {
-      x.getSpec().getTemplate().getSpec().getContainers().get(0).setPorts(List.of(
-          new io.fabric8.kubernetes.api.model.ContainerPortBuilder().withName("http").withContainerPort(8080)
-              .build()));
-      return x;
-    });
+    // Created with its port: an edit after creation would race the controller's own write of the template.
+    cluster.deployment("shop", "checkout", Map.of(HybridMeshNames.MODE_ANNOTATION, "sidecar"),
+        spec -> spec.getContainers().get(0).setPorts(List.of(
+            new io.fabric8.kubernetes.api.model.ContainerPortBuilder().withName("http").withContainerPort(8080)
+                .build())));
   }
 
   private void service(String name, String ip, String portName, int port, String endpoint, int targetPort) {
