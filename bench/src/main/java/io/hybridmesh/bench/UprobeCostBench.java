@@ -84,7 +84,7 @@ public final class UprobeCostBench {
     List<Driver> drivers = new ArrayList<>();
     AtomicBoolean draining = new AtomicBoolean(true);
     AtomicLong events = new AtomicLong();
-    try (TcDatapath tc = new TcDatapath(bpf, BpfObjects.load(BpfObjects.TC_FLOW), settings);
+    try (TcDatapath tc = new TcDatapath(bpf, settings);
         TlsDatapath tls = new TlsDatapath(bpf, BpfObjects.load(BpfObjects.TLS_UPROBE), tc.eventsMap(),
             tc.stats(), settings.wakeupBytes(), UprobeLinks.PER_SITE)) {
       tls.watchNetns(netns, 1);

@@ -198,6 +198,25 @@ final class TwoHosts implements AutoCloseable {
         server.name(), "ss", "-H", "-uln", "sport = :9053")).output().contains("9053"), "UDP echo on 9053");
   }
 
+  /** A TCP server on port 9100 (python3) that holds every connection open and discards what it reads. */
+  void startTcpSink() {
+    start(server, "python3", "-c", """
+        import selectors, socket
+        sel = selectors.DefaultSelector()
+        srv = socket.create_server(("0.0.0.0", 9100), backlog=512)
+        sel.register(srv, selectors.EVENT_READ)
+        while True:
+            for key, _ in sel.select():
+                if key.fileobj is srv:
+                    sel.register(srv.accept()[0], selectors.EVENT_READ)
+                elif not key.fileobj.recv(65536):
+                    sel.unregister(key.fileobj)
+                    key.fileobj.close()
+        """);
+    awaitUntil(() -> Shell.runUnchecked(Duration.ofSeconds(5), List.of("ip", "netns", "exec",
+        server.name(), "ss", "-H", "-tln", "sport = :9100")).output().contains("9100"), "TCP sink on 9100");
+  }
+
   /** Runs curl in the client namespace; returns its -w output split on spaces. */
   String[] curl(String url, String format) {
     String out = client.exec(Duration.ofSeconds(20), "curl", "-sS", "-g", "-o", "/dev/null", "-w", format,
