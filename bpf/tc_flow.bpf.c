@@ -63,7 +63,8 @@ struct {
 #endif
 
 /* Where a byte of hm_conn_value's flag bytes sits in flag_word, as a shift (the byte order decides). */
-#define HM_OFF(f) (__builtin_offsetof(struct hm_conn_value, f) - __builtin_offsetof(struct hm_conn_value, flag_word))
+#define HM_OFF(f) \
+	(__builtin_offsetof(struct hm_conn_value, f) - __builtin_offsetof(struct hm_conn_value, flag_word))
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define HM_SHIFT(f) (8 * HM_OFF(f))
 #else
@@ -73,6 +74,12 @@ struct {
 static __always_inline __u8 word_byte(__u32 word, __u32 shift)
 {
 	return (word >> shift) & 0xff;
+}
+
+/* The word with one of its bytes replaced. */
+static __always_inline __u32 with_byte(__u32 word, __u32 shift, __u8 value)
+{
+	return (word & ~(0xffu << shift)) | ((__u32)value << shift);
 }
 
 static __always_inline __u32 read_word(struct hm_conn_value *v)
@@ -100,7 +107,7 @@ static __always_inline bool claim_end(struct hm_conn_value *v, __u8 end_state)
 
 		if (is_end(word_byte(old, shift)))
 			return false;
-		if (hm_cmpxchg(&v->flag_word, old, (old & ~(0xffu << shift)) | ((__u32)end_state << shift)) == old)
+		if (hm_cmpxchg(&v->flag_word, old, with_byte(old, shift, end_state)) == old)
 			return true;
 	}
 	return false;
@@ -113,7 +120,7 @@ static __always_inline void mark_active(struct hm_conn_value *v)
 	__u32 old = read_word(v);
 
 	if (word_byte(old, shift) == HM_CONN_NEW)
-		hm_cmpxchg(&v->flag_word, old, (old & ~(0xffu << shift)) | ((__u32)HM_CONN_ACTIVE << shift));
+		hm_cmpxchg(&v->flag_word, old, with_byte(old, shift, HM_CONN_ACTIVE));
 }
 
 static __always_inline void reverse(struct hm_flow_tuple *dst, const struct hm_flow_tuple *src)
