@@ -8,11 +8,28 @@
 #include "hm_abi.h"
 
 #define SIZE(s) printf(#s ".sizeof=%zu\n", sizeof(struct s))
+#define STAT(name) printf("hm_stat." #name "=%d\n", name)
 #define FIELD(s, f) printf(#s "." #f "=%zu:%zu\n", offsetof(struct s, f), sizeof(((struct s *)0)->f))
 
 int main(void)
 {
 	printf("abi.version=%d\n", HM_ABI_VERSION);
+	/* Counter indexes are part of the ABI too: user space reads hm_stats by them. */
+	STAT(HM_STAT_RINGBUF_FULL);
+	STAT(HM_STAT_TRUNCATED);
+	STAT(HM_STAT_FRAGMENT);
+	STAT(HM_STAT_NOT_IP);
+	STAT(HM_STAT_CONN_TABLE_FULL);
+	STAT(HM_STAT_UNTRACKED);
+	STAT(HM_STAT_PACKETS);
+	STAT(HM_STAT_TLS_NO_SOCKET);
+	STAT(HM_STAT_TLS_CALL_FAILED);
+	STAT(HM_STAT_TLS_CALLS);
+	STAT(HM_STAT_TLS_SLOT_TAKEN);
+	STAT(HM_STAT_CONN_INSERTED);
+	STAT(HM_STAT_CONN_DELETED);
+	STAT(HM_STAT_CONN_MIDSTREAM);
+	STAT(HM_STAT_MAX);
 
 	SIZE(hm_flow_tuple);
 	FIELD(hm_flow_tuple, saddr);
@@ -41,6 +58,7 @@ int main(void)
 	FIELD(hm_conn_value, flags_to_initiator);
 	FIELD(hm_conn_value, state);
 	FIELD(hm_conn_value, conn_flags);
+	FIELD(hm_conn_value, flag_word);
 	FIELD(hm_conn_value, ifindex);
 
 	SIZE(hm_conn_event);

@@ -28,13 +28,100 @@ const volatile __u32 l2_header_len = 14;
 /* Minimum time between two ACTIVE reports of one connection. */
 const volatile __u64 report_interval_ns = 5000000000ULL;
 
-/* Connection table; LRU so that a flood of new connections evicts old ones instead of failing. */
+/*
+ * Connection table; LRU so that a flood of new connections evicts old ones instead of failing. Its size
+ * is set by user space before load. An eviction is silent, so the programs count what they add and
+ * remove (HM_STAT_CONN_INSERTED, HM_STAT_CONN_DELETED) and user space, which removes the rest and sees
+ * what is left, tells from those how many entries were evicted.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
 	__type(key, struct hm_conn_key);
 	__type(value, struct hm_conn_value);
 } hm_conns SEC(".maps");
+
+#define HM_EEXIST 17
+
+/*
+ * Several CPUs update one connection's entry at once (its two directions' packets, RSS queues, a sender
+ * that moves between CPUs). The entry's flag bytes therefore change only by atomic operations on the
+ * word that holds them, and an end is claimed by one compare-and-swap: two packets can neither lose each
+ * other's TCP flags, nor both report the close, nor both miss it (each seeing only its own FIN).
+ *
+ * BPF atomics other than add came with Linux 5.12 (and clang's -mcpu=v3). A verifier before that refuses
+ * the instructions even in code that cannot run, so no load-time knob can choose: the build compiles this
+ * file a second time with HM_NO_ATOMICS into tc_flow_noatomics.bpf.o, with plain read-modify-writes,
+ * and user space loads that object only when the kernel refuses this one.
+ */
+#ifndef HM_NO_ATOMICS
+#define hm_fetch_or(p, v) __sync_fetch_and_or((p), (v))
+#define hm_cmpxchg(p, o, n) __sync_val_compare_and_swap((p), (o), (n))
+#else
+#define hm_fetch_or(p, v) ({ typeof(*(p)) __old = *(p); *(p) = __old | (v); __old; })
+#define hm_cmpxchg(p, o, n) ({ typeof(*(p)) __cur = *(p); if (__cur == (o)) *(p) = (n); __cur; })
+#endif
+
+/* Where a byte of hm_conn_value's flag bytes sits in flag_word, as a shift (the byte order decides). */
+#define HM_OFF(f) \
+	(__builtin_offsetof(struct hm_conn_value, f) - __builtin_offsetof(struct hm_conn_value, flag_word))
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define HM_SHIFT(f) (8 * HM_OFF(f))
+#else
+#define HM_SHIFT(f) (8 * (3 - HM_OFF(f)))
+#endif
+
+static __always_inline __u8 word_byte(__u32 word, __u32 shift)
+{
+	return (word >> shift) & 0xff;
+}
+
+/* The word with one of its bytes replaced. */
+static __always_inline __u32 with_byte(__u32 word, __u32 shift, __u8 value)
+{
+	return (word & ~(0xffu << shift)) | ((__u32)value << shift);
+}
+
+static __always_inline __u32 read_word(struct hm_conn_value *v)
+{
+	return *(volatile __u32 *)&v->flag_word;
+}
+
+static __always_inline bool is_end(__u8 state)
+{
+	return state == HM_CONN_CLOSED || state == HM_CONN_RESET;
+}
+
+/*
+ * Moves the entry's state to an end; true for the one packet that did it, which reports the end. A try
+ * fails only when another CPU changed the word meanwhile; after a few, this packet leaves the end to the
+ * next one (every later packet of the connection sees the same FINs and tries again).
+ */
+static __always_inline bool claim_end(struct hm_conn_value *v, __u8 end_state)
+{
+	__u32 shift = HM_SHIFT(state);
+
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		__u32 old = read_word(v);
+
+		if (is_end(word_byte(old, shift)))
+			return false;
+		if (hm_cmpxchg(&v->flag_word, old, with_byte(old, shift, end_state)) == old)
+			return true;
+	}
+	return false;
+}
+
+/* NEW becomes ACTIVE once; never over an end another CPU has just claimed. */
+static __always_inline void mark_active(struct hm_conn_value *v)
+{
+	__u32 shift = HM_SHIFT(state);
+	__u32 old = read_word(v);
+
+	if (word_byte(old, shift) == HM_CONN_NEW)
+		hm_cmpxchg(&v->flag_word, old, with_byte(old, shift, HM_CONN_ACTIVE));
+}
 
 static __always_inline void reverse(struct hm_flow_tuple *dst, const struct hm_flow_tuple *src)
 {
@@ -154,6 +241,8 @@ static __always_inline void track(struct __sk_buff *skb, bool egress)
 	struct hm_conn_value *v, fresh;
 	__u64 now = bpf_ktime_get_ns();
 	bool to_responder = true, pkt_src_is_key_src, known, ended, is_syn;
+	__u64 last_report;
+	__u32 shift, word;
 	__u8 state;
 	int err;
 
@@ -176,73 +265,91 @@ static __always_inline void track(struct __sk_buff *skb, bool egress)
 
 	is_syn = p.tuple.proto == HM_IPPROTO_TCP && (p.tcp_flags & HM_TCP_SYN) &&
 		 !(p.tcp_flags & HM_TCP_ACK);
-	if (v && (v->state == HM_CONN_CLOSED || v->state == HM_CONN_RESET)) {
+	if (v && is_end(word_byte(read_word(v), HM_SHIFT(state)))) {
 		/* A finished connection whose 5-tuple is reused by a new one. */
 		if (!is_syn)
 			return;
-		bpf_map_delete_elem(&hm_conns, &key);
+		if (bpf_map_delete_elem(&hm_conns, &key) == 0)
+			hm_count(HM_STAT_CONN_DELETED);
 		v = NULL;
 	}
 
 	if (!v) {
-		/* Late TCP segments of a connection we never tracked (or already reported) open nothing. */
-		if (p.tuple.proto == HM_IPPROTO_TCP && !(p.tcp_flags & HM_TCP_SYN) && p.payload_bytes == 0) {
-			hm_count(HM_STAT_UNTRACKED);
-			return;
+		if (p.tuple.proto == HM_IPPROTO_TCP && !(p.tcp_flags & HM_TCP_SYN)) {
+			/* Late segments of a connection we never tracked (or already reported) open nothing. */
+			if (p.payload_bytes == 0) {
+				hm_count(HM_STAT_UNTRACKED);
+				return;
+			}
+			/* Data of a connection the table lost (evicted) or never had (older than the agent). */
+			hm_count(HM_STAT_CONN_MIDSTREAM);
 		}
 		to_responder = sender_is_initiator(&p, &known);
 		/* Leaving towards the responder, or arriving from it: the endpoint started it. */
 		start(&fresh, known, egress == to_responder, skb->ifindex, now);
 		if (to_responder != pkt_src_is_key_src)
 			fresh.conn_flags |= HM_CONN_F_INITIATOR_IS_KEY_DST;
-		/* Another CPU may have created the entry a moment ago: then it reported NEW, not us. */
-		state = bpf_map_update_elem(&hm_conns, &key, &fresh, BPF_NOEXIST) ? HM_CONN_ACTIVE
-										   : HM_CONN_NEW;
-		v = bpf_map_lookup_elem(&hm_conns, &key);
-		if (!v) {
+		err = bpf_map_update_elem(&hm_conns, &key, &fresh, BPF_NOEXIST);
+		if (err == 0) {
+			hm_count(HM_STAT_CONN_INSERTED);
+			state = HM_CONN_NEW;
+		} else if (err == -HM_EEXIST) {
+			/* Another CPU created the entry a moment ago: it reported NEW, not us. */
+			state = HM_CONN_ACTIVE;
+		} else {
 			hm_count(HM_STAT_CONN_TABLE_FULL);
 			return;
 		}
+		v = bpf_map_lookup_elem(&hm_conns, &key);
+		if (!v)
+			return; /* evicted again at once by other inserts: user space counts it as evicted */
+		if (err)
+			to_responder = pkt_src_is_key_src ==
+				       !(v->conn_flags & HM_CONN_F_INITIATOR_IS_KEY_DST);
 	} else {
 		state = HM_CONN_ACTIVE;
 	}
 
-	if (to_responder) {
+	if (to_responder)
 		add(&v->to_responder, &p);
-		v->flags_to_responder |= p.tcp_flags;
-	} else {
+	else
 		add(&v->to_initiator, &p);
-		v->flags_to_initiator |= p.tcp_flags;
-	}
+	shift = to_responder ? HM_SHIFT(flags_to_responder) : HM_SHIFT(flags_to_initiator);
+	word = hm_fetch_or(&v->flag_word, (__u32)p.tcp_flags << shift) | ((__u32)p.tcp_flags << shift);
 	v->last_ns = now;
 
 	ended = false;
 	if (p.tcp_flags & HM_TCP_RST) {
 		state = HM_CONN_RESET;
 		ended = true;
-	} else if ((v->flags_to_responder & HM_TCP_FIN) && (v->flags_to_initiator & HM_TCP_FIN)) {
+	} else if ((word_byte(word, HM_SHIFT(flags_to_responder)) & HM_TCP_FIN) &&
+		   (word_byte(word, HM_SHIFT(flags_to_initiator)) & HM_TCP_FIN)) {
 		state = HM_CONN_CLOSED;
 		ended = true;
 	}
 
 	if (ended) {
-		v->state = state;
+		if (!claim_end(v, state))
+			return;
 		/* The entry stays until user space has the end: a lost event is recovered by its sweep. */
-		if (emit(&key, v, state, &p, egress, to_responder, now))
-			bpf_map_delete_elem(&hm_conns, &key);
-		else
-			v->conn_flags |= HM_CONN_F_END_PENDING;
+		if (emit(&key, v, state, &p, egress, to_responder, now)) {
+			if (bpf_map_delete_elem(&hm_conns, &key) == 0)
+				hm_count(HM_STAT_CONN_DELETED);
+		} else {
+			hm_fetch_or(&v->flag_word, (__u32)HM_CONN_F_END_PENDING << HM_SHIFT(conn_flags));
+		}
 		return;
 	}
 	if (state == HM_CONN_NEW) {
 		emit(&key, v, state, &p, egress, to_responder, now);
 		return;
 	}
-	v->state = HM_CONN_ACTIVE;
-	if (now - v->last_report_ns >= report_interval_ns) {
-		v->last_report_ns = now;
+	mark_active(v);
+	last_report = v->last_report_ns;
+	/* One CPU per interval reports ACTIVE: the one that moves last_report_ns. */
+	if (now - last_report >= report_interval_ns &&
+	    hm_cmpxchg(&v->last_report_ns, last_report, now) == last_report)
 		emit(&key, v, HM_CONN_ACTIVE, &p, egress, to_responder, now);
-	}
 }
 
 SEC("tc")

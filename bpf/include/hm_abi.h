@@ -53,7 +53,7 @@ enum hm_stat {
 	HM_STAT_FRAGMENT = 2,
 	/* Not IPv4 or IPv6 (ARP and the like). */
 	HM_STAT_NOT_IP = 3,
-	/* The connection table refused a new entry. */
+	/* The connection table refused a new entry (no entry could be evicted for it). */
 	HM_STAT_CONN_TABLE_FULL = 4,
 	/* A TCP segment without SYN or payload for a connection not in the table. */
 	HM_STAT_UNTRACKED = 5,
@@ -67,6 +67,18 @@ enum hm_stat {
 	HM_STAT_TLS_CALLS = 9,
 	/* A TLS call lost because another thread's call held its slot (thread ids equal in their low bits). */
 	HM_STAT_TLS_SLOT_TAKEN = 10,
+	/*
+	 * Entries the programs added to and removed from the connection table. With the entries user space
+	 * removed and the ones still there, they tell how many the LRU table evicted: nothing else counts an
+	 * eviction, and kprobes (which could see one) are not available everywhere.
+	 */
+	HM_STAT_CONN_INSERTED = 11,
+	HM_STAT_CONN_DELETED = 12,
+	/*
+	 * A TCP segment with payload but no SYN for a connection not in the table: its entry was evicted, or
+	 * it began before the agent; tracking starts again mid-stream, with the initiator guessed.
+	 */
+	HM_STAT_CONN_MIDSTREAM = 13,
 	HM_STAT_MAX = 16,
 };
 
@@ -101,10 +113,20 @@ struct hm_conn_value {
 	__u64 last_report_ns;
 	struct hm_counters to_responder;
 	struct hm_counters to_initiator;
-	__u8 flags_to_responder; /* TCP flags seen, OR'ed */
-	__u8 flags_to_initiator;
-	__u8 state;              /* enum hm_conn_state */
-	__u8 conn_flags;         /* enum hm_conn_flag */
+	/*
+	 * The four bytes below as one aligned word too: several CPUs update one entry (each direction's
+	 * packets, RSS, GSO), and BPF atomics work on 32 or 64 bits only, so the programs change these bytes
+	 * by atomic operations on flag_word.
+	 */
+	union {
+		struct {
+			__u8 flags_to_responder; /* TCP flags seen, OR'ed */
+			__u8 flags_to_initiator;
+			__u8 state;              /* enum hm_conn_state */
+			__u8 conn_flags;         /* enum hm_conn_flag */
+		};
+		__u32 flag_word;
+	};
 	__u32 ifindex;
 };
 

@@ -2,7 +2,7 @@ package io.hybridmesh.bench;
 
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.Timestamp;
-import io.hybridmesh.agent.abi.IpAddresses;
+import io.hybridmesh.api.net.IpAddress;
 import io.hybridmesh.api.flow.FlowIds;
 import io.hybridmesh.api.flow.v1.Connection;
 import io.hybridmesh.api.flow.v1.ConnectionState;
@@ -92,7 +92,7 @@ final class RealisticFlows {
         .setDataPath(DataPath.EBPF).setType(FlowType.L3_L4).setVerdict(Verdict.FORWARDED)
         .setReporter(Reporter.CLIENT).setTrafficDirection(TrafficDirection.EGRESS)
         .setIsReply(BoolValue.of(false))
-        .setIp(IP.newBuilder().setSource(IpAddresses.format(a)).setDestination(IpAddresses.format(b))
+        .setIp(IP.newBuilder().setSource(IpAddress.format(a)).setDestination(IpAddress.format(b))
             .setIpVersion(IPVersion.IPv4))
         .setL4(Layer4.newBuilder().setTcp(TCP.newBuilder().setSourcePort(port).setDestinationPort(8443)
             .setFlags(ACK)))
@@ -119,8 +119,8 @@ final class RealisticFlows {
     }
     byte[] a = {10, 0, 1, (byte) 1};
     byte[] b = {10, 0, 2, (byte) 2};
-    String ca = IpAddresses.format(a);
-    String sa = IpAddresses.format(b);
+    String ca = IpAddress.format(a);
+    String sa = IpAddress.format(b);
     return Flow.newBuilder().setTime(time).setUuid(FlowIds.next(time.getSeconds() * 1000))
         .setEmitter(UPROBE).setNodeName("node-1")
         .setObservationPoint(response ? ObservationPoint.SSL_READ : ObservationPoint.SSL_WRITE)

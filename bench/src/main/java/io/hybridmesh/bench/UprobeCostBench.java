@@ -86,7 +86,7 @@ public final class UprobeCostBench {
     List<Driver> drivers = new ArrayList<>();
     AtomicBoolean draining = new AtomicBoolean(true);
     AtomicLong events = new AtomicLong();
-    try (TcDatapath tc = new TcDatapath(bpf, BpfObjects.load(BpfObjects.TC_FLOW), settings);
+    try (TcDatapath tc = new TcDatapath(bpf, settings);
         TlsDatapath tls = new TlsDatapath(bpf, BpfObjects.load(BpfObjects.TLS_UPROBE), tc.eventsMap(),
             tc.stats(), settings.wakeupBytes(), new TlsHooks(UprobeLinks.PER_SITE, SocketHooks.AUTO))) {
       tls.watchNetns(netns, 1);

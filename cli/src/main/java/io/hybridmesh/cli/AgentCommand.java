@@ -87,12 +87,13 @@ final class AgentCommand implements Callable<Integer> {
   Duration metricsSeriesTtl = MetricsOptions.DEFAULT.seriesTtl();
 
   @Option(names = "--redact", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Redact Authorization, Cookie, Set-Cookie, Proxy-Authorization values and URL user info "
+      description = "Redact Authorization, Cookie, Set-Cookie, Proxy-Authorization values, URL user info and "
+          + "the values of query parameters named like credentials (token, password, session, key, ...) "
           + "before flows are kept or sent (default: on; --no-redact keeps them, with a warning).")
   boolean redact = true;
 
   @Option(names = "--redact-query", paramLabel = "MODE", arity = "0..1", fallbackValue = "all",
-      description = "Query strings: keep (default), values (keys kept, values redacted) or all "
+      description = "The other query values: keep (default), values (keys kept, values redacted) or all "
           + "(query and fragment removed; what --redact-query alone means).")
   String redactQuery = "keep";
 
@@ -185,7 +186,7 @@ final class AgentCommand implements Callable<Integer> {
       return 2;
     }
     if (!redact) {
-      LOG.warning("--no-redact: Authorization and Cookie values and URL passwords are kept in flows as "
+      LOG.warning("--no-redact: Authorization and Cookie values, URL passwords and query tokens are kept in flows as "
           + "captured; anyone who can read the Observer API, the printed flows or the metrics can read them.");
     }
     if (flowCapacity < 1) {
@@ -313,7 +314,7 @@ final class AgentCommand implements Callable<Integer> {
     }
     java.util.Set<String> headers = new java.util.LinkedHashSet<>(RedactionOptions.DEFAULT_SECRET_HEADERS);
     headers.addAll(redactHeaders);
-    return new RedactionOptions(headers, true, query);
+    return new RedactionOptions(headers, true, true, query);
   }
 
   private static String summary(java.util.Map<String, Long> counters) {

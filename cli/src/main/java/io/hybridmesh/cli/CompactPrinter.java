@@ -1,5 +1,6 @@
 package io.hybridmesh.cli;
 
+import io.hybridmesh.api.net.IpAddress;
 import com.google.protobuf.Timestamp;
 import io.hybridmesh.api.flow.v1.Connection;
 import io.hybridmesh.api.flow.v1.ConnectionState;
@@ -74,10 +75,7 @@ final class CompactPrinter {
     if (!e.getPodName().isEmpty()) {
       b.append(e.getPodName());
     }
-    String addr = ip.indexOf(':') >= 0 && port > 0 ? "[" + ip + "]" : ip;
-    if (port > 0) {
-      addr = addr + ":" + port;
-    }
+    String addr = port > 0 ? IpAddress.withPort(ip, port) : ip;
     if (!addr.isEmpty()) {
       if (b.length() > 0) {
         b.append('/');

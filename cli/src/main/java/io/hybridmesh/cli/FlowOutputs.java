@@ -122,6 +122,10 @@ public final class FlowOutputs implements AutoCloseable {
         .reading("hmesh_kernel_ringbuf_drops_total",
             "Events the kernel dropped because the BPF ring buffer was full (all CPUs).", true,
             agent::kernelRingbufDrops)
+        .reading("hmesh_kernel_conn_midstream_total",
+            "TCP connections seen with data but not in the kernel's connection table: evicted earlier "
+                + "(also in hmesh_lost_events_total{source=\"kernel_conn_evicted\"}) or older than the agent.",
+            true, agent::connectionsSeenMidstream)
         .reading("hmesh_probe_attach_failures_total",
             "TLS library files found whose uprobes could not be attached.", true, agent::probeAttachFailures);
     try {

@@ -124,6 +124,28 @@ class ControllerRuntimeIT {
     }
   }
 
+  @Test
+  void sidecarFlowsCarryIpv4AddressesAndNoQueryCredentials() throws Exception {
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+        SidecarClient.listenerNames(xds, "cart-5f6d7-x1.shop", "cart").contains("virtualInbound"));
+
+    // Envoy listening on [::] reports an IPv4 client as IPv4-mapped; the request carries a session.
+    SidecarClient.sendInboundHttpLog(xds, "cart-5f6d7-x1.shop", "::ffff:10.1.9.8", 40001, "::ffff:10.1.0.7",
+        8080, "/cart?item=7&session=s3cr3t&access%5Ftoken=abc");
+    ManagedChannel ch = ManagedChannelBuilder.forTarget(relay).usePlaintext().build();
+    try {
+      await().atMost(Duration.ofSeconds(20)).until(() -> flows(ch).stream().anyMatch(Flow::hasL7));
+      Flow f = flows(ch).stream().filter(Flow::hasL7).findFirst().orElseThrow();
+      assertEquals("10.1.9.8", f.getIp().getSource());
+      assertEquals("10.1.0.7", f.getIp().getDestination());
+      assertEquals("/cart?item=7&session=HMESH_REDACTED&access%5Ftoken=HMESH_REDACTED",
+          f.getL7().getHttp().getPath());
+      assertEquals("cart-5f6d7-x1", f.getDestination().getPodName());
+    } finally {
+      ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
   private static List<Flow> flows(ManagedChannel ch) {
     List<Flow> out = new ArrayList<>();
     ObserverGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)

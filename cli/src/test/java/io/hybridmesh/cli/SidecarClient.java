@@ -2,15 +2,20 @@ package io.hybridmesh.cli;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UInt32Value;
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.core.v3.RequestMethod;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.data.accesslog.v3.AccessLogCommon;
 import io.envoyproxy.envoy.data.accesslog.v3.AccessLogType;
 import io.envoyproxy.envoy.data.accesslog.v3.ConnectionProperties;
+import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
+import io.envoyproxy.envoy.data.accesslog.v3.HTTPRequestProperties;
+import io.envoyproxy.envoy.data.accesslog.v3.HTTPResponseProperties;
 import io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry;
 import io.envoyproxy.envoy.service.accesslog.v3.AccessLogServiceGrpc;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
@@ -77,6 +82,50 @@ final class SidecarClient {
   /** One inbound TCP connection as Envoy logs it: from the client to the app's port, via 127.0.0.6. */
   static void sendInboundTcpLog(String target, String nodeId, String clientIp, int clientPort, String podIp,
       int port) throws Exception {
+    long now = System.currentTimeMillis();
+    TCPAccessLogEntry entry = TCPAccessLogEntry.newBuilder()
+        .setCommonProperties(AccessLogCommon.newBuilder()
+            .setStartTime(Timestamps.fromMillis(now - 50))
+            .setDownstreamRemoteAddress(address(clientIp, clientPort))
+            .setDownstreamLocalAddress(address(podIp, port))
+            .setUpstreamLocalAddress(address("127.0.0.6", 50001))
+            .setUpstreamRemoteAddress(address(podIp, port))
+            .setUpstreamCluster("inbound|" + port + "||")
+            .setDuration(Durations.fromMillis(40))
+            .setAccessLogType(AccessLogType.TcpConnectionEnd))
+        .setConnectionProperties(ConnectionProperties.newBuilder().setReceivedBytes(1200).setSentBytes(3400))
+        .build();
+    send(target, StreamAccessLogsMessage.newBuilder()
+        .setIdentifier(StreamAccessLogsMessage.Identifier.newBuilder()
+            .setNode(Node.newBuilder().setId(nodeId).setCluster("payments")).setLogName("inbound-tcp"))
+        .setTcpLogs(StreamAccessLogsMessage.TCPAccessLogEntries.newBuilder().addLogEntry(entry))
+        .build());
+  }
+
+  /** One inbound HTTP request as Envoy logs it, from the client to the app's port. */
+  static void sendInboundHttpLog(String target, String nodeId, String clientIp, int clientPort, String podIp,
+      int port, String path) throws Exception {
+    long now = System.currentTimeMillis();
+    HTTPAccessLogEntry entry = HTTPAccessLogEntry.newBuilder()
+        .setCommonProperties(AccessLogCommon.newBuilder()
+            .setStartTime(Timestamps.fromMillis(now - 50))
+            .setDownstreamRemoteAddress(address(clientIp, clientPort))
+            .setDownstreamLocalAddress(address(podIp, port))
+            .setUpstreamCluster("inbound|" + port + "||")
+            .setDuration(Durations.fromMillis(4)))
+        .setProtocolVersion(HTTPAccessLogEntry.HTTPVersion.HTTP11)
+        .setRequest(HTTPRequestProperties.newBuilder().setRequestMethod(RequestMethod.GET)
+            .setAuthority("cart").setPath(path))
+        .setResponse(HTTPResponseProperties.newBuilder().setResponseCode(UInt32Value.of(200)))
+        .build();
+    send(target, StreamAccessLogsMessage.newBuilder()
+        .setIdentifier(StreamAccessLogsMessage.Identifier.newBuilder()
+            .setNode(Node.newBuilder().setId(nodeId).setCluster("payments")).setLogName("inbound-http"))
+        .setHttpLogs(StreamAccessLogsMessage.HTTPAccessLogEntries.newBuilder().addLogEntry(entry))
+        .build());
+  }
+
+  private static void send(String target, StreamAccessLogsMessage message) throws Exception {
     ManagedChannel ch = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
     try {
       CompletableFuture<Void> done = new CompletableFuture<>();
@@ -95,24 +144,7 @@ final class SidecarClient {
               done.complete(null);
             }
           });
-      long now = System.currentTimeMillis();
-      TCPAccessLogEntry entry = TCPAccessLogEntry.newBuilder()
-          .setCommonProperties(AccessLogCommon.newBuilder()
-              .setStartTime(Timestamps.fromMillis(now - 50))
-              .setDownstreamRemoteAddress(address(clientIp, clientPort))
-              .setDownstreamLocalAddress(address(podIp, port))
-              .setUpstreamLocalAddress(address("127.0.0.6", 50001))
-              .setUpstreamRemoteAddress(address(podIp, port))
-              .setUpstreamCluster("inbound|" + port + "||")
-              .setDuration(Durations.fromMillis(40))
-              .setAccessLogType(AccessLogType.TcpConnectionEnd))
-          .setConnectionProperties(ConnectionProperties.newBuilder().setReceivedBytes(1200).setSentBytes(3400))
-          .build();
-      stream.onNext(StreamAccessLogsMessage.newBuilder()
-          .setIdentifier(StreamAccessLogsMessage.Identifier.newBuilder()
-              .setNode(Node.newBuilder().setId(nodeId).setCluster("payments")).setLogName("inbound-tcp"))
-          .setTcpLogs(StreamAccessLogsMessage.TCPAccessLogEntries.newBuilder().addLogEntry(entry))
-          .build());
+      stream.onNext(message);
       stream.onCompleted();
       done.get(20, TimeUnit.SECONDS);
     } finally {

@@ -19,6 +19,7 @@ import io.hybridmesh.agent.standalone.StandaloneAgent;
 import io.hybridmesh.agent.standalone.StandaloneOptions;
 import io.hybridmesh.api.flow.v1.Endpoint;
 import io.hybridmesh.api.flow.v1.Workload;
+import io.hybridmesh.api.net.IpAddress;
 import io.hybridmesh.api.observer.v1.WorkloadReport;
 import io.hybridmesh.controller.decision.NodeFacts;
 import io.hybridmesh.jni.Bpf;
@@ -243,11 +244,7 @@ public final class DemoMesh implements AutoCloseable {
   }
 
   private static byte[] address(String ip) {
-    try {
-      return InetAddress.getByName(ip).getAddress();
-    } catch (IOException e) {
-      throw new DemoException("not an address: " + ip);
-    }
+    return IpAddress.parse(ip).bytes();
   }
 
   private static String hostName() {

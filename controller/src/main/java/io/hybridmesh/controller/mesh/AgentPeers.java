@@ -1,5 +1,6 @@
 package io.hybridmesh.controller.mesh;
 
+import io.hybridmesh.api.net.IpAddress;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -45,7 +46,7 @@ public final class AgentPeers implements PeerDirectory, AutoCloseable {
           return;
         }
         String ip = e.getAddresses().get(0);
-        String target = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + port;
+        String target = IpAddress.withPort(ip, port);
         byTarget.putIfAbsent(target, new Peer(e.getNodeName() != null ? e.getNodeName() : ip, target));
       });
     }

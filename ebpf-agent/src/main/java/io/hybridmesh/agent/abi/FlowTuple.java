@@ -1,5 +1,6 @@
 package io.hybridmesh.agent.abi;
 
+import io.hybridmesh.api.net.IpAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -19,7 +20,14 @@ public record FlowTuple(
     return new FlowTuple(family, protocol, destination, source, destinationPort, sourcePort);
   }
 
-  /** Reads a tuple at an absolute offset of a little-endian buffer. */
+  /**
+   * Reads a tuple at an absolute offset of a little-endian buffer.
+   *
+   * <p>This is where the kernel's addresses become the agent's, so it is where they are normalized: an
+   * IPv6 socket talking to an IPv4 peer (a server listening on {@code [::]}) has IPv4-mapped addresses on
+   * both ends, and the tuple is read as the IPv4 connection it is on the wire. Flows, endpoint lookups
+   * and {@code --ip} filters then see {@code 10.0.0.5}, never {@code ::ffff:10.0.0.5}.
+   */
   public static FlowTuple read(ByteBuffer buf, int at) {
     int family = buf.get(at + HmAbi.Tuple.FAMILY) & 0xff;
     int addrLen = family == HmAbi.AF_INET6 ? 16 : 4;
@@ -27,6 +35,15 @@ public record FlowTuple(
     byte[] dst = new byte[addrLen];
     buf.get(at + HmAbi.Tuple.SADDR, src);
     buf.get(at + HmAbi.Tuple.DADDR, dst);
+    if (family == HmAbi.AF_INET6) {
+      byte[] src4 = IpAddress.unmap(src);
+      byte[] dst4 = IpAddress.unmap(dst);
+      if (src4 != src && dst4 != dst) { // one mapped end alone would make a tuple of two families
+        family = HmAbi.AF_INET;
+        src = src4;
+        dst = dst4;
+      }
+    }
     return new FlowTuple(
         family,
         buf.get(at + HmAbi.Tuple.PROTO) & 0xff,
@@ -70,7 +87,7 @@ public record FlowTuple(
 
   @Override
   public String toString() {
-    return "FlowTuple[" + IpAddresses.format(source) + ":" + sourcePort + " -> "
-        + IpAddresses.format(destination) + ":" + destinationPort + " proto " + protocol + "]";
+    return "FlowTuple[" + IpAddress.format(source) + ":" + sourcePort + " -> "
+        + IpAddress.format(destination) + ":" + destinationPort + " proto " + protocol + "]";
   }
 }

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The Java mirror of {@code bpf/include/hm_abi.h}: constants and the byte layout of every shared struct.
- * {@code AbiLayoutTest} checks {@link #layout()} against offsets computed by a C compiler from the header.
+ * {@code AbiLayoutTest} checks {@link #layout()} against offsets computed by a C compiler from the header,
+ * and the counter indexes against the header's {@code enum hm_stat}.
  */
 public final class HmAbi {
 
@@ -48,6 +49,9 @@ public final class HmAbi {
   public static final int STAT_TLS_CALL_FAILED = 8;
   public static final int STAT_TLS_CALLS = 9;
   public static final int STAT_TLS_SLOT_TAKEN = 10;
+  public static final int STAT_CONN_INSERTED = 11;
+  public static final int STAT_CONN_DELETED = 12;
+  public static final int STAT_CONN_MIDSTREAM = 13;
   public static final int STAT_MAX = 16;
 
   public static final int AF_INET = 2;
@@ -111,6 +115,8 @@ public final class HmAbi {
     public static final int FLAGS_TO_INITIATOR = 73;
     public static final int STATE = 74;
     public static final int CONN_FLAGS = 75;
+    /** The four bytes above as one word, for the programs' atomic updates. */
+    public static final int FLAG_WORD = 72;
     public static final int IFINDEX = 76;
 
     private ConnValue() {}
@@ -185,6 +191,21 @@ public final class HmAbi {
   public static Map<String, String> layout() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("abi.version", String.valueOf(VERSION));
+    stat(m, "HM_STAT_RINGBUF_FULL", STAT_RINGBUF_FULL);
+    stat(m, "HM_STAT_TRUNCATED", STAT_TRUNCATED);
+    stat(m, "HM_STAT_FRAGMENT", STAT_FRAGMENT);
+    stat(m, "HM_STAT_NOT_IP", STAT_NOT_IP);
+    stat(m, "HM_STAT_CONN_TABLE_FULL", STAT_CONN_TABLE_FULL);
+    stat(m, "HM_STAT_UNTRACKED", STAT_UNTRACKED);
+    stat(m, "HM_STAT_PACKETS", STAT_PACKETS);
+    stat(m, "HM_STAT_TLS_NO_SOCKET", STAT_TLS_NO_SOCKET);
+    stat(m, "HM_STAT_TLS_CALL_FAILED", STAT_TLS_CALL_FAILED);
+    stat(m, "HM_STAT_TLS_CALLS", STAT_TLS_CALLS);
+    stat(m, "HM_STAT_TLS_SLOT_TAKEN", STAT_TLS_SLOT_TAKEN);
+    stat(m, "HM_STAT_CONN_INSERTED", STAT_CONN_INSERTED);
+    stat(m, "HM_STAT_CONN_DELETED", STAT_CONN_DELETED);
+    stat(m, "HM_STAT_CONN_MIDSTREAM", STAT_CONN_MIDSTREAM);
+    stat(m, "HM_STAT_MAX", STAT_MAX);
     m.put("hm_flow_tuple.sizeof", String.valueOf(Tuple.SIZE));
     field(m, "hm_flow_tuple.saddr", Tuple.SADDR, 16);
     field(m, "hm_flow_tuple.daddr", Tuple.DADDR, 16);
@@ -209,6 +230,7 @@ public final class HmAbi {
     field(m, "hm_conn_value.flags_to_initiator", ConnValue.FLAGS_TO_INITIATOR, 1);
     field(m, "hm_conn_value.state", ConnValue.STATE, 1);
     field(m, "hm_conn_value.conn_flags", ConnValue.CONN_FLAGS, 1);
+    field(m, "hm_conn_value.flag_word", ConnValue.FLAG_WORD, 4);
     field(m, "hm_conn_value.ifindex", ConnValue.IFINDEX, 4);
     m.put("hm_conn_event.sizeof", String.valueOf(ConnEventLayout.SIZE));
     field(m, "hm_conn_event.kind", ConnEventLayout.KIND, 2);
@@ -252,6 +274,10 @@ public final class HmAbi {
     field(m, "hm_process_event.pid", ProcessEventLayout.PID, 4);
     field(m, "hm_process_event.parent_pid", ProcessEventLayout.PARENT_PID, 4);
     return m;
+  }
+
+  private static void stat(Map<String, String> m, String name, int index) {
+    m.put("hm_stat." + name, String.valueOf(index));
   }
 
   private static void field(Map<String, String> m, String name, int offset, int size) {

@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 public final class BpfObjects {
 
   public static final String TC_FLOW = "tc_flow.bpf.o";
+  /** The same programs without BPF atomics, for kernels before 5.12 (see {@link TcDatapath}). */
+  public static final String TC_FLOW_NO_ATOMICS = "tc_flow_noatomics.bpf.o";
   public static final String TLS_UPROBE = "tls_uprobe.bpf.o";
   /** Programs that do nothing, for measuring what a uprobe hit costs on this node. */
   public static final String UPROBE_CALIBRATE = "uprobe_calibrate.bpf.o";

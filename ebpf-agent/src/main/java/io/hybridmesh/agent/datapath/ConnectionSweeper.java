@@ -18,6 +18,8 @@ public final class ConnectionSweeper {
   private final BpfMap connections;
   private final TcSettings settings;
   private final Consumer<ConnEvent> out;
+  private long removedTotal;
+  private int remaining;
 
   public ConnectionSweeper(BpfMap connections, TcSettings settings, Consumer<ConnEvent> out) {
     this.connections = connections;
@@ -33,6 +35,7 @@ public final class ConnectionSweeper {
    */
   public int sweep(long nowNs) {
     int removed = 0;
+    int left = 0;
     byte[] key = connections.nextKey(null);
     while (key != null) {
       // Read the successor first: deleting the current key must not end the walk.
@@ -43,11 +46,25 @@ public final class ConnectionSweeper {
         if (ended != null && connections.delete(key)) {
           out.accept(ended);
           removed++;
+        } else {
+          left++;
         }
       }
       key = next;
     }
+    removedTotal += removed;
+    remaining = left;
     return removed;
+  }
+
+  /** Entries the sweeps removed, all of them so far (for {@link ConnectionLedger}). */
+  public long removedTotal() {
+    return removedTotal;
+  }
+
+  /** Entries the last sweep walked past and left in the table (for {@link ConnectionLedger}). */
+  public int remaining() {
+    return remaining;
   }
 
   /** The event that ends this entry now, or {@code null} when it lives on. */

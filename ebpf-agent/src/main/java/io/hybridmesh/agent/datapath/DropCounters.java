@@ -12,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the kernel's per-CPU counters ({@code hm_stats}) and turns new ring-buffer drops into
- * {@link LostEvent}s, one per CPU that lost events since the last read.
+ * Reads the kernel's per-CPU counters ({@code hm_stats}) and turns new losses into {@link LostEvent}s:
+ * ring-buffer drops, one per CPU that lost events since the last read; connections the table refused,
+ * one for all CPUs.
  */
 public final class DropCounters {
 
@@ -44,16 +45,31 @@ public final class DropCounters {
       }
     }
     previous[HmAbi.STAT_RINGBUF_FULL] = current;
+    long[] refused = perCpu(HmAbi.STAT_CONN_TABLE_FULL);
+    long delta = sum(refused) - sum(previous[HmAbi.STAT_CONN_TABLE_FULL]);
+    if (delta > 0) {
+      lost.add(LostEvent.newBuilder()
+          .setSource(LostEventSource.KERNEL_CONN_TABLE_FULL)
+          .setNumEventsLost(delta)
+          .setFirst(since)
+          .setLast(now)
+          .build());
+    }
+    previous[HmAbi.STAT_CONN_TABLE_FULL] = refused;
     return lost;
+  }
+
+  private static long sum(long[] perCpu) {
+    long s = 0;
+    for (long v : perCpu) {
+      s += v;
+    }
+    return s;
   }
 
   /** The sum over CPUs of one counter ({@code HmAbi.STAT_*}). */
   public long total(int stat) {
-    long sum = 0;
-    for (long v : perCpu(stat)) {
-      sum += v;
-    }
-    return sum;
+    return sum(perCpu(stat));
   }
 
   private long[] perCpu(int stat) {

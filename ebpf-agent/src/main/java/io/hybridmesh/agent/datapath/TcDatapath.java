@@ -1,6 +1,7 @@
 package io.hybridmesh.agent.datapath;
 
 import io.hybridmesh.jni.Bpf;
+import io.hybridmesh.jni.BpfException;
 import io.hybridmesh.jni.BpfLink;
 import io.hybridmesh.jni.BpfMap;
 import io.hybridmesh.jni.BpfObject;
@@ -9,6 +10,7 @@ import io.hybridmesh.jni.TcHook;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * The TC connection-tracking programs ({@code bpf/tc_flow.bpf.c}) on a set of interfaces.
@@ -17,10 +19,14 @@ import java.util.List;
  * header length are load-time constants. All instances share one connection table, one ring buffer and
  * one counter array, created by an "anchor" instance that is loaded but never attached: the shared maps
  * then live exactly as long as this data path, whichever interfaces come and go.
+ *
+ * <p>The programs come in two builds of one source: with BPF atomics for the entries several CPUs share
+ * (Linux 5.12 and later), and without them for older kernels, whose verifier refuses those instructions.
+ * The anchor tries them in that order and every interface then gets the build the kernel took.
  */
 public final class TcDatapath implements AutoCloseable {
 
-  static final String OBJECT = "tc_flow.bpf.o";
+  private static final Logger LOG = Logger.getLogger(TcDatapath.class.getName());
   static final String CONNECTIONS = "hm_conns";
   static final String EVENTS = "hm_events";
   static final String STATS = "hm_stats";
@@ -30,25 +36,68 @@ public final class TcDatapath implements AutoCloseable {
 
   private final Bpf bpf;
   private final byte[] elf;
+  private final String objectName;
   private final TcSettings settings;
   private final BpfObject anchor;
   private final RingBufferReader events;
 
-  public TcDatapath(Bpf bpf, byte[] elf, TcSettings settings) {
+  /** The packaged programs: the build with atomics, else the one without. */
+  public TcDatapath(Bpf bpf, TcSettings settings) {
+    this(bpf, settings, BpfObjects.TC_FLOW, BpfObjects.TC_FLOW_NO_ATOMICS);
+  }
+
+  /** The first of these packaged objects ({@link BpfObjects}) that the kernel loads. */
+  public TcDatapath(Bpf bpf, TcSettings settings, String... objects) {
     this.bpf = bpf;
-    this.elf = elf;
     this.settings = settings;
-    BpfObject o = bpf.open("tc_flow(anchor)", elf);
+    Loaded loaded = loadFirst(objects);
+    this.elf = loaded.elf();
+    this.objectName = loaded.name();
+    this.anchor = loaded.anchor();
     try {
-      o.setMapMaxEntries(EVENTS, settings.ringBufferBytes());
-      o.setMapMaxEntries(CONNECTIONS, settings.connectionTableSize());
-      o.load();
-      this.events = o.ringBuffer(EVENTS);
+      this.events = anchor.ringBuffer(EVENTS);
     } catch (RuntimeException e) {
-      o.close();
+      anchor.close();
       throw e;
     }
-    this.anchor = o;
+  }
+
+  private record Loaded(String name, byte[] elf, BpfObject anchor) {}
+
+  private Loaded loadFirst(String... objects) {
+    BpfException refused = null;
+    for (String name : objects) {
+      byte[] bytes = BpfObjects.load(name);
+      BpfObject o = bpf.open("tc_flow(anchor)", bytes);
+      try {
+        o.setMapMaxEntries(EVENTS, settings.ringBufferBytes());
+        o.setMapMaxEntries(CONNECTIONS, settings.connectionTableSize());
+        o.load();
+      } catch (BpfException e) {
+        o.close();
+        if (refused == null) {
+          refused = e;
+        } else {
+          refused.addSuppressed(e);
+        }
+        continue;
+      } catch (RuntimeException e) {
+        o.close();
+        throw e;
+      }
+      if (refused != null) {
+        LOG.info("This kernel refused " + objects[0] + " (" + refused.getMessage() + "); loaded " + name
+            + ", whose connection entries are updated without atomics (Linux before 5.12): a TCP flag "
+            + "seen on two CPUs at once can be missed.");
+      }
+      return new Loaded(name, bytes, o);
+    }
+    throw refused != null ? refused : new IllegalArgumentException("no TC object named");
+  }
+
+  /** Which build of the programs the kernel took ({@link BpfObjects#TC_FLOW} or the one without atomics). */
+  public String objectName() {
+    return objectName;
   }
 
   public BpfMap connections() {

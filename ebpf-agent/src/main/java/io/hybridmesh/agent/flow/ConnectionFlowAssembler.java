@@ -3,7 +3,7 @@ package io.hybridmesh.agent.flow;
 import io.hybridmesh.agent.abi.ConnEvent;
 import io.hybridmesh.agent.abi.FlowTuple;
 import io.hybridmesh.agent.abi.HmAbi;
-import io.hybridmesh.agent.abi.IpAddresses;
+import io.hybridmesh.api.net.IpAddress;
 import io.hybridmesh.api.flow.v1.Connection;
 import io.hybridmesh.api.flow.v1.ConnectionState;
 import io.hybridmesh.api.flow.v1.Counters;
@@ -128,8 +128,8 @@ public final class ConnectionFlowAssembler {
 
   private static IP ip(FlowTuple t) {
     return IP.newBuilder()
-        .setSource(IpAddresses.format(t.source()))
-        .setDestination(IpAddresses.format(t.destination()))
+        .setSource(IpAddress.format(t.source()))
+        .setDestination(IpAddress.format(t.destination()))
         .setIpVersion(t.isIpv6() ? IPVersion.IPv6 : IPVersion.IPv4)
         .build();
   }

@@ -124,6 +124,11 @@ public final class KubernetesAgent implements AgentStats, AutoCloseable {
   }
 
   @Override
+  public long connectionsSeenMidstream() {
+    return node.connectionsSeenMidstream();
+  }
+
+  @Override
   public long probeAttachFailures() {
     return node.probeAttachFailures();
   }

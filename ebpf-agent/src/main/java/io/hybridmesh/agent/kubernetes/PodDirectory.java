@@ -4,8 +4,7 @@ import io.hybridmesh.agent.flow.EndpointResolver;
 import io.hybridmesh.api.flow.v1.Endpoint;
 import io.hybridmesh.api.flow.v1.Service;
 import io.hybridmesh.api.flow.v1.Workload;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.hybridmesh.api.net.IpAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -141,23 +140,12 @@ public final class PodDirectory implements EndpointResolver {
     return address(ip).map(a -> new AddressPort(a, port)).orElse(null);
   }
 
-  /** Only literal addresses: a name here would make the event thread wait for DNS. */
+  /**
+   * Only literal addresses (a name here would make the event thread wait for DNS), as the decoders give
+   * them: an IPv4-mapped one as IPv4, so that lookups by a flow's address find it.
+   */
   private static Optional<ByteBuffer> address(String ip) {
-    if (ip == null || ip.isEmpty() || ip.length() > 64) {
-      return Optional.empty();
-    }
-    try {
-      if (ip.indexOf(':') >= 0) {
-        // In brackets, an invalid IPv6 literal is an error instead of a name to look up.
-        return Optional.of(ByteBuffer.wrap(InetAddress.getByName("[" + ip + "]").getAddress()));
-      }
-      return DOTTED_QUAD.matcher(ip).matches()
-          ? Optional.of(ByteBuffer.wrap(InetAddress.getByName(ip).getAddress())) : Optional.empty();
-    } catch (UnknownHostException e) {
-      return Optional.empty();
-    }
+    IpAddress a = IpAddress.parseOrNull(ip);
+    return a == null ? Optional.empty() : Optional.of(ByteBuffer.wrap(a.unmapped().bytes()));
   }
-
-  private static final java.util.regex.Pattern DOTTED_QUAD = java.util.regex.Pattern.compile(
-      "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
 }

@@ -1,7 +1,7 @@
 package io.hybridmesh.agent.l7;
 
 import io.hybridmesh.agent.abi.FlowTuple;
-import io.hybridmesh.agent.abi.IpAddresses;
+import io.hybridmesh.api.net.IpAddress;
 import io.hybridmesh.api.flow.v1.IP;
 import io.hybridmesh.api.flow.v1.IPVersion;
 import io.hybridmesh.api.flow.v1.Layer4;
@@ -27,8 +27,8 @@ final class AddressRecords {
 
     private Entry(FlowTuple tuple) {
       this.tuple = tuple;
-      String localIp = IpAddresses.format(tuple.source());
-      String remoteIp = IpAddresses.format(tuple.destination());
+      String localIp = IpAddress.format(tuple.source());
+      String remoteIp = IpAddress.format(tuple.destination());
       IPVersion version = tuple.isIpv6() ? IPVersion.IPv6 : IPVersion.IPv4;
       for (int i = 0; i < 2; i++) {
         boolean localIsSource = i == 0;

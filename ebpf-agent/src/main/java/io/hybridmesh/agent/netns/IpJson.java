@@ -5,8 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.hybridmesh.api.net.IpAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,7 +38,7 @@ public final class IpJson {
         for (JsonElement a : link.getAsJsonArray("addr_info")) {
           String local = string(a.getAsJsonObject(), "local");
           if (local != null) {
-            addresses.add(parseAddress(local));
+            addresses.add(IpAddress.parse(local).bytes());
           }
         }
       }
@@ -53,16 +52,5 @@ public final class IpJson {
   private static String string(JsonObject o, String key) {
     JsonElement e = o.get(key);
     return e == null || e.isJsonNull() ? null : e.getAsString();
-  }
-
-  private static byte[] parseAddress(String literal) {
-    if (!literal.matches("[0-9a-fA-F:.]+")) {
-      throw new IllegalArgumentException("not an IP address: " + literal);
-    }
-    try {
-      return InetAddress.getByName(literal).getAddress(); // a literal: no name lookup happens
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("not an IP address: " + literal, e);
-    }
   }
 }

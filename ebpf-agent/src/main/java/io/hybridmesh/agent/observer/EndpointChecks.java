@@ -4,6 +4,8 @@ import io.hybridmesh.agent.observer.FlowFilters.Check;
 import io.hybridmesh.api.flow.v1.Endpoint;
 import io.hybridmesh.api.flow.v1.Flow;
 import io.hybridmesh.api.flow.v1.Workload;
+import io.hybridmesh.api.net.IpAddress;
+import io.hybridmesh.api.net.IpPrefix;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,17 +21,21 @@ final class EndpointChecks {
     if (values.isEmpty()) {
       return;
     }
-    IpMatch.Cidr[] cidrs = new IpMatch.Cidr[values.size()];
-    for (int i = 0; i < cidrs.length; i++) {
-      cidrs[i] = IpMatch.parseCidr(values.get(i), field);
+    IpPrefix[] ranges = new IpPrefix[values.size()];
+    for (int i = 0; i < ranges.length; i++) {
+      try {
+        ranges[i] = IpPrefix.parse(values.get(i));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+      }
     }
     checks.add(f -> {
-      String ip = get.apply(f);
-      if (ip.isEmpty()) {
+      IpAddress ip = IpAddress.parseOrNull(get.apply(f));
+      if (ip == null) {
         return false;
       }
-      for (IpMatch.Cidr c : cidrs) {
-        if (c.contains(ip)) {
+      for (IpPrefix r : ranges) {
+        if (r.contains(ip)) {
           return true;
         }
       }

@@ -9,7 +9,10 @@ import java.util.Set;
 
 /**
  * Removes secrets from the HTTP record of a flow: values of credential headers, the user info of
- * absolute URLs and, when asked, query strings. Pure and thread-safe. A flow with nothing to redact is
+ * absolute URLs, values of query (and fragment, and path) parameters whose names mark credentials
+ * ({@code token}, {@code password}, {@code session}, ...; see {@link QueryParams}) and, when asked, the
+ * other query values or the whole query. The one place flows are redacted: the agent's eBPF flows and the
+ * sidecars' access-log flows pass the same {@link RedactingSink}. Pure and thread-safe. A flow with nothing to redact is
  * returned as the same instance, so the common case costs a few string scans and no allocation.
  *
  * <p>The whole user info is replaced, not only the password as Hubble does: a user name alone is often a
@@ -97,19 +100,24 @@ public final class Redaction {
     if (s == null || s.isEmpty()) {
       return s;
     }
-    boolean touchQuery = options.query() != QueryMode.KEEP;
+    boolean credentials = options.credentialParams();
+    boolean touchQuery = options.query() != QueryMode.KEEP || credentials;
     boolean maybeUser = options.userInfo() && s.indexOf('@') >= 0;
+    boolean maybePathParameters = credentials && s.indexOf(';') >= 0;
     int hash = s.indexOf('#');
     int q = s.indexOf('?');
     if (hash >= 0 && q > hash) {
       q = -1; // a '?' inside the fragment does not start a query
     }
     int suffix = q >= 0 ? q : hash >= 0 ? hash : s.length();
-    if (!maybeUser && (!touchQuery || suffix == s.length())) {
+    if (!maybeUser && !maybePathParameters && (!touchQuery || suffix == s.length())) {
       return s;
     }
     String head = s.substring(0, suffix);
     String redactedHead = options.userInfo() ? userInfo(head) : head;
+    if (maybePathParameters) {
+      redactedHead = QueryParams.pathParameters(redactedHead);
+    }
     String tail = touchQuery ? suffix(s, q, hash) : s.substring(suffix);
     if (redactedHead.equals(head) && tail.equals(s.substring(suffix))) {
       return s;
@@ -117,48 +125,25 @@ public final class Redaction {
     return redactedHead + tail;
   }
 
-  /** {@code ?query#fragment} per the query mode (not KEEP). */
+  /** {@code ?query#fragment} per the query mode and the credential rule. */
   private String suffix(String s, int q, int hash) {
     if (options.query() == QueryMode.ALL) {
       return "";
     }
+    boolean allValues = options.query() == QueryMode.VALUES;
     StringBuilder out = new StringBuilder();
     if (q >= 0) {
       String query = s.substring(q + 1, hash >= 0 ? hash : s.length());
-      out.append('?').append(queryValues(query));
+      out.append('?').append(QueryParams.redact(query, allValues));
     }
     if (hash >= 0) {
-      // A fragment has no key=value structure to keep; a non-empty one is replaced whole.
-      out.append('#').append(hash + 1 < s.length() ? MARKER : "");
-    }
-    return out.toString();
-  }
-
-  /**
-   * Keys kept, values replaced: {@code a=1&b=&c} becomes {@code a=MARKER&b=&c}. A part without '=' is
-   * a key with no value (as form decoding reads it) and is kept.
-   */
-  static String queryValues(String query) {
-    if (query.indexOf('=') < 0) {
-      return query;
-    }
-    StringBuilder out = new StringBuilder(query.length() + 16);
-    int start = 0;
-    while (start <= query.length()) {
-      int amp = query.indexOf('&', start);
-      int end = amp < 0 ? query.length() : amp;
-      String part = query.substring(start, end);
-      int eq = part.indexOf('=');
-      if (eq >= 0 && eq + 1 < part.length()) {
-        out.append(part, 0, eq + 1).append(MARKER);
+      if (allValues) {
+        // A fragment need not have a key=value structure to keep; a non-empty one is replaced whole.
+        out.append('#').append(hash + 1 < s.length() ? MARKER : "");
       } else {
-        out.append(part);
+        // OAuth's implicit grant hands out #access_token=...: a fragment is read like a query.
+        out.append('#').append(QueryParams.redact(s.substring(hash + 1), false));
       }
-      if (amp < 0) {
-        break;
-      }
-      out.append('&');
-      start = amp + 1;
     }
     return out.toString();
   }

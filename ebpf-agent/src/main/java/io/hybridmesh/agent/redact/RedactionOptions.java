@@ -11,20 +11,27 @@ import java.util.TreeSet;
  * @param secretHeaders header names (any case) whose values are replaced by {@link Redaction#MARKER};
  *     empty = headers are kept as captured
  * @param userInfo replace the {@code user:password@} part of absolute URLs by the marker
- * @param query what happens to the query string (and a fragment, which can carry tokens too)
+ * @param credentialParams replace the values of query, fragment and path parameters whose names mark
+ *     credentials ({@code token}, {@code password}, {@code session}, ...), whatever {@code query} says
+ * @param query what happens to the other query values (and a fragment, which can carry tokens too)
  */
-public record RedactionOptions(Set<String> secretHeaders, boolean userInfo, QueryMode query) {
+public record RedactionOptions(Set<String> secretHeaders, boolean userInfo, boolean credentialParams,
+    QueryMode query) {
 
   /** Headers that carry credentials or session state in practically every deployment. */
   public static final List<String> DEFAULT_SECRET_HEADERS =
       List.of("authorization", "proxy-authorization", "cookie", "set-cookie");
 
-  /** Query strings are kept by default, as Hubble does; secret headers and user info are not. */
+  /**
+   * Query strings are kept by default, as Hubble keeps them, except the values of credential parameters:
+   * {@code ?session=s3cr3t} in a flow is a session anyone who reads flows can take over. Secret headers
+   * and user info are redacted too.
+   */
   public static final RedactionOptions DEFAULT =
-      new RedactionOptions(Set.copyOf(DEFAULT_SECRET_HEADERS), true, QueryMode.KEEP);
+      new RedactionOptions(Set.copyOf(DEFAULT_SECRET_HEADERS), true, true, QueryMode.KEEP);
 
   /** Nothing redacted; only on an explicit request ({@code hmesh agent --no-redact}). */
-  public static final RedactionOptions NONE = new RedactionOptions(Set.of(), false, QueryMode.KEEP);
+  public static final RedactionOptions NONE = new RedactionOptions(Set.of(), false, false, QueryMode.KEEP);
 
   public RedactionOptions {
     TreeSet<String> lower = new TreeSet<>();
@@ -42,16 +49,16 @@ public record RedactionOptions(Set<String> secretHeaders, boolean userInfo, Quer
 
   /** True when no flow can change: the sink can pass flows through untouched. */
   public boolean isOff() {
-    return secretHeaders.isEmpty() && !userInfo && query == QueryMode.KEEP;
+    return secretHeaders.isEmpty() && !userInfo && !credentialParams && query == QueryMode.KEEP;
   }
 
   public RedactionOptions withQuery(QueryMode mode) {
-    return new RedactionOptions(secretHeaders, userInfo, mode);
+    return new RedactionOptions(secretHeaders, userInfo, credentialParams, mode);
   }
 
   /** What is done to {@code ?query#fragment} in URLs and paths. */
   public enum QueryMode {
-    /** Kept as captured (Hubble's default). */
+    /** Kept as captured (Hubble's default), but for credential values when {@code credentialParams}. */
     KEEP,
     /** Every value is replaced by the marker, keys stay ({@code ?user=HMESH_REDACTED&page=HMESH_REDACTED}). */
     VALUES,

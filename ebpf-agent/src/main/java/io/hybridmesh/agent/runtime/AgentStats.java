@@ -11,6 +11,12 @@ public interface AgentStats {
   /** TLS library files whose uprobes could not be attached at all. */
   long probeAttachFailures();
 
+  /**
+   * TCP connections whose data the kernel saw without having them in its table: evicted from it earlier
+   * (counted as lost events too), or opened before the agent started. Their flows start mid-stream.
+   */
+  long connectionsSeenMidstream();
+
   /** Counters for the summary at exit; after the agent is closed, the last values read. */
   Map<String, Long> counters();
 }

@@ -5,6 +5,7 @@ import io.hybridmesh.agent.abi.HmAbi;
 import io.hybridmesh.agent.abi.ProcessEvent;
 import io.hybridmesh.agent.datapath.BpfObjects;
 import io.hybridmesh.agent.datapath.ConnectionEvents;
+import io.hybridmesh.agent.datapath.ConnectionLedger;
 import io.hybridmesh.agent.datapath.ConnectionSweeper;
 import io.hybridmesh.agent.datapath.DropCounters;
 import io.hybridmesh.agent.datapath.EventHandler;
@@ -26,6 +27,8 @@ import io.hybridmesh.agent.tls.ProcProcessView;
 import io.hybridmesh.agent.tls.TlsProcessWatch;
 import io.hybridmesh.jni.Bpf;
 import io.hybridmesh.jni.BpfException;
+import io.hybridmesh.api.flow.v1.LostEvent;
+import io.hybridmesh.api.flow.v1.LostEventSource;
 import com.google.protobuf.Timestamp;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +45,7 @@ import java.util.logging.Logger;
 public final class NodeDatapath implements AgentStats, AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(NodeDatapath.class.getName());
+  private static final String MIDSTREAM = "connections joined mid-stream (evicted, or older than the agent)";
 
   private final TcSettings settings;
   private final FlowSink sink;
@@ -53,6 +57,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
   private final EventPump pump;
   private final ConnectionSweeper sweeper;
   private final DropCounters drops;
+  private final ConnectionLedger ledger = new ConnectionLedger();
   private Thread pumpThread;
   private Timestamp lastDropPoll;
   private Map<String, Long> finalCounters;
@@ -62,7 +67,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
       EndpointResolver endpoints, FlowSink sink) {
     this.settings = settings;
     this.sink = sink;
-    this.datapath = new TcDatapath(bpf, BpfObjects.load(BpfObjects.TC_FLOW), settings);
+    this.datapath = new TcDatapath(bpf, settings);
     String version = AgentVersion.get();
     ConnectionEvents connections = new ConnectionEvents(
         new ConnectionFlowAssembler(nodeName, version, endpoints, clock), sink);
@@ -116,12 +121,22 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
     }
   }
 
-  /** Once a second: clock resync, connection sweep, kernel drop counters to the sink. */
+  /**
+   * Once a second: clock resync, connection sweep, kernel drop counters and connection-table evictions
+   * to the sink. Not thread-safe: one caller (the agent's housekeeping thread).
+   */
   public void housekeeping() {
     clock.resync();
+    long inserted = drops.total(HmAbi.STAT_CONN_INSERTED); // before the walk: see ConnectionLedger
     sweeper.sweep(System.nanoTime());
+    long evicted = ledger.newEvictions(inserted, drops.total(HmAbi.STAT_CONN_DELETED), sweeper.removedTotal(),
+        sweeper.remaining());
     Timestamp now = clock.toTimestamp(System.nanoTime());
     drops.poll(lastDropPoll, now).forEach(sink::lost);
+    if (evicted > 0) {
+      sink.lost(LostEvent.newBuilder().setSource(LostEventSource.KERNEL_CONN_EVICTED).setNumEventsLost(evicted)
+          .setFirst(lastDropPoll).setLast(now).build());
+    }
     lastDropPoll = now;
   }
 
@@ -137,6 +152,11 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
   }
 
   @Override
+  public synchronized long connectionsSeenMidstream() {
+    return finalCounters != null ? finalCounters.get(MIDSTREAM) : drops.total(HmAbi.STAT_CONN_MIDSTREAM);
+  }
+
+  @Override
   public synchronized Map<String, Long> counters() {
     if (finalCounters != null) {
       return finalCounters;
@@ -149,6 +169,8 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
     c.put("truncated packets", drops.total(HmAbi.STAT_TRUNCATED));
     c.put("non-first fragments", drops.total(HmAbi.STAT_FRAGMENT));
     c.put("connection table full", drops.total(HmAbi.STAT_CONN_TABLE_FULL));
+    c.put("connections evicted from the table", ledger.total());
+    c.put(MIDSTREAM, drops.total(HmAbi.STAT_CONN_MIDSTREAM));
     c.put("ring buffer records too large", datapath.events().oversizedRecords());
     if (tlsEvents != null) {
       c.put("TLS calls", tlsEvents.calls());

@@ -109,6 +109,11 @@ public final class StandaloneAgent implements AgentStats, AutoCloseable {
   }
 
   @Override
+  public long connectionsSeenMidstream() {
+    return node.connectionsSeenMidstream();
+  }
+
+  @Override
   public long probeAttachFailures() {
     return node.probeAttachFailures();
   }

@@ -1,5 +1,6 @@
 package io.hybridmesh.agent.abi;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -44,6 +45,39 @@ class TlsEventDecoderTest {
     assertEquals(51000, e.tuple().destinationPort());
     assertEquals(17, e.captured());
     assertEquals("HTTP/1.1 200 OK\r\n", new String(e.data(), 0, e.captured(), StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  void anIpv6SocketTalkingIpv4IsDecodedAsTheIpv4ConnectionItIs() {
+    // A server listening on [::] with an IPv4 client: the socket's addresses are IPv4-mapped.
+    int len = write(new byte[0], 1, HmAbi.TLS_F_TUPLE);
+    buf.put(64, mapped(10, 0, 0, 2)).put(80, mapped(10, 0, 0, 1)).put(100, (byte) HmAbi.AF_INET6);
+    FlowTuple t = decoder.decode(buf, 0, len).tuple();
+    assertEquals(HmAbi.AF_INET, t.family());
+    assertArrayEquals(new byte[] {10, 0, 0, 2}, t.source());
+    assertArrayEquals(new byte[] {10, 0, 0, 1}, t.destination());
+    assertEquals(443, t.sourcePort());
+
+    // A real IPv6 peer stays IPv6, and so does a tuple with only one mapped end (no mixed families).
+    byte[] v6 = new byte[16];
+    v6[0] = (byte) 0xfd;
+    v6[15] = 1;
+    buf.put(80, v6);
+    t = new TlsEventDecoder().decode(buf, 0, len).tuple();
+    assertEquals(HmAbi.AF_INET6, t.family());
+    assertEquals(16, t.source().length);
+    assertEquals("::ffff:10.0.0.2", io.hybridmesh.api.net.IpAddress.format(t.source()));
+  }
+
+  private static byte[] mapped(int a, int b, int c, int d) {
+    byte[] m = new byte[16];
+    m[10] = (byte) 0xff;
+    m[11] = (byte) 0xff;
+    m[12] = (byte) a;
+    m[13] = (byte) b;
+    m[14] = (byte) c;
+    m[15] = (byte) d;
+    return m;
   }
 
   @Test

@@ -74,6 +74,11 @@ class ConnectionSweeperTest {
     }
     assertEquals(5, sweeper.sweep(60 * SECOND));
     assertEquals(5, table.size());
+    assertEquals(5, sweeper.remaining(), "what the connection ledger is told is present");
+    assertEquals(5, sweeper.removedTotal());
+    assertEquals(5, sweeper.sweep(200 * SECOND));
+    assertEquals(0, sweeper.remaining());
+    assertEquals(10, sweeper.removedTotal(), "removals add up over sweeps");
   }
 
   private static FlowTuple udp(int sport) {

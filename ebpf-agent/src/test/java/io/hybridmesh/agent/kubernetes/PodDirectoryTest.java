@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hybridmesh.api.flow.v1.Endpoint;
-import java.net.InetAddress;
+import io.hybridmesh.api.net.IpAddress;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,8 +20,8 @@ class PodDirectoryTest {
         List.of(new PodInfo.ContainerInfo("app", ID, "nginx:1.25"), new PodInfo.ContainerInfo("init", null, "x")));
   }
 
-  private static byte[] ip(String s) throws Exception {
-    return InetAddress.getByName(s).getAddress();
+  private static byte[] ip(String s) {
+    return IpAddress.parse(s).bytes();
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.hybridmesh.api.flow.v1.FlowType;
 import io.hybridmesh.api.flow.v1.HTTP;
 import io.hybridmesh.api.flow.v1.ICMPv6;
 import io.hybridmesh.api.flow.v1.IP;
+import io.hybridmesh.api.flow.v1.IPVersion;
 import io.hybridmesh.api.flow.v1.Layer4;
 import io.hybridmesh.api.flow.v1.Layer7;
 import io.hybridmesh.api.flow.v1.ObservationPoint;
@@ -157,17 +158,16 @@ class FlowFiltersTest {
   }
 
   @Test
-  void ipv4MappedAndParse() {
-    IpMatch.Addr a = new IpMatch.Addr();
-    assertTrue(IpMatch.parse("::ffff:10.1.2.3", a));
-    assertTrue(a.v6);
-    assertTrue(a.lo == 0x0000ffff0a010203L && a.hi == 0);
-    assertTrue(IpMatch.parse("fe80::1%eth0", a));
-    assertTrue(IpMatch.parse("::", a));
-    assertTrue(a.hi == 0 && a.lo == 0);
-    assertTrue(IpMatch.parse("1::", a));
-    assertTrue(a.hi == 0x0001000000000000L && a.lo == 0);
-    assertFalse(IpMatch.parse("1:2:3:4:5:6:7:8::", a));
+  void ipv4MappedAddressesMatchTheirIpv4Ranges() {
+    // Flows from a source that did not normalize, and filters written in the mapped form, both match.
+    Flow mapped = Flow.newBuilder().setIp(IP.newBuilder().setSource("::ffff:10.1.2.3")
+        .setDestination("::ffff:10.1.2.4").setIpVersion(IPVersion.IPv6)).build();
+    assertTrue(m(ff().addSourceIp("10.0.0.0/8").build(), mapped));
+    assertTrue(m(ff().addDestinationIp("10.1.2.4").build(), mapped));
+    Flow plain = Flow.newBuilder().setIp(IP.newBuilder().setSource("10.1.2.3")
+        .setDestination("10.1.2.4").setIpVersion(IPVersion.IPv4)).build();
+    assertTrue(m(ff().addSourceIp("::ffff:10.1.2.3").build(), plain));
+    assertFalse(m(ff().addSourceIp("fd00::/8").build(), plain));
   }
 
   @Test

@@ -48,12 +48,12 @@ class RedactionMemoTest {
 
   @Test
   void whatIsRememberedDependsOnTheOptionsOfEachRedaction() {
-    HTTP query = http("https://h/x?token=abc");
+    HTTP query = http("https://h/x?q=abc");
     Flow f = flow(query, "u");
     assertSame(f, new Redaction(RedactionOptions.DEFAULT).apply(f));
     Redaction values = new Redaction(RedactionOptions.DEFAULT.withQuery(QueryMode.VALUES));
     for (int i = 0; i < 2; i++) {
-      assertEquals("https://h/x?token=" + MARKER, values.apply(f).getL7().getHttp().getUrl());
+      assertEquals("https://h/x?q=" + MARKER, values.apply(f).getL7().getHttp().getUrl());
     }
   }
 

@@ -94,13 +94,44 @@ class RedactionTest {
 
   @Test
   void userInfoCanBeKept() {
-    Redaction keep = new Redaction(new RedactionOptions(Set.of("authorization"), false, QueryMode.KEEP));
+    Redaction keep = new Redaction(new RedactionOptions(Set.of("authorization"), false, false, QueryMode.KEEP));
     assertEquals("http://u:p@h/", keep.target("http://u:p@h/"));
   }
 
   @Test
   void queryKeptByDefault() {
     assertEquals("/search?q=secret&page=2", DEFAULT.target("/search?q=secret&page=2"));
+  }
+
+  @Test
+  void credentialQueryValuesRedactedByDefault() {
+    // What the demo's frontend sends, and the ways the same token travels.
+    Flow f = http("http://shop:8080/api/products?category=tea&session=s3cr3t",
+        "/api/products?category=tea&session=s3cr3t");
+    HTTP h = DEFAULT.apply(f).getL7().getHttp();
+    assertEquals("http://shop:8080/api/products?category=tea&session=" + MARKER, h.getUrl());
+    assertEquals("/api/products?category=tea&session=" + MARKER, h.getPath());
+    assertEquals("/cb?state=x#access_token=" + MARKER + "&expires_in=3600",
+        DEFAULT.target("/cb?state=x#access_token=abc&expires_in=3600"), "OAuth implicit grant fragment");
+    assertEquals("/cb#plain", DEFAULT.target("/cb#plain"));
+    assertEquals("/p?x=1&Token=" + MARKER + "&Token=" + MARKER, DEFAULT.target("/p?x=1&Token=a&Token=b"));
+    assertEquals("/app;jsessionid=" + MARKER + "/cart?item=2", DEFAULT.target("/app;jsessionid=F00/cart?item=2"));
+    assertEquals("/p?password", DEFAULT.target("/p?password"), "no value: nothing to hide");
+    assertEquals("/p#a?token=" + MARKER, DEFAULT.target("/p#a?token=t"), "a '?' in the fragment is fragment");
+    Flow done = DEFAULT.apply(f);
+    assertSame(done, DEFAULT.apply(done), "redacting twice changes nothing");
+  }
+
+  @Test
+  void credentialValuesGoWithTheOtherModesAndOnlyNoRedactKeepsThem() {
+    assertEquals("/s?q=" + MARKER + "&token=" + MARKER, VALUES.target("/s?q=1&token=t"));
+    assertEquals("/s", ALL.target("/s?token=t"));
+    assertEquals("/s;jsessionid=" + MARKER, ALL.target("/s;jsessionid=x?token=t"));
+    Redaction none = new Redaction(RedactionOptions.NONE);
+    assertEquals("/s?token=t", none.target("/s?token=t"));
+    assertEquals("/s?q=" + MARKER + "&token=" + MARKER,
+        new Redaction(RedactionOptions.NONE.withQuery(QueryMode.VALUES)).target("/s?q=1&token=t"));
+    assertTrue(new RedactionOptions(Set.of(), false, true, QueryMode.KEEP).isOff() == false);
   }
 
   @Test
@@ -139,7 +170,7 @@ class RedactionTest {
   @Test
   void extraHeadersAndNoneAtAll() {
     Redaction custom = new Redaction(new RedactionOptions(Set.of("X-Api-Key ", "authorization"), true,
-        QueryMode.KEEP));
+        true, QueryMode.KEEP));
     Flow r = custom.apply(http("/", "/", "x-api-key", "k", "cookie", "c"));
     assertEquals(List.of("x-api-key=" + MARKER, "cookie=c"), headerValues(r));
     Flow f = http("http://u:p@h/?q=1", "/", "authorization", "a");
@@ -149,7 +180,7 @@ class RedactionTest {
 
   @Test
   void badOptionsAreClearErrors() {
-    assertThrows(IllegalArgumentException.class, () -> new RedactionOptions(Set.of(" "), true, QueryMode.KEEP));
+    assertThrows(IllegalArgumentException.class, () -> new RedactionOptions(Set.of(" "), true, true, QueryMode.KEEP));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QueryMode.parse("some"));
     assertTrue(e.getMessage().contains("keep, values or all"), e.getMessage());
     assertEquals(QueryMode.VALUES, QueryMode.parse("Values"));

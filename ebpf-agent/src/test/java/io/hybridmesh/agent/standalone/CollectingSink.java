@@ -45,6 +45,10 @@ final class CollectingSink implements FlowSink {
     return lost.stream().mapToLong(LostEvent::getNumEventsLost).sum();
   }
 
+  synchronized long lostEvents(io.hybridmesh.api.flow.v1.LostEventSource source) {
+    return lost.stream().filter(l -> l.getSource() == source).mapToLong(LostEvent::getNumEventsLost).sum();
+  }
+
   synchronized String dump() {
     StringBuilder sb = new StringBuilder();
     flows.forEach(f -> sb.append(f.getIp().getSource()).append(' ')

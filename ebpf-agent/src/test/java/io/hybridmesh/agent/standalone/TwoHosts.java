@@ -68,9 +68,7 @@ final class TwoHosts implements AutoCloseable {
    * {@code /created} 201, anything else 404, whatever the method; keep-alive on.
    */
   void startTlsNginx() throws IOException {
-    Shell.run(Duration.ofSeconds(30), List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-        "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(),
-        "-days", "1", "-subj", "/CN=server.test"));
+    makeCertificate();
     String conf = """
         daemon off; master_process off; worker_processes 1;
         pid %1$s/nginx-tls.pid; error_log %1$s/error-tls.log;
@@ -94,6 +92,51 @@ final class TwoHosts implements AutoCloseable {
     awaitUntil(() -> Shell.runUnchecked(Duration.ofSeconds(5), List.of("ip", "netns", "exec",
         client.name(), "curl", "-sk", "-o", "/dev/null", "https://" + SERVER_V4 + ":8443/ok")).ok(),
         "TLS server on 8443");
+  }
+
+  /**
+   * A dual-stack HTTPS server in Python on port 8444: one socket on {@code ::} with IPV6_V6ONLY off, so
+   * IPv4 clients reach it and its socket sees them as IPv4-mapped IPv6 ({@code ::ffff:10.231.0.1}).
+   * {@code /ok} answers 200, anything else 404; keep-alive on. Returns the server's pid.
+   */
+  int startDualStackTlsPython() throws IOException {
+    makeCertificate();
+    Process p = start(server, "python3", "-c", """
+        import http.server, socket, ssl
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            def do_GET(self):
+                body = b"ok\\n"
+                self.send_response(200 if self.path == "/ok" else 404)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            def log_message(self, *args):
+                pass
+        class DualStack(http.server.HTTPServer):
+            address_family = socket.AF_INET6
+            def server_bind(self):
+                self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+                super().server_bind()
+        server = DualStack(("::", 8444), Handler)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain("%1$s/cert.pem", "%1$s/key.pem")
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        server.serve_forever()
+        """.formatted(dir));
+    awaitUntil(() -> Shell.runUnchecked(Duration.ofSeconds(5), List.of("ip", "netns", "exec",
+        client.name(), "curl", "-sk", "-o", "/dev/null", "https://" + SERVER_V4 + ":8444/ok")).ok(),
+        "dual-stack TLS server on 8444");
+    return (int) p.pid(); // ip netns exec execs python in place
+  }
+
+  private void makeCertificate() throws IOException {
+    if (Files.exists(dir.resolve("cert.pem"))) {
+      return;
+    }
+    Shell.run(Duration.ofSeconds(30), List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+        "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(),
+        "-days", "1", "-subj", "/CN=server.test"));
   }
 
   /** Where the TLS server's certificate and key are ({@code cert.pem}, {@code key.pem}). */
@@ -155,6 +198,25 @@ final class TwoHosts implements AutoCloseable {
         server.name(), "ss", "-H", "-uln", "sport = :9053")).output().contains("9053"), "UDP echo on 9053");
   }
 
+  /** A TCP server on port 9100 (python3) that holds every connection open and discards what it reads. */
+  void startTcpSink() {
+    start(server, "python3", "-c", """
+        import selectors, socket
+        sel = selectors.DefaultSelector()
+        srv = socket.create_server(("0.0.0.0", 9100), backlog=512)
+        sel.register(srv, selectors.EVENT_READ)
+        while True:
+            for key, _ in sel.select():
+                if key.fileobj is srv:
+                    sel.register(srv.accept()[0], selectors.EVENT_READ)
+                elif not key.fileobj.recv(65536):
+                    sel.unregister(key.fileobj)
+                    key.fileobj.close()
+        """);
+    awaitUntil(() -> Shell.runUnchecked(Duration.ofSeconds(5), List.of("ip", "netns", "exec",
+        server.name(), "ss", "-H", "-tln", "sport = :9100")).output().contains("9100"), "TCP sink on 9100");
+  }
+
   /** Runs curl in the client namespace; returns its -w output split on spaces. */
   String[] curl(String url, String format) {
     String out = client.exec(Duration.ofSeconds(20), "curl", "-sS", "-g", "-o", "/dev/null", "-w", format,
@@ -174,12 +236,14 @@ final class TwoHosts implements AutoCloseable {
             + "s.bind(('0.0.0.0', 40053))\n" + sends);
   }
 
-  private void start(TestNetns ns, String... command) {
+  private Process start(TestNetns ns, String... command) {
     List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns.name()));
     full.addAll(List.of(command));
     try {
-      processes.add(new ProcessBuilder(full).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("server-" + processes.size() + ".log").toFile()).start());
+      Process p = new ProcessBuilder(full).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("server-" + processes.size() + ".log").toFile()).start();
+      processes.add(p);
+      return p;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -27,6 +27,7 @@ import io.hybridmesh.api.flow.v1.ObservationPoint;
 import io.hybridmesh.api.flow.v1.Reporter;
 import io.hybridmesh.api.flow.v1.Service;
 import io.hybridmesh.api.flow.v1.TrafficDirection;
+import io.hybridmesh.api.net.IpAddress;
 import io.hybridmesh.xds.translate.Names;
 import java.util.Locale;
 import java.util.Set;
@@ -158,7 +159,7 @@ public final class AccessLogFlows {
     }
     if (common.getUpstreamRemoteAddress().hasSocketAddress()) {
       var upstream = common.getUpstreamRemoteAddress().getSocketAddress();
-      envoy.setUpstreamHost(upstream.getAddress() + ":" + upstream.getPortValue());
+      envoy.setUpstreamHost(IpAddress.withPort(IpAddress.normalize(upstream.getAddress()), upstream.getPortValue()));
     }
     if (common.hasTimeToFirstUpstreamRxByte() && common.hasTimeToLastUpstreamTxByte()) {
       long service = Durations.toNanos(common.getTimeToFirstUpstreamRxByte())

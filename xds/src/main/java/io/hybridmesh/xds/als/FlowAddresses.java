@@ -8,7 +8,7 @@ import io.hybridmesh.api.flow.v1.IPVersion;
 import io.hybridmesh.api.flow.v1.Layer4;
 import io.hybridmesh.api.flow.v1.ObservationPoint;
 import io.hybridmesh.api.flow.v1.TCP;
-import io.hybridmesh.xds.model.IpLiterals;
+import io.hybridmesh.api.net.IpAddress;
 import java.util.List;
 
 /**
@@ -24,6 +24,11 @@ import java.util.List;
  *
  * Where Envoy reports a loopback or unspecified address for the pod's own side (127.0.0.1, 127.0.0.6,
  * 0.0.0.0: its end of the iptables redirect), the pod's IP of the same family replaces it.
+ *
+ * <p>This is where access-log entries become flows, so addresses are normalized here, as the agent's
+ * decoders do for kernel events: a listener on {@code [::]} reports an IPv4 peer as
+ * {@code ::ffff:10.0.0.5}, and the flow says {@code 10.0.0.5}, the address endpoint lookups and
+ * {@code --ip} filters know.
  */
 final class FlowAddresses {
 
@@ -34,7 +39,8 @@ final class FlowAddresses {
       if (!address.hasSocketAddress()) {
         return NONE;
       }
-      return new HostPort(address.getSocketAddress().getAddress(), address.getSocketAddress().getPortValue());
+      return new HostPort(IpAddress.normalize(address.getSocketAddress().getAddress()),
+          address.getSocketAddress().getPortValue());
     }
 
     boolean present() {
@@ -50,7 +56,7 @@ final class FlowAddresses {
     HostPort original = HostPort.NONE;
     if (point == ObservationPoint.ENVOY_OUTBOUND) {
       HostPort upstreamLocal = HostPort.of(common.getUpstreamLocalAddress());
-      source = upstreamLocal.present() && !IpLiterals.isLocalOnly(upstreamLocal.ip())
+      source = upstreamLocal.present() && !isLocalOnly(upstreamLocal.ip())
           ? upstreamLocal : HostPort.of(common.getDownstreamRemoteAddress());
       HostPort upstreamRemote = HostPort.of(common.getUpstreamRemoteAddress());
       HostPort dialled = HostPort.of(common.getDownstreamLocalAddress());
@@ -78,16 +84,27 @@ final class FlowAddresses {
   }
 
   private static HostPort podSide(HostPort reported, List<String> podIps) {
-    if (!reported.present() || !IpLiterals.isLocalOnly(reported.ip())) {
+    if (!reported.present() || !isLocalOnly(reported.ip())) {
       return reported; // nothing reported stays nothing: a pod IP with port 0 would be an invention
     }
-    boolean wantV6 = IpLiterals.isIpv6(reported.ip());
+    boolean wantV6 = isIpv6(reported.ip());
     for (String ip : podIps) {
-      if (IpLiterals.isIpv6(ip) == wantV6) {
+      if (isIpv6(ip) == wantV6) {
         return new HostPort(ip, reported.port());
       }
     }
     return podIps.isEmpty() ? reported : new HostPort(podIps.get(0), reported.port());
+  }
+
+  /** Loopback or unspecified: what Envoy reports for its own side of a redirected connection. */
+  private static boolean isLocalOnly(String ip) {
+    IpAddress a = IpAddress.parseOrNull(ip);
+    return a != null && (a.isLoopback() || a.isUnspecified());
+  }
+
+  private static boolean isIpv6(String ip) {
+    IpAddress a = IpAddress.parseOrNull(ip);
+    return a != null && a.isV6();
   }
 
   private static IPVersion version(String ip) {

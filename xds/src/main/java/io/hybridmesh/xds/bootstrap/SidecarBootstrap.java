@@ -13,7 +13,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
-import io.hybridmesh.xds.model.IpLiterals;
+import io.hybridmesh.api.net.IpAddress;
 import io.hybridmesh.xds.server.SidecarGroup;
 import io.hybridmesh.xds.translate.EnvoyProtos;
 import io.hybridmesh.xds.translate.Names;
@@ -105,7 +105,7 @@ public final class SidecarBootstrap {
     String host = upstream.host();
     return Cluster.newBuilder()
         .setName(name)
-        .setType(IpLiterals.isIp(host) ? Cluster.DiscoveryType.STATIC : Cluster.DiscoveryType.STRICT_DNS)
+        .setType(IpAddress.isLiteral(host) ? Cluster.DiscoveryType.STATIC : Cluster.DiscoveryType.STRICT_DNS)
         .setConnectTimeout(EnvoyProtos.duration(settings.connectTimeout()))
         .putTypedExtensionProtocolOptions(EnvoyProtos.HTTP_PROTOCOL_OPTIONS_KEY, EnvoyProtos.http2Upstream())
         .setLoadAssignment(ClusterLoadAssignment.newBuilder()

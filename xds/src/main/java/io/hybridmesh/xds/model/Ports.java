@@ -1,5 +1,7 @@
 package io.hybridmesh.xds.model;
 
+import io.hybridmesh.api.net.IpAddress;
+
 final class Ports {
 
   private Ports() {}
@@ -19,8 +21,10 @@ final class Ports {
   }
 
   static String requireIp(String ip, String what) {
-    if (!IpLiterals.isIp(ip)) {
-      throw new IllegalArgumentException(what + " is not an IP address: " + ip);
+    try {
+      IpAddress.parse(ip);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
     }
     return ip;
   }

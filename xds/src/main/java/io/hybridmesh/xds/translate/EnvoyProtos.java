@@ -13,7 +13,7 @@ import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
-import io.hybridmesh.xds.model.IpLiterals;
+import io.hybridmesh.api.net.IpAddress;
 import java.time.Duration;
 
 /** Small builders shared by the translator and the bootstrap generator. */
@@ -41,7 +41,7 @@ public final class EnvoyProtos {
   public static CidrRange hostRange(String ip) {
     return CidrRange.newBuilder()
         .setAddressPrefix(ip)
-        .setPrefixLen(UInt32Value.of(IpLiterals.isIpv6(ip) ? 128 : 32))
+        .setPrefixLen(UInt32Value.of(IpAddress.parse(ip).isV6() ? 128 : 32))
         .build();
   }
 

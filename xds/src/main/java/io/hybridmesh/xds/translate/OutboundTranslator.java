@@ -1,5 +1,6 @@
 package io.hybridmesh.xds.translate;
 
+import io.hybridmesh.api.net.IpAddress;
 import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -111,7 +112,7 @@ final class OutboundTranslator {
     List<String> domains = new ArrayList<>();
     for (String host : hosts) {
       domains.add(host);
-      domains.add((host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port.port());
+      domains.add(IpAddress.withPort(host, port.port()));
     }
     String cluster = Names.outboundCluster(service, port.port(), settings.clusterDomain());
     return VirtualHost.newBuilder()

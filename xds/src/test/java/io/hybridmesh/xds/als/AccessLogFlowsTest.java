@@ -126,6 +126,32 @@ class AccessLogFlowsTest {
   }
 
   @Test
+  void ipv4MappedAddressesOfADualStackListenerBecomeIpv4() {
+    // Envoy listening on [::] with ipv4_compat reports IPv4 peers as IPv4-mapped IPv6.
+    var in = AccessLogFixtures.inboundTcp(AccessLogType.TcpConnectionEnd).toBuilder();
+    in.getCommonPropertiesBuilder().setDownstreamDirectRemoteAddress(address("::ffff:10.1.9.9", 40000))
+        .setDownstreamRemoteAddress(address("::ffff:10.1.9.9", 40000))
+        .setDownstreamLocalAddress(address("::FFFF:10.1.0.7", 9000));
+    Flow flow = flows.tcp(in.build(), inbound);
+    assertEquals("10.1.9.9", flow.getIp().getSource());
+    assertEquals("10.1.0.7", flow.getIp().getDestination());
+    assertEquals(IPVersion.IPv4, flow.getIp().getIpVersion());
+
+    var out = AccessLogFixtures.outboundGet().toBuilder();
+    out.getCommonPropertiesBuilder().setUpstreamRemoteAddress(address("::ffff:10.1.1.4", 8080))
+        .setUpstreamLocalAddress(address("::ffff:127.0.0.6", 1234))
+        .setDownstreamRemoteAddress(address("::ffff:127.0.0.1", 51000));
+    flow = flows.http(out.build(), outbound);
+    assertEquals("10.1.0.7", flow.getIp().getSource(), "a mapped loopback is still Envoy's own side");
+    assertEquals("10.1.1.4", flow.getIp().getDestination());
+    assertEquals("10.1.1.4:8080", flow.getEnvoy().getUpstreamHost());
+
+    var v6 = AccessLogFixtures.outboundGet().toBuilder();
+    v6.getCommonPropertiesBuilder().setUpstreamRemoteAddress(address("fd00::4", 8080));
+    assertEquals("[fd00::4]:8080", flows.http(v6.build(), outbound).getEnvoy().getUpstreamHost());
+  }
+
+  @Test
   void responseFlagsDecideVerdictAndDropReason() {
     var failed = AccessLogFixtures.outboundGet().toBuilder();
     failed.getCommonPropertiesBuilder().setResponseFlags(ResponseFlags.newBuilder()

@@ -1,25 +1,26 @@
-package io.hybridmesh.agent.abi;
+package io.hybridmesh.api.net;
 
-/** Formats raw addresses the way people and tools write them (RFC 5952 for IPv6). */
-public final class IpAddresses {
+import java.util.Arrays;
 
-  /**
-   * The last text made for each of a few thousand addresses. A node's flows name the same addresses over
-   * and over; sharing one String per address saves the formatting and, in the flow ring, about a tenth of
-   * each stored flow. Direct-mapped, racy on purpose: a lost update only means formatting once more.
-   */
-  private static final int CACHE_SLOTS = 4096;
-  private static final Entry[] CACHE = new Entry[CACHE_SLOTS];
+/**
+ * The formatter behind {@link IpAddress#format(byte[])} and {@link IpAddress#toString()}, with a cache of
+ * the last text made for each of a few thousand addresses. A node's flows name the same addresses over
+ * and over; sharing one String per address saves the formatting and, in the agent's flow ring, about a
+ * tenth of each stored flow. Direct-mapped, racy on purpose: a lost update only means formatting once more.
+ */
+final class IpFormatCache {
+
+  private static final int SLOTS = 4096;
+  private static final Entry[] CACHE = new Entry[SLOTS];
 
   private record Entry(byte[] address, String text) {}
 
-  private IpAddresses() {}
+  private IpFormatCache() {}
 
-  /** 4 bytes: dotted quad; 16 bytes: RFC 5952 (longest zero run as "::", lower case, dotted IPv4-mapped). */
-  public static String format(byte[] addr) {
-    int slot = (java.util.Arrays.hashCode(addr) & 0x7fffffff) % CACHE_SLOTS;
+  static String format(byte[] addr) {
+    int slot = (Arrays.hashCode(addr) & 0x7fffffff) % SLOTS;
     Entry e = CACHE[slot];
-    if (e != null && java.util.Arrays.equals(e.address, addr)) {
+    if (e != null && Arrays.equals(e.address, addr)) {
       return e.text;
     }
     String text = formatUncached(addr);
@@ -27,14 +28,14 @@ public final class IpAddresses {
     return text;
   }
 
-  private static String formatUncached(byte[] addr) {
+  static String formatUncached(byte[] addr) {
     if (addr.length == 4) {
       return (addr[0] & 0xff) + "." + (addr[1] & 0xff) + "." + (addr[2] & 0xff) + "." + (addr[3] & 0xff);
     }
     if (addr.length != 16) {
-      throw new IllegalArgumentException("address of " + addr.length + " bytes");
+      throw new IllegalArgumentException("an address has 4 or 16 bytes, not " + addr.length);
     }
-    if (isV4Mapped(addr)) {
+    if (IpAddress.isMapped(addr)) {
       return "::ffff:" + (addr[12] & 0xff) + "." + (addr[13] & 0xff) + "." + (addr[14] & 0xff) + "."
           + (addr[15] & 0xff);
     }
@@ -73,14 +74,5 @@ public final class IpAddresses {
       sb.append(Integer.toHexString(groups[i]));
     }
     return sb.toString();
-  }
-
-  private static boolean isV4Mapped(byte[] a) {
-    for (int i = 0; i < 10; i++) {
-      if (a[i] != 0) {
-        return false;
-      }
-    }
-    return (a[10] & 0xff) == 0xff && (a[11] & 0xff) == 0xff;
   }
 }
