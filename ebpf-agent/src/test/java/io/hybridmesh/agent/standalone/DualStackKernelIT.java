@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hybridmesh.agent.datapath.TcSettings;
+import io.hybridmesh.agent.datapath.SocketHooks;
+import io.hybridmesh.agent.datapath.TlsHooks;
 import io.hybridmesh.agent.datapath.UprobeLinks;
 import io.hybridmesh.agent.observer.FlowFilters;
 import io.hybridmesh.api.flow.v1.ConnectionState;
@@ -55,7 +57,7 @@ class DualStackKernelIT {
     agent = new StandaloneAgent(NativeBpf.load(), new StandaloneOptions(
         List.of(hosts.client.name(), hosts.server.name()), "dual-node",
         new TcSettings(1 << 22, 4096, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5)),
-        Duration.ofMillis(500), true, identities, UprobeLinks.MULTI), sink);
+        Duration.ofMillis(500), true, identities, new TlsHooks(UprobeLinks.MULTI, SocketHooks.AUTO)), sink);
     agent.start();
     await().atMost(WAIT).until(() -> agent.tlsProbesOn(serverPid));
   }
