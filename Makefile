@@ -13,11 +13,14 @@ deps:
 build: deps
 	$(MVN) $(MVN_FLAGS) -DskipTests install
 
-## test: every test tier (unit, integration, kernel); kernel tests fail instead of skipping when
-## REQUIRE_KERNEL=true (CI sets it)
+## test: every test tier (unit, integration, kernel), then the list of skipped tests with their reasons;
+## with REQUIRE_KERNEL=true (CI sets it) a missing requirement fails its test instead of skipping it, and any
+## skipped test fails the build. Old reports go first, so that only this run's are read.
 test: deps
 	./scripts/prepare-kernel.sh
+	rm -rf */target/surefire-reports */target/failsafe-reports
 	$(MVN) $(MVN_FLAGS) -Dhmesh.requireKernel=$(REQUIRE_KERNEL) install
+	java scripts/SkippedTests.java $(if $(filter true,$(REQUIRE_KERNEL)),--fail-on-skip) .
 
 ## unit: the fast tier only (no root, no network)
 unit: deps

@@ -18,6 +18,9 @@ PACKAGES=(
 )
 # A Node.js client in the TLS tests: the machine image carries one; Debian's where it does not.
 command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
+# A real-world Go binary for the TLS-linkage prober's tests (SystemBinariesTest probes /usr/bin/kubectl): the
+# machine image carries one; Debian's (stripped, found through its pclntab) where it does not.
+command -v kubectl >/dev/null 2>&1 || PACKAGES+=(kubernetes-client)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

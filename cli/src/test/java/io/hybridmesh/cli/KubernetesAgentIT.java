@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.hybridmesh.agent.kernel.FeatureFinding;
@@ -34,6 +33,7 @@ import io.hybridmesh.controller.knobs.WorkloadKnobs;
 import io.hybridmesh.controller.report.ClusterWorkloadReports;
 import io.hybridmesh.controller.status.WorkloadPlanner;
 import io.hybridmesh.jni.Bpf.Support;
+import io.hybridmesh.jni.testing.Requirements;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -205,7 +205,8 @@ class KubernetesAgentIT {
   @Test
   void probeAnnotationIsWrittenOnceAndTheControllerReadsIt() throws Exception {
     Path exe = Path.of("/usr/bin/openssl");
-    assumeTrue(Files.isExecutable(exe) && Files.isRegularFile(LIBSSL), "needs a dynamic openssl binary");
+    Requirements.requireFile(exe); // a dynamic openssl binary: Debian's, from package openssl
+    Requirements.requireFile(LIBSSL);
     // The API server assigns the UID (the mock too); the kubelet names the cgroup after it.
     String uid = api.pod("shop", "web-5f9c7d-abcde", UID, NODE, APP, "10.1.0.5",
         Map.of(HybridMeshNames.TLS_PROBE_ANNOTATION, LIBSSL + ":SSL_write,no_such_fn")).getMetadata().getUid();

@@ -3,7 +3,6 @@ package io.hybridmesh.cli;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hybridmesh.agent.datapath.TcSettings;
 import io.hybridmesh.agent.datapath.TlsHooks;
@@ -18,6 +17,7 @@ import io.hybridmesh.api.v1alpha1.HybridMeshNames;
 import io.hybridmesh.controller.facts.PodProbes;
 import io.hybridmesh.jni.NativeBpf;
 import io.hybridmesh.jni.testing.KernelTest;
+import io.hybridmesh.jni.testing.Requirements;
 import io.hybridmesh.jni.testing.Shell;
 import io.hybridmesh.jni.testing.TestNetns;
 import java.io.IOException;
@@ -82,16 +82,21 @@ class KubernetesAgentKernelIT {
     Shell.runUnchecked(Duration.ofSeconds(10), List.of("rm", "-rf", work.toString()));
   }
 
-  /** Where cgroup v2 is mounted: /sys/fs/cgroup on a unified host, /sys/fs/cgroup/unified on a hybrid one. */
+  /**
+   * Where cgroup v2 is mounted read-write: /sys/fs/cgroup on a unified host, /sys/fs/cgroup/unified on a hybrid
+   * one, or where scripts/prepare-kernel.sh mounted it.
+   */
   private static Path cgroup2() throws IOException {
     return Files.readAllLines(Path.of("/proc/self/mounts")).stream().map(l -> l.split(" "))
-        .filter(f -> f.length > 2 && f[2].equals("cgroup2")).map(f -> Path.of(f[1])).findFirst().orElse(null);
+        .filter(f -> f.length > 3 && f[2].equals("cgroup2") && f[3].startsWith("rw"))
+        .map(f -> Path.of(f[1])).findFirst().orElse(null);
   }
 
   @Test
   void annotatesAttachesNamesFlowsAndDetachesWhenTheReportChanges() throws Exception {
     Path root = cgroup2();
-    assumeTrue(root != null && Files.isWritable(root), "needs a writable cgroup v2 mount");
+    Requirements.require(root != null && Files.isWritable(root),
+        "needs a writable cgroup v2 mount; scripts/prepare-kernel.sh mounts one");
     String containerId = HexFormat.of().formatHex(randomBytes(32));
     String uid = api.pod("shop", POD, null, NODE, containerId, POD_IP, Map.of()).getMetadata().getUid();
     api.report("shop", "web", "EBPF");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hybridmesh.jni.CalibrationFunctions.Mapping;
+import io.hybridmesh.jni.testing.Requirements;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -47,9 +48,8 @@ class CalibrationFunctionsTest {
 
   @Test
   void theLoopRunsAndTheSitesAreDistinct() {
-    if (CalibrationFunctions.unsupported().isPresent()) {
-      return; // nothing to run outside x86-64
-    }
+    Requirements.require(CalibrationFunctions.unsupported().isEmpty(),
+        "the calibration functions are x86-64 code; this machine is " + CalibrationFunctions.unsupported().orElse(""));
     assertTrue(CalibrationFunctions.time(CalibrationFunctions.Function.PLAIN, 1000) > 0);
     var sites = CalibrationFunctions.sites();
     assertEquals(3, sites.size());

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -123,11 +122,11 @@ class RingBufferKernelIT {
     while (reader.poll(batch, 0) > 0) {
       // drain what this JVM wrote before
     }
-    CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> reader.poll(batch, -1));
-    Thread.sleep(300);
-    assertFalse(polled.isDone(), "poll(-1) should block while the ring is empty");
+    ThreadInKernel<Integer> polled = ThreadInKernel.start(() -> reader.poll(batch, -1));
+    polled.awaitWaitingForeverInEpoll();
+    assertFalse(polled.result().isDone(), "poll(-1) should block while the ring is empty");
     reader.wakeup();
-    assertEquals(0, polled.get(5, TimeUnit.SECONDS));
+    assertEquals(0, polled.result().get(5, TimeUnit.SECONDS));
 
     reader.wakeup();
     long start = System.nanoTime();
@@ -135,9 +134,9 @@ class RingBufferKernelIT {
     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2));
 
     assertEquals(0, reader.poll(batch, 100), "timeout with nothing to read");
-    CompletableFuture<Integer> blocked = CompletableFuture.supplyAsync(() -> reader.poll(batch, -1));
-    Thread.sleep(200);
+    ThreadInKernel<Integer> blocked = ThreadInKernel.start(() -> reader.poll(batch, -1));
+    blocked.awaitWaitingForeverInEpoll(); // the close must meet a poll that waits, not one about to start
     reader.close(); // from another thread: wakes the poll, then frees
-    assertEquals(0, blocked.get(5, TimeUnit.SECONDS));
+    assertEquals(0, blocked.result().get(5, TimeUnit.SECONDS));
   }
 }

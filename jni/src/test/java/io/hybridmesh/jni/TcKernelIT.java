@@ -3,6 +3,7 @@ package io.hybridmesh.jni;
 import static io.hybridmesh.jni.SelftestObject.PID;
 import static io.hybridmesh.jni.SelftestObject.le32;
 import static io.hybridmesh.jni.SelftestObject.le64;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -89,10 +90,25 @@ class TcKernelIT {
   }
 
   @Test
-  void vanishedInterfaceCountsAsDetached() {
-    BpfLink link = obj.attachTc("count_packets", new TcHook(a.path(), "hmv0", TcHook.Direction.EGRESS, 1, 1));
+  void vanishedInterfaceCountsAsDetached() throws Exception {
+    Path ownNetns = Files.readSymbolicLink(THREAD_NETNS);
+    TcHook hook = new TcHook(a.path(), "hmv0", TcHook.Direction.EGRESS, 1, 1);
+    BpfLink vanished = obj.attachTc("count_packets", hook);
     a.exec("ip", "link", "del", "hmv0");
-    link.close();
+    // The same name comes back as another interface, and the same hook is attached to it afresh.
+    TestNetns.vethPair(a, "hmv0", "10.231.0.1/24", b, "hmv1", "10.231.0.2/24");
+    BpfLink fresh = obj.attachTc("count_packets", hook);
+
+    assertDoesNotThrow(vanished::close, "a link whose interface is gone is detached, not an error");
+    assertEquals(ownNetns, Files.readSymbolicLink(THREAD_NETNS), "the thread is back in its own namespace");
+    // Detached means nothing left to do: the vanished link's close leaves the new interface's filter alone.
+    assertTrue(a.exec("tc", "filter", "show", "dev", "hmv0", "egress").contains("count_packets"),
+        "the filter on the new hmv0 is still there");
+    long before = packets(obj);
+    ping();
+    assertTrue(packets(obj) >= before + 3, "the filter on the new hmv0 still counts: " + packets(obj));
+    fresh.close();
+    assertFalse(a.exec("tc", "filter", "show", "dev", "hmv0", "egress").contains("count_packets"));
   }
 
   @Test

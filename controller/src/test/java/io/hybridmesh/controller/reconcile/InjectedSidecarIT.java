@@ -84,9 +84,11 @@ class InjectedSidecarIT {
           public void lost(long entries) { }
         }).start();
     publisher = new SidecarPublisher(cluster.client, xds.snapshots(), outcomes);
+    // The shop first: shop() edits the Deployment after creating it, and an operator already running could
+    // inject its sidecar in between (the edit then fails with 409, seen on a loaded machine).
+    shop();
     operator = HmeshOperator.start(cluster.client, new ControllerSettings(Fallback.SIDECAR, sidecar, null, null,
         false, Duration.ofMillis(100), Duration.ofSeconds(1)), outcomes);
-    shop();
   }
 
   @AfterEach

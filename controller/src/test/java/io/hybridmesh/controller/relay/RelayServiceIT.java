@@ -223,8 +223,10 @@ class RelayServiceIT {
     for (int i = 0; i < published; i++) {
       publish(a, "x" + i, now.plusNanos(i));
     }
-    // Nothing read yet: the relay cannot hold them all for this client; it counts what it drops.
-    Thread.sleep(500);
+    // Nothing read yet: the relay cannot hold them all for this client; it counts what it drops. The relay
+    // asks node-a for more only as it takes messages in (a few in flight), so node-a's stream is ready again
+    // once the relay has taken in all but those few: then it has queued 1,000 and dropped the rest.
+    await().atMost(Duration.ofSeconds(10)).until(() -> a.followers.get(0).isReady());
     call[0].request(Integer.MAX_VALUE);
     publish(a, "after", now.plusSeconds(1));
     await().atMost(Duration.ofSeconds(10)).until(() -> got.stream().anyMatch(r -> r.hasFlow()

@@ -3,12 +3,12 @@ package io.hybridmesh.agent.kubernetes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hybridmesh.agent.probe.binary.UprobeTarget;
 import io.hybridmesh.agent.probe.site.ProbeCost;
 import io.hybridmesh.api.annotation.TlsProbeAnnotation;
 import io.hybridmesh.api.kernel.KernelRelease;
+import io.hybridmesh.jni.testing.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,7 +55,7 @@ class CustomTlsTargetsTest {
   @Test
   void resolvesAnExportedFunctionInARealLibrary() {
     String lib = "/usr/lib/x86_64-linux-gnu/libssl.so.3";
-    assumeTrue(Files.isRegularFile(Path.of(lib)), "needs " + lib);
+    Requirements.requireFile(Path.of(lib));
     List<UprobeTarget> t = CustomTlsTargets.resolve(Path.of("/"),
         CustomTlsTargets.parse(lib + ":SSL_write,no_such_function").orElseThrow(), K618);
     assertTrue(t.get(0).isResolved(), String.valueOf(t.get(0)));
@@ -70,7 +70,7 @@ class CustomTlsTargetsTest {
   @Test
   void bothFormsNamedInTheKnobShareTheInternalSiteLikeTheProbersOwn() {
     String lib = "/usr/lib/x86_64-linux-gnu/libssl.so.3";
-    assumeTrue(Files.isRegularFile(Path.of(lib)), "needs " + lib);
+    Requirements.requireFile(Path.of(lib));
     List<UprobeTarget> t = CustomTlsTargets.resolve(Path.of("/"),
         CustomTlsTargets.parse(lib + ":SSL_write,SSL_write_ex").orElseThrow(), K618);
     assertEquals(t.get(0).probeOffset(), t.get(1).probeOffset());

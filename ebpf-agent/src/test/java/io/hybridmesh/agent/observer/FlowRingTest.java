@@ -1,5 +1,6 @@
 package io.hybridmesh.agent.observer;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -11,8 +12,10 @@ import com.google.protobuf.Timestamp;
 import io.hybridmesh.api.flow.v1.Flow;
 import io.hybridmesh.api.flow.v1.LostEventSource;
 import io.hybridmesh.api.flow.v1.Verdict;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -180,19 +183,21 @@ class FlowRingTest {
     FlowRing r = ring(8, 2);
     FlowRing.Cursor c = r.open(new FlowRing.Query(1, false, true, null, null), null);
     assertEquals("f1", c.next(1, TimeUnit.SECONDS).flow().getUuid());
-    Thread w = new Thread(() -> {
+    CompletableFuture<FlowRing.Item> next = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
       try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        return;
+        next.complete(c.next(5, TimeUnit.SECONDS));
+      } catch (Throwable e) {
+        next.completeExceptionally(e);
       }
-      r.write(flow(2));
-    });
-    w.start();
-    FlowRing.Item it = c.next(5, TimeUnit.SECONDS);
+    }, "ring-follower");
+    reader.start();
+    // The write must find the reader waiting; otherwise this would only show a read of what is there.
+    await().atMost(Duration.ofSeconds(5)).until(() -> reader.getState() == Thread.State.TIMED_WAITING);
+    r.write(flow(2));
+    FlowRing.Item it = next.get(5, TimeUnit.SECONDS);
     assertNotNull(it);
     assertEquals("f2", it.flow().getUuid());
-    w.join();
   }
 
   @Test

@@ -1,7 +1,6 @@
 package io.hybridmesh.agent.probe;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import io.hybridmesh.jni.testing.Requirements;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,8 +11,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Builds real test binaries with the system toolchains (gcc, strip, go) into a directory. A fixture is
- * skipped, with a message, only when its toolchain is missing; scripts/install-deps.sh installs them.
+ * Builds real test binaries with the system toolchains (gcc, strip, go) into a directory. A missing
+ * toolchain is a missing {@link Requirements requirement} (skipped, or failed in CI);
+ * scripts/install-deps.sh installs them.
  */
 public final class Fixtures {
 
@@ -77,22 +77,9 @@ public final class Fixtures {
 
   private Fixtures() {}
 
-  public static boolean has(String tool) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-      if (Files.isExecutable(Path.of(dir, tool))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  public static void requireTool(String tool) {
-    assumeTrue(has(tool), tool + " is not installed; run scripts/install-deps.sh");
-  }
-
   /** gcc {@code source} → {@code dir/name} with extra arguments (libraries go after the source). */
   public static Path gcc(Path dir, String name, String source, String... libs) throws Exception {
-    requireTool("gcc");
+    Requirements.requireTool("gcc");
     Path src = dir.resolve(name + ".c");
     Files.writeString(src, source);
     Path out = dir.resolve(name);
@@ -103,7 +90,7 @@ public final class Fixtures {
   }
 
   public static Path strip(Path in, Path out) throws Exception {
-    requireTool("strip");
+    Requirements.requireTool("strip");
     run(in.getParent(), Map.of(), List.of("strip", "-o", out.toString(), in.toString()));
     return out;
   }
@@ -111,7 +98,7 @@ public final class Fixtures {
   /** go build in its own module dir, offline, with a private GOCACHE/HOME. */
   public static Path go(Path dir, String name, String source, Map<String, String> env, String... flags)
       throws Exception {
-    requireTool("go");
+    Requirements.requireTool("go");
     Path mod = dir.resolve("src-" + name);
     Files.createDirectories(mod);
     Files.writeString(mod.resolve("main.go"), source);

@@ -1,5 +1,7 @@
 package io.hybridmesh.agent.standalone;
 
+import static org.awaitility.Awaitility.await;
+
 import io.hybridmesh.jni.testing.Shell;
 import io.hybridmesh.jni.testing.TestNetns;
 import java.io.IOException;
@@ -256,19 +258,8 @@ final class TwoHosts implements AutoCloseable {
   }
 
   private static void awaitUntil(java.util.function.BooleanSupplier ready, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (System.nanoTime() < deadline) {
-      if (ready.getAsBoolean()) {
-        return;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    throw new AssertionError(what + " did not come up");
+    await(what + " did not come up").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+        .until(ready::getAsBoolean);
   }
 
   @Override

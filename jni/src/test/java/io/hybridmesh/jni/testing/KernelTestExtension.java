@@ -8,15 +8,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Backs {@link KernelTest}: checks the machine once per JVM, then skips or fails each class. */
+/**
+ * Backs {@link KernelTest}: checks the machine once per JVM, then lets each class run, or skips or fails it
+ * through {@link Requirements}.
+ */
 public final class KernelTestExtension implements BeforeAllCallback {
 
-  public static final String REQUIRE_PROPERTY = "hmesh.requireKernel";
   static final int BPF_PROG_TYPE_SOCKET_FILTER = 1;
   static final Path TRACEFS = Path.of("/sys/kernel/tracing");
 
@@ -25,14 +25,7 @@ public final class KernelTestExtension implements BeforeAllCallback {
   @Override
   public void beforeAll(ExtensionContext context) {
     Optional<String> why = problem();
-    if (why.isEmpty()) {
-      return;
-    }
-    String message = context.getDisplayName() + " needs the kernel: " + why.get();
-    if (Boolean.getBoolean(REQUIRE_PROPERTY)) {
-      Assertions.fail(message + " (and -D" + REQUIRE_PROPERTY + "=true forbids skipping)");
-    }
-    Assumptions.abort(message);
+    Requirements.require(why.isEmpty(), context.getDisplayName() + " needs the kernel: " + why.orElse(""));
   }
 
   /** Why kernel tests cannot run here, or empty when they can. */

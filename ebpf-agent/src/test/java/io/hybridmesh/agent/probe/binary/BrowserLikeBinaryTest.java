@@ -28,7 +28,6 @@ class BrowserLikeBinaryTest {
 
   @Test
   void itsOwnStrippedBoringSslComesBeforeTheLibraryItLinks() throws Exception {
-    Fixtures.requireTool("gcc");
     Path exe = Fixtures.strip(Fixtures.gcc(dir, "browser", SOURCE, "-lgnutls"), dir.resolve("browser-stripped"));
 
     ProbeResult r = new BinaryProber().probeFile(exe);
@@ -42,7 +41,6 @@ class BrowserLikeBinaryTest {
 
   @Test
   void textNamingALibraryItAlsoLinksIsAboutThatLibrary() throws Exception {
-    Fixtures.requireTool("gcc");
     String source = SOURCE.replace("\"BoringSSL\"", "\"GnuTLS 3.7.9\"");
     Path exe = Fixtures.strip(Fixtures.gcc(dir, "tool", source, "-lgnutls"), dir.resolve("tool-stripped"));
     assertEquals(TlsLibraryKind.GNUTLS, new BinaryProber().probeFile(exe).library());

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hybridmesh.agent.probe.Fixtures;
 import io.hybridmesh.agent.probe.elf.ElfFile;
 import io.hybridmesh.agent.probe.elf.ElfSymbol;
+import io.hybridmesh.jni.testing.Requirements;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -41,8 +41,9 @@ class JniBoringSslTest {
 
   /** Copies the library out of the jar on the test classpath, under its own name (its JNI_OnLoad checks it). */
   static Path extract(Path dir) throws Exception {
-    assumeTrue("amd64".equals(System.getProperty("os.arch")) || "x86_64".equals(System.getProperty("os.arch")),
-        "netty-tcnative's linux-x86_64 library");
+    String arch = System.getProperty("os.arch");
+    Requirements.require(arch.equals("amd64") || arch.equals("x86_64"),
+        "netty-tcnative's linux-x86_64 library needs an x86-64 machine, not " + arch);
     try (InputStream in = JniBoringSslTest.class.getResourceAsStream("/META-INF/native/" + SO)) {
       assertNotNull(in, SO + " is not on the test classpath (netty-tcnative-boringssl-static:linux-x86_64)");
       Path out = dir.resolve(SO);
@@ -79,9 +80,7 @@ class JniBoringSslTest {
         ElfSymbol s = elf.symtab().exact(fn);
         assertNotNull(s, fn + " in .symtab");
         assertEquals(elf.vaddrToOffset(s.value()), t.offset().longValue(), fn);
-        if (Fixtures.has("nm") && Fixtures.has("readelf")) {
-          assertEquals(binutilsOffset(so, fn), t.offset().longValue(), fn + " against nm/readelf");
-        }
+        assertEquals(binutilsOffset(so, fn), t.offset().longValue(), fn + " against nm/readelf");
       }
     }
   }
@@ -116,7 +115,8 @@ class JniBoringSslTest {
         }
         """);
     String classes = System.getProperty("java.class.path");
-    assumeTrue(classes.contains("netty-tcnative-classes"), "netty-tcnative-classes is not on the classpath");
+    Requirements.require(classes.contains("netty-tcnative-classes"),
+        "netty-tcnative-classes is not on the classpath (a dependency of netty-tcnative-boringssl-static)");
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Process p = new ProcessBuilder(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classes,
         src.toString(), so.toString()).redirectErrorStream(true).start();
@@ -139,6 +139,8 @@ class JniBoringSslTest {
 
   /** File offset of {@code fn} computed with binutils: nm's address mapped through readelf's PT_LOADs. */
   private static long binutilsOffset(Path so, String fn) throws Exception {
+    Requirements.requireTool("nm");
+    Requirements.requireTool("readelf");
     long addr = -1;
     for (String l : Fixtures.run(so.getParent(), Map.of(), List.of("nm", so.toString())).split("\n")) {
       String[] f = l.trim().split("\\s+");

@@ -3,11 +3,11 @@ package io.hybridmesh.agent.probe.binary;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hybridmesh.agent.probe.Fixtures;
 import io.hybridmesh.agent.probe.elf.ElfDynamic;
 import io.hybridmesh.agent.probe.elf.ElfFile;
+import io.hybridmesh.jni.testing.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,7 +41,7 @@ class OriginRunpathTest {
   @ValueSource(strings = {"--enable-new-dtags", "--disable-new-dtags"})
   void originLibraryResolvesToThePrivateCopy(String dtags) throws Exception {
     Optional<Path> sys = systemLibssl();
-    assumeTrue(sys.isPresent(), "no system libssl.so.3 to copy");
+    Requirements.require(sys.isPresent(), "no system libssl.so.3 to copy; scripts/install-deps.sh installs it");
     Path dir = tmp.toRealPath();
     Path lib = Files.createDirectories(dir.resolve("lib"));
     Path copy = Files.copy(sys.get().toRealPath(), lib.resolve("libssl.so.3"));

@@ -3,10 +3,10 @@ package io.hybridmesh.agent.probe.binary;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hybridmesh.agent.probe.Fixtures;
 import io.hybridmesh.agent.probe.SharedFixtures;
+import io.hybridmesh.jni.testing.Requirements;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +48,7 @@ class ProcessProbeTest {
 
   @Test
   void pythonAfterImportSslIsDlopen() throws Exception {
-    assumeTrue(Fixtures.has("python3"), "python3 is not installed");
+    Requirements.requireTool("python3");
     ProbeResult r = probeRunning(List.of("python3", "-c",
         "import ssl, sys, time; print('ready', flush=True); time.sleep(60)"));
     assertEquals(TlsLibraryKind.OPENSSL, r.library(), r.toString());

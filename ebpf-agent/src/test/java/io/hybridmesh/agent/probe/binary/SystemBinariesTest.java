@@ -3,20 +3,19 @@ package io.hybridmesh.agent.probe.binary;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hybridmesh.agent.probe.site.ProbeCost;
-import java.nio.file.Files;
+import io.hybridmesh.jni.testing.Requirements;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** Binaries installed on the machine, where present. */
+/** Binaries installed on the machine (scripts/install-deps.sh installs what the image lacks). */
 class SystemBinariesTest {
 
   private final BinaryProber prober = new BinaryProber();
 
   private ProbeResult probe(String path) {
-    assumeTrue(Files.isRegularFile(Path.of(path)), path + " is not installed");
+    Requirements.requireFile(Path.of(path));
     ProbeResult r = prober.probeFile(Path.of(path));
     assertNull(r.error(), r.toString());
     return r;

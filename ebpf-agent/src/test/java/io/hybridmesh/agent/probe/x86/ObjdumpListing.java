@@ -1,10 +1,10 @@
 package io.hybridmesh.agent.probe.x86;
 
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hybridmesh.agent.probe.elf.ElfFile;
 import io.hybridmesh.agent.probe.elf.Section;
+import io.hybridmesh.jni.testing.Requirements;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,11 +19,9 @@ import java.util.function.Consumer;
  * Streams {@code objdump -d} over a binary and hands each instruction line to a consumer, with the file
  * offset of the address and the end of its section in the file. objdump (binutils) is the reference the
  * decoder is checked against; scripts/install-deps.sh installs it. Without it the tests skip, or fail
- * under {@code -Dhmesh.requireKernel=true} as the kernel tests do (CI sets it).
+ * under {@code -Dhmesh.requireKernel=true} as the kernel tests do (CI sets it): see {@link Requirements}.
  */
 final class ObjdumpListing {
-
-  static final String REQUIRE_PROPERTY = "hmesh.requireKernel";
 
   /** One instruction as objdump printed it, or (with {@link #symbol()} set) the start of a symbol. */
   record Line(String section, long address, long fileOffset, long sectionEnd, int byteCount, String bytes,
@@ -39,23 +37,12 @@ final class ObjdumpListing {
 
   private ObjdumpListing() {}
 
-  /** Skips the calling test, or fails it when the machine is required to have what it needs. */
-  static void require(boolean condition, String what) {
-    if (condition) {
-      return;
-    }
-    if (Boolean.getBoolean(REQUIRE_PROPERTY)) {
-      fail(what + " (and -D" + REQUIRE_PROPERTY + "=true forbids skipping)");
-    }
-    assumeTrue(false, what);
-  }
-
   static void requireObjdump() {
-    require(objdumpWorks(), "objdump (binutils) is not installed");
+    Requirements.require(objdumpWorks(), "objdump (binutils) is not installed; scripts/install-deps.sh installs it");
   }
 
   static void requireFile(Path path) {
-    require(Files.isRegularFile(path), path + " is not installed");
+    Requirements.requireFile(path);
   }
 
   private static boolean objdumpWorks() {
