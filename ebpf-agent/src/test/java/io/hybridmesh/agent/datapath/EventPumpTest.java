@@ -7,10 +7,10 @@ import io.hybridmesh.agent.abi.HmAbi;
 import io.hybridmesh.agent.flow.ConnectionFlowAssembler;
 import io.hybridmesh.agent.flow.FlowSink;
 import io.hybridmesh.agent.testing.Events;
+import io.hybridmesh.agent.testing.IdleRingBuffer;
 import io.hybridmesh.agent.testing.FixedEndpoints;
 import io.hybridmesh.api.flow.v1.Flow;
 import io.hybridmesh.api.flow.v1.LostEvent;
-import io.hybridmesh.jni.RingBufferReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class EventPumpTest {
 
   private final List<Flow> flows = new ArrayList<>();
-  private final EventPump pump = new EventPump(new IdleReader(), Map.of(HmAbi.EVENT_CONN,
+  private final EventPump pump = new EventPump(new IdleRingBuffer(), Map.of(HmAbi.EVENT_CONN,
       new ConnectionEvents(
           new ConnectionFlowAssembler("n", "v", new FixedEndpoints(), FixedEndpoints.IDENTITY_CLOCK),
           new FlowSink() {
@@ -65,23 +65,5 @@ class EventPumpTest {
     pump.process(batch, 1);
     assertEquals(0, flows.size());
     assertEquals(1, pump.malformed());
-  }
-
-  private static final class IdleReader implements RingBufferReader {
-    @Override
-    public int poll(ByteBuffer b, int timeoutMillis) {
-      return 0;
-    }
-
-    @Override
-    public void wakeup() {}
-
-    @Override
-    public long oversizedRecords() {
-      return 0;
-    }
-
-    @Override
-    public void close() {}
   }
 }

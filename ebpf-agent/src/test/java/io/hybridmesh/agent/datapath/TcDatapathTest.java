@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hybridmesh.agent.testing.IdleRingBuffer;
 import io.hybridmesh.agent.testing.InMemoryBpfMap;
 import io.hybridmesh.jni.Bpf;
 import io.hybridmesh.jni.BpfException;
@@ -15,7 +16,6 @@ import io.hybridmesh.jni.RingBufferReader;
 import io.hybridmesh.jni.TcHook;
 import io.hybridmesh.jni.UprobeMultiTarget;
 import io.hybridmesh.jni.UprobeTarget;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -166,23 +166,7 @@ class TcDatapathTest {
 
     @Override
     public RingBufferReader ringBuffer(String map) {
-      return new RingBufferReader() {
-        @Override
-        public int poll(ByteBuffer batch, int timeoutMillis) {
-          return 0;
-        }
-
-        @Override
-        public void wakeup() {}
-
-        @Override
-        public long oversizedRecords() {
-          return 0;
-        }
-
-        @Override
-        public void close() {}
-      };
+      return new IdleRingBuffer();
     }
 
     @Override
