@@ -62,6 +62,11 @@ public final class ReportPrinter {
         c.getUprobeTargetsList().forEach(t -> out.println("    uprobe target " + t));
       }
     }
+    if (r.getPodsOnIncapableNodesCount() > 0) {
+      out.println("  Pods on nodes that see less (placement " + r.getPlacement() + "):");
+      r.getPodsOnIncapableNodesList().forEach(p -> out.printf("    ! %s on %s: L7 %s there; %s%n", p.getPod(),
+          p.getNode(), p.getL7Visibility(), p.getLacks()));
+    }
     List<TlsCallCost.Site> sites = TlsCallCost.sitesOfReports(r.getContainersList());
     for (NodeReport n : r.getNodesList()) {
       out.printf("  Node %s: kernel %s%s, %s%n", n.getName(), n.getKernel(), n.getGuess() ? " (guessed)" : "",

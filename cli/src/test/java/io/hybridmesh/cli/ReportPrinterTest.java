@@ -9,6 +9,7 @@ import com.google.gson.JsonParser;
 import io.hybridmesh.api.flow.v1.TlsLibrary;
 import io.hybridmesh.api.observer.v1.ContainerReport;
 import io.hybridmesh.api.observer.v1.NodeReport;
+import io.hybridmesh.api.observer.v1.PodShortfall;
 import io.hybridmesh.api.observer.v1.WorkloadDataPath;
 import io.hybridmesh.api.observer.v1.WorkloadReport;
 import io.hybridmesh.controller.facts.ProbeCostClass;
@@ -64,6 +65,15 @@ class ReportPrinterTest {
     assertTrue(text.contains("  Node vm: kernel 6.18.44, capable\n    expected CPU per TLS call: 1.4 µs (2 sites, "
         + "both emulated; measured on this node per entry+return probe pair: 1.4 µs emulated, 14 µs "
         + "single-stepped)\n"), text);
+  }
+
+  @Test
+  void podsOnNodesThatSeeLessAreListedWithWhatTheyLack() {
+    WorkloadReport r = report(WorkloadDataPath.EBPF, NGINX, MEASURED).toBuilder().setPlacement("prefer-capable")
+        .addPodsOnIncapableNodes(PodShortfall.newBuilder().setPod("backend-1").setNode("old-1")
+            .setL7Visibility("L4_ONLY").setLacks("its HTTP inside TLS: node old-1 lacks UPROBES")).build();
+    assertTrue(details(r).contains("  Pods on nodes that see less (placement prefer-capable):\n"
+        + "    ! backend-1 on old-1: L7 L4_ONLY there; its HTTP inside TLS: node old-1 lacks UPROBES\n"), details(r));
   }
 
   @Test

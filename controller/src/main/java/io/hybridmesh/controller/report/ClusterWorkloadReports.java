@@ -4,8 +4,10 @@ import com.google.protobuf.Timestamp;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hybridmesh.api.observer.v1.ContainerReport;
 import io.hybridmesh.api.observer.v1.NodeReport;
+import io.hybridmesh.api.observer.v1.PodShortfall;
 import io.hybridmesh.api.observer.v1.WorkloadDataPath;
 import io.hybridmesh.api.v1alpha1.NodeStatus;
+import io.hybridmesh.api.v1alpha1.PodPlacementStatus;
 import io.hybridmesh.controller.decision.Decision;
 import io.hybridmesh.controller.facts.ProbeCostClass;
 import io.hybridmesh.api.flow.v1.TlsLibrary;
@@ -85,6 +87,13 @@ public final class ClusterWorkloadReports {
         WorkloadReports.tlsCall(node, n.getTlsCallNanos(), n.getTlsCallNote(), n.getEmulatedPairNs(),
             n.getSingleSteppedPairNs());
         b.addNodes(node);
+      }
+    }
+    b.setPlacement(nz(s.getPlacement()));
+    if (s.getPodsOnIncapableNodes() != null) {
+      for (PodPlacementStatus p : s.getPodsOnIncapableNodes()) {
+        b.addPodsOnIncapableNodes(PodShortfall.newBuilder().setPod(nz(p.getPod())).setNode(nz(p.getNode()))
+            .setL7Visibility(nz(p.getL7Visibility())).setLacks(nz(p.getLacks())));
       }
     }
     if (s.getReasons() != null) {

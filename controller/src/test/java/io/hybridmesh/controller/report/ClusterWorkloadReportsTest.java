@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hybridmesh.api.observer.v1.WorkloadDataPath;
 import io.hybridmesh.api.flow.v1.TlsLibrary;
 import io.hybridmesh.api.observer.v1.L7Visibility;
+import io.hybridmesh.api.observer.v1.PodShortfall;
 import io.hybridmesh.api.observer.v1.NodeReport;
 import io.hybridmesh.api.observer.v1.ProbeCost;
 import io.hybridmesh.api.observer.v1.ProbeSite;
 import io.hybridmesh.api.observer.v1.WorkloadReport;
 import io.hybridmesh.api.v1alpha1.ContainerStatus;
 import io.hybridmesh.api.v1alpha1.NodeStatus;
+import io.hybridmesh.api.v1alpha1.PodPlacementStatus;
 import io.hybridmesh.api.v1alpha1.ReasonStatus;
 import io.hybridmesh.api.v1alpha1.UprobeTargetStatus;
 import io.hybridmesh.api.v1alpha1.WorkloadCapability;
@@ -61,6 +63,20 @@ class ClusterWorkloadReportsTest {
     assertTrue(r.getSeesList().stream().anyMatch(x -> x.contains("inside TLS")), r.getSeesList()::toString);
     assertEquals(1, r.getContainersCount());
     assertEquals(1, r.getNodesCount());
+  }
+
+  @Test
+  void podsOnNodesThatSeeLessAreInTheReport() {
+    WorkloadCapability w = report("shop", "Deployment", "web", "EBPF", "FULL", "OPENSSL");
+    w.getStatus().setPlacement("prefer-capable");
+    w.getStatus().setPodsOnIncapableNodes(List.of(new PodPlacementStatus("web-7d9", "old-1", "L4_ONLY",
+        "its HTTP inside TLS: node old-1 (kernel 5.4.0) lacks BTF, UPROBES")));
+    WorkloadReport r = ClusterWorkloadReports.toReport(w);
+    assertEquals("prefer-capable", r.getPlacement());
+    assertEquals(1, r.getPodsOnIncapableNodesCount());
+    PodShortfall p = r.getPodsOnIncapableNodes(0);
+    assertEquals(List.of("web-7d9", "old-1", "L4_ONLY"), List.of(p.getPod(), p.getNode(), p.getL7Visibility()));
+    assertTrue(p.getLacks().contains("lacks BTF, UPROBES"), p.getLacks());
   }
 
   @Test
