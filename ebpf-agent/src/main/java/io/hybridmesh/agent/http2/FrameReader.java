@@ -111,6 +111,10 @@ final class FrameReader {
         } else {
           sink.onResync(this);
         }
+      } else if (start && Http2Detect.detect(d, off, len) == Http2Detect.Verdict.NEED_MORE) {
+        // Too little to judge: read on, and start only if the first frame turns out to be SETTINGS.
+        state = State.HEADER;
+        startPending = true;
       } else if (start) {
         lost(Http2Drop.MID_STREAM_START, len);
         return;
@@ -137,6 +141,8 @@ final class FrameReader {
 
   /** Uncaptured bytes at the end of the call being fed, not yet accounted for. */
   private long pendingGap;
+  /** The first call was too short to judge: the first frame decides whether this is a start. */
+  private boolean startPending;
 
   private static boolean prefacePrefix(byte[] d, int off, int len) {
     byte[] want = Http2Frames.PREFACE;
@@ -195,8 +201,16 @@ final class FrameReader {
     flags = Http2Frames.flags(h, at);
     stream = Http2Frames.streamId(h, at);
     if (!Http2Frames.valid(length, type, flags, stream, maxFrame)) {
-      lost(Http2Drop.FRAME_INVALID, HEADER_BYTES + (end - p));
+      lost(startPending ? Http2Drop.MID_STREAM_START : Http2Drop.FRAME_INVALID, HEADER_BYTES + (end - p));
       return end;
+    }
+    if (startPending) {
+      startPending = false;
+      if (type != SETTINGS || (flags & Http2Frames.FLAG_ACK) != 0) {
+        lost(Http2Drop.MID_STREAM_START, HEADER_BYTES + (end - p));
+        return end;
+      }
+      sink.onStart(this, false, true);
     }
     if (inBlock && (type != CONTINUATION || stream != blockStream)) {
       inBlock = false;
@@ -416,6 +430,7 @@ final class FrameReader {
       return;
     }
     state = State.DESYNC;
+    startPending = false;
     hdrLen = 0;
     prefaceMatched = 0;
     inBlock = false;
