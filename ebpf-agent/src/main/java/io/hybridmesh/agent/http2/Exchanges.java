@@ -13,6 +13,8 @@ final class Exchanges {
 
   private final StreamTable streams;
   private final Http2Connection owner;
+  /** The highest stream id a client request opened; new ones must be above it. */
+  private int highestClientStream;
 
   Exchanges(Http2Limits limits, Http2Connection owner) {
     this.streams = new StreamTable(limits.maxStreams());
@@ -38,6 +40,12 @@ final class Exchanges {
   void fromClient(int id, HeaderBlock h, Http2Unknown unknown, boolean endStream, long ns) {
     Http2Stream s = streams.get(id);
     if (s == null) {
+      // A new stream: odd, above every earlier one (RFC 9113 §5.1.1), and a request we could read.
+      if ((id & 1) == 0 || id <= highestClientStream || h == null || h.get(KeptNames.METHOD) == null) {
+        owner.drop(Http2Drop.IMPLAUSIBLE_STREAM);
+        return;
+      }
+      highestClientStream = id;
       s = open(id, ns);
       if (s == null) {
         return;
@@ -53,7 +61,9 @@ final class Exchanges {
 
   /** Request headers the server promised for a stream it will push on. */
   void pushPromise(int promisedId, HeaderBlock h, Http2Unknown unknown, long ns) {
-    if (promisedId == 0 || streams.get(promisedId) != null) {
+    if ((promisedId & 1) != 0 || promisedId == 0 || streams.get(promisedId) != null || h == null
+        || h.get(KeptNames.METHOD) == null) {
+      owner.drop(Http2Drop.IMPLAUSIBLE_STREAM);
       return;
     }
     Http2Stream s = open(promisedId, ns);
@@ -64,18 +74,32 @@ final class Exchanges {
     }
   }
 
-  /** A header block from the server: the response headers (after any 1xx), else the trailers. */
-  void fromServer(int id, HeaderBlock h, Http2Unknown unknown, boolean endStream, long ns) {
+  /**
+   * A header block from the server: the response headers (after any 1xx), else the trailers. {@code
+   * resynced}: the server's framing was found again after a loss (or mid-stream), so a block opening a
+   * stream above every request seen is more likely misread bytes than a response to a lost request.
+   */
+  void fromServer(int id, HeaderBlock h, Http2Unknown unknown, boolean endStream, boolean resynced, long ns) {
     Http2Stream s = streams.get(id);
     if (s == null) {
-      // A stream that began before capture (or whose request was dropped): the response is still told.
+      // A stream that began before capture (or whose request was dropped): the response is still told,
+      // if it is one (:status) for a stream a request could have opened.
+      if ((id & 1) == 0 || (resynced && highestClientStream > 0 && id > highestClientStream) || h == null
+          || h.get(KeptNames.STATUS) == null) {
+        owner.drop(Http2Drop.IMPLAUSIBLE_STREAM);
+        return;
+      }
       s = open(id, ns);
       if (s == null) {
         return;
       }
     }
     Http2Unknown why = h == null ? unknown : h.unknownReason;
-    if (s.response == null) {
+    if (s.response == null && h != null && h.get(KeptNames.STATUS) == null && h.unknownFields == 0) {
+      // No :status in a block decoded in full: trailers, after response headers that went by unseen.
+      s.response = new Http2Response(0, null, ns, Http2Unknown.HEADERS_NOT_SEEN, false);
+      trailers(s, h, why);
+    } else if (s.response == null) {
       String statusText = h == null ? null : h.get(KeptNames.STATUS);
       int status = statusText == null ? 0 : Grpc.parseStatus(statusText);
       if (status >= 100 && status < 200 && !endStream) {

@@ -200,7 +200,7 @@ final class FrameReader {
     type = Http2Frames.type(h, at);
     flags = Http2Frames.flags(h, at);
     stream = Http2Frames.streamId(h, at);
-    if (!Http2Frames.valid(length, type, flags, stream, maxFrame)) {
+    if (!Http2Frames.wellFormed(h, at, maxFrame)) {
       lost(startPending ? Http2Drop.MID_STREAM_START : Http2Drop.FRAME_INVALID, HEADER_BYTES + (end - p));
       return end;
     }

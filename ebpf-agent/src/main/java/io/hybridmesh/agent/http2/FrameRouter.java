@@ -19,6 +19,8 @@ final class FrameRouter implements FrameSink {
   /** Per direction (SENT, RECEIVED): began with a SETTINGS frame; header blocks seen so far. */
   private final boolean[] settingsFirst = new boolean[2];
   private final long[] blocks = new long[2];
+  /** Per direction: framing was found other than at the direction's first byte (mid-stream, resync). */
+  private final boolean[] resynced = new boolean[2];
 
   FrameRouter(Http2Connection owner, Exchanges exchanges, HeaderBlock block) {
     this.owner = owner;
@@ -33,6 +35,7 @@ final class FrameRouter implements FrameSink {
   @Override
   public void onStart(FrameReader r, boolean preface, boolean settings) {
     int d = r.dir.ordinal();
+    resynced[d] = !preface && !settings;
     if (preface) {
       clientDir = r.dir;
       prefaceSeen = true;
@@ -53,7 +56,8 @@ final class FrameRouter implements FrameSink {
 
   @Override
   public void onResync(FrameReader r) {
-    // The HPACK state was marked missed when framing was lost; nothing else to do.
+    // The HPACK state was marked missed when framing was lost.
+    resynced[r.dir.ordinal()] = true;
   }
 
   @Override
@@ -112,7 +116,7 @@ final class FrameRouter implements FrameSink {
     } else if (fromClient) {
       exchanges.fromClient(streamId, h, unknown, endStream, ns);
     } else {
-      exchanges.fromServer(streamId, h, unknown, endStream, ns);
+      exchanges.fromServer(streamId, h, unknown, endStream, resynced[dir.ordinal()], ns);
     }
   }
 

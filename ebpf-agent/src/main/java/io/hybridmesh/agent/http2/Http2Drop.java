@@ -32,6 +32,12 @@ public enum Http2Drop {
   ROLE_UNKNOWN,
   /** A DATA frame or header block for a stream not tracked (dropped, ended, or begun before capture). */
   UNTRACKED_STREAM,
+  /**
+   * A header block that may not open a stream: not decoded, without :method (a request) or :status (a
+   * response), or on a stream id the protocol rules out (a client's even or decreasing id, a response
+   * for a stream above every request seen). Such blocks are what misread bytes look like.
+   */
+  IMPLAUSIBLE_STREAM,
   /** A SETTINGS value the protocol forbids. */
   SETTINGS_INVALID,
   /** A bug: an exception inside the parser, caught; the direction resynchronises. */

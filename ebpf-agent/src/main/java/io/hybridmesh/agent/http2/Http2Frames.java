@@ -103,6 +103,20 @@ final class Http2Frames {
   }
 
   /**
+   * Whether a frame header is one a compliant peer can send: {@link #valid}, and for a known type no flag
+   * it leaves undefined and the reserved bit clear (RFC 9113 §4.1: both "MUST be left unset when
+   * sending"). Anything else means we are not reading frame headers where the peer wrote them.
+   */
+  static boolean wellFormed(byte[] b, int p, int maxFrame) {
+    int type = type(b, p);
+    int flags = flags(b, p);
+    if (type <= CONTINUATION && ((flags & ~DEFINED_FLAGS[type]) != 0 || (b[p + 5] & 0x80) != 0)) {
+      return false;
+    }
+    return valid(length(b, p), type, flags, streamId(b, p), maxFrame);
+  }
+
+  /**
    * Whether the header at {@code p} looks like one a peer wrote, not payload bytes that happen to parse:
    * legal under {@code maxFrame}, a known type, no undefined flag, the reserved bit clear, and (but for
    * DATA) no larger than {@code controlMax}. CONTINUATION only ever follows its HEADERS.
