@@ -21,9 +21,6 @@ final class HpackDecoder {
   static final int FIXED_BYTES = 160;
   /** SETTINGS_HEADER_TABLE_SIZE until a peer says otherwise (RFC 9113 §6.5.2). */
   static final int DEFAULT_TABLE_SIZE = 4096;
-  private static final int SCRATCH_KEPT = 1024;
-  private static final int TRUNCATED = -1;
-  private static final int OVERFLOW = -2;
 
   private final int cap;
   private final DynamicTable table;
@@ -35,18 +32,7 @@ final class HpackDecoder {
   private long allowed = -1;
   private long allowedPrev = -1;
 
-  private byte[] nameScratch = new byte[0];
-  private byte[] valueScratch = new byte[0];
-
-  // Cursor of the block being decoded, and the last string read.
-  private byte[] in;
-  private int pos;
-  private int end;
-  private byte[] sBuf;
-  private int sOff;
-  private int sLen;
-  private boolean sTooLong;
-  private HpackResult error;
+  private final HpackInput in = new HpackInput();
 
   HpackDecoder(Http2Limits limits) {
     this.cap = limits.maxHpackTableBytes();
@@ -87,78 +73,39 @@ final class HpackDecoder {
   }
 
   long retainedBytes() {
-    return FIXED_BYTES + table.retainedBytes() + nameScratch.length + valueScratch.length + 32;
+    return FIXED_BYTES + table.retainedBytes() + in.scratchBytes();
   }
 
   /** Decodes the block in [off, off+len) into {@code out} (reset first). */
   HpackResult decode(byte[] b, int off, int len, HeaderBlock out) {
     out.reset();
-    in = b;
-    pos = off;
-    end = off + len;
-    error = null;
+    in.start(b, off, len);
     boolean fieldSeen = false;
-    while (pos < end && error == null) {
-      int b0 = in[pos] & 0xff;
+    while (in.more()) {
+      int b0 = in.peek();
       if (b0 >= 0x80) {
-        indexed(readInt(7), out);
+        indexed(in.readInt(7), out);
         fieldSeen = true;
       } else if (b0 >= 0x40) {
         literal(6, true, false, out);
         fieldSeen = true;
       } else if (b0 >= 0x20) {
         if (fieldSeen) {
-          error = HpackResult.SIZE_UPDATE_MISPLACED;
+          in.error = HpackResult.SIZE_UPDATE_MISPLACED;
         } else {
-          sizeUpdate(readInt(5));
+          sizeUpdate(in.readInt(5));
         }
       } else {
         literal(4, false, (b0 & 0x10) != 0, out);
         fieldSeen = true;
       }
     }
-    in = null;
-    sBuf = null;
-    if (valueScratch.length > SCRATCH_KEPT) {
-      valueScratch = new byte[0];
-    }
-    if (nameScratch.length > SCRATCH_KEPT) {
-      nameScratch = new byte[0];
-    }
+    HpackResult error = in.finish();
     if (error != null) {
       missed();
       return error;
     }
     return out.unknownFields > 0 ? HpackResult.UNKNOWN_REFERENCES : HpackResult.OK;
-  }
-
-  /** RFC 7541 §5.1 with an N-bit prefix; {@link #TRUNCATED} or {@link #OVERFLOW} (and error set). */
-  private long readInt(int n) {
-    int mask = (1 << n) - 1;
-    long v = in[pos++] & mask;
-    if (v < mask) {
-      return v;
-    }
-    for (int shift = 0; ; shift += 7) {
-      if (pos >= end) {
-        error = HpackResult.TRUNCATED;
-        return TRUNCATED;
-      }
-      int b = in[pos++] & 0xff;
-      v += (long) (b & 0x7f) << shift;
-      if ((b & 0x80) == 0) {
-        break;
-      }
-      if (shift >= 28) {
-        error = HpackResult.INTEGER_OVERFLOW;
-        return OVERFLOW;
-      }
-    }
-    if (v > Integer.MAX_VALUE) {
-      error = HpackResult.INTEGER_OVERFLOW;
-      return OVERFLOW;
-    }
-    return v;
   }
 
   private Http2Unknown unknownReason() {
@@ -170,7 +117,7 @@ final class HpackDecoder {
       return;
     }
     if (index == 0) {
-      error = HpackResult.INDEX_ZERO;
+      in.error = HpackResult.INDEX_ZERO;
     } else if (index <= StaticTable.SIZE) {
       int i = (int) index;
       int kept = StaticTable.kept(i);
@@ -191,7 +138,7 @@ final class HpackDecoder {
         out.record(e.name == null ? "?" : latin1(e.name, 0, e.name.length), latin1(e.value, 0, e.value.length));
       }
     } else if (exact()) {
-      error = HpackResult.INDEX_OUT_OF_RANGE;
+      in.error = HpackResult.INDEX_OUT_OF_RANGE;
     } else {
       out.unknown(unknownReason());
       if (out.all != null) {
@@ -202,7 +149,7 @@ final class HpackDecoder {
 
   /** A literal field: with incremental indexing, without indexing, or never indexed (RFC 7541 §6.2). */
   private void literal(int prefix, boolean indexing, boolean sensitive, HeaderBlock out) {
-    long nameIndex = readInt(prefix);
+    long nameIndex = in.readInt(prefix);
     if (nameIndex < 0) {
       return;
     }
@@ -213,13 +160,13 @@ final class HpackDecoder {
     boolean nameTooLong = false;
     boolean literalName = nameIndex == 0;
     if (literalName) {
-      if (!readString(true, Math.max(table.max(), 16), true)) {
+      if (!in.readString(true, Math.max(table.max(), 16), true)) {
         return;
       }
-      name = sBuf;
-      nameOff = sOff;
-      nameLen = sLen;
-      nameTooLong = sTooLong;
+      name = in.sBuf;
+      nameOff = in.sOff;
+      nameLen = in.sLen;
+      nameTooLong = in.sTooLong;
       kept = nameTooLong ? KeptNames.NONE : KeptNames.id(name, nameOff, nameLen);
     } else if (nameIndex <= StaticTable.SIZE) {
       name = StaticTable.nameBytes((int) nameIndex);
@@ -231,7 +178,7 @@ final class HpackDecoder {
       nameLen = name == null ? 0 : name.length;
       kept = e.kept;
     } else if (exact()) {
-      error = HpackResult.INDEX_OUT_OF_RANGE;
+      in.error = HpackResult.INDEX_OUT_OF_RANGE;
       return;
     }
     boolean keep = name != null && kept != KeptNames.NONE;
@@ -239,13 +186,13 @@ final class HpackDecoder {
     boolean decodeValue = keep || room >= 0 || out.all != null;
     int decodeMax = Math.max(room, keep ? out.limit(kept) : 0);
     if (out.all != null) {
-      decodeMax = Math.max(decodeMax, SCRATCH_KEPT);
+      decodeMax = Math.max(decodeMax, 1024); // tests record every value
     }
-    if (!readString(decodeValue, decodeMax, false)) {
+    if (!in.readString(decodeValue, decodeMax, false)) {
       return;
     }
-    String value = keep ? out.string(kept, sBuf, sOff, sLen) : null;
-    if (keep && sTooLong) {
+    String value = keep ? out.string(kept, in.sBuf, in.sOff, in.sLen) : null;
+    if (keep && in.sTooLong) {
       out.truncated = true;
     }
     if (name == null) {
@@ -254,7 +201,7 @@ final class HpackDecoder {
       out.put(kept, value, sensitive);
     }
     if (out.all != null) {
-      out.record(name == null ? "?" : latin1(name, nameOff, nameLen), latin1(sBuf, sOff, sLen));
+      out.record(name == null ? "?" : latin1(name, nameOff, nameLen), latin1(in.sBuf, in.sOff, in.sLen));
     }
     if (indexing) {
       insert(name, nameOff, nameLen, literalName, kept, room, value);
@@ -262,7 +209,7 @@ final class HpackDecoder {
   }
 
   private void insert(byte[] name, int nameOff, int nameLen, boolean copyName, int kept, int room, String value) {
-    if (room < 0 || sTooLong || sLen > room) {
+    if (room < 0 || in.sTooLong || in.sLen > room) {
       // Larger than the table: the encoder empties its table too (RFC 7541 §4.4), unless our view of the
       // size is wrong (an unknown name, or a table larger than our cap).
       table.clear();
@@ -276,8 +223,8 @@ final class HpackDecoder {
       n = new byte[nameLen];
       System.arraycopy(name, nameOff, n, 0, nameLen);
     }
-    byte[] v = new byte[sLen];
-    System.arraycopy(sBuf, sOff, v, 0, sLen);
+    byte[] v = new byte[in.sLen];
+    System.arraycopy(in.sBuf, in.sOff, v, 0, in.sLen);
     DynamicTable.Entry e = new DynamicTable.Entry(n, v, n == null ? KeptNames.NONE : kept);
     e.valueString = n == null ? null : value;
     evicted(table.add(e));
@@ -294,7 +241,7 @@ final class HpackDecoder {
       return;
     }
     if (allowed >= 0 && size > Math.max(allowed, allowedPrev)) {
-      error = HpackResult.SIZE_UPDATE_TOO_LARGE;
+      in.error = HpackResult.SIZE_UPDATE_TOO_LARGE;
       return;
     }
     if (size > cap) {
@@ -308,64 +255,6 @@ final class HpackDecoder {
       missed = false;
       }
     evicted(evicted);
-  }
-
-  /**
-   * Reads a string literal (RFC 7541 §5.2) into sBuf/sOff/sLen: raw strings in place, Huffman ones
-   * decoded into scratch space when {@code decode}, at most {@code max} bytes (sTooLong past that).
-   * Returns false on error.
-   */
-  private boolean readString(boolean decode, int max, boolean isName) {
-    if (pos >= end) {
-      error = HpackResult.TRUNCATED;
-      return false;
-    }
-    boolean huffman = (in[pos] & 0x80) != 0;
-    long len = readInt(7);
-    if (len < 0) {
-      return false;
-    }
-    if (len > end - pos) {
-      error = HpackResult.TRUNCATED;
-      return false;
-    }
-    int start = pos;
-    pos += (int) len;
-    sTooLong = false;
-    if (!huffman) {
-      sBuf = in;
-      sOff = start;
-      sLen = (int) len;
-      return true;
-    }
-    sOff = 0;
-    if (!decode) {
-      sBuf = null;
-      sLen = 0;
-      return true;
-    }
-    int need = Math.min(Math.max(max, 0), Huffman.maxDecodedLength((int) len));
-    byte[] dst = isName ? nameScratch : valueScratch;
-    if (dst.length < need) {
-      dst = new byte[Math.max(need, Math.min(64, max))];
-      if (isName) {
-        nameScratch = dst;
-      } else {
-        valueScratch = dst;
-      }
-    }
-    int n = Huffman.decode(in, start, (int) len, dst, 0, need);
-    sBuf = dst;
-    if (n == Huffman.INVALID) {
-      error = HpackResult.HUFFMAN_INVALID;
-      return false;
-    }
-    if (n == Huffman.TOO_LONG) {
-      sTooLong = true;
-      n = need;
-    }
-    sLen = n;
-    return true;
   }
 
   /** The kept String of an entry, made once. */

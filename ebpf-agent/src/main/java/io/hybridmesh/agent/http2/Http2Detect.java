@@ -35,7 +35,7 @@ public final class Http2Detect {
     if (len == 0) {
       return Verdict.NEED_MORE;
     }
-    if (prefixOf(Http2Frames.PREFACE, b, off, len)) {
+    if (Http2Frames.prefaceSoFar(b, off, len)) {
       return len >= Http2Frames.PREFACE.length ? Verdict.HTTP2_PREFACE : Verdict.NEED_MORE;
     }
     Verdict settings = settings(b, off, len);

@@ -57,6 +57,16 @@ final class Http2Frames {
     FLAG_END_HEADERS, // CONTINUATION
   };
 
+  /** Whether [off, off+len) agrees with the preface as far as both go. */
+  static boolean prefaceSoFar(byte[] b, int off, int len) {
+    for (int i = 0; i < Math.min(len, PREFACE.length); i++) {
+      if (b[off + i] != PREFACE[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static int length(byte[] b, int p) {
     return (b[p] & 0xff) << 16 | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff);
   }
