@@ -121,7 +121,6 @@ final class Exchanges {
   }
 
   private static void trailers(Http2Stream s, HeaderBlock h, Http2Unknown why) {
-    s.trailersSeen = true;
     if (h != null) {
       s.grpcStatus = h.get(KeptNames.GRPC_STATUS);
       s.grpcMessage = h.get(KeptNames.GRPC_MESSAGE);
@@ -237,8 +236,8 @@ final class Exchanges {
     long duration = req != null ? Math.max(0, ns - req.startNs()) : 0;
     boolean grpc = s.grpc || s.grpcStatus != null;
     GrpcStatus status = grpc ? grpcStatus(s, how, code) : null;
-    owner.emit(new ExchangeEnded(new Http2Exchange(s.id, req, resp, s.requestBytes, s.responseBytes, ns, latency,
-        duration, how, code, grpc, status, s.trailersUnknown), owner.role()));
+    owner.emit(new ExchangeEnded(new Http2Exchange(s.id, req, resp, s.requestEnded, s.requestBytes, s.responseBytes,
+        ns, latency, duration, how, code, grpc, status, s.trailersUnknown), owner.role()));
   }
 
   /** grpc-status if sent; else what a gRPC client derives; null when it cannot be known. */

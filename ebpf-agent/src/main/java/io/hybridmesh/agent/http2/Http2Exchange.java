@@ -6,6 +6,7 @@ package io.hybridmesh.agent.http2;
  * @param request null when the request headers were never seen (the stream began before capture, its
  *     bytes were lost, or it was dropped at the stream limit)
  * @param response null when the stream ended before a final response
+ * @param requestComplete the client ended its side (END_STREAM seen)
  * @param requestBytes DATA payload sent by the client (padding excluded)
  * @param responseBytes DATA payload sent by the server
  * @param endNs timestamp of the call that ended the stream
@@ -20,6 +21,7 @@ public record Http2Exchange(
     int streamId,
     Http2Request request,
     Http2Response response,
+    boolean requestComplete,
     long requestBytes,
     long responseBytes,
     long endNs,

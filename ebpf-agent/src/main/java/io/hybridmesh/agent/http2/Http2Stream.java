@@ -15,7 +15,6 @@ final class Http2Stream {
   Http2Request request;
   boolean requestEnded;
   Http2Response response;
-  boolean trailersSeen;
   /** grpc-status and grpc-message as sent (trailers, or a trailers-only response). */
   String grpcStatus;
   String grpcMessage;

@@ -51,6 +51,7 @@ class Http2ConnectionTest {
     assertEquals(r, x.request());
     assertEquals(200, x.response().status());
     assertTrue(x.response().headers().contains(new Header("content-type", "text/plain")));
+    assertTrue(x.requestComplete());
     assertEquals(0, x.requestBytes());
     assertEquals(10, x.responseBytes());
     assertEquals(Http2End.COMPLETE, x.end());
@@ -213,6 +214,7 @@ class Http2ConnectionTest {
     List<Http2Exchange> xs = exchanges(c.onClose(50_000));
     assertEquals(1, xs.size());
     assertEquals(Http2End.CONNECTION_CLOSED, xs.get(0).end());
+    assertTrue(xs.get(0).requestComplete());
     assertEquals(3, xs.get(0).responseBytes());
     assertEquals(200, xs.get(0).response().status());
   }
