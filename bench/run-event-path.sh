@@ -3,7 +3,8 @@
 # EventPathBenchmark), HTTP inside TLS (frames -> TlsEvent -> HTTP conversation -> L7 Flow -> sink,
 # HttpPathBenchmark) and the product path of `hmesh agent --serve` on the wrk -> nginx stream of
 # tls-overhead.sh (the same, then redaction and the flow ring, optionally metrics: ServedTlsPathBenchmark,
-# nanoseconds per event; add JMH_ARGS="-prof gc" for bytes allocated per event).
+# nanoseconds per event; add JMH_ARGS="-prof gc" for bytes allocated per event). Not run by default: the
+# HTTP/2 pure core on a netty-written connection (Http2PathBenchmark, frames/s: BENCH_FILTER=Http2PathBenchmark).
 #
 # Prints events/s for each full path, decode only, assemble only and the full path with the
 # JSON-lines printer of `hmesh agent --print jsonl` as sink (median of the measurement
@@ -16,6 +17,7 @@
 #   BENCH_FILTER=...     JMH benchmark regexp (default: all three,
 #                        'EventPathBenchmark|HttpPathBenchmark|ServedTlsPathBenchmark')
 #   BENCH_GOAL=1000000   events/s the full path must reach
+#   BENCH_H2_GOAL=500000 frames/s the HTTP/2 parse + pair must reach
 #   BENCH_OUT=file.json  where JMH writes its JSON result (default: bench/target/event-path.json)
 #   JMH_ARGS="..."       extra JMH arguments (e.g. "-prof gc" or "-prof stack")
 #   JAVA=java            the java to run
@@ -51,10 +53,10 @@ echo "bench: ${pin[*]:-unpinned} $java -jar benchmarks.jar $filter -wi $wi -w $w
 "${pin[@]}" "$java" -jar "$jar" "$filter" -wi "$wi" -w "$w" -i "$i" -r "$r" -f "$f" \
   -rf json -rff "$out" ${JMH_ARGS:-} >&2
 
-python3 - "$out" "$goal" "${cpu:-none}" <<'EOF'
+python3 - "$out" "$goal" "${cpu:-none}" "${BENCH_H2_GOAL:-500000}" <<'EOF'
 import json, statistics, sys
 
-path, goal, cpu = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+path, goal, cpu, h2goal = sys.argv[1], float(sys.argv[2]), sys.argv[3], float(sys.argv[4])
 results = json.load(open(path))
 rows = {}
 alloc = {}
@@ -93,6 +95,19 @@ if any(k.startswith("HttpPathBenchmark.") for k in rows):
     line("decode only", "HttpPathBenchmark.decodeOnly")
     line("full path + JSON-lines sink", "HttpPathBenchmark.httpPathJsonSink")
     verdict("HttpPathBenchmark.httpPath")
+if any(k.startswith("Http2PathBenchmark.") for k in rows):
+    print(f"HTTP/2 parse + pair, netty-written connection of 2000 streams (one thread, CPU {cpu}):")
+    for label, name in (("calls as peers write them", "Http2PathBenchmark.parseAndPair"),
+                        ("one call per frame", "Http2PathBenchmark.perFrameCalls")):
+        if name in rows:
+            med, mean, err, n = rows[name]
+            err = "" if not isinstance(err, (int, float)) or err != err else f" ± {err:,.0f}"
+            print(f"  {label:<28} {med:>14,.0f} frames/s median of {n}  (mean {mean:,.0f}{err})")
+    name = "Http2PathBenchmark.parseAndPair"
+    if name in rows:
+        med = rows[name][0]
+        print(f"  goal >= {h2goal:,.0f} frames/s on one core: {'MET' if med >= h2goal else 'NOT MET'} "
+              f"({med / h2goal:.2f}x)")
 if any(k.startswith("ServedTlsPathBenchmark.") for k in rows):
     print(f"hmesh agent --serve path, wrk -> nginx keep-alive stream (one thread, CPU {cpu}):")
     for label, name in (("redaction + flow ring", "ServedTlsPathBenchmark.served"),
