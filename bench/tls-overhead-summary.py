@@ -68,9 +68,10 @@ labels = {"base": "baseline (no agent)",
           "agent": "agent --print jsonl >/dev/null", "piped": "agent --print jsonl | wc -l",
           "notls": "agent --no-tls (TC only)",
           "syscalls": "agent --serve --socket-hooks syscalls (sockets named as on kernels before 6.3)",
+          "persite": "agent --serve --uprobe-links per-site (a perf-event link per site, as before 6.6)",
           "proxy": "HAProxy hop (TLS terminated and re-originated)"}
 who = {"served": "agent", "agent": "agent", "piped": "agent", "notls": "agent", "syscalls": "agent",
-       "proxy": "haproxy"}
+       "persite": "agent", "proxy": "haproxy"}
 
 
 def us_per_request(r, key):
@@ -86,7 +87,7 @@ results = {}
 print("HTTPS keep-alive through TLS (wrk -> nginx), medians over rounds. CPU in microseconds per request:"
       " 'added' is what the variant costs more than the baseline of the same round, both ends included"
       " (agent or HAProxy + the extra time of nginx and wrk, where the probes' traps land)")
-for v in ["base", "served", "proxy", "agent", "piped", "notls", "syscalls"]:
+for v in ["base", "served", "proxy", "agent", "piped", "notls", "syscalls", "persite"]:
     rs = by_variant.get(v)
     if not rs:
         continue

@@ -5,7 +5,8 @@
 #
 # Two fresh namespaces joined by a veth pair: nginx with TLS (self-signed certificate, keep-alive, a
 # 2-byte `return 200 "ok"`, one worker) in the server namespace, the load generator in the client
-# namespace. Each round runs, one after the other so that slow drift of a noisy machine hits all alike:
+# namespace. Each round runs, one after the other so that slow drift of a noisy machine hits all alike
+# (and in an order rotated from round to round):
 #   base    wrk -> nginx, no agent
 #   served  the same with `hmesh agent --standalone --netns A --netns B --serve` (TC programs and TLS
 #           uprobes on both ends, flows kept for the Observer API): the product path
@@ -31,7 +32,8 @@
 #   ROUNDS=3 DURATION=5 WARM=10  rounds, seconds per timed wrk run, seconds of warm-up before each
 #   THREADS=1 CONNS=16           wrk threads and connections at saturation
 #   VARIANTS="served proxy"      besides base; add agent, piped, notls to split the agent's costs, and
-#                                syscalls for --serve with the syscall tracepoints of kernels before 6.3
+#                                syscalls for --serve with the syscall tracepoints of kernels before 6.3,
+#                                persite for --serve with a perf-event uprobe link per site (before 6.6)
 #   RATE=5000 RATE_DURATION=10 RATE_ROUNDS=3 RATE_CONNS=50   the fixed-rate case (RATE=0: skip)
 #   SETTLE=1                     seconds between the agent saying "observing" and the warm-up
 #   HMESH="java -jar cli/target/hmesh.jar"   how to start the agent (default: the built jar)
@@ -306,11 +308,15 @@ EOF
 : >"$work/runs.tsv"; : >"$work/cpu.tsv"; : >"$work/rate.tsv"; : >"$work/serial.tsv"
 echo "tls-overhead: $nsA ($addrA) -> $nsB ($addrB); $ROUNDS rounds of ${DURATION}s (+${WARM}s warm-up)," \
   "wrk -t$THREADS -c$CONNS, variants: base $VARIANTS, $(nproc) CPUs" >&2
+# Each round rotates the order (base first in round 1, second in round 2, ...): on this kind of machine the
+# slot a variant runs in moved its CPU per request by ~5 us, as much as the differences measured.
+order=(base $VARIANTS)
 for r in $(seq "$ROUNDS"); do
   echo " round $r" >&2
-  wrk_run "base-$r" "$url" ""
-  for v in $VARIANTS; do
+  for i in $(seq 0 $(( ${#order[@]} - 1 ))); do
+    v=${order[$(( (i + r - 1) % ${#order[@]} ))]}
     case "$v" in
+      base)   wrk_run "base-$r" "$url" "" ;;
       served) start_agent "$work/agent-served-$r.log" serve
               wrk_run "served-$r" "$url" "$agent_pid"; stop_agent "$work/agent-served-$r.log" ;;
       agent)  start_agent "$work/agent-agent-$r.log" null
@@ -319,10 +325,12 @@ for r in $(seq "$ROUNDS"); do
               wrk_run "piped-$r" "$url" "$agent_pid"; stop_agent "$work/agent-piped-$r.log" ;;
       syscalls) start_agent "$work/agent-syscalls-$r.log" serve --socket-hooks syscalls
               wrk_run "syscalls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-syscalls-$r.log" ;;
+      persite) start_agent "$work/agent-persite-$r.log" serve --uprobe-links per-site
+              wrk_run "persite-$r" "$url" "$agent_pid"; stop_agent "$work/agent-persite-$r.log" ;;
       notls)  start_agent "$work/agent-notls-$r.log" null --no-tls
               wrk_run "notls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-notls-$r.log" ;;
       proxy)  wrk_run "proxy-$r" "$proxy_url" "$haproxy_pid" ;;
-      *) die "unknown variant $v (served, proxy, agent, piped, notls, syscalls)" ;;
+      *) die "unknown variant $v (served, proxy, agent, piped, notls, syscalls, persite)" ;;
     esac
   done
 done
