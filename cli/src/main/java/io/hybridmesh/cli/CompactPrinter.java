@@ -8,6 +8,7 @@ import io.hybridmesh.api.flow.v1.DropReason;
 import io.hybridmesh.api.flow.v1.Endpoint;
 import io.hybridmesh.api.flow.v1.Flow;
 import io.hybridmesh.api.flow.v1.FlowType;
+import io.hybridmesh.api.flow.v1.GRPC;
 import io.hybridmesh.api.flow.v1.HTTP;
 import io.hybridmesh.api.flow.v1.Layer4;
 import io.hybridmesh.api.flow.v1.Layer7;
@@ -133,15 +134,42 @@ final class CompactPrinter {
   }
 
   static String l7(Layer7 l7) {
+    if (l7.hasGrpc()) {
+      return grpc(l7);
+    }
     return switch (l7.getRecordCase()) {
       case HTTP -> http(l7);
       case DNS -> "DNS " + l7.getDns().getQuery() + (l7.getDns().getIpsCount() > 0
           ? " => " + String.join(",", l7.getDns().getIpsList()) : "");
-      case GRPC -> "gRPC " + l7.getGrpc().getService() + "/" + l7.getGrpc().getMethod()
-          + (l7.getType() == io.hybridmesh.api.flow.v1.L7FlowType.REQUEST ? ""
-              : " => " + l7.getGrpc().getStatusCode()) + latency(l7);
       default -> l7.getType().name();
     };
+  }
+
+  /**
+   * {@code HTTP/2 gRPC pkg.Svc/Method} for a request, {@code HTTP/2 gRPC 5 NOT_FOUND (1.2ms)
+   * pkg.Svc/Method} for a response: as {@link #http} shows a status, the gRPC status in its place.
+   */
+  private static String grpc(Layer7 l7) {
+    GRPC g = l7.getGrpc();
+    StringBuilder b = new StringBuilder();
+    String protocol = l7.hasHttp() ? l7.getHttp().getProtocol() : "";
+    if (!protocol.isEmpty()) {
+      b.append(protocol).append(' ');
+    }
+    b.append("gRPC ");
+    if (!g.getStatusName().isEmpty()) {
+      b.append(g.getStatusCode()).append(' ').append(g.getStatusName()).append(latency(l7)).append(' ');
+    } else if (l7.getType() == io.hybridmesh.api.flow.v1.L7FlowType.RESPONSE) {
+      b.append('?').append(latency(l7)).append(' ');
+    }
+    String call = g.getService().isEmpty() && g.getMethod().isEmpty()
+        ? (l7.hasHttp() && !l7.getHttp().getPath().isEmpty() ? l7.getHttp().getPath() : "?")
+        : (g.getService().isEmpty() ? "?" : g.getService()) + "/" + (g.getMethod().isEmpty() ? "?" : g.getMethod());
+    b.append(call);
+    if (!g.getMessage().isEmpty()) {
+      b.append(" \"").append(g.getMessage()).append('"');
+    }
+    return b.toString();
   }
 
   /** {@code HTTP/1.1 GET url} for a request, {@code HTTP/1.1 200 (1.2ms) GET url} for a response. */

@@ -11,6 +11,7 @@ import io.hybridmesh.api.flow.v1.DropReason;
 import io.hybridmesh.api.flow.v1.Endpoint;
 import io.hybridmesh.api.flow.v1.Flow;
 import io.hybridmesh.api.flow.v1.FlowType;
+import io.hybridmesh.api.flow.v1.GRPC;
 import io.hybridmesh.api.flow.v1.HTTP;
 import io.hybridmesh.api.flow.v1.IP;
 import io.hybridmesh.api.flow.v1.L7FlowType;
@@ -49,6 +50,27 @@ class CompactPrinterTest {
             .setProtocol("HTTP/1.1"))).setReporter(Reporter.SERVER).build();
     assertEquals("Nov 27 06:22:26.473 hmA/10.77.0.1:40970 -> hmB/10.77.0.2:9443 L7-response FORWARDED"
         + " HTTP/1.1 200 (1.1ms) GET https://hmB:9443/api/items [server]", p.compact(f));
+  }
+
+  @Test
+  void http2ResponseAndGrpcCalls() {
+    HTTP.Builder h2 = HTTP.newBuilder().setMethod("POST").setUrl("https://hmB:9443/shop.v1.Catalog/GetItem")
+        .setPath("/shop.v1.Catalog/GetItem").setProtocol("HTTP/2");
+    Flow plain = base(FlowType.L7).setL7(Layer7.newBuilder().setType(L7FlowType.RESPONSE).setLatencyNs(1_100_000)
+        .setHttp(h2.clone().setCode(200))).build();
+    assertTrue(p.compact(plain).endsWith(" HTTP/2 200 (1.1ms) POST https://hmB:9443/shop.v1.Catalog/GetItem"),
+        p.compact(plain));
+    GRPC.Builder call = GRPC.newBuilder().setService("shop.v1.Catalog").setMethod("GetItem");
+    Flow req = base(FlowType.L7).setL7(Layer7.newBuilder().setType(L7FlowType.REQUEST).setHttp(h2)
+        .setGrpc(call)).setReporter(Reporter.CLIENT).build();
+    assertTrue(p.compact(req).endsWith(" L7-request FORWARDED HTTP/2 gRPC shop.v1.Catalog/GetItem [client]"),
+        p.compact(req));
+    Flow resp = base(FlowType.L7).setL7(Layer7.newBuilder().setType(L7FlowType.RESPONSE).setLatencyNs(2_000_000)
+        .setHttp(h2.clone().setCode(200)).setGrpc(call.clone().setStatusCode(5).setStatusName("NOT_FOUND")
+            .setMessage("no item 7"))).build();
+    assertTrue(p.compact(resp).endsWith(
+        " L7-response FORWARDED HTTP/2 gRPC 5 NOT_FOUND (2ms) shop.v1.Catalog/GetItem \"no item 7\""),
+        p.compact(resp));
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.hybridmesh.agent.abi.TlsEvent;
 import io.hybridmesh.agent.abi.TlsEventDecoder;
 import io.hybridmesh.agent.flow.FlowSink;
 import io.hybridmesh.agent.http.HttpEvent;
+import io.hybridmesh.agent.http2.Http2Event;
 import io.hybridmesh.agent.l7.L7FlowAssembler;
 import io.hybridmesh.agent.l7.TlsConversations;
 import java.nio.ByteBuffer;
@@ -13,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
- * TLS reads and writes from the uprobes, through each connection's HTTP conversation, to L7 flows.
- * What cannot be parsed as HTTP/1.x is counted; the connection itself is still reported at L3/L4 by the
+ * TLS reads and writes from the uprobes, through each connection's HTTP/1.x or HTTP/2 conversation, to L7 flows.
+ * What cannot be parsed is counted; the connection itself is still reported at L3/L4 by the
  * TC programs.
  */
 public final class TlsEvents implements EventHandler {
@@ -39,20 +40,31 @@ public final class TlsEvents implements EventHandler {
   public void handle(ByteBuffer record, int at, int length) {
     TlsEvent call = decoder.decode(record, at, length);
     calls.incrementAndGet();
-    for (HttpEvent e : conversations.onEvent(call)) {
+    for (Object e : conversations.onEvent(call)) {
       if (e instanceof HttpEvent.RequestSeen r) {
         sink.accept(assembler.request(call, r));
       } else if (e instanceof HttpEvent.ResponseSeen r) {
         sink.accept(assembler.response(call, r));
+      } else if (e instanceof Http2Event.RequestSeen r) {
+        sink.accept(assembler.request(call, r));
+      } else if (e instanceof Http2Event.ExchangeEnded x) {
+        sink.accept(assembler.response(call, x));
       } else if (e instanceof HttpEvent.Unparsed u) {
-        unparsed.incrementAndGet();
-        // The reasons are few and fixed strings; count each, and say each once.
-        if (unparsedByReason.merge(u.reason(), 1L, Long::sum) == 1L) {
-          LOG.info(() -> "TLS plaintext of " + call.comm() + " (pid " + call.pid() + ", "
-              + u.direction().name().toLowerCase() + ") not parsed as HTTP/1.x: " + u.reason()
-              + "; further cases are counted");
-        }
+        unparsed(call, u.direction().name(), "HTTP/1.x", u.reason());
+      } else if (e instanceof Http2Event.Unparsed u) {
+        unparsed(call, u.direction().name(), "HTTP/2", "HTTP/2 " + u.reason().name());
       }
+      // GOAWAY: its streams end as exchanges (refused); nothing more to report.
+    }
+  }
+
+  private void unparsed(TlsEvent call, String direction, String protocol, String reason) {
+    unparsed.incrementAndGet();
+    // The reasons are few and fixed strings; count each, and say each once.
+    if (unparsedByReason.merge(reason, 1L, Long::sum) == 1L) {
+      LOG.info(() -> "TLS plaintext of " + call.comm() + " (pid " + call.pid() + ", "
+          + direction.toLowerCase() + ") not parsed as " + protocol + ": " + reason
+          + "; further cases are counted");
     }
   }
 

@@ -16,6 +16,8 @@ import java.util.List;
 public final class HttpConversation {
 
   private static final byte[] NO_BYTES = new byte[0];
+  /** The reason of the {@link Unparsed} reported at the HTTP/2 preface, after which nothing is parsed. */
+  public static final String HTTP2_PREFACE = "HTTP/2 is not parsed yet";
 
   private final Limits limits;
   private final HeadParser heads;
@@ -25,6 +27,7 @@ public final class HttpConversation {
   /** Learned from the data: the first direction with a request line, or opposite a status line. */
   private Direction requestDir;
   private boolean closed;
+  private boolean http2Seen;
   private List<HttpEvent> out;
 
   long bytesSkipped;
@@ -97,6 +100,14 @@ public final class HttpConversation {
     return requestDir == null ? null : Role.of(requestDir);
   }
 
+  /**
+   * Whether the HTTP/2 client preface ({@code PRI * HTTP/2.0}) was met: the connection is HTTP/2 and this
+   * conversation parses nothing more (an HTTP/2 parser should take over).
+   */
+  public boolean http2Seen() {
+    return http2Seen;
+  }
+
   /** Body bytes (and chunk framing) skipped without being stored. */
   public long bytesSkipped() {
     return bytesSkipped;
@@ -165,7 +176,8 @@ public final class HttpConversation {
     switch (h.kind()) {
       case ERROR -> p.fail(h.error(), headBytes, next);
       case HTTP2 -> {
-        unparsed(p.dir, "HTTP/2 is not parsed yet", p.lostBytes(headBytes, next));
+        http2Seen = true;
+        unparsed(p.dir, HTTP2_PREFACE, p.lostBytes(headBytes, next));
         stopAll();
       }
       case REQUEST -> onRequest(p, h, startNs, headBytes, next);

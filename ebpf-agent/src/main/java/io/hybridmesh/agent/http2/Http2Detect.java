@@ -45,6 +45,19 @@ public final class Http2Detect {
     return http1(b, off, len);
   }
 
+  /**
+   * Whether bytes {@link #detect} calls {@link Verdict#OTHER} are a plausible chain of whole HTTP/2 frames
+   * ending with the call (or in a DATA frame), as a connection's calls are when capture starts after its
+   * first bytes. Never true of HTTP/1.x text (its first bytes read as a frame longer than any allowed).
+   */
+  public static boolean framesMidStream(byte[] b, int off, int len) {
+    if (b == null || off < 0 || len <= 0 || off > b.length) {
+      return false;
+    }
+    len = Math.min(len, b.length - off);
+    return Http2Frames.plausibleChain(b, off, off + len, Http2Frames.MAX_FRAME_LIMIT, Http2Frames.DEFAULT_MAX_FRAME);
+  }
+
   /** Whether [off, off+len) agrees with the first bytes of {@code want}, as far as both go. */
   private static boolean prefixOf(byte[] want, byte[] b, int off, int len) {
     int n = Math.min(len, want.length);

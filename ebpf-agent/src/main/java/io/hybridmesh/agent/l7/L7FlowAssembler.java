@@ -6,7 +6,16 @@ import io.hybridmesh.agent.flow.EndpointResolver;
 import io.hybridmesh.api.flow.FlowIds;
 import io.hybridmesh.agent.flow.KernelClock;
 import io.hybridmesh.agent.http.HttpEvent;
+import io.hybridmesh.agent.http.HttpRequestHead;
 import io.hybridmesh.agent.http.Role;
+import io.hybridmesh.agent.http2.GrpcStatus;
+import io.hybridmesh.agent.http2.Http2End;
+import io.hybridmesh.agent.http2.Http2Event;
+import io.hybridmesh.agent.http2.Http2Exchange;
+import io.hybridmesh.agent.http2.Http2Request;
+import io.hybridmesh.agent.http2.Http2Unknown;
+import io.hybridmesh.api.flow.v1.GRPC;
+import java.util.Locale;
 import io.hybridmesh.api.flow.v1.Completeness;
 import io.hybridmesh.api.flow.v1.DataPath;
 import io.hybridmesh.api.flow.v1.Emitter;
@@ -87,6 +96,117 @@ public final class L7FlowAssembler {
       }
     }
     return f.setL7(l7).build();
+  }
+
+  /**
+   * An HTTP/2 request: as an HTTP/1.x one, with protocol {@code HTTP/2}, the host from {@code :authority},
+   * and a {@code grpc} record (service, method) beside {@code http} for a gRPC call. Fields that could not
+   * be decoded are left empty and {@code completeness.reason} says why.
+   */
+  public Flow request(TlsEvent call, Http2Event.RequestSeen seen) {
+    Http2Request r = seen.request();
+    Flow.Builder f = common(call, seen.role(), false);
+    HttpRecords.Entry http = httpRecords.of(head(r));
+    f.setL7(r.grpc() ? http.requestL7.toBuilder().setGrpc(grpc(r, null)).build() : http.requestL7);
+    if (http.trace != null) {
+      f.setTraceContext(http.trace);
+    }
+    if (r.unknown() != null || r.truncated()) {
+      Completeness.Builder c = Completeness.newBuilder().setTruncated(r.truncated());
+      if (r.unknown() != null) {
+        c.setReason(name(r.unknown()));
+      }
+      f.setCompleteness(c);
+    }
+    return f.build();
+  }
+
+  /**
+   * The end of an HTTP/2 stream: a RESPONSE flow with the request's method, path and host, the status,
+   * latency to the response headers, and for gRPC the status from the trailers. A stream whose request
+   * or response was not seen is partial, and {@code completeness.reason} says what is missing, as it
+   * says how a stream ended other than complete (reset, refused, cut).
+   */
+  public Flow response(TlsEvent call, Http2Event.ExchangeEnded ended) {
+    Http2Exchange x = ended.exchange();
+    Flow.Builder f = common(call, ended.role(), true);
+    Layer7.Builder l7 = Layer7.newBuilder().setType(L7FlowType.RESPONSE).setLatencyNs(Math.max(0, x.latencyNs()));
+    HTTP.Builder h;
+    if (x.request() != null) {
+      HttpRecords.Entry http = httpRecords.of(head(x.request()));
+      h = http.http.toBuilder();
+      if (http.trace != null) {
+        f.setTraceContext(http.trace);
+      }
+    } else {
+      h = HTTP.newBuilder().setProtocol(HTTP2);
+    }
+    if (x.response() != null) {
+      h.setCode(Math.max(0, x.response().status()));
+    }
+    l7.setHttp(h.setRequestBodyBytes(x.requestBytes()).setResponseBodyBytes(x.responseBytes()));
+    if (x.grpc()) {
+      l7.setGrpc(grpc(x.request(), x.grpcStatus()));
+    }
+    StringBuilder why = new StringBuilder();
+    if (x.request() == null) {
+      reason(why, name(Http2Unknown.HEADERS_NOT_SEEN) + " (request)");
+    } else if (x.request().unknown() != null) {
+      reason(why, name(x.request().unknown()) + " (request)");
+    }
+    if (x.response() != null && x.response().unknown() != null) {
+      reason(why, name(x.response().unknown()) + " (response)");
+    }
+    if (x.trailersUnknown() != null) {
+      reason(why, name(x.trailersUnknown()) + " (trailers)");
+    }
+    if (x.end() != null && x.end() != Http2End.COMPLETE) {
+      reason(why, x.end().name().toLowerCase(Locale.ROOT) + (x.errorName() == null ? "" : " " + x.errorName()));
+    }
+    boolean partial = x.request() == null || x.response() == null;
+    boolean truncated = (x.request() != null && x.request().truncated())
+        || (x.response() != null && x.response().truncated());
+    if (partial || truncated || why.length() > 0) {
+      f.setCompleteness(Completeness.newBuilder().setPartial(partial).setTruncated(truncated)
+          .setReason(why.toString()));
+    }
+    return f.setL7(l7).build();
+  }
+
+  private static final String HTTP2 = "HTTP/2";
+
+  /** The request as an HTTP/1.x head, so that both share one way to a flow's HTTP record. */
+  private static HttpRequestHead head(Http2Request r) {
+    return new HttpRequestHead(r.method() == null ? "" : r.method(), r.path() == null ? "" : r.path(),
+        r.authority(), HTTP2, r.headers(), r.startNs());
+  }
+
+  private static GRPC grpc(Http2Request r, GrpcStatus status) {
+    GRPC.Builder g = GRPC.newBuilder();
+    if (r != null && r.grpcService() != null) {
+      g.setService(r.grpcService());
+    }
+    if (r != null && r.grpcMethod() != null) {
+      g.setMethod(r.grpcMethod());
+    }
+    if (status != null) {
+      g.setStatusCode(Math.max(0, status.code())).setStatusName(status.name());
+      if (status.message() != null) {
+        g.setMessage(status.message());
+      }
+    }
+    return g.build();
+  }
+
+  private static String name(Http2Unknown u) {
+    return u.name().toLowerCase(Locale.ROOT);
+  }
+
+  private static void reason(StringBuilder b, String r) {
+    if (b.length() > 0) {
+      b.append(", ");
+    }
+    b.append(r);
   }
 
   private Flow.Builder common(TlsEvent call, Role role, boolean reply) {

@@ -6,6 +6,10 @@ import io.hybridmesh.agent.http.Direction;
 import io.hybridmesh.agent.http.HttpConversation;
 import io.hybridmesh.agent.http.HttpEvent;
 import io.hybridmesh.agent.http.Limits;
+import io.hybridmesh.agent.http2.Http2Connection;
+import io.hybridmesh.agent.http2.Http2Detect;
+import io.hybridmesh.agent.http2.Http2Limits;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -17,30 +21,52 @@ import java.util.Objects;
  * The HTTP conversation of every TLS connection being read, keyed by process and SSL pointer. Bounded:
  * at most {@code maxConnections} (least recently used first out) and none idle longer than {@code
  * idleTimeout}. Used by the event thread only.
+ *
+ * <p>The parser is chosen per connection from the first call that carries bytes: {@link Http2Connection}
+ * when {@link Http2Detect} sees the client preface, a server's first SETTINGS, or (a connection first seen
+ * mid-stream) a call of whole HTTP/2 frames, else {@link
+ * HttpConversation}; an HTTP/1.x conversation that meets the preface later (it reported {@link
+ * HttpConversation#http2Seen()}) is replaced by an HTTP/2 one, fed the same call again. Events are
+ * {@link io.hybridmesh.agent.http.HttpEvent}s or {@link io.hybridmesh.agent.http2.Http2Event}s.
  */
 public final class TlsConversations {
 
   private record Key(int pid, long ssl) {}
 
   private static final class Entry {
-    final HttpConversation conversation;
+    /** Null until a call with bytes shows which one; then one of the two. */
+    HttpConversation http1;
+    Http2Connection http2;
+    /** Before that: the first bytes so far, too few to tell (all from one direction, fully captured). */
+    byte[] held;
+    Direction heldDir;
+    long heldNs;
     final FlowTuple tuple;
     long lastNs;
 
-    Entry(HttpConversation conversation, FlowTuple tuple) {
-      this.conversation = conversation;
+    Entry(FlowTuple tuple) {
       this.tuple = tuple;
     }
   }
 
+  /** First bytes kept while too few to tell the protocol: a server's first SETTINGS is at most 393. */
+  static final int MAX_HELD = 512;
+
   private final Limits limits;
+  private final Http2Limits http2Limits;
+  private long http2Connections;
   private final long idleNs;
   private final Map<Key, Entry> entries;
   private long evicted;
   private long sinceLastExpiry;
 
   public TlsConversations(int maxConnections, Duration idleTimeout, Limits limits) {
+    this(maxConnections, idleTimeout, limits, Http2Limits.DEFAULT);
+  }
+
+  public TlsConversations(int maxConnections, Duration idleTimeout, Limits limits, Http2Limits http2Limits) {
     this.limits = limits;
+    this.http2Limits = http2Limits;
     this.idleNs = idleTimeout.toNanos();
     this.entries = new LinkedHashMap<>(256, 0.75f, true) {
       @Override
@@ -54,8 +80,11 @@ public final class TlsConversations {
     };
   }
 
-  /** Feeds one TLS call to its connection's conversation; returns what the conversation saw. */
-  public List<HttpEvent> onEvent(TlsEvent e) {
+  /**
+   * Feeds one TLS call to its connection's conversation; returns what the conversation saw: {@link
+   * HttpEvent}s on an HTTP/1.x connection, {@link io.hybridmesh.agent.http2.Http2Event}s on an HTTP/2 one.
+   */
+  public List<?> onEvent(TlsEvent e) {
     if (++sinceLastExpiry >= 1024) {
       sinceLastExpiry = 0;
       expire(e.endNs());
@@ -68,15 +97,90 @@ public final class TlsConversations {
       entry = null;
     }
     if (entry == null) {
-      entry = new Entry(new HttpConversation(limits), e.tuple());
+      entry = new Entry(e.tuple());
       entries.put(key, entry);
     }
     entry.lastNs = e.endNs();
     // When the data changed hands: a write hands it over at entry; a read may block long before data
     // arrives (an idle keep-alive connection), so its data is there only at return.
     long at = e.write() ? e.startNs() : e.endNs();
-    return entry.conversation.onData(e.write() ? Direction.SENT : Direction.RECEIVED, e.data(), 0,
-        e.captured(), e.length(), at);
+    Direction dir = e.write() ? Direction.SENT : Direction.RECEIVED;
+    byte[] data = e.data();
+    int captured = e.captured();
+    long length = e.length();
+    if (entry.http1 == null && entry.http2 == null) {
+      int n = Math.min(Math.max(captured, 0), data == null ? 0 : data.length);
+      if (n == 0 && (entry.held == null || entry.heldDir == dir)) {
+        return List.of(); // nothing (more) to judge by yet
+      }
+      List<Object> early = null;
+      if (entry.held != null && entry.heldDir == dir) {
+        // The first bytes continue: judge them together, and feed them as one call.
+        byte[] joined = new byte[entry.held.length + n];
+        System.arraycopy(entry.held, 0, joined, 0, entry.held.length);
+        System.arraycopy(data, 0, joined, entry.held.length, n);
+        length += entry.held.length;
+        data = joined;
+        captured = n = joined.length;
+        entry.held = null;
+      }
+      Http2Detect.Verdict v = Http2Detect.detect(data, 0, n);
+      if (v == Http2Detect.Verdict.NEED_MORE && entry.held == null && n == length && n <= MAX_HELD) {
+        entry.held = java.util.Arrays.copyOf(data, n);
+        entry.heldDir = dir;
+        entry.heldNs = at;
+        return List.of();
+      }
+      if (v == Http2Detect.Verdict.HTTP2_PREFACE || v == Http2Detect.Verdict.HTTP2_SETTINGS
+          || (v == Http2Detect.Verdict.OTHER && n == length && Http2Detect.framesMidStream(data, 0, n))) {
+        entry.http2 = newHttp2();
+      } else {
+        // HTTP/1.x, or neither (mid-connection), or cannot tell: as before this choice existed.
+        entry.http1 = new HttpConversation(limits);
+      }
+      if (entry.held != null) {
+        // The other direction spoke while the first bytes were too few to tell: feed them as they came.
+        byte[] h = entry.held;
+        entry.held = null;
+        early = new ArrayList<>(entry.http2 != null
+            ? entry.http2.onData(entry.heldDir, h, 0, h.length, h.length, entry.heldNs)
+            : entry.http1.onData(entry.heldDir, h, 0, h.length, h.length, entry.heldNs));
+        early.addAll(feed(entry, dir, data, captured, length, at));
+        return early;
+      }
+    }
+    return feed(entry, dir, data, captured, length, at);
+  }
+
+  private List<?> feed(Entry entry, Direction dir, byte[] data, int captured, long length, long at) {
+    if (entry.http2 != null) {
+      return entry.http2.onData(dir, data, 0, captured, length, at);
+    }
+    List<HttpEvent> events = entry.http1.onData(dir, data, 0, captured, length, at);
+    if (!entry.http1.http2Seen()) {
+      return events;
+    }
+    // The HTTP/2 preface after all: the same call again, to an HTTP/2 parser, without the "not parsed".
+    entry.http1 = null;
+    entry.http2 = newHttp2();
+    List<Object> all = new ArrayList<>(events.size() + 2);
+    for (HttpEvent h : events) {
+      if (!(h instanceof HttpEvent.Unparsed u && HttpConversation.HTTP2_PREFACE.equals(u.reason()))) {
+        all.add(h);
+      }
+    }
+    all.addAll(entry.http2.onData(dir, data, 0, captured, length, at));
+    return all;
+  }
+
+  private Http2Connection newHttp2() {
+    http2Connections++;
+    return new Http2Connection(http2Limits);
+  }
+
+  /** Connections read as HTTP/2 since the start. */
+  public long http2Connections() {
+    return http2Connections;
   }
 
   /** Drops conversations idle since before {@code nowNs - idleTimeout}. */

@@ -102,8 +102,10 @@ final class L4Checks {
         switch (f.getL7().getRecordCase()) {
           case HTTP: have |= P_HTTP; break;
           case DNS: have |= P_DNS; break;
-          case GRPC: have |= P_GRPC; break;
           default: break;
+        }
+        if (f.getL7().hasGrpc()) {
+          have |= P_GRPC; // beside its HTTP/2 record
         }
       }
       return (have & m) != 0;
