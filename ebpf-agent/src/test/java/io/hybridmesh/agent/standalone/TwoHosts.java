@@ -70,6 +70,11 @@ final class TwoHosts implements AutoCloseable {
    * {@code /created} 201, anything else 404, whatever the method; keep-alive on.
    */
   void startTlsNginx() throws IOException {
+    startTlsNginx(false);
+  }
+
+  /** As {@link #startTlsNginx()}, and with {@code http2} HTTP/2 offered by ALPN too (nginx 1.22 syntax). */
+  void startTlsNginx(boolean http2) throws IOException {
     makeCertificate();
     String conf = """
         daemon off; master_process off; worker_processes 1;
@@ -80,14 +85,14 @@ final class TwoHosts implements AutoCloseable {
           client_body_temp_path %1$s/body; proxy_temp_path %1$s/proxy;
           fastcgi_temp_path %1$s/fastcgi; uwsgi_temp_path %1$s/uwsgi; scgi_temp_path %1$s/scgi;
           server {
-            listen 8443 ssl; listen [::]:8443 ssl;
+            listen 8443 ssl%2$s; listen [::]:8443 ssl%2$s;
             ssl_certificate %1$s/cert.pem; ssl_certificate_key %1$s/key.pem;
             location = /ok { return 200 "ok\\n"; }
             location = /created { return 201 "made\\n"; }
             location / { return 404; }
           }
         }
-        """.formatted(dir);
+        """.formatted(dir, http2 ? " http2" : "");
     Path confFile = dir.resolve("nginx-tls.conf");
     Files.writeString(confFile, conf);
     start(server, "nginx", "-c", confFile.toString(), "-e", dir.resolve("error-tls.log").toString());
