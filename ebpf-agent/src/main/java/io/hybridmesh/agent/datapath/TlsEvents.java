@@ -72,6 +72,16 @@ public final class TlsEvents implements EventHandler {
     return calls.get();
   }
 
+  /** TLS connections read as HTTP/2 since the start. */
+  public long http2Connections() {
+    return conversations.http2Connections();
+  }
+
+  /** HTTP/2 connections dropped to keep them within their memory budget. */
+  public long http2Shed() {
+    return conversations.http2Shed();
+  }
+
   /** Unparsed stretches by reason. */
   public Map<String, Long> unparsedByReason() {
     return Map.copyOf(unparsedByReason);

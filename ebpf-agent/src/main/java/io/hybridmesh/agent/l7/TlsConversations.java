@@ -41,6 +41,9 @@ public final class TlsConversations {
     byte[] held;
     Direction heldDir;
     long heldNs;
+    /** {@link Http2Connection#retainedBytes()} when last measured, and calls since then. */
+    long http2Bytes;
+    int http2Calls;
     final FlowTuple tuple;
     long lastNs;
 
@@ -52,27 +55,42 @@ public final class TlsConversations {
   /** First bytes kept while too few to tell the protocol: a server's first SETTINGS is at most 393. */
   static final int MAX_HELD = 512;
 
+  /** The default for {@link #http2Budget}: what every HTTP/2 connection together may hold. */
+  public static final long DEFAULT_HTTP2_BUDGET = 128L << 20;
+
   private final Limits limits;
   private final Http2Limits http2Limits;
-  private long http2Connections;
+  /**
+   * Bytes the HTTP/2 connections may hold together (each may hold up to {@link
+   * Http2Limits#maxRetainedBytes()}, far more than an HTTP/1.x conversation): above it, the least recently
+   * used HTTP/2 connections are dropped. Measured every few calls of a connection, so approximate.
+   */
+  private final long http2Budget;
+  // Written by the event thread only; volatile so that counters may be read from another thread.
+  private volatile long http2Connections;
+  private long http2Bytes;
+  private volatile long http2Shed;
   private final long idleNs;
   private final Map<Key, Entry> entries;
   private long evicted;
   private long sinceLastExpiry;
 
   public TlsConversations(int maxConnections, Duration idleTimeout, Limits limits) {
-    this(maxConnections, idleTimeout, limits, Http2Limits.DEFAULT);
+    this(maxConnections, idleTimeout, limits, Http2Limits.DEFAULT, DEFAULT_HTTP2_BUDGET);
   }
 
-  public TlsConversations(int maxConnections, Duration idleTimeout, Limits limits, Http2Limits http2Limits) {
+  public TlsConversations(
+      int maxConnections, Duration idleTimeout, Limits limits, Http2Limits http2Limits, long http2Budget) {
     this.limits = limits;
     this.http2Limits = http2Limits;
+    this.http2Budget = http2Budget;
     this.idleNs = idleTimeout.toNanos();
     this.entries = new LinkedHashMap<>(256, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
         if (size() > maxConnections) {
           evicted++;
+          http2Bytes -= eldest.getValue().http2Bytes;
           return true;
         }
         return false;
@@ -93,7 +111,7 @@ public final class TlsConversations {
     Entry entry = entries.get(key);
     // An SSL pointer freed and reused by a new connection: the old conversation is over.
     if (entry != null && e.tuple() != null && entry.tuple != null && !Objects.equals(entry.tuple, e.tuple())) {
-      entries.remove(key);
+      http2Bytes -= entries.remove(key).http2Bytes;
       entry = null;
     }
     if (entry == null) {
@@ -154,7 +172,11 @@ public final class TlsConversations {
 
   private List<?> feed(Entry entry, Direction dir, byte[] data, int captured, long length, long at) {
     if (entry.http2 != null) {
-      return entry.http2.onData(dir, data, 0, captured, length, at);
+      List<?> events = entry.http2.onData(dir, data, 0, captured, length, at);
+      if ((entry.http2Calls++ & 7) == 0) {
+        measure(entry);
+      }
+      return events;
     }
     List<HttpEvent> events = entry.http1.onData(dir, data, 0, captured, length, at);
     if (!entry.http1.http2Seen()) {
@@ -170,7 +192,39 @@ public final class TlsConversations {
       }
     }
     all.addAll(entry.http2.onData(dir, data, 0, captured, length, at));
+    entry.http2Calls = 1;
+    measure(entry);
     return all;
+  }
+
+  /** Updates the HTTP/2 total with this connection's size; over the budget, drops the least recent others. */
+  private void measure(Entry entry) {
+    long b = entry.http2.retainedBytes();
+    http2Bytes += b - entry.http2Bytes;
+    entry.http2Bytes = b;
+    if (http2Bytes <= http2Budget) {
+      return;
+    }
+    Iterator<Entry> it = entries.values().iterator();
+    while (http2Bytes > http2Budget && it.hasNext()) {
+      Entry e = it.next();
+      if (e != entry && e.http2 != null) {
+        it.remove();
+        http2Bytes -= e.http2Bytes;
+        http2Shed++;
+        evicted++;
+      }
+    }
+  }
+
+  /** HTTP/2 connections dropped to keep all of them within the budget. */
+  public long http2Shed() {
+    return http2Shed;
+  }
+
+  /** What the HTTP/2 connections hold together, as last measured. */
+  public long http2Bytes() {
+    return http2Bytes;
   }
 
   private Http2Connection newHttp2() {
@@ -192,6 +246,7 @@ public final class TlsConversations {
         break; // access order: the rest are younger
       }
       it.remove();
+      http2Bytes -= entry.http2Bytes;
       evicted++;
     }
   }

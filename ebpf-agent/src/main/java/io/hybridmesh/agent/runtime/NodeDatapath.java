@@ -181,6 +181,8 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
       c.put("TLS calls that failed or moved nothing", drops.total(HmAbi.STAT_TLS_CALL_FAILED));
       c.put("TLS calls lost to a taken slot", drops.total(HmAbi.STAT_TLS_SLOT_TAKEN));
       c.put("TLS plaintext not parsed as HTTP/1.x", tlsEvents.unparsed());
+      c.put("TLS connections read as HTTP/2", tlsEvents.http2Connections());
+      c.put("HTTP/2 connections dropped over their memory budget", tlsEvents.http2Shed());
     }
     return c;
   }

@@ -53,10 +53,14 @@ class Http2TlsFlowsTest {
 
   /** As TlsEvents dispatches: each call through the conversations, each event to a flow. */
   private List<Flow> flows(List<H2Wire.Call> calls, FlowTuple tuple) {
+    return flows(conversations, 0x77, calls, tuple);
+  }
+
+  private List<Flow> flows(TlsConversations conversations, long ssl, List<H2Wire.Call> calls, FlowTuple tuple) {
     List<Flow> out = new ArrayList<>();
     for (H2Wire.Call c : calls) {
       ns += 1_000;
-      TlsEvent call = new TlsEvent(c.dir() == Direction.SENT, false, 1, ns, ns + 10, 0x77, 42, c.bytes().length,
+      TlsEvent call = new TlsEvent(c.dir() == Direction.SENT, false, 1, ns, ns + 10, ssl, 42, c.bytes().length,
           4242, 4243, "proc", tuple, c.bytes(), c.bytes().length);
       for (Object e : conversations.onEvent(call)) {
         if (e instanceof Http2Event.RequestSeen r) {
@@ -211,6 +215,23 @@ class Http2TlsFlowsTest {
     assertEquals("hpack_state_missed (request), hpack_state_missed (response)", resp.getCompleteness().getReason(),
         "the response's other headers were dynamic-table references too; :status 200 is static");
     assertFalse(resp.getCompleteness().getPartial(), "request and response were both seen");
+  }
+
+  @Test
+  void http2ConnectionsTogetherStayWithinTheirBudgetAndHttp1IsLeftAlone() {
+    TlsConversations tight = new TlsConversations(8, Duration.ofSeconds(10), Limits.DEFAULT, Http2Limits.DEFAULT, 1);
+    byte[] get = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    tight.onEvent(new TlsEvent(true, false, 1, 1, 2, 0x1, 0, get.length, 1, 1, "c", CLIENT_SOCKET, get, get.length));
+    for (long ssl = 0x10; ssl < 0x13; ssl++) {
+      H2Wire w = new H2Wire(Direction.SENT).handshake();
+      w.client.headers(1, request("GET", "/", "a.test"), true);
+      assertEquals(1, flows(tight, ssl, w.done(), CLIENT_SOCKET).size());
+    }
+    assertEquals(3, tight.http2Connections());
+    assertEquals(2, tight.http2Shed(), "each new one pushed the one before out");
+    assertEquals(2, tight.size(), "the last HTTP/2 connection and the HTTP/1.x one");
+    assertTrue(tight.http2Bytes() > 0);
+    assertEquals(0, conversations.http2Shed());
   }
 
   @Test
