@@ -235,6 +235,52 @@ class Http2TlsFlowsTest {
   }
 
   @Test
+  void anHttp1ConversationThatMeetsThePrefaceHandsTheSameCallToHttp2() {
+    // A request first, then the HTTP/2 preface on the same connection: the HTTP/1.x parser's "not parsed
+    // yet" path; the call that carried the preface goes to an HTTP/2 parser, and nothing is reported lost.
+    byte[] get = "GET /first HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    List<?> first = conversations.onEvent(
+        new TlsEvent(true, false, 1, 1, 2, 0x77, 0, get.length, 1, 1, "c", CLIENT_SOCKET, get, get.length));
+    assertInstanceOf(HttpEvent.RequestSeen.class, first.get(0));
+    assertEquals(0, conversations.http2Connections());
+
+    H2Wire w = new H2Wire(Direction.SENT).handshake();
+    w.client.headers(1, request("GET", "/second", "a.test"), true);
+    w.server.headers(1, response(200), true);
+    List<Flow> f = flows(w.done(), CLIENT_SOCKET);
+
+    assertEquals(1, conversations.http2Connections());
+    assertTrue(unparsed.isEmpty(), "the HTTP/1.x parser's \"not parsed yet\" is not passed on: " + unparsed);
+    assertEquals(2, f.size());
+    assertEquals("/second", f.get(0).getL7().getHttp().getPath());
+    assertEquals("HTTP/2", f.get(1).getL7().getHttp().getProtocol());
+    assertEquals(200, f.get(1).getL7().getHttp().getCode());
+    assertFalse(f.get(1).hasCompleteness(), "the HTTP/2 parser saw the preface: all known");
+  }
+
+  @Test
+  void firstBytesTooFewToTellAreFedAsTheyCameWhenTheOtherSideSpeaks() {
+    H2Wire w = new H2Wire(Direction.RECEIVED).handshake();
+    w.client.headers(1, request("GET", "/x", "a.test"), true);
+    w.server.headers(1, response(200), true);
+    List<H2Wire.Call> calls = new ArrayList<>(w.done());
+    byte[] first = calls.remove(0).bytes();
+    // Three bytes of the preface, then the server's SETTINGS (it speaks first), then the rest.
+    calls.add(0, new H2Wire.Call(Direction.RECEIVED, Arrays.copyOfRange(first, 0, 3)));
+    H2Wire.Call serverSettings = calls.remove(1);
+    calls.add(1, serverSettings);
+    calls.add(2, new H2Wire.Call(Direction.RECEIVED, Arrays.copyOfRange(first, 3, first.length)));
+
+    List<Flow> f = flows(calls, SERVER_SOCKET);
+
+    assertEquals(1, conversations.http2Connections());
+    assertTrue(unparsed.isEmpty(), unparsed.toString());
+    assertEquals(2, f.size());
+    assertEquals("/x", f.get(1).getL7().getHttp().getPath());
+    assertFalse(f.get(1).hasCompleteness());
+  }
+
+  @Test
   void http1StaysHttp1() {
     byte[] get = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     List<?> events = conversations.onEvent(
