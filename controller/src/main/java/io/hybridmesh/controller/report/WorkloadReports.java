@@ -128,9 +128,9 @@ public final class WorkloadReports {
   private enum Visibility {
     EBPF_FULL(List.of(
         "connections: addresses, ports, TCP states, bytes and packets each way (TC programs)",
-        "HTTP/1.x requests and responses inside TLS: method, host, path, status, latency"
-            + " (uprobes on the TLS library)"),
-        List.of("HTTP/2 and gRPC request details (not parsed yet)",
+        "HTTP/1.x and HTTP/2 requests and responses inside TLS: method, host, path, status, latency;"
+            + " gRPC service, method and status (uprobes on the TLS library)"),
+        List.of("HTTP/2 header fields of a connection first seen mid-stream (the flow says which are unknown)",
             "plaintext HTTP that bypasses the TLS library (not parsed at the socket yet)",
             "request and response bodies (never kept)")),
     EBPF_L4(List.of("connections: addresses, ports, TCP states, bytes and packets each way (TC programs)"),
