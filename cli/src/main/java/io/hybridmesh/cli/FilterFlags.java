@@ -1,5 +1,6 @@
 package io.hybridmesh.cli;
 
+import io.hybridmesh.api.flow.GrpcStatus;
 import io.hybridmesh.api.flow.v1.DataPath;
 import io.hybridmesh.api.flow.v1.FlowType;
 import io.hybridmesh.api.flow.v1.Reporter;
@@ -27,7 +28,7 @@ final class FilterFlags {
       "--ip", "--from-ip", "--to-ip",
       "--port", "--from-port", "--to-port",
       "--protocol", "--type", "--verdict",
-      "--http-method", "--http-status", "--http-path", "--data-path",
+      "--http-method", "--http-status", "--http-path", "--grpc-service", "--grpc-status", "--data-path",
       "--label", "--from-label", "--to-label",
       "--workload", "--from-workload", "--to-workload",
       "--node-name", "--reporter", "--traffic-direction", "--is-reply");
@@ -93,6 +94,8 @@ final class FilterFlags {
       case "--http-method" -> { l.addHttpMethod(v); r.addHttpMethod(v); }
       case "--http-status" -> { l.addHttpStatusCode(v); r.addHttpStatusCode(v); }
       case "--http-path" -> { l.addHttpPath(v); r.addHttpPath(v); }
+      case "--grpc-service" -> { l.addGrpcService(v); r.addGrpcService(v); }
+      case "--grpc-status" -> { GrpcStatus.parse(v); l.addGrpcStatus(v); r.addGrpcStatus(v); }
       case "--data-path" -> { DataPath d = dataPath(v); l.addDataPath(d); r.addDataPath(d); }
       case "--label" -> { sym(p); l.addSourceLabel(v); r.addDestinationLabel(v); }
       case "--from-label" -> { l.addSourceLabel(v); r.addSourceLabel(v); }

@@ -116,6 +116,12 @@ final class ObserveCommand implements Callable<Integer> {
   String httpStatus;
   @Option(names = "--http-path", paramLabel = "REGEX", parameterConsumer = FilterConsumer.class)
   String httpPath;
+  @Option(names = "--grpc-service", paramLabel = "SERVICE", parameterConsumer = FilterConsumer.class,
+      description = "package.Service, or package.Service/Method.")
+  String grpcService;
+  @Option(names = "--grpc-status", paramLabel = "STATUS", parameterConsumer = FilterConsumer.class,
+      description = "A code (5) or a name (NOT_FOUND).")
+  String grpcStatus;
   @Option(names = "--data-path", paramLabel = "PATH", parameterConsumer = FilterConsumer.class,
       description = "ebpf or sidecar.")
   String dataPath;

@@ -87,6 +87,14 @@ class ObserveFlagsTest {
     assertThrows(picocli.CommandLine.ParameterException.class, () -> parse("--reporter", "proxy"));
     assertThrows(picocli.CommandLine.ParameterException.class, () -> parse("--is-reply", "maybe"));
     assertThrows(picocli.CommandLine.ParameterException.class, () -> parse("--workload", "Deployment/"));
+    assertThrows(picocli.CommandLine.ParameterException.class, () -> parse("--grpc-status", "NOTFOUND"));
+  }
+
+  @Test
+  void grpcFlags() {
+    GetFlowsRequest r = parse("--grpc-service", "shop.v1.Catalog/GetItem", "--grpc-status", "unavailable");
+    assertEquals(List.of(FlowFilter.newBuilder().addGrpcService("shop.v1.Catalog/GetItem")
+        .addGrpcStatus("unavailable").build()), r.getAllowList());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.hybridmesh.agent.http2;
 
+import io.hybridmesh.api.flow.GrpcStatus;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -21,12 +22,6 @@ final class Grpc {
   static final int INTERNAL = 13;
   static final int UNAVAILABLE = 14;
   static final int UNAUTHENTICATED = 16;
-
-  private static final String[] NAMES = {
-    "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-    "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-    "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
-  };
 
   private static final String GRPC_TYPE = "application/grpc";
 
@@ -76,7 +71,7 @@ final class Grpc {
   }
 
   static String name(int code) {
-    return code >= 0 && code < NAMES.length ? NAMES[code] : "CODE_" + code;
+    return GrpcStatus.name(code);
   }
 
   /** The status a client derives from a non-200 :status without grpc-status. */

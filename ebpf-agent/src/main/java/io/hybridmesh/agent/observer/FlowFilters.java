@@ -107,6 +107,8 @@ public final class FlowFilters {
     HttpChecks.addHttpMethod(checks, ff.getHttpMethodList());
     HttpChecks.addHttpStatus(checks, ff.getHttpStatusCodeList(), where + ".http_status_code");
     HttpChecks.addHttpPath(checks, ff.getHttpPathList(), where + ".http_path");
+    GrpcChecks.addService(checks, ff.getGrpcServiceList(), where + ".grpc_service");
+    GrpcChecks.addStatus(checks, ff.getGrpcStatusList(), where + ".grpc_status");
     addNodeName(checks, ff.getNodeNameList());
     if (ff.getReplyCount() > 0) {
       boolean wantTrue = ff.getReplyList().contains(Boolean.TRUE);

@@ -213,6 +213,36 @@ class FlowFiltersTest {
     assertFalse(m(ff().addEmitterKind(EmitterKind.ENVOY_ALS).build(), http()));
   }
 
+  static Flow grpc(String statusName, int code) {
+    Flow f = http();
+    return f.toBuilder().setL7(f.getL7().toBuilder().setGrpc(io.hybridmesh.api.flow.v1.GRPC.newBuilder()
+        .setService("shop.v1.Catalog").setMethod("GetItem").setStatusCode(code).setStatusName(statusName)))
+        .build();
+  }
+
+  @Test
+  void grpcServiceAndStatus() {
+    Flow notFound = grpc("NOT_FOUND", 5);
+    assertTrue(m(ff().addGrpcService("shop.v1.Catalog").build(), notFound));
+    assertTrue(m(ff().addGrpcService("shop.v1.Catalog/GetItem").build(), notFound));
+    assertFalse(m(ff().addGrpcService("shop.v1.Catalog/ListItems").build(), notFound));
+    assertFalse(m(ff().addGrpcService("shop.v1").build(), notFound), "a service is named whole");
+    assertFalse(m(ff().addGrpcService("shop.v1.Catalog").build(), http()), "plain HTTP is not gRPC");
+    assertTrue(m(ff().addGrpcStatus("5").build(), notFound));
+    assertTrue(m(ff().addGrpcStatus("not_found").build(), notFound));
+    assertTrue(m(ff().addGrpcStatus("OK").addGrpcStatus("NOT_FOUND").build(), notFound));
+    assertFalse(m(ff().addGrpcStatus("UNAVAILABLE").build(), notFound));
+    assertFalse(m(ff().addGrpcStatus("OK").build(), grpc("", 0)), "a call without its status yet is not OK");
+    assertTrue(m(ff().addGrpcStatus("OK").build(), grpc("OK", 0)));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> FlowFilters.compile(List.of(ff().addGrpcStatus("NOTFOUND").build()), List.of()));
+    assertTrue(e.getMessage().contains("allow[0].grpc_status") && e.getMessage().contains("not a gRPC status"),
+        e.getMessage());
+    for (String bad : List.of("/Method", "svc/", "a/b/c")) {
+      assertThrows(IllegalArgumentException.class, () -> m(ff().addGrpcService(bad).build(), notFound), bad);
+    }
+  }
+
   @Test
   void httpMethodStatusPath() {
     assertTrue(m(ff().addHttpMethod("get").build(), http()));
