@@ -57,10 +57,7 @@ public final class HttpConversation {
     if (dir == null || closed) {
       return List.of();
     }
-    int len = 0;
-    if (data != null && offset >= 0 && offset <= data.length && capturedLength > 0) {
-      len = Math.min(capturedLength, data.length - offset);
-    }
+    int len = CapturedBytes.readable(data, offset, capturedLength);
     long gap = Math.max(0, trueLength - len);
     out = null;
     StreamParser p = dir == Direction.SENT ? sent : received;

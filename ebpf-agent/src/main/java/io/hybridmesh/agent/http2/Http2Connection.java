@@ -1,5 +1,6 @@
 package io.hybridmesh.agent.http2;
 
+import io.hybridmesh.agent.http.CapturedBytes;
 import io.hybridmesh.agent.http.Direction;
 import io.hybridmesh.agent.http.Role;
 import java.util.ArrayList;
@@ -56,10 +57,7 @@ public final class Http2Connection {
     if (dir == null || closed) {
       return List.of();
     }
-    int len = 0;
-    if (data != null && offset >= 0 && offset <= data.length && capturedLength > 0) {
-      len = Math.min(capturedLength, data.length - offset);
-    }
+    int len = CapturedBytes.readable(data, offset, capturedLength);
     long gap = Math.max(0, trueLength - len);
     out = null;
     FrameReader r = reader(dir);
