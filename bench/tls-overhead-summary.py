@@ -84,6 +84,9 @@ def ends(r):  # both ends' own CPU per request: nginx and the load generator
 
 base = by_variant.get("base", {})
 results = {}
+if os.environ.get("H2") == "1":
+    print(f"HTTP/2: h2load with {os.environ.get('STREAMS', '?')} concurrent streams per connection in place of wrk"
+          " below; nginx and the hop speak h2")
 print("HTTPS keep-alive through TLS (wrk -> nginx), medians over rounds. CPU in microseconds per request:"
       " 'added' is what the variant costs more than the baseline of the same round, both ends included"
       " (agent or HAProxy + the extra time of nginx and wrk, where the probes' traps land)")

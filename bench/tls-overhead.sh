@@ -39,6 +39,8 @@
 #   HMESH="java -jar cli/target/hmesh.jar"   how to start the agent (default: the built jar)
 #   HMESH_JAVA_OPTS="..."        JVM options for the default HMESH
 #   AGENT_OPTS="..."             more agent options (e.g. --uprobe-links=per-site)
+#   H2=1 STREAMS=100             HTTP/2 instead: nginx and the hop speak h2 (ALPN), the load is h2load with
+#                                STREAMS concurrent streams on each of CONNS connections (no fixed-rate part)
 #   BPF_STATS=1                  kernel.bpf_stats_enabled during the run: each agent program's own time per
 #                                run (it adds two clock reads to every program run, so costs are a bit higher)
 #   KEEP_LOGS=dir                keep the logs (agents, nginx, haproxy, wrk, h2load) there
@@ -59,6 +61,9 @@ RATE_CONNS="${RATE_CONNS:-50}"
 SETTLE="${SETTLE:-1}"
 AGENT_OPTS="${AGENT_OPTS:-}"
 BPF_STATS="${BPF_STATS:-0}"
+H2="${H2:-0}"
+STREAMS="${STREAMS:-100}"
+[ "$H2" != 1 ] || RATE=0
 
 die() { echo "tls-overhead: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "needs root (network namespaces, TC programs, uprobes)"
@@ -125,7 +130,7 @@ http {
   ssl_certificate_key $work/key.pem;
   ssl_protocols TLSv1.2 TLSv1.3;
   server {
-    listen $port ssl;
+    listen $port ssl$([ "$H2" = 1 ] && echo " http2");
     default_type text/plain;
     location / { return 200 "ok"; }
   }
@@ -144,11 +149,11 @@ defaults
   timeout http-keep-alive 300s
   option http-keep-alive
 frontend fe
-  bind $addrB:$proxy_port ssl crt $work/haproxy.pem
+  bind $addrB:$proxy_port ssl crt $work/haproxy.pem$([ "$H2" = 1 ] && echo " alpn h2,http/1.1")
   default_backend be
 backend be
   http-reuse always
-  server s1 127.0.0.1:$port ssl verify none
+  server s1 127.0.0.1:$port ssl verify none$([ "$H2" = 1 ] && echo " alpn h2")
 EOF
 
 ip netns exec "$nsB" "$nginx_bin" -e "$work/nginx-error.log" -p "$work/nginx" -c "$work/nginx.conf" \
@@ -263,6 +268,32 @@ EOF
   tail -1 "$work/runs.tsv" | awk -F'\t' '{ printf "  %-12s %7.0f req/s  p50 %6.0f us  p99 %6.0f us  errors %s\n", $1, $3, $4, $5, $6 }' >&2
 }
 
+# The same with h2load over HTTP/2 (H2=1): CONNS connections, STREAMS concurrent streams each, every
+# request's latency logged; writes the same runs.tsv row as wrk_run.
+h2_run() { # $1: name, $2: url, $3: pid whose CPU to measure
+  WARMCMD=(h2load -c "$CONNS" -m "$STREAMS" -D "$(( (WARM + 1) / 2 ))" "$2")
+  rm -f "$work/h2-$1.log"
+  timed "$1" "$3" "$WARM" h2load -c "$CONNS" -m "$STREAMS" -D "$DURATION" --log-file="$work/h2-$1.log" "$2"
+  "$python" - "$work/out-$1.log" "$work/h2-$1.log" "$1" >>"$work/runs.tsv" <<'EOF'
+import re, sys
+text = open(sys.argv[1]).read()
+m = re.search(r"requests: (\d+) total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored", text)
+rps = re.search(r"finished in [\d.]+m?s, ([\d.]+) req/s", text)
+if not m or not rps:
+    sys.exit(f"tls-overhead: no request count in h2load output:\n{text}")
+lat = sorted(int(f[2]) for f in (l.split() for l in open(sys.argv[2])) if len(f) >= 3)
+pct = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] if lat else 0
+errors = int(m.group(4)) + int(m.group(5))
+print(f"{sys.argv[3]}\t{m.group(3)}\t{float(rps.group(1)):.1f}\t{pct(0.5):.1f}\t{pct(0.99):.1f}\t{errors}")
+EOF
+  tail -1 "$work/runs.tsv" | awk -F'\t' '{ printf "  %-12s %7.0f req/s  p50 %6.0f us  p99 %6.0f us  errors %s\n", $1, $3, $4, $5, $6 }' >&2
+}
+
+# One run of the saturating load: HTTP/1.1 with wrk, or HTTP/2 with h2load.
+load_run() {
+  if [ "$H2" = 1 ]; then h2_run "$@"; else wrk_run "$@"; fi
+}
+
 # One connection, each request sent as soon as the last answer arrived: no idle gaps, so no CPU wake-up
 # latency (on this VM a request after 10 ms of idleness takes ~300 us at the median and ms at p99, against
 # ~30 us back to back), and what remains is the path's own latency. $1: name, $2: url, $3: pid.
@@ -316,20 +347,20 @@ for r in $(seq "$ROUNDS"); do
   for i in $(seq 0 $(( ${#order[@]} - 1 ))); do
     v=${order[$(( (i + r - 1) % ${#order[@]} ))]}
     case "$v" in
-      base)   wrk_run "base-$r" "$url" "" ;;
+      base)   load_run "base-$r" "$url" "" ;;
       served) start_agent "$work/agent-served-$r.log" serve
-              wrk_run "served-$r" "$url" "$agent_pid"; stop_agent "$work/agent-served-$r.log" ;;
+              load_run "served-$r" "$url" "$agent_pid"; stop_agent "$work/agent-served-$r.log" ;;
       agent)  start_agent "$work/agent-agent-$r.log" null
-              wrk_run "agent-$r" "$url" "$agent_pid"; stop_agent "$work/agent-agent-$r.log" ;;
+              load_run "agent-$r" "$url" "$agent_pid"; stop_agent "$work/agent-agent-$r.log" ;;
       piped)  start_agent "$work/agent-piped-$r.log" wc
-              wrk_run "piped-$r" "$url" "$agent_pid"; stop_agent "$work/agent-piped-$r.log" ;;
+              load_run "piped-$r" "$url" "$agent_pid"; stop_agent "$work/agent-piped-$r.log" ;;
       syscalls) start_agent "$work/agent-syscalls-$r.log" serve --socket-hooks syscalls
-              wrk_run "syscalls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-syscalls-$r.log" ;;
+              load_run "syscalls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-syscalls-$r.log" ;;
       persite) start_agent "$work/agent-persite-$r.log" serve --uprobe-links per-site
-              wrk_run "persite-$r" "$url" "$agent_pid"; stop_agent "$work/agent-persite-$r.log" ;;
+              load_run "persite-$r" "$url" "$agent_pid"; stop_agent "$work/agent-persite-$r.log" ;;
       notls)  start_agent "$work/agent-notls-$r.log" null --no-tls
-              wrk_run "notls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-notls-$r.log" ;;
-      proxy)  wrk_run "proxy-$r" "$proxy_url" "$haproxy_pid" ;;
+              load_run "notls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-notls-$r.log" ;;
+      proxy)  load_run "proxy-$r" "$proxy_url" "$haproxy_pid" ;;
       *) die "unknown variant $v (served, proxy, agent, piped, notls, syscalls, persite)" ;;
     esac
   done
@@ -350,4 +381,4 @@ if [ "$RATE" -gt 0 ]; then
   done
 fi
 
-"$python" "$here/tls-overhead-summary.py" "$work" "$RATE"
+H2="$H2" STREAMS="$STREAMS" "$python" "$here/tls-overhead-summary.py" "$work" "$RATE"
