@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hybridmesh.agent.datapath.SocketHooks;
-import io.hybridmesh.agent.datapath.TcSettings;
 import io.hybridmesh.agent.datapath.TlsHooks;
 import io.hybridmesh.agent.datapath.UprobeLinks;
 import io.hybridmesh.api.flow.v1.Flow;
 import io.hybridmesh.api.flow.v1.FlowType;
 import io.hybridmesh.api.flow.v1.L7FlowType;
 import io.hybridmesh.api.flow.v1.Reporter;
-import io.hybridmesh.jni.NativeBpf;
 import io.hybridmesh.jni.testing.KernelTest;
 import java.io.IOException;
 import java.time.Duration;
@@ -41,12 +39,7 @@ public class Http2TlsFlowKernelIT {
     hosts = new TwoHosts();
     hosts.startTlsNginx(true);
     sink = new CollectingSink(0);
-    agent = new StandaloneAgent(NativeBpf.load(), new StandaloneOptions(
-        List.of(hosts.client.name(), hosts.server.name()), "tls-node",
-        new TcSettings(1 << 22, 4096, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5)),
-        Duration.ofMillis(500), true, java.util.Map.of(),
-        new TlsHooks(UprobeLinks.MULTI, SocketHooks.SOCKET_TRACEPOINTS)), sink);
-    agent.start();
+    agent = hosts.tlsAgent(sink, java.util.Map.of(), new TlsHooks(UprobeLinks.MULTI, SocketHooks.SOCKET_TRACEPOINTS));
   }
 
   @AfterEach

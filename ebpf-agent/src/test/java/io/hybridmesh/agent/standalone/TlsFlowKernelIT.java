@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hybridmesh.agent.datapath.TcSettings;
 import io.hybridmesh.agent.datapath.SocketHooks;
 import io.hybridmesh.agent.datapath.TlsHooks;
 import io.hybridmesh.agent.datapath.UprobeLinks;
@@ -17,7 +16,6 @@ import io.hybridmesh.api.flow.v1.L7FlowType;
 import io.hybridmesh.api.flow.v1.ObservationPoint;
 import io.hybridmesh.api.flow.v1.Reporter;
 import io.hybridmesh.api.flow.v1.TlsLibrary;
-import io.hybridmesh.jni.NativeBpf;
 import io.hybridmesh.jni.testing.KernelTest;
 import io.hybridmesh.jni.testing.Shell;
 import java.io.IOException;
@@ -46,11 +44,7 @@ public class TlsFlowKernelIT {
     hosts = new TwoHosts();
     hosts.startTlsNginx();
     sink = new CollectingSink(0);
-    agent = new StandaloneAgent(NativeBpf.load(), new StandaloneOptions(
-        List.of(hosts.client.name(), hosts.server.name()), "tls-node",
-        new TcSettings(1 << 22, 4096, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5)),
-        Duration.ofMillis(500), true, java.util.Map.of(), tlsHooks()), sink);
-    agent.start();
+    agent = hosts.tlsAgent(sink, java.util.Map.of(), tlsHooks());
   }
 
   /** How the probes are attached; a subclass runs every test with per-site links, as on kernels before 6.6. */
