@@ -14,7 +14,6 @@ import io.hybridmesh.api.v1alpha1.HybridMeshNames;
 import io.hybridmesh.api.v1alpha1.NodeCapability;
 import io.hybridmesh.api.v1alpha1.NodeCapabilitySpec;
 import io.hybridmesh.api.v1alpha1.WorkloadCapability;
-import io.hybridmesh.controller.ControllerSettings;
 import io.hybridmesh.controller.HmeshOperator;
 import io.hybridmesh.controller.decision.Inputs.Fallback;
 import io.hybridmesh.controller.facts.ClusterView;
@@ -46,8 +45,7 @@ class BadInputIT {
     cluster = new MockCluster();
     cluster.node("good", "6.8.0-45-generic");
     cluster.nodeCapability("good", "6.8.0-45-generic", MockCluster.allFeatures());
-    operator = HmeshOperator.start(cluster.client, ControllerSettings.defaults().withoutLeaderElection()
-        .withRetry(Duration.ofMillis(100), Duration.ofSeconds(1)));
+    operator = HmeshOperator.start(cluster.client, MockCluster.operatorSettings());
   }
 
   @AfterAll

@@ -15,6 +15,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.hybridmesh.api.v1alpha1.HybridMeshNames;
+import io.hybridmesh.controller.ControllerSettings;
 import io.hybridmesh.api.v1alpha1.KernelFeature;
 import io.hybridmesh.api.v1alpha1.NodeCapability;
 import io.hybridmesh.api.v1alpha1.NodeCapabilitySpec;
@@ -31,6 +32,12 @@ import java.util.Queue;
  * need. There are no controllers in it: tests create the pods a Deployment would have.
  */
 final class MockCluster implements AutoCloseable {
+
+  /** What the ITs run the operator with: no leader election, and retries quick enough for a test. */
+  static ControllerSettings operatorSettings() {
+    return ControllerSettings.defaults().withoutLeaderElection()
+        .withRetry(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(1));
+  }
 
   /** The mock server logs every request at INFO; kept in a field so the level sticks. */
   private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");

@@ -15,7 +15,6 @@ import io.hybridmesh.api.v1alpha1.NodeStatus;
 import io.hybridmesh.api.v1alpha1.PodPlacementStatus;
 import io.hybridmesh.api.v1alpha1.ReasonStatus;
 import io.hybridmesh.api.v1alpha1.WorkloadCapability;
-import io.hybridmesh.controller.ControllerSettings;
 import io.hybridmesh.controller.HmeshOperator;
 import io.hybridmesh.controller.sidecar.SidecarInjector;
 import java.time.Duration;
@@ -46,8 +45,7 @@ class PlacementIT {
     cluster.nodeCapability("new-1", "6.8.0-45-generic", MockCluster.allFeatures());
     cluster.nodeCapability("new-2", "6.8.0-45-generic", MockCluster.allFeatures());
     cluster.nodeCapability("old-1", "5.4.0-150-generic", "TC_BPF", "RINGBUF");
-    operator = HmeshOperator.start(cluster.client, ControllerSettings.defaults().withoutLeaderElection()
-        .withRetry(Duration.ofMillis(100), Duration.ofSeconds(1)));
+    operator = HmeshOperator.start(cluster.client, MockCluster.operatorSettings());
   }
 
   @AfterAll

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.hybridmesh.api.v1alpha1.WorkloadCapability;
-import io.hybridmesh.controller.ControllerSettings;
 import io.hybridmesh.controller.HmeshOperator;
 import io.hybridmesh.controller.mesh.SidecarRejectionStore;
 import io.hybridmesh.controller.status.StatusBuilder;
@@ -37,8 +36,7 @@ class SidecarRejectionIT {
   void start() {
     cluster = new MockCluster();
     cluster.node("old-1", "4.14.0-1-amd64");
-    operator = HmeshOperator.start(cluster.client, ControllerSettings.defaults().withoutLeaderElection()
-        .withRetry(Duration.ofMillis(100), Duration.ofSeconds(1)), rejections);
+    operator = HmeshOperator.start(cluster.client, MockCluster.operatorSettings(), rejections);
   }
 
   @AfterEach

@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.hybridmesh.api.v1alpha1.HybridMeshNames;
 import io.hybridmesh.api.v1alpha1.WorkloadCapability;
-import io.hybridmesh.controller.ControllerSettings;
 import io.hybridmesh.controller.HmeshOperator;
 import io.hybridmesh.controller.sidecar.SidecarInjector;
 import java.time.Duration;
@@ -34,8 +33,7 @@ class WorkloadControllerIT {
     cluster = new MockCluster();
     cluster.node("new-1", "6.8.0-45-generic");
     cluster.nodeCapability("new-1", "6.8.0-45-generic", MockCluster.allFeatures());
-    operator = HmeshOperator.start(cluster.client, ControllerSettings.defaults().withoutLeaderElection()
-        .withRetry(Duration.ofMillis(100), Duration.ofSeconds(1)));
+    operator = HmeshOperator.start(cluster.client, MockCluster.operatorSettings());
   }
 
   @AfterAll
