@@ -25,8 +25,8 @@ final class KernelReasons {
       KernelFeature.RINGBUF, "no BPF ring buffer (Linux 5.8+), so no eBPF event reaches the agent",
       KernelFeature.TC_BPF, "no TC BPF programs (CONFIG_NET_CLS_BPF), so connections cannot be observed",
       KernelFeature.UPROBES, "no uprobes (CONFIG_UPROBE_EVENTS), so TLS libraries cannot be probed",
-      KernelFeature.SYSCALL_TRACEPOINTS, "no syscall tracepoints (CONFIG_FTRACE_SYSCALLS), so the "
-          + "connection behind a TLS call cannot be found",
+      KernelFeature.SYSCALL_TRACEPOINTS, "neither the socket tracepoints (Linux 6.3) nor the syscall "
+          + "tracepoints (CONFIG_FTRACE_SYSCALLS), so the connection behind a TLS call cannot be found",
       KernelFeature.TASK_BTF, "no bpf_get_current_task_btf (Linux 5.11+), so the TLS probes cannot "
           + "filter by network namespace or find sockets");
 
@@ -36,10 +36,8 @@ final class KernelReasons {
     List<Reason> out = new ArrayList<>();
     Map<KernelFeature, List<String>> missing = new TreeMap<>();
     for (NodeFacts n : nodes) {
-      for (KernelFeature f : CODES.keySet()) {
-        if (!n.features().contains(f)) {
-          missing.computeIfAbsent(f, k -> new ArrayList<>()).add(n.node() + " (" + n.kernelRelease() + ")");
-        }
+      for (KernelFeature f : n.missingForTls()) {
+        missing.computeIfAbsent(f, k -> new ArrayList<>()).add(n.node() + " (" + n.kernelRelease() + ")");
       }
     }
     missing.forEach((feature, names) -> out.add(new Reason(CODES.get(feature),

@@ -32,17 +32,27 @@ public record NodeFacts(String node, String kernelRelease, Set<KernelFeature> fe
     return features.containsAll(Set.of(KernelFeature.TC_BPF, KernelFeature.RINGBUF));
   }
 
-  /** The kernel features reading HTTP inside TLS needs, connections' among them, in the order reports list them. */
+  /**
+   * The kernel features reading HTTP inside TLS needs, connections' among them, in the order reports list
+   * them. {@link KernelFeature#SYSCALL_TRACEPOINTS} stands for "a way to find the socket behind a TLS call":
+   * the socket tracepoints ({@link KernelFeature#SOCKET_TRACEPOINTS}, Linux 6.3) serve as well and are what
+   * the agent prefers, so a node with either has it.
+   */
   public static final List<KernelFeature> TLS_NEEDS = List.of(KernelFeature.BTF, KernelFeature.RINGBUF,
       KernelFeature.TC_BPF, KernelFeature.UPROBES, KernelFeature.SYSCALL_TRACEPOINTS, KernelFeature.TASK_BTF);
 
-  /** HTTP inside TLS: uprobes, the syscall tracepoints, and CO-RE reads of kernel structures. */
+  /** HTTP inside TLS: uprobes, a hook that names the socket, and CO-RE reads of kernel structures. */
   public boolean canReadTls() {
-    return features.containsAll(TLS_NEEDS);
+    return missingForTls().isEmpty();
   }
 
-  /** What this kernel lacks of {@link #TLS_NEEDS}. */
+  /** What this kernel lacks of {@link #TLS_NEEDS}, the socket hooks missing only when neither kind is there. */
   public List<KernelFeature> missingForTls() {
-    return TLS_NEEDS.stream().filter(f -> !features.contains(f)).toList();
+    return TLS_NEEDS.stream().filter(f -> !has(f)).toList();
+  }
+
+  private boolean has(KernelFeature f) {
+    return features.contains(f)
+        || f == KernelFeature.SYSCALL_TRACEPOINTS && features.contains(KernelFeature.SOCKET_TRACEPOINTS);
   }
 }

@@ -14,7 +14,6 @@ import io.hybridmesh.controller.decision.Inputs;
 import io.hybridmesh.controller.decision.NodeFacts;
 import io.hybridmesh.controller.facts.ProbeCostClass;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -23,10 +22,6 @@ import java.util.List;
  * Pure: everything it says comes from its arguments.
  */
 public final class WorkloadReports {
-
-  /** The features the eBPF data path needs on a node to see a workload at all, then inside TLS. */
-  private static final EnumSet<KernelFeature> NEEDED = EnumSet.of(KernelFeature.BTF, KernelFeature.RINGBUF,
-      KernelFeature.TC_BPF, KernelFeature.UPROBES, KernelFeature.SYSCALL_TRACEPOINTS, KernelFeature.TASK_BTF);
 
   private WorkloadReports() {}
 
@@ -70,7 +65,7 @@ public final class WorkloadReports {
   public static NodeReport node(NodeFacts n, TlsCallCost.Estimate tlsCall) {
     NodeReport.Builder b = NodeReport.newBuilder().setName(n.node()).setKernel(n.kernelRelease())
         .setCapable(n.canReadTls()).setGuess(n.guess());
-    NEEDED.stream().filter(f -> !n.features().contains(f)).forEach(f -> b.addMissingFeatures(f.name()));
+    n.missingForTls().forEach(f -> b.addMissingFeatures(f.name()));
     tlsCall(b, tlsCall.nanos(), tlsCall.whyNot(), n.uprobeCost().emulatedNs(), n.uprobeCost().singleSteppedNs());
     return b.build();
   }

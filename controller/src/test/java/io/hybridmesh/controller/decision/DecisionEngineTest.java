@@ -64,6 +64,31 @@ class DecisionEngineTest {
   }
 
   @Test
+  void eitherKindOfSocketHookServesTheTlsPath() {
+    NodeFacts socketOnly = new NodeFacts("node-s", "6.18.0",
+        EnumSet.complementOf(EnumSet.of(KernelFeature.SYSCALL_TRACEPOINTS)), false);
+    NodeFacts syscallsOnly = new NodeFacts("node-y", "5.15.0",
+        EnumSet.complementOf(EnumSet.of(KernelFeature.SOCKET_TRACEPOINTS)), false);
+    for (NodeFacts n : List.of(socketOnly, syscallsOnly)) {
+      assertTrue(n.canReadTls(), n.node());
+      assertEquals(List.of(), n.missingForTls(), n.node());
+      assertEquals(DataPath.EBPF, auto(List.of(n), OPENSSL).dataPath(), n.node());
+    }
+  }
+
+  @Test
+  void aNodeWithNeitherSocketHookSaysSoAndGetsASidecar() {
+    NodeFacts neither = new NodeFacts("node-n", "5.10.0", EnumSet.complementOf(
+        EnumSet.of(KernelFeature.SYSCALL_TRACEPOINTS, KernelFeature.SOCKET_TRACEPOINTS)), false);
+    assertEquals(List.of(KernelFeature.SYSCALL_TRACEPOINTS), neither.missingForTls());
+    Decision d = auto(List.of(neither), OPENSSL);
+    assertEquals(DataPath.SIDECAR, d.dataPath());
+    assertTrue(codes(d).contains(ReasonCode.KERNEL_NO_TRACEPOINTS));
+    assertTrue(d.reasons().stream().anyMatch(r -> r.message().contains("neither the socket tracepoints")),
+        d.reasons().toString());
+  }
+
+  @Test
   void aNodeWithoutBtfSendsTlsWorkloadsToASidecarThatSeesOnlyMetadata() {
     Decision d = auto(List.of(NO_BTF), OPENSSL);
     assertEquals(DataPath.SIDECAR, d.dataPath());
