@@ -15,54 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "hmjni.h"
-
-enum hm_link_kind { HM_LINK_LIBBPF = 1, HM_LINK_TC = 2, HM_LINK_FD = 3 };
-
-struct hm_link {
-  enum hm_link_kind kind;
-  struct bpf_link *link;
-  /* HM_LINK_FD: a link made with the bpf syscall directly, for attach types libbpf 1.1 does not know. */
-  int fd;
-  /* TC only: enough to find our filter again, and to tell whether it is still ours. */
-  char *netns;
-  dev_t ns_dev;
-  ino_t ns_ino;
-  int ifindex;
-  enum bpf_tc_attach_point point;
-  __u32 handle, priority, prog_id;
-};
-
-struct netns_switch {
-  int self_fd;
-};
-
-/* Enters the namespace at path on this thread only; setns(CLONE_NEWNET) is per thread. */
-static int netns_enter(const char *path, struct netns_switch *sw, struct stat *st) {
-  sw->self_fd = -1;
-  int target = open(path, O_RDONLY | O_CLOEXEC);
-  if (target < 0) return -errno;
-  int err = 0;
-  if (fstat(target, st) != 0) {
-    err = -errno;
-  } else if ((sw->self_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) < 0) {
-    err = -errno;
-  } else if (setns(target, CLONE_NEWNET) != 0) {
-    err = -errno;
-    close(sw->self_fd);
-    sw->self_fd = -1;
-  }
-  close(target);
-  return err;
-}
-
-static int netns_leave(struct netns_switch *sw) {
-  if (sw->self_fd < 0) return 0;
-  int err = setns(sw->self_fd, CLONE_NEWNET) != 0 ? -errno : 0;
-  if (err) fprintf(stderr, "hmjni: cannot return thread to its network namespace: %s\n", strerror(-err));
-  close(sw->self_fd);
-  sw->self_fd = -1;
-  return err;
-}
+#include "links.h"
 
 static struct bpf_program *program_of(JNIEnv *env, jlong handle) {
   struct bpf_program *p = hm_ptr(handle);

@@ -1,5 +1,6 @@
 package io.hybridmesh.cli;
 
+import io.hybridmesh.agent.datapath.TcAttach;
 import io.hybridmesh.agent.datapath.TcSettings;
 import io.hybridmesh.agent.datapath.TlsHooks;
 import io.hybridmesh.agent.metrics.MetricsOptions;
@@ -154,6 +155,12 @@ final class AgentCommand implements Callable<Integer> {
           + "default).")
   String socketHooks = "auto";
 
+  @Option(names = "--tc-attach", paramLabel = "MODE",
+      description = "How the TC programs are attached: tcx (BPF links, Linux 6.6+: they go with the agent if it "
+          + "dies), legacy (netlink filters: they stay until the next start or --cleanup), or auto (tcx where "
+          + "the kernel has it; the default).")
+  String tcAttach = "auto";
+
   @Override
   public Integer call() throws Exception {
     if (standalone == kubernetes) {
@@ -197,7 +204,8 @@ final class AgentCommand implements Callable<Integer> {
     StandaloneOptions standaloneOptions = null;
     KubernetesOptions kubernetesOptions = null;
     try {
-      tc = new TcSettings(ringBufferBytes, connectionTableSize, reportInterval, tcpIdleTimeout, idleTimeout);
+      tc = new TcSettings(ringBufferBytes, connectionTableSize, reportInterval, tcpIdleTimeout, idleTimeout,
+          TcAttach.parse(tcAttach));
       TlsHooks links = TlsHooks.parse(uprobeLinks, socketHooks);
       if (standalone) {
         standaloneOptions = new StandaloneOptions(namespaces, nodeName != null ? nodeName : hostName(), tc,

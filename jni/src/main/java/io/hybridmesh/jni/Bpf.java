@@ -25,6 +25,20 @@ public interface Bpf {
   /** Whether programs of a type may call a helper ({@code enum bpf_func_id} value). */
   Support probeHelper(int programType, int helperId);
 
+  /** Whether TC programs attach through tcx links (Linux 6.6), which go with the process holding them. */
+  Support probeTcx();
+
+  /**
+   * Removes a legacy (netlink, clsact) TC filter at the hook's handle and priority, but only when the
+   * program behind it has this name: a filter a previous run of ours left, never someone else's.
+   *
+   * @return whether a filter was removed
+   */
+  boolean removeLegacyTc(TcHook hook, String program);
+
+  /** The names of the programs attached to a hook through tcx, in the order they run (empty: none). */
+  java.util.List<String> tcxPrograms(TcHook hook);
+
   /** Number of possible CPUs, the stride of per-CPU map values. */
   int possibleCpus();
 

@@ -39,6 +39,13 @@ public interface BpfObject extends AutoCloseable {
   /** Attaches a {@code SEC("tc")} program to a clsact hook of an interface, in a network namespace. */
   BpfLink attachTc(String program, TcHook hook);
 
+  /**
+   * Attaches a {@code SEC("tc")} program through a tcx link (Linux 6.6) at the end of the hook's chain. The
+   * hook's handle and priority are not used. The link goes with this process whatever way it ends; a kernel
+   * without tcx refuses with {@code EINVAL}.
+   */
+  BpfLink attachTcx(String program, TcHook hook);
+
   /** Attaches a {@code SEC("uprobe")} or {@code SEC("uretprobe")} program. */
   BpfLink attachUprobe(String program, UprobeTarget target);
 

@@ -55,6 +55,19 @@ final class Native {
   static native long attachTc(
       long program, String netns, String interfaceName, boolean ingress, int handle, int priority);
 
+  /** A tcx link (Linux 6.6): goes with the fd, so with the process that holds it. */
+  static native long attachTcx(long program, String netns, String interfaceName, boolean ingress);
+
+  /** Removes a legacy (netlink) filter at handle:priority when its program has this name; true if removed. */
+  static native boolean removeLegacyTc(String netns, String interfaceName, boolean ingress, int handle,
+      int priority, String program);
+
+  /** Ordinal of Bpf.Support: whether SCHED_CLS programs attach through tcx links here. */
+  static native int probeTcx();
+
+  /** Names of the programs on an interface's tcx hook, in the order they run. */
+  static native String[] queryTcx(String netns, String interfaceName, boolean ingress);
+
   static native long attachUprobe(
       long program, String binary, String symbol, long offset, boolean retprobe, int pid);
 

@@ -60,6 +60,26 @@ public final class NativeBpf implements Bpf {
   }
 
   @Override
+  public Support probeTcx() {
+    return Support.values()[Native.probeTcx()];
+  }
+
+  @Override
+  public boolean removeLegacyTc(TcHook hook, String program) {
+    Objects.requireNonNull(hook, "hook");
+    Objects.requireNonNull(program, "program");
+    return Native.removeLegacyTc(hook.netns() == null ? null : hook.netns().toString(), hook.interfaceName(),
+        hook.direction() == TcHook.Direction.INGRESS, hook.handle(), hook.priority(), program);
+  }
+
+  @Override
+  public java.util.List<String> tcxPrograms(TcHook hook) {
+    Objects.requireNonNull(hook, "hook");
+    return java.util.List.of(Native.queryTcx(hook.netns() == null ? null : hook.netns().toString(),
+        hook.interfaceName(), hook.direction() == TcHook.Direction.INGRESS));
+  }
+
+  @Override
   public int possibleCpus() {
     return Native.possibleCpus();
   }

@@ -113,6 +113,15 @@ final class NativeBpfObject implements BpfObject {
   }
 
   @Override
+  public BpfLink attachTcx(String program, TcHook hook) {
+    Objects.requireNonNull(hook, "hook");
+    boolean ingress = hook.direction() == TcHook.Direction.INGRESS;
+    String netns = hook.netns() == null ? null : hook.netns().toString();
+    return attach(program, "tcx " + NativeBpfLink.describeTc(hook).substring("tc ".length()),
+        p -> Native.attachTcx(p, netns, hook.interfaceName(), ingress));
+  }
+
+  @Override
   public BpfLink attachUprobe(String program, UprobeTarget target) {
     Objects.requireNonNull(target, "target");
     return attach(

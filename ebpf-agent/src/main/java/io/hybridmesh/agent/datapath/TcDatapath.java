@@ -6,7 +6,6 @@ import io.hybridmesh.jni.BpfLink;
 import io.hybridmesh.jni.BpfMap;
 import io.hybridmesh.jni.BpfObject;
 import io.hybridmesh.jni.RingBufferReader;
-import io.hybridmesh.jni.TcHook;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +29,6 @@ public final class TcDatapath implements AutoCloseable {
   static final String CONNECTIONS = "hm_conns";
   static final String EVENTS = "hm_events";
   static final String STATS = "hm_stats";
-  /** Filter handle and priority: attaching again replaces what a crashed run left behind. */
-  static final int TC_HANDLE = 0x484d;
-  static final int TC_PRIORITY = 0x484d;
 
   private final Bpf bpf;
   private final byte[] elf;
@@ -40,6 +36,7 @@ public final class TcDatapath implements AutoCloseable {
   private final TcSettings settings;
   private final BpfObject anchor;
   private final RingBufferReader events;
+  private final TcLinker linker;
 
   /** The packaged programs: the build with atomics, else the one without. */
   public TcDatapath(Bpf bpf, TcSettings settings) {
@@ -50,6 +47,7 @@ public final class TcDatapath implements AutoCloseable {
   public TcDatapath(Bpf bpf, TcSettings settings, String... objects) {
     this.bpf = bpf;
     this.settings = settings;
+    this.linker = new TcLinker(bpf, settings.attach());
     Loaded loaded = loadFirst(objects);
     this.elf = loaded.elf();
     this.objectName = loaded.name();
@@ -95,6 +93,16 @@ public final class TcDatapath implements AutoCloseable {
     throw refused != null ? refused : new IllegalArgumentException("no TC object named");
   }
 
+  /** tcx or legacy, once an interface was attached ({@link TcAttach#AUTO} before). */
+  public TcAttach attachMode() {
+    return linker.inUse();
+  }
+
+  /** Legacy filters an earlier run left, removed as tcx links took their interfaces over. */
+  public int leftoversRemoved() {
+    return linker.leftoversRemoved();
+  }
+
   /** Which build of the programs the kernel took ({@link BpfObjects#TC_FLOW} or the one without atomics). */
   public String objectName() {
     return objectName;
@@ -137,10 +145,7 @@ public final class TcDatapath implements AutoCloseable {
         o.reuseMap(shared, anchor.map(shared));
       }
       o.load();
-      links.add(o.attachTc("hm_tc_ingress",
-          new TcHook(netns, interfaceName, TcHook.Direction.INGRESS, TC_HANDLE, TC_PRIORITY)));
-      links.add(o.attachTc("hm_tc_egress",
-          new TcHook(netns, interfaceName, TcHook.Direction.EGRESS, TC_HANDLE, TC_PRIORITY)));
+      links.addAll(linker.attach(o, netns, interfaceName));
       return new Attachment(endpointId, interfaceName, o, links);
     } catch (RuntimeException e) {
       links.forEach(BpfLink::close);

@@ -10,13 +10,27 @@ import java.time.Duration;
  * @param reportInterval minimum time between two ACTIVE reports of one connection
  * @param tcpIdleTimeout a TCP connection without a packet for this long is reported TIMED_OUT
  * @param otherIdleTimeout the same for UDP, ICMP and other protocols
+ * @param attach how the programs are attached: tcx links or legacy netlink filters
  */
 public record TcSettings(
     int ringBufferBytes,
     int connectionTableSize,
     Duration reportInterval,
     Duration tcpIdleTimeout,
-    Duration otherIdleTimeout) {
+    Duration otherIdleTimeout,
+    TcAttach attach) {
+
+  /** Settings with tcx where the kernel has it. */
+  public TcSettings(int ringBufferBytes, int connectionTableSize, Duration reportInterval,
+      Duration tcpIdleTimeout, Duration otherIdleTimeout) {
+    this(ringBufferBytes, connectionTableSize, reportInterval, tcpIdleTimeout, otherIdleTimeout, TcAttach.AUTO);
+  }
+
+  /** The same with another way of attaching. */
+  public TcSettings withAttach(TcAttach how) {
+    return new TcSettings(ringBufferBytes, connectionTableSize, reportInterval, tcpIdleTimeout,
+        otherIdleTimeout, how);
+  }
 
   /**
    * Waiting bytes at which the programs wake the reader; below it the reader finds events at its next
@@ -42,5 +56,6 @@ public record TcSettings(
     if (reportInterval.isNegative() || tcpIdleTimeout.isNegative() || otherIdleTimeout.isNegative()) {
       throw new IllegalArgumentException("intervals and timeouts must not be negative");
     }
+    java.util.Objects.requireNonNull(attach, "attach");
   }
 }

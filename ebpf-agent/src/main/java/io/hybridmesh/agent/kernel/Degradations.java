@@ -33,7 +33,7 @@ public final class Degradations {
       Map.entry(KernelFeature.BPF_LINK, "no BPF links: probes are attached the legacy way and outlive a "
           + "crashed agent until it restarts"),
       Map.entry(KernelFeature.TCX, "no tcx: TC programs are attached through netlink (clsact), which works "
-          + "but outlives a crashed agent until it restarts"),
+          + "but outlives a crashed agent until it restarts or 'hmesh agent --cleanup' removes them"),
       Map.entry(KernelFeature.UPROBE_MULTI, "no uprobe_multi: each watched process gets a perf-event link per "
           + "probe site instead of two links per library; the same to run, but each link's close waits for its "
           + "own grace periods (about 85 ms here, one after the other), so processes that come and go keep the "

@@ -73,10 +73,15 @@ public final class NodeProbe {
     f.add(loads(KernelFeature.FENTRY, "feature_fentry.bpf.o"));
     f.add(loadsAs(KernelFeature.UPROBE_MULTI, "feature_uprobe_multi.bpf.o", "hm_probe_uprobe_multi",
         UprobeMultiTarget.ATTACH_TYPE));
-    for (KernelFeature inferred : List.of(KernelFeature.BPF_LINK, KernelFeature.TCX)) {
-      boolean likely = KernelVersionJudge.judge(release).contains(inferred);
-      f.add(new FeatureFinding(inferred, Support.UNKNOWN, "libbpf 1.1 cannot probe it; kernel " + release
-          + " upstream " + (likely ? "has" : "lacks") + " it"));
+    Support tcx = bpf.probeTcx();
+    f.add(new FeatureFinding(KernelFeature.TCX, tcx,
+        "a tcx link (bpf(BPF_LINK_CREATE, BPF_TCX_INGRESS)) of a 2-instruction program on lo"));
+    if (tcx == Support.YES) {
+      f.add(new FeatureFinding(KernelFeature.BPF_LINK, Support.YES, "tcx links work, so BPF links do"));
+    } else {
+      boolean likely = KernelVersionJudge.judge(release).contains(KernelFeature.BPF_LINK);
+      f.add(new FeatureFinding(KernelFeature.BPF_LINK, Support.UNKNOWN, "libbpf 1.1 cannot probe it; kernel "
+          + release + " upstream " + (likely ? "has" : "lacks") + " it"));
     }
     String[] config = KernelConfig.read(proc, boot, release);
     Map<String, String> options = config == null ? Map.of() : KernelConfig.parse(config[1]);

@@ -46,6 +46,21 @@ class NodeProbeTest {
     }
 
     @Override
+    public Support probeTcx() {
+      return Support.NO;
+    }
+
+    @Override
+    public boolean removeLegacyTc(io.hybridmesh.jni.TcHook hook, String program) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public java.util.List<String> tcxPrograms(io.hybridmesh.jni.TcHook hook) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public int possibleCpus() {
       return 2;
     }
@@ -72,6 +87,7 @@ class NodeProbeTest {
     assertTrue(all.contains("no BPF ring buffer"), all);
     assertTrue(all.contains("no BTF: HTTP inside TLS cannot be read"), all);
     assertTrue(all.contains("L3/L4 connection flows still work"), all);
-    assertTrue(all.contains("tcx could not be probed"), all);
+    assertTrue(all.contains("no tcx: TC programs are attached through netlink"), all);
+    assertTrue(all.contains("bpf_link could not be probed"), all);
   }
 }
