@@ -48,6 +48,11 @@ final class AgentCommand implements Callable<Integer> {
 
   private static final Logger LOG = Logger.getLogger("hmesh.agent");
 
+  @Option(names = "--cleanup", description = "Remove every trace a previous agent left on this node (legacy TC "
+      + "filters of an agent that died without a clean stop) and exit. tcx links need none: they go with "
+      + "the agent's process.")
+  boolean cleanup;
+
   @Option(names = "--standalone", description = "Run without Kubernetes: workloads are network namespaces.")
   boolean standalone;
 
@@ -163,6 +168,9 @@ final class AgentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (cleanup) {
+      return AgentCleanup.run();
+    }
     if (standalone == kubernetes) {
       LOG.severe("say where the agent runs: --standalone --netns NAME (a plain host) or --kubernetes (a node).");
       return 2;

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.hybridmesh.jni.TcHook;
 import io.hybridmesh.jni.testing.KernelTest;
 import io.hybridmesh.jni.testing.Shell;
+import io.hybridmesh.jni.testing.TcPrograms;
 import io.hybridmesh.jni.testing.TestNetns;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,8 +63,8 @@ class AgentCliKernelIT {
     Path out = work.resolve("agent.out");
     Path err = work.resolve("agent.err");
     await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(err).contains("observing"));
-    assertTrue(Shell.run("tc", "-n", web.name(), "filter", "show", "dev", "eth0", "egress")
-        .contains("hm_tc_egress"), "the agent attached to the interface");
+    assertEquals(List.of("tcx:hm_tc_egress"), TcPrograms.ours(web.path(), "eth0", TcHook.Direction.EGRESS),
+        "the agent attached to the interface, through tcx on this kernel");
 
     String port = web.exec("sh", "-c", "for i in $(seq 20); do curl -s -o /dev/null "
         + "-w '%{local_port} %{size_download}\\n' http://10.232.0.2:8000/index.html && exit 0; "
@@ -76,8 +78,8 @@ class AgentCliKernelIT {
     String stderr = Files.readString(err);
     assertTrue(stderr.contains("detached"), stderr);
     assertFalse(stderr.contains("\tat "), "no stack trace: " + stderr);
-    assertFalse(Shell.run("tc", "-n", web.name(), "filter", "show", "dev", "eth0", "egress")
-        .contains("hm_tc"), "filters are gone after SIGTERM");
+    assertEquals(List.of(), TcPrograms.ours(web.path(), "eth0", TcHook.Direction.EGRESS),
+        "programs are gone after SIGTERM");
 
     List<JsonObject> closed = Files.readAllLines(out).stream()
         .map(l -> JsonParser.parseString(l).getAsJsonObject())

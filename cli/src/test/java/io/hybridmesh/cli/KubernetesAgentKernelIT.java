@@ -19,6 +19,7 @@ import io.hybridmesh.jni.NativeBpf;
 import io.hybridmesh.jni.testing.KernelTest;
 import io.hybridmesh.jni.testing.Requirements;
 import io.hybridmesh.jni.testing.Shell;
+import io.hybridmesh.jni.testing.TcPrograms;
 import io.hybridmesh.jni.testing.TestNetns;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -151,8 +152,7 @@ class KubernetesAgentKernelIT {
   }
 
   private String tcFilters() {
-    return Shell.runUnchecked(Duration.ofSeconds(5), List.of("tc", "-n", podNetns.name(), "filter", "show", "dev",
-        "eth0", "egress")).output();
+    return String.join(" ", TcPrograms.on(podNetns.path(), "eth0", io.hybridmesh.jni.TcHook.Direction.EGRESS));
   }
 
   private FlowSink sink() {
