@@ -40,6 +40,7 @@ bench: build
 	./bench/tc-throughput.sh
 	./bench/tls-overhead.sh
 	./bench/uprobe-cost.sh
+	./bench/fuzz.sh
 
 ## crds: regenerate crds/ from the model classes in api/ (never edit crds/ by hand), and the chart's copy
 crds:

@@ -34,6 +34,7 @@ public final class HttpConversation {
   long bytesIgnored;
   long requestsDropped;
   long unparsedCount;
+  private long internalErrors;
 
   public HttpConversation() {
     this(Limits.DEFAULT);
@@ -65,6 +66,7 @@ public final class HttpConversation {
       p.feed(len == 0 ? NO_BYTES : data, len == 0 ? 0 : offset, len, gap, timestampNs);
     } catch (RuntimeException e) {
       // Only a bug can get here; losing this direction's sync beats losing the agent.
+      internalErrors++;
       p.fail("internal error: " + e.getClass().getSimpleName(), 0, 0);
     }
     List<HttpEvent> events = out == null ? List.of() : out;
@@ -122,6 +124,16 @@ public final class HttpConversation {
 
   public long unparsedCount() {
     return unparsedCount;
+  }
+
+  /** Calls that hit a bug in the parser (each cost one direction its sync); the fuzz campaigns want 0. */
+  public long internalErrors() {
+    return internalErrors;
+  }
+
+  /** Bytes this conversation holds now: the two directions' head buffers (each at most maxHeaderBytes). */
+  public long retainedBytes() {
+    return sent.bufferCapacity() + received.bufferCapacity();
   }
 
   int pendingRequests() {

@@ -29,7 +29,7 @@ class MutatedBinariesPropertyTest {
 
   private static byte[][] sources;
 
-  private static synchronized byte[][] sources() throws Exception {
+  static synchronized byte[][] sources() throws Exception {
     if (sources == null) {
       SharedFixtures f = SharedFixtures.get();
       List<Path> paths = List.of(f.opensslDynamic(), f.opensslStatic(), f.goTlsStripped(), f.goTls());
