@@ -46,8 +46,14 @@ final class MockCluster implements AutoCloseable {
     QUIET.setLevel(java.util.logging.Level.WARNING);
   }
 
-  final KubernetesMockServer server;
+  /** The server answering now; {@link #restart()} replaces it with one that keeps the same state. */
+  KubernetesMockServer server;
   final KubernetesClient client;
+  /** The CRUD state and canned answers, kept across {@link #stop()} and {@link #restart()}. */
+  private final Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+  private final KubernetesMixedDispatcher dispatcher = new KubernetesMixedDispatcher(responses);
+  private java.net.InetAddress address;
+  private int port;
 
   MockCluster() {
     this(null, 0);
@@ -55,14 +61,18 @@ final class MockCluster implements AutoCloseable {
 
   /** @param address null for any free port on localhost */
   MockCluster(java.net.InetAddress address, int port) {
-    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-        new KubernetesMixedDispatcher(responses), false);
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
     if (address == null) {
       server.init();
     } else {
       server.init(address, port);
     }
+    try {
+      this.address = java.net.InetAddress.getByName(server.getHostName());
+    } catch (java.net.UnknownHostException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    this.port = server.getPort();
     client = server.createClient();
     allowLeases(server);
     for (String crd : List.of("workloadcapabilities.hybridmesh.io-v1.yml", "nodecapabilities.hybridmesh.io-v1.yml")) {
@@ -175,6 +185,17 @@ final class MockCluster implements AutoCloseable {
 
   Deployment get(String ns, String name) {
     return client.apps().deployments().inNamespace(ns).withName(name).get();
+  }
+
+  /** The API server goes away: connections are refused until {@link #restart()}. */
+  void stop() {
+    server.destroy();
+  }
+
+  /** The API server comes back on the same address and port, with every object it held. */
+  void restart() {
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
+    server.init(address, port);
   }
 
   @Override
