@@ -45,7 +45,8 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <p>The receiver's stream observer is driven directly, without a gRPC transport: what is measured is our
  * code, the protobuf parsing of the wire bytes is grpc-java's. Each message carries {@link #ENTRIES} entries
- * (Envoy batches about 16 KiB, some 30-60 entries), varied in path, status, upstream and flags.
+ * (Envoy batches about 16 KiB, some 30-60 entries), varied in path, status, upstream and flags; a third
+ * are gRPC calls over HTTP/2 with their trailers.
  * {@link #httpEntries} hands flows to a sink that drops them; {@link #httpEntriesSerialized} also
  * serializes each flow, as a sink that stores or sends them would.
  */
@@ -145,20 +146,31 @@ public class AlsPathBenchmark {
       if (i % 16 == 15) {
         common.setResponseFlags(ResponseFlags.newBuilder().setUpstreamConnectionFailure(true));
       }
+      // A third are gRPC calls over HTTP/2, logged as the translator's logger asks: content-type on every
+      // request, grpc-status (and for errors grpc-message) in the trailers.
+      boolean grpc = i % 3 == 0;
+      HTTPResponseProperties.Builder response = HTTPResponseProperties.newBuilder()
+          .setResponseCode(UInt32Value.of(i % 16 == 15 ? 503 : 200))
+          .setResponseBodyBytes(1024 + i);
+      if (grpc && i % 16 != 15) {
+        response.putResponseTrailers("grpc-status", i % 5 == 0 ? "5" : "0");
+        if (i % 5 == 0) {
+          response.putResponseTrailers("grpc-message", "item%20" + i + "%20not%20found");
+        }
+      }
       return HTTPAccessLogEntry.newBuilder()
-          .setProtocolVersion(i % 3 == 0 ? HTTPAccessLogEntry.HTTPVersion.HTTP2 : HTTPAccessLogEntry.HTTPVersion.HTTP11)
+          .setProtocolVersion(grpc ? HTTPAccessLogEntry.HTTPVersion.HTTP2 : HTTPAccessLogEntry.HTTPVersion.HTTP11)
           .setCommonProperties(common)
           .setRequest(HTTPRequestProperties.newBuilder()
-              .setRequestMethod(i % 4 == 0 ? RequestMethod.POST : RequestMethod.GET)
+              .setRequestMethod(grpc || i % 4 == 0 ? RequestMethod.POST : RequestMethod.GET)
               .setScheme("http")
               .setAuthority(service.substring(0, service.indexOf('.')))
-              .setPath("/api/v1/items/" + i + "?page=" + (i % 5))
+              .setPath(grpc ? "/shop.v1.Catalog/GetItem" : "/api/v1/items/" + i + "?page=" + (i % 5))
               .setUserAgent("bench-client/1.0")
               .setRequestId("0c6f3e2a-9b1d-4c1e-8f00-" + String.format("%012d", i))
-              .setRequestBodyBytes(i % 4 == 0 ? 256 : 0))
-          .setResponse(HTTPResponseProperties.newBuilder()
-              .setResponseCode(UInt32Value.of(i % 16 == 15 ? 503 : 200))
-              .setResponseBodyBytes(1024 + i))
+              .setRequestBodyBytes(i % 4 == 0 ? 256 : 0)
+              .putRequestHeaders("content-type", grpc ? "application/grpc" : "application/json"))
+          .setResponse(response)
           .build();
     }).toList();
   }

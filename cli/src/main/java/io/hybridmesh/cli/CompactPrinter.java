@@ -147,7 +147,8 @@ final class CompactPrinter {
 
   /**
    * {@code HTTP/2 gRPC pkg.Svc/Method} for a request, {@code HTTP/2 gRPC 5 NOT_FOUND (1.2ms)
-   * pkg.Svc/Method} for a response: as {@link #http} shows a status, the gRPC status in its place.
+   * pkg.Svc/Method} for a response or a sidecar's request-and-response sample: as {@link #http} shows a
+   * status, the gRPC status in its place.
    */
   private static String grpc(Layer7 l7) {
     GRPC g = l7.getGrpc();
@@ -159,7 +160,9 @@ final class CompactPrinter {
     b.append("gRPC ");
     if (!g.getStatusName().isEmpty()) {
       b.append(g.getStatusCode()).append(' ').append(g.getStatusName()).append(latency(l7)).append(' ');
-    } else if (l7.getType() == io.hybridmesh.api.flow.v1.L7FlowType.RESPONSE) {
+    } else if (l7.getType() == io.hybridmesh.api.flow.v1.L7FlowType.RESPONSE
+        || l7.getType() == io.hybridmesh.api.flow.v1.L7FlowType.SAMPLE) {
+      // A call that ended without a status anyone saw: said, not left out (a sidecar's SAMPLE is a response).
       b.append('?').append(latency(l7)).append(' ');
     }
     String call = g.getService().isEmpty() && g.getMethod().isEmpty()

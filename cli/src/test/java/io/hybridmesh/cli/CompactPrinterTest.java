@@ -74,6 +74,22 @@ class CompactPrinterTest {
   }
 
   @Test
+  void aSidecarsGrpcSampleShowsItsStatusOrThatItIsUnknown() {
+    HTTP.Builder h2 = HTTP.newBuilder().setMethod("POST").setPath("/shop.v1.Catalog/Watch").setProtocol("HTTP/2")
+        .setCode(200);
+    GRPC.Builder call = GRPC.newBuilder().setService("shop.v1.Catalog").setMethod("Watch");
+    Flow ended = base(FlowType.L7).setL7(Layer7.newBuilder().setType(L7FlowType.SAMPLE).setLatencyNs(90_000_000_000L)
+        .setHttp(h2).setGrpc(call.clone().setStatusCode(1).setStatusName("CANCELLED"))).setReporter(Reporter.CLIENT)
+        .build();
+    assertTrue(p.compact(ended).endsWith(" L7 FORWARDED HTTP/2 gRPC 1 CANCELLED (90s) shop.v1.Catalog/Watch [client]"),
+        p.compact(ended));
+    Flow unknown = base(FlowType.L7).setL7(Layer7.newBuilder().setType(L7FlowType.SAMPLE).setLatencyNs(3_000_000)
+        .setHttp(h2).setGrpc(call)).build();
+    assertTrue(p.compact(unknown).endsWith(" L7 FORWARDED HTTP/2 gRPC ? (3ms) shop.v1.Catalog/Watch"),
+        p.compact(unknown));
+  }
+
+  @Test
   void l7RequestWithoutUrlUsesHostAndPath() {
     Flow f = base(FlowType.L7).setL7(Layer7.newBuilder().setType(L7FlowType.REQUEST)
         .setHttp(HTTP.newBuilder().setMethod("POST").setHost("backend").setPath("/x"))).build();

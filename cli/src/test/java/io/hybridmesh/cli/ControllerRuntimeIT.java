@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.hybridmesh.api.flow.v1.DataPath;
@@ -23,11 +25,15 @@ import io.hybridmesh.api.v1alpha1.WorkloadCapabilitySpec;
 import io.hybridmesh.api.v1alpha1.WorkloadCapabilityStatus;
 import io.hybridmesh.api.v1alpha1.WorkloadReference;
 import io.hybridmesh.controller.sidecar.SidecarConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * The controller's servers against the mock API server: a sidecar workload's configuration comes from the
@@ -144,6 +151,59 @@ class ControllerRuntimeIT {
     } finally {
       ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void aGrpcServiceGetsHttp2AndItsCallsAnswerHmeshObservesGrpcFilters() throws Exception {
+    client.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata().withName("pricing")
+        .endMetadata().withNewSpec().withClusterIPs("10.96.0.8").addNewPort().withName("api").withPort(9090)
+        .withAppProtocol("grpc").withProtocol("TCP").endPort().endSpec().build()).create();
+    client.discovery().v1().endpointSlices().inNamespace("shop").resource(new EndpointSliceBuilder()
+        .withNewMetadata().withName("pricing-x").withLabels(Map.of("kubernetes.io/service-name", "pricing"))
+        .endMetadata().withAddressType("IPv4").addNewPort().withName("api").withPort(9090).endPort()
+        .addNewEndpoint().withAddresses("10.1.0.9").withNewConditions().withReady(true).endConditions().endEndpoint()
+        .build()).create();
+    String pricing = "outbound|9090||pricing.shop.svc.cluster.local";
+    Cluster cluster = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(
+        () -> SidecarClient.clusters(xds, "cart-5f6d7-x1.shop", "cart").stream()
+            .filter(c -> c.getName().equals(pricing)).findFirst().orElse(null), c -> c != null);
+    assertTrue(cluster.getTypedExtensionProtocolOptionsOrThrow("envoy.extensions.upstreams.http.v3.HttpProtocolOptions")
+        .unpack(HttpProtocolOptions.class).getExplicitHttpConfig().hasHttp2ProtocolOptions(),
+        "appProtocol grpc: the sidecar speaks h2c to the Service");
+
+    SidecarClient.sendOutboundGrpcLog(xds, "cart-5f6d7-x1.shop", "10.1.0.7", "10.96.0.8", "10.1.0.9", 9090, pricing,
+        "/shop.v1.Pricing/Quote", 5);
+    SidecarClient.sendOutboundGrpcLog(xds, "cart-5f6d7-x1.shop", "10.1.0.7", "10.96.0.8", "10.1.0.9", 9090, pricing,
+        "/shop.v1.Pricing/Quote", 0);
+    ManagedChannel ch = ManagedChannelBuilder.forTarget(relay).usePlaintext().build();
+    try {
+      await().atMost(Duration.ofSeconds(20)).until(() -> flows(ch).stream().filter(Flow::hasL7).count() == 2);
+    } finally {
+      ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    // What a user types: the same flag parsing and the relay's flow filters as for eBPF flows.
+    String notFound = observe("--server", relay, "--grpc-service", "shop.v1.Pricing", "--grpc-status", "not_found");
+    assertEquals(1, notFound.lines().count(), notFound);
+    assertTrue(notFound.contains("HTTP/2 gRPC 5 NOT_FOUND") && notFound.contains("shop.v1.Pricing/Quote"), notFound);
+    assertEquals(1, observe("--server", relay, "--grpc-service", "shop.v1.Pricing/Quote", "--grpc-status", "0")
+        .lines().count());
+    assertEquals(2, observe("--server", relay, "--grpc-service", "shop.v1.Pricing").lines().count());
+    assertEquals(0, observe("--server", relay, "--grpc-service", "shop.v1.Catalog").lines().count());
+    String json = observe("--server", relay, "--grpc-status", "5", "--data-path", "sidecar", "-o", "json");
+    assertTrue(json.contains("\"grpc\":{\"service\":\"shop.v1.Pricing\",\"method\":\"Quote\",\"statusCode\":5"), json);
+  }
+
+  /** Runs {@code hmesh observe} and returns what it printed; fails on a non-zero exit. */
+  private static String observe(String... args) {
+    ObserveCommand cmd = new ObserveCommand();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    cmd.out = new PrintStream(out, true, StandardCharsets.UTF_8);
+    cmd.err = new PrintStream(err, true, StandardCharsets.UTF_8);
+    cmd.zone = ZoneOffset.UTC;
+    int code = new CommandLine(cmd).execute(args);
+    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   private static List<Flow> flows(ManagedChannel ch) {

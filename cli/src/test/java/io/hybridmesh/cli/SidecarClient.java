@@ -2,9 +2,11 @@ package io.hybridmesh.cli;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.protobuf.UInt32Value;
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.core.v3.RequestMethod;
@@ -35,10 +37,22 @@ import java.util.concurrent.TimeUnit;
 final class SidecarClient {
 
   private static final String LISTENER_TYPE = "type.googleapis.com/envoy.config.listener.v3.Listener";
+  private static final String CLUSTER_TYPE = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
 
   private SidecarClient() {}
 
   static List<String> listenerNames(String target, String nodeId, String cluster) throws Exception {
+    return resources(target, nodeId, cluster, LISTENER_TYPE, Listener.class).stream().map(Listener::getName)
+        .toList();
+  }
+
+  static List<Cluster> clusters(String target, String nodeId, String cluster) throws Exception {
+    return resources(target, nodeId, cluster, CLUSTER_TYPE, Cluster.class);
+  }
+
+  /** The first response to one subscription of this type, as a sidecar would receive it over ADS. */
+  private static <T extends Message> List<T> resources(String target, String nodeId, String cluster, String typeUrl,
+      Class<T> type) throws Exception {
     ManagedChannel ch = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
     try {
       CompletableFuture<DiscoveryResponse> first = new CompletableFuture<>();
@@ -57,25 +71,25 @@ final class SidecarClient {
             @Override
             public void onCompleted() {}
           });
-      requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl(LISTENER_TYPE)
+      requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl(typeUrl)
           .setNode(Node.newBuilder().setId(nodeId).setCluster(cluster)).build());
       DiscoveryResponse r = first.get(20, TimeUnit.SECONDS);
-      List<String> names = new ArrayList<>();
+      List<T> out = new ArrayList<>();
       for (Any a : r.getResourcesList()) {
-        names.add(unpack(a).getName());
+        out.add(unpack(a, type));
       }
       requests.onCompleted();
-      return names;
+      return out;
     } finally {
       ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
   }
 
-  private static Listener unpack(Any a) {
+  private static <T extends Message> T unpack(Any a, Class<T> type) {
     try {
-      return a.unpack(Listener.class);
+      return a.unpack(type);
     } catch (InvalidProtocolBufferException e) {
-      throw new AssertionError("not a listener: " + a.getTypeUrl(), e);
+      throw new AssertionError("not a " + type.getSimpleName() + ": " + a.getTypeUrl(), e);
     }
   }
 
@@ -121,6 +135,35 @@ final class SidecarClient {
     send(target, StreamAccessLogsMessage.newBuilder()
         .setIdentifier(StreamAccessLogsMessage.Identifier.newBuilder()
             .setNode(Node.newBuilder().setId(nodeId).setCluster("payments")).setLogName("inbound-http"))
+        .setHttpLogs(StreamAccessLogsMessage.HTTPAccessLogEntries.newBuilder().addLogEntry(entry))
+        .build());
+  }
+
+  /**
+   * One outbound gRPC call as Envoy logs it with the translator's logger: HTTP/2, the request's
+   * content-type, and the call's grpc-status in the response trailers.
+   */
+  static void sendOutboundGrpcLog(String target, String nodeId, String podIp, String serviceIp, String endpointIp,
+      int port, String upstreamCluster, String path, int grpcStatus) throws Exception {
+    long now = System.currentTimeMillis();
+    HTTPAccessLogEntry entry = HTTPAccessLogEntry.newBuilder()
+        .setCommonProperties(AccessLogCommon.newBuilder()
+            .setStartTime(Timestamps.fromMillis(now - 50))
+            .setDownstreamRemoteAddress(address(podIp, 41000))
+            .setDownstreamLocalAddress(address(serviceIp, port))
+            .setUpstreamLocalAddress(address(podIp, 41001))
+            .setUpstreamRemoteAddress(address(endpointIp, port))
+            .setUpstreamCluster(upstreamCluster)
+            .setDuration(Durations.fromMillis(3)))
+        .setProtocolVersion(HTTPAccessLogEntry.HTTPVersion.HTTP2)
+        .setRequest(HTTPRequestProperties.newBuilder().setRequestMethod(RequestMethod.POST)
+            .setAuthority(serviceIp + ":" + port).setPath(path).putRequestHeaders("content-type", "application/grpc"))
+        .setResponse(HTTPResponseProperties.newBuilder().setResponseCode(UInt32Value.of(200))
+            .putResponseTrailers("grpc-status", Integer.toString(grpcStatus)))
+        .build();
+    send(target, StreamAccessLogsMessage.newBuilder()
+        .setIdentifier(StreamAccessLogsMessage.Identifier.newBuilder()
+            .setNode(Node.newBuilder().setId(nodeId)).setLogName("outbound-http"))
         .setHttpLogs(StreamAccessLogsMessage.HTTPAccessLogEntries.newBuilder().addLogEntry(entry))
         .build());
   }

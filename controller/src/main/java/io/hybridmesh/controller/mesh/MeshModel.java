@@ -18,7 +18,6 @@ import io.hybridmesh.xds.model.SidecarWorkload;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -58,7 +57,7 @@ public final class MeshModel {
               continue; // UDP and SCTP pass the sidecar untouched
             }
             ports.add(new io.hybridmesh.xds.model.ServicePort(p.getName(), p.getPort(),
-                protocol(p.getAppProtocol(), p.getName()), endpoints(byService.getOrDefault(key, List.of()), p)));
+                Protocol.declared(p.getAppProtocol(), p.getName()), endpoints(byService.getOrDefault(key, List.of()), p)));
           }
         }
         if (!ports.isEmpty()) {
@@ -93,25 +92,6 @@ public final class MeshModel {
       }
     }
     return out;
-  }
-
-  /**
-   * What a port speaks, by Kubernetes' {@code appProtocol} first, then Istio's port-name convention
-   * ({@code http-web}, {@code grpc}, {@code http2-x}); anything else is TCP.
-   */
-  public static Protocol protocol(String appProtocol, String portName) {
-    String p = appProtocol != null && !appProtocol.isEmpty() ? appProtocol : portName == null ? "" : portName;
-    p = p.toLowerCase(Locale.ROOT);
-    if (p.equals("grpc") || p.startsWith("grpc-")) {
-      return Protocol.GRPC;
-    }
-    if (p.equals("http2") || p.startsWith("http2-") || p.equals("h2c") || p.equals("kubernetes.io/h2c")) {
-      return Protocol.HTTP2;
-    }
-    if (p.equals("http") || p.startsWith("http-")) {
-      return Protocol.HTTP;
-    }
-    return Protocol.TCP;
   }
 
   /**
@@ -155,7 +135,7 @@ public final class MeshModel {
         }
       }
     }
-    return protocol(null, port.getName());
+    return Protocol.declared(null, port.getName());
   }
 
   /**

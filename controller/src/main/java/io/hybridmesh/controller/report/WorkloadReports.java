@@ -131,9 +131,14 @@ public final class WorkloadReports {
     EBPF_L4(List.of("connections: addresses, ports, TCP states, bytes and packets each way (TC programs)"),
         List.of("HTTP requests and responses: the kernel cannot read this workload's TLS (see the reasons)")),
     SIDECAR_FULL(List.of(
-        "HTTP requests and responses through the Envoy sidecar: method, host, path, status, latency",
+        "HTTP/1.x and HTTP/2 requests and responses through the Envoy sidecar: method, host, path, status,"
+            + " latency; gRPC service, method and status of each call (Envoy access logs)",
         "connections that pass the sidecar: addresses, ports, bytes"),
-        List.of("traffic that bypasses the sidecar's capture rules", "request and response bodies (never kept)")),
+        List.of("a gRPC streaming call while it is open: Envoy logs each call once, when its stream ends,"
+                + " with its final status and whole duration",
+            "HTTP, HTTP/2 and gRPC on ports no Service declares as such (appProtocol, or a port name http-,"
+                + " http2-, grpc-): the sidecar passes them as TCP connections",
+            "traffic that bypasses the sidecar's capture rules", "request and response bodies (never kept)")),
     SIDECAR_TLS_METADATA(List.of(
         "connections that pass the sidecar: addresses, ports, bytes",
         "TLS metadata of the application's own TLS: server name (SNI), version"),

@@ -59,12 +59,19 @@ class MeshModelTest {
   }
 
   @Test
-  void protocolByAppProtocolThenPortName() {
-    assertEquals(Protocol.GRPC, MeshModel.protocol("grpc", "web"));
-    assertEquals(Protocol.HTTP2, MeshModel.protocol("kubernetes.io/h2c", null));
-    assertEquals(Protocol.HTTP, MeshModel.protocol(null, "http-web"));
-    assertEquals(Protocol.TCP, MeshModel.protocol(null, "https"), "TLS the app does itself is TCP to a sidecar");
-    assertEquals(Protocol.TCP, MeshModel.protocol("", null));
+  void aGrpcServiceGivesItsServicePortAndTheWorkloadsInboundPortGrpc() {
+    // appProtocol wins over the port name; the pod's port is matched to the Service by its endpoint port.
+    List<MeshService> services = MeshModel.services(
+        List.of(service("shop", "pricing", "10.96.0.8", 50051, "web", "grpc"),
+            service("shop", "stream", "10.96.0.9", 8081, "http2-events", null)),
+        List.of(slice("shop", "pricing", "web", 9090, "10.1.0.9"), slice("shop", "stream", "http2-events", 8081,
+            "10.1.0.9"))).services();
+    assertEquals(Protocol.GRPC, services.get(0).ports().get(0).protocol());
+    assertEquals(Protocol.HTTP2, services.get(1).ports().get(0).protocol());
+    SidecarWorkload w = MeshModel.workload("shop", "pricing",
+        List.of(pod("shop", "pricing-5f6d7-x1", "ReplicaSet", "pricing-5f6d7", "10.1.0.9", 9090, "api")), services)
+        .orElseThrow();
+    assertEquals(Protocol.GRPC, w.inboundPorts().get(0).protocol(), "declared by the Service, not the pod's port name");
   }
 
   @Test

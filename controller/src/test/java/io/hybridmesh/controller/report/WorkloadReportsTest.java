@@ -68,6 +68,17 @@ class WorkloadReportsTest {
   }
 
   @Test
+  void aSidecarWithPlaintextSaysItSeesGrpcPerCallAndStreamsOnlyAtTheirEnd() {
+    WorkloadReport.Builder b = WorkloadReport.newBuilder();
+    WorkloadReports.describe(Decision.DataPath.SIDECAR, Decision.Visibility.FULL, b);
+    assertTrue(b.getSeesList().stream().anyMatch(s -> s.startsWith("HTTP/1.x and HTTP/2 requests and responses")
+        && s.contains("gRPC service, method and status of each call")), b.getSeesList()::toString);
+    assertTrue(b.getMissesList().stream().anyMatch(s -> s.contains("gRPC streaming call while it is open")
+        && s.contains("once, when its stream ends")), b.getMissesList()::toString);
+    assertTrue(b.getMissesList().stream().noneMatch(s -> s.contains("not parsed")), b.getMissesList()::toString);
+  }
+
+  @Test
   void anOldKernelIsReportedWithWhatItLacksAndThatItIsAGuess() {
     ContainerReport c = ContainerReport.newBuilder().setName("app").setPlaintext(true).build();
     WorkloadReport r = report(Inputs.Mode.AUTO, List.of(OLD),

@@ -35,7 +35,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Envoy access-log entries to flows. Pure apart from the clock it is given (for entries without a start
- * time) and the random part of flow ids. An HTTP entry is one request and its response: an L7 SAMPLE flow.
+ * time) and the random part of flow ids. An HTTP entry is one request and its response: an L7 SAMPLE flow,
+ * with a {@code grpc} record beside {@code http} for a gRPC call ({@link AccessLogGrpc}).
  * A TCP entry is a connection, or a periodic report on one still open: an L3/L4 flow with counters.
  */
 public final class AccessLogFlows {
@@ -80,11 +81,27 @@ public final class AccessLogFlows {
     long latencyNanos = common.hasTimeToLastDownstreamTxByte()
         ? Durations.toNanos(common.getTimeToLastDownstreamTxByte())
         : common.hasDuration() ? Durations.toNanos(common.getDuration()) : 0;
-    flow.setL7(Layer7.newBuilder().setType(L7FlowType.SAMPLE).setLatencyNs(latencyNanos).setHttp(http));
+    Layer7.Builder l7 = Layer7.newBuilder().setType(L7FlowType.SAMPLE).setLatencyNs(latencyNanos).setHttp(http);
+    AccessLogGrpc.Call grpc = AccessLogGrpc.of(entry);
+    if (grpc != null) {
+      l7.setGrpc(grpc.record());
+      if (grpc.source() != null) {
+        flow.putExtensions(AccessLogGrpc.SOURCE_EXTENSION, grpc.source().value());
+      }
+    }
+    flow.setL7(l7);
     boolean intermediate = common.getAccessLogType() == AccessLogType.DownstreamPeriodic
         || common.getIntermediateLogEntry();
-    if (!answered || intermediate) {
-      flow.setCompleteness(Completeness.newBuilder().setPartial(true));
+    boolean statusUnknown = grpc != null && grpc.source() == null;
+    if (!answered || intermediate || statusUnknown || (grpc != null && grpc.messageCut())) {
+      Completeness.Builder completeness = Completeness.newBuilder().setPartial(!answered || intermediate);
+      if (grpc != null && grpc.messageCut()) {
+        completeness.setTruncated(true);
+      }
+      if (statusUnknown) {
+        completeness.setReason(AccessLogGrpc.STATUS_NOT_SEEN);
+      }
+      flow.setCompleteness(completeness);
     }
     if (!entry.getResponse().getResponseCodeDetails().isEmpty()) {
       flow.putExtensions("envoy.response_code_details", entry.getResponse().getResponseCodeDetails());

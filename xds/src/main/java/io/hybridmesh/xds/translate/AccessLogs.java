@@ -19,10 +19,19 @@ final class AccessLogs {
     this.settings = settings;
   }
 
+  /**
+   * Envoy writes an HTTP entry once, when the stream ends: a unary call at its response, a streaming call
+   * at its trailers or reset, so a long stream shows up when it closes (no periodic HTTP flush is asked).
+   */
   AccessLog http(String logName) {
     return AccessLog.newBuilder()
         .setName(HTTP_GRPC)
-        .setTypedConfig(EnvoyProtos.pack(HttpGrpcAccessLogConfig.newBuilder().setCommonConfig(common(logName)).build()))
+        .setTypedConfig(EnvoyProtos.pack(HttpGrpcAccessLogConfig.newBuilder()
+            .setCommonConfig(common(logName))
+            .addAllAdditionalRequestHeadersToLog(LoggedHeaders.REQUEST)
+            .addAllAdditionalResponseHeadersToLog(LoggedHeaders.RESPONSE)
+            .addAllAdditionalResponseTrailersToLog(LoggedHeaders.TRAILERS)
+            .build()))
         .build();
   }
 

@@ -42,7 +42,7 @@ final class ClusterFactory {
         .build();
   }
 
-  /** One per declared inbound port: its name tells the port in logs, and gRPC ports get HTTP/2 upstream. */
+  /** One per declared inbound port: its name tells the port in logs; HTTP/2 and gRPC ports get h2 upstream. */
   Cluster inbound(InboundPort port) {
     Cluster.Builder cluster = originalDestination(Names.inboundCluster(port.port()))
         .setUpstreamBindConfig(inboundBind());

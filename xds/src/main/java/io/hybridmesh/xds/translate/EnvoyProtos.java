@@ -53,6 +53,10 @@ public final class EnvoyProtos {
         .build();
   }
 
+  /**
+   * For HTTP/2 and gRPC ports: the upstream is spoken to in HTTP/2 with prior knowledge (h2c), whatever the
+   * downstream spoke, as a gRPC server takes nothing else and an {@code http2} port declares it wants h2.
+   */
   public static Any http2Upstream() {
     return pack(HttpProtocolOptions.newBuilder()
         .setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder()

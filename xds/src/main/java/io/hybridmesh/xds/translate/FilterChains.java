@@ -15,6 +15,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.hybridmesh.xds.model.Protocol;
 import java.util.List;
 
 /** Filter chains and their network filters, the same for both directions. */
@@ -47,21 +48,43 @@ final class FilterChains {
     return match.build();
   }
 
-  FilterChain http(String chainName, FilterChainMatch match, String statPrefix, String routeName, String logName) {
-    HttpConnectionManager hcm = HttpConnectionManager.newBuilder()
+  /**
+   * An HTTP connection manager chain. The codec is AUTO whatever the port declares: Envoy tells HTTP/2 by
+   * its connection preface (h2c prior knowledge, as gRPC clients speak it) and HTTP/1.1 otherwise, so an
+   * application that speaks either to a port is proxied as it spoke. HTTP/2 and gRPC ports also lose
+   * Envoy's 5-minute stream idle timeout (see {@link #allowsIdleStreams}).
+   */
+  FilterChain http(String chainName, FilterChainMatch match, String statPrefix, String routeName, String logName,
+      Protocol protocol) {
+    HttpConnectionManager.Builder hcm = HttpConnectionManager.newBuilder()
         .setStatPrefix(statPrefix)
         .setCodecType(HttpConnectionManager.CodecType.AUTO)
         .setRds(Rds.newBuilder().setConfigSource(EnvoyProtos.ads()).setRouteConfigName(routeName))
         .addHttpFilters(HttpFilter.newBuilder()
             .setName(ROUTER)
             .setTypedConfig(EnvoyProtos.pack(Router.getDefaultInstance())))
-        .addAccessLog(accessLogs.http(logName))
-        .build();
+        .addAccessLog(accessLogs.http(logName));
+    if (allowsIdleStreams(protocol)) {
+      hcm.setStreamIdleTimeout(com.google.protobuf.util.Durations.ZERO);
+    }
     return FilterChain.newBuilder()
         .setName(chainName)
         .setFilterChainMatch(match)
-        .addFilters(Filter.newBuilder().setName(HCM).setTypedConfig(EnvoyProtos.pack(hcm)))
+        .addFilters(Filter.newBuilder().setName(HCM).setTypedConfig(EnvoyProtos.pack(hcm.build())))
         .build();
+  }
+
+  /**
+   * A gRPC stream may rightly stay silent for hours (a watch, a subscription, a server-streaming feed
+   * between events), and the HTTP/2 PINGs that keep its connection alive are not stream activity to Envoy:
+   * with the default stream idle timeout, Envoy would reset such a call after 5 minutes, which the
+   * application never asked for. An observing proxy must not change how calls end, so on these ports
+   * streams live as long as the two ends keep them; each call's own deadline (grpc-timeout), enforced by
+   * the application, still applies. HTTP/1.1 ports keep the default, where a 5-minute silent request is a
+   * stuck peer.
+   */
+  static boolean allowsIdleStreams(Protocol protocol) {
+    return protocol.needsHttp2Upstream();
   }
 
   FilterChain tcp(String chainName, FilterChainMatch match, String statPrefix, String cluster, String logName) {
@@ -89,8 +112,11 @@ final class FilterChains {
   }
 
   /**
-   * A route to one cluster for every path. Timeout 0 turns off Envoy's default 15 s route timeout: an
-   * observing proxy must not cut long requests or gRPC streams the application would have let run.
+   * A route to one cluster for every path. Timeout 0 turns off Envoy's default 15 s route timeout, which
+   * counts from the end of the request to the end of the response: it would cut every gRPC streaming call
+   * (server-streaming, bidirectional) after 15 s, and any long request the application would have let run.
+   * No max_stream_duration either, so Envoy does not turn a call's grpc-timeout into a timeout of its own:
+   * the client enforces its deadline and cancels the stream, and the log then shows the call as it ended.
    */
   static Route routeAll(String cluster) {
     return Route.newBuilder()

@@ -38,7 +38,7 @@ final class InboundTranslator {
       var match = FilterChains.match(port.port(), List.of());
       listener.addFilterChains(port.protocol().speaksHttp()
           ? chains.http(cluster, match, "inbound_" + port.port(), Names.inboundRoute(port.port()),
-              Names.LOG_INBOUND_HTTP)
+              Names.LOG_INBOUND_HTTP, port.protocol())
           : chains.tcp(cluster, match, cluster, cluster, Names.LOG_INBOUND_TCP));
     }
     return listener.build();

@@ -67,7 +67,7 @@ final class OutboundTranslator {
     var match = FilterChains.match(port.port(), ips);
     if (port.protocol().speaksHttp()) {
       return chains.http(chainName, match, "outbound_" + port.port(), Names.outboundRoute(port.port()),
-          Names.LOG_OUTBOUND_HTTP);
+          Names.LOG_OUTBOUND_HTTP, port.protocol());
     }
     return chains.tcp(chainName, match, cluster, cluster, Names.LOG_OUTBOUND_TCP);
   }

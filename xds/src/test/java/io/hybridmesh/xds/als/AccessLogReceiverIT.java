@@ -112,6 +112,32 @@ class AccessLogReceiverIT {
   }
 
   @Test
+  void grpcCallsOnTheHttpStreamBecomeFlowsWithTheirGrpcRecord() throws Exception {
+    var ok = AccessLogFixtures.outboundGrpc("/billing.v1.Payments/Charge");
+    ok.getResponseBuilder().putResponseTrailers("grpc-status", "0");
+    var refused = AccessLogFixtures.outboundGrpc("/billing.v1.Payments/Charge");
+    refused.getResponseBuilder().putResponseHeaders("grpc-status", "7")
+        .putResponseHeaders("grpc-message", "card%20blocked");
+    var streaming = AccessLogFixtures.outboundGrpc("/billing.v1.Payments/WatchCharges");
+    streaming.getResponseBuilder().putResponseTrailers("grpc-status", "4");
+    Status status = stream(List.of(
+        AccessLogFixtures.http(identifier(NODE_ID, "outbound-http"), ok.build(), AccessLogFixtures.outboundGet()),
+        AccessLogFixtures.http(null, refused.build(), streaming.build())));
+    assertEquals(Status.Code.OK, status.getCode());
+    assertEquals(4, sink.flows.size());
+    assertEquals(List.of("OK", "", "PERMISSION_DENIED", "DEADLINE_EXCEEDED"), sink.flows.stream()
+        .map(f -> f.getL7().getGrpc().getStatusName()).toList(), "the HTTP/1.1 call has no grpc record");
+    assertEquals(List.of("HTTP/2", "HTTP/1.1", "HTTP/2", "HTTP/2"), sink.flows.stream()
+        .map(f -> f.getL7().getHttp().getProtocol()).toList());
+    assertEquals("card blocked", sink.flows.get(2).getL7().getGrpc().getMessage());
+    assertEquals("WatchCharges", sink.flows.get(3).getL7().getGrpc().getMethod());
+    assertTrue(sink.flows.stream().filter(f -> f.getL7().hasGrpc())
+        .allMatch(f -> f.getL7().getGrpc().getService().equals("billing.v1.Payments")
+            && f.getObservationPoint() == ObservationPoint.ENVOY_OUTBOUND));
+    assertEquals(0, counters.droppedTotal());
+  }
+
+  @Test
   void unknownNodesAreDroppedCountedAndReportedLostWithoutEndingTheStream() throws Exception {
     var stranger = identifier("ghost-1.nowhere", "outbound-http");
     Status status = stream(List.of(

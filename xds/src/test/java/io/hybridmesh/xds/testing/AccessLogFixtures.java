@@ -77,6 +77,42 @@ public final class AccessLogFixtures {
         .build();
   }
 
+  /**
+   * The frontend calls {@code path} on payments (VIP 10.96.0.30:50051, a gRPC port) over h2c and the server
+   * answers HTTP 200 and nothing else yet: tests add the trailers or headers the call ended with, as Envoy
+   * logs them when asked for {@code grpc-status} and {@code grpc-message} (LoggedHeaders).
+   */
+  public static HTTPAccessLogEntry.Builder outboundGrpc(String path) {
+    return HTTPAccessLogEntry.newBuilder()
+        .setProtocolVersion(HTTPAccessLogEntry.HTTPVersion.HTTP2)
+        .setCommonProperties(AccessLogCommon.newBuilder()
+            .setStartTime(Timestamps.fromMillis(START_MILLIS))
+            .setDownstreamRemoteAddress(address("10.1.0.7", 52000))
+            .setDownstreamDirectRemoteAddress(address("10.1.0.7", 52000))
+            .setDownstreamLocalAddress(address("10.96.0.30", 50051))
+            .setUpstreamLocalAddress(address("10.1.0.7", 43300))
+            .setUpstreamRemoteAddress(address("10.1.2.9", 50051))
+            .setUpstreamCluster("outbound|50051||payments.billing.svc.cluster.local")
+            .setRouteName("default")
+            .setTimeToLastUpstreamTxByte(Durations.fromMillis(1))
+            .setTimeToFirstUpstreamRxByte(Durations.fromMillis(3))
+            .setTimeToLastDownstreamTxByte(Durations.fromMillis(4))
+            .setDuration(Durations.fromMillis(4))
+            .setStreamId("grpc-1"))
+        .setRequest(HTTPRequestProperties.newBuilder()
+            .setRequestMethod(RequestMethod.POST)
+            .setScheme("http")
+            .setAuthority("payments.billing:50051")
+            .setPath(path)
+            .setUserAgent("grpc-java-netty/1.70.0")
+            .setRequestId("req-g1")
+            .setRequestBodyBytes(25)
+            .putRequestHeaders("content-type", "application/grpc"))
+        .setResponse(HTTPResponseProperties.newBuilder()
+            .setResponseCode(UInt32Value.of(200))
+            .setResponseBodyBytes(40));
+  }
+
   /** A client at 10.1.9.9 calls the frontend on 8080; Envoy forwards from 127.0.0.6. */
   public static TCPAccessLogEntry inboundTcp(AccessLogType type) {
     return TCPAccessLogEntry.newBuilder()

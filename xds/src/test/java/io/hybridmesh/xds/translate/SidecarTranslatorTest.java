@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.HealthStatus;
 import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
@@ -15,6 +16,7 @@ import io.envoyproxy.envoy.extensions.access_loggers.grpc.v3.HttpGrpcAccessLogCo
 import io.envoyproxy.envoy.extensions.access_loggers.grpc.v3.TcpGrpcAccessLogConfig;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.hybridmesh.xds.model.SidecarWorkload;
 import io.hybridmesh.xds.testing.MeshFixtures;
 import java.util.ArrayList;
@@ -105,6 +107,64 @@ class SidecarTranslatorTest {
     assertTrue(grpc.containsTypedExtensionProtocolOptions(EnvoyProtos.HTTP_PROTOCOL_OPTIONS_KEY));
     assertFalse(find("outbound|80||catalog.shop.svc.cluster.local")
         .containsTypedExtensionProtocolOptions(EnvoyProtos.HTTP_PROTOCOL_OPTIONS_KEY));
+  }
+
+  @Test
+  void http2AndGrpcPortsSpeakH2cUpstreamAndNoOtherPortDoes() throws Exception {
+    // payments:50051 is gRPC, payments:80 is declared http2, frontend's own 9090 is gRPC.
+    for (String name : List.of("outbound|50051||payments.billing.svc.cluster.local",
+        "outbound|80||payments.billing.svc.cluster.local", "inbound|9090||")) {
+      HttpProtocolOptions options = find(name).getTypedExtensionProtocolOptionsOrThrow(
+          EnvoyProtos.HTTP_PROTOCOL_OPTIONS_KEY).unpack(HttpProtocolOptions.class);
+      assertTrue(options.getExplicitHttpConfig().hasHttp2ProtocolOptions(), name + " speaks HTTP/2 upstream");
+    }
+    for (String name : List.of("outbound|80||catalog.shop.svc.cluster.local", "inbound|8080||", "inbound|9000||")) {
+      assertFalse(find(name).containsTypedExtensionProtocolOptions(EnvoyProtos.HTTP_PROTOCOL_OPTIONS_KEY), name);
+    }
+  }
+
+  @Test
+  void everyHttpChainAcceptsBothCodecsAndOnlyHttp2AndGrpcChainsLetStreamsIdle() {
+    Listener outbound = listener(Names.OUTBOUND_LISTENER);
+    Listener inbound = listener(Names.INBOUND_LISTENER);
+    for (HttpConnectionManager h : List.of(hcm(chain(outbound, "outbound|50051||payments.billing.svc.cluster.local")),
+        hcm(chain(outbound, "outbound|80||payments.billing.svc.cluster.local")), hcm(chain(inbound, "inbound|9090||")))) {
+      assertEquals(HttpConnectionManager.CodecType.AUTO, h.getCodecType());
+      assertTrue(h.hasStreamIdleTimeout(), h.getStatPrefix());
+      assertEquals(0, Durations.toNanos(h.getStreamIdleTimeout()), "a silent gRPC stream is not cut");
+    }
+    for (HttpConnectionManager h : List.of(hcm(chain(outbound, "outbound|80||catalog.shop.svc.cluster.local")),
+        hcm(chain(inbound, "inbound|8080||")))) {
+      assertEquals(HttpConnectionManager.CodecType.AUTO, h.getCodecType());
+      assertFalse(h.hasStreamIdleTimeout(), "HTTP/1.1 ports keep Envoy's default: " + h.getStatPrefix());
+    }
+    for (RouteConfiguration r : resources.routes()) {
+      r.getVirtualHostsList().forEach(v -> v.getRoutesList().forEach(route -> {
+        assertEquals(0, Durations.toNanos(route.getRoute().getTimeout()), r.getName() + ": no route timeout");
+        assertFalse(route.getRoute().hasMaxStreamDuration(), "the client enforces its own grpc-timeout");
+      }));
+    }
+  }
+
+  @Test
+  void everyHttpLoggerAsksForWhatAGrpcCallsFlowNeeds() throws Exception {
+    int loggers = 0;
+    for (Listener l : resources.listeners()) {
+      for (FilterChain c : l.getFilterChainsList()) {
+        var config = c.getFilters(0).getTypedConfig();
+        if (!config.is(HttpConnectionManager.class)) {
+          continue;
+        }
+        HttpGrpcAccessLogConfig log = config.unpack(HttpConnectionManager.class).getAccessLog(0).getTypedConfig()
+            .unpack(HttpGrpcAccessLogConfig.class);
+        assertEquals(List.of("content-type"), log.getAdditionalRequestHeadersToLogList(), c.getName());
+        assertEquals(List.of("grpc-status", "grpc-message"), log.getAdditionalResponseTrailersToLogList());
+        assertEquals(List.of("grpc-status", "grpc-message"), log.getAdditionalResponseHeadersToLogList(),
+            "a trailers-only response carries its status in its headers");
+        loggers++;
+      }
+    }
+    assertEquals(3 + 2, loggers, "catalog:80, payments:80 and :50051 out; 8080 and 9090 in");
   }
 
   @Test
