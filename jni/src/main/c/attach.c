@@ -39,84 +39,69 @@ static jlong wrap_libbpf(JNIEnv *env, struct bpf_link *l, int err, const char *o
   return hm_handle(h);
 }
 
+struct tc_attach_ctx {
+  struct bpf_program *prog;
+  int ingress;
+  __u32 handle, priority;
+  struct hm_link *link;
+};
+
+static int attach_tc_at(JNIEnv *env, const struct hm_iface *at, void *p) {
+  struct tc_attach_ctx *c = p;
+  enum bpf_tc_attach_point point = c->ingress ? BPF_TC_INGRESS : BPF_TC_EGRESS;
+  LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = at->ifindex, .attach_point = point);
+  int err = bpf_tc_hook_create(&hook);
+  if (err == -EEXIST) err = 0;
+  if (err) {
+    hm_throw(env, "bpf_tc_hook_create", err, "cannot create clsact qdisc on %s in %s", at->ifname, at->where);
+    return -err;
+  }
+  /* REPLACE: a filter with this handle and priority left by a crashed run is ours to take over. */
+  LIBBPF_OPTS(bpf_tc_opts, opts, .handle = c->handle, .priority = c->priority,
+              .prog_fd = bpf_program__fd(c->prog), .flags = BPF_TC_F_REPLACE);
+  err = bpf_tc_attach(&hook, &opts);
+  if (err) {
+    hm_throw(env, "bpf_tc_attach", err, "cannot attach '%s' to %s %s in %s", bpf_program__name(c->prog),
+             c->ingress ? "ingress" : "egress", at->ifname, at->where);
+    return -err;
+  }
+  struct hm_link *link = calloc(1, sizeof *link);
+  char *netns = at->netns ? strdup(at->netns) : NULL;
+  if (link == NULL || (at->netns && netns == NULL)) {
+    free(link);
+    LIBBPF_OPTS(bpf_tc_opts, undo, .handle = opts.handle, .priority = opts.priority);
+    bpf_tc_detach(&hook, &undo);
+    hm_throw_state(env, "out of memory");
+    return ENOMEM;
+  }
+  link->kind = HM_LINK_TC;
+  link->netns = netns;
+  link->ns_dev = at->ns_dev;
+  link->ns_ino = at->ns_ino;
+  link->ifindex = at->ifindex;
+  link->point = point;
+  link->handle = opts.handle;
+  link->priority = opts.priority;
+  link->prog_id = opts.prog_id;
+  c->link = link;
+  return 0;
+}
+
 static jlong attach_tc(JNIEnv *env, jclass cls, jlong prog_handle, jstring jnetns, jstring jifname,
                        jboolean ingress, jint handle, jint priority) {
   (void)cls;
-  static const char *op = "attach_tc";
   hm_log_reset();
-  struct bpf_program *prog = program_of(env, prog_handle);
-  if (prog == NULL) return 0;
-  char *netns = hm_string(env, jnetns);
-  char *ifname = (*env)->ExceptionCheck(env) ? NULL : hm_string(env, jifname);
-  struct hm_link *link = NULL;
-  if (ifname == NULL) goto out;
-  const char *where = netns ? netns : "the caller's network namespace";
-  if (strlen(ifname) == 0 || strlen(ifname) >= IF_NAMESIZE) {
-    hm_throw(env, op, EINVAL, "invalid interface name '%s'", ifname);
-    goto out;
+  struct tc_attach_ctx c = {program_of(env, prog_handle), ingress == JNI_TRUE, (__u32)handle, (__u32)priority,
+                            NULL};
+  if (c.prog == NULL) return 0;
+  at_interface(env, "attach_tc", jnetns, jifname, attach_tc_at, &c);
+  if ((*env)->ExceptionCheck(env) && c.link != NULL) {
+    /* Only a failed return to our own namespace gets here: the filter stays, its link is dropped. */
+    free(c.link->netns);
+    free(c.link);
+    c.link = NULL;
   }
-
-  struct netns_switch sw = {-1};
-  struct stat st = {0};
-  if (netns != NULL) {
-    int err = netns_enter(netns, &sw, &st);
-    if (err == -ENOENT) {
-      hm_throw(env, op, -err, "network namespace %s does not exist", netns);
-      goto out;
-    } else if (err) {
-      hm_throw(env, op, -err, "cannot enter network namespace %s", netns);
-      goto out;
-    }
-  }
-  /* From here on this thread is in the target namespace: every path goes through netns_leave. */
-  int err = 0;
-  int ifindex = (int)if_nametoindex(ifname);
-  if (ifindex == 0) {
-    err = errno == ENXIO ? ENODEV : errno;
-    hm_throw(env, op, err, "interface %s does not exist in %s", ifname, where);
-  } else {
-    enum bpf_tc_attach_point point = ingress ? BPF_TC_INGRESS : BPF_TC_EGRESS;
-    LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = point);
-    err = bpf_tc_hook_create(&hook);
-    if (err == -EEXIST) err = 0;
-    if (err) {
-      hm_throw(env, "bpf_tc_hook_create", err, "cannot create clsact qdisc on %s in %s", ifname, where);
-    } else {
-      /* REPLACE: a filter with this handle and priority left by a crashed run is ours to take over. */
-      LIBBPF_OPTS(bpf_tc_opts, opts, .handle = (__u32)handle, .priority = (__u32)priority,
-                  .prog_fd = bpf_program__fd(prog), .flags = BPF_TC_F_REPLACE);
-      err = bpf_tc_attach(&hook, &opts);
-      if (err) {
-        hm_throw(env, "bpf_tc_attach", err, "cannot attach '%s' to %s %s in %s", bpf_program__name(prog),
-                 ingress ? "ingress" : "egress", ifname, where);
-      } else if ((link = calloc(1, sizeof *link)) != NULL) {
-        link->kind = HM_LINK_TC;
-        link->netns = netns;
-        netns = NULL;
-        link->ns_dev = st.st_dev;
-        link->ns_ino = st.st_ino;
-        link->ifindex = ifindex;
-        link->point = point;
-        link->handle = opts.handle;
-        link->priority = opts.priority;
-        link->prog_id = opts.prog_id;
-      } else {
-        LIBBPF_OPTS(bpf_tc_opts, undo, .handle = opts.handle, .priority = opts.priority);
-        bpf_tc_detach(&hook, &undo);
-        hm_throw_state(env, "out of memory");
-      }
-    }
-  }
-  int back = netns_leave(&sw);
-  if (back) {
-    /* The JVM thread would keep working in a foreign namespace; no sane way on, so say it loudly. */
-    (*env)->ExceptionClear(env);
-    hm_throw(env, "setns", -back, "cannot return the thread to its own network namespace after %s", op);
-  }
-out:
-  free(netns);
-  free(ifname);
-  return hm_handle(link);
+  return hm_handle(c.link);
 }
 
 static int gone(int err) { return err == -ENOENT || err == -ENODEV || err == -EINVAL || err == -ENXIO; }

@@ -36,4 +36,22 @@ HM_HIDDEN int netns_enter(const char *path, struct netns_switch *sw, struct stat
 /* Returns the thread to the namespace it left; a no-op when it never left. */
 HM_HIDDEN int netns_leave(struct netns_switch *sw);
 
+/* An interface found inside its namespace, for at_interface's callback. */
+struct hm_iface {
+  int ifindex;
+  const char *ifname;
+  const char *netns; /* the namespace file, or NULL for the caller's own */
+  const char *where; /* the namespace as messages name it */
+  dev_t ns_dev;
+  ino_t ns_ino;
+};
+
+/* What to do at an interface while the thread is inside its namespace; returns 0 or a positive errno after
+ * throwing. */
+typedef int (*at_interface_fn)(JNIEnv *env, const struct hm_iface *at, void *ctx);
+
+/* Enters jnetns (null: stay), resolves jifname there, runs fn, and always comes back; throws on failure. */
+HM_HIDDEN void at_interface(JNIEnv *env, const char *op, jstring jnetns, jstring jifname, at_interface_fn fn,
+                            void *ctx);
+
 #endif

@@ -2,8 +2,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -34,4 +36,42 @@ int netns_leave(struct netns_switch *sw) {
   close(sw->self_fd);
   sw->self_fd = -1;
   return err;
+}
+
+void at_interface(JNIEnv *env, const char *op, jstring jnetns, jstring jifname, at_interface_fn fn, void *ctx) {
+  char *netns = hm_string(env, jnetns);
+  char *ifname = (*env)->ExceptionCheck(env) ? NULL : hm_string(env, jifname);
+  if (ifname == NULL) goto out;
+  const char *where = netns ? netns : "the caller's network namespace";
+  if (strlen(ifname) == 0 || strlen(ifname) >= IF_NAMESIZE) {
+    hm_throw(env, op, EINVAL, "invalid interface name '%s'", ifname);
+    goto out;
+  }
+  struct netns_switch sw = {-1};
+  struct stat st = {0};
+  if (netns != NULL) {
+    int err = netns_enter(netns, &sw, &st);
+    if (err) {
+      hm_throw(env, op, -err, err == -ENOENT ? "network namespace %s does not exist"
+                                              : "cannot enter network namespace %s", netns);
+      goto out;
+    }
+  }
+  /* From here on this thread is in the target namespace: every path goes through netns_leave. */
+  int ifindex = (int)if_nametoindex(ifname);
+  if (ifindex == 0) {
+    hm_throw(env, op, errno == ENXIO ? ENODEV : errno, "interface %s does not exist in %s", ifname, where);
+  } else {
+    struct hm_iface at = {ifindex, ifname, netns, where, st.st_dev, st.st_ino};
+    fn(env, &at, ctx);
+  }
+  int back = netns_leave(&sw);
+  if (back) {
+    /* The JVM thread would keep working in a foreign namespace; no sane way on, so say it loudly. */
+    (*env)->ExceptionClear(env);
+    hm_throw(env, "setns", -back, "cannot return the thread to its own network namespace after %s", op);
+  }
+out:
+  free(netns);
+  free(ifname);
 }

@@ -50,60 +50,19 @@ static int tcx_link(int prog_fd, int ifindex, int ingress) {
   return fd < 0 ? -errno : fd;
 }
 
-/* What to do at an interface, inside its namespace; returns 0 or a positive errno after throwing. */
-typedef int (*at_interface_fn)(JNIEnv *env, int ifindex, const char *ifname, const char *where, void *ctx);
-
-/* Enters netns (NULL: stay), resolves ifname there, runs fn, and always comes back. */
-static void at_interface(JNIEnv *env, const char *op, jstring jnetns, jstring jifname, at_interface_fn fn,
-                         void *ctx) {
-  char *netns = hm_string(env, jnetns);
-  char *ifname = (*env)->ExceptionCheck(env) ? NULL : hm_string(env, jifname);
-  if (ifname == NULL) goto out;
-  const char *where = netns ? netns : "the caller's network namespace";
-  if (strlen(ifname) == 0 || strlen(ifname) >= IF_NAMESIZE) {
-    hm_throw(env, op, EINVAL, "invalid interface name '%s'", ifname);
-    goto out;
-  }
-  struct netns_switch sw = {-1};
-  struct stat st = {0};
-  if (netns != NULL) {
-    int err = netns_enter(netns, &sw, &st);
-    if (err) {
-      hm_throw(env, op, -err, err == -ENOENT ? "network namespace %s does not exist"
-                                              : "cannot enter network namespace %s", netns);
-      goto out;
-    }
-  }
-  int ifindex = (int)if_nametoindex(ifname);
-  if (ifindex == 0) {
-    hm_throw(env, op, errno == ENXIO ? ENODEV : errno, "interface %s does not exist in %s", ifname, where);
-  } else {
-    fn(env, ifindex, ifname, where, ctx);
-  }
-  int back = netns_leave(&sw);
-  if (back) {
-    /* The JVM thread would keep working in a foreign namespace; no sane way on, so say it loudly. */
-    (*env)->ExceptionClear(env);
-    hm_throw(env, "setns", -back, "cannot return the thread to its own network namespace after %s", op);
-  }
-out:
-  free(netns);
-  free(ifname);
-}
-
 struct attach_ctx {
   struct bpf_program *prog;
   int ingress;
   struct hm_link *link;
 };
 
-static int attach_at(JNIEnv *env, int ifindex, const char *ifname, const char *where, void *p) {
+static int attach_at(JNIEnv *env, const struct hm_iface *at, void *p) {
   struct attach_ctx *c = p;
-  int fd = tcx_link(bpf_program__fd(c->prog), ifindex, c->ingress);
+  int fd = tcx_link(bpf_program__fd(c->prog), at->ifindex, c->ingress);
   if (fd < 0) {
     /* EINVAL here mostly means a kernel before 6.6, which does not know the attach type. */
     hm_throw(env, "bpf(BPF_LINK_CREATE, tcx)", -fd, "cannot attach '%s' to tcx %s of %s in %s",
-             bpf_program__name(c->prog), c->ingress ? "ingress" : "egress", ifname, where);
+             bpf_program__name(c->prog), c->ingress ? "ingress" : "egress", at->ifname, at->where);
     return -fd;
   }
   if ((c->link = calloc(1, sizeof *c->link)) == NULL) {
@@ -155,9 +114,10 @@ static int program_name(__u32 id, char *name, size_t size) {
   return 0;
 }
 
-static int remove_at(JNIEnv *env, int ifindex, const char *ifname, const char *where, void *p) {
+static int remove_at(JNIEnv *env, const struct hm_iface *at, void *p) {
   struct remove_ctx *c = p;
-  LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+  const char *ifname = at->ifname, *where = at->where;
+  LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = at->ifindex,
               .attach_point = c->ingress ? BPF_TC_INGRESS : BPF_TC_EGRESS);
   LIBBPF_OPTS(bpf_tc_opts, query, .handle = c->handle, .priority = c->priority);
   int err = bpf_tc_query(&hook, &query);
@@ -203,10 +163,11 @@ struct query_ctx {
   jobjectArray names;
 };
 
-static int query_at(JNIEnv *env, int ifindex, const char *ifname, const char *where, void *p) {
+static int query_at(JNIEnv *env, const struct hm_iface *at, void *p) {
   struct query_ctx *c = p;
+  const char *ifname = at->ifname, *where = at->where;
   __u32 ids[64], count = 64;
-  int err = bpf_prog_query(ifindex, c->ingress ? HM_BPF_TCX_INGRESS : HM_BPF_TCX_EGRESS, 0, NULL, ids, &count);
+  int err = bpf_prog_query(at->ifindex, c->ingress ? HM_BPF_TCX_INGRESS : HM_BPF_TCX_EGRESS, 0, NULL, ids, &count);
   if (err) {
     hm_throw(env, "bpf(BPF_PROG_QUERY, tcx)", -err, "cannot list the tcx programs of %s in %s", ifname, where);
     return -err;

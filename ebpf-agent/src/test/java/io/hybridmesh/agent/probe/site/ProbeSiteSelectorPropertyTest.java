@@ -3,9 +3,6 @@ package io.hybridmesh.agent.probe.site;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hybridmesh.agent.probe.x86.Instruction;
-import io.hybridmesh.agent.probe.x86.InstructionClass;
-import io.hybridmesh.agent.probe.x86.X86Decoder;
 import io.hybridmesh.api.kernel.KernelRelease;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,30 +31,11 @@ class ProbeSiteSelectorPropertyTest {
     assertEquals(entries.keySet(), sites.keySet());
     Set<Long> allowed = new HashSet<>(entries.values());
     for (long entry : entries.values()) {
-      allowed.addAll(callTargets(c, entry));
+      allowed.addAll(CallTargets.from(c, entry));
     }
     for (ProbeSite s : sites.values()) {
       assertTrue(!s.probeable() || allowed.contains(s.offset()), "site " + s + " in " + entries);
       assertTrue(s.reason() != null && !s.reason().isBlank());
     }
-  }
-
-  /** Every direct call target on the fall-through path from an entry, decoded independently. */
-  private static Set<Long> callTargets(ArrayCode c, long entry) {
-    Set<Long> out = new HashSet<>();
-    byte[] code = c.code(entry, 160);
-    int at = 0;
-    while (at < code.length) {
-      try {
-        Instruction insn = X86Decoder.decode(code, at, code.length);
-        if (insn.kind() == InstructionClass.CALL_REL32) {
-          out.add(c.textOffset(insn.branchTarget(c.address(entry) + at)));
-        }
-        at += insn.length();
-      } catch (Exception e) {
-        break;
-      }
-    }
-    return out;
   }
 }

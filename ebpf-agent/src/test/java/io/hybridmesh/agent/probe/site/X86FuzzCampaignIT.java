@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hybridmesh.agent.fuzz.FuzzCampaign;
 import io.hybridmesh.agent.probe.elf.ElfFile;
 import io.hybridmesh.agent.probe.x86.Instruction;
-import io.hybridmesh.agent.probe.x86.InstructionClass;
 import io.hybridmesh.agent.probe.x86.X86DecodeException;
 import io.hybridmesh.agent.probe.x86.X86Decoder;
 import io.hybridmesh.api.kernel.KernelRelease;
@@ -78,7 +77,7 @@ class X86FuzzCampaignIT {
         MutatedCode code = new MutatedCode(real);
         List<Long> spots = new java.util.ArrayList<>(entries.values());
         for (long entry : entries.values()) {
-          spots.addAll(callTargets(real, entry)); // the internal functions the wrappers call
+          spots.addAll(CallTargets.from(real, entry)); // the internal functions the wrappers call
         }
         for (int i = 0, n = 1 + r.nextInt(12); i < n; i++) {
           long at = spots.get(r.nextInt(spots.size())) + r.nextInt(48);
@@ -94,7 +93,7 @@ class X86FuzzCampaignIT {
     assertEquals(entries.keySet(), sites.keySet());
     Set<Long> allowed = new HashSet<>(entries.values());
     for (long entry : entries.values()) {
-      allowed.addAll(callTargets(code, entry));
+      allowed.addAll(CallTargets.from(code, entry));
     }
     for (ProbeSite s : sites.values()) {
       assertTrue(s.reason() != null && !s.reason().isBlank(), s.toString());
@@ -111,27 +110,5 @@ class X86FuzzCampaignIT {
         }
       }
     }
-  }
-
-  /** Direct call targets on the fall-through path from an entry, decoded independently of the selector. */
-  private static Set<Long> callTargets(CodeView c, long entry) {
-    Set<Long> out = new HashSet<>();
-    byte[] code = c.code(entry, 160);
-    int at = 0;
-    while (at < code.length) {
-      try {
-        Instruction insn = X86Decoder.decode(code, at, code.length);
-        if (insn.kind() == InstructionClass.CALL_REL32) {
-          long target = c.textOffset(insn.branchTarget(c.address(entry) + at));
-          if (target >= 0) {
-            out.add(target);
-          }
-        }
-        at += insn.length();
-      } catch (X86DecodeException e) {
-        break;
-      }
-    }
-    return out;
   }
 }
