@@ -116,6 +116,12 @@ public final class TlsProcessWatch implements AutoCloseable {
     return t != null && !t.files.isEmpty();
   }
 
+  /** The files whose TLS functions carry probes in this process now (paths inside its root). */
+  public synchronized List<String> probedFiles(int pid) {
+    Tracked t = tracked.get(pid);
+    return t == null ? List.of() : t.files.values().stream().map(a -> a.file().inner()).toList();
+  }
+
   public synchronized void watch(long netnsInode, int endpointId) {
     watchedNetns.add(netnsInode);
     probes.watchNetns(netnsInode, endpointId);

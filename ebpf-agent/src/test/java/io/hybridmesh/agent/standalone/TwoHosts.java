@@ -143,7 +143,7 @@ final class TwoHosts implements AutoCloseable {
     return (int) p.pid(); // ip netns exec execs python in place
   }
 
-  private void makeCertificate() throws IOException {
+  void makeCertificate() throws IOException {
     if (Files.exists(dir.resolve("cert.pem"))) {
       return;
     }
