@@ -6,6 +6,7 @@ import io.hybridmesh.agent.probe.binary.TlsLibrary;
 import io.hybridmesh.agent.probe.binary.TlsLibraryKind;
 import io.hybridmesh.agent.proc.ProcFs;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +20,9 @@ public final class ProcProcessView implements ProcessView {
   private static final List<String> SYSTEM_DIRS = List.of("/usr/lib/x86_64-linux-gnu",
       "/usr/lib/aarch64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib64");
   private static final List<String> SYSTEM_LIBSSL = List.of("libssl.so.3", "libssl.so.1.1");
+
+  /** As the prober reads at most: a process with more maps than this is judged by their first part. */
+  private static final int MAX_MAPS_BYTES = 16 << 20;
 
   private final Path proc;
   private final BinaryProber prober;
@@ -70,6 +74,16 @@ public final class ProcProcessView implements ProcessView {
       }
     }
     return out;
+  }
+
+  @Override
+  public long mapsFingerprint(int pid) {
+    try (InputStream in = Files.newInputStream(dir(pid).resolve("maps"))) {
+      byte[] maps = in.readNBytes(MAX_MAPS_BYTES);
+      return MapsFingerprint.of(maps, maps.length);
+    } catch (IOException | SecurityException e) {
+      return MapsFingerprint.UNKNOWN;
+    }
   }
 
   @Override
