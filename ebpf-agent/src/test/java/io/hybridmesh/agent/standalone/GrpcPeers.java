@@ -52,11 +52,16 @@ final class GrpcPeers implements AutoCloseable {
 
   /** Starts the TLS server; returns its pid once the agent's probes are on its BoringSSL. */
   int startServer(StandaloneAgent agent) {
+    int pid = startServer();
+    awaitProbed(agent, pid);
+    return pid;
+  }
+
+  /** Starts the TLS server; returns its pid once it listens. */
+  int startServer() {
     Path dir = hosts.certificateDirectory();
-    Peer server = start(hosts.server.name(), "server", Integer.toString(PORT),
-        dir.resolve("cert.pem").toString(), dir.resolve("key.pem").toString());
-    awaitProbed(agent, server.pid);
-    return server.pid;
+    return start(hosts.server.name(), "server", Integer.toString(PORT), dir.resolve("cert.pem").toString(),
+        dir.resolve("key.pem").toString()).pid;
   }
 
   /**
@@ -176,6 +181,21 @@ final class GrpcPeers implements AutoCloseable {
             + START : l.equals(EOF) ? "its end" : "'" + l + "'") + "; stderr: " + stderr());
       }
       return l;
+    }
+
+    /** The lines up to the first that starts with {@code prefix}, which is left out. */
+    List<String> readUntil(String prefix) {
+      List<String> out = new ArrayList<>();
+      while (true) {
+        String l = next(START);
+        if (l == null || l.equals(EOF)) {
+          throw new AssertionError("peer " + pid + ": no '" + prefix + "' after " + out + "; stderr: " + stderr());
+        }
+        if (l.startsWith(prefix)) {
+          return out;
+        }
+        out.add(l);
+      }
     }
 
     /** Lets the peer go on past its {@code await} step. */
