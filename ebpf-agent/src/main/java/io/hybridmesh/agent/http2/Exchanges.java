@@ -187,9 +187,10 @@ final class Exchanges {
     }
   }
 
-  void closeAll(long ns) {
+  /** Ends every open stream, {@code how} saying why (the connection closed, or was dropped). */
+  void closeAll(long ns, Http2End how) {
     for (Http2Stream s : snapshot()) {
-      end(s, Http2End.CONNECTION_CLOSED, -1, ns);
+      end(s, how, -1, ns);
     }
     streams.clear();
   }

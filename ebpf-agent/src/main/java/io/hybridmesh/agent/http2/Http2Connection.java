@@ -72,12 +72,21 @@ public final class Http2Connection {
 
   /** The connection ended: every open stream is reported as cut, and buffers are freed. */
   public List<Http2Event> onClose(long timestampNs) {
+    return onEnd(timestampNs, Http2End.CONNECTION_CLOSED);
+  }
+
+  /**
+   * The connection is over, or no longer followed: every open stream ends, {@code how} saying why (one of
+   * the {@code CONNECTION_*} ends), so that each still yields its exchange; buffers are freed. Later calls
+   * are ignored.
+   */
+  public List<Http2Event> onEnd(long timestampNs, Http2End how) {
     if (closed) {
       return List.of();
     }
     out = null;
     closed = true;
-    exchanges.closeAll(timestampNs);
+    exchanges.closeAll(timestampNs, how == null ? Http2End.CONNECTION_CLOSED : how);
     sentHpack.missed();
     receivedHpack.missed();
     return drain();
