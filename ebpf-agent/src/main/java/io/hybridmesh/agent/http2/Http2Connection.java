@@ -2,6 +2,8 @@ package io.hybridmesh.agent.http2;
 
 import io.hybridmesh.agent.http.CapturedBytes;
 import io.hybridmesh.agent.http.Direction;
+import io.hybridmesh.agent.http.Header;
+import io.hybridmesh.agent.http.HttpRequestHead;
 import io.hybridmesh.agent.http.Role;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +47,27 @@ public final class Http2Connection {
     this.router = new FrameRouter(this, exchanges, new HeaderBlock(l));
     this.sent = new FrameReader(Direction.SENT, router, l);
     this.received = new FrameReader(Direction.RECEIVED, router, l);
+  }
+
+  /**
+   * A connection upgraded from HTTP/1.1 with {@code Upgrade: h2c} (RFC 7540 §3.2): the client's bytes (in
+   * {@code clientDir}) go on with the preface, the server's with its SETTINGS right after its {@code 101}.
+   * Stream 1 is {@code request}, the HTTP/1.1 request that asked for the upgrade (null when it was not
+   * seen), already sent in full; its response comes as HTTP/2.
+   */
+  public static Http2Connection upgraded(Http2Limits limits, Direction clientDir, HttpRequestHead request) {
+    Http2Connection c = new Http2Connection(limits);
+    c.router.upgraded(clientDir);
+    if (request != null) {
+      String type = request.headers().stream().filter(h -> h.name().equals("content-type")).map(Header::value)
+          .findFirst().orElse(null);
+      boolean grpc = Grpc.isGrpc(type);
+      String path = request.target();
+      c.exchanges.upgraded(new Http2Request(1, request.method(), path, request.host(), "http", request.headers(),
+          request.startNs(), null, false, false, grpc, grpc ? Grpc.service(path) : null,
+          grpc ? Grpc.method(path) : null));
+    }
+    return c;
   }
 
   /**

@@ -199,6 +199,19 @@ public final class TlsConversations {
       return events;
     }
     List<HttpEvent> events = entry.http1.onData(dir, data, 0, captured, length, at);
+    HttpConversation.H2cUpgrade upgrade = entry.http1.h2cUpgrade();
+    if (upgrade != null) {
+      // h2c: HTTP/2 from the byte after the 101 on; the rest of this call is the server's first frames.
+      entry.http1 = null;
+      entry.http2 = upgraded(upgrade);
+      List<Object> all = new ArrayList<>(events);
+      int from = Math.min(upgrade.offset(), captured);
+      all.addAll(entry.http2.onData(dir, data, from, captured - from, length - upgrade.offset(), at));
+      entry.last = call;
+      entry.http2Calls = 1;
+      measure(entry);
+      return all;
+    }
     if (!entry.http1.http2Seen()) {
       return events;
     }
@@ -246,6 +259,11 @@ public final class TlsConversations {
   /** What the HTTP/2 connections hold together, as last measured. */
   public long http2Bytes() {
     return http2Bytes;
+  }
+
+  private Http2Connection upgraded(HttpConversation.H2cUpgrade upgrade) {
+    http2Connections++;
+    return Http2Connection.upgraded(http2Limits, upgrade.serverDir().opposite(), upgrade.request());
   }
 
   private Http2Connection newHttp2() {
