@@ -67,7 +67,7 @@ public final class ProcProcessView implements ProcessView {
     List<TlsFile> out = new ArrayList<>();
     for (TlsLibrary lib : linkage.libraries()) {
       if (probeable(lib)) {
-        String identity = ProcFs.identity(dir(pid).resolve("root").resolve(lib.file().substring(1)));
+        String identity = ProcFs.identity(path(pid, lib.file()));
         if (identity != null) {
           out.add(new TlsFile(identity, lib.file(), TlsSites.of(lib.uprobeTargets())));
         }
@@ -106,8 +106,19 @@ public final class ProcProcessView implements ProcessView {
 
   @Override
   public Path open(int pid, TlsFile file) {
-    Path p = dir(pid).resolve("root").resolve(file.inner().substring(1));
+    Path p = path(pid, file.inner());
     return file.identity().equals(ProcFs.identity(p)) ? p : null;
+  }
+
+  /**
+   * Where this agent reaches a file of the process: through its root, except a library deleted after it was
+   * mapped (netty-tcnative's), which the prober names by the host's {@code /proc/PID/map_files} entry: that
+   * path is the host's, and inside a container's root its /proc would be another pid namespace's.
+   */
+  private Path path(int pid, String file) {
+    Path own = dir(pid).resolve("map_files");
+    Path p = Path.of(file);
+    return p.startsWith(own) ? p : dir(pid).resolve("root").resolve(file.substring(1));
   }
 
   private Path dir(int pid) {

@@ -274,7 +274,8 @@ public final class TlsProcessWatch implements AutoCloseable {
   }
 
   private void remember(String root, TlsFile f) {
-    if (root == null) {
+    // A deleted library reached through one process's map_files is that process's alone.
+    if (root == null || f.inner().startsWith("/proc/")) {
       return;
     }
     Map<String, TlsFile> files = filesByRoot.computeIfAbsent(root, r -> new LinkedHashMap<>());

@@ -104,6 +104,18 @@ class TlsProcessWatchTest {
   }
 
   @Test
+  void aDeletedLibraryReachedThroughOneProcesssMapFilesIsNotOfferedToOthersInItsRoot() {
+    TlsFile deleted = new TlsFile("8:1:300", "/proc/10/map_files/7f00-7f10", List.of(WRITE, READ));
+    fake.run(10, WATCHED, "host", LIBSSL, deleted);
+    watch.watch(WATCHED, 1);
+    watch.scan();
+    assertEquals(2, fake.attachedTo(10).size());
+    fake.run(20, WATCHED, "host");
+    watch.handle(new ProcessEvent(HmAbi.PROCESS_EXEC, 1, 0, 20, 0));
+    assertEquals(List.of("/usr/lib/libssl.so.3"), watch.probedFiles(20), "libssl is the root's, the other not");
+  }
+
+  @Test
   void aProcessThatWentLosesItsProbes() {
     fake.run(10, WATCHED, "host", LIBSSL);
     watch.watch(WATCHED, 1);
