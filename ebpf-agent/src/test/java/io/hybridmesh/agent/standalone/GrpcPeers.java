@@ -59,9 +59,28 @@ final class GrpcPeers implements AutoCloseable {
 
   /** Starts the TLS server; returns its pid once it listens. */
   int startServer() {
+    return start(hosts.server.name(), List.of(), serverArgs()).pid;
+  }
+
+  /**
+   * Starts the TLS server in a pid and mount namespace of its own, as a container's process is: its {@code
+   * /proc} is not the host's, so a path under it means another process there. Returns its pid as the host
+   * sees it, once the agent's probes are on its BoringSSL.
+   */
+  int startServerInOwnPidNamespace(StandaloneAgent agent) throws IOException {
+    Peer unshare = start(hosts.server.name(), List.of("unshare", "--pid", "--fork", "--mount-proc"), serverArgs());
+    // unshare forks: the JVM is its child (pid 1 inside).
+    String children = Files.readString(Path.of("/proc", Integer.toString(unshare.pid), "task",
+        Integer.toString(unshare.pid), "children")).trim();
+    int pid = Integer.parseInt(children.split(" ")[0]);
+    awaitProbed(agent, pid);
+    return pid;
+  }
+
+  private String[] serverArgs() {
     Path dir = hosts.certificateDirectory();
-    return start(hosts.server.name(), "server", Integer.toString(PORT), dir.resolve("cert.pem").toString(),
-        dir.resolve("key.pem").toString()).pid;
+    return new String[] {"server", Integer.toString(PORT), dir.resolve("cert.pem").toString(),
+        dir.resolve("key.pem").toString()};
   }
 
   /**
@@ -72,7 +91,7 @@ final class GrpcPeers implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("client", TwoHosts.SERVER_V4, Integer.toString(PORT), "--tls",
         "await"));
     args.addAll(List.of(steps));
-    Peer client = start(hosts.client.name(), args.toArray(String[]::new));
+    Peer client = start(hosts.client.name(), List.of(), args.toArray(String[]::new));
     client.awaitLine("waiting");
     return client;
   }
@@ -104,9 +123,12 @@ final class GrpcPeers implements AutoCloseable {
     return target.contains("netty_tcnative");
   }
 
-  private Peer start(String namespace, String... args) {
-    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace,
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+  /** Starts the peer in {@code namespace}, its command after {@code prefix} (e.g. unshare). */
+  private Peer start(String namespace, List<String> prefix, String... args) {
+    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+    command.addAll(prefix);
+    command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
         "-Xmx256m", "-cp", classpath, MAIN));
     command.addAll(List.of(args));
     Path log = logs.resolve(args[0] + "-" + processes.size() + ".err");
