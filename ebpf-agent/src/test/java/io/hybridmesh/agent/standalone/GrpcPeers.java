@@ -35,6 +35,8 @@ final class GrpcPeers implements AutoCloseable {
   private final TwoHosts hosts;
   private final String classpath;
   private final List<Process> processes = new ArrayList<>();
+  /** Peers that are not our direct children (forked by unshare): stopped by pid on close. */
+  private final List<Integer> forked = new ArrayList<>();
   private final Path logs;
 
   GrpcPeers(TwoHosts hosts) throws IOException {
@@ -68,11 +70,14 @@ final class GrpcPeers implements AutoCloseable {
    * sees it, once the agent's probes are on its BoringSSL.
    */
   int startServerInOwnPidNamespace(StandaloneAgent agent) throws IOException {
-    Peer unshare = start(hosts.server.name(), List.of("unshare", "--pid", "--fork", "--mount-proc"), serverArgs());
-    // unshare forks: the JVM is its child (pid 1 inside).
-    String children = Files.readString(Path.of("/proc", Integer.toString(unshare.pid), "task",
+    // --kill-child: the JVM, pid 1 inside, goes when unshare is stopped.
+    Peer unshare = start(hosts.server.name(), List.of("unshare", "--pid", "--fork", "--mount-proc", "--kill-child"),
+        serverArgs());
+    // unshare forks: the JVM is its child.
+    String list = Files.readString(Path.of("/proc", Integer.toString(unshare.pid), "task",
         Integer.toString(unshare.pid), "children")).trim();
-    int pid = Integer.parseInt(children.split(" ")[0]);
+    int pid = Integer.parseInt(list.split(" ")[0]);
+    forked.add(pid);
     awaitProbed(agent, pid);
     return pid;
   }
@@ -148,6 +153,9 @@ final class GrpcPeers implements AutoCloseable {
 
   @Override
   public void close() {
+    for (int pid : forked) {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
     for (Process p : processes) {
       p.destroy();
       try {
