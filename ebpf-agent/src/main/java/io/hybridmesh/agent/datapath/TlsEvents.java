@@ -1,13 +1,16 @@
 package io.hybridmesh.agent.datapath;
 
+import io.hybridmesh.agent.abi.FlowTuple;
 import io.hybridmesh.agent.abi.TlsEvent;
 import io.hybridmesh.agent.abi.TlsEventDecoder;
 import io.hybridmesh.agent.flow.FlowSink;
 import io.hybridmesh.agent.http.HttpEvent;
 import io.hybridmesh.agent.http2.Http2Event;
+import io.hybridmesh.agent.l7.EndedConnections;
 import io.hybridmesh.agent.l7.L7FlowAssembler;
 import io.hybridmesh.agent.l7.TlsConversations;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,6 +31,7 @@ public final class TlsEvents implements EventHandler {
   private final FlowSink sink;
   private final AtomicLong calls = new AtomicLong();
   private final AtomicLong unparsed = new AtomicLong();
+  private final AtomicLong streamsCut = new AtomicLong();
   private final Map<String, Long> unparsedByReason = new ConcurrentHashMap<>();
 
   public TlsEvents(TlsConversations conversations, L7FlowAssembler assembler, FlowSink sink) {
@@ -40,22 +44,49 @@ public final class TlsEvents implements EventHandler {
   public void handle(ByteBuffer record, int at, int length) {
     TlsEvent call = decoder.decode(record, at, length);
     calls.incrementAndGet();
-    for (Object e : conversations.onEvent(call)) {
-      if (e instanceof HttpEvent.RequestSeen r) {
-        sink.accept(assembler.request(call, r));
-      } else if (e instanceof HttpEvent.ResponseSeen r) {
-        sink.accept(assembler.response(call, r));
-      } else if (e instanceof Http2Event.RequestSeen r) {
-        sink.accept(assembler.request(call, r));
-      } else if (e instanceof Http2Event.ExchangeEnded x) {
-        sink.accept(assembler.response(call, x));
-      } else if (e instanceof HttpEvent.Unparsed u) {
-        unparsed(call, u.direction().name(), "HTTP/1.x", u.reason());
-      } else if (e instanceof Http2Event.Unparsed u) {
-        unparsed(call, u.direction().name(), "HTTP/2", "HTTP/2 " + u.reason().name());
-      }
-      // GOAWAY: its streams end as exchanges (refused); nothing more to report.
+    List<?> events = conversations.onEvent(call);
+    // Connections dropped to make room for this one (or idled out) first: they were over before it.
+    emitEnded();
+    for (Object e : events) {
+      emit(call, e);
     }
+  }
+
+  /**
+   * A connection closed or was reset (seen by the TC programs; event thread only): the TLS conversations of
+   * its two ends end, and their open HTTP/2 streams become flows that say the connection closed.
+   */
+  public void connectionClosed(FlowTuple tuple, long timestampNs) {
+    conversations.connectionClosed(tuple, timestampNs);
+    emitEnded();
+  }
+
+  private void emitEnded() {
+    for (EndedConnections.Ended ended : conversations.takeEnded()) {
+      for (Object e : ended.events()) {
+        if (e instanceof Http2Event.ExchangeEnded) {
+          streamsCut.incrementAndGet();
+        }
+        emit(ended.call(), e);
+      }
+    }
+  }
+
+  private void emit(TlsEvent call, Object e) {
+    if (e instanceof HttpEvent.RequestSeen r) {
+      sink.accept(assembler.request(call, r));
+    } else if (e instanceof HttpEvent.ResponseSeen r) {
+      sink.accept(assembler.response(call, r));
+    } else if (e instanceof Http2Event.RequestSeen r) {
+      sink.accept(assembler.request(call, r));
+    } else if (e instanceof Http2Event.ExchangeEnded x) {
+      sink.accept(assembler.response(call, x));
+    } else if (e instanceof HttpEvent.Unparsed u) {
+      unparsed(call, u.direction().name(), "HTTP/1.x", u.reason());
+    } else if (e instanceof Http2Event.Unparsed u) {
+      unparsed(call, u.direction().name(), "HTTP/2", "HTTP/2 " + u.reason().name());
+    }
+    // GOAWAY: its streams end as exchanges (refused); nothing more to report.
   }
 
   private void unparsed(TlsEvent call, String direction, String protocol, String reason) {
@@ -70,6 +101,11 @@ public final class TlsEvents implements EventHandler {
 
   public long calls() {
     return calls.get();
+  }
+
+  /** HTTP/2 streams still open when their connection closed or was dropped (each reported as a flow). */
+  public long streamsCut() {
+    return streamsCut.get();
   }
 
   /** TLS connections read as HTTP/2 since the start. */

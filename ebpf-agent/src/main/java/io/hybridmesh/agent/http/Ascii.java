@@ -48,6 +48,29 @@ final class Ascii {
     return true;
   }
 
+  /**
+   * Whether the comma-separated list in [s, e) has an element equal to the lower-case token {@code lower},
+   * ignoring case and the spaces around elements ({@code Upgrade: foo, h2c}).
+   */
+  static boolean hasToken(byte[] b, int s, int e, String lower) {
+    int i = s;
+    while (i < e) {
+      int end = i;
+      while (end < e && b[end] != ',') {
+        end++;
+      }
+      int ts = i;
+      int te = end;
+      while (ts < te && (b[ts] == ' ' || b[ts] == '\t')) ts++;
+      while (te > ts && (b[te - 1] == ' ' || b[te - 1] == '\t')) te--;
+      if (equalsLower(b, ts, te, lower)) {
+        return true;
+      }
+      i = end + 1;
+    }
+    return false;
+  }
+
   /** Index of the first LF in [s, e), or -1. */
   static int indexOfLf(byte[] b, int s, int e) {
     for (int i = s; i < e; i++) {

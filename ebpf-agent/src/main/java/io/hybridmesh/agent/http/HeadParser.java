@@ -24,9 +24,11 @@ final class HeadParser {
    *
    * @param contentLength -1 when absent
    * @param headers the kept (allow-listed) headers, immutable
+   * @param upgradeH2c an {@code Upgrade} header names {@code h2c} (HTTP/2 over cleartext, RFC 7540 §3.2)
    */
   record Parsed(Kind kind, String error, String method, String target, String protocol, String host,
-      int status, long contentLength, boolean hasTransferEncoding, boolean chunked, List<Header> headers) {
+      int status, long contentLength, boolean hasTransferEncoding, boolean chunked, List<Header> headers,
+      boolean upgradeH2c) {
 
     HttpRequestHead request(long startNs) {
       return new HttpRequestHead(method, target, host, protocol, headers, startNs);
@@ -38,7 +40,7 @@ final class HeadParser {
   }
 
   private static final Parsed HTTP2 =
-      new Parsed(Kind.HTTP2, null, null, null, null, null, 0, -1, false, false, List.of());
+      new Parsed(Kind.HTTP2, null, null, null, null, null, 0, -1, false, false, List.of(), false);
 
   private final Limits limits;
   private final Header[] kept;
@@ -52,6 +54,7 @@ final class HeadParser {
   private long contentLength;
   private boolean hasTransferEncoding;
   private boolean chunked;
+  private boolean upgradeH2c;
   private int keptCount;
 
   HeadParser(Limits limits) {
@@ -63,7 +66,7 @@ final class HeadParser {
     method = target = protocol = host = null;
     status = 0;
     contentLength = -1;
-    hasTransferEncoding = chunked = false;
+    hasTransferEncoding = chunked = upgradeH2c = false;
     keptCount = 0;
     int lf = Ascii.indexOfLf(b, s, e);
     if (lf < 0) {
@@ -97,11 +100,11 @@ final class HeadParser {
       host = "CONNECT".equals(method) ? target : authorityOf(target);
     }
     return new Parsed(kind, null, method, target, protocol, host, status, contentLength, hasTransferEncoding,
-        chunked, keptList());
+        chunked, keptList(), upgradeH2c);
   }
 
   private static Parsed fail(String reason) {
-    return new Parsed(Kind.ERROR, reason, null, null, null, null, 0, -1, false, false, List.of());
+    return new Parsed(Kind.ERROR, reason, null, null, null, null, 0, -1, false, false, List.of(), false);
   }
 
   private List<Header> keptList() {
@@ -134,6 +137,9 @@ final class HeadParser {
     int vs = c + 1, ve = e;
     while (vs < ve && (b[vs] == ' ' || b[vs] == '\t')) vs++;
     while (ve > vs && (b[ve - 1] == ' ' || b[ve - 1] == '\t')) ve--;
+    if (c - s == 7 && Ascii.equalsLower(b, s, c, "upgrade") && Ascii.hasToken(b, vs, ve, "h2c")) {
+      upgradeH2c = true; // not kept, only noted: the connection may go on as HTTP/2
+    }
     String name = allowed(b, s, c);
     if (name == null) {
       return true;

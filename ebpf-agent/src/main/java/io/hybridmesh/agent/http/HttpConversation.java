@@ -28,6 +28,9 @@ public final class HttpConversation {
   private Direction requestDir;
   private boolean closed;
   private boolean http2Seen;
+  private H2cUpgrade h2cUpgrade;
+  /** Where the call being fed begins in its array: offsets handed out are relative to it. */
+  private int callOffset;
   private List<HttpEvent> out;
 
   long bytesSkipped;
@@ -61,6 +64,7 @@ public final class HttpConversation {
     int len = CapturedBytes.readable(data, offset, capturedLength);
     long gap = Math.max(0, trueLength - len);
     out = null;
+    callOffset = offset;
     StreamParser p = dir == Direction.SENT ? sent : received;
     try {
       p.feed(len == 0 ? NO_BYTES : data, len == 0 ? 0 : offset, len, gap, timestampNs);
@@ -106,6 +110,25 @@ public final class HttpConversation {
   public boolean http2Seen() {
     return http2Seen;
   }
+
+  /**
+   * The connection switched to HTTP/2 by an h2c Upgrade: a {@code 101} with {@code Upgrade: h2c} answered
+   * the request, and this conversation parses nothing more (an HTTP/2 parser should take over from the
+   * point it gives). Null otherwise.
+   */
+  public H2cUpgrade h2cUpgrade() {
+    return h2cUpgrade;
+  }
+
+  /**
+   * Where an h2c Upgrade took the connection to HTTP/2.
+   *
+   * @param request the HTTP/1.1 request that asked for it, which HTTP/2 answers on stream 1; null when it was
+   *     not seen
+   * @param serverDir the direction of the server's bytes, of the call that carried the {@code 101}
+   * @param offset where HTTP/2 begins in that call (the server's SETTINGS), counted from the call's offset
+   */
+  public record H2cUpgrade(HttpRequestHead request, Direction serverDir, int offset) {}
 
   /** Body bytes (and chunk framing) skipped without being stored. */
   public long bytesSkipped() {
@@ -235,6 +258,13 @@ public final class HttpConversation {
     int status = h.status();
     boolean interim = status < 200 && status != 101;
     HttpRequestHead req = interim ? pending.peekFirst() : pending.pollFirst();
+    if (status == 101 && h.upgradeH2c()) {
+      // HTTP/2 from the next byte on; the request's answer comes on stream 1, so the 101 is no response of
+      // its own to report.
+      h2cUpgrade = new H2cUpgrade(req, p.dir, next - callOffset);
+      stopAll();
+      return;
+    }
     HttpResponseHead resp = h.response(startNs);
     long latency = req == null ? 0 : startNs - req.startNs();
     emit(new ResponseSeen(resp, req, latency, Role.of(requestDir)));

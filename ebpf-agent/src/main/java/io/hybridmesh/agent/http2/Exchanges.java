@@ -59,6 +59,20 @@ final class Exchanges {
     }
   }
 
+  /**
+   * Stream 1 of a connection upgraded from HTTP/1.1 (h2c, RFC 7540 §3.2): the request that asked for the
+   * upgrade, sent in full as HTTP/1.1; its response comes as HTTP/2 on this stream.
+   */
+  void upgraded(Http2Request request) {
+    highestClientStream = 1;
+    Http2Stream s = open(1, request.startNs());
+    if (s != null) {
+      s.request = request;
+      s.requestEnded = true;
+      s.grpc = request.grpc();
+    }
+  }
+
   /** Request headers the server promised for a stream it will push on. */
   void pushPromise(int promisedId, HeaderBlock h, Http2Unknown unknown, long ns) {
     if ((promisedId & 1) != 0 || promisedId == 0 || streams.get(promisedId) != null || h == null
@@ -187,9 +201,10 @@ final class Exchanges {
     }
   }
 
-  void closeAll(long ns) {
+  /** Ends every open stream, {@code how} saying why (the connection closed, or was dropped). */
+  void closeAll(long ns, Http2End how) {
     for (Http2Stream s : snapshot()) {
-      end(s, Http2End.CONNECTION_CLOSED, -1, ns);
+      end(s, how, -1, ns);
     }
     streams.clear();
   }

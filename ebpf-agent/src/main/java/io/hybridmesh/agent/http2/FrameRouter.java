@@ -32,6 +32,18 @@ final class FrameRouter implements FrameSink {
     return clientDir;
   }
 
+  /**
+   * The connection was upgraded from HTTP/1.1 (h2c): both directions are seen from their first HTTP/2 byte,
+   * the server's (its SETTINGS, right after the 101) possibly before the client's preface, which then
+   * must not make the server's header blocks so far look like a table we missed.
+   */
+  void upgraded(Direction client) {
+    clientDir = client;
+    prefaceSeen = true;
+    owner.reader(Direction.SENT).defaultFrameSize();
+    owner.reader(Direction.RECEIVED).defaultFrameSize();
+  }
+
   @Override
   public void onStart(FrameReader r, boolean preface, boolean settings) {
     int d = r.dir.ordinal();

@@ -2,6 +2,8 @@ package io.hybridmesh.agent.http2;
 
 import io.hybridmesh.agent.http.CapturedBytes;
 import io.hybridmesh.agent.http.Direction;
+import io.hybridmesh.agent.http.Header;
+import io.hybridmesh.agent.http.HttpRequestHead;
 import io.hybridmesh.agent.http.Role;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +50,27 @@ public final class Http2Connection {
   }
 
   /**
+   * A connection upgraded from HTTP/1.1 with {@code Upgrade: h2c} (RFC 7540 §3.2): the client's bytes (in
+   * {@code clientDir}) go on with the preface, the server's with its SETTINGS right after its {@code 101}.
+   * Stream 1 is {@code request}, the HTTP/1.1 request that asked for the upgrade (null when it was not
+   * seen), already sent in full; its response comes as HTTP/2.
+   */
+  public static Http2Connection upgraded(Http2Limits limits, Direction clientDir, HttpRequestHead request) {
+    Http2Connection c = new Http2Connection(limits);
+    c.router.upgraded(clientDir);
+    if (request != null) {
+      String type = request.headers().stream().filter(h -> h.name().equals("content-type")).map(Header::value)
+          .findFirst().orElse(null);
+      boolean grpc = Grpc.isGrpc(type);
+      String path = request.target();
+      c.exchanges.upgraded(new Http2Request(1, request.method(), path, request.host(), "http", request.headers(),
+          request.startNs(), null, false, false, grpc, grpc ? Grpc.service(path) : null,
+          grpc ? Grpc.method(path) : null));
+    }
+    return c;
+  }
+
+  /**
    * Feeds one call. {@code capturedLength} bytes from {@code offset} are what was captured; the call
    * really moved {@code trueLength} bytes and the rest was not captured. Out-of-range arguments are
    * clamped. Returns the events in order (the caller's list; an immutable empty one when none).
@@ -72,12 +95,21 @@ public final class Http2Connection {
 
   /** The connection ended: every open stream is reported as cut, and buffers are freed. */
   public List<Http2Event> onClose(long timestampNs) {
+    return onEnd(timestampNs, Http2End.CONNECTION_CLOSED);
+  }
+
+  /**
+   * The connection is over, or no longer followed: every open stream ends, {@code how} saying why (one of
+   * the {@code CONNECTION_*} ends), so that each still yields its exchange; buffers are freed. Later calls
+   * are ignored.
+   */
+  public List<Http2Event> onEnd(long timestampNs, Http2End how) {
     if (closed) {
       return List.of();
     }
     out = null;
     closed = true;
-    exchanges.closeAll(timestampNs);
+    exchanges.closeAll(timestampNs, how == null ? Http2End.CONNECTION_CLOSED : how);
     sentHpack.missed();
     receivedHpack.missed();
     return drain();

@@ -163,7 +163,9 @@ public final class L7FlowAssembler {
     if (x.end() != null && x.end() != Http2End.COMPLETE) {
       reason(why, x.end().name().toLowerCase(Locale.ROOT) + (x.errorName() == null ? "" : " " + x.errorName()));
     }
-    boolean partial = x.request() == null || x.response() == null;
+    // A stream whose end was not on the wire (its connection closed or was dropped first) is incomplete even
+    // when both heads were seen: a streaming response may have had more to say.
+    boolean partial = x.request() == null || x.response() == null || (x.end() != null && !x.end().seen());
     boolean truncated = (x.request() != null && x.request().truncated())
         || (x.response() != null && x.response().truncated());
     if (partial || truncated || why.length() > 0) {

@@ -8,9 +8,11 @@ import io.hybridmesh.agent.http.HttpEvent;
 import io.hybridmesh.agent.http.Limits;
 import io.hybridmesh.agent.http2.Http2Connection;
 import io.hybridmesh.agent.http2.Http2Detect;
+import io.hybridmesh.agent.http2.Http2End;
 import io.hybridmesh.agent.http2.Http2Limits;
 import java.util.ArrayList;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +30,11 @@ import java.util.Objects;
  * HttpConversation}; an HTTP/1.x conversation that meets the preface later (it reported {@link
  * HttpConversation#http2Seen()}) is replaced by an HTTP/2 one, fed the same call again. Events are
  * {@link io.hybridmesh.agent.http.HttpEvent}s or {@link io.hybridmesh.agent.http2.Http2Event}s.
+ *
+ * <p>An HTTP/2 connection that is no longer followed (it closed, idled out, was dropped for memory or room,
+ * or its SSL pointer moved to another connection) does not take its open streams with it: each ends as an
+ * exchange saying why ({@link io.hybridmesh.agent.http2.Http2End}), collected with the connection's last
+ * call for {@link #takeEnded()}.
  */
 public final class TlsConversations {
 
@@ -46,6 +53,8 @@ public final class TlsConversations {
     int http2Calls;
     final FlowTuple tuple;
     long lastNs;
+    /** An HTTP/2 connection's latest call: what its open streams' flows say if it is dropped. */
+    TlsEvent last;
 
     Entry(FlowTuple tuple) {
       this.tuple = tuple;
@@ -72,8 +81,13 @@ public final class TlsConversations {
   private volatile long http2Shed;
   private final long idleNs;
   private final Map<Key, Entry> entries;
+  /** The connection of each tuple (local to remote), to end its conversation when it closes. */
+  private final Map<FlowTuple, Key> byTuple = new HashMap<>();
+  private final EndedConnections ended = new EndedConnections();
   private long evicted;
   private long sinceLastExpiry;
+  /** The time of the call being handled: when a connection dropped to make room for it was dropped. */
+  private long nowNs;
 
   public TlsConversations(int maxConnections, Duration idleTimeout, Limits limits) {
     this(maxConnections, idleTimeout, limits, Http2Limits.DEFAULT, DEFAULT_HTTP2_BUDGET);
@@ -90,7 +104,7 @@ public final class TlsConversations {
       protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
         if (size() > maxConnections) {
           evicted++;
-          http2Bytes -= eldest.getValue().http2Bytes;
+          removed(eldest.getKey(), eldest.getValue(), Http2End.CONNECTION_TABLE_EVICTED, nowNs);
           return true;
         }
         return false;
@@ -103,6 +117,7 @@ public final class TlsConversations {
    * HttpEvent}s on an HTTP/1.x connection, {@link io.hybridmesh.agent.http2.Http2Event}s on an HTTP/2 one.
    */
   public List<?> onEvent(TlsEvent e) {
+    nowNs = e.endNs();
     if (++sinceLastExpiry >= 1024) {
       sinceLastExpiry = 0;
       expire(e.endNs());
@@ -111,12 +126,15 @@ public final class TlsConversations {
     Entry entry = entries.get(key);
     // An SSL pointer freed and reused by a new connection: the old conversation is over.
     if (entry != null && e.tuple() != null && entry.tuple != null && !Objects.equals(entry.tuple, e.tuple())) {
-      http2Bytes -= entries.remove(key).http2Bytes;
+      removed(key, entries.remove(key), Http2End.CONNECTION_REPLACED, nowNs);
       entry = null;
     }
     if (entry == null) {
       entry = new Entry(e.tuple());
       entries.put(key, entry);
+      if (e.tuple() != null) {
+        byTuple.put(e.tuple(), key);
+      }
     }
     entry.lastNs = e.endNs();
     // When the data changed hands: a write hands it over at entry; a read may block long before data
@@ -163,15 +181,17 @@ public final class TlsConversations {
         early = new ArrayList<>(entry.http2 != null
             ? entry.http2.onData(entry.heldDir, h, 0, h.length, h.length, entry.heldNs)
             : entry.http1.onData(entry.heldDir, h, 0, h.length, h.length, entry.heldNs));
-        early.addAll(feed(entry, dir, data, captured, length, at));
+        early.addAll(feed(entry, e, dir, data, captured, length, at));
         return early;
       }
     }
-    return feed(entry, dir, data, captured, length, at);
+    return feed(entry, e, dir, data, captured, length, at);
   }
 
-  private List<?> feed(Entry entry, Direction dir, byte[] data, int captured, long length, long at) {
+  private List<?> feed(Entry entry, TlsEvent call, Direction dir, byte[] data, int captured, long length,
+      long at) {
     if (entry.http2 != null) {
+      entry.last = call;
       List<?> events = entry.http2.onData(dir, data, 0, captured, length, at);
       if ((entry.http2Calls++ & 7) == 0) {
         measure(entry);
@@ -179,6 +199,19 @@ public final class TlsConversations {
       return events;
     }
     List<HttpEvent> events = entry.http1.onData(dir, data, 0, captured, length, at);
+    HttpConversation.H2cUpgrade upgrade = entry.http1.h2cUpgrade();
+    if (upgrade != null) {
+      // h2c: HTTP/2 from the byte after the 101 on; the rest of this call is the server's first frames.
+      entry.http1 = null;
+      entry.http2 = upgraded(upgrade);
+      List<Object> all = new ArrayList<>(events);
+      int from = Math.min(upgrade.offset(), captured);
+      all.addAll(entry.http2.onData(dir, data, from, captured - from, length - upgrade.offset(), at));
+      entry.last = call;
+      entry.http2Calls = 1;
+      measure(entry);
+      return all;
+    }
     if (!entry.http1.http2Seen()) {
       return events;
     }
@@ -192,6 +225,7 @@ public final class TlsConversations {
       }
     }
     all.addAll(entry.http2.onData(dir, data, 0, captured, length, at));
+    entry.last = call;
     entry.http2Calls = 1;
     measure(entry);
     return all;
@@ -205,12 +239,12 @@ public final class TlsConversations {
     if (http2Bytes <= http2Budget) {
       return;
     }
-    Iterator<Entry> it = entries.values().iterator();
+    Iterator<Map.Entry<Key, Entry>> it = entries.entrySet().iterator();
     while (http2Bytes > http2Budget && it.hasNext()) {
-      Entry e = it.next();
-      if (e != entry && e.http2 != null) {
+      Map.Entry<Key, Entry> e = it.next();
+      if (e.getValue() != entry && e.getValue().http2 != null) {
         it.remove();
-        http2Bytes -= e.http2Bytes;
+        removed(e.getKey(), e.getValue(), Http2End.CONNECTION_MEMORY_EVICTED, nowNs);
         http2Shed++;
         evicted++;
       }
@@ -227,6 +261,11 @@ public final class TlsConversations {
     return http2Bytes;
   }
 
+  private Http2Connection upgraded(HttpConversation.H2cUpgrade upgrade) {
+    http2Connections++;
+    return Http2Connection.upgraded(http2Limits, upgrade.serverDir().opposite(), upgrade.request());
+  }
+
   private Http2Connection newHttp2() {
     http2Connections++;
     return new Http2Connection(http2Limits);
@@ -237,18 +276,55 @@ public final class TlsConversations {
     return http2Connections;
   }
 
-  /** Drops conversations idle since before {@code nowNs - idleTimeout}. */
+  /** Drops conversations idle since before {@code nowNs - idleTimeout}; their open HTTP/2 streams end. */
   public void expire(long nowNs) {
-    Iterator<Entry> it = entries.values().iterator();
+    Iterator<Map.Entry<Key, Entry>> it = entries.entrySet().iterator();
     while (it.hasNext()) {
-      Entry entry = it.next();
-      if (nowNs - entry.lastNs < idleNs) {
+      Map.Entry<Key, Entry> e = it.next();
+      if (nowNs - e.getValue().lastNs < idleNs) {
         break; // access order: the rest are younger
       }
       it.remove();
-      http2Bytes -= entry.http2Bytes;
+      removed(e.getKey(), e.getValue(), Http2End.CONNECTION_IDLE_EVICTED, nowNs);
       evicted++;
     }
+  }
+
+  /**
+   * The connection of {@code tuple} (from either end) closed: the conversations of both its ends end, the
+   * HTTP/2 ones with their open streams ({@link Http2End#CONNECTION_CLOSED}). A conversation whose calls
+   * came without a socket (a library that reads and writes memory, not the socket) cannot be matched, and
+   * ends when it idles out or its TLS object is reused.
+   */
+  public void connectionClosed(FlowTuple tuple, long ns) {
+    if (tuple == null) {
+      return;
+    }
+    for (FlowTuple t : List.of(tuple, tuple.reversed())) {
+      Key key = byTuple.get(t);
+      Entry entry = key == null ? null : entries.remove(key);
+      if (entry != null) {
+        removed(key, entry, Http2End.CONNECTION_CLOSED, ns);
+      }
+    }
+  }
+
+  /**
+   * The open streams of HTTP/2 connections that ended or were dropped since the last take, each with the
+   * connection's latest call (at the time of the drop). The caller takes them after every {@link
+   * #onEvent}, {@link #expire} and {@link #connectionClosed}.
+   */
+  public List<EndedConnections.Ended> takeEnded() {
+    return ended.take();
+  }
+
+  /** Bookkeeping for an entry just taken out of the table; its open HTTP/2 streams end, {@code how} saying why. */
+  private void removed(Key key, Entry entry, Http2End how, long ns) {
+    http2Bytes -= entry.http2Bytes;
+    if (entry.tuple != null) {
+      byTuple.remove(entry.tuple, key);
+    }
+    ended.end(entry.http2, entry.last, how, ns);
   }
 
   public int size() {

@@ -69,10 +69,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
     this.sink = sink;
     this.datapath = new TcDatapath(bpf, settings);
     String version = AgentVersion.get();
-    ConnectionEvents connections = new ConnectionEvents(
-        new ConnectionFlowAssembler(nodeName, version, endpoints, clock), sink);
     Map<Integer, EventHandler> handlers = new HashMap<>();
-    handlers.put(HmAbi.EVENT_CONN, connections);
     this.tls = readTls ? loadTls(bpf, tlsHooks) : null;
     if (tls != null) {
       tlsLibraries = new TlsProcessWatch(tls, new ProcProcessView(Path.of("/proc"), new BinaryProber()));
@@ -85,6 +82,11 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
       tlsLibraries = null;
       tlsEvents = null;
     }
+    // A connection that closes ends what its TLS conversations were reading (same event thread).
+    ConnectionEvents connections = new ConnectionEvents(
+        new ConnectionFlowAssembler(nodeName, version, endpoints, clock), sink,
+        tlsEvents == null ? null : tlsEvents::connectionClosed);
+    handlers.put(HmAbi.EVENT_CONN, connections);
     this.pump = new EventPump(datapath.events(), handlers, 1 << 20);
     this.sweeper = new ConnectionSweeper(datapath.connections(), settings, connections::deliver);
     this.drops = new DropCounters(datapath.stats(), datapath.possibleCpus());
@@ -183,6 +185,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
       c.put("TLS plaintext not parsed as HTTP/1.x", tlsEvents.unparsed());
       c.put("TLS connections read as HTTP/2", tlsEvents.http2Connections());
       c.put("HTTP/2 connections dropped over their memory budget", tlsEvents.http2Shed());
+      c.put("HTTP/2 streams open when their connection ended or was dropped", tlsEvents.streamsCut());
     }
     return c;
   }

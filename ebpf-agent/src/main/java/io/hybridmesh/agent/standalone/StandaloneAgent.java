@@ -103,6 +103,11 @@ public final class StandaloneAgent implements AgentStats, AutoCloseable {
     return node.tlsLibraries() != null && node.tlsLibraries().probes(pid);
   }
 
+  /** The files whose TLS functions carry probes in this process now (paths inside its root). */
+  public List<String> tlsProbedFiles(int pid) {
+    return node.tlsLibraries() == null ? List.of() : node.tlsLibraries().probedFiles(pid);
+  }
+
   @Override
   public long kernelRingbufDrops() {
     return node.kernelRingbufDrops();

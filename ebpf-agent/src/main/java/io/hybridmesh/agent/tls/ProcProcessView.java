@@ -6,6 +6,7 @@ import io.hybridmesh.agent.probe.binary.TlsLibrary;
 import io.hybridmesh.agent.probe.binary.TlsLibraryKind;
 import io.hybridmesh.agent.proc.ProcFs;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +20,9 @@ public final class ProcProcessView implements ProcessView {
   private static final List<String> SYSTEM_DIRS = List.of("/usr/lib/x86_64-linux-gnu",
       "/usr/lib/aarch64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib64");
   private static final List<String> SYSTEM_LIBSSL = List.of("libssl.so.3", "libssl.so.1.1");
+
+  /** As the prober reads at most: a process with more maps than this is judged by their first part. */
+  private static final int MAX_MAPS_BYTES = 16 << 20;
 
   private final Path proc;
   private final BinaryProber prober;
@@ -63,13 +67,23 @@ public final class ProcProcessView implements ProcessView {
     List<TlsFile> out = new ArrayList<>();
     for (TlsLibrary lib : linkage.libraries()) {
       if (probeable(lib)) {
-        String identity = ProcFs.identity(dir(pid).resolve("root").resolve(lib.file().substring(1)));
+        String identity = ProcFs.identity(path(pid, lib.file()));
         if (identity != null) {
           out.add(new TlsFile(identity, lib.file(), TlsSites.of(lib.uprobeTargets())));
         }
       }
     }
     return out;
+  }
+
+  @Override
+  public long mapsFingerprint(int pid) {
+    try (InputStream in = Files.newInputStream(dir(pid).resolve("maps"))) {
+      byte[] maps = in.readNBytes(MAX_MAPS_BYTES);
+      return MapsFingerprint.of(maps, maps.length);
+    } catch (IOException | SecurityException e) {
+      return MapsFingerprint.UNKNOWN;
+    }
   }
 
   @Override
@@ -92,8 +106,19 @@ public final class ProcProcessView implements ProcessView {
 
   @Override
   public Path open(int pid, TlsFile file) {
-    Path p = dir(pid).resolve("root").resolve(file.inner().substring(1));
+    Path p = path(pid, file.inner());
     return file.identity().equals(ProcFs.identity(p)) ? p : null;
+  }
+
+  /**
+   * Where this agent reaches a file of the process: through its root, except a library deleted after it was
+   * mapped (netty-tcnative's), which the prober names by the host's {@code /proc/PID/map_files} entry: that
+   * path is the host's, and inside a container's root its /proc would be another pid namespace's.
+   */
+  private Path path(int pid, String file) {
+    Path own = dir(pid).resolve("map_files");
+    Path p = Path.of(file);
+    return p.startsWith(own) ? p : dir(pid).resolve("root").resolve(file.substring(1));
   }
 
   private Path dir(int pid) {

@@ -24,6 +24,13 @@ public interface ProcessView {
   /** The TLS library files the process uses now (in its maps or its DT_NEEDED graph), with their sites. */
   List<TlsFile> tlsFiles(int pid);
 
+  /**
+   * A number that changes whenever the process maps another file with code (a library loaded with dlopen):
+   * cheap next to {@link #tlsFiles}, so that a rescan looks for new TLS libraries only where one may be.
+   * {@link MapsFingerprint#UNKNOWN} when it cannot be told.
+   */
+  long mapsFingerprint(int pid);
+
   /** The node's own TLS libraries (the system libssl), probed before any process uses them. */
   List<TlsFile> systemTlsFiles();
 

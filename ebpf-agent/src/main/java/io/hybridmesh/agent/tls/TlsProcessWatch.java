@@ -31,7 +31,9 @@ import java.util.logging.Logger;
  * reports missed (a full ring buffer, a library loaded later with dlopen, a pid reused). A new process gets
  * the files its parent had and the TLS files already known in its root at once, before its own files are
  * read: a short-lived client makes its first TLS call within milliseconds of exec, and probes attached for a
- * library it has not mapped yet are installed by the kernel when it maps it.
+ * library it has not mapped yet are installed by the kernel when it maps it. A library loaded later with
+ * dlopen, even one deleted once loaded (netty-tcnative's), is found by the next scan; a scan looks at a
+ * process's libraries again only when its file-backed code mappings changed ({@link MapsFingerprint}).
  */
 public final class TlsProcessWatch implements AutoCloseable {
 
@@ -56,6 +58,7 @@ public final class TlsProcessWatch implements AutoCloseable {
   private final Detacher detacher = new Detacher();
   private final AtomicLong attachFailures = new AtomicLong();
   private final AtomicLong eventsDropped = new AtomicLong();
+  private final AtomicLong fullScans = new AtomicLong();
 
   private static final class Tracked {
     final long netns;
@@ -63,6 +66,8 @@ public final class TlsProcessWatch implements AutoCloseable {
     final String root;
     final Map<String, Attached> files = new LinkedHashMap<>();
     final Set<String> failed = new HashSet<>();
+    /** The maps fingerprint when every TLS file of the process was last settled; UNKNOWN before. */
+    long mapsSeen = MapsFingerprint.UNKNOWN;
 
     Tracked(long netns, long startTime, String root) {
       this.netns = netns;
@@ -100,6 +105,14 @@ public final class TlsProcessWatch implements AutoCloseable {
     return eventsDropped.get();
   }
 
+  /**
+   * Times a rescan looked for a process's TLS libraries in full, because its code mappings changed (or it
+   * was new): the rest of the rescans read only its maps.
+   */
+  public long fullScans() {
+    return fullScans.get();
+  }
+
   /** Attachments of processes that went, still being detached. */
   public long detachesPending() {
     return detacher.pending();
@@ -114,6 +127,12 @@ public final class TlsProcessWatch implements AutoCloseable {
   public synchronized boolean probes(int pid) {
     Tracked t = tracked.get(pid);
     return t != null && !t.files.isEmpty();
+  }
+
+  /** The files whose TLS functions carry probes in this process now (paths inside its root). */
+  public synchronized List<String> probedFiles(int pid) {
+    Tracked t = tracked.get(pid);
+    return t == null ? List.of() : t.files.values().stream().map(a -> a.file().inner()).toList();
   }
 
   public synchronized void watch(long netnsInode, int endpointId) {
@@ -155,7 +174,12 @@ public final class TlsProcessWatch implements AutoCloseable {
       Tracked t = tracking(pid, netns);
       if (t != null) {
         seen.add(pid);
-        attachAll(pid, t, processes.tlsFiles(pid));
+        // Only a process whose code mappings changed can have a new TLS library (see MapsFingerprint).
+        long maps = processes.mapsFingerprint(pid);
+        if (maps == MapsFingerprint.UNKNOWN || maps != t.mapsSeen) {
+          fullScans.incrementAndGet();
+          t.mapsSeen = attachAll(pid, t, processes.tlsFiles(pid)) ? maps : MapsFingerprint.UNKNOWN;
+        }
       }
     }
     tracked.entrySet().removeIf(e -> {
@@ -212,7 +236,9 @@ public final class TlsProcessWatch implements AutoCloseable {
     return t;
   }
 
-  private void attachAll(int pid, Tracked t, List<TlsFile> files) {
+  /** Attaches what is new; true when every file is settled (probed or failed), none left to retry. */
+  private boolean attachAll(int pid, Tracked t, List<TlsFile> files) {
+    boolean settled = true;
     for (TlsFile f : files) {
       remember(t.root, f);
       if (f.sites().isEmpty() || t.files.containsKey(f.identity()) || t.failed.contains(f.identity())) {
@@ -220,6 +246,7 @@ public final class TlsProcessWatch implements AutoCloseable {
       }
       Path path = processes.open(pid, f);
       if (path == null) {
+        settled = false;
         continue; // not in this process's root, or replaced since
       }
       Attachment a = probes.attach(pid, path, f.sites());
@@ -238,6 +265,7 @@ public final class TlsProcessWatch implements AutoCloseable {
         LOG.info(() -> "reading TLS through " + f.inner() + " at " + a.sites());
       }
     }
+    return settled;
   }
 
   private List<TlsFile> known(String root) {
@@ -246,7 +274,8 @@ public final class TlsProcessWatch implements AutoCloseable {
   }
 
   private void remember(String root, TlsFile f) {
-    if (root == null) {
+    // A deleted library reached through one process's map_files is that process's alone.
+    if (root == null || f.inner().startsWith("/proc/")) {
       return;
     }
     Map<String, TlsFile> files = filesByRoot.computeIfAbsent(root, r -> new LinkedHashMap<>());

@@ -82,6 +82,7 @@ final class TwoHosts implements AutoCloseable {
   /** As {@link #startTlsNginx()}, and with {@code http2} HTTP/2 offered by ALPN too (nginx 1.22 syntax). */
   void startTlsNginx(boolean http2) throws IOException {
     makeCertificate();
+    Files.write(Files.createDirectories(dir.resolve("www")).resolve("big"), new byte[8 << 20]);
     String conf = """
         daemon off; master_process off; worker_processes 1;
         pid %1$s/nginx-tls.pid; error_log %1$s/error-tls.log;
@@ -94,6 +95,7 @@ final class TwoHosts implements AutoCloseable {
             listen 8443 ssl%2$s; listen [::]:8443 ssl%2$s;
             ssl_certificate %1$s/cert.pem; ssl_certificate_key %1$s/key.pem;
             location = /ok { return 200 "ok\\n"; }
+            location /files/ { alias %1$s/www/; }
             location = /created { return 201 "made\\n"; }
             location / { return 404; }
           }
@@ -143,7 +145,7 @@ final class TwoHosts implements AutoCloseable {
     return (int) p.pid(); // ip netns exec execs python in place
   }
 
-  private void makeCertificate() throws IOException {
+  void makeCertificate() throws IOException {
     if (Files.exists(dir.resolve("cert.pem"))) {
       return;
     }
@@ -194,6 +196,27 @@ final class TwoHosts implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * As {@link #runProbed}, but returns the running process once it is released, for the test to stop (a
+   * download cut short).
+   */
+  Process startProbed(java.util.function.IntPredicate probed, String... command) {
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", client.name(), "sh", "-c",
+        "read go && exec \"$@\"", "sh"));
+    full.addAll(List.of(command));
+    try {
+      Process p = new ProcessBuilder(full).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("probed-" + processes.size() + ".log").toFile()).start();
+      processes.add(p);
+      awaitUntil(() -> probed.test((int) p.pid()), "probes on the client process " + p.pid());
+      p.getOutputStream().write('\n');
+      p.getOutputStream().close();
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

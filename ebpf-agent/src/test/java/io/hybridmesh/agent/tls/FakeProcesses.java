@@ -56,8 +56,20 @@ final class FakeProcesses implements ProcessView, TlsProbes {
     return p == null ? (pid == ProcessHandle.current().pid() ? "host" : null) : p.root();
   }
 
+  /** Calls of {@link #tlsFiles}: what a full look at a process costs. */
+  final java.util.concurrent.atomic.AtomicInteger tlsFilesCalls = new java.util.concurrent.atomic.AtomicInteger();
+  /** Maps fingerprints that tests set; otherwise one follows from the process's files. */
+  final Map<Integer, Long> maps = new java.util.concurrent.ConcurrentHashMap<>();
+
+  @Override
+  public long mapsFingerprint(int pid) {
+    Proc p = processes.get(pid);
+    return p == null ? MapsFingerprint.UNKNOWN : maps.getOrDefault(pid, (long) p.files().hashCode());
+  }
+
   @Override
   public List<TlsFile> tlsFiles(int pid) {
+    tlsFilesCalls.incrementAndGet();
     Proc p = processes.get(pid);
     return p == null ? List.of() : p.files();
   }
@@ -67,9 +79,12 @@ final class FakeProcesses implements ProcessView, TlsProbes {
     return system;
   }
 
+  /** Identities of files that {@link #open} cannot open for now (replaced, or not in the root yet). */
+  final java.util.Set<String> unopenable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   @Override
   public Path open(int pid, TlsFile file) {
-    return processes.containsKey(pid) ? Path.of("/proc", Integer.toString(pid), "root", file.inner()) : null;
+    return processes.containsKey(pid) && !unopenable.contains(file.identity()) ? Path.of("/proc", Integer.toString(pid), "root", file.inner()) : null;
   }
 
   @Override

@@ -57,6 +57,65 @@ class TlsProcessWatchTest {
   }
 
   @Test
+  void aRescanLooksForLibrariesAgainOnlyWhenTheProcessMappedOtherCode() {
+    fake.run(10, WATCHED, "host", LIBSSL);
+    fake.maps.put(10, 1L);
+    watch.watch(WATCHED, 1);
+    watch.scan();
+    watch.scan();
+    watch.scan();
+    assertEquals(1, fake.tlsFilesCalls.get(), "unchanged maps: one full look");
+    assertEquals(1, watch.fullScans());
+    // A library loaded with dlopen: the code mappings change, and the next scan probes it.
+    TlsFile loaded = new TlsFile("8:1:300", "/proc/10/map_files/7f00-7f10", List.of(WRITE, READ));
+    fake.processes.put(10, new FakeProcesses.Proc(WATCHED, 1010, "host", List.of(LIBSSL, loaded)));
+    watch.scan();
+    assertEquals(1, fake.tlsFilesCalls.get(), "the maps did not change yet: not looked at");
+    fake.maps.put(10, 2L);
+    watch.scan();
+    assertEquals(2, fake.tlsFilesCalls.get());
+    assertEquals(List.of("/usr/lib/libssl.so.3", "/proc/10/map_files/7f00-7f10"), watch.probedFiles(10));
+  }
+
+  @Test
+  void aFileNotYetOpenableIsRetriedAtTheNextScanWithoutAChangeOfMaps() {
+    fake.run(10, WATCHED, "host", LIBSSL);
+    fake.maps.put(10, 1L);
+    fake.unopenable.add(LIBSSL.identity());
+    watch.watch(WATCHED, 1);
+    watch.scan();
+    assertTrue(watch.probedFiles(10).isEmpty());
+    fake.unopenable.clear();
+    watch.scan();
+    assertEquals(List.of("/usr/lib/libssl.so.3"), watch.probedFiles(10));
+    watch.scan();
+    assertEquals(2, fake.tlsFilesCalls.get(), "settled: no further full looks");
+  }
+
+  @Test
+  void unreadableMapsAlwaysGetAFullLook() {
+    fake.run(10, WATCHED, "host", LIBSSL);
+    fake.maps.put(10, MapsFingerprint.UNKNOWN);
+    watch.watch(WATCHED, 1);
+    watch.scan();
+    watch.scan();
+    assertEquals(2, fake.tlsFilesCalls.get());
+    assertEquals(1, fake.attachedTo(10).size());
+  }
+
+  @Test
+  void aDeletedLibraryReachedThroughOneProcesssMapFilesIsNotOfferedToOthersInItsRoot() {
+    TlsFile deleted = new TlsFile("8:1:300", "/proc/10/map_files/7f00-7f10", List.of(WRITE, READ));
+    fake.run(10, WATCHED, "host", LIBSSL, deleted);
+    watch.watch(WATCHED, 1);
+    watch.scan();
+    assertEquals(2, fake.attachedTo(10).size());
+    fake.run(20, WATCHED, "host");
+    watch.handle(new ProcessEvent(HmAbi.PROCESS_EXEC, 1, 0, 20, 0));
+    assertEquals(List.of("/usr/lib/libssl.so.3"), watch.probedFiles(20), "libssl is the root's, the other not");
+  }
+
+  @Test
   void aProcessThatWentLosesItsProbes() {
     fake.run(10, WATCHED, "host", LIBSSL);
     watch.watch(WATCHED, 1);
