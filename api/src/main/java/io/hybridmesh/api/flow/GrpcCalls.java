@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 public final class GrpcCalls {
 
   private static final String GRPC_TYPE = "application/grpc";
+  /** The status of a call that ended without saying one (a 200 whose trailers never came). */
+  public static final int UNKNOWN = 2;
 
   private GrpcCalls() {}
 

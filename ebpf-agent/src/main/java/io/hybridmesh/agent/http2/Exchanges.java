@@ -1,5 +1,7 @@
 package io.hybridmesh.agent.http2;
 
+import io.hybridmesh.api.flow.GrpcCalls;
+
 import io.hybridmesh.agent.http2.Http2Event.ExchangeEnded;
 import io.hybridmesh.agent.http2.Http2Event.RequestSeen;
 
@@ -115,13 +117,13 @@ final class Exchanges {
       trailers(s, h, why);
     } else if (s.response == null) {
       String statusText = h == null ? null : h.get(KeptNames.STATUS);
-      int status = statusText == null ? 0 : Grpc.parseStatus(statusText);
+      int status = statusText == null ? 0 : GrpcCalls.parseStatus(statusText);
       if (status >= 100 && status < 200 && !endStream) {
         return; // interim: the final response follows
       }
       s.response = new Http2Response(Math.max(status, 0), h == null ? null : h.headers(), ns, why,
           h != null && h.truncated);
-      s.grpc |= h != null && Grpc.isGrpc(h.get(KeptNames.CONTENT_TYPE));
+      s.grpc |= h != null && GrpcCalls.isGrpc(h.get(KeptNames.CONTENT_TYPE));
       if (endStream) {
         s.trailersOnly = true;
         trailers(s, h, why);
@@ -237,10 +239,10 @@ final class Exchanges {
     }
     String path = h.get(KeptNames.PATH);
     String authority = h.get(KeptNames.AUTHORITY);
-    boolean grpc = Grpc.isGrpc(h.get(KeptNames.CONTENT_TYPE));
+    boolean grpc = GrpcCalls.isGrpc(h.get(KeptNames.CONTENT_TYPE));
     return new Http2Request(id, h.get(KeptNames.METHOD), path, authority != null ? authority : h.get(KeptNames.HOST),
         h.get(KeptNames.SCHEME), h.headers(), ns, h.unknownReason, h.truncated, pushed, grpc,
-        grpc ? Grpc.service(path) : null, grpc ? Grpc.method(path) : null);
+        grpc ? GrpcCalls.service(path) : null, grpc ? GrpcCalls.method(path) : null);
   }
 
   private void end(Http2Stream s, Http2End how, long code, long ns) {
@@ -257,25 +259,25 @@ final class Exchanges {
 
   /** grpc-status if sent; else what a gRPC client derives; null when it cannot be known. */
   private static GrpcStatus grpcStatus(Http2Stream s, Http2End how, long code) {
-    String message = Grpc.percentDecode(s.grpcMessage);
-    int sent = Grpc.parseStatus(s.grpcStatus);
+    String message = GrpcCalls.percentDecode(s.grpcMessage);
+    int sent = GrpcCalls.parseStatus(s.grpcStatus);
     if (sent >= 0) {
       return status(sent, message, s.trailersOnly ? GrpcStatus.Source.TRAILERS_ONLY : GrpcStatus.Source.TRAILERS);
     }
     if (how == Http2End.RESET_BY_CLIENT || how == Http2End.RESET_BY_SERVER) {
-      return status(Grpc.fromResetCode(code), message, GrpcStatus.Source.RST_STREAM);
+      return status(GrpcCalls.fromResetCode(code), message, GrpcStatus.Source.RST_STREAM);
     }
     if (how != Http2End.COMPLETE || s.trailersUnknown != null || s.response == null) {
       return null;
     }
     int http = s.response.status();
     if (http != 0 && http != 200) {
-      return status(Grpc.fromHttpStatus(http), message, GrpcStatus.Source.HTTP_STATUS);
+      return status(GrpcCalls.fromHttpStatus(http), message, GrpcStatus.Source.HTTP_STATUS);
     }
-    return http == 200 ? status(Grpc.UNKNOWN, message, GrpcStatus.Source.MISSING) : null;
+    return http == 200 ? status(GrpcCalls.UNKNOWN, message, GrpcStatus.Source.MISSING) : null;
   }
 
   private static GrpcStatus status(int code, String message, GrpcStatus.Source source) {
-    return new GrpcStatus(code, Grpc.name(code), message, source);
+    return new GrpcStatus(code, io.hybridmesh.api.flow.GrpcStatus.name(code), message, source);
   }
 }

@@ -1,5 +1,7 @@
 package io.hybridmesh.agent.http2;
 
+import io.hybridmesh.api.flow.GrpcCalls;
+
 import io.hybridmesh.agent.http.CapturedBytes;
 import io.hybridmesh.agent.http.Direction;
 import io.hybridmesh.agent.http.Header;
@@ -61,11 +63,11 @@ public final class Http2Connection {
     if (request != null) {
       String type = request.headers().stream().filter(h -> h.name().equals("content-type")).map(Header::value)
           .findFirst().orElse(null);
-      boolean grpc = Grpc.isGrpc(type);
+      boolean grpc = GrpcCalls.isGrpc(type);
       String path = request.target();
       c.exchanges.upgraded(new Http2Request(1, request.method(), path, request.host(), "http", request.headers(),
-          request.startNs(), null, false, false, grpc, grpc ? Grpc.service(path) : null,
-          grpc ? Grpc.method(path) : null));
+          request.startNs(), null, false, false, grpc, grpc ? GrpcCalls.service(path) : null,
+          grpc ? GrpcCalls.method(path) : null));
     }
     return c;
   }

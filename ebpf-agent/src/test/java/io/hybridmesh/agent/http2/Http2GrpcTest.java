@@ -108,23 +108,4 @@ class Http2GrpcTest {
     assertTrue(x.grpcStatus().message().startsWith("100% %zz xxx"));
     assertEquals(Http2Limits.DEFAULT.maxGrpcMessageBytes(), x.grpcStatus().message().length());
   }
-
-  @Test
-  void pathsAndContentTypes() {
-    assertEquals("a.B", Grpc.service("/a.B/C"));
-    assertEquals("C", Grpc.method("/a.B/C"));
-    assertNull(Grpc.service("/a.B/C/D"));
-    assertNull(Grpc.service("/a.B/"));
-    assertNull(Grpc.service("//C"));
-    assertNull(Grpc.service("/x?y=/z"));
-    assertNull(Grpc.service(null));
-    assertTrue(Grpc.isGrpc("application/grpc"));
-    assertTrue(Grpc.isGrpc("Application/gRPC+proto"));
-    assertTrue(!Grpc.isGrpc("application/json"));
-    assertEquals(-1, Grpc.parseStatus("1x"));
-    assertEquals(-1, Grpc.parseStatus("9999999999"));
-    assertEquals("CODE_42", Grpc.name(42));
-    assertEquals("caf\u00e9", Grpc.percentDecode("caf%C3%A9"));
-    assertEquals("trailing %4", Grpc.percentDecode("trailing %4"));
-  }
 }
