@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hybridmesh.agent.datapath.TcSettings;
+import io.hybridmesh.agent.datapath.PlaintextMode;
 import io.hybridmesh.agent.datapath.TlsHooks;
 import io.hybridmesh.agent.flow.FlowSink;
 import io.hybridmesh.agent.kernel.NodeProbe;
@@ -121,7 +122,7 @@ class KubernetesAgentKernelIT {
     var bpf = NativeBpf.load();
     KubernetesOptions options = new KubernetesOptions(NODE, new TcSettings(1 << 20, 4096, Duration.ofSeconds(1),
         Duration.ofMinutes(10), Duration.ofSeconds(30)), Duration.ofSeconds(1), true, TlsHooks.AUTO,
-        Duration.ofSeconds(30),
+        PlaintextMode.AUTO, Duration.ofSeconds(30),
         BinaryProbeOutput::entry);
     agent = new KubernetesAgent(bpf, api.client, options, new NodeProbe(bpf).probe(), sink(), false);
     agent.start();
