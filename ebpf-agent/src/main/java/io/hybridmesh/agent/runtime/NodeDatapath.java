@@ -251,7 +251,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
       c.put("TLS plaintext not parsed as HTTP/1.x", tlsEvents.unparsed());
     }
     if (tlsEvents != null) {
-      c.put("TLS connections read as HTTP/2", tlsEvents.http2Connections());
+      c.put("connections read as HTTP/2", tlsEvents.http2Connections());
       c.put("HTTP/2 connections dropped over their memory budget", tlsEvents.http2Shed());
     }
     return c;
