@@ -131,7 +131,7 @@ static __always_inline struct hm_sock_state *known_state(__u64 sk, const struct 
  * task, outside a TLS call, and not on a socket left to the TLS probes. Cheapest tests first: this runs for
  * every syscall of the node in the raw variant, for every read and write in the other.
  */
-static __always_inline void on_enter(long nr, long fd, __u64 buf, __u64 arg3, __u64 arg4)
+static __always_inline void on_enter(long nr, long fd, __u64 buf, __u64 arg3, __u64 arg4, bool raw)
 {
 	__u8 shape, write = 0;
 	__u32 tid, endpoint;
@@ -171,6 +171,14 @@ static __always_inline void on_enter(long nr, long fd, __u64 buf, __u64 arg3, __
 	default:
 		return;
 	}
+#if defined(__TARGET_ARCH_x86)
+	/*
+	 * The raw tracepoint sees a 32-bit process's syscalls too, whose numbers mean other calls: leave them
+	 * alone (TS_COMPAT). The per-syscall tracepoints already leave them out.
+	 */
+	if (raw && (bpf_get_current_task_btf()->thread_info.status & 0x0002))
+		return;
+#endif
 	endpoint = watched_endpoint();
 	if (!endpoint)
 		return;
@@ -201,6 +209,25 @@ static __always_inline void on_enter(long nr, long fd, __u64 buf, __u64 arg3, __
 	call->shape = shape;
 	call->write = write;
 	call->tid = tid;
+}
+
+/* Whether the syscall is one of those read here. */
+static __always_inline bool ours(long nr)
+{
+	switch (nr) {
+	case HM_NR_READ:
+	case HM_NR_WRITE:
+	case HM_NR_READV:
+	case HM_NR_WRITEV:
+	case HM_NR_SENDFILE:
+	case HM_NR_SENDTO:
+	case HM_NR_RECVFROM:
+	case HM_NR_SENDMSG:
+	case HM_NR_RECVMSG:
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* Copies up to `want` bytes of an iovec array into e->data; returns how many. */
@@ -355,13 +382,8 @@ static __always_inline void on_exit(long nr, long ret)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(hm_plain_sys_enter, struct pt_regs *regs, long nr)
 {
-#if defined(__TARGET_ARCH_x86)
-	/* A 32-bit process's syscall numbers mean other calls: leave them alone (TS_COMPAT). */
-	if (bpf_get_current_task_btf()->thread_info.status & 0x0002)
-		return 0;
-#endif
 	on_enter(nr, PT_REGS_PARM1_SYSCALL(regs), PT_REGS_PARM2_SYSCALL(regs), PT_REGS_PARM3_SYSCALL(regs),
-		 PT_REGS_PARM4_SYSCALL(regs));
+		 PT_REGS_PARM4_SYSCALL(regs), true);
 	return 0;
 }
 
@@ -369,10 +391,14 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(hm_plain_sys_exit, struct pt_regs *regs, long ret)
 {
 #if defined(__TARGET_ARCH_x86)
-	on_exit(regs->orig_ax, ret);
+	long nr = regs->orig_ax;
 #elif defined(__TARGET_ARCH_arm64)
-	on_exit(regs->syscallno, ret);
+	long nr = regs->syscallno;
 #endif
+
+	/* Every syscall of the node returns through here: the number first, the thread's slot only for ours. */
+	if (ours(nr))
+		on_exit(nr, ret);
 	return 0;
 }
 
@@ -381,7 +407,7 @@ int BPF_PROG(hm_plain_sys_exit, struct pt_regs *regs, long ret)
 	SEC("tracepoint/syscalls/sys_enter_" #name)                                          \
 	int hm_plain_enter_##name(struct trace_event_raw_sys_enter *ctx)                     \
 	{                                                                                    \
-		on_enter(nr, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3]);        \
+		on_enter(nr, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], false); \
 		return 0;                                                                    \
 	}                                                                                    \
 	SEC("tracepoint/syscalls/sys_exit_" #name)                                           \

@@ -16,7 +16,7 @@ import java.util.logging.Logger;
  * it is given, and shares with the TLS programs, when they are loaded, the watched network namespaces and the
  * TLS calls in flight (so that it never reads a TLS call's ciphertext).
  */
-public final class PlaintextDatapath implements AutoCloseable {
+public final class PlaintextDatapath implements PlaintextProbes, AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(PlaintextDatapath.class.getName());
 
@@ -79,7 +79,7 @@ public final class PlaintextDatapath implements AutoCloseable {
     return hooks;
   }
 
-  /** Attaches the syscall hooks, when they are not attached already. */
+  @Override
   public synchronized void attach() {
     if (!links.isEmpty()) {
       return;
@@ -102,7 +102,7 @@ public final class PlaintextDatapath implements AutoCloseable {
     LOG.info(() -> "plaintext socket hooks attached (" + hooks + ")");
   }
 
-  /** Detaches the syscall hooks: syscalls on the node take their fast path again. */
+  @Override
   public synchronized void detach() {
     if (links.isEmpty()) {
       return;
@@ -118,16 +118,19 @@ public final class PlaintextDatapath implements AutoCloseable {
     LOG.info("plaintext socket hooks detached");
   }
 
+  @Override
   public synchronized boolean attached() {
     return !links.isEmpty();
   }
 
-  /** Reads plaintext in this network namespace (a no-op for a map shared with the TLS object that has it). */
+  /** Writes the shared map too when TLS is read: the same entry again, harmless. */
+  @Override
   public void watchNetns(long netnsInode, int endpointId) {
     object.map(TlsDatapath.WATCHED_NETNS).update(NativeBytes.u32((int) netnsInode), NativeBytes.u32(endpointId),
         BpfMap.ANY);
   }
 
+  @Override
   public void unwatchNetns(long netnsInode) {
     object.map(TlsDatapath.WATCHED_NETNS).delete(NativeBytes.u32((int) netnsInode));
   }

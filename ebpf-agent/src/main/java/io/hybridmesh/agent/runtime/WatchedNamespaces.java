@@ -1,6 +1,6 @@
 package io.hybridmesh.agent.runtime;
 
-import io.hybridmesh.agent.datapath.PlaintextDatapath;
+import io.hybridmesh.agent.datapath.PlaintextProbes;
 import io.hybridmesh.agent.datapath.PlaintextMode;
 import io.hybridmesh.agent.tls.TlsProcessWatch;
 import io.hybridmesh.jni.BpfException;
@@ -20,7 +20,7 @@ public final class WatchedNamespaces {
   private static final Logger LOG = Logger.getLogger(WatchedNamespaces.class.getName());
 
   private final TlsProcessWatch tls;
-  private final PlaintextDatapath plaintext;
+  private final PlaintextProbes plaintext;
   private final PlaintextMode mode;
   private final Set<Long> watched = new HashSet<>();
 
@@ -28,7 +28,7 @@ public final class WatchedNamespaces {
    * @param tls null when TLS is not read
    * @param plaintext null when plaintext is not read; with {@link PlaintextMode#ON}, attached here
    */
-  public WatchedNamespaces(TlsProcessWatch tls, PlaintextDatapath plaintext, PlaintextMode mode) {
+  public WatchedNamespaces(TlsProcessWatch tls, PlaintextProbes plaintext, PlaintextMode mode) {
     this.tls = tls;
     this.plaintext = plaintext;
     this.mode = mode;
