@@ -245,7 +245,6 @@ struct hm_process_event {
 enum hm_sock_verdict {
 	HM_SOCK_PLAIN = 1,   /* plaintext: its calls are reported */
 	HM_SOCK_TLS = 2,     /* a TLS record: left to the TLS probes for the socket's life */
-	HM_SOCK_IGNORED = 3, /* set by user space: not a protocol it reads, so its calls are no longer sent */
 };
 
 /* hm_sock_state.flags */
@@ -257,8 +256,8 @@ enum hm_sock_flag {
 /*
  * Value of hm_sock_states, keyed by the struct sock's address (__u64): how a watched TCP socket was
  * classified, by whom, and its addresses. The words it was classified with tell a struct sock freed and
- * allocated again for another connection, which starts anew. User space walks the table to say which ports
- * carried plaintext and which TLS, and marks sockets it does not read HM_SOCK_IGNORED.
+ * allocated again for another connection, which starts anew. Shared so that user space can read which ports
+ * carried plaintext and which TLS.
  */
 struct hm_sock_state {
 	__u64 addrpair;       /* skc_addrpair, skc_v6_daddr and skc_portpair when classified */

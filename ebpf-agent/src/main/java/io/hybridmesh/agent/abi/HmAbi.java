@@ -62,7 +62,6 @@ public final class HmAbi {
 
   public static final int SOCK_PLAIN = 1;
   public static final int SOCK_TLS = 2;
-  public static final int SOCK_IGNORED = 3;
   public static final int SOCK_F_FIRST_READ = 0x1;
 
   public static final int AF_INET = 2;
@@ -242,7 +241,6 @@ public final class HmAbi {
     constant(m, "HM_EVENT_SOCK_DATA", EVENT_SOCK_DATA);
     constant(m, "HM_SOCK_PLAIN", SOCK_PLAIN);
     constant(m, "HM_SOCK_TLS", SOCK_TLS);
-    constant(m, "HM_SOCK_IGNORED", SOCK_IGNORED);
     constant(m, "HM_SOCK_F_FIRST_READ", SOCK_F_FIRST_READ);
     m.put("hm_flow_tuple.sizeof", String.valueOf(Tuple.SIZE));
     field(m, "hm_flow_tuple.saddr", Tuple.SADDR, 16);
