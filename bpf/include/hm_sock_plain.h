@@ -115,16 +115,15 @@ static __always_inline struct hm_sock_state *known_state(__u64 sk, const struct 
 
 /*
  * The entry of a syscall: marks the thread's slot when the call is one of ours, on a TCP socket of a watched
- * task, outside a TLS call, and not on a socket left to the TLS probes. Cheapest tests first: this runs for
- * every syscall of the node in the raw variant, for every read and write in the other.
+ * task, outside a TLS call. Cheapest tests first: this runs for every syscall of the node in the raw variant,
+ * for every read and write in the other. The socket's classification is looked up at the return only (once
+ * per call): a call on a socket left to the TLS probes costs a slot written for nothing, no more.
  */
 static __always_inline void on_enter(long nr, long fd, __u64 buf, __u64 arg3, __u64 arg4, bool raw)
 {
 	__u8 shape, write = 0;
 	__u32 tid, endpoint;
 	struct hm_sock_call *call;
-	struct hm_sock_state *state;
-	struct hm_sock_words w;
 	__u64 sk;
 
 	switch (nr) {
@@ -177,10 +176,6 @@ static __always_inline void on_enter(long nr, long fd, __u64 buf, __u64 arg3, __
 		return; /* ciphertext: the TLS probes read this call's plaintext */
 	sk = fd_sock(fd);
 	if (!sk || !is_tcp((struct sock *)sk))
-		return;
-	sock_words((struct sock_common *)sk, &w);
-	state = known_state(sk, &w);
-	if (state && state->verdict != HM_SOCK_PLAIN)
 		return;
 	call = sock_slot(tid);
 	if (!call)
@@ -320,22 +315,22 @@ static __always_inline void on_exit(long nr, long ret)
 	call->tid = 0;
 	if (call->nr != nr || ret <= 0)
 		return; /* another syscall's return (the entry was missed), or nothing moved */
+	sock_words((struct sock_common *)call->sk, &w);
+	state = known_state(call->sk, &w);
+	if (state && state->verdict != HM_SOCK_PLAIN)
+		return; /* left to the TLS probes: its bytes are not even copied */
+	if (!state && call->shape == HM_SHAPE_NONE)
+		return; /* a file sent before any bytes: nothing to classify by */
 	s = bpf_map_lookup_elem(&hm_sock_scratch, &zero);
 	if (!s)
 		return;
 	if (call->shape != HM_SHAPE_NONE)
 		captured = capture(s, call, ret);
-	sock_words((struct sock_common *)call->sk, &w);
-	state = known_state(call->sk, &w);
 	if (!state) {
-		if (call->shape == HM_SHAPE_NONE)
-			return; /* a file sent before any bytes: nothing to classify by */
 		state = classify(call, s, captured, &w);
 		if (!state)
 			return;
 	}
-	if (state->verdict != HM_SOCK_PLAIN)
-		return;
 
 	s->e.kind = HM_EVENT_SOCK_DATA;
 	s->e.op = call->write ? HM_TLS_WRITE : HM_TLS_READ;

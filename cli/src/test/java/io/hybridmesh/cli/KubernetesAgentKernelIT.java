@@ -145,6 +145,12 @@ class KubernetesAgentKernelIT {
         && w.getKind().equals("Deployment")), f.toString());
     assertTrue(pod.getLabelsList().contains("k8s:app=web"), f.toString());
 
+    // The agent reads plaintext at the sockets (--plaintext auto) and its NodeCapability says so.
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      var capability = api.client.resources(io.hybridmesh.api.v1alpha1.NodeCapability.class).withName(NODE).get();
+      return capability != null && capability.getSpec().getFeatures().contains("PLAINTEXT_SOCKET");
+    });
+
     api.report("shop", "web", "SIDECAR");
     await().atMost(Duration.ofSeconds(30)).until(() -> !tcFilters().contains("hm_tc"));
     assertTrue(agent.observedPods().isEmpty());
