@@ -206,6 +206,15 @@ if plaintext:
         print(f"  plaintext keep-alive through nginx at saturation with the agent attached >= 0.90 of baseline: "
               f"{verdict(s >= 0.90)} ({s:.3f}"
               + (f"; the HTTP-mode proxy hop {results['proxy']:.3f}" if "proxy" in results else "") + ")")
+        base_rps = [d["rps"] for d in base.values()]
+        if len(base_rps) > 1 and max(base_rps) > 1.25 * min(base_rps):
+            # Other work on the machine moved the baseline more than the effect measured: say so, and give
+            # what the CPU each request costs predicts for a machine the two ends saturate.
+            ends_base = med(ends(d) for d in base.values())
+            print(f"    not resolved: the baseline's rounds span {min(base_rps):,.0f}-{max(base_rps):,.0f} req/s, "
+                  f"so other load on the machine moved the ratio more than the agent did; from CPU per request "
+                  f"instead (nginx + wrk {ends_base:.1f} us, the agent path adds {results['served.added']:.1f} us), "
+                  f"a saturated machine would give {ends_base / (ends_base + results['served.added']):.2f}")
     if "served.added" in results and "proxy.added" in results:
         print(f"  added CPU per request: agent {results['served.added']:.1f} us, proxy hop "
               f"{results['proxy.added']:.1f} us ({results['served.added'] / results['proxy.added']:.2f}x)")

@@ -9,8 +9,11 @@
  * But while any syscall tracepoint is attached, every syscall of every process on the node takes the traced
  * path, so user space attaches these programs only while an endpoint is watched. Two sets of programs do the
  * same work: one pair on the raw sys_enter/sys_exit tracepoints that switches on the syscall number, and one
- * program per syscall tracepoint (sys_enter_read, sys_exit_read, ...). User space attaches one set; which is
- * cheaper was measured (bench/syscall-hooks.sh), and the agent attaches that one.
+ * program per syscall tracepoint (sys_enter_read, sys_exit_read, ...). bench/syscall-hooks.sh measures both:
+ * the raw pair costs more on a syscall it does not read (both programs run and return) and less on a read or
+ * write (the per-syscall glue copies the call's arguments into a perf buffer before the program runs), so it
+ * is the cheaper where reads and writes are over about a third of the syscalls, as where HTTP is served. The
+ * agent attaches the raw pair; the other set stays for the benchmark.
  *
  * Never the ciphertext of TLS: a thread inside a TLS call (hm_tls_calls, kept by tls_uprobe.bpf.c) moves
  * ciphertext and is skipped, and a socket whose first bytes are a TLS record is left to the TLS probes for
