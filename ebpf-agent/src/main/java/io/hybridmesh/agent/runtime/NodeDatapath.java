@@ -134,6 +134,8 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
       PlaintextDatapath.SHARED_WITH_TLS.forEach(m -> shared.put(m, tls.map(m)));
     }
     try {
+      // The raw pair: cheaper than per-syscall tracepoints wherever reads and writes are over about a third
+      // of the syscalls, as where HTTP is served (bench/syscall-hooks.sh).
       return new PlaintextDatapath(bpf, BpfObjects.load(BpfObjects.SOCK_PLAIN), datapath.eventsMap(),
           datapath.stats(), settings.wakeupBytes(), shared, PlaintextDatapath.Hooks.RAW_SYSCALLS);
     } catch (BpfException e) {
