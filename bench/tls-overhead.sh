@@ -9,7 +9,8 @@
 # (and in an order rotated from round to round):
 #   base    wrk -> nginx, no agent
 #   served  the same with `hmesh agent --standalone --netns A --netns B --serve` (TC programs and TLS
-#           uprobes on both ends, flows kept for the Observer API): the product path
+#           uprobes on both ends, flows kept for the Observer API): the product path, which attaches the
+#           plaintext socket hooks too (AGENT_OPTS=--plaintext=off measures the path without them)
 #   proxy   wrk -> HAProxy (TLS terminated, re-originated to nginx on 127.0.0.1) -> nginx, no agent: a
 #           stand-in for a sidecar in front of the server
 # and, when asked (VARIANTS), agent (--print jsonl >/dev/null), piped (--print jsonl | wc -l) and notls
