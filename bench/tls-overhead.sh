@@ -9,7 +9,8 @@
 # (and in an order rotated from round to round):
 #   base    wrk -> nginx, no agent
 #   served  the same with `hmesh agent --standalone --netns A --netns B --serve` (TC programs and TLS
-#           uprobes on both ends, flows kept for the Observer API): the product path
+#           uprobes on both ends, flows kept for the Observer API): the product path, which attaches the
+#           plaintext socket hooks too (AGENT_OPTS=--plaintext=off measures the path without them)
 #   proxy   wrk -> HAProxy (TLS terminated, re-originated to nginx on 127.0.0.1) -> nginx, no agent: a
 #           stand-in for a sidecar in front of the server
 # and, when asked (VARIANTS), agent (--print jsonl >/dev/null), piped (--print jsonl | wc -l) and notls
@@ -172,102 +173,6 @@ ready "$url" || { cat "$work/nginx.log" "$work/nginx-error.log" >&2; die "nginx 
 for _ in $(seq 50); do ready "$proxy_url" && break; sleep 0.1; done
 ready "$proxy_url" || { cat "$work/haproxy.log" >&2; die "haproxy does not answer on $proxy_url"; }
 
-cpu_ticks() { # $1: pid; utime + stime of the process (all its threads) in clock ticks
-  awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
-}
-machine_ticks() { # busy clock ticks of all CPUs (everything but idle and iowait)
-  awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
-}
-
-start_agent() { # $1: log file, $2: sink (null | wc | serve), $3...: extra agent options
-  local log=$1 out=$2; shift 2
-  # shellcheck disable=SC2086  # HMESH and AGENT_OPTS are command lines
-  if [ "$out" = wc ]; then
-    $HMESH agent --standalone --netns "$nsA" --netns "$nsB" --print jsonl $AGENT_OPTS "$@" \
-      > >(wc -l >"$log.lines") 2>"$log" &
-  elif [ "$out" = serve ]; then
-    $HMESH agent --standalone --netns "$nsA" --netns "$nsB" --serve "127.0.0.1:$(( 20000 + $$ % 20000 ))" \
-      $AGENT_OPTS "$@" >/dev/null 2>"$log" &
-  else
-    $HMESH agent --standalone --netns "$nsA" --netns "$nsB" --print jsonl $AGENT_OPTS "$@" >/dev/null 2>"$log" &
-  fi
-  agent_pid=$!
-  local i
-  for i in $(seq 300); do
-    if grep -q "observing" "$log"; then sleep "$SETTLE"; return 0; fi
-    kill -0 "$agent_pid" 2>/dev/null || { cat "$log" >&2; agent_pid=""; die "the agent exited before observing"; }
-    sleep 0.1
-  done
-  cat "$log" >&2; die "the agent did not start observing within 30s"
-}
-
-stop_agent() { # $1: log file
-  # The agent's programs (named hm_*) with their run counts and times, while they are still loaded.
-  [ "$BPF_STATS" != 1 ] || bpftool -j prog show >"${1%.log}.progs.json" 2>/dev/null || true
-  kill -TERM "$agent_pid"
-  wait "$agent_pid" || true
-  agent_pid=""
-  grep -Eq 'detached[^;]*; [{]?events' "$1" || { cat "$1" >&2; die "no agent summary in $1"; }
-}
-
-# One timed run of a load generator after an untimed warm-up of the same kind. $1: name, $2: pid whose CPU
-# to measure ("" for none), $3: warm-up seconds, $4...: the load command (run in the client namespace under
-# time(1)). Appends "name agent_or_proxy_cpu nginx_cpu client_cpu machine_cpu window warm_requests" (CPU
-# in seconds) to $work/cpu.tsv; the command's output goes to $work/out-$name.log. The warm-up's requests
-# are counted so that the agent's event counters (which run from its start) can be read per request.
-timed() {
-  local name=$1 pid=$2 warm=$3; shift 3
-  local before=0 after=0 t0 t1 nb na mb ma
-  rm -f "$work/warm-$name.log"
-  if [ "$warm" != 0 ]; then
-    # The warm-up runs the same load (WARMCMD) twice: the agent's JIT compiles its event path during the
-    # first, and the second (a new process, new connections) takes the branches a fresh client takes, so
-    # that their recompilation happens here and not in the timed window.
-    ip netns exec "$nsA" "${WARMCMD[@]}" >"$work/warm-$name.log" 2>&1 || die "warm-up failed for $name"
-    ip netns exec "$nsA" "${WARMCMD[@]}" >>"$work/warm-$name.log" 2>&1 || die "warm-up failed for $name"
-  fi
-  [ -z "$pid" ] || before="$(cpu_ticks "$pid")"
-  nb="$(cpu_ticks "$nginx_pid")"; mb="$(machine_ticks)"
-  t0="$(date +%s.%N)"
-  ip netns exec "$nsA" /usr/bin/time -f "%U %S" -o "$work/time-$name" "$@" >"$work/out-$name.log" 2>&1 \
-    || { cat "$work/out-$name.log" >&2; die "load failed for $name"; }
-  t1="$(date +%s.%N)"
-  [ -z "$pid" ] || after="$(cpu_ticks "$pid")"
-  na="$(cpu_ticks "$nginx_pid")"; ma="$(machine_ticks)"
-  cat "$work/out-$name.log" >>"$work/load.log"
-  "$python" - "$name" "$(( after - before ))" "$(( na - nb ))" "$work/time-$name" "$(( ma - mb ))" "$ticks" \
-    "$t0" "$t1" "$work/warm-$name.log" >>"$work/cpu.tsv" <<'EOF'
-import os, re, sys
-name, proc, nginx, timefile, machine, hz, t0, t1, warm = sys.argv[1:]
-hz = int(hz)
-client = sum(float(x) for x in open(timefile).read().split()[-2:])
-text = open(warm).read() if os.path.exists(warm) else ""
-warm_requests = sum(int(x) for x in re.findall(r"(\d+) requests in", text) + re.findall(r"requests: (\d+) total", text))
-print(f"{name}\t{int(proc) / hz:.3f}\t{int(nginx) / hz:.3f}\t{client:.3f}\t{int(machine) / hz:.3f}"
-      f"\t{float(t1) - float(t0):.3f}\t{warm_requests}")
-EOF
-}
-
-wrk_run() { # $1: name, $2: url, $3: pid whose CPU to measure
-  WARMCMD=(wrk -t"$THREADS" -c"$CONNS" -d"$(( (WARM + 1) / 2 ))s" "$2")
-  timed "$1" "$3" "$WARM" wrk --latency -t"$THREADS" -c"$CONNS" -d"${DURATION}s" "$2"
-  "$python" - "$work/out-$1.log" "$1" >>"$work/runs.tsv" <<'EOF'
-import re, sys
-text = open(sys.argv[1]).read()
-def us(v, unit):
-    return float(v) * {"us": 1, "ms": 1e3, "s": 1e6, "m": 60e6, "h": 3600e6}[unit]
-m = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)", text)
-if not m:
-    sys.exit(f"tls-overhead: no request count in wrk output:\n{text}")
-lat = {p: us(v, u) for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", text, re.M)}
-errors = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", text))
-errors += sum(int(x) for x in re.findall(r"Non-2xx or 3xx responses: (\d+)", text))
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-print(f"{sys.argv[2]}\t{m.group(1)}\t{rps:.1f}\t{lat.get('50', 0):.1f}\t{lat.get('99', 0):.1f}\t{errors}")
-EOF
-  tail -1 "$work/runs.tsv" | awk -F'\t' '{ printf "  %-12s %7.0f req/s  p50 %6.0f us  p99 %6.0f us  errors %s\n", $1, $3, $4, $5, $6 }' >&2
-}
-
 # The same with h2load over HTTP/2 (H2=1): CONNS connections, STREAMS concurrent streams each, every
 # request's latency logged; writes the same runs.tsv row as wrk_run.
 h2_run() { # $1: name, $2: url, $3: pid whose CPU to measure
@@ -381,4 +286,4 @@ if [ "$RATE" -gt 0 ]; then
   done
 fi
 
-H2="$H2" STREAMS="$STREAMS" "$python" "$here/tls-overhead-summary.py" "$work" "$RATE"
+H2="$H2" STREAMS="$STREAMS" "$python" "$here/overhead-summary.py" "$work" "$RATE"

@@ -9,6 +9,7 @@
 
 #define SIZE(s) printf(#s ".sizeof=%zu\n", sizeof(struct s))
 #define STAT(name) printf("hm_stat." #name "=%d\n", name)
+#define CONST(name) printf("const." #name "=%d\n", name)
 #define FIELD(s, f) printf(#s "." #f "=%zu:%zu\n", offsetof(struct s, f), sizeof(((struct s *)0)->f))
 
 int main(void)
@@ -29,7 +30,21 @@ int main(void)
 	STAT(HM_STAT_CONN_INSERTED);
 	STAT(HM_STAT_CONN_DELETED);
 	STAT(HM_STAT_CONN_MIDSTREAM);
+	STAT(HM_STAT_SOCK_CALLS);
+	STAT(HM_STAT_SOCK_TLS);
+	STAT(HM_STAT_SOCK_SLOT_TAKEN);
+	STAT(HM_STAT_SOCK_UNCLASSIFIED);
+	STAT(HM_STAT_SOCK_TABLE_FULL);
 	STAT(HM_STAT_MAX);
+
+	/* Enum values user space matches records and table entries by. */
+	CONST(HM_EVENT_CONN);
+	CONST(HM_EVENT_TLS_DATA);
+	CONST(HM_EVENT_PROCESS);
+	CONST(HM_EVENT_SOCK_DATA);
+	CONST(HM_SOCK_PLAIN);
+	CONST(HM_SOCK_TLS);
+	CONST(HM_SOCK_F_FIRST_READ);
 
 	SIZE(hm_flow_tuple);
 	FIELD(hm_flow_tuple, saddr);
@@ -96,6 +111,15 @@ int main(void)
 	FIELD(hm_tls_event, tuple);
 	FIELD(hm_tls_event, comm);
 	FIELD(hm_tls_event, data);
+
+	SIZE(hm_sock_state);
+	FIELD(hm_sock_state, addrpair);
+	FIELD(hm_sock_state, v6_daddr);
+	FIELD(hm_sock_state, portpair);
+	FIELD(hm_sock_state, endpoint_id);
+	FIELD(hm_sock_state, verdict);
+	FIELD(hm_sock_state, flags);
+	FIELD(hm_sock_state, tuple);
 
 	SIZE(hm_process_event);
 	FIELD(hm_process_event, kind);

@@ -28,38 +28,6 @@
 #include "hm_maps.h"
 #include "hm_tls_conn.h"
 
-/* Watched network namespaces: inode number -> endpoint id. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
-	__type(key, __u32);
-	__type(value, __u32);
-} hm_watched_netns SEC(".maps");
-
-/*
- * Calls in flight: a thread runs one TLS call at a time, in the slot its thread id picks. An array, not a
- * hash keyed by thread: a lookup is inlined by the JIT and a slot is written by its own thread only, so
- * recording a call costs plain stores instead of a locked insert and delete. This matters twice: every TLS
- * call does it, and the socket tracepoints look a slot up on every send and receive on the node. Two threads
- * whose ids share the low bits, in TLS calls at the same moment, would share a slot: the later call wins,
- * the earlier is counted as lost (HM_STAT_TLS_SLOT_TAKEN).
- */
-#define HM_CALL_SLOTS (1 << 16)
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, HM_CALL_SLOTS);
-	__type(key, __u32);
-	__type(value, struct hm_tls_call);
-} hm_tls_calls SEC(".maps");
-
-static __always_inline struct hm_tls_call *call_slot(__u32 tid)
-{
-	__u32 slot = tid & (HM_CALL_SLOTS - 1);
-
-	return bpf_map_lookup_elem(&hm_tls_calls, &slot);
-}
-
 /* Room to build one event: too large for the BPF stack. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -67,15 +35,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct hm_tls_event);
 } hm_tls_scratch SEC(".maps");
-
-static __always_inline __u32 watched_endpoint(void)
-{
-	/* A direct load through the task's BTF pointer: no probe read per hop. */
-	__u32 inum = bpf_get_current_task_btf()->nsproxy->net_ns->ns.inum;
-	__u32 *id = bpf_map_lookup_elem(&hm_watched_netns, &inum);
-
-	return id ? *id : 0;
-}
 
 static __always_inline int enter(void *ssl, const void *buf, void *ex_length)
 {

@@ -14,13 +14,15 @@
 #include <linux/types.h>
 #endif
 
-#define HM_ABI_VERSION 2
+#define HM_ABI_VERSION 3
 
 /* First field of every ring-buffer record. */
 enum hm_event_kind {
 	HM_EVENT_CONN = 1,
 	HM_EVENT_TLS_DATA = 2,
 	HM_EVENT_PROCESS = 3,
+	/* Plaintext a watched process read from or wrote to a TCP socket: a struct hm_tls_event (see there). */
+	HM_EVENT_SOCK_DATA = 4,
 };
 
 /* Connection states as the kernel reports them; timeouts are decided in user space. */
@@ -79,7 +81,17 @@ enum hm_stat {
 	 * it began before the agent; tracking starts again mid-stream, with the initiator guessed.
 	 */
 	HM_STAT_CONN_MIDSTREAM = 13,
-	HM_STAT_MAX = 16,
+	/* Socket reads and writes of watched processes that were reported (HM_EVENT_SOCK_DATA). */
+	HM_STAT_SOCK_CALLS = 14,
+	/* TCP connections whose first bytes were a TLS record: left to the TLS probes for their life. */
+	HM_STAT_SOCK_TLS = 15,
+	/* A socket call lost because another thread's call held its slot (thread ids equal in their low bits). */
+	HM_STAT_SOCK_SLOT_TAKEN = 16,
+	/* A socket's first call moved too few bytes, or bytes that could not be read, to classify it: skipped. */
+	HM_STAT_SOCK_UNCLASSIFIED = 17,
+	/* A socket's classification was refused by its table (hm_sock_states): its call was skipped. */
+	HM_STAT_SOCK_TABLE_FULL = 18,
+	HM_STAT_MAX = 24,
 };
 
 /* Addresses and ports as on the wire, oriented from the connection's initiator to its responder. */
@@ -181,7 +193,13 @@ enum hm_tls_cookie {
 /* Bytes of plaintext captured per call at most; length says how many the call really moved. */
 #define HM_TLS_MAX_CAPTURE 4096
 
-/* Ring-buffer record: one TLS read or write of a watched process, followed by `captured` bytes. */
+/*
+ * Ring-buffer record: one read or write of plaintext by a watched process, followed by `captured` bytes. Two
+ * sources share it, told apart by kind: HM_EVENT_TLS_DATA, a call into the TLS library (uprobes; `ssl` is
+ * the SSL pointer), and HM_EVENT_SOCK_DATA, a read/write syscall on a TCP socket (tracepoints; `ssl` is the
+ * struct sock's address, and `captured` may be 0 with `length` > 0 for bytes sent by sendfile). Either way
+ * `ssl` names the connection inside the process, and the parsers downstream are the same.
+ */
 struct hm_tls_event {
 	__u16 kind;        /* HM_EVENT_TLS_DATA */
 	__u8 op;           /* enum hm_tls_op */
@@ -189,7 +207,7 @@ struct hm_tls_event {
 	__u32 endpoint_id; /* the watched network namespace the process is in */
 	__u64 start_ns;    /* CLOCK_MONOTONIC at the call's entry */
 	__u64 end_ns;      /* and at its return */
-	__u64 ssl;         /* the SSL pointer: names the connection inside the process */
+	__u64 ssl;         /* the SSL pointer, or the struct sock: names the connection inside the process */
 	__u64 cgroup_id;
 	__u64 length;      /* bytes the call really wrote or read */
 	__u32 pid;         /* thread group id */
@@ -221,6 +239,36 @@ struct hm_process_event {
 	__u64 ts_ns;       /* CLOCK_MONOTONIC */
 	__u32 pid;         /* thread group id */
 	__u32 parent_pid;  /* FORK: the process it was copied from; otherwise 0 */
+};
+
+/* How a TCP socket's first bytes classified it (hm_sock_state.verdict). */
+enum hm_sock_verdict {
+	HM_SOCK_PLAIN = 1,   /* plaintext: its calls are reported */
+	HM_SOCK_TLS = 2,     /* a TLS record: left to the TLS probes for the socket's life */
+};
+
+/* hm_sock_state.flags */
+enum hm_sock_flag {
+	/* The first bytes were received: the local end answers (the responder, a server), as in HTTP and TLS. */
+	HM_SOCK_F_FIRST_READ = 0x1,
+};
+
+/*
+ * Value of hm_sock_states, keyed by the struct sock's address (__u64): how a watched TCP socket was
+ * classified, by whom, and its addresses. The words it was classified with tell a struct sock freed and
+ * allocated again for another connection, which starts anew. Shared so that user space can read which ports
+ * carried plaintext and which TLS.
+ */
+struct hm_sock_state {
+	__u64 addrpair;       /* skc_addrpair, skc_v6_daddr and skc_portpair when classified */
+	__u64 v6_daddr[2];
+	__u32 portpair;
+	__u32 endpoint_id;    /* the watched network namespace of the process that classified it */
+	__u8 verdict;         /* enum hm_sock_verdict */
+	__u8 flags;           /* enum hm_sock_flag */
+	__u16 _pad0;
+	__u32 _pad1;
+	struct hm_flow_tuple tuple; /* local to remote */
 };
 
 /* TCP flag bits as in hm_conn_event.pkt_tcp_flags (the TCP header's 13th byte). */

@@ -10,23 +10,8 @@
 #define HM_TLS_CONN_H
 
 #include "hm_abi.h"
-
-#define HM_S_IFMT 00170000
-#define HM_S_IFSOCK 0140000
-#define HM_AF_INET 2
-#define HM_AF_INET6 10
-#define HM_SOCK_STREAM 1
-
-/* A TLS call in flight on one thread (tls_uprobe.bpf.c keeps them, one slot per thread). */
-struct hm_tls_call {
-	__u64 ssl;
-	__u64 buf;
-	__u64 ex_length; /* user address of the _ex forms' size_t out-parameter, or 0 */
-	__u64 start_ns;
-	__u64 sk;        /* the struct sock the call first sent to or received from, or 0 */
-	__u32 endpoint_id;
-	__u32 tid;       /* the thread whose call this is; 0 when the slot is free */
-};
+#include "hm_sock.h"
+#include "hm_task.h"
 
 struct hm_ssl_key {
 	__u64 ssl;
@@ -59,54 +44,6 @@ struct {
 	__type(key, struct hm_ssl_key);
 	__type(value, struct hm_ssl_conn);
 } hm_ssl_conns SEC(".maps");
-
-/*
- * The socket behind a descriptor of the current task, or 0: for kernels without the socket tracepoints,
- * where the read/write syscall tracepoints name only the descriptor.
- */
-static __always_inline __u64 fd_sock(long fd)
-{
-	/* Direct loads through the task's BTF pointer (cheaper than a probe read each), as far as BTF goes. */
-	struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
-	struct file **fds;
-	struct file *file = NULL;
-	struct socket *sock;
-
-	if (fd < 0 || fd >= fdt->max_fds)
-		return 0;
-	fds = fdt->fd;
-	if (bpf_core_read(&file, sizeof(file), &fds[fd]) || !file)
-		return 0;
-	if ((BPF_CORE_READ(file, f_inode, i_mode) & HM_S_IFMT) != HM_S_IFSOCK)
-		return 0;
-	sock = BPF_CORE_READ(file, private_data);
-	return sock ? (__u64)BPF_CORE_READ(sock, sk) : 0;
-}
-
-/* A socket's addresses, local to remote. */
-static __always_inline bool socket_tuple(struct sock *sock, struct hm_flow_tuple *t)
-{
-	struct sock_common *sk = &sock->__sk_common;
-	__u16 family = BPF_CORE_READ(sk, skc_family);
-
-	__builtin_memset(t, 0, sizeof(*t));
-	/* Explicit sizes: the destination arrays are larger than an IPv4 address. */
-	if (family == HM_AF_INET) {
-		bpf_core_read(t->saddr, 4, &sk->skc_rcv_saddr);
-		bpf_core_read(t->daddr, 4, &sk->skc_daddr);
-	} else if (family == HM_AF_INET6) {
-		bpf_core_read(t->saddr, 16, &sk->skc_v6_rcv_saddr);
-		bpf_core_read(t->daddr, 16, &sk->skc_v6_daddr);
-	} else {
-		return false;
-	}
-	t->family = family;
-	/* sk_type is a bitfield before Linux 5.6 and a u16 after: read it the way this kernel lays it out. */
-	t->proto = BPF_CORE_READ_BITFIELD_PROBED(sock, sk_type) == HM_SOCK_STREAM ? 6 : 17;
-	t->sport = BPF_CORE_READ(sk, skc_num);
-	t->dport = bpf_ntohs(BPF_CORE_READ(sk, skc_dport));
-	return true;
-}
 
 /*
  * The connection of this call: its socket when it made a send or receive (the cache entry is reused while

@@ -2,6 +2,7 @@ package io.hybridmesh.cli;
 
 import io.hybridmesh.agent.datapath.TcAttach;
 import io.hybridmesh.agent.datapath.TcSettings;
+import io.hybridmesh.agent.datapath.PlaintextMode;
 import io.hybridmesh.agent.datapath.TlsHooks;
 import io.hybridmesh.agent.metrics.MetricsOptions;
 import io.hybridmesh.agent.redact.Redaction;
@@ -166,6 +167,13 @@ final class AgentCommand implements Callable<Integer> {
           + "the kernel has it; the default).")
   String tcAttach = "auto";
 
+  @Option(names = "--plaintext", paramLabel = "MODE",
+      description = "Read plaintext HTTP (HTTP/1.x, HTTP/2 h2c) at the TCP sockets of watched workloads with "
+          + "syscall tracepoints: auto (where the kernel allows it, hooks attached only while a workload is "
+          + "watched; the default), on (the same from the start, and fail if it cannot), or off. While the hooks "
+          + "are attached, every syscall on the node takes the kernel's traced path.")
+  String plaintext = "auto";
+
   @Override
   public Integer call() throws Exception {
     if (cleanup) {
@@ -215,12 +223,13 @@ final class AgentCommand implements Callable<Integer> {
       tc = new TcSettings(ringBufferBytes, connectionTableSize, reportInterval, tcpIdleTimeout, idleTimeout,
           TcAttach.parse(tcAttach));
       TlsHooks links = TlsHooks.parse(uprobeLinks, socketHooks);
+      PlaintextMode plaintextMode = PlaintextMode.parse(plaintext);
       if (standalone) {
         standaloneOptions = new StandaloneOptions(namespaces, nodeName != null ? nodeName : hostName(), tc,
-            rescanInterval, readTls, Map.of(), links);
+            rescanInterval, readTls, Map.of(), links, plaintextMode);
       } else {
         kubernetesOptions = new KubernetesOptions(nodeName != null ? nodeName : System.getenv("NODE_NAME"), tc,
-            rescanInterval, readTls, links, heartbeatInterval, BinaryProbeOutput::entry);
+            rescanInterval, readTls, links, plaintextMode, heartbeatInterval, BinaryProbeOutput::entry);
       }
     } catch (IllegalArgumentException e) {
       LOG.severe(e.getMessage());

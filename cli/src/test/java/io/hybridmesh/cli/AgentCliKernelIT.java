@@ -81,9 +81,10 @@ class AgentCliKernelIT {
     assertEquals(List.of(), TcPrograms.ours(web.path(), "eth0", TcHook.Direction.EGRESS),
         "programs are gone after SIGTERM");
 
-    List<JsonObject> closed = Files.readAllLines(out).stream()
-        .map(l -> JsonParser.parseString(l).getAsJsonObject())
-        .filter(f -> f.getAsJsonObject("l4").has("tcp")
+    List<JsonObject> all = Files.readAllLines(out).stream().map(l -> JsonParser.parseString(l).getAsJsonObject())
+        .toList();
+    List<JsonObject> closed = all.stream()
+        .filter(f -> f.get("type").getAsString().equals("L3_L4") && f.getAsJsonObject("l4").has("tcp")
             && f.getAsJsonObject("l4").getAsJsonObject("tcp").get("sourcePort").getAsString().equals(port)
             && f.getAsJsonObject("connection").get("state").getAsString().equals("CLOSED"))
         .toList();
@@ -97,6 +98,15 @@ class AgentCliKernelIT {
       long response = f.getAsJsonObject("connection").getAsJsonObject("toSource")
           .get("payloadBytes").getAsLong();
       assertTrue(response > 5000 && response < 5400, "body plus headers: " + response);
+    }
+    // Plaintext HTTP read at the sockets (--plaintext auto, the default): the request at each end.
+    List<JsonObject> requests = all.stream().filter(f -> f.get("type").getAsString().equals("L7")
+        && f.getAsJsonObject("l7").get("type").getAsString().equals("REQUEST")
+        && f.getAsJsonObject("l4").getAsJsonObject("tcp").get("sourcePort").getAsString().equals(port)).toList();
+    assertEquals(2, requests.size(), "client and server each report the request: " + all);
+    for (JsonObject f : requests) {
+      assertEquals("EBPF_TRACEPOINT", f.getAsJsonObject("emitter").get("kind").getAsString());
+      assertEquals("/index.html", f.getAsJsonObject("l7").getAsJsonObject("http").get("path").getAsString());
     }
   }
 

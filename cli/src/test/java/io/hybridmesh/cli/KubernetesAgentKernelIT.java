@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hybridmesh.agent.datapath.TcSettings;
+import io.hybridmesh.agent.datapath.PlaintextMode;
 import io.hybridmesh.agent.datapath.TlsHooks;
 import io.hybridmesh.agent.flow.FlowSink;
 import io.hybridmesh.agent.kernel.NodeProbe;
@@ -122,7 +123,7 @@ class KubernetesAgentKernelIT {
     var bpf = NativeBpf.load();
     KubernetesOptions options = new KubernetesOptions(NODE, new TcSettings(1 << 20, 4096, Duration.ofSeconds(1),
         Duration.ofMinutes(10), Duration.ofSeconds(30)), Duration.ofSeconds(1), true, TlsHooks.AUTO,
-        Duration.ofSeconds(30),
+        PlaintextMode.AUTO, Duration.ofSeconds(30),
         BinaryProbeOutput::entry);
     agent = new KubernetesAgent(bpf, api.client, options, new NodeProbe(bpf).probe(), sink(), false);
     agent.start();
@@ -144,6 +145,12 @@ class KubernetesAgentKernelIT {
     assertTrue(pod.getWorkloadsList().stream().anyMatch(w -> w.getName().equals("web")
         && w.getKind().equals("Deployment")), f.toString());
     assertTrue(pod.getLabelsList().contains("k8s:app=web"), f.toString());
+
+    // The agent reads plaintext at the sockets (--plaintext auto) and its NodeCapability says so.
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      var capability = api.client.resources(io.hybridmesh.api.v1alpha1.NodeCapability.class).withName(NODE).get();
+      return capability != null && capability.getSpec().getFeatures().contains("PLAINTEXT_SOCKET");
+    });
 
     api.report("shop", "web", "SIDECAR");
     await().atMost(Duration.ofSeconds(30)).until(() -> !tcFilters().contains("hm_tc"));

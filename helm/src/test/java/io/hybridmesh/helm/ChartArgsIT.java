@@ -48,6 +48,7 @@ class ChartArgsIT {
           defaultFallback: none
         agent:
           flowCapacity: 4096
+          plaintext: "off"
           redaction:
             enabled: false
             query: values
@@ -55,7 +56,9 @@ class ChartArgsIT {
         """);
     parses(only(chart.one(Deployment.class, ChartRenderIT.CONTROLLER).getSpec().getTemplate().getSpec()
         .getContainers()).getArgs());
-    parses(only(chart.one(DaemonSet.class, ChartRenderIT.AGENT).getSpec().getTemplate().getSpec()
-        .getContainers()).getArgs());
+    List<String> agentArgs = only(chart.one(DaemonSet.class, ChartRenderIT.AGENT).getSpec().getTemplate()
+        .getSpec().getContainers()).getArgs();
+    parses(agentArgs);
+    assertEquals(true, agentArgs.contains("--plaintext=off"), agentArgs::toString);
   }
 }

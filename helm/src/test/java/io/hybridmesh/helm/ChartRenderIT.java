@@ -88,7 +88,7 @@ class ChartRenderIT {
     var pod = ds.getSpec().getTemplate().getSpec();
     Container c = pod.getContainers().get(0);
     assertEquals(List.of("agent", "--kubernetes", "--node-name=$(NODE_NAME)", "--serve=0.0.0.0:4245",
-        "--metrics=0.0.0.0:9965", "--flow-capacity=16384", "--redact-query=keep"), c.getArgs());
+        "--metrics=0.0.0.0:9965", "--flow-capacity=16384", "--plaintext=auto", "--redact-query=keep"), c.getArgs());
     var nodeName = c.getEnv().stream().filter(e -> e.getName().equals("NODE_NAME")).findFirst().orElseThrow();
     assertEquals("spec.nodeName", nodeName.getValueFrom().getFieldRef().getFieldPath());
     assertEquals(Boolean.TRUE, pod.getHostPID());
@@ -136,6 +136,7 @@ class ChartRenderIT {
           resources: {requests: {cpu: 1, memory: 1Gi}}
         agent:
           flowCapacity: 1000
+          plaintext: "on"
           redaction:
             enabled: false
             query: all
@@ -176,7 +177,7 @@ class ChartRenderIT {
     Container a = ds.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertEquals("registry.example.com/team/hmesh:1.2.3", a.getImage());
     assertEquals(List.of("agent", "--kubernetes", "--node-name=$(NODE_NAME)", "--serve=0.0.0.0:4245",
-        "--metrics=0.0.0.0:9965", "--flow-capacity=1000", "--no-redact", "--redact-query=all",
+        "--metrics=0.0.0.0:9965", "--flow-capacity=1000", "--plaintext=on", "--no-redact", "--redact-query=all",
         "--redact-header=X-Api-Key", "--redact-header=X-Token"), a.getArgs());
     assertEquals("system-node-critical", ds.getSpec().getTemplate().getSpec().getPriorityClassName());
     assertEquals("2Gi", a.getResources().getLimits().get("memory").toString());

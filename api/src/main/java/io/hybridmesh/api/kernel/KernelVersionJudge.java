@@ -27,6 +27,7 @@ public final class KernelVersionJudge {
       Map.entry(KernelFeature.BPF_LINK, new int[] {5, 7}),
       Map.entry(KernelFeature.RINGBUF, new int[] {5, 8}),
       Map.entry(KernelFeature.TASK_BTF, new int[] {5, 11}),
+      Map.entry(KernelFeature.PLAINTEXT_SOCKET, new int[] {5, 11}),
       Map.entry(KernelFeature.SOCKET_TRACEPOINTS, new int[] {6, 3}),
       Map.entry(KernelFeature.TCX, new int[] {6, 6}),
       Map.entry(KernelFeature.UPROBE_MULTI, new int[] {6, 6}));

@@ -35,5 +35,10 @@ public enum KernelFeature {
   /** bpf_get_current_cgroup_id (4.18). */
   CGROUP_ID,
   /** bpf_probe_read_user (5.5). */
-  PROBE_READ_USER
+  PROBE_READ_USER,
+  /**
+   * Not the kernel's alone: this node's agent reads plaintext HTTP at TCP sockets (its syscall tracepoint
+   * programs load here and {@code --plaintext} is not off). Judged from the version: task BTF (5.11).
+   */
+  PLAINTEXT_SOCKET
 }

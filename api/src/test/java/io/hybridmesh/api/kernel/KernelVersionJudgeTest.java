@@ -16,6 +16,7 @@ class KernelVersionJudgeTest {
     Set<KernelFeature> aws = KernelVersionJudge.judge("5.10.217-205.860.amzn2.x86_64");
     assertTrue(aws.containsAll(Set.of(KernelFeature.RINGBUF, KernelFeature.BTF, KernelFeature.BPF_LINK)));
     assertFalse(aws.contains(KernelFeature.TASK_BTF), "5.11");
+    assertFalse(aws.contains(KernelFeature.PLAINTEXT_SOCKET), "its socket programs need task BTF too");
     assertTrue(KernelVersionJudge.judge("4.18.0-553.el8_10.x86_64").contains(KernelFeature.CGROUP_ID));
     assertFalse(KernelVersionJudge.judge("4.18.0-553.el8_10.x86_64").contains(KernelFeature.RINGBUF),
         "a guess: RHEL backports it, the version does not say so");

@@ -1,5 +1,10 @@
 package io.hybridmesh.cli.demo;
 
+import io.hybridmesh.agent.datapath.PlaintextMode;
+import io.hybridmesh.agent.datapath.TlsHooks;
+import io.hybridmesh.api.v1alpha1.KernelFeature;
+import java.util.EnumSet;
+import java.util.Set;
 import io.hybridmesh.agent.datapath.TcSettings;
 import io.hybridmesh.agent.kernel.KernelFacts;
 import io.hybridmesh.agent.kernel.KernelFactsReader;
@@ -95,7 +100,7 @@ public final class DemoMesh implements AutoCloseable {
     Bpf bpf = NativeBpf.load();
     String nodeName = hostName();
     NodeReport node = new NodeProbe(bpf).probe();
-    NodeFacts nodeFacts = new NodeFacts(nodeName, node.release(), node.supported(), false,
+    NodeFacts nodeFacts = new NodeFacts(nodeName, node.release(), withPlaintext(node.supported()), false,
         DemoReports.pairCost(measureUprobeCost(bpf)));
 
     network.createHub();
@@ -127,6 +132,20 @@ public final class DemoMesh implements AutoCloseable {
       sidecars.start(xdsAddress, sidecarWorkloads);
     }
     printWelcome(reports);
+  }
+
+  /**
+   * The node's features as its agent will report them: the demo's agent reads plaintext at the socket
+   * ({@code --plaintext auto}) where its programs load, which needs BTF and task BTF. Decided before the agent
+   * starts (the decisions say which namespaces it watches), so judged from the kernel's features.
+   */
+  private static Set<KernelFeature> withPlaintext(Set<KernelFeature> supported) {
+    Set<KernelFeature> out = EnumSet.noneOf(KernelFeature.class);
+    out.addAll(supported);
+    if (supported.containsAll(List.of(KernelFeature.BTF, KernelFeature.TASK_BTF))) {
+      out.add(KernelFeature.PLAINTEXT_SOCKET);
+    }
+    return out;
   }
 
   /**
@@ -162,7 +181,11 @@ public final class DemoMesh implements AutoCloseable {
     TcSettings tc = new TcSettings(16 << 20, 65536, Duration.ofSeconds(5), Duration.ofMinutes(10),
         Duration.ofSeconds(30));
     agent = new StandaloneAgent(bpf, new StandaloneOptions(watched, nodeName, tc, Duration.ofSeconds(2), true,
-        identities), sink);
+        identities, TlsHooks.AUTO, PlaintextMode.AUTO), sink);
+    if (!agent.readsPlaintext()) {
+      err.println("hmesh demo: the agent cannot read plaintext HTTP at the sockets here, although the report "
+          + "says it does (see the agent's warning above)");
+    }
     for (DemoReports.Outcome o : outcomes) {
       if (!o.ebpf()) {
         agent.endpoints().addPeer(address(DemoWorkloads.ADDRESSES.get(o.workload())), endpoint(o.workload()));

@@ -3,6 +3,7 @@ package io.hybridmesh.controller.decision;
 import io.hybridmesh.controller.decision.Decision.Reason;
 import io.hybridmesh.controller.decision.Inputs.Container;
 import io.hybridmesh.controller.decision.Inputs.ProbeKind;
+import java.util.List;
 import java.util.Set;
 
 /** Whether the kernel can read one container's L7, and the reason, in a sentence. */
@@ -11,8 +12,12 @@ record ContainerVerdict(boolean readable, boolean appDoesTls, Reason reason) {
   private static final String FALLBACK_HINT = " Set hybridmesh.io/fallback: none to keep it on eBPF at L4 "
       + "without a sidecar.";
 
+  /**
+   * @param noPlaintext the nodes whose agents do not read plaintext at the socket (an older agent, {@code
+   *     --plaintext off}, a kernel its socket programs do not load on); empty when every node's does
+   */
   static ContainerVerdict of(Container c, Set<ProbeKind> supported, boolean l4Everywhere,
-      boolean tlsEverywhere) {
+      boolean tlsEverywhere, List<String> noPlaintext) {
     String who = "Container '" + c.name() + "'";
     ProbeKind kind = c.probeKind();
     boolean appDoesTls = kind != ProbeKind.PLAINTEXT;
@@ -28,12 +33,17 @@ record ContainerVerdict(boolean readable, boolean appDoesTls, Reason reason) {
           + " uses " + describe(kind) + " but the functions to probe do not resolve in its binary (stripped "
           + "or not exported); name them with hybridmesh.io/tls-probe, or it needs a sidecar for L7."));
     }
-    boolean kernelCan = kind == ProbeKind.PLAINTEXT ? l4Everywhere : tlsEverywhere;
     if (kind == ProbeKind.PLAINTEXT) {
-      return new ContainerVerdict(kernelCan, false, new Reason(ReasonCode.TLS_NONE, who
+      if (!noPlaintext.isEmpty()) {
+        return new ContainerVerdict(false, false, new Reason(ReasonCode.PLAINTEXT_PROBES_UNSUPPORTED, who
+            + " speaks plaintext, but the agent on " + String.join(", ", noPlaintext) + " does not read HTTP "
+            + "at the socket (an agent older than that, --plaintext off, or a kernel its socket programs do not "
+            + "load on: they need BTF and task BTF); it needs a sidecar for L7." + FALLBACK_HINT));
+      }
+      return new ContainerVerdict(l4Everywhere, false, new Reason(ReasonCode.TLS_NONE, who
           + " speaks plaintext; the kernel reads its HTTP at the socket."));
     }
-    return new ContainerVerdict(kernelCan, true, new Reason(ReasonCode.UPROBE_TARGETS_OK, who + " uses "
+    return new ContainerVerdict(tlsEverywhere, true, new Reason(ReasonCode.UPROBE_TARGETS_OK, who + " uses "
         + describe(kind) + " and its probe targets resolve; the kernel reads its HTTP before encryption."));
   }
 

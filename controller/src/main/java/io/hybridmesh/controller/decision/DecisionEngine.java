@@ -24,7 +24,9 @@ import java.util.List;
  * auto     no node facts                                             PENDING    NONE
  * auto     every container readable by a supported probe whose       EBPF       FULL
  *          targets resolve, on every node (TLS needs BTF, uprobes,
- *          syscall tracepoints, task BTF; plaintext needs TC+ringbuf)
+ *          syscall tracepoints, task BTF; plaintext needs TC+ringbuf,
+ *          BTF, task BTF and an agent that reads plaintext at the
+ *          socket, PLAINTEXT_SOCKET)
  * auto     otherwise, fallback sidecar                               SIDECAR    as for mode sidecar
  * auto     otherwise, fallback none, TC+ringbuf on every node        EBPF       L4_ONLY
  * auto     otherwise, fallback none                                  NONE       NONE
@@ -49,12 +51,13 @@ public final class DecisionEngine {
     List<Reason> kernel = KernelReasons.of(in.nodes());
     boolean l4Everywhere = in.nodes().stream().allMatch(NodeFacts::canObserveConnections);
     boolean tlsEverywhere = in.nodes().stream().allMatch(NodeFacts::canReadTls);
+    List<String> noPlaintext = in.nodes().stream().filter(n -> !n.canReadPlaintext()).map(NodeFacts::node).toList();
 
     List<Reason> containers = new ArrayList<>();
     boolean allReadable = true;
     boolean appDoesTls = false;
     for (Container c : in.containers()) {
-      ContainerVerdict v = ContainerVerdict.of(c, in.supported(), l4Everywhere, tlsEverywhere);
+      ContainerVerdict v = ContainerVerdict.of(c, in.supported(), l4Everywhere, tlsEverywhere, noPlaintext);
       allReadable &= v.readable();
       appDoesTls |= v.appDoesTls();
       containers.add(v.reason());

@@ -46,6 +46,25 @@ public record NodeFacts(String node, String kernelRelease, Set<KernelFeature> fe
     return missingForTls().isEmpty();
   }
 
+  /**
+   * What reading plaintext HTTP at the socket needs: connections' features, CO-RE with task BTF, and an agent
+   * that says it reads plaintext ({@link KernelFeature#PLAINTEXT_SOCKET}: its socket programs loaded and
+   * {@code --plaintext} is not off).
+   */
+  public static final List<KernelFeature> PLAINTEXT_NEEDS = List.of(KernelFeature.BTF, KernelFeature.RINGBUF,
+      KernelFeature.TC_BPF, KernelFeature.TASK_BTF, KernelFeature.PLAINTEXT_SOCKET);
+
+  /** Plaintext HTTP read at TCP sockets by this node's agent. */
+  public boolean canReadPlaintext() {
+    return features.containsAll(PLAINTEXT_NEEDS);
+  }
+
+  /** What this node lacks of {@link #TLS_NEEDS} and then {@link #PLAINTEXT_NEEDS}, each once, in that order. */
+  public List<KernelFeature> missingForL7() {
+    return java.util.stream.Stream.concat(TLS_NEEDS.stream(), PLAINTEXT_NEEDS.stream()).distinct()
+        .filter(f -> !has(f)).toList();
+  }
+
   /** What this kernel lacks of {@link #TLS_NEEDS}, the socket hooks missing only when neither kind is there. */
   public List<KernelFeature> missingForTls() {
     return TLS_NEEDS.stream().filter(f -> !has(f)).toList();

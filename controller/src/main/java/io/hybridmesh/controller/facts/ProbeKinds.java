@@ -16,11 +16,12 @@ public final class ProbeKinds {
 
   /**
    * What the agent reads today: OpenSSL's API wherever SSL_write and SSL_read resolve (a libssl, a
-   * dlopen'ed one, or an executable with OpenSSL or BoringSSL linked in). Plaintext HTTP at the socket,
-   * GnuTLS, NSS and Go are not read yet.
+   * dlopen'ed one, or an executable with OpenSSL or BoringSSL linked in), and plaintext HTTP at the socket
+   * where a node's agent says it reads it (NodeCapability feature PLAINTEXT_SOCKET). GnuTLS, NSS and Go are
+   * not read yet.
    */
   public static final Set<ProbeKind> AGENT_SUPPORTS =
-      Set.copyOf(EnumSet.of(ProbeKind.OPENSSL, ProbeKind.BORINGSSL_SYMBOLS));
+      Set.copyOf(EnumSet.of(ProbeKind.PLAINTEXT, ProbeKind.OPENSSL, ProbeKind.BORINGSSL_SYMBOLS));
 
   private ProbeKinds() {}
 

@@ -17,6 +17,7 @@ import io.hybridmesh.api.observer.v1.Reason;
 import io.hybridmesh.api.observer.v1.WorkloadReport;
 import io.hybridmesh.api.v1alpha1.ContainerStatus;
 import io.hybridmesh.api.v1alpha1.ReasonStatus;
+import io.hybridmesh.api.v1alpha1.KernelFeature;
 import io.hybridmesh.api.v1alpha1.WorkloadCapability;
 import io.hybridmesh.api.v1alpha1.WorkloadCapabilityStatus;
 import java.time.Instant;
@@ -72,7 +73,7 @@ public final class ClusterWorkloadReports {
     b.setDataPath(path == null ? WorkloadDataPath.WORKLOAD_DATA_PATH_UNKNOWN : WorkloadReports.dataPath(path));
     b.setL7Visibility(visibility(s.getDataPath(), s.getL7Visibility()));
     if (path != null && seen != null) {
-      WorkloadReports.describe(path, seen, b);
+      WorkloadReports.describe(path, seen, readsPlaintext(s.getNodes()), b);
     }
     b.setRequestedMode(nz(s.getRequestedMode()));
     libraries(s.getContainers()).forEach(b::addTlsLibraries);
@@ -104,6 +105,15 @@ public final class ClusterWorkloadReports {
     String when = s.getDecidedAt() != null ? s.getDecidedAt() : w.getMetadata().getCreationTimestamp();
     timestamp(when).ifPresent(b::setProbedAt);
     return b.build();
+  }
+
+  /**
+   * Whether every node's agent reads plaintext at the socket, as the status lists it: a node that lacks it
+   * names {@code PLAINTEXT_SOCKET} among its missing features.
+   */
+  private static boolean readsPlaintext(List<NodeStatus> nodes) {
+    return nodes != null && !nodes.isEmpty() && nodes.stream().noneMatch(n -> n.getMissingFeatures() != null
+        && n.getMissingFeatures().contains(KernelFeature.PLAINTEXT_SOCKET.name()));
   }
 
   private static ContainerReport container(ContainerStatus c) {

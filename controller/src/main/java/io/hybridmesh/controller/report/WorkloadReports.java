@@ -52,20 +52,49 @@ public final class WorkloadReports {
     containers.stream().map(ContainerReport::getLibrary).distinct()
         .filter(l -> l != io.hybridmesh.api.flow.v1.TlsLibrary.TLS_LIBRARY_UNKNOWN)
         .forEach(b::addTlsLibraries);
-    describe(decision.dataPath(), decision.visibility(), b);
+    describe(decision.dataPath(), decision.visibility(), readsPlaintext(nodes), b);
     return b.build();
   }
 
-  /** Adds what the data path sees and what it misses, in words. */
-  public static void describe(Decision.DataPath path, Decision.Visibility visibility, WorkloadReport.Builder b) {
-    Visibility.of(path, visibility).describe(b);
+  /** Whether the agents of all these nodes read plaintext HTTP at the socket (none is not all). */
+  static boolean readsPlaintext(List<NodeFacts> nodes) {
+    return !nodes.isEmpty() && nodes.stream().allMatch(NodeFacts::canReadPlaintext);
   }
+
+  /**
+   * Adds what the data path sees and what it misses, in words.
+   *
+   * @param plaintextRead whether the nodes' agents read plaintext HTTP at the socket, which the eBPF path
+   *     then sees beside HTTP inside TLS
+   */
+  public static void describe(Decision.DataPath path, Decision.Visibility visibility, boolean plaintextRead,
+      WorkloadReport.Builder b) {
+    Visibility v = Visibility.of(path, visibility);
+    v.describe(b);
+    if (v == Visibility.EBPF_FULL) {
+      if (plaintextRead) {
+        b.addSees(PLAINTEXT_SEEN);
+      } else {
+        b.addMisses(PLAINTEXT_MISSED);
+      }
+    }
+    if (v == Visibility.EBPF_FULL || v == Visibility.SIDECAR_FULL) {
+      b.addMisses(BODIES);
+    }
+  }
+
+  private static final String PLAINTEXT_SEEN = "plaintext HTTP/1.x and HTTP/2 (h2c) at the TCP socket: method, "
+      + "host, path, status, latency (syscall tracepoints; a connection that starts with a TLS record is left "
+      + "to the TLS probes)";
+  private static final String PLAINTEXT_MISSED = "plaintext HTTP beside the TLS library: this node's agent does "
+      + "not read HTTP at the socket (an older agent, or --plaintext off)";
+  private static final String BODIES = "request and response bodies (never kept)";
 
   /** One node's facts and what the workload's TLS uprobes are expected to cost there. */
   public static NodeReport node(NodeFacts n, TlsCallCost.Estimate tlsCall) {
     NodeReport.Builder b = NodeReport.newBuilder().setName(n.node()).setKernel(n.kernelRelease())
         .setCapable(n.canReadTls()).setGuess(n.guess());
-    n.missingForTls().forEach(f -> b.addMissingFeatures(f.name()));
+    n.missingForL7().forEach(f -> b.addMissingFeatures(f.name()));
     tlsCall(b, tlsCall.nanos(), tlsCall.whyNot(), n.uprobeCost().emulatedNs(), n.uprobeCost().singleSteppedNs());
     return b.build();
   }
@@ -125,9 +154,7 @@ public final class WorkloadReports {
         "connections: addresses, ports, TCP states, bytes and packets each way (TC programs)",
         "HTTP/1.x and HTTP/2 requests and responses inside TLS: method, host, path, status, latency;"
             + " gRPC service, method and status (uprobes on the TLS library)"),
-        List.of("HTTP/2 header fields of a connection first seen mid-stream (the flow says which are unknown)",
-            "plaintext HTTP that bypasses the TLS library (not parsed at the socket yet)",
-            "request and response bodies (never kept)")),
+        List.of("HTTP/2 header fields of a connection first seen mid-stream (the flow says which are unknown)")),
     EBPF_L4(List.of("connections: addresses, ports, TCP states, bytes and packets each way (TC programs)"),
         List.of("HTTP requests and responses: the kernel cannot read this workload's TLS (see the reasons)")),
     SIDECAR_FULL(List.of(
@@ -138,7 +165,7 @@ public final class WorkloadReports {
                 + " with its final status and whole duration",
             "HTTP, HTTP/2 and gRPC on ports no Service declares as such (appProtocol, or a port name http-,"
                 + " http2-, grpc-): the sidecar passes them as TCP connections",
-            "traffic that bypasses the sidecar's capture rules", "request and response bodies (never kept)")),
+            "traffic that bypasses the sidecar's capture rules")),
     SIDECAR_TLS_METADATA(List.of(
         "connections that pass the sidecar: addresses, ports, bytes",
         "TLS metadata of the application's own TLS: server name (SNI), version"),

@@ -185,7 +185,7 @@ public final class StatusBuilder {
     s.setKernel(n.kernelRelease());
     s.setCapable(n.canReadTls());
     s.setGuess(n.guess());
-    s.setMissingFeatures(n.missingForTls().stream().map(Enum::name).toList());
+    s.setMissingFeatures(n.missingForL7().stream().map(Enum::name).toList());
     s.setTlsCallNanos(tlsCall.nanos());
     s.setTlsCallNote(tlsCall.whyNot());
     s.setEmulatedPairNs(n.uprobeCost().emulatedNs());

@@ -98,12 +98,49 @@ class DecisionEngineTest {
   }
 
   @Test
-  void plaintextStillWorksWithoutBtfButNotWithoutARingBuffer() {
-    assertEquals(DataPath.EBPF, auto(List.of(NO_BTF), PLAIN).dataPath());
+  void plaintextNeedsTheSocketProgramsWhichNeedBtfAndARingBuffer() {
+    Decision noBtf = auto(List.of(NO_BTF), PLAIN);
+    assertEquals(DataPath.SIDECAR, noBtf.dataPath());
+    assertEquals(ReasonCode.PLAINTEXT_PROBES_UNSUPPORTED, noBtf.headline().code());
     Decision d = auto(List.of(NO_RINGBUF), PLAIN);
     assertEquals(DataPath.SIDECAR, d.dataPath());
     assertEquals(Visibility.FULL, d.visibility(), "a sidecar sees a plaintext app fully");
     assertTrue(codes(d).contains(ReasonCode.KERNEL_NO_RINGBUF));
+  }
+
+  /** A capable kernel whose agent does not say it reads plaintext: older than that, or --plaintext off. */
+  private static final NodeFacts NO_PLAINTEXT_AGENT = new NodeFacts("node-b", "6.18.0",
+      EnumSet.complementOf(EnumSet.of(KernelFeature.PLAINTEXT_SOCKET)), false);
+
+  @Test
+  void plaintextIsReadOnlyWhereTheNodesAgentSaysItReadsIt() {
+    Decision d = auto(List.of(NO_PLAINTEXT_AGENT), PLAIN);
+    assertEquals(DataPath.SIDECAR, d.dataPath());
+    assertEquals(Visibility.FULL, d.visibility());
+    assertEquals(ReasonCode.PLAINTEXT_PROBES_UNSUPPORTED, d.headline().code());
+    assertTrue(d.headline().message().contains("the agent on node-b does not read HTTP at the socket"),
+        d.headline().message());
+    assertTrue(d.headline().message().contains("--plaintext off"), d.headline().message());
+
+    Decision mixed = auto(List.of(CAPABLE, NO_PLAINTEXT_AGENT), PLAIN);
+    assertEquals(DataPath.SIDECAR, mixed.dataPath(), "decided for the weakest node");
+    assertTrue(mixed.headline().message().contains("node-b") && !mixed.headline().message().contains("node-a"));
+
+    Decision l4 = DecisionEngine.decide(new Inputs(Mode.AUTO, Fallback.NONE, List.of(NO_PLAINTEXT_AGENT),
+        List.of(PLAIN), TODAY));
+    assertEquals(DataPath.EBPF, l4.dataPath());
+    assertEquals(Visibility.L4_ONLY, l4.visibility());
+
+    // The same nodes' TLS workloads are not affected: plaintext reading is their agents' extra.
+    assertEquals(DataPath.EBPF, auto(List.of(NO_PLAINTEXT_AGENT), OPENSSL).dataPath());
+  }
+
+  @Test
+  void plaintextIsUnreadableWhereNoAgentSupportsItWhateverTheNodesSay() {
+    Decision d = DecisionEngine.decide(new Inputs(Mode.AUTO, Fallback.SIDECAR, List.of(CAPABLE), List.of(PLAIN),
+        Set.of(ProbeKind.OPENSSL)));
+    assertEquals(DataPath.SIDECAR, d.dataPath());
+    assertEquals(ReasonCode.PLAINTEXT_PROBES_UNSUPPORTED, d.headline().code());
   }
 
   @Test

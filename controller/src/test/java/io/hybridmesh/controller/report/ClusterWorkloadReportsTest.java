@@ -66,6 +66,18 @@ class ClusterWorkloadReportsTest {
   }
 
   @Test
+  void plaintextAtTheSocketIsSeenUnlessANodeListsItAsMissing() {
+    WorkloadCapability w = report("shop", "Deployment", "web", "EBPF", "FULL", "OPENSSL");
+    WorkloadReport reads = ClusterWorkloadReports.toReport(w);
+    assertTrue(reads.getSeesList().stream().anyMatch(x -> x.contains("at the TCP socket")), reads::toString);
+    w.getStatus().getNodes().get(0).setMissingFeatures(List.of("PLAINTEXT_SOCKET"));
+    WorkloadReport misses = ClusterWorkloadReports.toReport(w);
+    assertTrue(misses.getSeesList().stream().noneMatch(x -> x.contains("at the TCP socket")));
+    assertTrue(misses.getMissesList().stream().anyMatch(x -> x.startsWith("plaintext HTTP beside the TLS library")),
+        misses::toString);
+  }
+
+  @Test
   void podsOnNodesThatSeeLessAreInTheReport() {
     WorkloadCapability w = report("shop", "Deployment", "web", "EBPF", "FULL", "OPENSSL");
     w.getStatus().setPlacement("prefer-capable");

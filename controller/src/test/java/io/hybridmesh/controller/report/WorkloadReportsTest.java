@@ -55,6 +55,38 @@ class WorkloadReportsTest {
   }
 
   @Test
+  void aPlaintextAppWhereTheAgentReadsTheSocketIsEbpfFullAndSaysWhatIsSeenThere() {
+    ContainerReport c = ContainerReport.newBuilder().setName("app").setPlaintext(true).build();
+    Inputs.Container app = new Inputs.Container("app", "NONE", Inputs.ProbeKind.PLAINTEXT, true);
+    Decision d = DecisionEngine.decide(new Inputs(Inputs.Mode.AUTO, Inputs.Fallback.SIDECAR, List.of(CAPABLE),
+        List.of(app), io.hybridmesh.controller.facts.ProbeKinds.AGENT_SUPPORTS));
+    WorkloadReport r = WorkloadReports.build(WL, Inputs.Mode.AUTO, d, List.of(CAPABLE), List.of(c), AT);
+
+    assertEquals(WorkloadDataPath.EBPF, r.getDataPath());
+    assertEquals(L7Visibility.L7_FULL, r.getL7Visibility());
+    assertEquals("TLS_NONE", r.getReasons(0).getCode());
+    assertTrue(r.getSeesList().stream().anyMatch(s -> s.startsWith("plaintext HTTP/1.x and HTTP/2 (h2c) at the "
+        + "TCP socket")), r.getSeesList()::toString);
+    assertTrue(r.getMissesList().stream().noneMatch(s -> s.contains("socket")), r.getMissesList()::toString);
+  }
+
+  @Test
+  void aTlsAppWhereTheAgentDoesNotReadTheSocketSaysPlaintextIsMissed() {
+    NodeFacts olderAgent = new NodeFacts("n3", "6.18.0",
+        EnumSet.complementOf(EnumSet.of(KernelFeature.PLAINTEXT_SOCKET)), false);
+    ContainerReport nginx = ContainerReport.newBuilder().setName("nginx").setLibrary(TlsLibrary.OPENSSL).build();
+    WorkloadReport r = report(Inputs.Mode.AUTO, List.of(olderAgent),
+        new Inputs.Container("nginx", "OPENSSL", Inputs.ProbeKind.OPENSSL, true), nginx);
+
+    assertEquals(WorkloadDataPath.EBPF, r.getDataPath());
+    assertTrue(r.getMissesList().stream().anyMatch(s -> s.startsWith("plaintext HTTP beside the TLS library")),
+        r.getMissesList()::toString);
+    assertTrue(r.getSeesList().stream().noneMatch(s -> s.contains("at the TCP socket")));
+    assertEquals(List.of("PLAINTEXT_SOCKET"), r.getNodes(0).getMissingFeaturesList());
+    assertTrue(r.getNodes(0).getCapable(), "it still reads TLS");
+  }
+
+  @Test
   void jsseGetsASidecarThatSeesOnlyTlsMetadataAndSaysSo() {
     ContainerReport java = ContainerReport.newBuilder().setName("payments").setLibrary(TlsLibrary.JSSE)
         .setLinkage("NONE").build();
@@ -70,7 +102,7 @@ class WorkloadReportsTest {
   @Test
   void aSidecarWithPlaintextSaysItSeesGrpcPerCallAndStreamsOnlyAtTheirEnd() {
     WorkloadReport.Builder b = WorkloadReport.newBuilder();
-    WorkloadReports.describe(Decision.DataPath.SIDECAR, Decision.Visibility.FULL, b);
+    WorkloadReports.describe(Decision.DataPath.SIDECAR, Decision.Visibility.FULL, false, b);
     assertTrue(b.getSeesList().stream().anyMatch(s -> s.startsWith("HTTP/1.x and HTTP/2 requests and responses")
         && s.contains("gRPC service, method and status of each call")), b.getSeesList()::toString);
     assertTrue(b.getMissesList().stream().anyMatch(s -> s.contains("gRPC streaming call while it is open")

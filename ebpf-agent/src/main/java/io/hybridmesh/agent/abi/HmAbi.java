@@ -10,11 +10,12 @@ import java.util.Map;
  */
 public final class HmAbi {
 
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
 
   public static final int EVENT_CONN = 1;
   public static final int EVENT_TLS_DATA = 2;
   public static final int EVENT_PROCESS = 3;
+  public static final int EVENT_SOCK_DATA = 4;
 
   public static final int PROCESS_EXEC = 1;
   public static final int PROCESS_FORK = 2;
@@ -52,7 +53,16 @@ public final class HmAbi {
   public static final int STAT_CONN_INSERTED = 11;
   public static final int STAT_CONN_DELETED = 12;
   public static final int STAT_CONN_MIDSTREAM = 13;
-  public static final int STAT_MAX = 16;
+  public static final int STAT_SOCK_CALLS = 14;
+  public static final int STAT_SOCK_TLS = 15;
+  public static final int STAT_SOCK_SLOT_TAKEN = 16;
+  public static final int STAT_SOCK_UNCLASSIFIED = 17;
+  public static final int STAT_SOCK_TABLE_FULL = 18;
+  public static final int STAT_MAX = 24;
+
+  public static final int SOCK_PLAIN = 1;
+  public static final int SOCK_TLS = 2;
+  public static final int SOCK_F_FIRST_READ = 0x1;
 
   public static final int AF_INET = 2;
   public static final int AF_INET6 = 10;
@@ -169,6 +179,20 @@ public final class HmAbi {
     private TlsEventLayout() {}
   }
 
+  /** struct hm_sock_state: the value of hm_sock_states, keyed by the struct sock's address (u64) */
+  public static final class SockStateLayout {
+    public static final int SIZE = 80;
+    public static final int ADDRPAIR = 0;
+    public static final int V6_DADDR = 8;
+    public static final int PORTPAIR = 24;
+    public static final int ENDPOINT_ID = 28;
+    public static final int VERDICT = 32;
+    public static final int FLAGS = 33;
+    public static final int TUPLE = 40;
+
+    private SockStateLayout() {}
+  }
+
   /** struct hm_process_event */
   public static final class ProcessEventLayout {
     public static final int SIZE = 24;
@@ -205,7 +229,19 @@ public final class HmAbi {
     stat(m, "HM_STAT_CONN_INSERTED", STAT_CONN_INSERTED);
     stat(m, "HM_STAT_CONN_DELETED", STAT_CONN_DELETED);
     stat(m, "HM_STAT_CONN_MIDSTREAM", STAT_CONN_MIDSTREAM);
+    stat(m, "HM_STAT_SOCK_CALLS", STAT_SOCK_CALLS);
+    stat(m, "HM_STAT_SOCK_TLS", STAT_SOCK_TLS);
+    stat(m, "HM_STAT_SOCK_SLOT_TAKEN", STAT_SOCK_SLOT_TAKEN);
+    stat(m, "HM_STAT_SOCK_UNCLASSIFIED", STAT_SOCK_UNCLASSIFIED);
+    stat(m, "HM_STAT_SOCK_TABLE_FULL", STAT_SOCK_TABLE_FULL);
     stat(m, "HM_STAT_MAX", STAT_MAX);
+    constant(m, "HM_EVENT_CONN", EVENT_CONN);
+    constant(m, "HM_EVENT_TLS_DATA", EVENT_TLS_DATA);
+    constant(m, "HM_EVENT_PROCESS", EVENT_PROCESS);
+    constant(m, "HM_EVENT_SOCK_DATA", EVENT_SOCK_DATA);
+    constant(m, "HM_SOCK_PLAIN", SOCK_PLAIN);
+    constant(m, "HM_SOCK_TLS", SOCK_TLS);
+    constant(m, "HM_SOCK_F_FIRST_READ", SOCK_F_FIRST_READ);
     m.put("hm_flow_tuple.sizeof", String.valueOf(Tuple.SIZE));
     field(m, "hm_flow_tuple.saddr", Tuple.SADDR, 16);
     field(m, "hm_flow_tuple.daddr", Tuple.DADDR, 16);
@@ -266,6 +302,14 @@ public final class HmAbi {
     field(m, "hm_tls_event.tuple", TlsEventLayout.TUPLE, Tuple.SIZE);
     field(m, "hm_tls_event.comm", TlsEventLayout.COMM, TlsEventLayout.COMM_SIZE);
     field(m, "hm_tls_event.data", TlsEventLayout.DATA, TLS_MAX_CAPTURE);
+    m.put("hm_sock_state.sizeof", String.valueOf(SockStateLayout.SIZE));
+    field(m, "hm_sock_state.addrpair", SockStateLayout.ADDRPAIR, 8);
+    field(m, "hm_sock_state.v6_daddr", SockStateLayout.V6_DADDR, 16);
+    field(m, "hm_sock_state.portpair", SockStateLayout.PORTPAIR, 4);
+    field(m, "hm_sock_state.endpoint_id", SockStateLayout.ENDPOINT_ID, 4);
+    field(m, "hm_sock_state.verdict", SockStateLayout.VERDICT, 1);
+    field(m, "hm_sock_state.flags", SockStateLayout.FLAGS, 1);
+    field(m, "hm_sock_state.tuple", SockStateLayout.TUPLE, Tuple.SIZE);
     m.put("hm_process_event.sizeof", String.valueOf(ProcessEventLayout.SIZE));
     field(m, "hm_process_event.kind", ProcessEventLayout.KIND, 2);
     field(m, "hm_process_event.op", ProcessEventLayout.OP, 1);
@@ -278,6 +322,10 @@ public final class HmAbi {
 
   private static void stat(Map<String, String> m, String name, int index) {
     m.put("hm_stat." + name, String.valueOf(index));
+  }
+
+  private static void constant(Map<String, String> m, String name, int value) {
+    m.put("const." + name, String.valueOf(value));
   }
 
   private static void field(Map<String, String> m, String name, int offset, int size) {

@@ -1,13 +1,19 @@
 package io.hybridmesh.agent.abi;
 
 /**
- * One TLS read or write of a watched process ({@code struct hm_tls_event}).
+ * One read or write of plaintext by a watched process ({@code struct hm_tls_event}): a call into its TLS
+ * library, read by the uprobes, or (when {@code socket}) a read/write syscall on a plaintext TCP socket, read
+ * by the syscall tracepoints. Both go through the same conversations and parsers.
  *
  * <p>{@code data} is the decoder's reusable buffer: valid from index 0 for {@code captured} bytes, and
  * only until the next event is decoded. {@code length} is what the call really moved, which may exceed
- * what was captured.
+ * what was captured (a socket's {@code sendfile} captures nothing).
  *
+ * @param ssl what names the connection inside the process: the SSL pointer, or for a socket the kernel's
+ *     struct sock address (the two never collide: user and kernel addresses are apart, and {@code socket} is
+ *     part of the key anyway)
  * @param tuple the connection, local to remote; {@code null} when the kernel could not find the socket
+ * @param socket read at the socket's syscalls (HM_EVENT_SOCK_DATA), not inside a TLS library
  */
 public record TlsEvent(
     boolean write,
@@ -23,4 +29,13 @@ public record TlsEvent(
     String comm,
     FlowTuple tuple,
     byte[] data,
-    int captured) {}
+    int captured,
+    boolean socket) {
+
+  /** A call inside a TLS library. */
+  public TlsEvent(boolean write, boolean exForm, int endpointId, long startNs, long endNs, long ssl, long cgroupId,
+      long length, int pid, int tid, String comm, FlowTuple tuple, byte[] data, int captured) {
+    this(write, exForm, endpointId, startNs, endNs, ssl, cgroupId, length, pid, tid, comm, tuple, data, captured,
+        false);
+  }
+}

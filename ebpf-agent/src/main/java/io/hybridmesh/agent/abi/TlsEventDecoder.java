@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Decodes {@code struct hm_tls_event} records. Not thread-safe: it copies each record's data into one
+ * Decodes {@code struct hm_tls_event} records, of either kind (TLS calls and socket calls). Not thread-safe: it copies each record's data into one
  * reusable array, which the returned event shares (the event path runs on one thread).
  *
  * <p>The process name and the connection tuple of an event are mostly those of an earlier one (a few
@@ -59,7 +59,8 @@ public final class TlsEventDecoder {
         comm(b, at + COMM),
         (flags & HmAbi.TLS_F_TUPLE) != 0 ? tuple(b, at + TUPLE) : null,
         data,
-        captured);
+        captured,
+        (b.getShort(at + KIND) & 0xffff) == HmAbi.EVENT_SOCK_DATA);
   }
 
   /** The NUL-terminated name at {@code at}, shared with an earlier event of the same name. */

@@ -29,7 +29,7 @@ public final class TlsEventEncoder {
     for (int i = 0; i < DATA; i++) {
       b.put(at + i, (byte) 0);
     }
-    b.putShort(at + KIND, (short) HmAbi.EVENT_TLS_DATA);
+    b.putShort(at + KIND, (short) (e.socket() ? HmAbi.EVENT_SOCK_DATA : HmAbi.EVENT_TLS_DATA));
     b.put(at + OP, (byte) (e.write() ? HmAbi.TLS_WRITE : HmAbi.TLS_READ));
     int flags = (e.tuple() != null ? HmAbi.TLS_F_TUPLE : 0) | (e.exForm() ? HmAbi.TLS_F_EX : 0);
     b.put(at + FLAGS, (byte) flags);

@@ -11,6 +11,8 @@ public final class BpfObjects {
   /** The same programs without BPF atomics, for kernels before 5.12 (see {@link TcDatapath}). */
   public static final String TC_FLOW_NO_ATOMICS = "tc_flow_noatomics.bpf.o";
   public static final String TLS_UPROBE = "tls_uprobe.bpf.o";
+  /** Plaintext read at TCP sockets' syscalls. */
+  public static final String SOCK_PLAIN = "sock_plain.bpf.o";
   /** Programs that do nothing, for measuring what a uprobe hit costs on this node. */
   public static final String UPROBE_CALIBRATE = "uprobe_calibrate.bpf.o";
 

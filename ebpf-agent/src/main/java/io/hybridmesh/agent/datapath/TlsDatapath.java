@@ -158,6 +158,11 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
     return followsProcesses;
   }
 
+  /** One of this object's maps, for another object to share ({@link PlaintextDatapath#SHARED_WITH_TLS}). */
+  public BpfMap map(String name) {
+    return object.map(name);
+  }
+
   @Override
   public void watchNetns(long netnsInode, int endpointId) {
     object.map(WATCHED_NETNS).update(NativeBytes.u32((int) netnsInode), NativeBytes.u32(endpointId), BpfMap.ANY);

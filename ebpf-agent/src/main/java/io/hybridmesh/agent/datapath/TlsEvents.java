@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
- * TLS reads and writes from the uprobes, through each connection's HTTP/1.x or HTTP/2 conversation, to L7 flows.
- * What cannot be parsed is counted; the connection itself is still reported at L3/L4 by the
- * TC programs.
+ * Plaintext reads and writes, from the TLS uprobes ({@code HM_EVENT_TLS_DATA}) and from the plaintext socket
+ * tracepoints ({@code HM_EVENT_SOCK_DATA}), through each connection's HTTP/1.x or HTTP/2 conversation (one
+ * table for both, so that the node's bounds hold for both together), to L7 flows. What cannot be parsed is
+ * counted, by source; the connection itself is still reported at L3/L4 by the TC programs.
  */
 public final class TlsEvents implements EventHandler {
 
@@ -32,6 +33,8 @@ public final class TlsEvents implements EventHandler {
   private final AtomicLong calls = new AtomicLong();
   private final AtomicLong unparsed = new AtomicLong();
   private final AtomicLong streamsCut = new AtomicLong();
+  private final AtomicLong socketCalls = new AtomicLong();
+  private final AtomicLong socketUnparsed = new AtomicLong();
   private final Map<String, Long> unparsedByReason = new ConcurrentHashMap<>();
 
   public TlsEvents(TlsConversations conversations, L7FlowAssembler assembler, FlowSink sink) {
@@ -43,7 +46,7 @@ public final class TlsEvents implements EventHandler {
   @Override
   public void handle(ByteBuffer record, int at, int length) {
     TlsEvent call = decoder.decode(record, at, length);
-    calls.incrementAndGet();
+    (call.socket() ? socketCalls : calls).incrementAndGet();
     List<?> events = conversations.onEvent(call);
     // Connections dropped to make room for this one (or idled out) first: they were over before it.
     emitEnded();
@@ -90,15 +93,17 @@ public final class TlsEvents implements EventHandler {
   }
 
   private void unparsed(TlsEvent call, String direction, String protocol, String reason) {
-    unparsed.incrementAndGet();
+    (call.socket() ? socketUnparsed : unparsed).incrementAndGet();
     // The reasons are few and fixed strings; count each, and say each once.
+    String source = call.socket() ? "Socket plaintext" : "TLS plaintext";
     if (unparsedByReason.merge(reason, 1L, Long::sum) == 1L) {
-      LOG.info(() -> "TLS plaintext of " + call.comm() + " (pid " + call.pid() + ", "
+      LOG.info(() -> source + " of " + call.comm() + " (pid " + call.pid() + ", "
           + direction.toLowerCase() + ") not parsed as " + protocol + ": " + reason
           + "; further cases are counted");
     }
   }
 
+  /** TLS calls handled (from the uprobes). */
   public long calls() {
     return calls.get();
   }
@@ -108,7 +113,12 @@ public final class TlsEvents implements EventHandler {
     return streamsCut.get();
   }
 
-  /** TLS connections read as HTTP/2 since the start. */
+  /** Socket calls handled (from the plaintext tracepoints). */
+  public long socketCalls() {
+    return socketCalls.get();
+  }
+
+  /** Connections (TLS and plaintext) read as HTTP/2 since the start. */
   public long http2Connections() {
     return conversations.http2Connections();
   }
@@ -123,8 +133,13 @@ public final class TlsEvents implements EventHandler {
     return Map.copyOf(unparsedByReason);
   }
 
-  /** Stretches of plaintext that were not HTTP/1.x or could not be followed. */
+  /** Stretches of TLS plaintext that were not HTTP/1.x or could not be followed. */
   public long unparsed() {
     return unparsed.get();
+  }
+
+  /** The same for plaintext read at sockets: bytes on a watched TCP port that are not HTTP. */
+  public long socketUnparsed() {
+    return socketUnparsed.get();
   }
 }

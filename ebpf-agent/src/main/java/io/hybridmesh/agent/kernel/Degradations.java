@@ -37,7 +37,9 @@ public final class Degradations {
       Map.entry(KernelFeature.UPROBE_MULTI, "no uprobe_multi: each watched process gets a perf-event link per "
           + "probe site instead of two links per library; the same to run, but each link's close waits for its "
           + "own grace periods (about 85 ms here, one after the other), so processes that come and go keep the "
-          + "agent's detaching threads busy"));
+          + "agent's detaching threads busy"),
+      Map.entry(KernelFeature.PLAINTEXT_SOCKET, "the agent does not read plaintext HTTP at sockets here "
+          + "(--plaintext off, or its socket programs did not load): plaintext workloads need sidecars for L7"));
 
   private Degradations() {}
 

@@ -62,14 +62,15 @@ public final class KubernetesAgent implements AgentStats, AutoCloseable {
     Path proc = Path.of("/proc");
     this.options = options;
     this.proc = proc;
-    this.node = new NodeDatapath(bpf, options.nodeName(), options.tc(), options.readTls(), options.tlsHooks(), directory,
-        sink);
+    this.node = new NodeDatapath(bpf, options.nodeName(), options.tc(), options.readTls(), options.tlsHooks(),
+        options.plaintext(), directory, sink);
     this.cluster = new ClusterWatch(client, options.nodeName(), directory, this::rescanSoon, selectPodsByField);
-    this.capability = new NodeCapabilityWriter(client, options.nodeName(), report, AgentVersion.get(),
+    this.capability = new NodeCapabilityWriter(client, options.nodeName(),
+        node.readsPlaintext() ? NodeCapabilities.withPlaintext(report) : report, AgentVersion.get(),
         options.heartbeat(), Clock.systemUTC());
     this.annotator = new PodProbeAnnotator(client, cluster, directory, new ContainerProcesses(proc),
         new BinaryProber(proc, 8192), proc, options.probeEntry());
-    this.pods = new PodDatapaths(node.tc(), node.tlsLibraries(), directory, new NetworkNamespaces(), proc);
+    this.pods = new PodDatapaths(node.tc(), node.namespaces(), directory, new NetworkNamespaces(), proc);
     this.hostNetns = inode(proc.resolve("1/ns/net"));
   }
 

@@ -1,5 +1,6 @@
 package io.hybridmesh.agent.kubernetes;
 
+import io.hybridmesh.agent.datapath.PlaintextMode;
 import io.hybridmesh.agent.datapath.TcSettings;
 import io.hybridmesh.agent.datapath.TlsHooks;
 import io.hybridmesh.agent.probe.binary.ProbeResult;
@@ -13,12 +14,14 @@ import java.util.function.Function;
  * @param nodeName this node's name: pods are selected by it and the NodeCapability is named after it
  * @param rescanInterval how often container processes, interfaces and TLS libraries are looked at again
  * @param tlsHooks how TLS probes are attached to each process, and which tracepoints name their sockets
+ * @param plaintext whether plaintext HTTP is read at the watched pods' TCP sockets (the NodeCapability says
+ *     so when it is)
  * @param heartbeat how often the NodeCapability is re-written
  * @param probeEntry one element of {@code hmesh probe --output json}; passed in because its verdict comes
  *     from the controller's decision engine, which the agent module does not depend on
  */
 public record KubernetesOptions(String nodeName, TcSettings tc, Duration rescanInterval, boolean readTls,
-    TlsHooks tlsHooks, Duration heartbeat, Function<ProbeResult, ProbeEntry> probeEntry) {
+    TlsHooks tlsHooks, PlaintextMode plaintext, Duration heartbeat, Function<ProbeResult, ProbeEntry> probeEntry) {
 
   public KubernetesOptions {
     if (nodeName == null || nodeName.isBlank()) {

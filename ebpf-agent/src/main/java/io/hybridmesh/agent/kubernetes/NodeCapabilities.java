@@ -5,13 +5,16 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import io.hybridmesh.agent.kernel.FeatureFinding;
 import io.hybridmesh.agent.kernel.NodeReport;
 import io.hybridmesh.agent.kernel.UprobeCost;
 import io.hybridmesh.api.v1alpha1.KernelFeature;
 import io.hybridmesh.api.v1alpha1.NodeCapabilitySpec;
 import io.hybridmesh.api.v1alpha1.UprobeHitCost;
+import io.hybridmesh.jni.Bpf;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The {@code NodeCapability} spec an agent writes for its node, from what the kernel said. Pure. */
@@ -32,6 +35,19 @@ public final class NodeCapabilities {
     spec.setLastHeartbeat(heartbeat.truncatedTo(ChronoUnit.SECONDS).toString());
     spec.setUprobeCost(hitCost(report.uprobeCost()));
     return spec;
+  }
+
+  /**
+   * The report with {@link KernelFeature#PLAINTEXT_SOCKET}: the agent loaded its socket programs, so the
+   * controller may leave plaintext workloads on the eBPF path with their HTTP read.
+   */
+  public static NodeReport withPlaintext(NodeReport report) {
+    List<FeatureFinding> features = new ArrayList<>(report.features());
+    features.removeIf(f -> f.feature() == KernelFeature.PLAINTEXT_SOCKET);
+    features.add(new FeatureFinding(KernelFeature.PLAINTEXT_SOCKET, Bpf.Support.YES,
+        "the agent's plaintext socket programs (sock_plain.bpf.o) loaded"));
+    return new NodeReport(report.release(), features, report.config(), report.configSource(),
+        report.degradations(), report.uprobeCost());
   }
 
   /** The measured cost as the CRD (and {@code hmesh probe --kernel}) carries it: not measured is absent, not -1. */

@@ -4,7 +4,7 @@ import io.hybridmesh.agent.datapath.TcDatapath;
 import io.hybridmesh.agent.netns.NetnsWatch;
 import io.hybridmesh.agent.netns.NetworkInterface;
 import io.hybridmesh.agent.netns.NetworkNamespaces;
-import io.hybridmesh.agent.tls.TlsProcessWatch;
+import io.hybridmesh.agent.runtime.WatchedNamespaces;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -14,8 +14,8 @@ import java.util.logging.Logger;
 
 /**
  * The pods that have the eBPF data path now: one {@link NetnsWatch} per pod, on its network namespace through
- * {@code /proc/<mainpid>/ns/net}, with the TLS uprobes scoped to that namespace's inode and the pod bound to
- * the watch's endpoint id in the {@link PodDirectory}. Brought to a plan by {@link #apply}: pods that left
+ * {@code /proc/<mainpid>/ns/net}, with the TLS uprobes and the plaintext socket hooks scoped to that namespace's
+ * inode and the pod bound to the watch's endpoint id in the {@link PodDirectory}. Brought to a plan by {@link #apply}: pods that left
  * the plan (the report changed away from EBPF, or the pod went) are detached.
  */
 public final class PodDatapaths implements AutoCloseable {
@@ -23,7 +23,7 @@ public final class PodDatapaths implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(PodDatapaths.class.getName());
 
   private final TcDatapath tc;
-  private final TlsProcessWatch tls;
+  private final WatchedNamespaces watchedNetns;
   private final PodDirectory directory;
   private final NetworkNamespaces netns;
   private final Path proc;
@@ -40,11 +40,10 @@ public final class PodDatapaths implements AutoCloseable {
     }
   }
 
-  /** @param tls null when TLS is not read */
-  public PodDatapaths(TcDatapath tc, TlsProcessWatch tls, PodDirectory directory, NetworkNamespaces netns,
-      Path proc) {
+  public PodDatapaths(TcDatapath tc, WatchedNamespaces watchedNetns, PodDirectory directory,
+      NetworkNamespaces netns, Path proc) {
     this.tc = tc;
-    this.tls = tls;
+    this.watchedNetns = watchedNetns;
     this.directory = directory;
     this.netns = netns;
     this.proc = proc;
@@ -85,16 +84,12 @@ public final class PodDatapaths implements AutoCloseable {
     NetnsWatch.Listener listener = new NetnsWatch.Listener() {
       @Override
       public void appeared(long inode, int id) {
-        if (tls != null) {
-          tls.watch(inode, id);
-        }
+        watchedNetns.watch(inode, id);
       }
 
       @Override
       public void vanished(long inode) {
-        if (tls != null) {
-          tls.unwatch(inode);
-        }
+        watchedNetns.unwatch(inode);
       }
 
       @Override

@@ -28,6 +28,7 @@ final class HttpRecords {
   /** What is built for one request head; the request's start time is not part of it. */
   static final class Entry {
     private final HttpRequestHead head;
+    private final boolean tls;
     final HTTP http;
     /** The request's L7 record ({@link L7FlowType#REQUEST}, no latency). */
     final Layer7 requestL7;
@@ -37,9 +38,10 @@ final class HttpRecords {
     private String responseProtocol;
     private HTTP response;
 
-    private Entry(HttpRequestHead head) {
+    private Entry(HttpRequestHead head, boolean tls) {
       this.head = head;
-      this.http = http(head);
+      this.tls = tls;
+      this.http = http(head, tls);
       this.requestL7 = Layer7.newBuilder().setType(L7FlowType.REQUEST).setHttp(http).build();
       this.trace = traceContext(head);
     }
@@ -60,17 +62,18 @@ final class HttpRecords {
   }
 
   /**
-   * The entry for a request head, built when no entry for an equal head is held. The slot follows the
+   * The entry for a request head read inside TLS ({@code tls}: its URL says https) or at a plaintext
+   * socket (http), built when no entry for an equal head from the same kind of connection is held. The slot follows the
    * identity of the target String, which the parser shares between repeats of a head on a connection:
    * cheaper than hashing the head's content, and equal heads from other connections only cost an entry
    * each.
    */
-  Entry of(HttpRequestHead r) {
+  Entry of(HttpRequestHead r, boolean tls) {
     int h = System.identityHashCode(r.target());
     int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
     Entry e = slots[slot];
-    if (e == null || !sameHead(e.head, r)) {
-      e = new Entry(r);
+    if (e == null || e.tls != tls || !sameHead(e.head, r)) {
+      e = new Entry(r, tls);
       slots[slot] = e;
     }
     return e;
@@ -83,14 +86,14 @@ final class HttpRecords {
         && a.headers().equals(b.headers());
   }
 
-  private static HTTP http(HttpRequestHead r) {
+  private static HTTP http(HttpRequestHead r, boolean tls) {
     String target = r.target();
     int query = target.indexOf('?');
     String path = query < 0 ? target : target.substring(0, query);
     HTTP.Builder h = HTTP.newBuilder().setMethod(r.method()).setProtocol(r.protocol());
     if (target.startsWith("/")) {
       h.setPath(path);
-      h.setUrl(r.host() != null ? "https://" + r.host() + target : target);
+      h.setUrl(r.host() != null ? (tls ? "https://" : "http://") + r.host() + target : target);
     } else {
       h.setUrl(target); // absolute-form or authority-form
       h.setPath(path);

@@ -38,7 +38,8 @@ import com.google.protobuf.BoolValue;
 import com.google.protobuf.Timestamp;
 
 /**
- * Turns HTTP heads read from TLS calls into L7 {@link Flow}s. Requests travel client to server,
+ * Turns HTTP heads read from TLS calls, or from a plaintext socket's calls, into L7 {@link Flow}s (a flow
+ * says which: its observation point, its emitter's kind, and a {@code tls} record for TLS only). Requests travel client to server,
  * responses server to client (and repeat their request's method and path, as Hubble's do); which end
  * is local follows from the observed process's role.
  */
@@ -54,6 +55,7 @@ public final class L7FlowAssembler {
 
   private final String nodeName;
   private final Emitter emitter;
+  private final Emitter socketEmitter;
   private final EndpointResolver endpoints;
   private final KernelClock clock;
   private final HttpRecords httpRecords = new HttpRecords();
@@ -68,13 +70,14 @@ public final class L7FlowAssembler {
     this.nodeName = nodeName;
     this.emitter = Emitter.newBuilder().setName("hybrid-mesh").setVersion(version)
         .setKind(EmitterKind.EBPF_UPROBE).build();
+    this.socketEmitter = emitter.toBuilder().setKind(EmitterKind.EBPF_TRACEPOINT).build();
     this.endpoints = endpoints;
     this.clock = clock;
   }
 
   public Flow request(TlsEvent call, HttpEvent.RequestSeen seen) {
     Flow.Builder f = common(call, seen.role(), false);
-    HttpRecords.Entry http = httpRecords.of(seen.request());
+    HttpRecords.Entry http = httpRecords.of(seen.request(), !call.socket());
     f.setL7(http.requestL7);
     if (http.trace != null) {
       f.setTraceContext(http.trace);
@@ -89,7 +92,7 @@ public final class L7FlowAssembler {
       l7.setHttp(HTTP.newBuilder().setCode(seen.response().status()).setProtocol(seen.response().protocol()));
       f.setCompleteness(PARTIAL);
     } else {
-      HttpRecords.Entry http = httpRecords.of(seen.request());
+      HttpRecords.Entry http = httpRecords.of(seen.request(), !call.socket());
       l7.setHttp(http.response(seen.response()));
       if (http.trace != null) {
         f.setTraceContext(http.trace);
@@ -106,7 +109,7 @@ public final class L7FlowAssembler {
   public Flow request(TlsEvent call, Http2Event.RequestSeen seen) {
     Http2Request r = seen.request();
     Flow.Builder f = common(call, seen.role(), false);
-    HttpRecords.Entry http = httpRecords.of(head(r));
+    HttpRecords.Entry http = httpRecords.of(head(r), !call.socket());
     f.setL7(r.grpc() ? http.requestL7.toBuilder().setGrpc(grpc(r, null)).build() : http.requestL7);
     if (http.trace != null) {
       f.setTraceContext(http.trace);
@@ -133,7 +136,7 @@ public final class L7FlowAssembler {
     Layer7.Builder l7 = Layer7.newBuilder().setType(L7FlowType.RESPONSE).setLatencyNs(Math.max(0, x.latencyNs()));
     HTTP.Builder h;
     if (x.request() != null) {
-      HttpRecords.Entry http = httpRecords.of(head(x.request()));
+      HttpRecords.Entry http = httpRecords.of(head(x.request()), !call.socket());
       h = http.http.toBuilder();
       if (http.trace != null) {
         f.setTraceContext(http.trace);
@@ -219,17 +222,19 @@ public final class L7FlowAssembler {
     Flow.Builder f = Flow.newBuilder()
         .setTime(time)
         .setUuid(FlowIds.next(time.getSeconds() * 1000 + time.getNanos() / 1_000_000))
-        .setEmitter(emitter)
+        .setEmitter(call.socket() ? socketEmitter : emitter)
         .setNodeName(nodeName)
-        .setObservationPoint(call.write() ? ObservationPoint.SSL_WRITE : ObservationPoint.SSL_READ)
+        .setObservationPoint(observationPoint(call))
         .setDataPath(DataPath.EBPF)
         .setType(FlowType.L7)
         .setVerdict(Verdict.FORWARDED)
         .setReporter(localIsClient ? Reporter.CLIENT : Reporter.SERVER)
         .setTrafficDirection(localIsClient ? TrafficDirection.EGRESS : TrafficDirection.INGRESS)
         .setIsReply(reply ? IS_REPLY : NOT_REPLY)
-        .setTls(OPENSSL)
         .setCgroupId(call.cgroupId());
+    if (!call.socket()) {
+      f.setTls(OPENSSL);
+    }
 
     Endpoint local = localEndpoint(call);
     FlowTuple t = call.tuple();
@@ -256,6 +261,13 @@ public final class L7FlowAssembler {
       }
     }
     return f;
+  }
+
+  private static ObservationPoint observationPoint(TlsEvent call) {
+    if (call.socket()) {
+      return call.write() ? ObservationPoint.SOCKET_WRITE : ObservationPoint.SOCKET_READ;
+    }
+    return call.write() ? ObservationPoint.SSL_WRITE : ObservationPoint.SSL_READ;
   }
 
   /**

@@ -20,9 +20,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The HTTP conversation of every TLS connection being read, keyed by process and SSL pointer. Bounded:
- * at most {@code maxConnections} (least recently used first out) and none idle longer than {@code
- * idleTimeout}. Used by the event thread only.
+ * The HTTP conversation of every connection being read, keyed by process and SSL pointer for a TLS
+ * connection (read inside its library), or by process and socket for a plaintext one (read at its
+ * syscalls): both kinds share the bounds, which hold for the node. Bounded: at most {@code maxConnections}
+ * (least recently used first out) and none idle longer than {@code idleTimeout}. Used by the event thread
+ * only.
  *
  * <p>The parser is chosen per connection from the first call that carries bytes: {@link Http2Connection}
  * when {@link Http2Detect} sees the client preface, a server's first SETTINGS, or (a connection first seen
@@ -38,7 +40,7 @@ import java.util.Objects;
  */
 public final class TlsConversations {
 
-  private record Key(int pid, long ssl) {}
+  private record Key(int pid, long ssl, boolean socket) {}
 
   private static final class Entry {
     /** Null until a call with bytes shows which one; then one of the two. */
@@ -122,9 +124,9 @@ public final class TlsConversations {
       sinceLastExpiry = 0;
       expire(e.endNs());
     }
-    Key key = new Key(e.pid(), e.ssl());
+    Key key = new Key(e.pid(), e.ssl(), e.socket());
     Entry entry = entries.get(key);
-    // An SSL pointer freed and reused by a new connection: the old conversation is over.
+    // An SSL pointer (or a socket) freed and reused by a new connection: the old conversation is over.
     if (entry != null && e.tuple() != null && entry.tuple != null && !Objects.equals(entry.tuple, e.tuple())) {
       removed(key, entries.remove(key), Http2End.CONNECTION_REPLACED, nowNs);
       entry = null;

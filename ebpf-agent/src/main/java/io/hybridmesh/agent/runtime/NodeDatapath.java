@@ -10,6 +10,8 @@ import io.hybridmesh.agent.datapath.ConnectionSweeper;
 import io.hybridmesh.agent.datapath.DropCounters;
 import io.hybridmesh.agent.datapath.EventHandler;
 import io.hybridmesh.agent.datapath.EventPump;
+import io.hybridmesh.agent.datapath.PlaintextDatapath;
+import io.hybridmesh.agent.datapath.PlaintextMode;
 import io.hybridmesh.agent.datapath.TcDatapath;
 import io.hybridmesh.agent.datapath.TcSettings;
 import io.hybridmesh.agent.datapath.TlsDatapath;
@@ -39,8 +41,9 @@ import java.util.logging.Logger;
 
 /**
  * The node's kernel side, shared by both modes: the TC programs and their event ring, the optional TLS
- * uprobes, the event pump, the connection sweeper and the drop counters. What it watches (named network
- * namespaces, or pods) is the mode's business: it attaches through {@link #tc()} and {@link #tlsLibraries()}.
+ * uprobes and plaintext socket hooks, the event pump, the connection sweeper and the drop counters. What it
+ * watches (named network namespaces, or pods) is the mode's business: it attaches through {@link #tc()} and
+ * {@link #namespaces()}.
  */
 public final class NodeDatapath implements AgentStats, AutoCloseable {
 
@@ -52,6 +55,8 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
   private final TcDatapath datapath;
   private final TlsDatapath tls;
   private final TlsProcessWatch tlsLibraries;
+  private final PlaintextDatapath plaintext;
+  private final WatchedNamespaces namespaces;
   private final TlsEvents tlsEvents;
   private final KernelClock.SystemClock clock = new KernelClock.SystemClock();
   private final EventPump pump;
@@ -62,24 +67,34 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
   private Timestamp lastDropPoll;
   private Map<String, Long> finalCounters;
 
-  /** Loads the programs; nothing is attached yet. */
+  /**
+   * Loads the programs; nothing is attached yet (but the plaintext socket hooks with {@link PlaintextMode#ON}).
+   *
+   * @throws BpfException when {@code plaintextMode} is {@link PlaintextMode#ON} and the programs do not load
+   */
   public NodeDatapath(Bpf bpf, String nodeName, TcSettings settings, boolean readTls, TlsHooks tlsHooks,
-      EndpointResolver endpoints, FlowSink sink) {
+      PlaintextMode plaintextMode, EndpointResolver endpoints, FlowSink sink) {
     this.settings = settings;
     this.sink = sink;
     this.datapath = new TcDatapath(bpf, settings);
     String version = AgentVersion.get();
     Map<Integer, EventHandler> handlers = new HashMap<>();
     this.tls = readTls ? loadTls(bpf, tlsHooks) : null;
+    this.plaintext = plaintextMode == PlaintextMode.OFF ? null : loadPlaintext(bpf, plaintextMode);
     if (tls != null) {
       tlsLibraries = new TlsProcessWatch(tls, new ProcProcessView(Path.of("/proc"), new BinaryProber()));
       handlers.put(HmAbi.EVENT_PROCESS, (record, at, length) ->
           tlsLibraries.onProcessEvent(ProcessEvent.decode(record, at, length)));
+    } else {
+      tlsLibraries = null;
+    }
+    if (tls != null || plaintext != null) {
+      // One conversation table for both sources: its bounds are the node's, whatever reads the bytes.
       tlsEvents = new TlsEvents(new TlsConversations(16384, Duration.ofMinutes(5), Limits.DEFAULT),
           new L7FlowAssembler(nodeName, version, endpoints, clock), sink);
       handlers.put(HmAbi.EVENT_TLS_DATA, tlsEvents);
+      handlers.put(HmAbi.EVENT_SOCK_DATA, tlsEvents);
     } else {
-      tlsLibraries = null;
       tlsEvents = null;
     }
     // A connection that closes ends what its TLS conversations were reading (same event thread).
@@ -87,6 +102,12 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
         new ConnectionFlowAssembler(nodeName, version, endpoints, clock), sink,
         tlsEvents == null ? null : tlsEvents::connectionClosed);
     handlers.put(HmAbi.EVENT_CONN, connections);
+    try {
+      this.namespaces = new WatchedNamespaces(tlsLibraries, plaintext, plaintextMode);
+    } catch (RuntimeException e) { // --plaintext on, and the hooks do not attach
+      closeLoaded();
+      throw e;
+    }
     this.pump = new EventPump(datapath.events(), handlers, 1 << 20);
     this.sweeper = new ConnectionSweeper(datapath.connections(), settings, connections::deliver);
     this.drops = new DropCounters(datapath.stats(), datapath.possibleCpus());
@@ -105,8 +126,48 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
     }
   }
 
+  /**
+   * The plaintext socket programs, or null with a sentence on what is lost; with {@link PlaintextMode#ON} a
+   * failure is the caller's.
+   */
+  private PlaintextDatapath loadPlaintext(Bpf bpf, PlaintextMode mode) {
+    Map<String, io.hybridmesh.jni.BpfMap> shared = new HashMap<>();
+    if (tls != null) {
+      PlaintextDatapath.SHARED_WITH_TLS.forEach(m -> shared.put(m, tls.map(m)));
+    }
+    try {
+      // The raw pair: cheaper than per-syscall tracepoints wherever reads and writes are over about a third
+      // of the syscalls, as where HTTP is served (bench/syscall-hooks.sh).
+      return new PlaintextDatapath(bpf, BpfObjects.load(BpfObjects.SOCK_PLAIN), datapath.eventsMap(),
+          datapath.stats(), settings.wakeupBytes(), shared, PlaintextDatapath.Hooks.RAW_SYSCALLS);
+    } catch (BpfException e) {
+      if (mode == PlaintextMode.ON) {
+        closeLoaded();
+        throw e;
+      }
+      LOG.warning("plaintext HTTP cannot be read at the sockets of this host (" + e.getMessage()
+          + "); L3/L4 connection flows and HTTP inside TLS go on.");
+      return null;
+    }
+  }
+
   public TcDatapath tc() {
     return datapath;
+  }
+
+  /** Where the mode says which network namespaces are watched: the TLS probes and the socket hooks follow. */
+  public WatchedNamespaces namespaces() {
+    return namespaces;
+  }
+
+  /** Whether plaintext HTTP is read at the sockets of watched endpoints (the programs loaded). */
+  public boolean readsPlaintext() {
+    return plaintext != null;
+  }
+
+  /** How watched sockets were classified, or null when plaintext is not read. */
+  public io.hybridmesh.jni.BpfMap sockStates() {
+    return plaintext == null ? null : plaintext.sockStates();
   }
 
   /** The TLS library watch, or null when TLS is not read. */
@@ -174,7 +235,16 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
     c.put("connections evicted from the table", ledger.total());
     c.put(MIDSTREAM, drops.total(HmAbi.STAT_CONN_MIDSTREAM));
     c.put("ring buffer records too large", datapath.events().oversizedRecords());
-    if (tlsEvents != null) {
+    if (plaintext != null) {
+      c.put("socket calls", tlsEvents.socketCalls());
+      c.put("socket hooks attached", plaintext.attached() ? 1L : 0L);
+      c.put("sockets left to the TLS probes (TLS records)", drops.total(HmAbi.STAT_SOCK_TLS));
+      c.put("socket calls too short to classify", drops.total(HmAbi.STAT_SOCK_UNCLASSIFIED));
+      c.put("socket calls lost to a taken slot", drops.total(HmAbi.STAT_SOCK_SLOT_TAKEN));
+      c.put("socket table full", drops.total(HmAbi.STAT_SOCK_TABLE_FULL));
+      c.put("socket plaintext not parsed as HTTP", tlsEvents.socketUnparsed());
+    }
+    if (tls != null) {
       c.put("TLS calls", tlsEvents.calls());
       c.put("processes with TLS probes", (long) tlsLibraries.probedProcesses());
       c.put("process reports dropped (queue full)", tlsLibraries.eventsDropped());
@@ -183,7 +253,9 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
       c.put("TLS calls that failed or moved nothing", drops.total(HmAbi.STAT_TLS_CALL_FAILED));
       c.put("TLS calls lost to a taken slot", drops.total(HmAbi.STAT_TLS_SLOT_TAKEN));
       c.put("TLS plaintext not parsed as HTTP/1.x", tlsEvents.unparsed());
-      c.put("TLS connections read as HTTP/2", tlsEvents.http2Connections());
+    }
+    if (tlsEvents != null) {
+      c.put("connections read as HTTP/2", tlsEvents.http2Connections());
       c.put("HTTP/2 connections dropped over their memory budget", tlsEvents.http2Shed());
       c.put("HTTP/2 streams open when their connection ended or was dropped", tlsEvents.streamsCut());
     }
@@ -210,8 +282,18 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
     }
     stopEvents();
     finalCounters = counters();
-    if (tls != null) {
+    if (tlsLibraries != null) {
       tlsLibraries.close();
+    }
+    closeLoaded();
+  }
+
+  /** Frees what the constructor loaded, also when it fails half way (plaintext before TLS: it shares TLS maps). */
+  private void closeLoaded() {
+    if (plaintext != null) {
+      plaintext.close();
+    }
+    if (tls != null) {
       tls.close();
     }
     datapath.close();

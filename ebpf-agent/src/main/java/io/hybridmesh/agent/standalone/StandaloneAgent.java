@@ -6,6 +6,7 @@ import io.hybridmesh.agent.netns.NetworkInterface;
 import io.hybridmesh.agent.netns.NetworkNamespaces;
 import io.hybridmesh.agent.runtime.AgentStats;
 import io.hybridmesh.agent.runtime.NodeDatapath;
+import io.hybridmesh.agent.runtime.WatchedNamespaces;
 import io.hybridmesh.agent.tls.TlsProcessWatch;
 import io.hybridmesh.jni.Bpf;
 import java.util.LinkedHashMap;
@@ -19,7 +20,8 @@ import java.util.logging.Logger;
 
 /**
  * The agent on a plain Linux host: watches named network namespaces with the TC programs (L3/L4
- * connections) and the TLS uprobes (HTTP inside TLS), and sends flows to a sink until {@link #close()}.
+ * connections), the TLS uprobes (HTTP inside TLS) and the socket hooks (plaintext HTTP), and sends flows to
+ * a sink until {@link #close()}.
  * Interfaces, addresses and TLS libraries that come and go are followed by a periodic rescan.
  */
 public final class StandaloneAgent implements AgentStats, AutoCloseable {
@@ -43,24 +45,21 @@ public final class StandaloneAgent implements AgentStats, AutoCloseable {
     this.options = options;
     this.endpoints = new StandaloneEndpoints(options.identities());
     this.node = new NodeDatapath(bpf, options.nodeName(), options.tc(), options.readTls(), options.tlsHooks(),
-        endpoints, sink);
+        options.plaintext(), endpoints, sink);
     TlsProcessWatch tlsLibraries = node.tlsLibraries();
+    WatchedNamespaces watched = node.namespaces();
     NetworkNamespaces netns = new NetworkNamespaces();
     int endpointId = 1;
     for (String name : options.namespaces()) {
       NetnsWatch.Listener listener = new NetnsWatch.Listener() {
         @Override
         public void appeared(long inode, int id) {
-          if (tlsLibraries != null) {
-            tlsLibraries.watch(inode, id);
-          }
+          watched.watch(inode, id);
         }
 
         @Override
         public void vanished(long inode) {
-          if (tlsLibraries != null) {
-            tlsLibraries.unwatch(inode);
-          }
+          watched.unwatch(inode);
         }
 
         @Override
@@ -160,6 +159,11 @@ public final class StandaloneAgent implements AgentStats, AutoCloseable {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
     return t;
+  }
+
+  /** Whether plaintext HTTP is read at the watched namespaces' sockets. */
+  public boolean readsPlaintext() {
+    return node.readsPlaintext();
   }
 
   /** Who the flows' endpoints are; the demo names its unwatched peers here. */

@@ -1,5 +1,6 @@
 package io.hybridmesh.agent.standalone;
 
+import io.hybridmesh.agent.datapath.PlaintextMode;
 import io.hybridmesh.agent.datapath.TcSettings;
 import io.hybridmesh.agent.datapath.TlsHooks;
 import io.hybridmesh.api.flow.v1.Endpoint;
@@ -18,9 +19,11 @@ import java.util.Map;
  * @param identities who each network namespace is (namespace, pod, workload, labels), by its name;
  *     a namespace not named here is an endpoint whose pod name is the namespace's name
  * @param tlsHooks how TLS probes are attached to each process, and which tracepoints name their sockets
+ * @param plaintext whether plaintext HTTP is read at the namespaces' TCP sockets
  */
 public record StandaloneOptions(List<String> namespaces, String nodeName, TcSettings tc,
-    Duration rescanInterval, boolean readTls, Map<String, Endpoint> identities, TlsHooks tlsHooks) {
+    Duration rescanInterval, boolean readTls, Map<String, Endpoint> identities, TlsHooks tlsHooks,
+    PlaintextMode plaintext) {
 
   public StandaloneOptions {
     if (namespaces.isEmpty()) {
@@ -28,6 +31,12 @@ public record StandaloneOptions(List<String> namespaces, String nodeName, TcSett
     }
     namespaces = List.copyOf(namespaces);
     identities = Map.copyOf(identities);
+  }
+
+  /** Plaintext not read (the tests of the other paths count their flows without it). */
+  public StandaloneOptions(List<String> namespaces, String nodeName, TcSettings tc, Duration rescanInterval,
+      boolean readTls, Map<String, Endpoint> identities, TlsHooks tlsHooks) {
+    this(namespaces, nodeName, tc, rescanInterval, readTls, identities, tlsHooks, PlaintextMode.OFF);
   }
 
   public StandaloneOptions(List<String> namespaces, String nodeName, TcSettings tc, Duration rescanInterval,

@@ -48,6 +48,22 @@ class TlsEventDecoderTest {
   }
 
   @Test
+  void aSocketRecordDecodesAsTheSameEventFromTheSocket() {
+    int len = write("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII), 16, HmAbi.TLS_F_TUPLE);
+    assertEquals(false, decoder.decode(buf, 0, len).socket());
+    buf.putShort(0, (short) HmAbi.EVENT_SOCK_DATA);
+    TlsEvent e = decoder.decode(buf, 0, len);
+    assertTrue(e.socket());
+    assertEquals(0xdeadbeefL, e.ssl());
+    assertEquals(443, e.tuple().sourcePort());
+    assertEquals("GET / HTTP/1.1\r\n", new String(e.data(), 0, e.captured(), StandardCharsets.US_ASCII));
+    // And the encoder writes the kind back.
+    ByteBuffer again = ByteBuffer.allocate(8192).order(ByteOrder.LITTLE_ENDIAN);
+    TlsEventEncoder.encode(e, again, 0);
+    assertEquals(HmAbi.EVENT_SOCK_DATA, again.getShort(0));
+  }
+
+  @Test
   void anIpv6SocketTalkingIpv4IsDecodedAsTheIpv4ConnectionItIs() {
     // A server listening on [::] with an IPv4 client: the socket's addresses are IPv4-mapped.
     int len = write(new byte[0], 1, HmAbi.TLS_F_TUPLE);

@@ -40,6 +40,15 @@ class NodeCapabilitiesTest {
   }
 
   @Test
+  void anAgentThatReadsPlaintextSaysSoAmongItsFeatures() {
+    NodeReport withPlaintext = NodeCapabilities.withPlaintext(NodeCapabilities.withPlaintext(report(Support.YES)));
+    NodeCapabilitySpec s = NodeCapabilities.spec(withPlaintext, "0.1.0", Instant.EPOCH);
+    assertEquals(List.of("BTF", "RINGBUF", "PLAINTEXT_SOCKET"), s.getFeatures(), "once, in the enum's order");
+    assertEquals(List.of("BTF", "RINGBUF"), NodeCapabilities.spec(report(Support.YES), "0.1.0", Instant.EPOCH)
+        .getFeatures(), "without it, not said");
+  }
+
+  @Test
   void noBtfSaysSo() {
     NodeCapabilitySpec s = NodeCapabilities.spec(report(Support.NO), "0.1.0", Instant.EPOCH);
     assertFalse(s.getBtf());

@@ -45,6 +45,34 @@ class L7FlowAssemblerTest {
   }
 
   @Test
+  void aPlaintextSocketCallMakesTheSameFlowSaidToComeFromTheSocket() {
+    TlsEvent socket = new TlsEvent(true, false, 1, 1_000, 2_000_000_000L, 0xffff_8880_1234_5678L, 42, 100, 4242,
+        4243, "curl", CLIENT_SOCKET, new byte[0], 0, true);
+    Flow f = assembler.request(socket, new HttpEvent.RequestSeen(GET, Role.CLIENT));
+
+    assertEquals(EmitterKind.EBPF_TRACEPOINT, f.getEmitter().getKind());
+    assertEquals(ObservationPoint.SOCKET_WRITE, f.getObservationPoint());
+    assertFalse(f.hasTls(), "no TLS record for plaintext");
+    assertEquals("http://shop.test/api/items?page=2", f.getL7().getHttp().getUrl());
+    assertEquals("/api/items", f.getL7().getHttp().getPath());
+    assertEquals(Reporter.CLIENT, f.getReporter());
+    assertEquals("10.1.0.1", f.getIp().getSource());
+    assertEquals(40000, f.getL4().getTcp().getSourcePort());
+    assertEquals(4242, f.getSource().getProcess().getPid());
+
+    // The same head read inside TLS right after still says https (the records are kept per kind).
+    Flow tls = assembler.request(call(true, CLIENT_SOCKET), new HttpEvent.RequestSeen(GET, Role.CLIENT));
+    assertEquals("https://shop.test/api/items?page=2", tls.getL7().getHttp().getUrl());
+    TlsEvent read = new TlsEvent(false, false, 1, 1_000, 2_000_000_000L, 0xffff_8880_1234_5678L, 42, 100, 4242,
+        4243, "curl", CLIENT_SOCKET, new byte[0], 0, true);
+    Flow back = assembler.response(read, new HttpEvent.ResponseSeen(
+        new HttpResponseHead(200, "HTTP/1.1", List.of(), 9_000), GET, 8_000, Role.CLIENT));
+    assertEquals(ObservationPoint.SOCKET_READ, back.getObservationPoint());
+    assertEquals("http://shop.test/api/items?page=2", back.getL7().getHttp().getUrl());
+    assertEquals(200, back.getL7().getHttp().getCode());
+  }
+
+  @Test
   void clientRequestGoesFromTheLocalProcessToTheServer() {
     Flow f = assembler.request(call(true, CLIENT_SOCKET), new HttpEvent.RequestSeen(GET, Role.CLIENT));
 

@@ -70,4 +70,15 @@ class TlsConversationsTest {
     List<?> events = conversations.onEvent(call(2, 7, A, true, "GET /two HTTP/1.1\r\n\r\n", 2));
     assertEquals("/two", ((HttpEvent.RequestSeen) events.get(0)).request().target());
   }
+
+  @Test
+  void aSocketAndAnSslPointerOfTheSameValueAreTwoConnections() {
+    byte[] get = "GET /tls HTTP/1.1\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    conversations.onEvent(new TlsEvent(true, false, 1, 1, 1, 7, 0, get.length, 1, 1, "c", A, get, get.length));
+    byte[] plain = "GET /plain HTTP/1.1\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    List<?> events = conversations.onEvent(
+        new TlsEvent(true, false, 1, 2, 2, 7, 0, plain.length, 1, 1, "c", A, plain, plain.length, true));
+    assertEquals("/plain", ((HttpEvent.RequestSeen) events.get(0)).request().target());
+    assertEquals(2, conversations.size());
+  }
 }

@@ -96,7 +96,7 @@ public class Http2TlsFlowKernelIT {
       }
     }
     assertEquals(0L, agent.counters().get("TLS plaintext not parsed as HTTP/1.x"), agent.counters()::toString);
-    assertEquals(2L, agent.counters().get("TLS connections read as HTTP/2"), "curl's and nginx's ends: "
+    assertEquals(2L, agent.counters().get("connections read as HTTP/2"), "curl's and nginx's ends: "
         + agent.counters());
   }
 

@@ -2,6 +2,7 @@ package io.hybridmesh.agent.standalone;
 
 import static org.awaitility.Awaitility.await;
 
+import io.hybridmesh.agent.datapath.PlaintextMode;
 import io.hybridmesh.agent.datapath.TcSettings;
 import io.hybridmesh.agent.datapath.TlsHooks;
 import io.hybridmesh.agent.flow.FlowSink;
@@ -107,6 +108,37 @@ final class TwoHosts implements AutoCloseable {
     awaitUntil(() -> Shell.runUnchecked(Duration.ofSeconds(5), List.of("ip", "netns", "exec",
         client.name(), "curl", "-sk", "-o", "/dev/null", "https://" + SERVER_V4 + ":8443/ok")).ok(),
         "TLS server on 8443");
+  }
+
+  /**
+   * nginx in plaintext: HTTP/1.1 on port 8081 and HTTP/2 with prior knowledge (h2c) on 8082, keep-alive on;
+   * {@code /ok} answers 200, {@code /created} 201, {@code /file} a file of {@code fileSize} bytes sent with
+   * sendfile, anything else 404, whatever the method.
+   */
+  void startPlainNginx(int fileSize) throws IOException {
+    Path www = Files.createDirectories(dir.resolve("www-plain"));
+    Files.write(www.resolve("file"), new byte[fileSize]);
+    String conf = """
+        daemon off; master_process off; worker_processes 1;
+        pid %1$s/nginx-plain.pid; error_log %1$s/error-plain.log;
+        events { worker_connections 64; }
+        http {
+          access_log off; keepalive_requests 1000; sendfile on;
+          client_body_temp_path %1$s/body; proxy_temp_path %1$s/proxy;
+          fastcgi_temp_path %1$s/fastcgi; uwsgi_temp_path %1$s/uwsgi; scgi_temp_path %1$s/scgi;
+          server {
+            listen 8081; listen 8082 http2; root %1$s/www-plain;
+            location = /ok { return 200 "ok\n"; }
+            location = /created { return 201 "made\n"; }
+            location = /file { }
+            location / { return 404; }
+          }
+        }
+        """.formatted(dir);
+    Path confFile = dir.resolve("nginx-plain.conf");
+    Files.writeString(confFile, conf);
+    start(server, "nginx", "-c", confFile.toString(), "-e", dir.resolve("error-plain.log").toString());
+    awaitTcp(SERVER_V4, 8081);
   }
 
   /**
@@ -305,6 +337,19 @@ final class TwoHosts implements AutoCloseable {
         List.of(client.name(), server.name()), "tls-node",
         new TcSettings(1 << 22, 4096, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5)),
         Duration.ofMillis(500), true, identities, hooks), sink);
+    agent.start();
+    return agent;
+  }
+
+  /**
+   * A standalone agent watching both hosts, reading plaintext at their sockets as {@code plaintext} says and
+   * TLS with the newest hooks when {@code readTls}; started, its flows into {@code sink}.
+   */
+  StandaloneAgent plaintextAgent(FlowSink sink, boolean readTls, PlaintextMode plaintext) {
+    StandaloneAgent agent = new StandaloneAgent(NativeBpf.load(), new StandaloneOptions(
+        List.of(client.name(), server.name()), "plain-node",
+        new TcSettings(1 << 22, 4096, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5)),
+        Duration.ofMillis(500), readTls, Map.of(), TlsHooks.AUTO, plaintext), sink);
     agent.start();
     return agent;
   }

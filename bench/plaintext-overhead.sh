@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# What reading plaintext HTTP at the socket costs: plaintext HTTP/1.1 keep-alive with the agent attached,
+# against no agent and against a user-space proxy hop in HTTP mode (our sidecar stand-in), side by side in one
+# run (root). The same method as bench/tls-overhead.sh, with its helpers (bench/lib.sh).
+#
+# Two fresh namespaces joined by a veth pair: nginx in plaintext (keep-alive, a 2-byte `return 200 "ok"`,
+# one worker) in the server namespace, wrk in the client namespace. Each round runs, one after the other and
+# in an order rotated from round to round:
+#   base    wrk -> nginx, no agent
+#   served  the same with `hmesh agent --standalone --netns A --netns B --serve` (TC programs, TLS uprobes,
+#           and the plaintext socket hooks on both ends, every request read and kept for the Observer API):
+#           the product path
+#   proxy   wrk -> HAProxy (mode http: every request parsed and sent on to nginx on 127.0.0.1) -> nginx, no
+#           agent: a stand-in for a sidecar in front of the server
+# and, when asked (VARIANTS), notls (--no-tls --plaintext off: TC only, what connections alone cost). Every
+# timed run follows an untimed warm-up of the same kind.
+#
+# CPU is counted where it is spent (the agent's process, nginx, wrk, HAProxy, the whole machine); what a
+# variant adds per request over the baseline of the same round, both ends included, is the answer to "is
+# this cheaper than a sidecar". The target (issue 14): throughput with the agent >= 0.90 of the baseline's at
+# saturation, printed MET / NOT MET; the script exits non-zero on errors only.
+#
+# Environment (all optional):
+#   ROUNDS=3 DURATION=5 WARM=10  rounds, seconds per timed wrk run, seconds of warm-up before each
+#   THREADS=1 CONNS=16           wrk threads and connections
+#   VARIANTS="served proxy"      besides base; add notls to split the agent's costs
+#   SETTLE=1                     seconds between the agent saying "observing" and the warm-up
+#   HMESH="java -jar cli/target/hmesh.jar"   how to start the agent (default: the built jar)
+#   HMESH_JAVA_OPTS="..."        JVM options for the default HMESH
+#   AGENT_OPTS="..."             more agent options
+#   BPF_STATS=1                  kernel.bpf_stats_enabled during the run: each agent program's own time per run
+#   KEEP_LOGS=dir                keep the logs (agents, nginx, haproxy, wrk) there
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+ROUNDS="${ROUNDS:-3}"
+DURATION="${DURATION:-5}"
+WARM="${WARM:-10}"
+THREADS="${THREADS:-1}"
+CONNS="${CONNS:-16}"
+VARIANTS="${VARIANTS:-served proxy}"
+SETTLE="${SETTLE:-1}"
+AGENT_OPTS="${AGENT_OPTS:-}"
+BPF_STATS="${BPF_STATS:-0}"
+
+die() { echo "plaintext-overhead: $*" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || die "needs root (network namespaces, TC programs, tracepoints)"
+for tool in ip wrk nginx haproxy python3; do
+  command -v "$tool" >/dev/null 2>&1 || die "$tool is missing (scripts/install-deps.sh installs it)"
+done
+python="$(command -v python3)"
+nginx_bin="$(command -v nginx)"
+haproxy_bin="$(command -v haproxy)"
+ticks="$(getconf CLK_TCK)"
+
+. "$here/lib.sh"
+bench_agent_command
+bench_pair_names hmp 253
+port=8080; proxy_port=9080
+work="$(mktemp -d /tmp/plaintext-overhead.XXXXXX)"
+agent_pid=""; nginx_pid=""; haproxy_pid=""
+
+cleanup() {
+  local rc=$?
+  set +e
+  bench_stop "$agent_pid" "$haproxy_pid" "$nginx_pid"
+  [ -z "${stats_was:-}" ] || sysctl -qw "kernel.bpf_stats_enabled=$stats_was"
+  bench_pair_down
+  if [ -n "${KEEP_LOGS:-}" ]; then mkdir -p "$KEEP_LOGS" && cp "$work"/*.log "$work"/*.tsv "$KEEP_LOGS"/ 2>/dev/null; fi
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+bench_pair_up
+if [ "$BPF_STATS" = 1 ]; then
+  command -v bpftool >/dev/null 2>&1 || die "BPF_STATS=1 needs bpftool (scripts/install-deps.sh installs it)"
+  stats_was="$(sysctl -n kernel.bpf_stats_enabled)"
+  sysctl -qw kernel.bpf_stats_enabled=1
+fi
+
+mkdir -p "$work/nginx"
+cat >"$work/nginx.conf" <<EOF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+  server {
+    listen $port;
+    default_type text/plain;
+    location / { return 200 "ok"; }
+  }
+}
+EOF
+cat >"$work/haproxy.cfg" <<EOF
+global
+  nbthread 1
+  maxconn 4096
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 300s
+  timeout server 300s
+  timeout http-keep-alive 300s
+  option http-keep-alive
+frontend fe
+  bind $addrB:$proxy_port
+  default_backend be
+backend be
+  http-reuse always
+  server s1 127.0.0.1:$port
+EOF
+
+ip netns exec "$nsB" "$nginx_bin" -e "$work/nginx-error.log" -p "$work/nginx" -c "$work/nginx.conf" \
+  >"$work/nginx.log" 2>&1 &
+nginx_pid=$!
+ip netns exec "$nsB" "$haproxy_bin" -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
+haproxy_pid=$!
+
+url="http://$addrB:$port/"
+proxy_url="http://$addrB:$proxy_port/"
+ready() { # $1: url
+  ip netns exec "$nsA" wrk -t1 -c1 -d1s "$1" 2>/dev/null | grep -q "requests in"
+}
+for _ in $(seq 50); do ready "$url" && break; sleep 0.1; done
+ready "$url" || { cat "$work/nginx.log" "$work/nginx-error.log" >&2; die "nginx does not answer on $url"; }
+for _ in $(seq 50); do ready "$proxy_url" && break; sleep 0.1; done
+ready "$proxy_url" || { cat "$work/haproxy.log" >&2; die "haproxy does not answer on $proxy_url"; }
+
+: >"$work/runs.tsv"; : >"$work/cpu.tsv"
+echo "plaintext-overhead: $nsA ($addrA) -> $nsB ($addrB); $ROUNDS rounds of ${DURATION}s (+${WARM}s warm-up)," \
+  "wrk -t$THREADS -c$CONNS, variants: base $VARIANTS, $(nproc) CPUs" >&2
+# Each round rotates the order (base first in round 1, second in round 2, ...): the slot a variant runs in
+# moves its numbers on a busy machine as much as the differences measured.
+order=(base $VARIANTS)
+for r in $(seq "$ROUNDS"); do
+  echo " round $r" >&2
+  for i in $(seq 0 $(( ${#order[@]} - 1 ))); do
+    v=${order[$(( (i + r - 1) % ${#order[@]} ))]}
+    case "$v" in
+      base)   wrk_run "base-$r" "$url" "" ;;
+      served) start_agent "$work/agent-served-$r.log" serve
+              wrk_run "served-$r" "$url" "$agent_pid"; stop_agent "$work/agent-served-$r.log" ;;
+      notls)  start_agent "$work/agent-notls-$r.log" null --no-tls --plaintext off
+              wrk_run "notls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-notls-$r.log" ;;
+      proxy)  wrk_run "proxy-$r" "$proxy_url" "$haproxy_pid" ;;
+      *) die "unknown variant $v (served, proxy, notls)" ;;
+    esac
+  done
+done
+
+KIND=plaintext "$python" "$here/overhead-summary.py" "$work" 0

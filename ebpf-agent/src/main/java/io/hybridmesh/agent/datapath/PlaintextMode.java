@@ -1,0 +1,30 @@
+package io.hybridmesh.agent.datapath;
+
+import java.util.Locale;
+
+/**
+ * Whether the agent reads plaintext HTTP at TCP sockets ({@code --plaintext}). The socket hooks are syscall
+ * tracepoints: while they are attached, every syscall on the node takes the kernel's traced path, which costs
+ * a little on every syscall of every process, watched or not.
+ */
+public enum PlaintextMode {
+  /**
+   * Read where the kernel allows it (a kernel that refuses the programs costs plaintext, with a warning, not
+   * the agent), with the hooks attached only while at least one endpoint is watched.
+   */
+  AUTO,
+  /** The same, but the hooks are attached from the start, and an agent that cannot read plaintext fails. */
+  ON,
+  /** Never: plaintext HTTP is not read, and the node does not say it can read it. */
+  OFF;
+
+  /** From the command line's {@code --plaintext} value. */
+  public static PlaintextMode parse(String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "auto" -> AUTO;
+      case "on" -> ON;
+      case "off" -> OFF;
+      default -> throw new IllegalArgumentException("--plaintext takes auto, on or off, not '" + value + "'");
+    };
+  }
+}

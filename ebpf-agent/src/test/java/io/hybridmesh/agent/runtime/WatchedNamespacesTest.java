@@ -1,0 +1,121 @@
+package io.hybridmesh.agent.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hybridmesh.agent.datapath.PlaintextMode;
+import io.hybridmesh.agent.datapath.PlaintextProbes;
+import io.hybridmesh.jni.BpfException;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WatchedNamespacesTest {
+
+  /** Records what the policy did to the hooks; refuses to attach when told to. */
+  private static final class FakeHooks implements PlaintextProbes {
+    final Map<Long, Integer> watched = new HashMap<>();
+    boolean attached;
+    int attaches;
+    boolean refuse;
+
+    @Override
+    public void attach() {
+      if (refuse) {
+        throw new BpfException("bpf_program__attach", 22, "refused");
+      }
+      if (!attached) {
+        attaches++;
+      }
+      attached = true;
+    }
+
+    @Override
+    public void detach() {
+      attached = false;
+    }
+
+    @Override
+    public boolean attached() {
+      return attached;
+    }
+
+    @Override
+    public void watchNetns(long netnsInode, int endpointId) {
+      watched.put(netnsInode, endpointId);
+    }
+
+    @Override
+    public void unwatchNetns(long netnsInode) {
+      watched.remove(netnsInode);
+    }
+  }
+
+  @Test
+  void autoAttachesWhileAnyNamespaceIsWatchedAndOnlyThen() {
+    FakeHooks hooks = new FakeHooks();
+    WatchedNamespaces ns = new WatchedNamespaces(null, hooks, PlaintextMode.AUTO);
+    assertFalse(hooks.attached, "nothing watched: every syscall keeps its fast path");
+    ns.watch(100, 1);
+    ns.watch(200, 2);
+    ns.watch(100, 1); // the same namespace again (a rescan)
+    assertTrue(hooks.attached);
+    assertEquals(1, hooks.attaches);
+    assertEquals(Map.of(100L, 1, 200L, 2), hooks.watched);
+    ns.unwatch(100);
+    assertTrue(hooks.attached, "one namespace is still watched");
+    ns.unwatch(200);
+    assertFalse(hooks.attached);
+    assertEquals(Map.of(), hooks.watched);
+    ns.unwatch(200); // gone twice: nothing breaks
+    ns.watch(300, 3);
+    assertTrue(hooks.attached);
+    assertEquals(2, hooks.attaches);
+  }
+
+  @Test
+  void onAttachesFromTheStartAndStaysAttached() {
+    FakeHooks hooks = new FakeHooks();
+    WatchedNamespaces ns = new WatchedNamespaces(null, hooks, PlaintextMode.ON);
+    assertTrue(hooks.attached);
+    ns.watch(100, 1);
+    ns.unwatch(100);
+    assertTrue(hooks.attached);
+  }
+
+  @Test
+  void onFailsWhenTheHooksDoNotAttach() {
+    FakeHooks hooks = new FakeHooks();
+    hooks.refuse = true;
+    assertThrows(BpfException.class, () -> new WatchedNamespaces(null, hooks, PlaintextMode.ON));
+  }
+
+  @Test
+  void autoGoesOnWithoutPlaintextWhenTheHooksDoNotAttach() {
+    FakeHooks hooks = new FakeHooks();
+    hooks.refuse = true;
+    WatchedNamespaces ns = new WatchedNamespaces(null, hooks, PlaintextMode.AUTO);
+    ns.watch(100, 1);
+    assertFalse(hooks.attached);
+    assertEquals(Map.of(100L, 1), hooks.watched, "the namespace is watched all the same");
+    assertEquals(1, ns.size());
+  }
+
+  @Test
+  void withoutPlaintextOrTlsWatchingIsOnlyCounted() {
+    WatchedNamespaces ns = new WatchedNamespaces(null, null, PlaintextMode.OFF);
+    ns.watch(100, 1);
+    assertEquals(1, ns.size());
+  }
+
+  @Test
+  void theModeIsParsedFromTheCommandLine() {
+    assertEquals(PlaintextMode.AUTO, PlaintextMode.parse("auto"));
+    assertEquals(PlaintextMode.ON, PlaintextMode.parse("ON"));
+    assertEquals(PlaintextMode.OFF, PlaintextMode.parse("off"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PlaintextMode.parse("yes"));
+    assertTrue(e.getMessage().contains("--plaintext takes auto, on or off"), e.getMessage());
+  }
+}
