@@ -73,12 +73,13 @@ labels = {"base": "baseline (no agent)",
           "notls": "agent --no-tls (TC only)",
           "syscalls": "agent --serve --socket-hooks syscalls (sockets named as on kernels before 6.3)",
           "persite": "agent --serve --uprobe-links per-site (a perf-event link per site, as before 6.6)",
+          "noplain": "agent --serve --plaintext off (TLS probes only, no plaintext socket hooks)",
           "proxy": "HAProxy hop (TLS terminated and re-originated)"}
 if plaintext:
     labels["served"], labels["proxy"] = labels.pop("plainserved"), labels.pop("plainproxy")
     labels["notls"] = "agent --plaintext off --no-tls (TC only)"
 who = {"served": "agent", "agent": "agent", "piped": "agent", "notls": "agent", "syscalls": "agent",
-       "persite": "agent", "proxy": "haproxy"}
+       "persite": "agent", "noplain": "agent", "proxy": "haproxy"}
 
 
 def us_per_request(r, key):
@@ -98,7 +99,7 @@ print(("Plaintext HTTP/1.1 keep-alive (wrk -> nginx)" if plaintext else "HTTPS k
       + ", medians over rounds. CPU in microseconds per request:"
       " 'added' is what the variant costs more than the baseline of the same round, both ends included"
       " (agent or HAProxy + the extra time of nginx and wrk, where the probes and hooks run)")
-for v in ["base", "served", "proxy", "agent", "piped", "notls", "syscalls", "persite"]:
+for v in ["base", "served", "proxy", "agent", "piped", "notls", "syscalls", "persite", "noplain"]:
     rs = by_variant.get(v)
     if not rs:
         continue

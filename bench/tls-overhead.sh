@@ -34,7 +34,8 @@
 #   THREADS=1 CONNS=16           wrk threads and connections at saturation
 #   VARIANTS="served proxy"      besides base; add agent, piped, notls to split the agent's costs, and
 #                                syscalls for --serve with the syscall tracepoints of kernels before 6.3,
-#                                persite for --serve with a perf-event uprobe link per site (before 6.6)
+#                                persite for --serve with a perf-event uprobe link per site (before 6.6),
+#                                noplain for --serve without the plaintext socket hooks (--plaintext off)
 #   RATE=5000 RATE_DURATION=10 RATE_ROUNDS=3 RATE_CONNS=50   the fixed-rate case (RATE=0: skip)
 #   SETTLE=1                     seconds between the agent saying "observing" and the warm-up
 #   HMESH="java -jar cli/target/hmesh.jar"   how to start the agent (default: the built jar)
@@ -263,10 +264,12 @@ for r in $(seq "$ROUNDS"); do
               load_run "syscalls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-syscalls-$r.log" ;;
       persite) start_agent "$work/agent-persite-$r.log" serve --uprobe-links per-site
               load_run "persite-$r" "$url" "$agent_pid"; stop_agent "$work/agent-persite-$r.log" ;;
+      noplain) start_agent "$work/agent-noplain-$r.log" serve --plaintext off
+              load_run "noplain-$r" "$url" "$agent_pid"; stop_agent "$work/agent-noplain-$r.log" ;;
       notls)  start_agent "$work/agent-notls-$r.log" null --no-tls
               load_run "notls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-notls-$r.log" ;;
       proxy)  load_run "proxy-$r" "$proxy_url" "$haproxy_pid" ;;
-      *) die "unknown variant $v (served, proxy, agent, piped, notls, syscalls, persite)" ;;
+      *) die "unknown variant $v (served, proxy, agent, piped, notls, syscalls, persite, noplain)" ;;
     esac
   done
 done
