@@ -38,7 +38,7 @@ public final class CompactPrinter {
   }
 
   /** One compact line, e.g. {@code Nov 27 06:22:26.473 hmA/10.77.0.1:40970 -> hmB/10.77.0.2:9443 L7 ...}. */
-  String compact(Flow f) {
+  public String compact(Flow f) {
     return timestamp(f.getTime()) + " " + source(f) + " -> " + destination(f) + " " + type(f) + " "
         + verdict(f) + " " + summary(f);
   }

@@ -2,9 +2,7 @@ package io.hybridmesh.cli;
 
 import io.hybridmesh.agent.observer.ObserverServer;
 import io.hybridmesh.cli.ui.UiServer;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -36,12 +34,12 @@ final class UiCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     UiServer ui;
     try {
-      ui = start(listen, server, err);
+      ui = UiServer.open(listen, server, err);
     } catch (IllegalArgumentException | IllegalStateException e) {
       err.println("hmesh ui: " + e.getMessage());
       return e instanceof IllegalArgumentException ? 2 : 1;
     }
-    out.println("hmesh ui: http://" + url(listen, ui.port()) + "/ (Observer API at " + server + "); Ctrl-C stops it");
+    out.println("hmesh ui: " + ui.url() + " (Observer API at " + server + "); Ctrl-C stops it");
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -50,37 +48,5 @@ final class UiCommand implements Callable<Integer> {
     }, "hmesh-ui-stop"));
     stopped.await();
     return 0;
-  }
-
-  /**
-   * Starts the UI; shared by {@code hmesh ui}, {@code hmesh demo} and {@code hmesh controller}.
-   *
-   * @throws IllegalArgumentException for an address that is not HOST:PORT
-   * @throws IllegalStateException when the address cannot be served
-   */
-  static UiServer start(String listen, String server, PrintStream err) {
-    InetSocketAddress address = new InetSocketAddress(FlowOutputs.host(listen), FlowOutputs.port(listen));
-    if (address.isUnresolved()) {
-      throw new IllegalArgumentException("--listen " + listen + ": unknown host");
-    }
-    if (!address.getAddress().isLoopbackAddress()) {
-      err.println("hmesh ui: warning: listening on " + listen + ", not loopback: everyone who can reach it reads"
-          + " the flows and reports, with no login");
-    }
-    try {
-      return UiServer.start(address, server);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot serve the UI on " + listen + " (" + e.getMessage() + "); is another"
-          + " hmesh ui there? Pick another address with --listen", e);
-    }
-  }
-
-  /** The address a person types: the host as given, with the port actually bound. */
-  static String url(String listen, int port) {
-    String host = FlowOutputs.host(listen);
-    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
-      host = "localhost";
-    }
-    return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
   }
 }

@@ -7,9 +7,11 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import io.hybridmesh.api.observer.v1.GetFlowsRequest;
+import io.hybridmesh.cli.FlowOutputs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -52,6 +54,7 @@ public final class UiServer implements AutoCloseable {
   private final Semaphore streams = new Semaphore(MAX_STREAMS);
   private final Semaphore maps = new Semaphore(MAX_MAPS);
   private final AtomicInteger threadIds = new AtomicInteger();
+  private String listenHost = DEFAULT_HOST;
 
   private UiServer(HttpServer http, ExecutorService executor, ManagedChannel channel, ObserverGateway gateway,
       boolean loopbackOnly) {
@@ -93,8 +96,43 @@ public final class UiServer implements AutoCloseable {
     return http.getAddress().getPort();
   }
 
-  private void handle(HttpExchange ex) throws IOException {
-    try (ex) {
+  /** The address a person types into a browser: the host as listened on, with the port actually bound. */
+  public String url() {
+    String host = listenHost;
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      host = "localhost";
+    }
+    return "http://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port() + "/";
+  }
+
+  /**
+   * Starts the UI on {@code listen} (HOST:PORT) against the Observer API at {@code server}; shared by {@code
+   * hmesh ui}, {@code hmesh demo} and {@code hmesh controller}. Warns on {@code err} when it is not loopback.
+   *
+   * @throws IllegalArgumentException for an address that is not HOST:PORT
+   * @throws IllegalStateException when the address cannot be served
+   */
+  public static UiServer open(String listen, String server, PrintStream err) {
+    InetSocketAddress address = new InetSocketAddress(FlowOutputs.host(listen), FlowOutputs.port(listen));
+    if (address.isUnresolved()) {
+      throw new IllegalArgumentException("'" + listen + "': unknown host");
+    }
+    if (!address.getAddress().isLoopbackAddress()) {
+      err.println("hmesh ui: warning: listening on " + listen + ", not loopback: everyone who can reach it reads"
+          + " the flows and reports, with no login");
+    }
+    try {
+      UiServer ui = start(address, server);
+      ui.listenHost = FlowOutputs.host(listen);
+      return ui;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot serve the UI on " + listen + " (" + e.getMessage() + "); is another"
+          + " hmesh ui there? Pick another address", e);
+    }
+  }
+
+  private void handle(HttpExchange ex) {
+    try {
       ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
       ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
       if (loopbackOnly && !UiRequests.loopbackHost(ex.getRequestHeaders().getFirst("Host"))) {
@@ -120,6 +158,8 @@ public final class UiServer implements AutoCloseable {
       // The browser went away mid-answer: nothing to tell it.
     } catch (RuntimeException e) {
       error(ex, 500, "hmesh ui failed: " + e);
+    } finally {
+      ex.close();
     }
   }
 
@@ -143,7 +183,7 @@ public final class UiServer implements AutoCloseable {
       case "/", "/index.html" -> asset(ex, "index.html");
       default -> {
         if (path.startsWith("/assets/") && path.substring(8).matches("[a-zA-Z0-9_-]+(\\.[a-z0-9]+)+")) {
-          asset(ex, path.substring(8));
+          asset(ex, path.substring(1));
         } else {
           error(ex, 404, "no page " + path);
         }
