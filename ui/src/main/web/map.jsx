@@ -17,7 +17,7 @@ const QUICK_FIRST_PAINT = 150;
 
 const STYLE = [
   { selector: 'node', style: {
-    shape: 'round-rectangle', width: 'label', height: 'label', padding: '8px',
+    shape: 'round-rectangle', width: 'data(w)', height: 'data(h)',
     'background-color': '#e0e0e0', 'border-width': 2, 'border-color': '#616161',
     label: 'data(label)', 'text-wrap': 'wrap', 'text-valign': 'center', 'text-halign': 'center',
     'font-size': 11, 'font-family': 'DejaVu Sans, sans-serif', color: '#111', 'min-zoomed-font-size': 6,
@@ -38,9 +38,14 @@ const STYLE = [
 ];
 
 function elements(result) {
-  const nodes = result.nodes.map((n) => ({ group: 'nodes', data: {
-    id: n.id, label: nodeLabel(n), dataPath: n.reported ? n.dataPath : '', unreported: !n.reported, node: n,
-  } }));
+  const nodes = result.nodes.map((n) => {
+    const label = nodeLabel(n);
+    // Sized from the label's longest line: measuring text per node would hold the first paint of a large map.
+    const longest = Math.max(...label.split('\n').map((l) => l.length));
+    return { group: 'nodes', data: {
+      id: n.id, label, w: 16 + longest * 7, h: 40, dataPath: n.reported ? n.dataPath : '', unreported: !n.reported, node: n,
+    } };
+  });
   const labelled = result.edges.length <= LABELLED_EDGES;
   const edges = result.edges.map((e) => {
     const load = e.l7 ? e.l7.requestRate : e.l4 ? e.l4.connections / 10 : 0;
@@ -52,13 +57,19 @@ function elements(result) {
   return [...nodes, ...edges];
 }
 
-function layout(cy, quick) {
-  if (quick) {
-    cy.layout({ name: 'grid', avoidOverlap: true, condense: true, sort: (a, b) => a.id().localeCompare(b.id()) }).run();
-  } else {
-    cy.layout({ name: 'fcose', quality: 'default', randomize: true, animate: false, nodeDimensionsIncludeLabels: true,
-      idealEdgeLength: 140, nodeRepulsion: 9000, packComponents: true }).run();
-  }
+/** Lays the map out and fits it into view; done() once it stands. */
+function layout(cy, quick, done) {
+  const opts = quick
+    ? { name: 'grid', avoidOverlap: true, condense: true, sort: (a, b) => a.id().localeCompare(b.id()) }
+    : { name: 'fcose', quality: 'default', randomize: true, animate: false, nodeDimensionsIncludeLabels: true,
+      idealEdgeLength: 160, nodeRepulsion: 9000, packComponents: true };
+  const l = cy.layout({ ...opts, fit: true, padding: 30 });
+  l.one('layoutstop', () => {
+    cy.resize();
+    cy.fit(undefined, 30);
+    done();
+  });
+  l.run();
 }
 
 export function MapPage() {
@@ -101,22 +112,18 @@ export function MapPage() {
         cy.elements().remove();
         cy.add(elements(d.result));
       });
-      layout(cy, quick);
-      cy.fit(undefined, 30);
-      cy.one('render', () => {
+      // Painted: cytoscape draws on the animation frame after the layout; the second frame comes after that draw.
+      const afterPaint = (f) => requestAnimationFrame(() => requestAnimationFrame(f));
+      layout(cy, quick, () => afterPaint(() => {
         window.hmeshMap.paintedAt = performance.now();
         window.hmeshMap.painted = { nodes: cy.nodes().length, edges: cy.edges().length };
         if (quick) {
           // The force layout once the map is on screen; it replaces the grid when done.
-          setTimeout(() => {
-            layout(cy, false);
-            cy.fit(undefined, 30);
-            window.hmeshMap.layoutDoneAt = performance.now();
-          }, 50);
+          setTimeout(() => layout(cy, false, () => afterPaint(() => { window.hmeshMap.layoutDoneAt = performance.now(); })), 50);
         } else {
           window.hmeshMap.layoutDoneAt = window.hmeshMap.paintedAt;
         }
-      });
+      }));
     }, (e) => { if (!stop) setError(e.message); });
     return () => { stop = true; };
   }, [win, ns, dp, tick]);
