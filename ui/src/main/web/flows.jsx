@@ -39,6 +39,9 @@ export function FlowsPage({ filter }) {
   const buf = useRef(new FlowBuffer(KEPT));
   const shown = useRef({ rows: [], received: 0, lost: 0, at: 0 });
   const pausedRef = useRef(false);
+  const input = useRef(null);
+  // The text as the box holds it now (state may lag a keystroke behind).
+  const apply = () => setApplied(input.current ? input.current.value : text);
 
   useEffect(() => { setText(filter); setApplied(filter); }, [filter]);
 
@@ -88,11 +91,11 @@ export function FlowsPage({ filter }) {
   const b = buf.current;
   return (
     <div class="page flows-page">
-      <form class="filter" onSubmit={(e) => { e.preventDefault(); setApplied(text); }}>
-        <textarea value={text} rows={Math.max(1, Math.min(4, text.split('\n').length))} spellcheck={false}
+      <form class="filter" onSubmit={(e) => { e.preventDefault(); apply(); }}>
+        <textarea ref={input} value={text} rows={Math.max(1, Math.min(4, text.split('\n').length))} spellcheck={false}
           placeholder="hmesh observe filters, e.g. --namespace demo --http-status 5+ (one line per alternative)"
           onInput={(e) => setText(e.target.value)} data-testid="flow-filter"
-          onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); setApplied(text); } }} />
+          onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); apply(); } }} />
         <button type="submit" data-testid="flow-apply">Apply</button>
         <button type="button" onClick={togglePause} data-testid="flow-pause">{paused ? 'Resume' : 'Pause'}</button>
         <button type="button" onClick={() => { b.clear(); setVersion(-1); }}>Clear</button>

@@ -128,6 +128,9 @@ export function MapPage() {
     return () => { stop = true; };
   }, [win, ns, dp, tick]);
 
+  // The side panel takes room from the map: cytoscape must learn its new size.
+  useEffect(() => { if (cyRef.current) cyRef.current.resize(); }, [selected]);
+
   const namespaces = new Set();
   if (data) {
     data.result.nodes.forEach((n) => { if (n.namespace) namespaces.add(n.namespace); });
