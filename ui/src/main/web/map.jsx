@@ -33,6 +33,8 @@ const STYLE = [
     'text-background-opacity': 0.85, 'text-background-padding': '2px', 'min-zoomed-font-size': 7,
   } },
   { selector: 'edge[?labelled]', style: { label: 'data(label)', 'text-rotation': 'autorotate' } },
+  // Many edges: straight lines cost a fraction of curves to place and draw.
+  { selector: 'edge[!labelled]', style: { 'curve-style': 'haystack', 'haystack-radius': 0 } },
   { selector: 'edge[?failing]', style: { 'line-color': '#c62828', 'target-arrow-color': '#c62828' } },
   { selector: ':selected', style: { 'border-width': 4, 'line-color': '#1565c0', 'target-arrow-color': '#1565c0', label: 'data(label)' } },
 ];
@@ -57,19 +59,44 @@ function elements(result) {
   return [...nodes, ...edges];
 }
 
-/** Lays the map out and fits it into view; done() once it stands. */
-function layout(cy, quick, done) {
-  const opts = quick
-    ? { name: 'grid', avoidOverlap: true, condense: true, sort: (a, b) => a.id().localeCompare(b.id()) }
-    : { name: 'fcose', quality: 'default', randomize: true, animate: false, nodeDimensionsIncludeLabels: true,
-      idealEdgeLength: 160, nodeRepulsion: 9000, packComponents: true };
-  const l = cy.layout({ ...opts, fit: true, padding: 30 });
+const CELL_W = 200;
+const CELL_H = 70;
+
+/**
+ * The quick layout of a large map: workloads in a grid sorted by namespace and name, and the view set by
+ * arithmetic. Nothing is measured: fitting or overlap checks would compute the geometry of every edge.
+ */
+function gridLayout(cy, done) {
+  const nodes = cy.nodes().sort((a, b) => (a.id() < b.id() ? -1 : 1));
+  const w = Math.max(cy.width(), 100);
+  const h = Math.max(cy.height(), 100);
+  const cols = Math.max(1, Math.ceil(Math.sqrt((nodes.length * w * CELL_H) / (h * CELL_W))));
+  const rows = Math.ceil(nodes.length / cols);
+  const at = {};
+  nodes.forEach((n, i) => { at[n.id()] = { x: (i % cols) * CELL_W, y: Math.floor(i / cols) * CELL_H }; });
+  const l = cy.layout({ name: 'preset', positions: (n) => at[n.id()], fit: false, animate: false });
   l.one('layoutstop', () => {
-    cy.resize();
-    cy.fit(undefined, 30);
+    const zoom = Math.min((w - 60) / (cols * CELL_W), (h - 60) / (rows * CELL_H), 1.5);
+    cy.viewport({ zoom, pan: { x: 30 + (CELL_W / 2) * zoom, y: 30 + (CELL_H / 2) * zoom } });
     done();
   });
   l.run();
+}
+
+/** The force layout: readable, but seconds on a large map; fitted to the workloads (not every edge's curve). */
+function forceLayout(cy, done) {
+  const l = cy.layout({ name: 'fcose', quality: 'default', randomize: true, animate: false,
+    nodeDimensionsIncludeLabels: false, idealEdgeLength: 160, nodeRepulsion: 9000, packComponents: true, fit: false });
+  l.one('layoutstop', () => {
+    cy.resize();
+    cy.fit(cy.nodes(), 30);
+    done();
+  });
+  l.run();
+}
+
+function layout(cy, quick, done) {
+  (quick ? gridLayout : forceLayout)(cy, done);
 }
 
 export function MapPage() {
@@ -85,7 +112,8 @@ export function MapPage() {
 
   useEffect(() => {
     const cy = cytoscape({ container: box.current, style: STYLE, minZoom: 0.05, maxZoom: 3, pixelRatio: 1,
-      wheelSensitivity: 0.3 });
+      wheelSensitivity: 0.3, hideEdgesOnViewport: true, textureOnViewport: true });
+    // (A large map is drawn from a texture while it pans and zooms, edges back after: the page stays smooth.)
     cyRef.current = cy;
     window.hmeshMap = { cy, paintedAt: null, layoutDoneAt: null, requests: 0 };
     cy.on('tap', 'node', (ev) => setSelected({ node: ev.target.data('node') }));
@@ -102,8 +130,11 @@ export function MapPage() {
   useEffect(() => {
     let stop = false;
     window.hmeshMap.requests++;
+    const t = { asked: performance.now() };
+    window.hmeshMap.timing = t;
     getJSON(`/api/map?${query({ window: win, namespace: ns, dataPath: dp })}`).then((d) => {
       if (stop) return;
+      t.answered = performance.now();
       setData(d);
       setError(null);
       const cy = cyRef.current;
@@ -114,7 +145,8 @@ export function MapPage() {
       });
       // Painted: cytoscape draws on the animation frame after the layout; the second frame comes after that draw.
       const afterPaint = (f) => requestAnimationFrame(() => requestAnimationFrame(f));
-      layout(cy, quick, () => afterPaint(() => {
+      t.added = performance.now();
+      layout(cy, quick, () => { t.laidOut = performance.now(); afterPaint(() => {
         window.hmeshMap.paintedAt = performance.now();
         window.hmeshMap.painted = { nodes: cy.nodes().length, edges: cy.edges().length };
         if (quick) {
@@ -123,7 +155,7 @@ export function MapPage() {
         } else {
           window.hmeshMap.layoutDoneAt = window.hmeshMap.paintedAt;
         }
-      }));
+      }); });
     }, (e) => { if (!stop) setError(e.message); });
     return () => { stop = true; };
   }, [win, ns, dp, tick]);
