@@ -73,7 +73,12 @@ export function FlowsPage({ filter }) {
       const b = buf.current;
       window.hmeshFlows = { received: b.received, lost: b.lost, shown: shown.current.rows.length, paused: pausedRef.current,
         frames: (window.hmeshFlows?.frames || 0) + 1 };
-      if (pausedRef.current || now - last < REDRAW_MS || b.version === drawn) return;
+      if (pausedRef.current) {
+        // Paused: the rows stand still; the count of what arrived meanwhile moves once a second.
+        if (now - last >= 1000) { last = now; setVersion((v) => v + 1); }
+        return;
+      }
+      if (now - last < REDRAW_MS || b.version === drawn) return;
       last = now;
       drawn = b.version;
       shown.current = { rows: b.newest(SHOWN), received: b.received, lost: b.lost, at: now };

@@ -2,11 +2,9 @@ package io.hybridmesh.cli.ui;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
-import io.hybridmesh.api.observer.v1.GetFlowsRequest;
 import io.hybridmesh.cli.FlowOutputs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code hmesh ui}'s HTTP server (the JDK's): the page and its assets from the jar, and a small JSON API over
@@ -51,9 +48,8 @@ public final class UiServer implements AutoCloseable {
   private final ObserverGateway gateway;
   private final boolean loopbackOnly;
   private final ZoneId zone = ZoneId.systemDefault();
-  private final Semaphore streams = new Semaphore(MAX_STREAMS);
+  private final LiveFlows live;
   private final Semaphore maps = new Semaphore(MAX_MAPS);
-  private final AtomicInteger threadIds = new AtomicInteger();
   private String listenHost = DEFAULT_HOST;
 
   private UiServer(HttpServer http, ExecutorService executor, ManagedChannel channel, ObserverGateway gateway,
@@ -63,6 +59,7 @@ public final class UiServer implements AutoCloseable {
     this.channel = channel;
     this.gateway = gateway;
     this.loopbackOnly = loopbackOnly;
+    this.live = new LiveFlows(gateway, zone, MAX_STREAMS, STREAM_BUDGET_CHARS);
   }
 
   /**
@@ -179,7 +176,7 @@ public final class UiServer implements AutoCloseable {
         }
       }
       case "/api/map" -> map(ex, UiRequests.map(params));
-      case "/api/flows" -> flows(ex, UiRequests.flows(params, Instant.now()));
+      case "/api/flows" -> live.serve(ex, UiRequests.flows(params, Instant.now()));
       case "/", "/index.html" -> asset(ex, "index.html");
       default -> {
         if (path.startsWith("/assets/") && path.substring(8).matches("[a-zA-Z0-9_-]+(\\.[a-z0-9]+)+")) {
@@ -211,56 +208,6 @@ public final class UiServer implements AutoCloseable {
     }
   }
 
-  /**
-   * Flows as JSON lines: the Observer API is read on a thread of its own into a bounded queue; this thread
-   * writes the queue to the browser, says what was dropped, and sends a keep-alive line when idle so that a
-   * browser that left is noticed and its stream cancelled.
-   */
-  private void flows(HttpExchange ex, GetFlowsRequest req) throws IOException {
-    if (!streams.tryAcquire()) {
-      error(ex, 503, MAX_STREAMS + " browsers are reading flows already; close one of them");
-      return;
-    }
-    Context.CancellableContext ctx = Context.current().withCancellation();
-    BoundedLines lines = new BoundedLines(STREAM_BUDGET_CHARS);
-    Thread reader = new Thread(() -> gateway.flows(req, new FlowLines(zone), lines, ctx),
-        "hmesh-ui-flows-" + threadIds.incrementAndGet());
-    reader.setDaemon(true);
-    try {
-      ex.getResponseHeaders().set("Content-Type", "application/x-ndjson; charset=utf-8");
-      ex.getResponseHeaders().set("Cache-Control", "no-store");
-      ex.sendResponseHeaders(200, 0);
-      reader.start();
-      OutputStream out = ex.getResponseBody();
-      while (!lines.finished()) {
-        String line = lines.poll(10, TimeUnit.SECONDS);
-        long dropped = lines.takeDropped();
-        if (dropped > 0) {
-          write(out, FlowLines.gatewayLost(dropped));
-        }
-        if (line != null) {
-          write(out, line);
-        } else if (!lines.finished()) {
-          write(out, FlowLines.keepalive());
-        }
-        if (lines.isEmpty()) {
-          out.flush();
-        }
-      }
-      out.flush();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      ctx.cancel(null);
-      streams.release();
-    }
-  }
-
-  private static void write(OutputStream out, String line) throws IOException {
-    out.write(line.getBytes(StandardCharsets.UTF_8));
-    out.write('\n');
-  }
-
   private void asset(HttpExchange ex, String name) throws IOException {
     try (InputStream in = UiServer.class.getResourceAsStream(WEB + name)) {
       if (in == null) {
@@ -277,13 +224,13 @@ public final class UiServer implements AutoCloseable {
     }
   }
 
-  private static void json(HttpExchange ex, int status, String body) throws IOException {
+  static void json(HttpExchange ex, int status, String body) throws IOException {
     ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
     ex.getResponseHeaders().set("Cache-Control", "no-store");
     send(ex, status, body.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void error(HttpExchange ex, int status, String message) {
+  static void error(HttpExchange ex, int status, String message) {
     try {
       json(ex, status, ObserverGateway.json(Map.of("error", message)));
     } catch (IOException | RuntimeException e) {
