@@ -124,7 +124,10 @@ export function MapPage() {
       location.hash = `#/flows?${query({ filter: edgeFilter(n[e.source], n[e.target]) })}`;
     });
     cy.on('tap', (ev) => { if (ev.target === cy) setSelected(null); });
-    return () => cy.destroy();
+    return () => {
+      cy.destroy();
+      if (window.hmeshMap && window.hmeshMap.cy === cy) window.hmeshMap = null;
+    };
   }, []);
 
   useEffect(() => {
