@@ -164,7 +164,14 @@ export function MapPage() {
   }, [win, ns, dp, tick]);
 
   // The side panel takes room from the map: cytoscape must learn its new size.
-  useEffect(() => { if (cyRef.current) cyRef.current.resize(); }, [selected]);
+  const panelOpen = !!selected;
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (cy && cy.nodes().length) {
+      cy.resize();
+      cy.fit(cy.nodes(), 30);
+    }
+  }, [panelOpen]);
 
   const namespaces = new Set();
   if (data) {
