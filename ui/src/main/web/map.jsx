@@ -39,13 +39,18 @@ const STYLE = [
   { selector: ':selected', style: { 'border-width': 4, 'line-color': '#1565c0', 'target-arrow-color': '#1565c0', label: 'data(label)' } },
 ];
 
-function elements(result) {
+/**
+ * The map's elements. A large map (quick) gets its node labels after the first paint: at the zoom that shows
+ * hundreds of workloads they are below the readable size and not drawn, yet measuring them would hold the
+ * paint for a second.
+ */
+function elements(result, quick) {
   const nodes = result.nodes.map((n) => {
     const label = nodeLabel(n);
     // Sized from the label's longest line: measuring text per node would hold the first paint of a large map.
     const longest = Math.max(...label.split('\n').map((l) => l.length));
     return { group: 'nodes', data: {
-      id: n.id, label, w: 16 + longest * 7, h: 40, dataPath: n.reported ? n.dataPath : '', unreported: !n.reported, node: n,
+      id: n.id, label: quick ? '' : label, fullLabel: label, w: 16 + longest * 7, h: 40, dataPath: n.reported ? n.dataPath : '', unreported: !n.reported, node: n,
     } };
   });
   const labelled = result.edges.length <= LABELLED_EDGES;
@@ -144,7 +149,7 @@ export function MapPage() {
       const quick = d.result.nodes.length > QUICK_FIRST_PAINT;
       cy.batch(() => {
         cy.elements().remove();
-        cy.add(elements(d.result));
+        cy.add(elements(d.result, quick));
       });
       // Painted: cytoscape draws on the animation frame after the layout; the second frame comes after that draw.
       const afterPaint = (f) => requestAnimationFrame(() => requestAnimationFrame(f));
@@ -153,8 +158,15 @@ export function MapPage() {
         window.hmeshMap.paintedAt = performance.now();
         window.hmeshMap.painted = { nodes: cy.nodes().length, edges: cy.edges().length };
         if (quick) {
-          // The force layout once the map is on screen; it replaces the grid when done.
-          setTimeout(() => layout(cy, false, () => afterPaint(() => { window.hmeshMap.layoutDoneAt = performance.now(); })), 50);
+          // Then the labels, a hundred at a time so that the page answers meanwhile, and the force layout.
+          const pending = cy.nodes().toArray();
+          const next = () => {
+            if (stop || cy.destroyed()) return;
+            cy.batch(() => pending.splice(0, 100).forEach((n) => n.data('label', n.data('fullLabel'))));
+            if (pending.length) setTimeout(next, 0);
+            else layout(cy, false, () => afterPaint(() => { window.hmeshMap.layoutDoneAt = performance.now(); }));
+          };
+          setTimeout(next, 50);
         } else {
           window.hmeshMap.layoutDoneAt = window.hmeshMap.paintedAt;
         }
