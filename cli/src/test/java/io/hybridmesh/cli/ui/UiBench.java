@@ -58,6 +58,10 @@ public final class UiBench {
       p.addProperty("source", "window.__longtasks = []; new PerformanceObserver((l) => l.getEntries().forEach("
           + "(e) => window.__longtasks.push(e.duration))).observe({ type: 'longtask', buffered: true });");
       b.call("Page.addScriptToEvaluateOnNewDocument", p);
+      if (System.getenv("BENCH_PROFILE") != null) {
+        profileMap(b, url);
+        return;
+      }
       mapPaint(b, url, paints, shots);
       live(b, url, sink, rate, liveSeconds, shots);
     } finally {
@@ -87,6 +91,54 @@ public final class UiBench {
     System.out.printf("map first paint (500 workloads, 5,000 edges): median %.0f ms, max %.0f ms over %d rounds;"
         + " force layout done: median %.0f ms (target: first paint <= 1000 ms)%n", median(painted),
         Collections.max(painted), rounds, median(laidOut));
+  }
+
+  /** BENCH_PROFILE=1: where one map load spends the page's CPU (self time per function, the top 25). */
+  private static void profileMap(Chromium b, String url) throws Exception {
+    b.navigate("about:blank");
+    b.call("Profiler.enable", new JsonObject());
+    JsonObject interval = new JsonObject();
+    interval.addProperty("interval", 200);
+    b.call("Profiler.setSamplingInterval", interval);
+    b.call("Profiler.start", new JsonObject());
+    b.navigate(url + "#/map");
+    b.waitFor("the map painted", "window.hmeshMap && window.hmeshMap.paintedAt", Duration.ofSeconds(60));
+    JsonObject profile = b.call("Profiler.stop", new JsonObject()).getAsJsonObject("profile");
+    java.util.Map<Integer, String> names = new java.util.HashMap<>();
+    java.util.Map<String, Integer> self = new java.util.HashMap<>();
+    profile.getAsJsonArray("nodes").forEach(n -> {
+      JsonObject f = n.getAsJsonObject().getAsJsonObject("callFrame");
+      names.put(n.getAsJsonObject().get("id").getAsInt(), f.get("functionName").getAsString() + " "
+          + f.get("url").getAsString().replaceAll(".*/", "") + ":" + f.get("lineNumber").getAsInt() + ":"
+          + f.get("columnNumber").getAsInt());
+    });
+    profile.getAsJsonArray("samples").forEach(x -> self.merge(names.get(x.getAsInt()), 1, Integer::sum));
+    int total = profile.getAsJsonArray("samples").size();
+    System.out.println("paint at " + b.eval("window.hmeshMap.paintedAt") + " ms, timing "
+        + b.eval("JSON.stringify(window.hmeshMap.timing)") + ", " + total + " samples of 0.2 ms");
+    self.entrySet().stream().sorted((x, y) -> y.getValue() - x.getValue()).limit(25)
+        .forEach(e -> System.out.printf("%6.0f ms  %s%n", e.getValue() * 0.2, e.getKey()));
+    // The call stacks (up to 6 frames) that spent the most self time: who calls the hot functions.
+    java.util.Map<Integer, Integer> parent = new java.util.HashMap<>();
+    profile.getAsJsonArray("nodes").forEach(n -> {
+      if (n.getAsJsonObject().has("children")) {
+        n.getAsJsonObject().getAsJsonArray("children").forEach(c -> parent.put(c.getAsInt(),
+            n.getAsJsonObject().get("id").getAsInt()));
+      }
+    });
+    java.util.Map<String, Integer> stacks = new java.util.HashMap<>();
+    profile.getAsJsonArray("samples").forEach(x -> {
+      StringBuilder st = new StringBuilder();
+      Integer id = x.getAsInt();
+      for (int depth = 0; depth < 6 && id != null; depth++, id = parent.get(id)) {
+        st.append(depth == 0 ? "" : " < ").append(names.get(id).replaceAll(" app.js:", "@"));
+      }
+      if (!st.toString().startsWith("(")) {
+        stacks.merge(st.toString(), 1, Integer::sum);
+      }
+    });
+    stacks.entrySet().stream().sorted((x, y) -> y.getValue() - x.getValue()).limit(8)
+        .forEach(e -> System.out.printf("%6.0f ms  %s%n", e.getValue() * 0.2, e.getKey()));
   }
 
   private static void live(Chromium b, String url, RingSink sink, int rate, int seconds, Path shots) throws Exception {
