@@ -53,13 +53,13 @@ public final class UiServer implements AutoCloseable {
   private String listenHost = DEFAULT_HOST;
 
   private UiServer(HttpServer http, ExecutorService executor, ManagedChannel channel, ObserverGateway gateway,
-      boolean loopbackOnly) {
+      boolean loopbackOnly, long streamBudgetChars) {
     this.http = http;
     this.executor = executor;
     this.channel = channel;
     this.gateway = gateway;
     this.loopbackOnly = loopbackOnly;
-    this.live = new LiveFlows(gateway, zone, MAX_STREAMS, STREAM_BUDGET_CHARS);
+    this.live = new LiveFlows(gateway, zone, MAX_STREAMS, streamBudgetChars);
   }
 
   /**
@@ -68,6 +68,11 @@ public final class UiServer implements AutoCloseable {
    * @throws IOException when the address cannot be bound
    */
   public static UiServer start(InetSocketAddress listen, String server) throws IOException {
+    return start(listen, server, STREAM_BUDGET_CHARS);
+  }
+
+  /** With what one browser's live stream may hold while the browser is slow (tests make it small). */
+  static UiServer start(InetSocketAddress listen, String server, long streamBudgetChars) throws IOException {
     ManagedChannel channel = ManagedChannelBuilder.forTarget(server).usePlaintext().build();
     HttpServer http;
     try {
@@ -83,7 +88,8 @@ public final class UiServer implements AutoCloseable {
     });
     http.setExecutor(executor);
     boolean loopback = listen.getAddress() != null && listen.getAddress().isLoopbackAddress();
-    UiServer ui = new UiServer(http, executor, channel, new ObserverGateway(channel, server), loopback);
+    UiServer ui = new UiServer(http, executor, channel, new ObserverGateway(channel, server), loopback,
+        streamBudgetChars);
     http.createContext("/", ui::handle);
     http.start();
     return ui;

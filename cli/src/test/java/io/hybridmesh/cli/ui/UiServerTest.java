@@ -184,6 +184,58 @@ class UiServerTest {
   }
 
   @Test
+  void aBrowserThatReadsTooSlowlyGetsItsDroppedFlowsCountedNotAGrowingQueue() throws Exception {
+    RingSink sink = new RingSink(new FlowRing(1 << 15));
+    int flows = 20_000;
+    Instant now = Instant.now();
+    for (int i = 0; i < flows; i++) {
+      sink.accept(TestFlows.request("frontend", "backend", Reporter.CLIENT, "/api/" + "x".repeat(200) + i, now));
+    }
+    try (ObserverServer slowSource = ObserverServer.tcp("127.0.0.1", 0, new ObserverService(sink, "vm")).start();
+        UiServer small = UiServer.start(new java.net.InetSocketAddress("127.0.0.1", 0),
+            "127.0.0.1:" + slowSource.port(), 64 * 1024)) {
+      try (Socket s = new Socket()) {
+        s.setReceiveBufferSize(4096);
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", small.port()));
+        s.getOutputStream().write(("GET /api/flows?last=" + 10_000 + "&filter= HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        Thread.sleep(3000); // the gateway reads the whole backlog meanwhile; the browser reads nothing
+        String answer = dechunked(s.getInputStream().readAllBytes());
+        long received = 0;
+        long lost = 0;
+        for (String line : answer.split("\n")) {
+          if (line.startsWith("{\"flows\"")) {
+            received += JsonParser.parseString(line).getAsJsonObject().getAsJsonArray("flows").size();
+          } else if (line.startsWith("{\"lost\"")) {
+            JsonObject l = JsonParser.parseString(line).getAsJsonObject().getAsJsonObject("lost");
+            assertEquals("UI_GATEWAY", l.get("source").getAsString());
+            lost += l.get("count").getAsLong();
+          }
+        }
+        assertTrue(lost > 0, "a slow browser loses flows");
+        assertEquals(10_000, received + lost, "every flow arrived or was counted lost: " + received + " + " + lost);
+      }
+    }
+  }
+
+  /** The body of a raw HTTP/1.1 response with chunked transfer encoding. */
+  private static String dechunked(byte[] raw) {
+    String text = new String(raw, StandardCharsets.ISO_8859_1);
+    int at = text.indexOf("\r\n\r\n") + 4;
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    while (at < text.length()) {
+      int eol = text.indexOf("\r\n", at);
+      int size = Integer.parseInt(text.substring(at, eol).strip(), 16);
+      if (size == 0) {
+        break;
+      }
+      body.write(raw, eol + 2, size);
+      at = eol + 2 + size + 2;
+    }
+    return body.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
   void thePageAndItsAssetsComeFromTheJar() throws Exception {
     Answer index = get("/");
     assertEquals(200, index.status(), index.body());
