@@ -33,7 +33,8 @@ demo: build
 	./hmesh demo
 
 ## bench: the benchmarks (JMH event paths and the sidecar access-log path; TCP throughput with and without the TC programs; HTTPS
-## with and without the TLS uprobes, and through an HAProxy hop; a uprobe hit per first-instruction class) (root)
+## with and without the TLS uprobes, and through an HAProxy hop; a uprobe hit per first-instruction class; the
+## browser UI's map paint and live page in headless Chromium) (root)
 bench: build
 	./bench/run-event-path.sh
 	./bench/als-throughput.sh
@@ -41,6 +42,7 @@ bench: build
 	./bench/tls-overhead.sh
 	./bench/uprobe-cost.sh
 	./bench/fuzz.sh
+	./bench/ui.sh
 
 ## crds: regenerate crds/ from the model classes in api/ (never edit crds/ by hand), and the chart's copy
 crds:

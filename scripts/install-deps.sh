@@ -15,9 +15,13 @@ PACKAGES=(
   # tests: TLS-linkage prober fixtures (static OpenSSL .a, Go incl. boringcrypto, GnuTLS/NSS clients, strip);
   # binutils' objdump is also the reference the x86 instruction decoder is checked against
   libssl-dev golang-go gnutls-bin libgnutls28-dev libnss3-tools binutils
+  # tests and benchmarks of the browser UI (hmesh ui): headless Chromium, driven over its DevTools protocol
+  chromium
 )
-# A Node.js client in the TLS tests: the machine image carries one; Debian's where it does not.
+# Node.js: a client in the TLS tests, and the UI's build (npm ci of the pinned packages in ui/package-lock.json,
+# then esbuild). The machine image carries both; Debian's where it does not.
 command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 # A real-world Go binary for the TLS-linkage prober's tests (SystemBinariesTest probes /usr/bin/kubectl): the
 # machine image carries one; Debian's (stripped, found through its pclntab) where it does not.
 command -v kubectl >/dev/null 2>&1 || PACKAGES+=(kubernetes-client)

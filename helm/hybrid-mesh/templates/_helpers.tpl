@@ -51,6 +51,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "hybrid-mesh.port.xds" -}}18000{{- end -}}
 {{- define "hybrid-mesh.port.controllerMetrics" -}}9966{{- end -}}
 {{- define "hybrid-mesh.port.agentMetrics" -}}9965{{- end -}}
+{{- define "hybrid-mesh.port.ui" -}}12000{{- end -}}
 
 {{/*
 imagePullSecrets, nodeSelector, tolerations, affinity and priorityClassName of one component's pod, as one

@@ -26,19 +26,19 @@ import java.util.Locale;
  * Human-readable flow lines: {@code TIMESTAMP SOURCE -> DESTINATION TYPE VERDICT SUMMARY} (compact) or the
  * same columns padded (table).
  */
-final class CompactPrinter {
+public final class CompactPrinter {
 
   static final String TABLE_HEADER = String.format("%-19s  %-30s  %-30s  %-11s  %-10s  %s",
       "TIMESTAMP", "SOURCE", "DESTINATION", "TYPE", "VERDICT", "SUMMARY");
 
   private final DateTimeFormatter time;
 
-  CompactPrinter(ZoneId zone) {
+  public CompactPrinter(ZoneId zone) {
     this.time = DateTimeFormatter.ofPattern("MMM dd HH:mm:ss.SSS", Locale.ENGLISH).withZone(zone);
   }
 
   /** One compact line, e.g. {@code Nov 27 06:22:26.473 hmA/10.77.0.1:40970 -> hmB/10.77.0.2:9443 L7 ...}. */
-  String compact(Flow f) {
+  public String compact(Flow f) {
     return timestamp(f.getTime()) + " " + source(f) + " -> " + destination(f) + " " + type(f) + " "
         + verdict(f) + " " + summary(f);
   }
@@ -50,20 +50,20 @@ final class CompactPrinter {
   }
 
   /** The line for a lost-events item, e.g. {@code EVENTS LOST: 12 (RING_BUFFER)}. */
-  static String lost(LostEvent e) {
+  public static String lost(LostEvent e) {
     String cpu = e.hasCpu() ? ", CPU " + e.getCpu().getValue() : "";
     return "EVENTS LOST: " + Long.toUnsignedString(e.getNumEventsLost()) + " (" + e.getSource().name() + cpu + ")";
   }
 
-  String timestamp(Timestamp t) {
+  public String timestamp(Timestamp t) {
     return time.format(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()));
   }
 
-  static String source(Flow f) {
+  public static String source(Flow f) {
     return endpoint(f.getSource(), f.getIp().getSource(), sourcePort(f.getL4()));
   }
 
-  static String destination(Flow f) {
+  public static String destination(Flow f) {
     return endpoint(f.getDestination(), f.getIp().getDestination(), destinationPort(f.getL4()));
   }
 
@@ -104,7 +104,7 @@ final class CompactPrinter {
     };
   }
 
-  static String type(Flow f) {
+  public static String type(Flow f) {
     return switch (f.getType()) {
       case L7 -> switch (f.getL7().getType()) {
         case REQUEST -> "L7-request";
@@ -117,11 +117,11 @@ final class CompactPrinter {
     };
   }
 
-  static String verdict(Flow f) {
+  public static String verdict(Flow f) {
     return f.getVerdict() == Verdict.VERDICT_UNKNOWN ? "UNKNOWN" : f.getVerdict().name();
   }
 
-  static String summary(Flow f) {
+  public static String summary(Flow f) {
     String s = f.getType() == FlowType.L7 && f.hasL7() ? l7(f.getL7()) + reporter(f) : l4(f);
     if (f.getVerdict() == Verdict.DROPPED || f.getVerdict() == Verdict.ERROR) {
       String why = !f.getDropReasonDesc().isEmpty() ? f.getDropReasonDesc()

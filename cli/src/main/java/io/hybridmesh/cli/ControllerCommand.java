@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
+import io.hybridmesh.cli.ui.UiServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -97,6 +98,10 @@ final class ControllerCommand implements Callable<Integer> {
       description = "Serve Prometheus metrics of the sidecar path here, or 'none' (default: ${DEFAULT-VALUE}).")
   String metrics = "none";
 
+  @Option(names = "--ui", paramLabel = "HOST:PORT",
+      description = "Serve the browser UI (hmesh ui) over the relay here, or 'none' (default: ${DEFAULT-VALUE}).")
+  String ui = "none";
+
   @Option(names = "--flow-capacity", paramLabel = "N",
       description = "Sidecar flows kept for the relay (default: ${DEFAULT-VALUE}).")
   int flowCapacity = 65536;
@@ -134,12 +139,21 @@ final class ControllerCommand implements Callable<Integer> {
       LOG.severe(e.getMessage());
       return 2;
     }
+    if (!"none".equals(ui) && "none".equals(relay)) {
+      LOG.severe("--ui shows the relay's flows and reports; it needs --relay");
+      client.close();
+      return 2;
+    }
     ControllerRuntime runtime = new ControllerRuntime();
+    UiServer[] uiServer = {null};
     try {
       String ns = agentNamespace != null ? agentNamespace
           : leaseNamespace != null ? leaseNamespace : client.getNamespace() != null ? client.getNamespace() : "default";
       runtime.start(client, new ControllerRuntime.Settings(address("--xds", xds), address("--relay", relay),
           address("--metrics", metrics), ns, agentService, agentPort, flowCapacity, sidecar));
+      if (!"none".equals(ui)) {
+        uiServer[0] = UiServer.open(ui, "localhost:" + FlowOutputs.port(relay), System.err);
+      }
     } catch (IOException | IllegalArgumentException | IllegalStateException e) {
       LOG.severe("cannot start the controller's servers: " + e.getMessage());
       runtime.close();
@@ -152,6 +166,9 @@ final class ControllerCommand implements Callable<Integer> {
       // Stopping gives up the Lease, and JOSDK exits the process when a leader stops leading; inside a
       // shutdown hook that exit would wait forever, so the stop gets a few seconds and the JVM goes on exiting.
       Thread stop = new Thread(() -> {
+        if (uiServer[0] != null) {
+          uiServer[0].close();
+        }
         runtime.close();
         operator.close();
         client.close();
@@ -168,6 +185,7 @@ final class ControllerCommand implements Callable<Integer> {
     LOG.info("controller started against " + client.getMasterUrl()
         + ("none".equals(xds) ? "" : "; xDS and access logs on " + xds)
         + ("none".equals(relay) ? "" : "; relay on " + relay)
+        + (uiServer[0] == null ? "" : "; browser UI on " + ui)
         + (noLeaderElection ? " (no leader election)" : " (Lease " + leaseName + ")"));
     stopped.await();
     return 0;

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     description = {
         "A whole mesh on this machine (root): network namespaces as workloads (frontend and backend over TLS"
             + " with OpenSSL, payments on Java's own TLS), each probed and given its data path, the eBPF data"
-            + " path attached, traffic flowing, and the Observer API served.",
+            + " path attached, traffic flowing, the Observer API served and the browser UI on it.",
         "In another terminal: hmesh observe -f, hmesh observe --type l7 -o json --last 20, hmesh report.",
         "Ctrl-C removes everything it made."})
 final class DemoCommand implements Callable<Integer> {
@@ -34,6 +34,10 @@ final class DemoCommand implements Callable<Integer> {
       description = "Where to serve xDS and Envoy access logs for the sidecar workloads, or 'none'"
           + " (default: ${DEFAULT-VALUE}; sidecars reach it on the demo network's host address too).")
   String xds = "localhost:18000";
+
+  @Option(names = "--ui", paramLabel = "HOST:PORT",
+      description = "Where to serve the browser UI (hmesh ui), or 'none' (default: ${DEFAULT-VALUE}).")
+  String ui = io.hybridmesh.cli.ui.UiServer.DEFAULT_HOST + ":" + io.hybridmesh.cli.ui.UiServer.DEFAULT_PORT;
 
   @Option(names = "--duration", converter = DurationConverter.class,
       description = "Stop by itself after this long (default: run until Ctrl-C).")
@@ -72,7 +76,8 @@ final class DemoCommand implements Callable<Integer> {
       return 2;
     }
     DemoMesh mesh = new DemoMesh(java.nio.file.Path.of(stateDir), server,
-        "none".equals(metrics) ? null : metrics, xdsAddress(), flowCapacity, pause, out, err);
+        "none".equals(metrics) ? null : metrics, xdsAddress(), "none".equals(ui) ? null : ui, flowCapacity, pause,
+        out, err);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       mesh.close();

@@ -6,12 +6,17 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /** Durations as people write them: {@code 250ms}, {@code 5s}, {@code 10m}, {@code 1h}. */
-final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
   private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
   @Override
   public Duration convert(String value) {
+    return parse(value);
+  }
+
+  /** @throws CommandLine.TypeConversionException saying how to write one */
+  public static Duration parse(String value) {
     Matcher m = FORM.matcher(value.trim());
     if (!m.matches()) {
       throw new CommandLine.TypeConversionException(

@@ -165,12 +165,12 @@ public final class FlowOutputs implements AutoCloseable {
     flush();
   }
 
-  static String host(String hostPort) {
+  public static String host(String hostPort) {
     int colon = hostPort.lastIndexOf(':');
     return colon <= 0 ? "localhost" : hostPort.substring(0, colon);
   }
 
-  static int port(String hostPort) {
+  public static int port(String hostPort) {
     try {
       return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
     } catch (NumberFormatException e) {

@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
     name = "observe",
     mixinStandardHelpOptions = true,
     description = "Show flows from the Observer API (as 'hubble observe' does).")
-final class ObserveCommand implements Callable<Integer> {
+public final class ObserveCommand implements Callable<Integer> {
 
   /** Flows per response asked of the server: one message per flow costs more than the flow. */
   static final int BATCH_SIZE = 256;
@@ -268,7 +268,7 @@ final class ObserveCommand implements Callable<Integer> {
   }
 
   /** The short cause of an UNAVAILABLE status, e.g. "connection refused". */
-  static String reason(Status s) {
+  public static String reason(Status s) {
     String text = (s.getDescription() == null ? "" : s.getDescription()) + " "
         + (s.getCause() == null ? "" : s.getCause().toString());
     String low = text.toLowerCase(Locale.ROOT);

@@ -25,13 +25,30 @@ public final class ReportPrinter {
 
   private ReportPrinter() {}
 
+  /** The table's columns, in order; {@link #row} gives one workload's cells under them. */
+  public static final List<String> COLUMNS = List.of("NAMESPACE", "WORKLOAD", "KIND", "DATAPATH", "L7", "MODE",
+      "REASON");
+
   public static void table(List<WorkloadReport> reports, PrintStream out) {
-    out.printf(ROW, "NAMESPACE", "WORKLOAD", "KIND", "DATAPATH", "L7", "MODE", "REASON");
+    out.printf(ROW, COLUMNS.toArray());
     for (WorkloadReport r : reports) {
-      out.printf(ROW, r.getNamespace(), r.getName(), r.getKind(), r.getDataPath().name(), l7(r),
-          r.getRequestedMode().toLowerCase(java.util.Locale.ROOT),
-          r.getReasonsCount() == 0 ? "" : r.getReasons(0).getMessage());
+      out.printf(ROW, row(r).toArray());
     }
+  }
+
+  /** One workload's cells of the table (the words {@code hmesh report} prints, also shown by {@code hmesh ui}). */
+  public static List<String> row(WorkloadReport r) {
+    return List.of(r.getNamespace(), r.getName(), r.getKind(), r.getDataPath().name(), l7(r),
+        r.getRequestedMode().toLowerCase(java.util.Locale.ROOT),
+        r.getReasonsCount() == 0 ? "" : r.getReasons(0).getMessage());
+  }
+
+  /** {@link #details} as text, for {@code hmesh ui}. */
+  public static String detailsText(WorkloadReport r) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+    details(r, out);
+    return bytes.toString(java.nio.charset.StandardCharsets.UTF_8).stripLeading();
   }
 
   /** Everything one report says, in the order a person asks: what, why, what it sees, the facts. */
@@ -126,7 +143,8 @@ public final class ReportPrinter {
     }
   }
 
-  private static String l7(WorkloadReport r) {
+  /** The L7 visibility as the table words it: full, plaintext, tls-metadata, none. */
+  public static String l7(WorkloadReport r) {
     return switch (r.getL7Visibility()) {
       case L7_FULL -> "full";
       case L7_PLAINTEXT -> "plaintext";

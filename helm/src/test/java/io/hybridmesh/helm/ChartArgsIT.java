@@ -46,6 +46,8 @@ class ChartArgsIT {
     RenderedChart chart = RenderedChart.render("""
         controller:
           defaultFallback: none
+          ui:
+            enabled: true
         agent:
           flowCapacity: 4096
           plaintext: "off"

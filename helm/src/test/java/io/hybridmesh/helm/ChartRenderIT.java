@@ -1,6 +1,7 @@
 package io.hybridmesh.helm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,6 +80,36 @@ class ChartRenderIT {
     Service svc = chart.one(Service.class, CONTROLLER);
     assertEquals(Map.of("grpc-xds", 18000, "relay", 4245, "metrics", 9966), ports(svc));
     assertEquals(d.getSpec().getSelector().getMatchLabels(), svc.getSpec().getSelector());
+  }
+
+  @Test
+  void theUiIsOffByDefaultAndOnlyEverBehindAClusterIpService() {
+    RenderedChart off = RenderedChart.defaults();
+    assertTrue(off.all(Service.class).stream().noneMatch(s -> s.getMetadata().getName().endsWith("-ui")));
+    assertTrue(off.one(Deployment.class, CONTROLLER).getSpec().getTemplate().getSpec().getContainers().get(0)
+        .getArgs().stream().noneMatch(a -> a.startsWith("--ui")));
+
+    RenderedChart on = RenderedChart.render("""
+        controller:
+          ui:
+            enabled: true
+        """);
+    Deployment d = on.one(Deployment.class, CONTROLLER);
+    Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertTrue(c.getArgs().contains("--ui=0.0.0.0:12000"), c.getArgs()::toString);
+    assertEquals(12000, port(c, "ui"));
+    Service ui = on.one(Service.class, CONTROLLER + "-ui");
+    assertEquals("ClusterIP", ui.getSpec().getType());
+    assertEquals(Map.of("http-ui", 12000), ports(ui));
+    assertEquals("ui", ui.getSpec().getPorts().get(0).getTargetPort().getStrVal());
+    assertEquals(d.getSpec().getSelector().getMatchLabels(), ui.getSpec().getSelector());
+    // No value makes it reachable from outside the cluster.
+    assertThrows(RuntimeException.class, () -> RenderedChart.render("""
+        controller:
+          ui:
+            enabled: true
+            type: LoadBalancer
+        """));
   }
 
   @Test

@@ -19,6 +19,7 @@ import io.hybridmesh.agent.metrics.MetricsOptions;
 import io.hybridmesh.agent.redact.Redaction;
 import io.hybridmesh.agent.redact.RedactionOptions;
 import io.hybridmesh.cli.FlowOutputs;
+import io.hybridmesh.cli.ui.UiServer;
 import io.hybridmesh.agent.probe.binary.BinaryProber;
 import io.hybridmesh.agent.standalone.StandaloneAgent;
 import io.hybridmesh.agent.standalone.StandaloneOptions;
@@ -57,6 +58,7 @@ public final class DemoMesh implements AutoCloseable {
   private final String serverAddress;
   private final String metricsAddress;
   private final InetSocketAddress xdsAddress;
+  private final String uiAddress;
   private final int flowCapacity;
   private final double pause;
   private final PrintStream out;
@@ -69,11 +71,16 @@ public final class DemoMesh implements AutoCloseable {
   private StandaloneAgent agent;
   private FlowOutputs outputs;
   private DemoSidecars sidecars;
+  private UiServer ui;
 
-  /** @param metricsAddress HOST:PORT for Prometheus metrics, or null for none */
+  /**
+   * @param metricsAddress HOST:PORT for Prometheus metrics, or null for none
+   * @param uiAddress HOST:PORT for the browser UI, or null for none
+   */
   public DemoMesh(Path dir, String serverAddress, String metricsAddress, InetSocketAddress xdsAddress,
-      int flowCapacity, double pause, PrintStream out, PrintStream err) {
+      String uiAddress, int flowCapacity, double pause, PrintStream out, PrintStream err) {
     this.xdsAddress = xdsAddress;
+    this.uiAddress = uiAddress;
     this.dir = dir;
     this.serverAddress = serverAddress;
     this.metricsAddress = metricsAddress;
@@ -131,7 +138,20 @@ public final class DemoMesh implements AutoCloseable {
       sidecars = new DemoSidecars(dir, nodeName, outputs.sink(), err);
       sidecars.start(xdsAddress, sidecarWorkloads);
     }
+    startUi();
     printWelcome(reports);
+  }
+
+  /** The browser UI over the demo's own Observer API; the demo goes on without it when its port is taken. */
+  private void startUi() {
+    if (uiAddress == null) {
+      return;
+    }
+    try {
+      ui = UiServer.open(uiAddress, serverAddress, err);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      err.println("hmesh demo: no browser UI: " + e.getMessage() + " (--ui HOST:PORT, or --ui none)");
+    }
   }
 
   /**
@@ -207,7 +227,11 @@ public final class DemoMesh implements AutoCloseable {
     out.println("The eBPF data path is attached to " + String.join(", ", outcomes.stream()
         .filter(DemoReports.Outcome::ebpf).map(o -> "demo/" + o.workload()).toList())
         + "; traffic is flowing" + outputs.describe() + (xdsAddress == null ? "" : "; xDS and access logs on "
-        + xdsAddress.getHostString() + ":" + xdsAddress.getPort()) + ". In another terminal:");
+        + xdsAddress.getHostString() + ":" + xdsAddress.getPort()) + ".");
+    if (ui != null) {
+      out.println("Browser UI (service map, reports, live flows): " + ui.url());
+    }
+    out.println("In another terminal:");
     out.println("  ./hmesh observe -f                                # every flow as it happens");
     out.println("  ./hmesh observe --type l7 -o json --last 20       # HTTP read inside TLS");
     out.println("  ./hmesh observe --http-status 5+ --last 10        # failing requests");
@@ -223,6 +247,11 @@ public final class DemoMesh implements AutoCloseable {
       return;
     }
     List<String> problems = new ArrayList<>();
+    step(problems, "stop the browser UI", a -> {
+      if (ui != null) {
+        ui.close();
+      }
+    });
     step(problems, "stop the xDS server", a -> {
       if (sidecars != null) {
         sidecars.close();
