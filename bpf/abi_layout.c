@@ -97,6 +97,12 @@ int main(void)
 	FIELD(hm_tls_event, comm);
 	FIELD(hm_tls_event, data);
 
+	SIZE(hm_go_offsets);
+	FIELD(hm_go_offsets, conn_data);
+	FIELD(hm_go_offsets, tcpconn_fd);
+	FIELD(hm_go_offsets, netfd_sysfd);
+	FIELD(hm_go_offsets, attach_id);
+
 	SIZE(hm_process_event);
 	FIELD(hm_process_event, kind);
 	FIELD(hm_process_event, op);

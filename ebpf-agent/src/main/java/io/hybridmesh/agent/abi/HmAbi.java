@@ -24,6 +24,7 @@ public final class HmAbi {
   public static final int TLS_READ = 2;
   public static final int TLS_F_TUPLE = 0x1;
   public static final int TLS_F_EX = 0x2;
+  public static final int TLS_F_GO = 0x4;
   public static final int TLS_MAX_CAPTURE = 4096;
   public static final long TLS_COOKIE_WRITE = 0x1;
   public static final long TLS_COOKIE_EX = 0x2;
@@ -182,6 +183,17 @@ public final class HmAbi {
     private ProcessEventLayout() {}
   }
 
+  /** {@code struct hm_go_offsets}: the value of hm_go_procs. */
+  public static final class GoOffsetsLayout {
+    public static final int SIZE = 16;
+    public static final int CONN_DATA = 0;
+    public static final int TCPCONN_FD = 4;
+    public static final int NETFD_SYSFD = 8;
+    public static final int ATTACH_ID = 12;
+
+    private GoOffsetsLayout() {}
+  }
+
   private HmAbi() {}
 
   /**
@@ -266,6 +278,11 @@ public final class HmAbi {
     field(m, "hm_tls_event.tuple", TlsEventLayout.TUPLE, Tuple.SIZE);
     field(m, "hm_tls_event.comm", TlsEventLayout.COMM, TlsEventLayout.COMM_SIZE);
     field(m, "hm_tls_event.data", TlsEventLayout.DATA, TLS_MAX_CAPTURE);
+    m.put("hm_go_offsets.sizeof", String.valueOf(GoOffsetsLayout.SIZE));
+    field(m, "hm_go_offsets.conn_data", GoOffsetsLayout.CONN_DATA, 4);
+    field(m, "hm_go_offsets.tcpconn_fd", GoOffsetsLayout.TCPCONN_FD, 4);
+    field(m, "hm_go_offsets.netfd_sysfd", GoOffsetsLayout.NETFD_SYSFD, 4);
+    field(m, "hm_go_offsets.attach_id", GoOffsetsLayout.ATTACH_ID, 4);
     m.put("hm_process_event.sizeof", String.valueOf(ProcessEventLayout.SIZE));
     field(m, "hm_process_event.kind", ProcessEventLayout.KIND, 2);
     field(m, "hm_process_event.op", ProcessEventLayout.OP, 1);

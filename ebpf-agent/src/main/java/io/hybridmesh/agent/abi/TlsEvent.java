@@ -8,6 +8,7 @@ package io.hybridmesh.agent.abi;
  * what was captured.
  *
  * @param tuple the connection, local to remote; {@code null} when the kernel could not find the socket
+ * @param go read at Go's crypto/tls ({@code ssl} is then the {@code *tls.Conn}), not at a TLS library
  */
 public record TlsEvent(
     boolean write,
@@ -23,4 +24,13 @@ public record TlsEvent(
     String comm,
     FlowTuple tuple,
     byte[] data,
-    int captured) {}
+    int captured,
+    boolean go) {
+
+  /** A call read at a TLS library (OpenSSL's API). */
+  public TlsEvent(boolean write, boolean exForm, int endpointId, long startNs, long endNs, long ssl, long cgroupId,
+      long length, int pid, int tid, String comm, FlowTuple tuple, byte[] data, int captured) {
+    this(write, exForm, endpointId, startNs, endNs, ssl, cgroupId, length, pid, tid, comm, tuple, data, captured,
+        false);
+  }
+}

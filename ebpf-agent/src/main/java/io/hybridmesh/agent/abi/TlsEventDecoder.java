@@ -59,7 +59,8 @@ public final class TlsEventDecoder {
         comm(b, at + COMM),
         (flags & HmAbi.TLS_F_TUPLE) != 0 ? tuple(b, at + TUPLE) : null,
         data,
-        captured);
+        captured,
+        (flags & HmAbi.TLS_F_GO) != 0);
   }
 
   /** The NUL-terminated name at {@code at}, shared with an earlier event of the same name. */

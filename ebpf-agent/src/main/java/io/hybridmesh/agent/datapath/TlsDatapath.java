@@ -1,6 +1,7 @@
 package io.hybridmesh.agent.datapath;
 
 import io.hybridmesh.agent.abi.HmAbi;
+import io.hybridmesh.agent.probe.go.GoStructOffsets;
 import io.hybridmesh.agent.tls.TlsProbes;
 import io.hybridmesh.agent.tls.TlsSite;
 import io.hybridmesh.jni.Bpf;
@@ -10,9 +11,12 @@ import io.hybridmesh.jni.BpfMap;
 import io.hybridmesh.jni.BpfObject;
 import io.hybridmesh.jni.UprobeMultiTarget;
 import io.hybridmesh.jni.UprobeTarget;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
@@ -42,11 +46,16 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
   private static final String MULTI_ENTRY = "hm_tls_enter";
   private static final String MULTI_RETURN = "hm_tls_leave";
 
+  /** Go's crypto/tls: entry programs for Write and Read, one program for every ret (TlsSite.entryProgram). */
+  static final List<String> GO_PROGRAMS = List.of("hm_go_write_enter", "hm_go_read_enter", "hm_go_return");
+  static final String GO_PROCS = "hm_go_procs";
+
   private final BpfObject object;
   private final List<BpfLink> links = new ArrayList<>();
   private final boolean followsProcesses;
   private final boolean multiLinks;
   private final SocketHooks socketHooks;
+  private final AtomicInteger goAttachments = new AtomicInteger();
 
   /**
    * @param wakeupBytes waiting bytes at which the programs wake the reader
@@ -135,6 +144,10 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
           o.setProgramAutoload(program, false);
         }
       }
+      if (multi) {
+        // Go's programs read no cookie: with uprobe_multi links each is one link for all its sites.
+        GO_PROGRAMS.forEach(program -> o.setProgramAttachType(program, UprobeMultiTarget.ATTACH_TYPE));
+      }
       o.load();
       return o;
     } catch (RuntimeException e) {
@@ -173,6 +186,70 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
     return multiLinks ? attachMulti(pid, file, sites) : attachPerSite(pid, file, sites);
   }
 
+  @Override
+  public Attachment attachGo(int pid, Path file, List<TlsSite> sites, GoStructOffsets offsets) {
+    int id = goAttachments.incrementAndGet();
+    BpfMap procs = object.map(GO_PROCS);
+    procs.update(NativeBytes.u32(pid), goOffsets(offsets, id), BpfMap.ANY);
+    Attachment a = multiLinks ? attachGoMulti(pid, file, sites) : attachPerSite(pid, file, sites);
+    GoLinks go = new GoLinks(a, procs, pid, id);
+    if (a.sites().isEmpty()) {
+      go.close();
+    }
+    return go;
+  }
+
+  /** {@code struct hm_go_offsets}. */
+  static byte[] goOffsets(GoStructOffsets o, int attachId) {
+    return ByteBuffer.allocate(HmAbi.GoOffsetsLayout.SIZE).order(ByteOrder.nativeOrder())
+        .putInt(HmAbi.GoOffsetsLayout.CONN_DATA, o.connData())
+        .putInt(HmAbi.GoOffsetsLayout.TCPCONN_FD, o.tcpConnFd())
+        .putInt(HmAbi.GoOffsetsLayout.NETFD_SYSFD, o.netFdSysfd())
+        .putInt(HmAbi.GoOffsetsLayout.ATTACH_ID, attachId).array();
+  }
+
+  /** One uprobe_multi link per Go program: Write's entries, Read's entries, and every ret. */
+  private Attachment attachGoMulti(int pid, Path file, List<TlsSite> sites) {
+    List<BpfLink> made = new ArrayList<>();
+    try {
+      for (String program : GO_PROGRAMS) {
+        long[] offsets = sites.stream().filter(s -> s.entryProgram().equals(program))
+            .mapToLong(TlsSite::fileOffset).toArray();
+        if (offsets.length > 0) {
+          made.add(object.attachUprobeMulti(program, new UprobeMultiTarget(file, offsets, new long[offsets.length],
+              false, pid)));
+        }
+      }
+      return new Links(List.copyOf(made), made.isEmpty() ? List.of() : sites);
+    } catch (BpfException e) {
+      made.forEach(BpfLink::close);
+      LOG.fine(() -> "no Go probes at " + sites + " in " + file + " for pid " + pid + ": " + e.getMessage());
+      return new Links(List.of(), List.of());
+    }
+  }
+
+  /** A Go process's links and its entry in hm_go_procs, removed with them unless a newer attachment wrote it. */
+  private record GoLinks(Attachment links, BpfMap procs, int pid, int id) implements Attachment {
+    @Override
+    public List<TlsSite> sites() {
+      return links.sites();
+    }
+
+    @Override
+    public void close() {
+      links.close();
+      try {
+        byte[] v = procs.lookup(NativeBytes.u32(pid));
+        if (v != null && ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()).getInt(HmAbi.GoOffsetsLayout.ATTACH_ID)
+            == id) {
+          procs.delete(NativeBytes.u32(pid));
+        }
+      } catch (RuntimeException e) {
+        LOG.fine(() -> "forgetting Go process " + pid + ": " + e.getMessage());
+      }
+    }
+  }
+
   /** Every site in one entry and one return link. */
   private Attachment attachMulti(int pid, Path file, List<TlsSite> sites) {
     if (sites.isEmpty()) {
@@ -205,7 +282,9 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
       BpfLink entry = null;
       try {
         entry = object.attachUprobe(site.entryProgram(), at(file, site, false, pid));
-        made.add(object.attachUprobe(site.returnProgram(), at(file, site, true, pid)));
+        if (site.returnProgram() != null) { // Go's sites are single probes, never uretprobes
+          made.add(object.attachUprobe(site.returnProgram(), at(file, site, true, pid)));
+        }
         made.add(entry);
         attached.add(site);
       } catch (BpfException e) {

@@ -45,6 +45,7 @@ import com.google.protobuf.Timestamp;
 public final class L7FlowAssembler {
 
   private static final Tls OPENSSL = Tls.newBuilder().setLibrary(TlsLibrary.OPENSSL).build();
+  private static final Tls GO = Tls.newBuilder().setLibrary(TlsLibrary.GO_CRYPTO_TLS).build();
   // Shared rather than made per flow: messages are immutable, and each one made is one more object per
   // flow for the collector to copy while the flow sits in the ring.
   private static final BoolValue IS_REPLY = BoolValue.of(true);
@@ -226,7 +227,7 @@ public final class L7FlowAssembler {
         .setReporter(localIsClient ? Reporter.CLIENT : Reporter.SERVER)
         .setTrafficDirection(localIsClient ? TrafficDirection.EGRESS : TrafficDirection.INGRESS)
         .setIsReply(reply ? IS_REPLY : NOT_REPLY)
-        .setTls(OPENSSL)
+        .setTls(call.go() ? GO : OPENSSL)
         .setCgroupId(call.cgroupId());
 
     Endpoint local = localEndpoint(call);
