@@ -47,7 +47,12 @@ public class GoTlsKernelIT {
   void setUp() throws Exception {
     hosts = new TwoHosts();
     sink = new CollectingSink(0);
-    agent = hosts.tlsAgent(sink, Map.of(), new TlsHooks(UprobeLinks.MULTI, SocketHooks.SOCKET_TRACEPOINTS));
+    agent = hosts.tlsAgent(sink, Map.of(), tlsHooks());
+  }
+
+  /** How the probes are attached; a subclass runs every test as kernels before 6.6 would (a link per site). */
+  TlsHooks tlsHooks() {
+    return new TlsHooks(UprobeLinks.MULTI, SocketHooks.SOCKET_TRACEPOINTS);
   }
 
   @AfterEach
