@@ -102,6 +102,7 @@ int main(void)
 	FIELD(hm_go_offsets, tcpconn_fd);
 	FIELD(hm_go_offsets, netfd_sysfd);
 	FIELD(hm_go_offsets, attach_id);
+	FIELD(hm_go_offsets, flags);
 
 	SIZE(hm_process_event);
 	FIELD(hm_process_event, kind);

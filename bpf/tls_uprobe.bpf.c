@@ -262,11 +262,19 @@ int BPF_KRETPROBE(hm_tls_leave)
 	return leave(ctx, (cookie & HM_TLS_COOKIE_WRITE) ? HM_TLS_WRITE : HM_TLS_READ, cookie & HM_TLS_COOKIE_EX);
 }
 
+/*
+ * Go's crypto/tls (hm_go_tls.h): an entry probe per function, a plain uprobe on each of its ret instructions
+ * (never a uretprobe: Go moves goroutine stacks), calls matched by goroutine; Writes may be reported at their
+ * send instead of their ret (go_sent).
+ */
+#include "hm_go_tls.h"
+
 /* raw_tp: the arguments are the tracepoint's own, trace_sock_send_length(struct sock *sk, int ret, int flags). */
 SEC("raw_tp/sock_send_length")
 int hm_sock_send(struct bpf_raw_tracepoint_args *ctx)
 {
 	note_sock(ctx->args[0]);
+	go_sent(ctx->args[0], (int)ctx->args[1]);
 	return 0;
 }
 
@@ -361,12 +369,6 @@ int hm_process_exit(struct bpf_raw_tracepoint_args *ctx)
 		process_event(HM_PROCESS_EXIT, id >> 32, 0);
 	return 0;
 }
-
-/*
- * Go's crypto/tls (hm_go_tls.h): an entry probe per function, a plain uprobe on each of its ret instructions
- * (never a uretprobe: Go moves goroutine stacks), calls matched by goroutine.
- */
-#include "hm_go_tls.h"
 
 SEC("uprobe")
 int hm_go_write_enter(struct pt_regs *ctx)

@@ -217,6 +217,17 @@ struct hm_go_offsets {
 	__u32 tcpconn_fd;  /* *net.TCPConn + tcpconn_fd: its *netFD */
 	__u32 netfd_sysfd; /* *netFD + netfd_sysfd: the descriptor, a Go int (64 bits) */
 	__u32 attach_id;   /* which attachment wrote it: only that one removes it (pids are reused) */
+	__u32 flags;       /* enum hm_go_flag */
+	__u32 _pad;
+};
+
+enum hm_go_flag {
+	/*
+	 * A Write is reported when its goroutine's first send on the connection's socket succeeds
+	 * (sock:sock_send_length), with the length it was called with: user space then puts no probe on Write's
+	 * ret instructions, each a single step. Set where the socket tracepoints are attached (Linux 6.3+).
+	 */
+	HM_GO_F_WRITE_AT_SEND = 0x1,
 };
 
 /* What happened to a process in a watched network namespace (hm_process_event.op). */

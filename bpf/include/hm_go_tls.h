@@ -28,6 +28,7 @@ struct hm_go_call_key {
 struct hm_go_call {
 	__u64 conn; /* the *tls.Conn */
 	__u64 buf;
+	__u64 len;  /* the slice's length: what a Write reported at its send moves */
 	__u64 start_ns;
 	__u32 endpoint_id;
 	__u8 op;    /* enum hm_tls_op */
@@ -57,6 +58,20 @@ struct {
 	__type(key, __u32);
 	__type(value, struct hm_go_offsets);
 } hm_go_procs SEC(".maps");
+
+/*
+ * Whether some process whose pid falls in this slot (tgid & 0xffff) has its Go Writes reported at their send:
+ * the number of such processes, kept by user space. The send tracepoint runs for every socket send on the
+ * node; this array lookup lets all the others through at the cost of an inlined load.
+ */
+#define HM_GO_SENDER_SLOTS (1 << 16)
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, HM_GO_SENDER_SLOTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} hm_go_senders SEC(".maps");
 
 /* The socket behind a *tls.Conn of this process, or 0 (not a TCPConn-shaped conn, a closed descriptor). */
 static __always_inline __u64 go_conn_sock(__u64 conn, __u32 tgid)
@@ -88,6 +103,7 @@ static __always_inline int go_enter(struct pt_regs *ctx, __u8 op)
 	key.tgid = bpf_get_current_pid_tgid() >> 32;
 	call.conn = ctx->ax;
 	call.buf = ctx->bx;
+	call.len = ctx->cx;
 	call.start_ns = bpf_ktime_get_ns();
 	call.endpoint_id = endpoint;
 	call.op = op;
@@ -120,6 +136,50 @@ static __always_inline int go_leave(struct pt_regs *ctx)
 	call.sk = go_conn_sock(call.ssl, id >> 32);
 	emit(&call, op, HM_TLS_F_GO, n, id);
 	return 0;
+}
+
+/*
+ * A socket send succeeded (sock:sock_send_length). When the sending thread runs a goroutine inside a Go Write
+ * of a process whose Writes are reported at their send, that Write is reported now, once: its plaintext is
+ * in the slice it was called with, and its socket is this one. The goroutine is the r14 of the user registers
+ * the thread entered the kernel with (Go's syscall path keeps g there, go1.19+), so a Write that waited in the
+ * netpoller and sends from another thread is still its own, and concurrent Writes on one connection (which
+ * crypto/tls serializes) are told apart.
+ */
+static __always_inline void go_sent(__u64 sk, long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
+	__u32 slot = tgid & (HM_GO_SENDER_SLOTS - 1);
+	__u32 *senders = bpf_map_lookup_elem(&hm_go_senders, &slot);
+	struct hm_go_offsets *o;
+	struct hm_go_call_key key = {};
+	struct hm_go_call *go;
+	struct hm_tls_call call = {};
+	struct pt_regs *regs;
+
+	if (!senders || !*senders || ret <= 0)
+		return;
+	o = bpf_map_lookup_elem(&hm_go_procs, &tgid);
+	if (!o || !(o->flags & HM_GO_F_WRITE_AT_SEND))
+		return;
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	if (!regs)
+		return;
+	key.g = BPF_CORE_READ(regs, r14);
+	key.tgid = tgid;
+	go = bpf_map_lookup_elem(&hm_go_calls, &key);
+	if (!go || go->op != HM_TLS_WRITE)
+		return;
+	call.ssl = go->conn;
+	call.buf = go->buf;
+	call.start_ns = go->start_ns;
+	call.endpoint_id = go->endpoint_id;
+	call.sk = sk;
+	ret = go->len; /* the Write's whole slice: it returns having sent it all, or with an error */
+	bpf_map_delete_elem(&hm_go_calls, &key);
+	if (ret > 0)
+		emit(&call, HM_TLS_WRITE, HM_TLS_F_GO, ret, id);
 }
 
 #endif /* HM_GO_TLS_H */

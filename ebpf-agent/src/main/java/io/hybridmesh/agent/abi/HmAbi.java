@@ -185,11 +185,14 @@ public final class HmAbi {
 
   /** {@code struct hm_go_offsets}: the value of hm_go_procs. */
   public static final class GoOffsetsLayout {
-    public static final int SIZE = 16;
+    public static final int SIZE = 24;
     public static final int CONN_DATA = 0;
     public static final int TCPCONN_FD = 4;
     public static final int NETFD_SYSFD = 8;
     public static final int ATTACH_ID = 12;
+    public static final int FLAGS = 16;
+    /** hm_go_flag: Writes reported at their first successful send, no probes on Write's rets. */
+    public static final int F_WRITE_AT_SEND = 0x1;
 
     private GoOffsetsLayout() {}
   }
@@ -283,6 +286,7 @@ public final class HmAbi {
     field(m, "hm_go_offsets.tcpconn_fd", GoOffsetsLayout.TCPCONN_FD, 4);
     field(m, "hm_go_offsets.netfd_sysfd", GoOffsetsLayout.NETFD_SYSFD, 4);
     field(m, "hm_go_offsets.attach_id", GoOffsetsLayout.ATTACH_ID, 4);
+    field(m, "hm_go_offsets.flags", GoOffsetsLayout.FLAGS, 4);
     m.put("hm_process_event.sizeof", String.valueOf(ProcessEventLayout.SIZE));
     field(m, "hm_process_event.kind", ProcessEventLayout.KIND, 2);
     field(m, "hm_process_event.op", ProcessEventLayout.OP, 1);

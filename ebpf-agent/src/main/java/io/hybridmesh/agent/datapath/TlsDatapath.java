@@ -56,6 +56,7 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
   private final boolean multiLinks;
   private final SocketHooks socketHooks;
   private final AtomicInteger goAttachments = new AtomicInteger();
+  private final GoSenders goSenders;
 
   /**
    * @param wakeupBytes waiting bytes at which the programs wake the reader
@@ -100,6 +101,7 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
       throw e;
     }
     this.object = o;
+    this.goSenders = new GoSenders(o.map(GoSenders.MAP));
     this.followsProcesses = follows;
     this.multiLinks = multi;
   }
@@ -186,13 +188,22 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
     return multiLinks ? attachMulti(pid, file, sites) : attachPerSite(pid, file, sites);
   }
 
+  /**
+   * Where the socket tracepoints name each send (Linux 6.3+), a Go Write is reported at its first successful
+   * send and its ret instructions get no probe: each would be a single step. Elsewhere every ret is probed.
+   */
   @Override
   public Attachment attachGo(int pid, Path file, List<TlsSite> sites, GoStructOffsets offsets) {
     int id = goAttachments.incrementAndGet();
+    boolean atSend = socketHooks == SocketHooks.SOCKET_TRACEPOINTS;
+    List<TlsSite> probed = atSend ? sites.stream().filter(s -> !(s.write() && s.go() == TlsSite.GoRole.RETURN))
+        .toList() : sites;
     BpfMap procs = object.map(GO_PROCS);
-    procs.update(NativeBytes.u32(pid), goOffsets(offsets, id), BpfMap.ANY);
-    Attachment a = multiLinks ? attachGoMulti(pid, file, sites) : attachPerSite(pid, file, sites);
-    GoLinks go = new GoLinks(a, procs, pid, id);
+    procs.update(NativeBytes.u32(pid), goOffsets(offsets, id, atSend ? HmAbi.GoOffsetsLayout.F_WRITE_AT_SEND : 0),
+        BpfMap.ANY);
+    GoSenders.Slot sender = atSend ? goSenders.add(pid) : null;
+    Attachment a = multiLinks ? attachGoMulti(pid, file, probed) : attachPerSite(pid, file, probed);
+    GoLinks go = new GoLinks(a, procs, pid, id, sender);
     if (a.sites().isEmpty()) {
       go.close();
     }
@@ -200,12 +211,13 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
   }
 
   /** {@code struct hm_go_offsets}. */
-  static byte[] goOffsets(GoStructOffsets o, int attachId) {
+  static byte[] goOffsets(GoStructOffsets o, int attachId, int flags) {
     return ByteBuffer.allocate(HmAbi.GoOffsetsLayout.SIZE).order(ByteOrder.nativeOrder())
         .putInt(HmAbi.GoOffsetsLayout.CONN_DATA, o.connData())
         .putInt(HmAbi.GoOffsetsLayout.TCPCONN_FD, o.tcpConnFd())
         .putInt(HmAbi.GoOffsetsLayout.NETFD_SYSFD, o.netFdSysfd())
-        .putInt(HmAbi.GoOffsetsLayout.ATTACH_ID, attachId).array();
+        .putInt(HmAbi.GoOffsetsLayout.ATTACH_ID, attachId)
+        .putInt(HmAbi.GoOffsetsLayout.FLAGS, flags).array();
   }
 
   /** One uprobe_multi link per Go program: Write's entries, Read's entries, and every ret. */
@@ -229,7 +241,8 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
   }
 
   /** A Go process's links and its entry in hm_go_procs, removed with them unless a newer attachment wrote it. */
-  private record GoLinks(Attachment links, BpfMap procs, int pid, int id) implements Attachment {
+  private record GoLinks(Attachment links, BpfMap procs, int pid, int id, GoSenders.Slot sender)
+      implements Attachment {
     @Override
     public List<TlsSite> sites() {
       return links.sites();
@@ -238,6 +251,9 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
     @Override
     public void close() {
       links.close();
+      if (sender != null) {
+        sender.release();
+      }
       try {
         byte[] v = procs.lookup(NativeBytes.u32(pid));
         if (v != null && ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()).getInt(HmAbi.GoOffsetsLayout.ATTACH_ID)

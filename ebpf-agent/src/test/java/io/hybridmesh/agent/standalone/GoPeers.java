@@ -22,7 +22,9 @@ final class GoPeers {
     PLAIN(Map.of()),
     STRIPPED(Map.of(), "-ldflags=-s -w"),
     PIE(Map.of(), "-buildmode=pie", "-ldflags=-s -w"),
-    BORING(Map.of("GOEXPERIMENT", "boringcrypto", "CGO_ENABLED", "1"), "-ldflags=-s -w");
+    BORING(Map.of("GOEXPERIMENT", "boringcrypto", "CGO_ENABLED", "1"), "-ldflags=-s -w"),
+    /** With cgo, linking the system's libssl (the cgo_openssl program only). */
+    CGO(Map.of("CGO_ENABLED", "1"));
 
     final Map<String, String> env;
     final String[] flags;
@@ -46,6 +48,11 @@ final class GoPeers {
   /** The HTTPS client: {@code client [-h2] URL WORKERS REQUESTS}, after a line on stdin. */
   static Path client(Build build) throws Exception {
     return build("client", build);
+  }
+
+  /** A Go program that does TLS through crypto/tls and through OpenSSL via cgo: {@code cgo_openssl HOST:PORT}. */
+  static Path cgoOpenSsl() throws Exception {
+    return build("cgo_openssl", Build.CGO);
   }
 
   private static synchronized Path build(String program, Build build) throws Exception {

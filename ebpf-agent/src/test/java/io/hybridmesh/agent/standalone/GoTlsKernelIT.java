@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hybridmesh.agent.datapath.SocketHooks;
 import io.hybridmesh.agent.datapath.TlsHooks;
 import io.hybridmesh.agent.datapath.UprobeLinks;
+import io.hybridmesh.agent.probe.binary.BinaryProber;
+import io.hybridmesh.agent.probe.binary.ProbeResult;
+import io.hybridmesh.agent.probe.binary.TlsLibraryKind;
 import io.hybridmesh.agent.standalone.GoPeers.Build;
 import io.hybridmesh.api.flow.v1.Flow;
 import io.hybridmesh.api.flow.v1.FlowType;
@@ -198,6 +201,26 @@ public class GoTlsKernelIT {
     // nginx's own end, through OpenSSL, sees the same connection.
     await().atMost(WAIT).untilAsserted(() -> assertEquals(4, sink.flows(l7On(port)
         .and(f -> f.getReporter() == Reporter.SERVER && f.getTls().getLibrary() == TlsLibrary.OPENSSL)).size()));
+  }
+
+  @Test
+  void aGoBinaryThatAlsoLinksOpenSslThroughCgoIsReadBothWays() throws Exception {
+    startGoServer(hosts, agent, GoPeers.server(Build.STRIPPED));
+    Path bin = GoPeers.cgoOpenSsl();
+    ProbeResult probe = new BinaryProber().probeFile(bin);
+    assertEquals(List.of(TlsLibraryKind.GO_CRYPTO_TLS, TlsLibraryKind.OPENSSL),
+        probe.libraries().stream().map(io.hybridmesh.agent.probe.binary.TlsLibrary::kind).toList(), probe.toString());
+    Process p = hosts.startInClient(bin.toString(), TwoHosts.SERVER_V4 + ":" + PORT);
+    String out = hosts.release(p, agent::tlsProbesOn);
+    assertTrue(out.contains("go ") && out.contains("openssl "), out);
+    int pid = (int) p.pid();
+    Predicate<Flow> mine = f -> f.getType() == FlowType.L7 && f.getReporter() == Reporter.CLIENT
+        && f.getL7().getType() == L7FlowType.REQUEST && f.getSource().getProcess().getPid() == pid;
+    await().atMost(WAIT).untilAsserted(() -> assertEquals(2, sink.flows(mine).size(), sink::dump));
+    Map<TlsLibrary, String> byLibrary = new java.util.HashMap<>();
+    sink.flows(mine).forEach(f -> byLibrary.put(f.getTls().getLibrary(), f.getL7().getHttp().getUrl()));
+    assertTrue(byLibrary.get(TlsLibrary.GO_CRYPTO_TLS).contains("via=go"), byLibrary.toString());
+    assertTrue(byLibrary.get(TlsLibrary.OPENSSL).contains("via=openssl"), byLibrary.toString());
   }
 
   /** The L3/L4 flows of the TC programs carry the same 5-tuple as the L7 ones. */
