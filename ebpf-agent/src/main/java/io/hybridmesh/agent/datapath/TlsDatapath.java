@@ -11,12 +11,9 @@ import io.hybridmesh.jni.BpfMap;
 import io.hybridmesh.jni.BpfObject;
 import io.hybridmesh.jni.UprobeMultiTarget;
 import io.hybridmesh.jni.UprobeTarget;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
@@ -48,15 +45,13 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
 
   /** Go's crypto/tls: entry programs for Write and Read, one program for every ret (TlsSite.entryProgram). */
   static final List<String> GO_PROGRAMS = List.of("hm_go_write_enter", "hm_go_read_enter", "hm_go_return");
-  static final String GO_PROCS = "hm_go_procs";
 
   private final BpfObject object;
   private final List<BpfLink> links = new ArrayList<>();
   private final boolean followsProcesses;
   private final boolean multiLinks;
   private final SocketHooks socketHooks;
-  private final AtomicInteger goAttachments = new AtomicInteger();
-  private final GoSenders goSenders;
+  private final GoProcesses goProcesses;
 
   /**
    * @param wakeupBytes waiting bytes at which the programs wake the reader
@@ -101,7 +96,7 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
       throw e;
     }
     this.object = o;
-    this.goSenders = new GoSenders(o.map(GoSenders.MAP));
+    this.goProcesses = new GoProcesses(o.map(GoProcesses.PROCS), o.map(GoSenders.MAP));
     this.followsProcesses = follows;
     this.multiLinks = multi;
   }
@@ -194,30 +189,15 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
    */
   @Override
   public Attachment attachGo(int pid, Path file, List<TlsSite> sites, GoStructOffsets offsets) {
-    int id = goAttachments.incrementAndGet();
     boolean atSend = socketHooks == SocketHooks.SOCKET_TRACEPOINTS;
-    List<TlsSite> probed = atSend ? sites.stream().filter(s -> !(s.write() && s.go() == TlsSite.GoRole.RETURN))
-        .toList() : sites;
-    BpfMap procs = object.map(GO_PROCS);
-    procs.update(NativeBytes.u32(pid), goOffsets(offsets, id, atSend ? HmAbi.GoOffsetsLayout.F_WRITE_AT_SEND : 0),
-        BpfMap.ANY);
-    GoSenders.Slot sender = atSend ? goSenders.add(pid) : null;
+    List<TlsSite> probed = GoProcesses.probed(sites, atSend);
+    GoProcesses.Registration registration = goProcesses.register(pid, offsets, atSend);
     Attachment a = multiLinks ? attachGoMulti(pid, file, probed) : attachPerSite(pid, file, probed);
-    GoLinks go = new GoLinks(a, procs, pid, id, sender);
+    GoLinks go = new GoLinks(a, registration);
     if (a.sites().isEmpty()) {
       go.close();
     }
     return go;
-  }
-
-  /** {@code struct hm_go_offsets}. */
-  static byte[] goOffsets(GoStructOffsets o, int attachId, int flags) {
-    return ByteBuffer.allocate(HmAbi.GoOffsetsLayout.SIZE).order(ByteOrder.nativeOrder())
-        .putInt(HmAbi.GoOffsetsLayout.CONN_DATA, o.connData())
-        .putInt(HmAbi.GoOffsetsLayout.TCPCONN_FD, o.tcpConnFd())
-        .putInt(HmAbi.GoOffsetsLayout.NETFD_SYSFD, o.netFdSysfd())
-        .putInt(HmAbi.GoOffsetsLayout.ATTACH_ID, attachId)
-        .putInt(HmAbi.GoOffsetsLayout.FLAGS, flags).array();
   }
 
   /** One uprobe_multi link per Go program: Write's entries, Read's entries, and every ret. */
@@ -240,9 +220,8 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
     }
   }
 
-  /** A Go process's links and its entry in hm_go_procs, removed with them unless a newer attachment wrote it. */
-  private record GoLinks(Attachment links, BpfMap procs, int pid, int id, GoSenders.Slot sender)
-      implements Attachment {
+  /** A Go process's links and what the programs know of it, which goes with them. */
+  private record GoLinks(Attachment links, GoProcesses.Registration registration) implements Attachment {
     @Override
     public List<TlsSite> sites() {
       return links.sites();
@@ -251,18 +230,7 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
     @Override
     public void close() {
       links.close();
-      if (sender != null) {
-        sender.release();
-      }
-      try {
-        byte[] v = procs.lookup(NativeBytes.u32(pid));
-        if (v != null && ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()).getInt(HmAbi.GoOffsetsLayout.ATTACH_ID)
-            == id) {
-          procs.delete(NativeBytes.u32(pid));
-        }
-      } catch (RuntimeException e) {
-        LOG.fine(() -> "forgetting Go process " + pid + ": " + e.getMessage());
-      }
+      registration.close();
     }
   }
 

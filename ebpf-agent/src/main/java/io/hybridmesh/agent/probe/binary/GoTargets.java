@@ -31,8 +31,11 @@ final class GoTargets {
     for (GoTlsFunction f : go.functions()) {
       out.add(at(f.name(), n.display(), f.entryOffset(), f.entry()));
       for (ProbeSite r : f.returns()) {
+        ProbeSite shown = !f.write() ? r : new ProbeSite(r.offset(), r.instruction(), r.cost(), r.reason()
+            + "; attached only where the kernel lacks the socket tracepoints (before 6.3): with them a Write is "
+            + "reported at its first successful send and no ret of Write is probed");
         out.add(at(f.name() + "+0x" + Long.toHexString(r.offset() - f.entryOffset()), n.display(),
-            f.entryOffset(), r));
+            f.entryOffset(), shown));
       }
     }
     return out;
