@@ -158,6 +158,32 @@ public class GoTlsKernelIT {
   }
 
   @Test
+  void pythonAgainstTheGoServer() throws Exception {
+    startGoServer(hosts, agent, GoPeers.server(Build.STRIPPED));
+    // Python's ssl module (OpenSSL, loaded with dlopen), two requests on one keep-alive connection.
+    String out = hosts.runProbed(agent::tlsProbesOn, "python3", "-c", """
+        import http.client, ssl
+        c = http.client.HTTPSConnection("%s", %d, context=ssl._create_unverified_context())
+        for path in ("/ok", "/nope"):
+            c.request("GET", path)
+            r = c.getresponse()
+            r.read()
+            print(c.sock.getsockname()[1], r.status)
+        """.formatted(TwoHosts.SERVER_V4, PORT));
+    List<String> lines = out.lines().toList();
+    assertEquals(2, lines.size(), out);
+    int port = Integer.parseInt(lines.get(0).split(" ")[0]);
+    Predicate<Flow> goEnd = l7On(port).and(f -> f.getReporter() == Reporter.SERVER);
+    await().atMost(WAIT).untilAsserted(() -> assertEquals(4, sink.flows(goEnd).size(), sink::dump));
+    assertEquals(List.of(200, 404), sink.flows(goEnd.and(by(Reporter.SERVER, L7FlowType.RESPONSE))).stream()
+        .map(f -> f.getL7().getHttp().getCode()).toList());
+    assertTrue(sink.flows(goEnd).stream().allMatch(f -> f.getTls().getLibrary() == TlsLibrary.GO_CRYPTO_TLS));
+    // Python's own end, through OpenSSL.
+    await().atMost(WAIT).untilAsserted(() -> assertEquals(4, sink.flows(l7On(port)
+        .and(f -> f.getReporter() == Reporter.CLIENT && f.getTls().getLibrary() == TlsLibrary.OPENSSL)).size()));
+  }
+
+  @Test
   void aGoClientAgainstTheGoServerSeenAtBothEnds() throws Exception {
     startGoServer(hosts, agent, GoPeers.server(Build.STRIPPED));
     Process client = hosts.startInClient(GoPeers.client(Build.PIE).toString(), BASE + "/ok?x=1", "1", "3");
