@@ -29,10 +29,10 @@ import java.util.Optional;
  *       tests read real connections of Go 1.19 servers and clients with DWARF stripped (GoTlsKernelIT).
  *   <li>go1.22: not read from source (none on the build machine); kubectl 1.27, built with go1.22.5 and
  *       stripped, is run against a TLS server under the probes and its L7 flows carry the 5-tuple of its
- *       socket, which only these offsets give (GoTlsKernelIT).
- *   <li>go1.23: likewise with kubectl 1.30-1.32, built with go1.23.8 (GoTlsKernelIT).
+ *       socket, which only these offsets give (GoReleasesKernelIT; a wrong Sysfd offset fails it).
+ *   <li>go1.23: likewise with kubectl 1.30-1.32, built with go1.23.8 (GoReleasesKernelIT).
  *   <li>go1.24: the DWARF of Docker's CLI 28 (built with go1.24.3, cgo, unstripped) agrees
- *       (GoOffsetTableTest); kubectl 1.33 (go1.24.2, stripped) under the probes (GoTlsKernelIT).
+ *       (GoOffsetTableTest); kubectl 1.33 (go1.24.2, stripped) under the probes (GoReleasesKernelIT).
  * </ul>
  *
  * <p>Not listed, for want of a binary to test them with on the build machine: go1.17, go1.18, go1.20,
