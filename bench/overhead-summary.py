@@ -14,6 +14,7 @@ import sys
 
 work, rate_goal = sys.argv[1], float(sys.argv[2])
 plaintext = os.environ.get("KIND") == "plaintext"
+SERVER = os.environ.get("SERVER", "nginx")  # the server process whose CPU the "nginx" column holds
 med = statistics.median
 
 
@@ -95,10 +96,12 @@ results = {}
 if os.environ.get("H2") == "1":
     print(f"HTTP/2: h2load with {os.environ.get('STREAMS', '?')} concurrent streams per connection in place of wrk"
           " below; nginx and the hop speak h2")
-print(("Plaintext HTTP/1.1 keep-alive (wrk -> nginx)" if plaintext else "HTTPS keep-alive through TLS (wrk -> nginx)")
+server = SERVER if SERVER != "nginx" else "nginx"
+print((f"Plaintext HTTP/1.1 keep-alive (wrk -> {server})" if plaintext
+       else f"HTTPS keep-alive through TLS (wrk -> {server})")
       + ", medians over rounds. CPU in microseconds per request:"
       " 'added' is what the variant costs more than the baseline of the same round, both ends included"
-      " (agent or HAProxy + the extra time of nginx and wrk, where the probes and hooks run)")
+      f" (agent or HAProxy + the extra time of {server} and wrk, where the probes and hooks run)")
 for v in ["base", "served", "proxy", "agent", "piped", "notls", "syscalls", "persite", "noplain"]:
     rs = by_variant.get(v)
     if not rs:
@@ -106,7 +109,7 @@ for v in ["base", "served", "proxy", "agent", "piped", "notls", "syscalls", "per
     print(f"{labels[v]}:")
     for rnd, d in sorted(rs.items()):
         line = (f"  round {rnd}: {d['rps']:,.0f} req/s, p50 {d['p50']:.0f} us, p99 {d['p99']:.0f} us; cpu/request:"
-                f" nginx {us_per_request(d, 'nginx'):.1f}, wrk {us_per_request(d, 'client'):.1f}")
+                f" {SERVER} {us_per_request(d, 'nginx'):.1f}, wrk {us_per_request(d, 'client'):.1f}")
         if v != "base":
             line += f", {who[v]} {us_per_request(d, 'proc'):.1f}"
         line += f", machine {us_per_request(d, 'machine'):.1f}"
@@ -133,7 +136,7 @@ for v in ["base", "served", "proxy", "agent", "piped", "notls", "syscalls", "per
         results[v + ".added"] = med(added)
         print(line)
         print(f"  added CPU per request: {med(added):.1f} us ({who[v]} {med(us_per_request(d, 'proc') for d in rs.values()):.1f}"
-              f" + nginx and wrk {med(inside):+.1f}); whole machine {med(added_machine):+.1f} us")
+              f" + {SERVER} and wrk {med(inside):+.1f}); whole machine {med(added_machine):+.1f} us")
         costs = {}
         for rnd in rs:
             for name, (ns, runs) in program_costs(v, rnd).items():
@@ -145,7 +148,7 @@ for v in ["base", "served", "proxy", "agent", "piped", "notls", "syscalls", "per
                               for n, cs in sorted(costs.items())))
     else:
         print(line)
-        print(f"  CPU per request: nginx + wrk {med(ends(d) for d in rs.values()):.1f} us, whole machine "
+        print(f"  CPU per request: {SERVER} + wrk {med(ends(d) for d in rs.values()):.1f} us, whole machine "
               f"{med(us_per_request(d, 'machine') for d in rs.values()):.1f} us")
 
 rate_by = {}

@@ -43,6 +43,10 @@
 #   AGENT_OPTS="..."             more agent options (e.g. --uprobe-links=per-site)
 #   H2=1 STREAMS=100             HTTP/2 instead: nginx and the hop speak h2 (ALPN), the load is h2load with
 #                                STREAMS concurrent streams on each of CONNS connections (no fixed-rate part)
+#   GO=1                         the server is a Go HTTPS server (net/http, ListenAndServeTLS; the kernel
+#                                tests' ebpf-agent/src/test/resources/go-tls-peers/server.go, built here with the
+#                                machine's go, stripped) instead of nginx: the agent reads Go's crypto/tls at
+#                                the server end; the HAProxy hop forwards to it the same way
 #   BPF_STATS=1                  kernel.bpf_stats_enabled during the run: each agent program's own time per
 #                                run (it adds two clock reads to every program run, so costs are a bit higher)
 #   KEEP_LOGS=dir                keep the logs (agents, nginx, haproxy, wrk, h2load) there
@@ -65,7 +69,9 @@ AGENT_OPTS="${AGENT_OPTS:-}"
 BPF_STATS="${BPF_STATS:-0}"
 H2="${H2:-0}"
 STREAMS="${STREAMS:-100}"
+GO="${GO:-0}"
 [ "$H2" != 1 ] || RATE=0
+[ "$GO" != 1 ] || [ "$H2" != 1 ] || die "GO=1 with H2=1 is not supported (the Go server speaks h2, wrk does not)"
 
 die() { echo "tls-overhead: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "needs root (network namespaces, TC programs, uprobes)"
@@ -158,14 +164,29 @@ backend be
   server s1 127.0.0.1:$port ssl verify none$([ "$H2" = 1 ] && echo " alpn h2")
 EOF
 
-ip netns exec "$nsB" "$nginx_bin" -e "$work/nginx-error.log" -p "$work/nginx" -c "$work/nginx.conf" \
-  >"$work/nginx.log" 2>&1 &
-nginx_pid=$!
+path=/
+if [ "$GO" = 1 ]; then
+  # The server of the Go TLS kernel tests, built here (offline, standard library only, stripped as shipped).
+  command -v go >/dev/null 2>&1 || die "GO=1 needs go (scripts/install-deps.sh installs golang-go)"
+  mkdir -p "$work/gosrc"
+  cp "$root/ebpf-agent/src/test/resources/go-tls-peers/server.go" "$work/gosrc/main.go"
+  printf 'module example.com/benchserver\n\ngo 1.19\n' >"$work/gosrc/go.mod"
+  (cd "$work/gosrc" && GOCACHE="$work/gocache" GOPATH="$work/gopath" GOFLAGS=-mod=mod GOPROXY=off \
+    GOTOOLCHAIN=local HOME="$work" go build -ldflags="-s -w" -o "$work/goserver" .) >"$work/gobuild.log" 2>&1 \
+    || { cat "$work/gobuild.log" >&2; die "go build of the Go server failed"; }
+  # It answers /ok with 200 "ok\n" (nginx's 2-byte "ok" without the newline), on every address.
+  ip netns exec "$nsB" "$work/goserver" ":$port" "$work/cert.pem" "$work/key.pem" >"$work/nginx.log" 2>&1 &
+  path=/ok
+else
+  ip netns exec "$nsB" "$nginx_bin" -e "$work/nginx-error.log" -p "$work/nginx" -c "$work/nginx.conf" \
+    >"$work/nginx.log" 2>&1 &
+fi
+nginx_pid=$!  # the server, nginx or Go
 ip netns exec "$nsB" "$haproxy_bin" -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
 haproxy_pid=$!
 
-url="https://$addrB:$port/"
-proxy_url="https://$addrB:$proxy_port/"
+url="https://$addrB:$port$path"
+proxy_url="https://$addrB:$proxy_port$path"
 ready() { # $1: url
   ip netns exec "$nsA" wrk -t1 -c1 -d1s "$1" 2>/dev/null | grep -q "requests in"
 }
@@ -243,7 +264,7 @@ EOF
 }
 
 : >"$work/runs.tsv"; : >"$work/cpu.tsv"; : >"$work/rate.tsv"; : >"$work/serial.tsv"
-echo "tls-overhead: $nsA ($addrA) -> $nsB ($addrB); $ROUNDS rounds of ${DURATION}s (+${WARM}s warm-up)," \
+echo "tls-overhead: $nsA ($addrA) -> $nsB ($addrB)$([ "$GO" = 1 ] && echo ", Go server (crypto/tls)"); $ROUNDS rounds of ${DURATION}s (+${WARM}s warm-up)," \
   "wrk -t$THREADS -c$CONNS, variants: base $VARIANTS, $(nproc) CPUs" >&2
 # Each round rotates the order (base first in round 1, second in round 2, ...): on this kind of machine the
 # slot a variant runs in moved its CPU per request by ~5 us, as much as the differences measured.
@@ -289,4 +310,5 @@ if [ "$RATE" -gt 0 ]; then
   done
 fi
 
-H2="$H2" STREAMS="$STREAMS" "$python" "$here/overhead-summary.py" "$work" "$RATE"
+SERVER="$([ "$GO" = 1 ] && echo "Go server" || echo nginx)" H2="$H2" STREAMS="$STREAMS" "$python" \
+  "$here/overhead-summary.py" "$work" "$RATE"

@@ -120,6 +120,12 @@ int main(void)
 	FIELD(hm_sock_state, verdict);
 	FIELD(hm_sock_state, flags);
 	FIELD(hm_sock_state, tuple);
+	SIZE(hm_go_offsets);
+	FIELD(hm_go_offsets, conn_data);
+	FIELD(hm_go_offsets, tcpconn_fd);
+	FIELD(hm_go_offsets, netfd_sysfd);
+	FIELD(hm_go_offsets, attach_id);
+	FIELD(hm_go_offsets, flags);
 
 	SIZE(hm_process_event);
 	FIELD(hm_process_event, kind);

@@ -76,39 +76,22 @@ static __always_inline void note_fd(long fd)
 		call->sk = fd_sock(fd);
 }
 
-static __always_inline int leave(struct pt_regs *ctx, __u8 op, bool ex)
+/*
+ * Sends one completed call of `length` bytes: its plaintext from call->buf, its connection from call->sk or
+ * the connection cache. Shared by the TLS library's returns and Go's (hm_go_tls.h).
+ */
+static __always_inline void emit(const struct hm_tls_call *call, __u8 op, __u8 flags, __u64 length, __u64 id)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct hm_tls_call *call = call_slot((__u32)id);
 	struct hm_tls_event *e;
 	__u32 zero = 0, captured, size;
-	/* All four return int: only eax is set, so -1 must not be read as 4294967295 from rax. */
-	int ret = (int)PT_REGS_RC(ctx);
-	__u64 length = 0;
 
-	if (!call || call->tid != (__u32)id)
-		return 0; /* the call was entered before the probes, or its slot was taken */
-	if (ex) {
-		/*
-		 * int SSL_write_ex(SSL *, const void *, size_t, size_t *written): 1 on success. The internal
-		 * functions behind both forms (ssl_write_internal, ssl_read_internal) share this shape.
-		 */
-		if (ret > 0 && call->ex_length)
-			bpf_probe_read_user(&length, sizeof(length), (void *)call->ex_length);
-	} else if (ret > 0) {
-		length = ret;
-	}
-	if (length == 0) {
-		hm_count(HM_STAT_TLS_CALL_FAILED);
-		goto done;
-	}
 	e = bpf_map_lookup_elem(&hm_tls_scratch, &zero);
 	if (!e)
-		goto done;
+		return;
 
 	e->kind = HM_EVENT_TLS_DATA;
 	e->op = op;
-	e->flags = ex ? HM_TLS_F_EX : 0;
+	e->flags = flags;
 	e->endpoint_id = call->endpoint_id;
 	e->start_ns = call->start_ns;
 	e->end_ns = bpf_ktime_get_ns();
@@ -141,7 +124,32 @@ static __always_inline int leave(struct pt_regs *ctx, __u8 op, bool ex)
 		hm_count(HM_STAT_RINGBUF_FULL);
 	else
 		hm_count(HM_STAT_TLS_CALLS);
-done:
+}
+
+static __always_inline int leave(struct pt_regs *ctx, __u8 op, bool ex)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct hm_tls_call *call = call_slot((__u32)id);
+	/* All four return int: only eax is set, so -1 must not be read as 4294967295 from rax. */
+	int ret = (int)PT_REGS_RC(ctx);
+	__u64 length = 0;
+
+	if (!call || call->tid != (__u32)id)
+		return 0; /* the call was entered before the probes, or its slot was taken */
+	if (ex) {
+		/*
+		 * int SSL_write_ex(SSL *, const void *, size_t, size_t *written): 1 on success. The internal
+		 * functions behind both forms (ssl_write_internal, ssl_read_internal) share this shape.
+		 */
+		if (ret > 0 && call->ex_length)
+			bpf_probe_read_user(&length, sizeof(length), (void *)call->ex_length);
+	} else if (ret > 0) {
+		length = ret;
+	}
+	if (length == 0)
+		hm_count(HM_STAT_TLS_CALL_FAILED);
+	else
+		emit(call, op, ex ? HM_TLS_F_EX : 0, length, id);
 	call->tid = 0;
 	return 0;
 }
@@ -213,11 +221,19 @@ int BPF_KRETPROBE(hm_tls_leave)
 	return leave(ctx, (cookie & HM_TLS_COOKIE_WRITE) ? HM_TLS_WRITE : HM_TLS_READ, cookie & HM_TLS_COOKIE_EX);
 }
 
+/*
+ * Go's crypto/tls (hm_go_tls.h): an entry probe per function, a plain uprobe on each of its ret instructions
+ * (never a uretprobe: Go moves goroutine stacks), calls matched by goroutine; Writes may be reported at their
+ * send instead of their ret (go_sent).
+ */
+#include "hm_go_tls.h"
+
 /* raw_tp: the arguments are the tracepoint's own, trace_sock_send_length(struct sock *sk, int ret, int flags). */
 SEC("raw_tp/sock_send_length")
 int hm_sock_send(struct bpf_raw_tracepoint_args *ctx)
 {
 	note_sock(ctx->args[0]);
+	go_sent(ctx->args[0], (int)ctx->args[1]);
 	return 0;
 }
 
@@ -311,6 +327,24 @@ int hm_process_exit(struct bpf_raw_tracepoint_args *ctx)
 	if ((__u32)id == (__u32)(id >> 32))
 		process_event(HM_PROCESS_EXIT, id >> 32, 0);
 	return 0;
+}
+
+SEC("uprobe")
+int hm_go_write_enter(struct pt_regs *ctx)
+{
+	return go_enter(ctx, HM_TLS_WRITE);
+}
+
+SEC("uprobe")
+int hm_go_read_enter(struct pt_regs *ctx)
+{
+	return go_enter(ctx, HM_TLS_READ);
+}
+
+SEC("uprobe")
+int hm_go_return(struct pt_regs *ctx)
+{
+	return go_leave(ctx);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -179,6 +179,11 @@ enum hm_tls_flag {
 	 * the internal function that both the plain and the _ex form call (probed instead of either).
 	 */
 	HM_TLS_F_EX = 0x2,
+	/*
+	 * Read at Go's crypto/tls.(*Conn).Write or Read (their entry and their ret instructions), not at a TLS
+	 * library: ssl holds the *tls.Conn.
+	 */
+	HM_TLS_F_GO = 0x4,
 };
 
 /*
@@ -217,6 +222,30 @@ struct hm_tls_event {
 	struct hm_flow_tuple tuple; /* local to remote, when HM_TLS_F_TUPLE */
 	char comm[16];
 	__u8 data[HM_TLS_MAX_CAPTURE];
+};
+
+/*
+ * Value of hm_go_procs (keyed by thread group id), written by user space when it probes a Go process: how to
+ * go from a *tls.Conn to its socket's file descriptor, three loads (io.hybridmesh.agent.probe.go.
+ * GoStructOffsets): the data word of the net.Conn interface tls.Conn.conn, then net.TCPConn's *netFD, then
+ * netFD.pfd.Sysfd. From the binary's DWARF, or the project's table for its Go release.
+ */
+struct hm_go_offsets {
+	__u32 conn_data;   /* *tls.Conn + conn_data: the conn's data pointer (a *net.TCPConn) */
+	__u32 tcpconn_fd;  /* *net.TCPConn + tcpconn_fd: its *netFD */
+	__u32 netfd_sysfd; /* *netFD + netfd_sysfd: the descriptor, a Go int (64 bits) */
+	__u32 attach_id;   /* which attachment wrote it: only that one removes it (pids are reused) */
+	__u32 flags;       /* enum hm_go_flag */
+	__u32 _pad;
+};
+
+enum hm_go_flag {
+	/*
+	 * A Write is reported when its goroutine's first send on the connection's socket succeeds
+	 * (sock:sock_send_length), with the length it was called with: user space then puts no probe on Write's
+	 * ret instructions, each a single step. Set where the socket tracepoints are attached (Linux 6.3+).
+	 */
+	HM_GO_F_WRITE_AT_SEND = 0x1,
 };
 
 /* What happened to a process in a watched network namespace (hm_process_event.op). */

@@ -1,13 +1,15 @@
 package io.hybridmesh.cli;
 
 import io.hybridmesh.agent.probe.binary.ProbeResult;
-import io.hybridmesh.agent.probe.binary.UprobeTarget;
+import io.hybridmesh.agent.probe.binary.ProbeEntries;
+import io.hybridmesh.api.annotation.ProbeEntry;
 import io.hybridmesh.api.v1alpha1.KernelFeature;
 import io.hybridmesh.controller.decision.Decision;
 import io.hybridmesh.controller.decision.DecisionEngine;
 import io.hybridmesh.controller.decision.Inputs;
 import io.hybridmesh.controller.decision.Inputs.ProbeKind;
 import io.hybridmesh.controller.decision.NodeFacts;
+import io.hybridmesh.controller.facts.ContainerProbe;
 import io.hybridmesh.controller.facts.ProbeKinds;
 import java.util.EnumSet;
 import java.util.List;
@@ -33,13 +35,13 @@ public final class ProbeVerdicts {
         List.of(c), AGENT_SUPPORTS));
   }
 
-  /** The same mapping the controller applies to the agent's probe annotation. */
+  /**
+   * The same mapping the controller applies to the agent's probe annotation: through the annotation's own
+   * form (ProbeEntry, then ContainerProbe), so a verdict here is the verdict there.
+   */
   public static Inputs.Container container(ProbeResult r) {
-    return ProbeKinds.container(r.path(), r.library().name(), symbol -> resolved(r, symbol),
-        r.uprobeTargets().stream().anyMatch(UprobeTarget::isResolved));
-  }
-
-  private static boolean resolved(ProbeResult r, String symbol) {
-    return r.uprobeTargets().stream().anyMatch(t -> t.symbol().equals(symbol) && t.isResolved());
+    ProbeEntry e = ProbeEntries.of(r, null, null, r.reasons().stream()
+        .map(x -> ProbeEntries.reason(x.code(), x.message())).toList());
+    return ProbeKinds.container(r.path(), ContainerProbe.of(e), null);
   }
 }

@@ -73,6 +73,13 @@ public final class ReportPrinter {
               + (c.getLibraryVersion().isEmpty() ? "" : " " + c.getLibraryVersion()),
           c.getLinkage().isEmpty() ? "" : " (" + c.getLinkage().toLowerCase(java.util.Locale.ROOT) + ")",
           c.getGoVersion().isEmpty() ? "" : ", " + c.getGoVersion());
+      if (!c.getGoFunctionsFrom().isEmpty() || c.getGoBoringCrypto()) {
+        out.println("    Go crypto/tls" + (c.getGoBoringCrypto() ? " (BoringCrypto: TLS itself still in Go code)" : "")
+            + (c.getGoFunctionsFrom().isEmpty() ? "" : "; Write and Read found through "
+                + (c.getGoFunctionsFrom().equals("SYMBOLS") ? ".symtab" : ".gopclntab (stripped)"))
+            + (c.getGoStructOffsets().isEmpty() ? "" : "; struct offsets from " + c.getGoStructOffsets())
+            + "; probes on each function's entry and every ret, no uretprobes");
+      }
       if (c.getProbeSitesCount() > 0) {
         probeSites(c.getProbeSitesList(), out);
       } else {

@@ -92,7 +92,7 @@ final class ProbeAnnotationJson {
         o.text("libraryVersion"), o.text("linkage"), o.text("verdict"), o.text("l7Visibility"),
         o.array("uprobeTargets", ProbeAnnotationJson::target), o.text("goVersion"), o.bool("goBoringCrypto"),
         o.bool("stripped"), o.text("buildId"), o.array("libraries", ProbeAnnotationJson::library),
-        o.array("reasons", ProbeAnnotationJson::reason)));
+        o.array("reasons", ProbeAnnotationJson::reason), o.text("goFunctionsFrom"), o.text("goStructOffsets")));
   }
 
   private static UprobeTargetEntry target(JsonNode node, String path) {
@@ -148,6 +148,8 @@ final class ProbeAnnotationJson {
     if (e.goBoringCrypto() != null) {
       o.put("goBoringCrypto", e.goBoringCrypto());
     }
+    putIfSet(o, "goFunctionsFrom", e.goFunctionsFrom());
+    putIfSet(o, "goStructOffsets", e.goStructOffsets());
     if (e.stripped() != null) {
       o.put("stripped", e.stripped());
     }

@@ -16,11 +16,15 @@ import java.util.List;
  * @param l7Visibility what that data path sees (FULL, L4_ONLY, ...)
  * @param uprobeTargets the functions probed in the binary itself
  * @param libraries the TLS libraries it loads, each with its own targets
+ * @param goFunctionsFrom for Go's crypto/tls, how Write and Read were found: SYMBOLS (.symtab) or PCLNTAB
+ *     (.gopclntab, a stripped binary)
+ * @param goStructOffsets for Go's crypto/tls, where the offsets from a *tls.Conn to its socket came from:
+ *     "DWARF", or "table go1.22" (the project's table for that release)
  */
 public record ProbeEntry(String path, String error, String library, String libraryVersion, String linkage,
     String verdict, String l7Visibility, List<UprobeTargetEntry> uprobeTargets, String goVersion,
     Boolean goBoringCrypto, Boolean stripped, String buildId, List<LibraryEntry> libraries,
-    List<ProbeReasonEntry> reasons) {
+    List<ProbeReasonEntry> reasons, String goFunctionsFrom, String goStructOffsets) {
 
   /** Linux's PATH_MAX. */
   public static final int MAX_PATH = 4096;
@@ -42,6 +46,17 @@ public record ProbeEntry(String path, String error, String library, String libra
     buildId = FieldRules.matching("buildId", buildId, FieldRules.SYMBOL, "a build id (no spaces, up to 256)");
     libraries = FieldRules.list(libraries);
     reasons = FieldRules.list(reasons);
+    FieldRules.matching("goFunctionsFrom", goFunctionsFrom, FieldRules.WORD, "SYMBOLS or PCLNTAB");
+    goStructOffsets = FieldRules.text("goStructOffsets", goStructOffsets, MAX_VERSION);
+  }
+
+  /** An entry without Go's details (not Go, or from an agent that did not read Go's crypto/tls). */
+  public ProbeEntry(String path, String error, String library, String libraryVersion, String linkage,
+      String verdict, String l7Visibility, List<UprobeTargetEntry> uprobeTargets, String goVersion,
+      Boolean goBoringCrypto, Boolean stripped, String buildId, List<LibraryEntry> libraries,
+      List<ProbeReasonEntry> reasons) {
+    this(path, error, library, libraryVersion, linkage, verdict, l7Visibility, uprobeTargets, goVersion,
+        goBoringCrypto, stripped, buildId, libraries, reasons, null, null);
   }
 
   /** A binary the agent could not analyse. */
@@ -58,6 +73,6 @@ public record ProbeEntry(String path, String error, String library, String libra
     List<UprobeTargetEntry> all = new ArrayList<>(uprobeTargets);
     all.addAll(more);
     return new ProbeEntry(path, error, library, libraryVersion, linkage, verdict, l7Visibility, all, goVersion,
-        goBoringCrypto, stripped, buildId, libraries, reasons);
+        goBoringCrypto, stripped, buildId, libraries, reasons, goFunctionsFrom, goStructOffsets);
   }
 }

@@ -13,6 +13,9 @@ public class ContainerStatus {
   private String linkage;
   private List<UprobeTargetStatus> uprobeTargets = new ArrayList<>();
   private String goVersion;
+  private String goFunctionsFrom;
+  private String goStructOffsets;
+  private Boolean goBoringCrypto;
   /** False until an agent has probed the container. */
   private Boolean probed;
 
@@ -81,5 +84,32 @@ public class ContainerStatus {
 
   public void setProbed(Boolean probed) {
     this.probed = probed;
+  }
+
+  /** Go's crypto/tls: how Write and Read were found, SYMBOLS (.symtab) or PCLNTAB (.gopclntab, stripped). */
+  public String getGoFunctionsFrom() {
+    return goFunctionsFrom;
+  }
+
+  public void setGoFunctionsFrom(String goFunctionsFrom) {
+    this.goFunctionsFrom = goFunctionsFrom;
+  }
+
+  /** Go's crypto/tls: where the offsets from a *tls.Conn to its socket came from ("DWARF", "table go1.22"). */
+  public String getGoStructOffsets() {
+    return goStructOffsets;
+  }
+
+  public void setGoStructOffsets(String goStructOffsets) {
+    this.goStructOffsets = goStructOffsets;
+  }
+
+  /** Go built with GOEXPERIMENT=boringcrypto (TLS itself still runs in Go code). */
+  public Boolean getGoBoringCrypto() {
+    return goBoringCrypto;
+  }
+
+  public void setGoBoringCrypto(Boolean goBoringCrypto) {
+    this.goBoringCrypto = goBoringCrypto;
   }
 }

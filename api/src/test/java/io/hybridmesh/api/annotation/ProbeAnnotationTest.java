@@ -160,4 +160,14 @@ class ProbeAnnotationTest {
   private static void assertThrows(Runnable r) {
     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, r::run);
   }
+
+  @Test
+  void goDetailsTravelBothWays() {
+    ProbeAnnotation a = ok("{\"app\":{\"path\":\"/srv\",\"library\":\"GO_CRYPTO_TLS\",\"goVersion\":\"go1.22.5\","
+        + "\"goFunctionsFrom\":\"PCLNTAB\",\"goStructOffsets\":\"table go1.22\"}}");
+    ProbeEntry e = ok(a.toJson()).containers().get("app");
+    assertEquals("PCLNTAB", e.goFunctionsFrom());
+    assertEquals("table go1.22", e.goStructOffsets());
+    refused("{\"app\":{\"path\":\"/srv\",\"goFunctionsFrom\":\"from symbols\"}}", Refusal.MALFORMED);
+  }
 }

@@ -61,7 +61,12 @@ final class DemoReports {
     }
     if (probe.goVersion() != null) {
       b.setGoVersion(probe.goVersion());
+      b.setGoBoringCrypto(probe.goBoringCrypto());
     }
+    probe.libraries().stream().map(l -> l.go()).filter(g -> g != null).findFirst().ifPresent(g -> {
+      b.setGoFunctionsFrom(g.functionsFrom() == null ? "" : g.functionsFrom());
+      b.setGoStructOffsets(g.offsets() == null ? "" : g.offsets().source());
+    });
     probe.uprobeTargets().stream().filter(UprobeTarget::isResolved)
         .forEach(t -> b.addUprobeTargets(t.file() + ":" + t.symbol()));
     probe.uprobeTargets().stream().filter(UprobeTarget::isResolved)

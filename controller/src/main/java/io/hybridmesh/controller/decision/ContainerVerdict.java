@@ -28,6 +28,11 @@ record ContainerVerdict(boolean readable, boolean appDoesTls, Reason reason) {
       return new ContainerVerdict(false, appDoesTls, new Reason(unsupportedCode(kind), who + " uses "
           + describe(kind) + ", which the agent does not read yet; it needs a sidecar for L7." + FALLBACK_HINT));
     }
+    if (!c.targetsResolved() && c.refusal() != null) {
+      return new ContainerVerdict(false, appDoesTls, new Reason(c.refusal().code(), who + " uses "
+          + describe(kind) + detail(c) + ", which the agent does not probe: " + c.refusal().message()
+          + " It needs a sidecar for L7." + FALLBACK_HINT));
+    }
     if (!c.targetsResolved()) {
       return new ContainerVerdict(false, appDoesTls, new Reason(ReasonCode.UPROBE_TARGETS_MISSING, who
           + " uses " + describe(kind) + " but the functions to probe do not resolve in its binary (stripped "
@@ -44,7 +49,12 @@ record ContainerVerdict(boolean readable, boolean appDoesTls, Reason reason) {
           + " speaks plaintext; the kernel reads its HTTP at the socket."));
     }
     return new ContainerVerdict(tlsEverywhere, true, new Reason(ReasonCode.UPROBE_TARGETS_OK, who + " uses "
-        + describe(kind) + " and its probe targets resolve; the kernel reads its HTTP before encryption."));
+        + describe(kind) + detail(c) + " and its probe targets resolve; the kernel reads its HTTP before "
+        + "encryption."));
+  }
+
+  private static String detail(Container c) {
+    return c.detail() == null ? "" : " (" + c.detail() + ")";
   }
 
   private static Reason unreadable(Container c, String who) {

@@ -25,8 +25,21 @@ public record Inputs(
    * @param probeKind the probe that would read its TLS (or its plaintext), or null when there is none
    *     (stripped static TLS, JSSE, rustls, unknown)
    * @param targetsResolved whether the probe's functions resolve in the binary
+   * @param refusal why the agent will not probe it although its library is one it reads (a Go binary whose
+   *     release has no known struct offsets...), or null
+   * @param detail what the probe found that a person wants named (for Go: release, how the functions were
+   *     found, where the struct offsets came from), or null
    */
-  public record Container(String name, String library, ProbeKind probeKind, boolean targetsResolved) {}
+  public record Container(String name, String library, ProbeKind probeKind, boolean targetsResolved,
+      Refusal refusal, String detail) {
+
+    public Container(String name, String library, ProbeKind probeKind, boolean targetsResolved) {
+      this(name, library, probeKind, targetsResolved, null, null);
+    }
+  }
+
+  /** The agent's own reason for not probing a binary: its stable code and sentence. */
+  public record Refusal(ReasonCode code, String message) {}
 
   /** The kinds of L7 probe the agent may support; the engine is told which it supports today. */
   public enum ProbeKind {

@@ -27,5 +27,13 @@ public enum ReasonCode {
   TLS_STATIC_STRIPPED,
   TLS_JSSE,
   TLS_RUSTLS,
-  TLS_UNKNOWN
+  TLS_UNKNOWN,
+  // A Go binary's crypto/tls the agent refused to probe, with the agent's own code (GoRefusal).
+  GO_ARCH_UNSUPPORTED,
+  GO_STACK_ABI_UNSUPPORTED,
+  GO_VERSION_UNKNOWN,
+  GO_VERSION_INCONSISTENT,
+  GO_FUNCTION_TABLE_INVALID,
+  GO_BODY_UNDECODABLE,
+  GO_VERSION_UNKNOWN_OFFSETS
 }

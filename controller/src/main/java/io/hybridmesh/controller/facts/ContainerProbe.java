@@ -1,6 +1,7 @@
 package io.hybridmesh.controller.facts;
 
 import io.hybridmesh.api.annotation.ProbeEntry;
+import io.hybridmesh.api.annotation.ProbeReasonEntry;
 import io.hybridmesh.api.annotation.UprobeTargetEntry;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,12 +12,22 @@ import java.util.List;
  * TLS library it loads in one list.
  *
  * @param error set when the agent could not analyse the binary; then the other fields are empty
+ * @param goFunctionsFrom for Go: SYMBOLS or PCLNTAB, how Write and Read were found; else null
+ * @param goStructOffsets for Go: "DWARF" or "table go1.22", where the struct offsets came from; else null
+ * @param refusals the agent's reasons whose code says why it will not probe the binary (GO_...)
  */
 public record ContainerProbe(String binary, String library, String linkage, List<Target> targets,
-    String goVersion, String error) {
+    String goVersion, String error, boolean goBoringCrypto, String goFunctionsFrom, String goStructOffsets,
+    List<ProbeReasonEntry> refusals) {
 
   public ContainerProbe {
     targets = List.copyOf(targets);
+    refusals = List.copyOf(refusals);
+  }
+
+  public ContainerProbe(String binary, String library, String linkage, List<Target> targets, String goVersion,
+      String error) {
+    this(binary, library, linkage, targets, goVersion, error, false, null, null, List.of());
   }
 
   public static ContainerProbe of(ProbeEntry e) {
@@ -24,7 +35,9 @@ public record ContainerProbe(String binary, String library, String linkage, List
     e.uprobeTargets().forEach(t -> targets.add(Target.of(t)));
     e.libraries().forEach(l -> l.uprobeTargets().forEach(t -> targets.add(Target.of(t))));
     return new ContainerProbe(e.path(), e.library(), e.linkage(), targets.stream().distinct().toList(),
-        e.goVersion(), e.error());
+        e.goVersion(), e.error(), Boolean.TRUE.equals(e.goBoringCrypto()), e.goFunctionsFrom(),
+        e.goStructOffsets(), e.reasons().stream().filter(r -> r.code() != null && r.code().startsWith("GO_"))
+            .toList());
   }
 
   /**

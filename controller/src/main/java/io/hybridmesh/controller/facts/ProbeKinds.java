@@ -16,12 +16,17 @@ public final class ProbeKinds {
 
   /**
    * What the agent reads today: OpenSSL's API wherever SSL_write and SSL_read resolve (a libssl, a
-   * dlopen'ed one, or an executable with OpenSSL or BoringSSL linked in), and plaintext HTTP at the socket
-   * where a node's agent says it reads it (NodeCapability feature PLAINTEXT_SOCKET). GnuTLS, NSS and Go are
-   * not read yet.
+   * dlopen'ed one, or an executable with OpenSSL or BoringSSL linked in), Go's crypto/tls where the agent's
+   * probe accepted the binary (functions, sites and struct offsets known), and plaintext HTTP at the socket
+   * where a node's agent says it reads it (NodeCapability feature PLAINTEXT_SOCKET). GnuTLS and NSS are not
+   * read yet.
    */
-  public static final Set<ProbeKind> AGENT_SUPPORTS =
-      Set.copyOf(EnumSet.of(ProbeKind.PLAINTEXT, ProbeKind.OPENSSL, ProbeKind.BORINGSSL_SYMBOLS));
+  public static final Set<ProbeKind> AGENT_SUPPORTS = Set.copyOf(EnumSet.of(ProbeKind.PLAINTEXT,
+      ProbeKind.OPENSSL, ProbeKind.BORINGSSL_SYMBOLS, ProbeKind.GO_CRYPTO_TLS));
+
+  /** The functions whose entries the Go probes need; the agent lists their returns as "function+0xN". */
+  static final String GO_WRITE = "crypto/tls.(*Conn).Write";
+  static final String GO_READ = "crypto/tls.(*Conn).Read";
 
   private ProbeKinds() {}
 
@@ -44,7 +49,8 @@ public final class ProbeKinds {
       case "GNUTLS" -> new Inputs.Container(name, "GNUTLS", ProbeKind.GNUTLS,
           resolved.test("gnutls_record_send") && resolved.test("gnutls_record_recv"));
       case "NSS" -> new Inputs.Container(name, "NSS", ProbeKind.NSS, resolved.test("PR_Write") && resolved.test("PR_Read"));
-      case "GO_CRYPTO_TLS" -> new Inputs.Container(name, "GO_CRYPTO_TLS", ProbeKind.GO_CRYPTO_TLS, anyResolved);
+      case "GO_CRYPTO_TLS" -> new Inputs.Container(name, "GO_CRYPTO_TLS", ProbeKind.GO_CRYPTO_TLS,
+          resolved.test(GO_WRITE) && resolved.test(GO_READ));
       default -> new Inputs.Container(name, lib, null, false); // JSSE, RUSTLS, UNKNOWN: no function to probe
     };
   }
@@ -54,8 +60,8 @@ public final class ProbeKinds {
    * the container readable through the OpenSSL-shaped probe, whatever the library looked like.
    */
   public static Inputs.Container container(String name, ContainerProbe probe, TlsProbeAnnotation custom) {
-    Inputs.Container c = container(name, probe.library(), probe::resolved,
-        probe.targets().stream().anyMatch(ContainerProbe.Target::resolved));
+    Inputs.Container c = GoFacts.withGo(container(name, probe.library(), probe::resolved,
+        probe.targets().stream().anyMatch(ContainerProbe.Target::resolved)), probe);
     if (custom != null && customResolved(probe, custom)) {
       ProbeKind kind = c.probeKind() == null || c.probeKind() == ProbeKind.PLAINTEXT ? ProbeKind.OPENSSL : c.probeKind();
       return new Inputs.Container(name, c.library(), kind, true);

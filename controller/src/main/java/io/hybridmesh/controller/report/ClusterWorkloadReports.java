@@ -119,7 +119,8 @@ public final class ClusterWorkloadReports {
   private static ContainerReport container(ContainerStatus c) {
     ContainerReport.Builder b = ContainerReport.newBuilder().setName(nz(c.getName())).setImage(nz(c.getImage()))
         .setBinary(nz(c.getBinary())).setLinkage(nz(c.getLinkage())).setGoVersion(nz(c.getGoVersion()))
-        .setPlaintext("NONE".equals(c.getLibrary()));
+        .setPlaintext("NONE".equals(c.getLibrary())).setGoFunctionsFrom(nz(c.getGoFunctionsFrom()))
+        .setGoStructOffsets(nz(c.getGoStructOffsets())).setGoBoringCrypto(Boolean.TRUE.equals(c.getGoBoringCrypto()));
     TlsLibrary lib = enumOr(TlsLibrary.class, c.getLibrary(), TlsLibrary.TLS_LIBRARY_UNKNOWN);
     b.setLibrary(lib == TlsLibrary.UNRECOGNIZED ? TlsLibrary.TLS_LIBRARY_UNKNOWN : lib);
     if (c.getUprobeTargets() != null) {

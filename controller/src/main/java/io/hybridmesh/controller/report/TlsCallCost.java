@@ -47,12 +47,14 @@ public final class TlsCallCost {
       if (probe == null) {
         return;
       }
+      List<GoCalls.Probe> probes = new ArrayList<>();
       for (ContainerProbe.Target t : probe.targets()) {
         if (t.resolved() && t.file() != null && t.siteOffset() != null) {
-          add(out, new Site(container, t.file(), t.siteOffset(), t.cost() == null ? ProbeCostClass.UNKNOWN
-              : t.cost()));
+          probes.add(new GoCalls.Probe(t.symbol(), new Site(container, t.file(), t.siteOffset(),
+              t.cost() == null ? ProbeCostClass.UNKNOWN : t.cost())));
         }
       }
+      GoCalls.fold(probes).forEach(site -> add(out, site));
     });
     return List.copyOf(out.values());
   }
@@ -61,9 +63,12 @@ public final class TlsCallCost {
   public static List<Site> sitesOfReports(List<ContainerReport> containers) {
     Map<List<Object>, Site> out = new LinkedHashMap<>();
     for (ContainerReport c : containers) {
+      List<GoCalls.Probe> probes = new ArrayList<>();
       for (ProbeSite s : c.getProbeSitesList()) {
-        add(out, new Site(c.getName(), s.getFile(), s.getProbeOffset(), costClass(s.getCost())));
+        probes.add(new GoCalls.Probe(s.getSymbol(), new Site(c.getName(), s.getFile(), s.getProbeOffset(),
+            costClass(s.getCost()))));
       }
+      GoCalls.fold(probes).forEach(site -> add(out, site));
     }
     return List.copyOf(out.values());
   }

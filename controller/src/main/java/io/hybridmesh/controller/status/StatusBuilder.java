@@ -157,6 +157,9 @@ public final class StatusBuilder {
       s.setLibrary(p.library());
       s.setLinkage(p.linkage());
       s.setGoVersion(p.goVersion());
+      s.setGoFunctionsFrom(p.goFunctionsFrom());
+      s.setGoStructOffsets(p.goStructOffsets());
+      s.setGoBoringCrypto(p.goBoringCrypto() ? Boolean.TRUE : null);
       s.setUprobeTargets(p.targets().stream().map(StatusBuilder::target).toList());
     }
     return s;

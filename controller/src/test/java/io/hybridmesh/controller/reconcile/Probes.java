@@ -19,8 +19,25 @@ final class Probes {
 
   static String go() {
     return "{\"app\":{\"path\":\"/app/server\",\"library\":\"GO_CRYPTO_TLS\",\"linkage\":\"STATIC\","
-        + "\"goVersion\":\"go1.19.8\",\"uprobeTargets\":[{\"symbol\":\"crypto/tls.(*Conn).Write\","
-        + "\"file\":\"/app/server\",\"offset\":1234}],\"libraries\":[]}}";
+        + "\"goVersion\":\"go1.19.8\",\"goFunctionsFrom\":\"PCLNTAB\",\"goStructOffsets\":\"table go1.19\","
+        + "\"uprobeTargets\":[{\"symbol\":\"crypto/tls.(*Conn).Write\",\"file\":\"/app/server\",\"offset\":1234,"
+        + "\"probeOffset\":1243,\"instruction\":\"jbe\",\"cost\":\"EMULATED\"},"
+        + "{\"symbol\":\"crypto/tls.(*Conn).Write+0x3d2\",\"file\":\"/app/server\",\"offset\":1234,"
+        + "\"probeOffset\":2212,\"instruction\":\"ret\",\"cost\":\"SINGLE_STEPPED\"},"
+        + "{\"symbol\":\"crypto/tls.(*Conn).Read\",\"file\":\"/app/server\",\"offset\":5678,"
+        + "\"probeOffset\":5682,\"instruction\":\"jbe\",\"cost\":\"EMULATED\"},"
+        + "{\"symbol\":\"crypto/tls.(*Conn).Read+0x104\",\"file\":\"/app/server\",\"offset\":5678,"
+        + "\"probeOffset\":5938,\"instruction\":\"ret\",\"cost\":\"SINGLE_STEPPED\"}],\"libraries\":[]}}";
+  }
+
+  /** A Go binary of a release whose struct offsets the agent does not know: refused, with its code. */
+  static String goUnknownOffsets() {
+    return "{\"app\":{\"path\":\"/app/server\",\"library\":\"GO_CRYPTO_TLS\",\"linkage\":\"STATIC\","
+        + "\"goVersion\":\"go1.25.1\",\"goFunctionsFrom\":\"PCLNTAB\",\"uprobeTargets\":["
+        + "{\"symbol\":\"crypto/tls.(*Conn).Write\",\"file\":\"/app/server\",\"unresolvedReason\":\"no offsets\"},"
+        + "{\"symbol\":\"crypto/tls.(*Conn).Read\",\"file\":\"/app/server\",\"unresolvedReason\":\"no offsets\"}],"
+        + "\"libraries\":[],\"reasons\":[{\"code\":\"GO_VERSION_UNKNOWN_OFFSETS\",\"message\":\"The project's "
+        + "table has no struct offsets for go1.25; they are not guessed.\"}]}}";
   }
 
   static String jsse() {

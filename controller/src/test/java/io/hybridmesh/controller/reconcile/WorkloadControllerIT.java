@@ -99,14 +99,33 @@ class WorkloadControllerIT {
   }
 
   @Test
-  void goJsseAndStrippedStaticTlsGetSidecarsPerTheEngine() {
+  void goGetsEbpfWhereItsOffsetsAreKnownAndASidecarWithTheAgentsReasonWhereNot() {
+    cluster.namespace("golang", true);
+    Map<String, String> cases = Map.of("go", Probes.go(), "go-new", Probes.goUnknownOffsets());
+    cases.forEach((name, probe) -> {
+      cluster.deployment("golang", name, Map.of());
+      cluster.client.apps().deployments().inNamespace("golang").withName(name).edit(x -> {
+        x.getSpec().getTemplate().getSpec().setNodeSelector(Map.of("kubernetes.io/hostname", "new-1"));
+        return x;
+      });
+      cluster.pod("golang", name, "new-1", probe);
+    });
+    WorkloadCapability go = awaitPath("golang", "go", "EBPF");
+    assertEquals("FULL", go.getStatus().getL7Visibility());
+    assertEquals("PCLNTAB", go.getStatus().getContainers().get(0).getGoFunctionsFrom());
+    assertEquals("table go1.19", go.getStatus().getContainers().get(0).getGoStructOffsets());
+    assertTrue(go.getStatus().getReasons().stream().anyMatch(r -> r.getMessage().contains("go1.19.8")));
+    assertTrue(codes(awaitPath("golang", "go-new", "SIDECAR")).contains("GO_VERSION_UNKNOWN_OFFSETS"));
+  }
+
+  @Test
+  void jsseAndStrippedStaticTlsGetSidecarsPerTheEngine() {
     cluster.namespace("tls", true);
-    Map<String, String> cases = Map.of("go", Probes.go(), "jsse", Probes.jsse(), "stripped", Probes.strippedStatic());
+    Map<String, String> cases = Map.of("jsse", Probes.jsse(), "stripped", Probes.strippedStatic());
     cases.forEach((name, probe) -> {
       cluster.pod("tls", name, "new-1", probe);
       cluster.deployment("tls", name, Map.of());
     });
-    assertTrue(codes(awaitPath("tls", "go", "SIDECAR")).contains("TLS_GO_PROBES_UNSUPPORTED"));
     assertEquals("JSSE", codes(awaitPath("tls", "jsse", "SIDECAR")).stream().filter(c -> c.startsWith("TLS_"))
         .findFirst().orElseThrow().substring(4));
     WorkloadCapability stripped = awaitPath("tls", "stripped", "SIDECAR");

@@ -131,4 +131,23 @@ class TlsCallCostTest {
     assertEquals("9.9 µs", TlsCallCost.micros(9_940));
     assertEquals("10 µs", TlsCallCost.micros(9_980));
   }
+
+  @Test
+  void aGoFunctionIsOneCallSiteAsDearAsItsReturns() {
+    // Go: an entry on the stack check's jbe (emulated) and every ret (single-stepped) of Write and of Read.
+    String bin = "/app/server";
+    List<Target> t = new java.util.ArrayList<>();
+    for (String f : List.of("crypto/tls.(*Conn).Write", "crypto/tls.(*Conn).Read")) {
+      long entry = f.endsWith("Write") ? 0x1000 : 0x2000;
+      t.add(new Target(f, bin, true, null, entry, entry + 9, "jbe", ProbeCostClass.EMULATED, "why"));
+      for (int r = 1; r <= 3; r++) {
+        t.add(new Target(f + "+0x" + Integer.toHexString(0x100 * r), bin, true, null, entry, entry + 0x100L * r,
+            "ret", ProbeCostClass.SINGLE_STEPPED, "why"));
+      }
+    }
+    List<TlsCallCost.Site> sites = sites(new ContainerProbe(bin, "GO_CRYPTO_TLS", "STATIC", t, "go1.19.8", null));
+    assertEquals(2, sites.size(), "a call enters once and returns once: " + sites);
+    assertTrue(sites.stream().allMatch(s -> s.cost() == ProbeCostClass.SINGLE_STEPPED));
+    assertEquals(13_800L, TlsCallCost.estimate("EBPF", sites, KVM).nanos());
+  }
 }

@@ -25,6 +25,7 @@ public final class HmAbi {
   public static final int TLS_READ = 2;
   public static final int TLS_F_TUPLE = 0x1;
   public static final int TLS_F_EX = 0x2;
+  public static final int TLS_F_GO = 0x4;
   public static final int TLS_MAX_CAPTURE = 4096;
   public static final long TLS_COOKIE_WRITE = 0x1;
   public static final long TLS_COOKIE_EX = 0x2;
@@ -206,6 +207,20 @@ public final class HmAbi {
     private ProcessEventLayout() {}
   }
 
+  /** {@code struct hm_go_offsets}: the value of hm_go_procs. */
+  public static final class GoOffsetsLayout {
+    public static final int SIZE = 24;
+    public static final int CONN_DATA = 0;
+    public static final int TCPCONN_FD = 4;
+    public static final int NETFD_SYSFD = 8;
+    public static final int ATTACH_ID = 12;
+    public static final int FLAGS = 16;
+    /** hm_go_flag: Writes reported at their first successful send, no probes on Write's rets. */
+    public static final int F_WRITE_AT_SEND = 0x1;
+
+    private GoOffsetsLayout() {}
+  }
+
   private HmAbi() {}
 
   /**
@@ -310,6 +325,12 @@ public final class HmAbi {
     field(m, "hm_sock_state.verdict", SockStateLayout.VERDICT, 1);
     field(m, "hm_sock_state.flags", SockStateLayout.FLAGS, 1);
     field(m, "hm_sock_state.tuple", SockStateLayout.TUPLE, Tuple.SIZE);
+    m.put("hm_go_offsets.sizeof", String.valueOf(GoOffsetsLayout.SIZE));
+    field(m, "hm_go_offsets.conn_data", GoOffsetsLayout.CONN_DATA, 4);
+    field(m, "hm_go_offsets.tcpconn_fd", GoOffsetsLayout.TCPCONN_FD, 4);
+    field(m, "hm_go_offsets.netfd_sysfd", GoOffsetsLayout.NETFD_SYSFD, 4);
+    field(m, "hm_go_offsets.attach_id", GoOffsetsLayout.ATTACH_ID, 4);
+    field(m, "hm_go_offsets.flags", GoOffsetsLayout.FLAGS, 4);
     m.put("hm_process_event.sizeof", String.valueOf(ProcessEventLayout.SIZE));
     field(m, "hm_process_event.kind", ProcessEventLayout.KIND, 2);
     field(m, "hm_process_event.op", ProcessEventLayout.OP, 1);

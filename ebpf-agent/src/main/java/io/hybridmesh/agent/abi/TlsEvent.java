@@ -14,6 +14,7 @@ package io.hybridmesh.agent.abi;
  *     part of the key anyway)
  * @param tuple the connection, local to remote; {@code null} when the kernel could not find the socket
  * @param socket read at the socket's syscalls (HM_EVENT_SOCK_DATA), not inside a TLS library
+ * @param go read at Go's crypto/tls ({@code ssl} is then the {@code *tls.Conn}), not at a TLS library
  */
 public record TlsEvent(
     boolean write,
@@ -30,12 +31,13 @@ public record TlsEvent(
     FlowTuple tuple,
     byte[] data,
     int captured,
-    boolean socket) {
+    boolean socket,
+    boolean go) {
 
-  /** A call inside a TLS library. */
+  /** A call read at a TLS library (OpenSSL's API). */
   public TlsEvent(boolean write, boolean exForm, int endpointId, long startNs, long endNs, long ssl, long cgroupId,
       long length, int pid, int tid, String comm, FlowTuple tuple, byte[] data, int captured) {
     this(write, exForm, endpointId, startNs, endNs, ssl, cgroupId, length, pid, tid, comm, tuple, data, captured,
-        false);
+        false, false);
   }
 }

@@ -60,7 +60,8 @@ public final class TlsEventDecoder {
         (flags & HmAbi.TLS_F_TUPLE) != 0 ? tuple(b, at + TUPLE) : null,
         data,
         captured,
-        (b.getShort(at + KIND) & 0xffff) == HmAbi.EVENT_SOCK_DATA);
+        (b.getShort(at + KIND) & 0xffff) == HmAbi.EVENT_SOCK_DATA,
+        (flags & HmAbi.TLS_F_GO) != 0);
   }
 
   /** The NUL-terminated name at {@code at}, shared with an earlier event of the same name. */

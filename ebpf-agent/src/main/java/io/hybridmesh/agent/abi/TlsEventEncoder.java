@@ -31,7 +31,8 @@ public final class TlsEventEncoder {
     }
     b.putShort(at + KIND, (short) (e.socket() ? HmAbi.EVENT_SOCK_DATA : HmAbi.EVENT_TLS_DATA));
     b.put(at + OP, (byte) (e.write() ? HmAbi.TLS_WRITE : HmAbi.TLS_READ));
-    int flags = (e.tuple() != null ? HmAbi.TLS_F_TUPLE : 0) | (e.exForm() ? HmAbi.TLS_F_EX : 0);
+    int flags = (e.tuple() != null ? HmAbi.TLS_F_TUPLE : 0) | (e.exForm() ? HmAbi.TLS_F_EX : 0)
+        | (e.go() ? HmAbi.TLS_F_GO : 0);
     b.put(at + FLAGS, (byte) flags);
     b.putInt(at + ENDPOINT_ID, e.endpointId());
     b.putLong(at + START_NS, e.startNs());

@@ -1,6 +1,7 @@
 package io.hybridmesh.agent.datapath;
 
 import io.hybridmesh.agent.abi.HmAbi;
+import io.hybridmesh.agent.probe.go.GoStructOffsets;
 import io.hybridmesh.agent.tls.TlsProbes;
 import io.hybridmesh.agent.tls.TlsSite;
 import io.hybridmesh.jni.Bpf;
@@ -42,11 +43,15 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
   private static final String MULTI_ENTRY = "hm_tls_enter";
   private static final String MULTI_RETURN = "hm_tls_leave";
 
+  /** Go's crypto/tls: entry programs for Write and Read, one program for every ret (TlsSite.entryProgram). */
+  static final List<String> GO_PROGRAMS = List.of("hm_go_write_enter", "hm_go_read_enter", "hm_go_return");
+
   private final BpfObject object;
   private final List<BpfLink> links = new ArrayList<>();
   private final boolean followsProcesses;
   private final boolean multiLinks;
   private final SocketHooks socketHooks;
+  private final GoProcesses goProcesses;
 
   /**
    * @param wakeupBytes waiting bytes at which the programs wake the reader
@@ -91,6 +96,7 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
       throw e;
     }
     this.object = o;
+    this.goProcesses = new GoProcesses(o.map(GoProcesses.PROCS), o.map(GoSenders.MAP));
     this.followsProcesses = follows;
     this.multiLinks = multi;
   }
@@ -135,6 +141,10 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
           o.setProgramAutoload(program, false);
         }
       }
+      if (multi) {
+        // Go's programs read no cookie: with uprobe_multi links each is one link for all its sites.
+        GO_PROGRAMS.forEach(program -> o.setProgramAttachType(program, UprobeMultiTarget.ATTACH_TYPE));
+      }
       o.load();
       return o;
     } catch (RuntimeException e) {
@@ -178,6 +188,57 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
     return multiLinks ? attachMulti(pid, file, sites) : attachPerSite(pid, file, sites);
   }
 
+  /**
+   * Where the socket tracepoints name each send (Linux 6.3+), a Go Write is reported at its first successful
+   * send and its ret instructions get no probe: each would be a single step. Elsewhere every ret is probed.
+   */
+  @Override
+  public Attachment attachGo(int pid, Path file, List<TlsSite> sites, GoStructOffsets offsets) {
+    boolean atSend = socketHooks == SocketHooks.SOCKET_TRACEPOINTS;
+    List<TlsSite> probed = GoProcesses.probed(sites, atSend);
+    GoProcesses.Registration registration = goProcesses.register(pid, offsets, atSend);
+    Attachment a = multiLinks ? attachGoMulti(pid, file, probed) : attachPerSite(pid, file, probed);
+    GoLinks go = new GoLinks(a, registration);
+    if (a.sites().isEmpty()) {
+      go.close();
+    }
+    return go;
+  }
+
+  /** One uprobe_multi link per Go program: Write's entries, Read's entries, and every ret. */
+  private Attachment attachGoMulti(int pid, Path file, List<TlsSite> sites) {
+    List<BpfLink> made = new ArrayList<>();
+    try {
+      for (String program : GO_PROGRAMS) {
+        long[] offsets = sites.stream().filter(s -> s.entryProgram().equals(program))
+            .mapToLong(TlsSite::fileOffset).toArray();
+        if (offsets.length > 0) {
+          made.add(object.attachUprobeMulti(program, new UprobeMultiTarget(file, offsets, new long[offsets.length],
+              false, pid)));
+        }
+      }
+      return new Links(List.copyOf(made), made.isEmpty() ? List.of() : sites);
+    } catch (BpfException e) {
+      made.forEach(BpfLink::close);
+      LOG.fine(() -> "no Go probes at " + sites + " in " + file + " for pid " + pid + ": " + e.getMessage());
+      return new Links(List.of(), List.of());
+    }
+  }
+
+  /** A Go process's links and what the programs know of it, which goes with them. */
+  private record GoLinks(Attachment links, GoProcesses.Registration registration) implements Attachment {
+    @Override
+    public List<TlsSite> sites() {
+      return links.sites();
+    }
+
+    @Override
+    public void close() {
+      links.close();
+      registration.close();
+    }
+  }
+
   /** Every site in one entry and one return link. */
   private Attachment attachMulti(int pid, Path file, List<TlsSite> sites) {
     if (sites.isEmpty()) {
@@ -210,7 +271,9 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
       BpfLink entry = null;
       try {
         entry = object.attachUprobe(site.entryProgram(), at(file, site, false, pid));
-        made.add(object.attachUprobe(site.returnProgram(), at(file, site, true, pid)));
+        if (site.returnProgram() != null) { // Go's sites are single probes, never uretprobes
+          made.add(object.attachUprobe(site.returnProgram(), at(file, site, true, pid)));
+        }
         made.add(entry);
         attached.add(site);
       } catch (BpfException e) {

@@ -46,6 +46,7 @@ import com.google.protobuf.Timestamp;
 public final class L7FlowAssembler {
 
   private static final Tls OPENSSL = Tls.newBuilder().setLibrary(TlsLibrary.OPENSSL).build();
+  private static final Tls GO = Tls.newBuilder().setLibrary(TlsLibrary.GO_CRYPTO_TLS).build();
   // Shared rather than made per flow: messages are immutable, and each one made is one more object per
   // flow for the collector to copy while the flow sits in the ring.
   private static final BoolValue IS_REPLY = BoolValue.of(true);
@@ -233,7 +234,7 @@ public final class L7FlowAssembler {
         .setIsReply(reply ? IS_REPLY : NOT_REPLY)
         .setCgroupId(call.cgroupId());
     if (!call.socket()) {
-      f.setTls(OPENSSL);
+      f.setTls(call.go() ? GO : OPENSSL);
     }
 
     Endpoint local = localEndpoint(call);

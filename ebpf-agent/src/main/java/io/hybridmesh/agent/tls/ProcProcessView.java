@@ -66,7 +66,12 @@ public final class ProcProcessView implements ProcessView {
     ProbeResult linkage = prober.probeProcess(pid);
     List<TlsFile> out = new ArrayList<>();
     for (TlsLibrary lib : linkage.libraries()) {
-      if (probeable(lib)) {
+      if (goProbeable(lib)) {
+        String identity = ProcFs.identity(path(pid, lib.file()));
+        if (identity != null) {
+          out.add(new TlsFile(identity, lib.file(), GoSites.of(lib.go()), lib.go().offsets()));
+        }
+      } else if (probeable(lib)) {
         String identity = ProcFs.identity(path(pid, lib.file()));
         if (identity != null) {
           out.add(new TlsFile(identity, lib.file(), TlsSites.of(lib.uprobeTargets())));
@@ -123,6 +128,12 @@ public final class ProcProcessView implements ProcessView {
 
   private Path dir(int pid) {
     return proc.resolve(Integer.toString(pid));
+  }
+
+  /** Go's crypto/tls whose functions, sites and struct offsets all resolved (GoTlsAnalyzer). */
+  static boolean goProbeable(TlsLibrary lib) {
+    return lib.kind() == TlsLibraryKind.GO_CRYPTO_TLS && lib.go() != null && lib.go().probeable()
+        && lib.file() != null && lib.file().startsWith("/");
   }
 
   /** OpenSSL's API (BoringSSL's too) with SSL_write and SSL_read, or both _ex forms, resolving in the file. */

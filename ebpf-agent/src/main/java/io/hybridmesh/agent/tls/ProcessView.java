@@ -1,5 +1,6 @@
 package io.hybridmesh.agent.tls;
 
+import io.hybridmesh.agent.probe.go.GoStructOffsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -42,11 +43,16 @@ public interface ProcessView {
    *
    * @param identity device and inode: two paths to one file are one file
    * @param inner the path inside the process's root
+   * @param goOffsets for a Go binary, how its *tls.Conn reach their socket; null for TLS libraries
    */
-  record TlsFile(String identity, String inner, List<TlsSite> sites) {
+  record TlsFile(String identity, String inner, List<TlsSite> sites, GoStructOffsets goOffsets) {
 
     public TlsFile {
       sites = List.copyOf(sites);
+    }
+
+    public TlsFile(String identity, String inner, List<TlsSite> sites) {
+      this(identity, inner, sites, null);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.hybridmesh.agent.tls;
 
+import io.hybridmesh.agent.probe.go.GoStructOffsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -15,7 +16,6 @@ public interface TlsProbes {
 
   void unwatchNetns(long netnsInode);
 
-
   /**
    * Attaches an entry and a return probe at each site, scoped to {@code pid}. Sites that cannot be attached
    * are left out of the result; it is empty when none could be.
@@ -23,6 +23,12 @@ public interface TlsProbes {
    * @param file the file as this process can open it (through {@code /proc/<pid>/root} for containers)
    */
   Attachment attach(int pid, Path file, List<TlsSite> sites);
+
+  /**
+   * As {@link #attach}, for a Go binary's crypto/tls: first tells the programs how this process's
+   * {@code *tls.Conn} reach their socket; the attachment forgets that again when closed.
+   */
+  Attachment attachGo(int pid, Path file, List<TlsSite> sites, GoStructOffsets offsets);
 
   /** The probes of one file in one process. */
   interface Attachment extends AutoCloseable {

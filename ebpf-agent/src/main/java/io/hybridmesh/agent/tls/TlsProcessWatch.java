@@ -249,7 +249,8 @@ public final class TlsProcessWatch implements AutoCloseable {
         settled = false;
         continue; // not in this process's root, or replaced since
       }
-      Attachment a = probes.attach(pid, path, f.sites());
+      Attachment a = f.goOffsets() != null ? probes.attachGo(pid, path, f.sites(), f.goOffsets())
+          : probes.attach(pid, path, f.sites());
       if (a.sites().isEmpty()) {
         a.close();
         t.failed.add(f.identity());

@@ -47,7 +47,7 @@ class L7FlowAssemblerTest {
   @Test
   void aPlaintextSocketCallMakesTheSameFlowSaidToComeFromTheSocket() {
     TlsEvent socket = new TlsEvent(true, false, 1, 1_000, 2_000_000_000L, 0xffff_8880_1234_5678L, 42, 100, 4242,
-        4243, "curl", CLIENT_SOCKET, new byte[0], 0, true);
+        4243, "curl", CLIENT_SOCKET, new byte[0], 0, true, false);
     Flow f = assembler.request(socket, new HttpEvent.RequestSeen(GET, Role.CLIENT));
 
     assertEquals(EmitterKind.EBPF_TRACEPOINT, f.getEmitter().getKind());
@@ -64,7 +64,7 @@ class L7FlowAssemblerTest {
     Flow tls = assembler.request(call(true, CLIENT_SOCKET), new HttpEvent.RequestSeen(GET, Role.CLIENT));
     assertEquals("https://shop.test/api/items?page=2", tls.getL7().getHttp().getUrl());
     TlsEvent read = new TlsEvent(false, false, 1, 1_000, 2_000_000_000L, 0xffff_8880_1234_5678L, 42, 100, 4242,
-        4243, "curl", CLIENT_SOCKET, new byte[0], 0, true);
+        4243, "curl", CLIENT_SOCKET, new byte[0], 0, true, false);
     Flow back = assembler.response(read, new HttpEvent.ResponseSeen(
         new HttpResponseHead(200, "HTTP/1.1", List.of(), 9_000), GET, 8_000, Role.CLIENT));
     assertEquals(ObservationPoint.SOCKET_READ, back.getObservationPoint());

@@ -77,7 +77,7 @@ class TlsConversationsTest {
     conversations.onEvent(new TlsEvent(true, false, 1, 1, 1, 7, 0, get.length, 1, 1, "c", A, get, get.length));
     byte[] plain = "GET /plain HTTP/1.1\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     List<?> events = conversations.onEvent(
-        new TlsEvent(true, false, 1, 2, 2, 7, 0, plain.length, 1, 1, "c", A, plain, plain.length, true));
+        new TlsEvent(true, false, 1, 2, 2, 7, 0, plain.length, 1, 1, "c", A, plain, plain.length, true, false));
     assertEquals("/plain", ((HttpEvent.RequestSeen) events.get(0)).request().target());
     assertEquals(2, conversations.size());
   }

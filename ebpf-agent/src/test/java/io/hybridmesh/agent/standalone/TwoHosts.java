@@ -191,6 +191,60 @@ final class TwoHosts implements AutoCloseable {
     return dir;
   }
 
+  /** Starts a command in the server namespace, stopped with the others on close (ip netns exec execs it: its pid). */
+  Process startInServer(String... command) {
+    return start(server, command);
+  }
+
+  /**
+   * Starts a command in the client namespace that waits for a line on its stdin before it does anything (the
+   * Go test client does): the caller sees its probes attached, then {@link #release}s it.
+   */
+  Process startInClient(String... command) {
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", client.name()));
+    full.addAll(List.of(command));
+    try {
+      Process p = new ProcessBuilder(full).redirectError(dir.resolve("client-" + processes.size() + ".err").toFile())
+          .start();
+      processes.add(p);
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Lets a process from {@link #startInClient} go, once {@code probed} says its pid carries probes; its output. */
+  String release(Process p, java.util.function.IntPredicate probed) {
+    int pid = (int) p.pid();
+    awaitUntil(() -> probed.test(pid), "probes on the client process " + pid);
+    try {
+      p.getOutputStream().write('\n');
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new AssertionError("client failed: " + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Waits until {@code url} answers in the client namespace (curl -k). */
+  void awaitHttps(String url) {
+    awaitUntil(() -> Shell.runUnchecked(Duration.ofSeconds(5), List.of("ip", "netns", "exec",
+        client.name(), "curl", "-sk", "-o", "/dev/null", url)).ok(), url);
+  }
+
+  /** Where the self-signed certificate is made ({@code cert.pem}, {@code key.pem}), made if not yet. */
+  Path certificate() throws IOException {
+    makeCertificate();
+    return dir;
+  }
+
   /** Starts a command in the caller's own namespace, stopped with the others on close. */
   void startHere(String... command) {
     try {

@@ -1,5 +1,6 @@
 package io.hybridmesh.agent.tls;
 
+import io.hybridmesh.agent.probe.go.GoStructOffsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,7 +12,7 @@ final class FakeProcesses implements ProcessView, TlsProbes {
 
   record Proc(long netns, long start, String root, List<TlsFile> files) {}
 
-  record Attached(int pid, Path path, List<TlsSite> sites) {}
+  record Attached(int pid, Path path, List<TlsSite> sites, GoStructOffsets go) {}
 
   final Map<Integer, Proc> processes = new LinkedHashMap<>();
   final List<TlsFile> system = new ArrayList<>();
@@ -99,6 +100,11 @@ final class FakeProcesses implements ProcessView, TlsProbes {
 
   @Override
   public Attachment attach(int pid, Path file, List<TlsSite> sites) {
+    return attachGo(pid, file, sites, null);
+  }
+
+  @Override
+  public Attachment attachGo(int pid, Path file, List<TlsSite> sites, GoStructOffsets go) {
     java.util.concurrent.CountDownLatch gate = attachGate;
     if (gate != null) {
       try {
@@ -107,7 +113,7 @@ final class FakeProcesses implements ProcessView, TlsProbes {
         Thread.currentThread().interrupt();
       }
     }
-    Attached a = new Attached(pid, file, failAttach ? List.of() : sites);
+    Attached a = new Attached(pid, file, failAttach ? List.of() : sites, go);
     synchronized (this) {
       if (!failAttach) {
         attached.add(a);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hybridmesh.agent.abi.HmAbi;
 import io.hybridmesh.agent.abi.ProcessEvent;
+import io.hybridmesh.agent.probe.go.GoStructOffsets;
 import io.hybridmesh.agent.tls.ProcessView.TlsFile;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +23,10 @@ class TlsProcessWatchTest {
   private static final TlsSite READ = new TlsSite(false, 0x35290, true, List.of("SSL_read", "SSL_read_ex"));
   private static final TlsFile LIBSSL = new TlsFile("8:1:100", "/usr/lib/libssl.so.3", List.of(WRITE, READ));
   private static final TlsFile NODE = new TlsFile("8:1:200", "/usr/bin/node", List.of(WRITE));
+  private static final GoStructOffsets GO_OFFSETS = new GoStructOffsets(8, 0, 16, "table go1.19");
+  private static final TlsFile GO_SERVER = new TlsFile("8:1:300", "/srv/server", List.of(
+      new TlsSite(true, 0x1a2e49, false, List.of("crypto/tls.(*Conn).Write"), TlsSite.GoRole.ENTRY),
+      new TlsSite(true, 0x1a3212, false, List.of("crypto/tls.(*Conn).Write"), TlsSite.GoRole.RETURN)), GO_OFFSETS);
 
   private final FakeProcesses fake = new FakeProcesses();
   private final TlsProcessWatch watch = new TlsProcessWatch(fake, fake);
@@ -217,5 +222,17 @@ class TlsProcessWatchTest {
     watch.scan();
     watch.close();
     assertEquals(3, fake.closed.size());
+  }
+
+  @Test
+  void aGoBinaryIsProbedWithItsStructOffsetsAndACgoLibsslBesideIt() {
+    fake.run(10, WATCHED, "host", GO_SERVER, LIBSSL);
+    watch.watch(WATCHED, 1);
+    watch.scan();
+    List<FakeProcesses.Attached> a = fake.attachedTo(10);
+    assertEquals(2, a.size());
+    assertEquals(GO_OFFSETS, a.get(0).go());
+    assertEquals(GO_SERVER.sites(), a.get(0).sites());
+    assertEquals(null, a.get(1).go(), "libssl is attached the OpenSSL way");
   }
 }

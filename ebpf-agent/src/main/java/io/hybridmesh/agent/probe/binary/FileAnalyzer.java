@@ -11,6 +11,8 @@ import io.hybridmesh.agent.probe.elf.SymbolTable;
 import io.hybridmesh.agent.probe.go.GoBuildInfo;
 import io.hybridmesh.agent.probe.go.GoBuildInfoReader;
 import io.hybridmesh.agent.probe.go.GoPclntab;
+import io.hybridmesh.agent.probe.go.GoTls;
+import io.hybridmesh.agent.probe.go.GoTlsAnalyzer;
 import io.hybridmesh.agent.probe.site.ProbeSite;
 import io.hybridmesh.agent.probe.site.ProbeSiteSelector;
 import io.hybridmesh.api.kernel.KernelRelease;
@@ -81,10 +83,39 @@ final class FileAnalyzer {
       goProblem = "Go build info unreadable: " + e.getMessage();
     }
     boolean goFile = go != null || elf.section(".gopclntab").isPresent() || goProblem != null;
+    GoTls goTls = null;
     if (goFile) {
       markers.add(Marker.GO);
-      if (!functions.containsKey(TlsSymbols.GO_WRITE) || !functions.containsKey(TlsSymbols.GO_READ)) {
-        goProblem = fromPclntab(elf, functions, goProblem);
+      Map<String, Long> symbols = new LinkedHashMap<>();
+      for (String f : TlsSymbols.GO) {
+        if (functions.containsKey(f)) {
+          symbols.put(f, functions.get(f));
+        }
+      }
+      GoPclntab tab = null;
+      String tabProblem = null;
+      try {
+        tab = GoPclntab.find(elf).orElse(null);
+        if (tab == null) {
+          tabProblem = "no Go function table (.gopclntab) found";
+        }
+      } catch (ElfException e) {
+        tabProblem = "Go function table unreadable: " + e.getMessage();
+      }
+      Set<String> inTable = Set.of();
+      if (tab != null && symbols.size() < TlsSymbols.GO.size()) {
+        try {
+          inTable = fromPclntab(elf, tab, functions);
+        } catch (ElfException e) {
+          tabProblem = "Go function table unreadable: " + e.getMessage();
+        }
+      }
+      goProblem = goProblem != null ? goProblem : tabProblem;
+      // A table that cannot be read may hide crypto/tls: that is a refusal to report, not a program without TLS.
+      boolean tableBroken = tabProblem != null && tabProblem.startsWith("Go function table unreadable");
+      if (tableBroken || functions.containsKey(TlsSymbols.GO_WRITE) || functions.containsKey(TlsSymbols.GO_READ)
+          || inTable.contains(TlsSymbols.GO_WRITE) || inTable.contains(TlsSymbols.GO_READ)) {
+        goTls = GoTlsAnalyzer.analyze(elf, go, tableBroken ? null : tab, tabProblem, symbols, kernel);
       }
       if ((go != null && go.boringCrypto()) || functions.containsKey(TlsSymbols.GO_BORING_SIG)) {
         markers.add(Marker.GO_BORING);
@@ -119,13 +150,14 @@ final class FileAnalyzer {
     }
     return new FileFacts(elf.is64(), elf.machine(), interp, dynamicSeg || !dyn.needed().isEmpty(), stripped,
         buildId, dyn, Map.copyOf(functions), Map.copyOf(unresolved), sites(elf, functions, kernel),
-        Set.copyOf(markers), version, go, goProblem, List.copyOf(problems));
+        Set.copyOf(markers), version, go, goProblem, goTls, List.copyOf(problems));
   }
 
   /** The probe site of every function found (see ProbeSiteSelector). */
   private static Map<String, ProbeSite> sites(ElfFile elf, Map<String, Long> functions, KernelRelease kernel) {
     Map<String, Long> probed = new LinkedHashMap<>(functions);
     probed.remove(TlsSymbols.GO_BORING_SIG); // a marker, not a probe target
+    TlsSymbols.GO.forEach(probed::remove); // Go's sites are chosen by GoTlsAnalyzer, entry and returns
     return Map.copyOf(ProbeSiteSelector.select(elf, probed, kernel));
   }
 
@@ -170,24 +202,19 @@ final class FileAnalyzer {
     }
   }
 
-  /** Fills the Go targets from .gopclntab; returns the problem to report, if any. */
-  private static String fromPclntab(ElfFile elf, Map<String, Long> functions, String earlier) {
-    try {
-      var tab = GoPclntab.find(elf);
-      if (tab.isEmpty()) {
-        return earlier != null ? earlier : "no Go function table (.gopclntab) found";
+  /**
+   * Fills the Go functions .symtab lacks from .gopclntab, where the file backs them; returns every name the
+   * table has, placed or not (a table that names Write but puts it nowhere is for GoTlsAnalyzer to refuse).
+   */
+  private static Set<String> fromPclntab(ElfFile elf, GoPclntab tab, Map<String, Long> functions)
+      throws ElfException {
+    Map<String, Long> pcs = tab.entries(Set.of(TlsSymbols.GO_WRITE, TlsSymbols.GO_READ, TlsSymbols.GO_BORING_SIG));
+    for (Map.Entry<String, Long> e : pcs.entrySet()) {
+      long off = elf.vaddrToOffset(e.getValue());
+      if (off >= 0) {
+        functions.putIfAbsent(e.getKey(), off);
       }
-      Map<String, Long> pcs = tab.get().entries(Set.of(TlsSymbols.GO_WRITE, TlsSymbols.GO_READ,
-          TlsSymbols.GO_BORING_SIG));
-      for (Map.Entry<String, Long> e : pcs.entrySet()) {
-        long off = elf.vaddrToOffset(e.getValue());
-        if (off >= 0) {
-          functions.putIfAbsent(e.getKey(), off);
-        }
-      }
-      return earlier;
-    } catch (ElfException e) {
-      return "Go function table unreadable: " + e.getMessage();
     }
+    return pcs.keySet();
   }
 }

@@ -2,6 +2,7 @@ package io.hybridmesh.agent.probe.binary;
 
 import io.hybridmesh.agent.probe.elf.DynamicInfo;
 import io.hybridmesh.agent.probe.go.GoBuildInfo;
+import io.hybridmesh.agent.probe.go.GoTls;
 import io.hybridmesh.agent.probe.site.ProbeSite;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,8 @@ import java.util.Set;
  * @param textVersion a version text found in read-only data ("OpenSSL 3.0.13 30 Jan 2024"), or null
  * @param go Go build info, or null when the file is not Go (or has none)
  * @param goProblem why the Go function table could not be used, or null
+ * @param goTls crypto/tls's functions, sites and struct offsets, or why they cannot be probed; null when the
+ *     file is not Go or does not link crypto/tls's connection type
  * @param problems non-fatal trouble met while reading (ignored sections, unreadable tables)
  */
 record FileFacts(
@@ -34,6 +37,7 @@ record FileFacts(
     String textVersion,
     GoBuildInfo go,
     String goProblem,
+    GoTls goTls,
     List<String> problems) {
 
   /** Evidence kinds; each is cheap to find and specific to one stack or runtime. */

@@ -1,5 +1,6 @@
 package io.hybridmesh.agent.probe.binary;
 
+import io.hybridmesh.agent.probe.go.GoTls;
 import io.hybridmesh.api.annotation.AnnotationText;
 import io.hybridmesh.api.annotation.LibraryEntry;
 import io.hybridmesh.api.annotation.ProbeEntry;
@@ -26,9 +27,11 @@ public final class ProbeEntries {
       return ProbeEntry.failed(r.path(), sentence(r.error()), reasons);
     }
     try {
+      GoTls go = r.libraries().stream().map(TlsLibrary::go).filter(g -> g != null).findFirst().orElse(null);
       return new ProbeEntry(r.path(), null, r.library().name(), r.libraryVersion(), r.linkage().name(), verdict,
           l7Visibility, targets(r.uprobeTargets()), r.goVersion(), r.goBoringCrypto(), r.stripped(), r.buildId(),
-          r.libraries().stream().map(ProbeEntries::library).toList(), reasons);
+          r.libraries().stream().map(ProbeEntries::library).toList(), reasons,
+          go == null ? null : go.functionsFrom(), go == null || go.offsets() == null ? null : go.offsets().source());
     } catch (IllegalArgumentException e) {
       // A finding the format cannot carry (a file whose symbol table names a symbol with a space in it): the
       // container is reported as not analysed, with why, rather than the scan failing for the whole node.

@@ -22,5 +22,13 @@ public enum ReasonCode {
   LIBRARY_UNREADABLE,
   PARTIAL_ANALYSIS,
   NOT_ELF,
-  UNREADABLE
+  UNREADABLE,
+  // Why a Go binary's crypto/tls is not probed (io.hybridmesh.agent.probe.go.GoRefusal, same names).
+  GO_ARCH_UNSUPPORTED,
+  GO_STACK_ABI_UNSUPPORTED,
+  GO_VERSION_UNKNOWN,
+  GO_VERSION_INCONSISTENT,
+  GO_FUNCTION_TABLE_INVALID,
+  GO_BODY_UNDECODABLE,
+  GO_VERSION_UNKNOWN_OFFSETS
 }

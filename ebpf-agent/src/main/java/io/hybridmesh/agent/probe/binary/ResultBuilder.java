@@ -88,9 +88,7 @@ final class ResultBuilder {
           + "gnutls_record_send/recv.");
       case NSS -> Reason.of(ReasonCode.TLS_NSS, where + " (" + t.linkage() + "): NSS does its I/O through NSPR, "
           + "so probes go on PR_Write/PR_Read in libnspr4, which also see non-TLS I/O.");
-      case GO_CRYPTO_TLS -> Reason.of(ReasonCode.TLS_GO, where + ": Go " + (t.version() == null ? "(version "
-          + "unknown)" : t.version()) + " with crypto/tls compiled in; probes go on crypto/tls.(*Conn).Write/Read"
-          + " and, because Go moves stacks, on their RET instructions rather than uretprobes.");
+      case GO_CRYPTO_TLS -> Reason.of(ReasonCode.TLS_GO, GoReasons.stack(where, t));
       case JSSE -> Reason.of(ReasonCode.TLS_JSSE, where + ": a Java VM; Java's own TLS (JSSE) runs as JIT "
           + "code with no file to probe, so eBPF sees only TLS metadata and L4.");
       case RUSTLS -> Reason.of(ReasonCode.TLS_RUSTLS, where + " (" + t.linkage() + "): rustls is pure Rust; "
@@ -101,6 +99,9 @@ final class ResultBuilder {
 
   private static Reason targetsReason(TlsLibrary t) {
     List<UprobeTarget> ts = t.uprobeTargets();
+    if (t.kind() == TlsLibraryKind.GO_CRYPTO_TLS && t.go() != null && !t.go().probeable()) {
+      return Reason.of(ReasonCode.valueOf(t.go().refusal().name()), t.go().refusalReason());
+    }
     boolean ok = switch (t.kind()) {
       case OPENSSL, BORINGSSL -> t.opensslProbesResolve();
       case JSSE -> false;

@@ -32,9 +32,9 @@ final class StackFinder {
         out.add(new TlsLibrary(TlsLibraryKind.NSS, n.display(), link, n.depth(), null, nsprTargets(nodes)));
       }
       if (f.has(Marker.GO) && (f.defines(TlsSymbols.GO_WRITE) || f.defines(TlsSymbols.GO_READ)
-          || f.goProblem() != null)) {
+          || f.goProblem() != null || f.goTls() != null)) {
         out.add(new TlsLibrary(TlsLibraryKind.GO_CRYPTO_TLS, n.display(), link, n.depth(),
-            f.go() == null ? null : f.go().version(), goTargets(n)));
+            f.go() == null ? null : f.go().version(), GoTargets.of(n), f.goTls()));
       }
       if (f.has(Marker.RUSTLS_FFI) || f.has(Marker.RUSTLS_SYMBOLS)) {
         List<UprobeTarget> t = f.has(Marker.RUSTLS_FFI) ? targets(n, TlsSymbols.RUSTLS_FFI)
@@ -111,21 +111,6 @@ final class StackFinder {
       } else {
         out.add(UprobeTarget.unresolved(s, n.display(), s + " is not defined in this file (absent from "
             + ".dynsym and .symtab; this build of the library may not have it)"));
-      }
-    }
-    return out;
-  }
-
-  private static List<UprobeTarget> goTargets(GraphNode n) {
-    List<UprobeTarget> out = new ArrayList<>();
-    for (UprobeTarget t : targets(n, TlsSymbols.GO)) {
-      if (t.isResolved()) {
-        out.add(t);
-      } else {
-        String why = n.facts().goProblem() != null ? n.facts().goProblem()
-            : t.symbol() + " is in neither .symtab nor .gopclntab: the program does not link crypto/tls's "
-                + "connection type";
-        out.add(UprobeTarget.unresolved(t.symbol(), n.display(), why));
       }
     }
     return out;

@@ -23,11 +23,11 @@ public final class ElfException extends Exception {
     return kind;
   }
 
-  static ElfException malformed(String message) {
+  public static ElfException malformed(String message) {
     return new ElfException(Kind.MALFORMED, message);
   }
 
-  static ElfException tooLarge(String message) {
+  public static ElfException tooLarge(String message) {
     return new ElfException(Kind.TOO_LARGE, message);
   }
 }

@@ -155,9 +155,21 @@ public final class GoPclntab {
    * entries whose name or func record lies outside the table are skipped.
    */
   public Map<String, Long> entries(Set<String> names) throws ElfException {
+    Map<String, Long> out = new LinkedHashMap<>();
+    functions(names).forEach((n, f) -> out.put(n, f.entry()));
+    return out;
+  }
+
+  /**
+   * The named functions that exist, each with where it begins and where the next one does (the table's
+   * entries are sorted by address, and one more entry than there are functions holds the end of the last).
+   * A function whose end does not lie after its entry is reported as found but empty ({@code end == entry}),
+   * for the caller to refuse with a reason.
+   */
+  public Map<String, GoFunction> functions(Set<String> names) throws ElfException {
     byte[][] wanted = names.stream().map(n -> n.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
     String[] keys = names.toArray(String[]::new);
-    Map<String, Long> out = new LinkedHashMap<>();
+    Map<String, GoFunction> out = new LinkedHashMap<>();
     boolean compact = magic == MAGIC_118 || magic == MAGIC_120;
     long step = compact ? 8 : 2L * ptr;
     for (long i = 0; i < nfunc && out.size() < keys.length; i++) {
@@ -172,7 +184,8 @@ public final class GoPclntab {
       for (int k = 0; k < wanted.length; k++) {
         if (!out.containsKey(keys[k]) && v.cstringEquals(nameOff, wanted[k])) {
           long pc = compact ? textStart + v.u32(rec) : v.word(rec, ptr);
-          out.put(keys[k], pc);
+          long next = compact ? textStart + v.u32(e + step) : v.word(e + step, ptr);
+          out.put(keys[k], new GoFunction(keys[k], pc, Math.max(pc, next)));
         }
       }
     }

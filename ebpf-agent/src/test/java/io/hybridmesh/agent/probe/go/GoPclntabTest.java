@@ -46,6 +46,9 @@ class GoPclntabTest {
     b.putInt(128, 0x100).putInt(132, 24).putInt(136, 0x200).putInt(140, 32).putInt(144, 0x300);
     b.putInt(152, 0x100).putInt(156, 1).putInt(160, 0x200).putInt(164, 11);
     assertEquals(Map.of(WRITE, 0x400200L), GoPclntab.parse(null, b.array(), 0).entries(Set.of(WRITE)));
+    // Bounded by the next entry of the table (the function after it, or the end of the last one).
+    assertEquals(new GoFunction(WRITE, 0x400200L, 0x400300L),
+        GoPclntab.parse(null, b.array(), 0).functions(Set.of(WRITE)).get(WRITE));
     b.putLong(8, 1L << 60);
     ElfException e = assertThrows(ElfException.class, () -> GoPclntab.parse(null, b.array(), 0));
     assertTrue(e.getMessage().contains("functions"), e.getMessage());
@@ -61,6 +64,11 @@ class GoPclntabTest {
       for (Map.Entry<String, Long> e : pcs.entrySet()) {
         assertEquals(elf.symtab().exact(e.getKey()).value(), e.getValue(), e.getKey());
       }
+      // The end the table gives is where the symbol table says the function ends, rounded up to Go's
+      // function alignment (32 bytes on amd64), the padding being int3s.
+      GoFunction write = t.functions(Set.of(WRITE)).get(WRITE);
+      long size = elf.symtab().exact(WRITE).size();
+      assertTrue(write.size() >= size && write.size() - size < 32, write + " vs symbol size " + size);
       GoBuildInfo bi = GoBuildInfoReader.read(elf).orElseThrow();
       assertTrue(bi.version().startsWith("go1."), bi.version());
       assertEquals("example.com/go-tls", bi.mainPath());

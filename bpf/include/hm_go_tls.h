@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * hm_go_tls.h: Go's crypto/tls.(*Conn).Write and Read, for tls_uprobe.bpf.c (included after its helpers).
+ *
+ * Go (1.17+ on amd64) passes arguments and results in registers: at the entry the receiver (*tls.Conn) is in
+ * rax, the slice's pointer in rbx and its length in rcx; at a ret, n is in rax and the error interface in
+ * rbx (its type word) and rcx. r14 always holds the running goroutine (g). User space probes the entry (or
+ * the prologue's stack-check jump, which sees the same registers) and every ret of each function, never with
+ * a uretprobe: Go moves goroutine stacks and walks them, so a replaced return address would crash it.
+ *
+ * A call is matched to its return by goroutine, not by thread: a Read that finds no data parks its goroutine
+ * in the netpoller and resumes it later, often on another thread. The socket comes from the *tls.Conn itself,
+ * through the struct offsets user space found for the process (hm_go_procs), and the task's descriptor table;
+ * the connection cache of hm_tls_conn.h keeps its addresses per *tls.Conn.
+ */
+#ifndef HM_GO_TLS_H
+#define HM_GO_TLS_H
+
+#include "hm_abi.h"
+#include "hm_tls_conn.h"
+
+struct hm_go_call_key {
+	__u64 g;    /* the goroutine (r14) */
+	__u32 tgid;
+	__u32 _pad;
+};
+
+struct hm_go_call {
+	__u64 conn; /* the *tls.Conn */
+	__u64 buf;
+	__u64 len;  /* the slice's length: what a Write reported at its send moves */
+	__u64 start_ns;
+	__u32 endpoint_id;
+	__u8 op;    /* enum hm_tls_op */
+	__u8 _pad[3];
+};
+
+/*
+ * Calls in flight, by goroutine. A goroutine parked in Read stays here while its connection is idle, so the
+ * table holds as many entries as a node has idle Go TLS connections being read; least recently used go first
+ * (their returns are then not reported). A call that ends in a panic never reaches a ret: its entry is
+ * replaced by the goroutine's next call or evicted.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct hm_go_call_key);
+	__type(value, struct hm_go_call);
+} hm_go_calls SEC(".maps");
+
+/*
+ * Per probed Go process (thread group id): how to reach a *tls.Conn's descriptor. User space writes it when it
+ * probes the process and removes it when the process goes; least recently used first if that was missed.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct hm_go_offsets);
+} hm_go_procs SEC(".maps");
+
+/*
+ * Whether some process whose pid falls in this slot (tgid & 0xffff) has its Go Writes reported at their send:
+ * the number of such processes, kept by user space. The send tracepoint runs for every socket send on the
+ * node; this array lookup lets all the others through at the cost of an inlined load.
+ */
+#define HM_GO_SENDER_SLOTS (1 << 16)
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, HM_GO_SENDER_SLOTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} hm_go_senders SEC(".maps");
+
+/* The socket behind a *tls.Conn of this process, or 0 (not a TCPConn-shaped conn, a closed descriptor). */
+static __always_inline __u64 go_conn_sock(__u64 conn, __u32 tgid)
+{
+	struct hm_go_offsets *o = bpf_map_lookup_elem(&hm_go_procs, &tgid);
+	__u64 tcp = 0, netfd = 0;
+	__s64 fd = -1;
+
+	if (!o || !conn)
+		return 0;
+	if (bpf_probe_read_user(&tcp, sizeof(tcp), (void *)(conn + o->conn_data)) || !tcp)
+		return 0;
+	if (bpf_probe_read_user(&netfd, sizeof(netfd), (void *)(tcp + o->tcpconn_fd)) || !netfd)
+		return 0;
+	if (bpf_probe_read_user(&fd, sizeof(fd), (void *)(netfd + o->netfd_sysfd)))
+		return 0;
+	return fd_sock(fd);
+}
+
+static __always_inline int go_enter(struct pt_regs *ctx, __u8 op)
+{
+	__u32 endpoint = watched_endpoint();
+	struct hm_go_call_key key = {};
+	struct hm_go_call call = {};
+
+	if (!endpoint)
+		return 0;
+	key.g = ctx->r14;
+	key.tgid = bpf_get_current_pid_tgid() >> 32;
+	call.conn = ctx->ax;
+	call.buf = ctx->bx;
+	call.len = ctx->cx;
+	call.start_ns = bpf_ktime_get_ns();
+	call.endpoint_id = endpoint;
+	call.op = op;
+	bpf_map_update_elem(&hm_go_calls, &key, &call, BPF_ANY);
+	return 0;
+}
+
+static __always_inline int go_leave(struct pt_regs *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct hm_go_call_key key = {.g = ctx->r14, .tgid = id >> 32};
+	struct hm_go_call *go = bpf_map_lookup_elem(&hm_go_calls, &key);
+	struct hm_tls_call call = {};
+	/* (n int, err error): a Write may report a partial n with its error; those bytes did go out. */
+	__s64 n = (__s64)ctx->ax;
+	__u8 op;
+
+	if (!go)
+		return 0; /* entered before the probes, or evicted */
+	call.ssl = go->conn;
+	call.buf = go->buf;
+	call.start_ns = go->start_ns;
+	call.endpoint_id = go->endpoint_id;
+	op = go->op;
+	bpf_map_delete_elem(&hm_go_calls, &key);
+	if (n <= 0) {
+		hm_count(HM_STAT_TLS_CALL_FAILED);
+		return 0;
+	}
+	call.sk = go_conn_sock(call.ssl, id >> 32);
+	emit(&call, op, HM_TLS_F_GO, n, id);
+	return 0;
+}
+
+/*
+ * A socket send succeeded (sock:sock_send_length). When the sending thread runs a goroutine inside a Go Write
+ * of a process whose Writes are reported at their send, that Write is reported now, once: its plaintext is
+ * in the slice it was called with, and its socket is this one. The goroutine is the r14 of the user registers
+ * the thread entered the kernel with (Go's syscall path keeps g there, go1.19+), so a Write that waited in the
+ * netpoller and sends from another thread is still its own, and concurrent Writes on one connection (which
+ * crypto/tls serializes) are told apart.
+ */
+static __always_inline void go_sent(__u64 sk, long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
+	__u32 slot = tgid & (HM_GO_SENDER_SLOTS - 1);
+	__u32 *senders = bpf_map_lookup_elem(&hm_go_senders, &slot);
+	struct hm_go_offsets *o;
+	struct hm_go_call_key key = {};
+	struct hm_go_call *go;
+	struct hm_tls_call call = {};
+	struct pt_regs *regs;
+
+	if (!senders || !*senders || ret <= 0)
+		return;
+	o = bpf_map_lookup_elem(&hm_go_procs, &tgid);
+	if (!o || !(o->flags & HM_GO_F_WRITE_AT_SEND))
+		return;
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	if (!regs)
+		return;
+	key.g = BPF_CORE_READ(regs, r14);
+	key.tgid = tgid;
+	go = bpf_map_lookup_elem(&hm_go_calls, &key);
+	if (!go || go->op != HM_TLS_WRITE)
+		return;
+	call.ssl = go->conn;
+	call.buf = go->buf;
+	call.start_ns = go->start_ns;
+	call.endpoint_id = go->endpoint_id;
+	call.sk = sk;
+	ret = go->len; /* the Write's whole slice: it returns having sent it all, or with an error */
+	bpf_map_delete_elem(&hm_go_calls, &key);
+	if (ret > 0)
+		emit(&call, HM_TLS_WRITE, HM_TLS_F_GO, ret, id);
+}
+
+#endif /* HM_GO_TLS_H */

@@ -1,0 +1,162 @@
+package io.hybridmesh.agent.probe.go;
+
+import io.hybridmesh.agent.probe.elf.ElfException;
+import io.hybridmesh.agent.probe.elf.ElfFile;
+import io.hybridmesh.agent.probe.site.CodeView;
+import io.hybridmesh.agent.probe.site.ElfCode;
+import io.hybridmesh.agent.probe.site.GoSiteSelector;
+import io.hybridmesh.api.kernel.KernelRelease;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decides whether the crypto/tls of a Go binary can be read by the kernel, and where: the release and its
+ * calling convention, Write and Read located and checked against the code, their probe sites, and the struct
+ * offsets from a {@code *tls.Conn} to its socket. Reads only the file. Anything the binary says that does not
+ * hold together (a release its function table contradicts, functions outside the code, a body that does not
+ * decode) refuses it with the reason; nothing is guessed.
+ */
+public final class GoTlsAnalyzer {
+
+  public static final String WRITE = "crypto/tls.(*Conn).Write";
+  public static final String READ = "crypto/tls.(*Conn).Read";
+  static final Set<String> STRUCTS = Set.of("crypto/tls.Conn", "net.TCPConn", "net.conn", "net.netFD",
+      "internal/poll.FD");
+  private static final int EM_X86_64 = 62;
+
+  private GoTlsAnalyzer() {}
+
+  /**
+   * @param buildInfo the binary's Go build info, or null when it has none
+   * @param tab its function table, or null when none was found or it could not be read
+   * @param tabProblem why there is no table, or null
+   * @param symbols the file offsets .symtab gives Write and Read (empty when stripped)
+   */
+  public static GoTls analyze(ElfFile elf, GoBuildInfo buildInfo, GoPclntab tab, String tabProblem,
+      Map<String, Long> symbols, KernelRelease kernel) {
+    return analyze(elf, new ElfCode(elf), buildInfo, tab, tabProblem, symbols, kernel);
+  }
+
+  static GoTls analyze(ElfFile elf, CodeView code, GoBuildInfo buildInfo, GoPclntab tab, String tabProblem,
+      Map<String, Long> symbols, KernelRelease kernel) {
+    List<String> notes = new ArrayList<>();
+    GoVersion version = buildInfo == null ? null : GoVersion.parse(buildInfo.version()).orElse(null);
+    if (version == null) {
+      return refused(null, null, GoRefusal.GO_VERSION_UNKNOWN, "The binary names no Go release in its build "
+          + "info (" + (buildInfo == null ? "it has none: Go before 1.13, or damaged" : "'" + buildInfo.version()
+          + "'") + "), so neither its calling convention nor its struct layout is known.", notes);
+    }
+    if (elf.machine() != EM_X86_64) {
+      return refused(version, null, GoRefusal.GO_ARCH_UNSUPPORTED, "Go's register arguments are read the "
+          + "x86-64 way only, and this binary is for machine " + elf.machine() + ".", notes);
+    }
+    if (!version.registerAbiOnAmd64()) {
+      return refused(version, null, GoRefusal.GO_STACK_ABI_UNSUPPORTED, version.text() + " passes arguments on "
+          + "the goroutine's stack (the register ABI came with Go 1.17); such binaries are not read.", notes);
+    }
+    if (tab == null) {
+      return refused(version, null, GoRefusal.GO_FUNCTION_TABLE_INVALID, "The binary has no usable Go function "
+          + "table (" + (tabProblem == null ? "no .gopclntab" : tabProblem) + "), so Write and Read cannot be "
+          + "placed or bounded.", notes);
+    }
+    if (!tab.formatName().equals(version.expectedPclntabLayout())) {
+      return refused(version, null, GoRefusal.GO_VERSION_INCONSISTENT, "The build info claims " + version.text()
+          + ", whose function table has the " + version.expectedPclntabLayout() + " layout, but this one has the "
+          + tab.formatName() + " layout: the binary is not what it says.", notes);
+    }
+    Map<String, GoFunction> found;
+    try {
+      found = tab.functions(Set.of(WRITE, READ));
+    } catch (ElfException e) {
+      return refused(version, null, GoRefusal.GO_FUNCTION_TABLE_INVALID, "The Go function table cannot be read: "
+          + e.getMessage(), notes);
+    }
+    String from = symbols.containsKey(WRITE) && symbols.containsKey(READ) ? GoTls.FROM_SYMBOLS : GoTls.FROM_PCLNTAB;
+    List<GoTlsFunction> functions = new ArrayList<>();
+    for (String name : List.of(WRITE, READ)) {
+      GoFunction f = found.get(name);
+      if (f == null) {
+        return refused(version, from, GoRefusal.GO_FUNCTION_TABLE_INVALID, name + " is not in the Go function "
+            + "table" + (symbols.containsKey(name) ? ", although .symtab names it" : "") + ".", notes);
+      }
+      long entry = code.textOffset(f.entry());
+      long last = f.size() > 0 ? code.textOffset(f.end() - 1) : -1;
+      if (entry < 0 || last < 0 || last - entry != f.size() - 1) {
+        return refused(version, from, GoRefusal.GO_FUNCTION_TABLE_INVALID, "The Go function table places " + name
+            + " at 0x" + Long.toHexString(f.entry()) + "-0x" + Long.toHexString(f.end()) + ", which is not all in"
+            + " the binary's code.", notes);
+      }
+      Long symbol = symbols.get(name);
+      if (symbol != null && symbol != entry) {
+        return refused(version, from, GoRefusal.GO_FUNCTION_TABLE_INVALID, ".symtab puts " + name + " at file "
+            + "offset 0x" + Long.toHexString(symbol) + " and the Go function table at 0x" + Long.toHexString(entry)
+            + ": the two disagree.", notes);
+      }
+      GoSiteSelector.GoSites s = GoSiteSelector.select(code, name, entry, f.size(), kernel);
+      if (s.refusal() != null) {
+        return refused(version, from, GoRefusal.GO_BODY_UNDECODABLE, s.refusal() + ".", notes);
+      }
+      functions.add(new GoTlsFunction(name, name.equals(WRITE), entry, f.size(), s.entry(), s.returns()));
+    }
+    Optional<GoDwarf.Layout> dwarf;
+    try {
+      dwarf = GoDwarf.read(elf, STRUCTS);
+    } catch (ElfException e) {
+      dwarf = Optional.empty();
+      notes.add("DWARF unusable (" + e.getMessage() + "); the table is used instead.");
+    }
+    String producer = dwarf.map(GoDwarf.Layout::producer).orElse(null);
+    String release = version.text().split(" ")[0];
+    if (producer != null && !producer.contains(release + ";") && !producer.endsWith(release)) {
+      return refused(version, from, GoRefusal.GO_VERSION_INCONSISTENT, "The build info claims " + version.text()
+          + " but the DWARF says the code was compiled by '" + producer + "': the binary is not what it says.",
+          notes);
+    }
+    GoStructOffsets offsets = dwarf.map(GoTlsAnalyzer::fromDwarf).orElse(null);
+    if (offsets == null && dwarf.isPresent()) {
+      notes.add("DWARF lacks a member of tls.Conn, net.TCPConn, net.conn, net.netFD or poll.FD (the linker "
+          + "drops types nothing uses); the table is used instead.");
+    }
+    if (offsets == null) {
+      offsets = GoOffsetTable.lookup(version).orElse(null);
+    }
+    if (offsets == null) {
+      return new GoTls(version, from, functions, null, GoRefusal.GO_VERSION_UNKNOWN_OFFSETS, "The binary has no "
+          + "usable DWARF and the project's table has no struct offsets for " + version.line() + " (it has them "
+          + "for " + GoOffsetTable.claimed() + "), so its connections could not be told apart; they are not "
+          + "guessed.", notes);
+    }
+    return new GoTls(version, from, functions, offsets, null, null, notes);
+  }
+
+  static GoStructOffsets fromDwarf(GoDwarf.Layout l) {
+    Long conn = member(l, "crypto/tls.Conn", "conn");
+    Long embedded = member(l, "net.TCPConn", "conn");
+    Long fd = member(l, "net.conn", "fd");
+    Long pfd = member(l, "net.netFD", "pfd");
+    Long sysfd = member(l, "internal/poll.FD", "Sysfd");
+    if (conn == null || embedded == null || fd == null || pfd == null || sysfd == null) {
+      return null;
+    }
+    long data = conn + 8;
+    long tcpFd = embedded + fd;
+    long netFdSysfd = pfd + sysfd;
+    if (data > GoStructOffsets.MAX_OFFSET || tcpFd > GoStructOffsets.MAX_OFFSET
+        || netFdSysfd > GoStructOffsets.MAX_OFFSET || conn < 0 || embedded < 0 || fd < 0 || pfd < 0 || sysfd < 0) {
+      return null;
+    }
+    return new GoStructOffsets((int) data, (int) tcpFd, (int) netFdSysfd, "DWARF");
+  }
+
+  private static Long member(GoDwarf.Layout l, String struct, String member) {
+    Map<String, Long> m = l.structs().get(struct);
+    return m == null ? null : m.get(member);
+  }
+
+  private static GoTls refused(GoVersion v, String from, GoRefusal why, String reason, List<String> notes) {
+    return new GoTls(v, from, List.of(), null, why, reason, notes);
+  }
+}

@@ -1,0 +1,29 @@
+package io.hybridmesh.agent.tls;
+
+import io.hybridmesh.agent.probe.go.GoTls;
+import io.hybridmesh.agent.probe.go.GoTlsFunction;
+import io.hybridmesh.agent.probe.site.ProbeSite;
+import io.hybridmesh.agent.tls.TlsSite.GoRole;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The sites of a Go binary's crypto/tls: each function's entry and each of its returns. Pure. */
+public final class GoSites {
+
+  private GoSites() {}
+
+  /** Empty when the binary is refused (its offsets unknown, its code not trusted): nothing is attached then. */
+  public static List<TlsSite> of(GoTls go) {
+    List<TlsSite> out = new ArrayList<>();
+    if (go == null || !go.probeable()) {
+      return out;
+    }
+    for (GoTlsFunction f : go.functions()) {
+      out.add(new TlsSite(f.write(), f.entry().offset(), false, List.of(f.name()), GoRole.ENTRY));
+      for (ProbeSite r : f.returns()) {
+        out.add(new TlsSite(f.write(), r.offset(), false, List.of(f.name()), GoRole.RETURN));
+      }
+    }
+    return out;
+  }
+}
