@@ -6,6 +6,7 @@ import io.hybridmesh.controller.HmeshOperator;
 import io.hybridmesh.controller.KubeClients;
 import io.hybridmesh.controller.decision.Inputs.Fallback;
 import io.hybridmesh.controller.sidecar.SidecarConfig;
+import io.hybridmesh.xds.auth.TokenPolicy;
 import java.nio.file.Path;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -97,6 +98,12 @@ final class ControllerCommand implements Callable<Integer> {
       description = "Serve Prometheus metrics of the sidecar path here, or 'none' (default: ${DEFAULT-VALUE}).")
   String metrics = "none";
 
+  @Option(names = "--sidecar-token", paramLabel = "required|if-present|ignore",
+      description = "Sidecar streams always come from their pod's address; required: they must also present a "
+          + "service-account token (audience hybrid-mesh) of their pod's account; if-present: one that comes is "
+          + "checked (default: ${DEFAULT-VALUE}).")
+  String sidecarToken = "if-present";
+
   @Option(names = "--flow-capacity", paramLabel = "N",
       description = "Sidecar flows kept for the relay (default: ${DEFAULT-VALUE}).")
   int flowCapacity = 65536;
@@ -139,7 +146,8 @@ final class ControllerCommand implements Callable<Integer> {
       String ns = agentNamespace != null ? agentNamespace
           : leaseNamespace != null ? leaseNamespace : client.getNamespace() != null ? client.getNamespace() : "default";
       runtime.start(client, new ControllerRuntime.Settings(address("--xds", xds), address("--relay", relay),
-          address("--metrics", metrics), ns, agentService, agentPort, flowCapacity, sidecar));
+          address("--metrics", metrics), ns, agentService, agentPort, flowCapacity, sidecar,
+          TokenPolicy.parse(sidecarToken)));
     } catch (IOException | IllegalArgumentException | IllegalStateException e) {
       LOG.severe("cannot start the controller's servers: " + e.getMessage());
       runtime.close();

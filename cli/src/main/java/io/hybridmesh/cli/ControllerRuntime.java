@@ -28,6 +28,11 @@ import io.hybridmesh.controller.relay.RelayService;
 import io.hybridmesh.controller.report.ClusterWorkloadReports;
 import io.hybridmesh.controller.sidecar.SidecarConfig;
 import io.hybridmesh.controller.sidecar.SidecarInjector;
+import io.hybridmesh.controller.security.KubeTokenReviewer;
+import io.hybridmesh.xds.auth.AuthCounters;
+import io.hybridmesh.xds.auth.CachingTokenReviewer;
+import io.hybridmesh.xds.auth.SidecarAuthenticator;
+import io.hybridmesh.xds.auth.TokenPolicy;
 import io.hybridmesh.xds.server.XdsServer;
 import io.hybridmesh.xds.translate.TranslatorSettings;
 import java.io.IOException;
@@ -50,14 +55,24 @@ final class ControllerRuntime implements AutoCloseable {
   static final String SIDECAR_FLOWS = "hmesh-sidecar-flows";
 
   /** @param sidecar the injected sidecar, whose bootstrap every published configuration is checked against */
+  /**
+   * @param sidecarTokens whether sidecar streams must present a service-account token besides calling from
+   *     their pod's address
+   */
   record Settings(InetSocketAddress xds, InetSocketAddress relay, InetSocketAddress metrics, String agentNamespace,
-      String agentService, int agentPort, int flowCapacity, SidecarConfig sidecar) {}
+      String agentService, int agentPort, int flowCapacity, SidecarConfig sidecar, TokenPolicy sidecarTokens) {}
 
   private final List<AutoCloseable> started = new ArrayList<>();
   private final SidecarRejectionStore rejections = new SidecarRejectionStore();
+  private final AuthCounters sidecarAuth = new AuthCounters();
 
   SidecarRejectionStore rejections() {
     return rejections;
+  }
+
+  /** Sidecar streams accepted and refused (the metrics read the same). */
+  AuthCounters sidecarAuth() {
+    return sidecarAuth;
   }
 
   void start(KubernetesClient client, Settings s) throws IOException {
@@ -68,9 +83,12 @@ final class ControllerRuntime implements AutoCloseable {
 
     if (s.xds() != null) {
       AtomicReference<SidecarPublisher> publisher = new AtomicReference<>();
+      // A sidecar stream is served only for the pod it proves to be: its address, and a token when it has one.
+      SidecarAuthenticator authenticator = new SidecarAuthenticator(
+          id -> publisher.get() == null ? Optional.empty() : publisher.get().directory().lookup(id),
+          new CachingTokenReviewer(new KubeTokenReviewer(client)), s.sidecarTokens(), false, sidecarAuth);
       XdsServer xds = new XdsServer(List.of(s.xds()), TranslatorSettings.DEFAULTS,
-          new SidecarInjector(s.sidecar()).bootstraps(), rejections,
-          id -> publisher.get() == null ? Optional.empty() : publisher.get().directory().lookup(id), SidecarFlows.into(sink))
+          new SidecarInjector(s.sidecar()).bootstraps(), rejections, authenticator, SidecarFlows.into(sink))
           .start();
       started.add(xds);
       publisher.set(new SidecarPublisher(client, xds.snapshots(), rejections).start(5));
@@ -84,7 +102,13 @@ final class ControllerRuntime implements AutoCloseable {
             .reading("hmesh_access_log_entries_total", "Envoy access-log entries received.", true,
                 xds.accessLogCounters()::entries)
             .reading("hmesh_access_log_dropped_total", "Access-log entries that made no flow.", true,
-                xds.accessLogCounters()::droppedTotal);
+                xds.accessLogCounters()::droppedTotal)
+            .reading("hmesh_xds_streams_refused_total", "xDS streams closed because the caller was not the pod "
+                + "its node id names (address, workload or token).", true,
+                () -> xds.authCounters().refused(AuthCounters.Plane.XDS))
+            .reading("hmesh_access_log_streams_refused_total", "Access-log streams closed because the caller was "
+                + "not the pod its node id names; their entries made no flow.", true,
+                () -> xds.authCounters().refused(AuthCounters.Plane.ACCESS_LOG));
       }
     }
 
