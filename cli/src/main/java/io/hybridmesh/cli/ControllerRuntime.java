@@ -28,7 +28,17 @@ import io.hybridmesh.controller.relay.RelayService;
 import io.hybridmesh.controller.report.ClusterWorkloadReports;
 import io.hybridmesh.controller.sidecar.SidecarConfig;
 import io.hybridmesh.controller.sidecar.SidecarInjector;
+import io.hybridmesh.api.tls.Pem;
+import io.hybridmesh.api.tls.TlsCredentials;
+import io.hybridmesh.api.tls.TlsNames;
+import io.hybridmesh.controller.security.AgentCertificates;
+import io.hybridmesh.controller.security.CaSecretStore;
+import io.hybridmesh.controller.security.CertificateAuthority;
 import io.hybridmesh.controller.security.KubeTokenReviewer;
+import io.hybridmesh.controller.security.RotatingCertificate;
+import io.hybridmesh.xds.auth.CallerContext;
+import java.time.Clock;
+import java.time.Duration;
 import io.hybridmesh.xds.auth.AuthCounters;
 import io.hybridmesh.xds.auth.CachingTokenReviewer;
 import io.hybridmesh.xds.auth.SidecarAuthenticator;
@@ -60,14 +70,38 @@ final class ControllerRuntime implements AutoCloseable {
    *     their pod's address
    */
   record Settings(InetSocketAddress xds, InetSocketAddress relay, InetSocketAddress metrics, String agentNamespace,
-      String agentService, int agentPort, int flowCapacity, SidecarConfig sidecar, TokenPolicy sidecarTokens) {}
+      String agentService, int agentPort, int flowCapacity, SidecarConfig sidecar, TokenPolicy sidecarTokens,
+      Tls tls) {}
+
+  /**
+   * TLS on the relay, xDS and access logs, and towards the agents.
+   *
+   * @param namespace where the CA Secret is (the controller's own namespace)
+   * @param serverNames DNS names the controller's certificate carries: its Service's names
+   * @param lifetime of each issued certificate; renewed at two thirds of it
+   * @param agentUser the agents' service-account user, the only one that gets an agent certificate
+   */
+  record Tls(String namespace, List<String> serverNames, Duration lifetime, String agentUser) {}
 
   private final List<AutoCloseable> started = new ArrayList<>();
   private final SidecarRejectionStore rejections = new SidecarRejectionStore();
   private final AuthCounters sidecarAuth = new AuthCounters();
+  private CertificateAuthority ca;
+  private RotatingCertificate identity;
+  private SidecarConfig sidecar;
 
   SidecarRejectionStore rejections() {
     return rejections;
+  }
+
+  /** The sidecar as injected: with the CA its bootstrap trusts when TLS is on. Valid after {@link #start}. */
+  SidecarConfig sidecar() {
+    return sidecar;
+  }
+
+  /** The controller's rotating certificate, or null without TLS. */
+  RotatingCertificate identity() {
+    return identity;
   }
 
   /** Sidecar streams accepted and refused (the metrics read the same). */
@@ -76,6 +110,16 @@ final class ControllerRuntime implements AutoCloseable {
   }
 
   void start(KubernetesClient client, Settings s) throws IOException {
+    sidecar = s.sidecar();
+    CachingTokenReviewer reviewer = new CachingTokenReviewer(new KubeTokenReviewer(client));
+    if (s.tls() != null) {
+      Clock clock = Clock.systemUTC();
+      ca = new CaSecretStore(client, s.tls().namespace(), clock).loadOrCreate();
+      identity = new RotatingCertificate(ca, TlsNames.RELAY_CLIENT, s.tls().serverNames(), s.tls().lifetime(), clock)
+          .start();
+      started.add(identity);
+      sidecar = sidecar.withControlPlaneCa(Pem.encode(List.of(ca.certificate())));
+    }
     FlowMetrics metrics = s.metrics() == null ? null : new FlowMetrics(MetricsOptions.DEFAULT);
     RingSink ring = new RingSink(new FlowRing(s.flowCapacity()));
     FlowSink tee = metrics == null ? ring : new TeeSink(List.of(ring, metrics));
@@ -86,9 +130,10 @@ final class ControllerRuntime implements AutoCloseable {
       // A sidecar stream is served only for the pod it proves to be: its address, and a token when it has one.
       SidecarAuthenticator authenticator = new SidecarAuthenticator(
           id -> publisher.get() == null ? Optional.empty() : publisher.get().directory().lookup(id),
-          new CachingTokenReviewer(new KubeTokenReviewer(client)), s.sidecarTokens(), false, sidecarAuth);
+          reviewer, s.sidecarTokens(), false, sidecarAuth);
       XdsServer xds = new XdsServer(List.of(s.xds()), TranslatorSettings.DEFAULTS,
-          new SidecarInjector(s.sidecar()).bootstraps(), rejections, authenticator, SidecarFlows.into(sink))
+          new SidecarInjector(sidecar).bootstraps(), rejections, authenticator, SidecarFlows.into(sink),
+          identity == null ? null : TlsCredentials.server(identity.keys()))
           .start();
       started.add(xds);
       publisher.set(new SidecarPublisher(client, xds.snapshots(), rejections).start(5));
@@ -120,10 +165,14 @@ final class ControllerRuntime implements AutoCloseable {
           List.of(new Peer("sidecars", "inprocess:" + SIDECAR_FLOWS)));
       started.add(peers);
       ClusterWorkloadReports reports = new ClusterWorkloadReports(client);
-      RelayService relay = new RelayService(peers, ControllerRuntime::channel,
+      RelayService relay = new RelayService(peers, this::channel,
           () -> Optional.of(reports.list(ListWorkloadsRequest.getDefaultInstance())), AgentVersion.get());
       started.add(relay);
-      Server server = NettyServerBuilder.forAddress(s.relay()).addService(relay).build().start();
+      NettyServerBuilder builder = identity == null ? NettyServerBuilder.forAddress(s.relay())
+          : NettyServerBuilder.forAddress(s.relay(), TlsCredentials.server(identity.keys()))
+              // Agents get their serving certificates here, authenticated by their service-account token.
+              .addService(new AgentCertificates(ca, reviewer, s.tls().agentUser(), s.tls().lifetime()));
+      Server server = builder.addService(relay).intercept(CallerContext.interceptor()).build().start();
       started.add(() -> server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
     }
 
@@ -135,11 +184,16 @@ final class ControllerRuntime implements AutoCloseable {
     }
   }
 
-  private static ManagedChannel channel(String target) {
+  /** To a peer: the agents over TLS with the relay's client certificate when TLS is on. */
+  private ManagedChannel channel(String target) {
     if (target.startsWith("inprocess:")) {
       return InProcessChannelBuilder.forName(target.substring("inprocess:".length())).build();
     }
-    return NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    if (identity == null) {
+      return NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    }
+    return NettyChannelBuilder.forTarget(target, TlsCredentials.channel(List.of(ca.certificate()), identity.keys()))
+        .build();
   }
 
   @Override

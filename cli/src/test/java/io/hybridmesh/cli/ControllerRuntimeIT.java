@@ -122,7 +122,7 @@ class ControllerRuntimeIT {
     relay = "127.0.0.1:" + relayPort;
     runtime.start(client, new ControllerRuntime.Settings(new InetSocketAddress("127.0.0.1", xdsPort),
         new InetSocketAddress("127.0.0.1", relayPort), null, "hybrid-mesh", "hybrid-mesh-agent", 4245, 1024,
-        SidecarConfig.defaults(), TokenPolicy.IF_PRESENT));
+        SidecarConfig.defaults(), TokenPolicy.IF_PRESENT, null));
     SidecarClient.sourceIp = CART_SIDECAR;
     SidecarClient.bearer = null;
   }

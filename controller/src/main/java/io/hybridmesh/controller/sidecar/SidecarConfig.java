@@ -9,12 +9,28 @@ package io.hybridmesh.controller.sidecar;
  * @param proxyUid Envoy runs as this uid; the capture rules let its own traffic through
  * @param xdsHost the controller's xDS Service, as the pods resolve it; the access-log receiver shares its port
  * @param cpuLimit null or empty for none; the same for memoryLimit
+ * @param controlPlaneCaPem the CA the sidecar checks the controller's certificate with (TLS to xDS and the
+ *     access-log receiver, server name {@code xdsHost}), or null for plaintext
  */
 public record SidecarConfig(String proxyImage, String initImage, long proxyUid, String xdsHost, int xdsPort,
     int outboundPort, int inboundPort, int adminPort, String cpuRequest, String memoryRequest, String cpuLimit,
-    String memoryLimit) {
+    String memoryLimit, String controlPlaneCaPem) {
 
   public static final int DEFAULT_XDS_PORT = 18000;
+
+  /** Plaintext towards the control plane. */
+  public SidecarConfig(String proxyImage, String initImage, long proxyUid, String xdsHost, int xdsPort,
+      int outboundPort, int inboundPort, int adminPort, String cpuRequest, String memoryRequest, String cpuLimit,
+      String memoryLimit) {
+    this(proxyImage, initImage, proxyUid, xdsHost, xdsPort, outboundPort, inboundPort, adminPort, cpuRequest,
+        memoryRequest, cpuLimit, memoryLimit, null);
+  }
+
+  /** The same sidecar, checking the controller's certificate with this CA. */
+  public SidecarConfig withControlPlaneCa(String caPem) {
+    return new SidecarConfig(proxyImage, initImage, proxyUid, xdsHost, xdsPort, outboundPort, inboundPort,
+        adminPort, cpuRequest, memoryRequest, cpuLimit, memoryLimit, caPem);
+  }
 
   public static SidecarConfig defaults() {
     return new SidecarConfig("docker.io/envoyproxy/envoy:v1.34.1", "docker.io/istio/proxyv2:1.24.0", 1337,

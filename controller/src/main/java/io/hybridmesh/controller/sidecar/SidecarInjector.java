@@ -56,6 +56,9 @@ public final class SidecarInjector {
   public Bootstrap bootstrap(String workload) {
     BootstrapSettings settings = BootstrapSettings.oneServer(config.xdsHost(), config.xdsPort())
         .withAdminPort(config.adminPort());
+    if (config.controlPlaneCaPem() != null) {
+      settings = settings.withTls(new BootstrapSettings.ControlPlaneTls(config.controlPlaneCaPem(), config.xdsHost()));
+    }
     return SidecarBootstrap.build(settings, POD_NAME_REF, POD_NAMESPACE_REF, workload);
   }
 

@@ -14,8 +14,25 @@ import java.util.Objects;
  * @param adminPort Envoy's admin port, bound to 127.0.0.1 only: it can change config and must not be reachable
  *     from other pods
  * @param connectTimeout connect timeout towards both
+ * @param tls how the sidecar checks the control plane over TLS, or null for plaintext (the demo)
  */
-public record BootstrapSettings(Upstream xds, Upstream accessLog, int adminPort, Duration connectTimeout) {
+public record BootstrapSettings(Upstream xds, Upstream accessLog, int adminPort, Duration connectTimeout,
+    ControlPlaneTls tls) {
+
+  /**
+   * TLS towards the control plane: the CA the sidecar trusts (carried inline in the bootstrap, so no Secret
+   * has to reach the workload's namespace) and the name the server's certificate must carry.
+   */
+  public record ControlPlaneTls(String caPem, String serverName) {
+    public ControlPlaneTls {
+      Objects.requireNonNull(caPem, "caPem");
+      Objects.requireNonNull(serverName, "serverName");
+    }
+  }
+
+  public BootstrapSettings(Upstream xds, Upstream accessLog, int adminPort, Duration connectTimeout) {
+    this(xds, accessLog, adminPort, connectTimeout, null);
+  }
 
   public static final int DEFAULT_ADMIN_PORT = 15000;
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -56,11 +73,15 @@ public record BootstrapSettings(Upstream xds, Upstream accessLog, int adminPort,
   }
 
   public BootstrapSettings withAdminPort(int port) {
-    return new BootstrapSettings(xds, accessLog, port, connectTimeout);
+    return new BootstrapSettings(xds, accessLog, port, connectTimeout, tls);
   }
 
   public BootstrapSettings withConnectTimeout(Duration timeout) {
-    return new BootstrapSettings(xds, accessLog, adminPort, timeout);
+    return new BootstrapSettings(xds, accessLog, adminPort, timeout, tls);
+  }
+
+  public BootstrapSettings withTls(ControlPlaneTls tls) {
+    return new BootstrapSettings(xds, accessLog, adminPort, connectTimeout, tls);
   }
 
   private static void checkPort(int port) {

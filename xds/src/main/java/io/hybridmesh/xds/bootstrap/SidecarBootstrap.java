@@ -1,6 +1,14 @@
 package io.hybridmesh.xds.bootstrap;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.envoy.config.bootstrap.v3.Admin;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
@@ -103,7 +111,11 @@ public final class SidecarBootstrap {
   private static Cluster controlPlaneCluster(String name, BootstrapSettings.Upstream upstream,
       BootstrapSettings settings) {
     String host = upstream.host();
-    return Cluster.newBuilder()
+    Cluster.Builder cluster = Cluster.newBuilder();
+    if (settings.tls() != null) {
+      cluster.setTransportSocket(controlPlaneTls(settings.tls()));
+    }
+    return cluster
         .setName(name)
         .setType(IpAddress.isLiteral(host) ? Cluster.DiscoveryType.STATIC : Cluster.DiscoveryType.STRICT_DNS)
         .setConnectTimeout(EnvoyProtos.duration(settings.connectTimeout()))
@@ -114,6 +126,24 @@ public final class SidecarBootstrap {
                 .setEndpoint(Endpoint.newBuilder()
                     .setAddress(EnvoyProtos.socketAddress(host, upstream.port()))))))
         .build();
+  }
+
+  /**
+   * The sidecar checks the controller's certificate against the CA given inline and the server name, which
+   * it also sends as SNI; a man in the middle without the CA's key gets no configuration and no logs.
+   */
+  private static TransportSocket controlPlaneTls(BootstrapSettings.ControlPlaneTls tls) {
+    UpstreamTlsContext context = UpstreamTlsContext.newBuilder()
+        .setSni(tls.serverName())
+        .setCommonTlsContext(CommonTlsContext.newBuilder()
+            .setValidationContext(CertificateValidationContext.newBuilder()
+                .setTrustedCa(DataSource.newBuilder().setInlineString(tls.caPem()))
+                .addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder()
+                    .setSanType(SubjectAltNameMatcher.SanType.DNS)
+                    .setMatcher(StringMatcher.newBuilder().setExact(tls.serverName())))))
+        .build();
+    return TransportSocket.newBuilder().setName("envoy.transport_sockets.tls")
+        .setTypedConfig(Any.pack(context)).build();
   }
 
   private static String print(JsonFormat.Printer printer, Bootstrap bootstrap) {

@@ -3,6 +3,7 @@ package io.hybridmesh.xds.server;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.hybridmesh.xds.als.AccessLogFlows;
 import io.hybridmesh.xds.als.AccessLogReceiver;
@@ -62,6 +63,16 @@ public final class XdsServer implements AutoCloseable {
    */
   public XdsServer(List<InetSocketAddress> addresses, TranslatorSettings settings, SidecarBootstraps bootstraps,
       SidecarRejections rejections, SidecarAuthenticator authenticator, SidecarFlowSink sink) {
+    this(addresses, settings, bootstraps, rejections, authenticator, sink, null);
+  }
+
+  /**
+   * @param credentials TLS for every address (the controller: the sidecars' bootstraps trust its CA), or
+   *     null for plaintext (the demo, on its own host)
+   */
+  public XdsServer(List<InetSocketAddress> addresses, TranslatorSettings settings, SidecarBootstraps bootstraps,
+      SidecarRejections rejections, SidecarAuthenticator authenticator, SidecarFlowSink sink,
+      ServerCredentials credentials) {
     if (addresses.isEmpty()) {
       throw new IllegalArgumentException("the xDS server needs at least one address to listen on");
     }
@@ -71,7 +82,8 @@ public final class XdsServer implements AutoCloseable {
     V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(guard), guard);
     AccessLogReceiver receiver = new AccessLogReceiver(authenticator, sink,
         new AccessLogFlows(System::currentTimeMillis), AccessLogReceiver.Limits.DEFAULTS, alsCounters);
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(addresses.get(0));
+    NettyServerBuilder builder = credentials == null ? NettyServerBuilder.forAddress(addresses.get(0))
+        : NettyServerBuilder.forAddress(addresses.get(0), credentials);
     addresses.subList(1, addresses.size()).forEach(builder::addListenAddress);
     this.server = builder
         .addService(discovery.getAggregatedDiscoveryServiceImpl())
