@@ -52,12 +52,13 @@ final class AgentCertificate implements AutoCloseable {
   }
 
   /**
-   * Asks the controller at {@code target} (TLS, trusting {@code ca}); tries until {@code patience} runs out,
-   * since the controller may start after the agent.
+   * Asks the controller at {@code target} (TLS, trusting {@code ca}, its certificate naming {@code serverName}
+   * or, when that is null, the target's host); tries until {@code patience} runs out, since the controller may
+   * start after the agent.
    */
-  static AgentCertificate fromController(String target, List<X509Certificate> ca, Path tokenFile,
-      Duration patience) throws InterruptedException {
-    Issuer issuer = new Issuer(target, ca, tokenFile);
+  static AgentCertificate fromController(String target, String serverName, List<X509Certificate> ca,
+      Path tokenFile, Duration patience) throws InterruptedException {
+    Issuer issuer = new Issuer(target, serverName, ca, tokenFile);
     Instant deadline = Instant.now().plus(patience);
     Issued first;
     while (true) {
@@ -127,9 +128,13 @@ final class AgentCertificate implements AutoCloseable {
     private final ManagedChannel channel;
     private final Path tokenFile;
 
-    Issuer(String target, List<X509Certificate> ca, Path tokenFile) {
-      this.channel = NettyChannelBuilder.forTarget(target, io.hybridmesh.api.tls.TlsCredentials.channel(ca, null))
-          .build();
+    Issuer(String target, String serverName, List<X509Certificate> ca, Path tokenFile) {
+      NettyChannelBuilder b = NettyChannelBuilder.forTarget(target,
+          io.hybridmesh.api.tls.TlsCredentials.channel(ca, null));
+      if (serverName != null) {
+        b.overrideAuthority(serverName);
+      }
+      this.channel = b.build();
       this.tokenFile = tokenFile;
     }
 

@@ -358,8 +358,8 @@ final class AgentCommand implements Callable<Integer> {
       }
       return AgentCertificate.fromFiles(tlsServerCertFile, tlsServerKeyFile);
     }
-    return AgentCertificate.fromController(tlsCertFromController, Pem.certificates(Files.readString(tlsCaCertFile)),
-        tlsTokenFile, Duration.ofMinutes(2));
+    return AgentCertificate.fromController(tlsCertFromController, null,
+        Pem.certificates(Files.readString(tlsCaCertFile)), tlsTokenFile, Duration.ofMinutes(2));
   }
 
   /** In-cluster, $KUBECONFIG or ~/.kube/config unless a file is named; fabric8's JDK HTTP client. */
