@@ -83,6 +83,7 @@ class ControllerTlsIT {
   Path dir;
   private ControllerRuntime runtime;
   private String relay;
+  private String xds;
   private int agentPort;
   private ObserverServer agent;
   private AgentCertificate agentCertificate;
@@ -115,12 +116,16 @@ class ControllerTlsIT {
 
   private ControllerRuntime start() throws Exception {
     int relayPort;
-    try (ServerSocket b = new ServerSocket(0)) {
+    int xdsPort;
+    try (ServerSocket b = new ServerSocket(0); ServerSocket c = new ServerSocket(0)) {
       relayPort = b.getLocalPort();
+      xdsPort = c.getLocalPort();
     }
     relay = "127.0.0.1:" + relayPort;
+    xds = "127.0.0.1:" + xdsPort;
     ControllerRuntime r = new ControllerRuntime();
-    r.start(client, new ControllerRuntime.Settings(null, new InetSocketAddress("127.0.0.1", relayPort), null, NS,
+    r.start(client, new ControllerRuntime.Settings(new InetSocketAddress("127.0.0.1", xdsPort),
+        new InetSocketAddress("127.0.0.1", relayPort), null, NS,
         "hybrid-mesh-agent", agentPort, 1024, SidecarConfig.defaults(), TokenPolicy.IF_PRESENT,
         new ControllerRuntime.Tls(NS, ControllerCommand.serviceNames(SERVER_NAME), Duration.ofHours(1),
             "system:serviceaccount:" + NS + ":hybrid-mesh-agent")));
@@ -129,6 +134,8 @@ class ControllerTlsIT {
 
   @AfterEach
   void stop() {
+    SidecarClient.credentials = null;
+    SidecarClient.serverName = null;
     if (agent != null) {
       agent.close();
     }
@@ -220,6 +227,18 @@ class ControllerTlsIT {
     Path caFile = caFile();
     await().atMost(Duration.ofSeconds(20)).until(() -> observe("--server", relay, "--tls-ca-cert-files",
         caFile.toString(), "--tls-server-name", SERVER_NAME, "--last", "5", "-o", "json").out().contains("10.9.0.1"));
+  }
+
+  @Test
+  void sidecarsReachXdsAndAccessLogsOverTlsOnly() throws Exception {
+    // Plaintext, as a sidecar of an older bootstrap would: the handshake fails, no configuration.
+    assertThrows(Exception.class, () -> SidecarClient.listenerNames(xds, "cart-0.shop", "cart"));
+    // TLS as the injected bootstrap does it: the handshake passes and the identity check answers.
+    SidecarClient.credentials = TlsCredentials.channel(Pem.certificates(caCrt()), null);
+    SidecarClient.serverName = SERVER_NAME;
+    Exception refused = assertThrows(Exception.class, () -> SidecarClient.listenerNames(xds, "cart-0.shop", "cart"));
+    assertTrue(String.valueOf(refused.getMessage()).contains("PERMISSION_DENIED")
+        && refused.getMessage().contains("names no pod shop/cart-0"), refused.getMessage());
   }
 
   @Test

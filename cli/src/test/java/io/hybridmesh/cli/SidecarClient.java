@@ -46,11 +46,19 @@ final class SidecarClient {
   static volatile String sourceIp;
   /** The service-account token the stand-in sidecar presents (authorization: Bearer), or null. */
   static volatile String bearer;
+  /** TLS as the injected bootstrap sets it up (the CA, the server name), or null for plaintext. */
+  static volatile io.grpc.ChannelCredentials credentials;
+  static volatile String serverName;
 
   private SidecarClient() {}
 
   static ManagedChannel channel(String target) {
-    NettyChannelBuilder b = NettyChannelBuilder.forTarget(target).usePlaintext();
+    io.grpc.ChannelCredentials tls = credentials;
+    NettyChannelBuilder b = tls == null ? NettyChannelBuilder.forTarget(target).usePlaintext()
+        : NettyChannelBuilder.forTarget(target, tls);
+    if (tls != null && serverName != null) {
+      b.overrideAuthority(serverName);
+    }
     String source = sourceIp;
     if (source != null) {
       b.localSocketPicker(new NettyChannelBuilder.LocalSocketPicker() {
