@@ -126,6 +126,11 @@ final class ControllerCommand implements Callable<Integer> {
           + "certificates (default: ${DEFAULT-VALUE}).")
   String agentServiceAccount = "hybrid-mesh-agent";
 
+  @Option(names = "--agent-server-name", paramLabel = "NAME",
+      description = "The name the agents' certificates carry when they share one (cert-manager): the relay checks "
+          + "that name instead of each agent's address (default: each agent's address).")
+  String agentServerName;
+
   @Option(names = "--flow-capacity", paramLabel = "N",
       description = "Sidecar flows kept for the relay (default: ${DEFAULT-VALUE}).")
   int flowCapacity = 65536;
@@ -180,7 +185,7 @@ final class ControllerCommand implements Callable<Integer> {
           : client.getNamespace() != null ? client.getNamespace() : "default";
       ControllerRuntime.Tls tlsSettings = !tls ? null : new ControllerRuntime.Tls(own,
           tlsServerNames.isEmpty() ? serviceNames(xdsHost) : tlsServerNames, certLifetime,
-          TokenReview.serviceAccountUser(ns, agentServiceAccount));
+          TokenReview.serviceAccountUser(ns, agentServiceAccount), agentServerName);
       runtime.start(client, new ControllerRuntime.Settings(address("--xds", xds), address("--relay", relay),
           address("--metrics", metrics), ns, agentService, agentPort, flowCapacity, sidecar,
           TokenPolicy.parse(sidecarToken), tlsSettings));

@@ -80,8 +80,11 @@ final class ControllerRuntime implements AutoCloseable {
    * @param serverNames DNS names the controller's certificate carries: its Service's names
    * @param lifetime of each issued certificate; renewed at two thirds of it
    * @param agentUser the agents' service-account user, the only one that gets an agent certificate
+   * @param agentServerName the name every agent's certificate carries when they share one, or null: each
+   *     agent's certificate names its address, where the relay connects
    */
-  record Tls(String namespace, List<String> serverNames, Duration lifetime, String agentUser) {}
+  record Tls(String namespace, List<String> serverNames, Duration lifetime, String agentUser,
+      String agentServerName) {}
 
   private final List<AutoCloseable> started = new ArrayList<>();
   private final SidecarRejectionStore rejections = new SidecarRejectionStore();
@@ -89,6 +92,7 @@ final class ControllerRuntime implements AutoCloseable {
   private CertificateAuthority ca;
   private RotatingCertificate identity;
   private SidecarConfig sidecar;
+  private Tls tlsSettings;
 
   SidecarRejectionStore rejections() {
     return rejections;
@@ -111,6 +115,7 @@ final class ControllerRuntime implements AutoCloseable {
 
   void start(KubernetesClient client, Settings s) throws IOException {
     sidecar = s.sidecar();
+    tlsSettings = s.tls();
     CachingTokenReviewer reviewer = new CachingTokenReviewer(new KubeTokenReviewer(client));
     if (s.tls() != null) {
       Clock clock = Clock.systemUTC();
@@ -192,8 +197,12 @@ final class ControllerRuntime implements AutoCloseable {
     if (identity == null) {
       return NettyChannelBuilder.forTarget(target).usePlaintext().build();
     }
-    return NettyChannelBuilder.forTarget(target, TlsCredentials.channel(List.of(ca.certificate()), identity.keys()))
-        .build();
+    NettyChannelBuilder b = NettyChannelBuilder.forTarget(target,
+        TlsCredentials.channel(List.of(ca.certificate()), identity.keys()));
+    if (tlsSettings.agentServerName() != null) {
+      b.overrideAuthority(tlsSettings.agentServerName());
+    }
+    return b.build();
   }
 
   @Override

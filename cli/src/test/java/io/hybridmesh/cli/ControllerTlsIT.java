@@ -128,7 +128,7 @@ class ControllerTlsIT {
         new InetSocketAddress("127.0.0.1", relayPort), null, NS,
         "hybrid-mesh-agent", agentPort, 1024, SidecarConfig.defaults(), TokenPolicy.IF_PRESENT,
         new ControllerRuntime.Tls(NS, ControllerCommand.serviceNames(SERVER_NAME), Duration.ofHours(1),
-            "system:serviceaccount:" + NS + ":hybrid-mesh-agent")));
+            "system:serviceaccount:" + NS + ":hybrid-mesh-agent", null)));
     return r;
   }
 

@@ -52,10 +52,20 @@ class ChartArgsIT {
             enabled: false
             query: values
             headers: [x-api-key]
+        tls:
+          enabled: true
+          certLifetime: 90m
+          agentCertificates: secret
+          agentSecretName: agents-tls
+        sidecar:
+          tokenPolicy: required
         """);
     parses(only(chart.one(Deployment.class, ChartRenderIT.CONTROLLER).getSpec().getTemplate().getSpec()
         .getContainers()).getArgs());
     parses(only(chart.one(DaemonSet.class, ChartRenderIT.AGENT).getSpec().getTemplate().getSpec()
+        .getContainers()).getArgs());
+    RenderedChart plain = RenderedChart.render("tls: {enabled: false}");
+    parses(only(plain.one(Deployment.class, ChartRenderIT.CONTROLLER).getSpec().getTemplate().getSpec()
         .getContainers()).getArgs());
   }
 }

@@ -96,6 +96,9 @@ public final class KubernetesAccess {
       new Rule(Component.CONTROLLER, Scope.CLUSTER, AUTHENTICATION, "tokenreviews", Set.of("create"),
           "controller: security.KubeTokenReviewer reviews the service-account tokens sidecars present on xDS and "
               + "access-log streams (audience hybrid-mesh)"),
+      new Rule(Component.CONTROLLER, Scope.OWN_NAMESPACE, CORE, "secrets", Set.of("get", "create"),
+          "controller: security.CaSecretStore reads the CA Secret hybrid-mesh-ca and creates it on first start "
+              + "(a 409 Conflict is read again); only with TLS on"),
       new Rule(Component.CONTROLLER, Scope.OWN_NAMESPACE, COORDINATION, "leases", Set.of("get", "create", "update"),
           "controller: leader election (HmeshOperator.start; fabric8's LeaseLock via JOSDK), "
               + "--lease-namespace is the release namespace"),

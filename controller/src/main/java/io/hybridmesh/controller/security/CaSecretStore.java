@@ -44,6 +44,9 @@ public final class CaSecretStore {
         .withType("Opaque")
         .addToData(TlsNames.CA_CERT, base64(Pem.encode(java.util.List.of(created.certificate()))))
         .addToData(TlsNames.CA_KEY, base64(Pem.encode(created.key())))
+        // The same pair under the names a cert-manager CA Issuer reads, for agent certificates kept by it.
+        .addToData("tls.crt", base64(Pem.encode(java.util.List.of(created.certificate()))))
+        .addToData("tls.key", base64(Pem.encode(created.key())))
         .build();
     try {
       client.secrets().inNamespace(namespace).resource(secret).create();
