@@ -41,6 +41,8 @@ final class AgentCertificate implements AutoCloseable {
 
   private final ReloadingKeyManager keys;
   private final ScheduledExecutorService timer;
+  /** The channel to the controller, when the certificate comes from there. */
+  private AutoCloseable issuer = () -> { };
 
   private AgentCertificate(ReloadingKeyManager keys, ScheduledExecutorService timer) {
     this.keys = keys;
@@ -77,6 +79,7 @@ final class AgentCertificate implements AutoCloseable {
     }
     ReloadingKeyManager keys = new ReloadingKeyManager(first.pair().getPrivate(), List.of(first.certificate()));
     AgentCertificate c = new AgentCertificate(keys, timer());
+    c.issuer = issuer;
     c.renewAt(issuer, first.certificate());
     LOG.info("the Observer API serves with a certificate from the controller, valid until "
         + first.certificate().getNotAfter().toInstant());
@@ -211,5 +214,10 @@ final class AgentCertificate implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
+    try {
+      issuer.close();
+    } catch (Exception e) {
+      // closing: nothing left to do with it
+    }
   }
 }

@@ -184,7 +184,8 @@ public final class DemoMesh implements AutoCloseable {
     out.println("The eBPF data path is attached to " + String.join(", ", outcomes.stream()
         .filter(DemoReports.Outcome::ebpf).map(o -> "demo/" + o.workload()).toList())
         + "; traffic is flowing" + outputs.describe() + (xdsAddress == null ? "" : "; xDS and access logs on "
-        + xdsAddress.getHostString() + ":" + xdsAddress.getPort()) + ". In another terminal:");
+        + xdsAddress.getHostString() + ":" + xdsAddress.getPort() + " (plaintext; a sidecar is checked by its "
+        + "namespace's address)") + ". In another terminal:");
     out.println("  ./hmesh observe -f                                # every flow as it happens");
     out.println("  ./hmesh observe --type l7 -o json --last 20       # HTTP read inside TLS");
     out.println("  ./hmesh observe --http-status 5+ --last 10        # failing requests");
