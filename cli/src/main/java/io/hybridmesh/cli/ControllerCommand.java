@@ -131,6 +131,12 @@ final class ControllerCommand implements Callable<Integer> {
           + "that name instead of each agent's address (default: each agent's address).")
   String agentServerName;
 
+  @Option(names = "--token-exchange", paramLabel = "HOST:PORT",
+      description = "Serve the token exchange (HTTPS, RFC 8693) through which injected sidecars present their pod's "
+          + "projected service-account token on xDS and access-log streams, and inject them so; or 'none' "
+          + "(default: ${DEFAULT-VALUE}). Needs TLS; pair it with --sidecar-token required.")
+  String tokenExchange = "none";
+
   @Option(names = "--flow-capacity", paramLabel = "N",
       description = "Sidecar flows kept for the relay (default: ${DEFAULT-VALUE}).")
   int flowCapacity = 65536;
@@ -185,7 +191,11 @@ final class ControllerCommand implements Callable<Integer> {
           : client.getNamespace() != null ? client.getNamespace() : "default";
       ControllerRuntime.Tls tlsSettings = !tls ? null : new ControllerRuntime.Tls(own,
           tlsServerNames.isEmpty() ? serviceNames(xdsHost) : tlsServerNames, certLifetime,
-          TokenReview.serviceAccountUser(ns, agentServiceAccount), agentServerName);
+          TokenReview.serviceAccountUser(ns, agentServiceAccount), agentServerName,
+          address("--token-exchange", tokenExchange));
+      if (!tls && !"none".equals(tokenExchange)) {
+        throw new IllegalArgumentException("--token-exchange needs TLS: a token travels encrypted or not at all");
+      }
       runtime.start(client, new ControllerRuntime.Settings(address("--xds", xds), address("--relay", relay),
           address("--metrics", metrics), ns, agentService, agentPort, flowCapacity, sidecar,
           TokenPolicy.parse(sidecarToken), tlsSettings));

@@ -36,6 +36,10 @@ import io.hybridmesh.controller.security.CaSecretStore;
 import io.hybridmesh.controller.security.CertificateAuthority;
 import io.hybridmesh.controller.security.KubeTokenReviewer;
 import io.hybridmesh.controller.security.RotatingCertificate;
+import io.hybridmesh.controller.security.TokenExchange;
+import io.hybridmesh.controller.security.TokenExchangeServer;
+import io.hybridmesh.api.net.IpAddress;
+import io.hybridmesh.xds.bootstrap.SidecarBootstrap;
 import io.hybridmesh.xds.auth.CallerContext;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,9 +86,11 @@ final class ControllerRuntime implements AutoCloseable {
    * @param agentUser the agents' service-account user, the only one that gets an agent certificate
    * @param agentServerName the name every agent's certificate carries when they share one, or null: each
    *     agent's certificate names its address, where the relay connects
+   * @param tokenExchange where to serve the token exchange through which injected sidecars present their
+   *     pod's service-account token, or null: they present none
    */
   record Tls(String namespace, List<String> serverNames, Duration lifetime, String agentUser,
-      String agentServerName) {}
+      String agentServerName, InetSocketAddress tokenExchange) {}
 
   private final List<AutoCloseable> started = new ArrayList<>();
   private final SidecarRejectionStore rejections = new SidecarRejectionStore();
@@ -124,7 +130,17 @@ final class ControllerRuntime implements AutoCloseable {
           .start();
       started.add(identity);
       sidecar = sidecar.withControlPlaneCa(Pem.encode(List.of(ca.certificate())));
+      if (s.tls().tokenExchange() != null) {
+        TokenExchangeServer exchange = new TokenExchangeServer(s.tls().tokenExchange(), identity.keys(),
+            new TokenExchange(reviewer)).start();
+        started.add(exchange);
+        sidecar = sidecar.withTokenExchange("https://" + IpAddress.withPort(sidecar.xdsHost(), exchange.port())
+            + TokenExchangeServer.PATH);
+      }
     }
+    // The access loggers present the sidecar's token too, when its bootstrap does.
+    TranslatorSettings translation = TranslatorSettings.DEFAULTS.withAccessLogService(
+        new SidecarInjector(sidecar).bootstrapSettings().accessLogService(SidecarBootstrap.TOKEN_AUDIENCE));
     FlowMetrics metrics = s.metrics() == null ? null : new FlowMetrics(MetricsOptions.DEFAULT);
     RingSink ring = new RingSink(new FlowRing(s.flowCapacity()));
     FlowSink tee = metrics == null ? ring : new TeeSink(List.of(ring, metrics));
@@ -136,7 +152,7 @@ final class ControllerRuntime implements AutoCloseable {
       SidecarAuthenticator authenticator = new SidecarAuthenticator(
           id -> publisher.get() == null ? Optional.empty() : publisher.get().directory().lookup(id),
           reviewer, s.sidecarTokens(), false, sidecarAuth);
-      XdsServer xds = new XdsServer(List.of(s.xds()), TranslatorSettings.DEFAULTS,
+      XdsServer xds = new XdsServer(List.of(s.xds()), translation,
           new SidecarInjector(sidecar).bootstraps(), rejections, authenticator, SidecarFlows.into(sink),
           identity == null ? null : TlsCredentials.server(identity.keys()))
           .start();

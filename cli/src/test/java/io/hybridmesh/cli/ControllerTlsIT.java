@@ -128,7 +128,8 @@ class ControllerTlsIT {
         new InetSocketAddress("127.0.0.1", relayPort), null, NS,
         "hybrid-mesh-agent", agentPort, 1024, SidecarConfig.defaults(), TokenPolicy.IF_PRESENT,
         new ControllerRuntime.Tls(NS, ControllerCommand.serviceNames(SERVER_NAME), Duration.ofHours(1),
-            "system:serviceaccount:" + NS + ":hybrid-mesh-agent", null)));
+            "system:serviceaccount:" + NS + ":hybrid-mesh-agent", null,
+            new InetSocketAddress("127.0.0.1", 0))));
     return r;
   }
 
@@ -239,6 +240,58 @@ class ControllerTlsIT {
     Exception refused = assertThrows(Exception.class, () -> SidecarClient.listenerNames(xds, "cart-0.shop", "cart"));
     assertTrue(String.valueOf(refused.getMessage()).contains("PERMISSION_DENIED")
         && refused.getMessage().contains("names no pod shop/cart-0"), refused.getMessage());
+  }
+
+  @Test
+  void sidecarsPresentTheirPodsTokenThroughTheTokenExchange() throws Exception {
+    String uri = runtime.sidecar().tokenExchangeUri();
+    assertTrue(uri.startsWith("https://") && uri.endsWith("/token"), uri);
+    int port = java.net.URI.create(uri).getPort();
+    String good = "grant_type=" + enc("urn:ietf:params:oauth:grant-type:token-exchange") + "&subject_token="
+        + AGENT_TOKEN + "&subject_token_type=" + enc("urn:ietf:params:oauth:token-type:jwt") + "&audience=hybrid-mesh";
+    Result exchanged = post(port, good);
+    assertEquals(200, exchanged.code(), exchanged.out());
+    assertTrue(exchanged.out().contains("\"access_token\":\"" + AGENT_TOKEN + "\"")
+        && exchanged.out().contains("\"token_type\":\"Bearer\""), exchanged.out());
+    Result wrongGrant = post(port, "grant_type=password&subject_token=x");
+    assertEquals(400, wrongGrant.code());
+    assertTrue(wrongGrant.out().contains("unsupported_grant_type"), wrongGrant.out());
+
+    // The injected sidecar is told to use it: Google gRPC with sts_service on ADS, the CA as a file for it.
+    var injector = new io.hybridmesh.controller.sidecar.SidecarInjector(runtime.sidecar());
+    var ads = injector.bootstrap("cart").getDynamicResources().getAdsConfig().getGrpcServices(0);
+    assertTrue(ads.hasGoogleGrpc());
+    var sts = ads.getGoogleGrpc().getCallCredentials(0).getStsService();
+    assertEquals(uri, sts.getTokenExchangeServiceUri());
+    assertEquals("/var/run/secrets/hybrid-mesh/token", sts.getSubjectTokenPath());
+  }
+
+  private static String enc(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** A POST to the token exchange on 127.0.0.1, checking the certificate names the controller's Service. */
+  private Result post(int port, String form) throws Exception {
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, new TrustManager[] {TlsCredentials.trustManager(Pem.certificates(caCrt()))}, null);
+    var c = (javax.net.ssl.HttpsURLConnection) java.net.URI.create("https://127.0.0.1:" + port + "/token").toURL()
+        .openConnection();
+    c.setSSLSocketFactory(ctx.getSocketFactory());
+    c.setHostnameVerifier((host, session) -> {
+      try {
+        return ((X509Certificate) session.getPeerCertificates()[0]).getSubjectAlternativeNames().stream()
+            .anyMatch(san -> SERVER_NAME.equals(san.get(1)));
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    c.setRequestMethod("POST");
+    c.setDoOutput(true);
+    c.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
+    c.getOutputStream().write(form.getBytes(StandardCharsets.UTF_8));
+    int code = c.getResponseCode();
+    var in = code < 400 ? c.getInputStream() : c.getErrorStream();
+    return new Result(code, new String(in.readAllBytes(), StandardCharsets.UTF_8), "");
   }
 
   @Test

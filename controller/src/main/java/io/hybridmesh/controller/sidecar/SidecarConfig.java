@@ -11,10 +11,18 @@ package io.hybridmesh.controller.sidecar;
  * @param cpuLimit null or empty for none; the same for memoryLimit
  * @param controlPlaneCaPem the CA the sidecar checks the controller's certificate with (TLS to xDS and the
  *     access-log receiver, server name {@code xdsHost}), or null for plaintext
+ * @param tokenExchangeUri the controller's token exchange ({@code https://...}) through which the sidecar
+ *     presents its pod's projected service-account token on every stream, or null: it presents none
  */
 public record SidecarConfig(String proxyImage, String initImage, long proxyUid, String xdsHost, int xdsPort,
     int outboundPort, int inboundPort, int adminPort, String cpuRequest, String memoryRequest, String cpuLimit,
-    String memoryLimit, String controlPlaneCaPem) {
+    String memoryLimit, String controlPlaneCaPem, String tokenExchangeUri) {
+
+  public SidecarConfig {
+    if (tokenExchangeUri != null && controlPlaneCaPem == null) {
+      throw new IllegalArgumentException("a sidecar presents its token over TLS only");
+    }
+  }
 
   public static final int DEFAULT_XDS_PORT = 18000;
 
@@ -23,13 +31,19 @@ public record SidecarConfig(String proxyImage, String initImage, long proxyUid, 
       int outboundPort, int inboundPort, int adminPort, String cpuRequest, String memoryRequest, String cpuLimit,
       String memoryLimit) {
     this(proxyImage, initImage, proxyUid, xdsHost, xdsPort, outboundPort, inboundPort, adminPort, cpuRequest,
-        memoryRequest, cpuLimit, memoryLimit, null);
+        memoryRequest, cpuLimit, memoryLimit, null, null);
   }
 
   /** The same sidecar, checking the controller's certificate with this CA. */
   public SidecarConfig withControlPlaneCa(String caPem) {
     return new SidecarConfig(proxyImage, initImage, proxyUid, xdsHost, xdsPort, outboundPort, inboundPort,
-        adminPort, cpuRequest, memoryRequest, cpuLimit, memoryLimit, caPem);
+        adminPort, cpuRequest, memoryRequest, cpuLimit, memoryLimit, caPem, tokenExchangeUri);
+  }
+
+  /** The same sidecar, presenting its pod's token through this token exchange (TLS must be set). */
+  public SidecarConfig withTokenExchange(String uri) {
+    return new SidecarConfig(proxyImage, initImage, proxyUid, xdsHost, xdsPort, outboundPort, inboundPort,
+        adminPort, cpuRequest, memoryRequest, cpuLimit, memoryLimit, controlPlaneCaPem, uri);
   }
 
   public static SidecarConfig defaults() {

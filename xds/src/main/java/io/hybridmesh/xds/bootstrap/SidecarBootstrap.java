@@ -38,6 +38,9 @@ import io.hybridmesh.xds.validate.EnvoyTypes;
  */
 public final class SidecarBootstrap {
 
+  /** The audience of the projected token a sidecar presents; the controller accepts no other. */
+  public static final String TOKEN_AUDIENCE = "hybrid-mesh";
+
   private SidecarBootstrap() {}
 
   /**
@@ -54,11 +57,15 @@ public final class SidecarBootstrap {
       throw new IllegalArgumentException("pod '" + pod + "', namespace '" + namespace + "' and workload '"
           + workload + "' do not make a sidecar node id");
     }
+    GrpcService adsService = settings.token() == null
+        ? GrpcService.newBuilder().setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(Names.XDS_CLUSTER))
+            .build()
+        : settings.token().service(settings.xds().host(), settings.xds().port(), settings.tls(), "hmesh_xds",
+            TOKEN_AUDIENCE);
     ApiConfigSource ads = ApiConfigSource.newBuilder()
         .setApiType(ApiConfigSource.ApiType.GRPC)
         .setTransportApiVersion(ApiVersion.V3)
-        .addGrpcServices(GrpcService.newBuilder()
-            .setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(Names.XDS_CLUSTER)))
+        .addGrpcServices(adsService)
         .build();
     return Bootstrap.newBuilder()
         .setNode(node)
