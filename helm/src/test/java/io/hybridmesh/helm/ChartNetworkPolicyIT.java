@@ -56,6 +56,20 @@ class ChartNetworkPolicyIT {
   }
 
   @Test
+  void withSidecarTokensTheTokenExchangePortHasItsRuleToo() {
+    RenderedChart chart = RenderedChart.render("sidecar: {tokenPolicy: required}");
+    NetworkPolicy controller = chart.one(NetworkPolicy.class, ChartRenderIT.CONTROLLER);
+    for (ContainerPort port : controllerPod(chart).getSpec().getContainers().get(0).getPorts()) {
+      assertEquals(1, rulesFor(controller, port).size(), port.getName());
+    }
+    assertEquals(Map.of("hybridmesh.io/enabled", "true"),
+        peers(controller, "token-exchange").get(0).getNamespaceSelector().getMatchLabels());
+    org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> RenderedChart.render("sidecar: {tokenPolicy: required}\ntls: {enabled: false}"),
+        "a token travels over TLS only");
+  }
+
+  @Test
   void theAgentsObserverApiAdmitsTheControllerAloneAndXdsTheOptedInNamespaces() {
     RenderedChart chart = RenderedChart.defaults();
     NetworkPolicy agent = chart.one(NetworkPolicy.class, ChartRenderIT.AGENT);

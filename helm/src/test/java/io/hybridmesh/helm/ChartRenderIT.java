@@ -184,7 +184,9 @@ class ChartRenderIT {
         "--proxy-image=mirror.example.com/envoy:v1.34.2", "--init-image=mirror.example.com/iptables:7",
         "--proxy-uid=2000", "--proxy-cpu=50m", "--proxy-memory=64Mi", "--proxy-cpu-limit=500m",
         "--cert-lifetime=12h", "--agent-service-account=mesh-agent", "--sidecar-token=required",
-        "--agent-server-name=mesh-agent.hybrid-mesh.svc")), c.getArgs().toString());
+        "--agent-server-name=mesh-agent.hybrid-mesh.svc", "--token-exchange=0.0.0.0:18001")), c.getArgs().toString());
+    assertEquals(18001, port(c, "token-exchange"));
+    assertEquals(18001, ports(chart.one(Service.class, "mesh-controller")).get("token-exchange"));
     assertTrue(c.getArgs().stream().noneMatch(a -> a.startsWith("--proxy-memory-limit")), "an empty limit is no limit");
     assertEquals("1Gi", c.getResources().getRequests().get("memory").toString());
 
