@@ -54,6 +54,35 @@ final class AgentCertificate implements AutoCloseable {
   }
 
   /**
+   * What {@code hmesh agent}'s TLS flags ask for, or null for plaintext (no {@code --tls-ca-cert-file}).
+   *
+   * @throws IllegalArgumentException naming the flags that do not go together
+   */
+  static AgentCertificate fromFlags(Path caFile, String controller, Path tokenFile, Path certFile, Path keyFile)
+      throws IOException, InterruptedException {
+    boolean files = certFile != null || keyFile != null;
+    if (caFile == null) {
+      if (files || controller != null) {
+        throw new IllegalArgumentException("--tls-ca-cert-file is needed with the other --tls flags: it names the "
+            + "CA whose client certificate (the relay's) the Observer API accepts");
+      }
+      return null;
+    }
+    if (files == (controller != null)) {
+      throw new IllegalArgumentException("with --tls-ca-cert-file, say where the Observer API's certificate comes "
+          + "from: --tls-cert-from-controller HOST:PORT, or --tls-server-cert-file and --tls-server-key-file");
+    }
+    if (files) {
+      if (certFile == null || keyFile == null) {
+        throw new IllegalArgumentException("--tls-server-cert-file and --tls-server-key-file go together");
+      }
+      return fromFiles(certFile, keyFile);
+    }
+    return fromController(controller, null, Pem.certificates(Files.readString(caFile)), tokenFile,
+        Duration.ofMinutes(2));
+  }
+
+  /**
    * Asks the controller at {@code target} (TLS, trusting {@code ca}, its certificate naming {@code serverName}
    * or, when that is null, the target's host); tries until {@code patience} runs out, since the controller may
    * start after the agent.

@@ -340,26 +340,8 @@ final class AgentCommand implements Callable<Integer> {
 
   /** The Observer API's certificate as the TLS flags say, or null for plaintext. */
   private AgentCertificate certificate() throws IOException, InterruptedException {
-    boolean files = tlsServerCertFile != null || tlsServerKeyFile != null;
-    if (tlsCaCertFile == null) {
-      if (files || tlsCertFromController != null) {
-        throw new IllegalArgumentException("--tls-ca-cert-file is needed with the other --tls flags: it names the "
-            + "CA whose client certificate (the relay's) the Observer API accepts");
-      }
-      return null;
-    }
-    if (files == (tlsCertFromController != null)) {
-      throw new IllegalArgumentException("with --tls-ca-cert-file, say where the Observer API's certificate comes "
-          + "from: --tls-cert-from-controller HOST:PORT, or --tls-server-cert-file and --tls-server-key-file");
-    }
-    if (files) {
-      if (tlsServerCertFile == null || tlsServerKeyFile == null) {
-        throw new IllegalArgumentException("--tls-server-cert-file and --tls-server-key-file go together");
-      }
-      return AgentCertificate.fromFiles(tlsServerCertFile, tlsServerKeyFile);
-    }
-    return AgentCertificate.fromController(tlsCertFromController, null,
-        Pem.certificates(Files.readString(tlsCaCertFile)), tlsTokenFile, Duration.ofMinutes(2));
+    return AgentCertificate.fromFlags(tlsCaCertFile, tlsCertFromController, tlsTokenFile, tlsServerCertFile,
+        tlsServerKeyFile);
   }
 
   /** In-cluster, $KUBECONFIG or ~/.kube/config unless a file is named; fabric8's JDK HTTP client. */

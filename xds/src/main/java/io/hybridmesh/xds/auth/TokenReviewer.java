@@ -9,7 +9,7 @@ package io.hybridmesh.xds.auth;
 public interface TokenReviewer {
 
   /** The audience a sidecar's projected token is minted for, and the only one accepted. */
-  String AUDIENCE = "hybrid-mesh";
+  String AUDIENCE = io.hybridmesh.api.tls.TlsNames.TOKEN_AUDIENCE;
 
   TokenReview review(String token);
 

@@ -39,7 +39,7 @@ import io.hybridmesh.xds.validate.EnvoyTypes;
 public final class SidecarBootstrap {
 
   /** The audience of the projected token a sidecar presents; the controller accepts no other. */
-  public static final String TOKEN_AUDIENCE = "hybrid-mesh";
+  public static final String TOKEN_AUDIENCE = io.hybridmesh.api.tls.TlsNames.TOKEN_AUDIENCE;
 
   private SidecarBootstrap() {}
 
