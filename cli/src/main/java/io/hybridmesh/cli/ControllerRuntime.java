@@ -19,18 +19,17 @@ import io.hybridmesh.agent.observer.RingSink;
 import io.hybridmesh.agent.redact.RedactingSink;
 import io.hybridmesh.agent.redact.Redaction;
 import io.hybridmesh.agent.redact.RedactionOptions;
+import io.hybridmesh.api.net.IpAddress;
 import io.hybridmesh.api.observer.v1.ListWorkloadsRequest;
+import io.hybridmesh.api.tls.Pem;
+import io.hybridmesh.api.tls.TlsCredentials;
+import io.hybridmesh.api.tls.TlsNames;
 import io.hybridmesh.controller.mesh.AgentPeers;
 import io.hybridmesh.controller.mesh.SidecarPublisher;
 import io.hybridmesh.controller.mesh.SidecarRejectionStore;
 import io.hybridmesh.controller.relay.Peer;
 import io.hybridmesh.controller.relay.RelayService;
 import io.hybridmesh.controller.report.ClusterWorkloadReports;
-import io.hybridmesh.controller.sidecar.SidecarConfig;
-import io.hybridmesh.controller.sidecar.SidecarInjector;
-import io.hybridmesh.api.tls.Pem;
-import io.hybridmesh.api.tls.TlsCredentials;
-import io.hybridmesh.api.tls.TlsNames;
 import io.hybridmesh.controller.security.AgentCertificates;
 import io.hybridmesh.controller.security.CaSecretStore;
 import io.hybridmesh.controller.security.CertificateAuthority;
@@ -38,19 +37,20 @@ import io.hybridmesh.controller.security.KubeTokenReviewer;
 import io.hybridmesh.controller.security.RotatingCertificate;
 import io.hybridmesh.controller.security.TokenExchange;
 import io.hybridmesh.controller.security.TokenExchangeServer;
-import io.hybridmesh.api.net.IpAddress;
-import io.hybridmesh.xds.bootstrap.SidecarBootstrap;
-import io.hybridmesh.xds.auth.CallerContext;
-import java.time.Clock;
-import java.time.Duration;
+import io.hybridmesh.controller.sidecar.SidecarConfig;
+import io.hybridmesh.controller.sidecar.SidecarInjector;
 import io.hybridmesh.xds.auth.AuthCounters;
 import io.hybridmesh.xds.auth.CachingTokenReviewer;
+import io.hybridmesh.xds.auth.CallerContext;
 import io.hybridmesh.xds.auth.SidecarAuthenticator;
 import io.hybridmesh.xds.auth.TokenPolicy;
+import io.hybridmesh.xds.bootstrap.SidecarBootstrap;
 import io.hybridmesh.xds.server.XdsServer;
 import io.hybridmesh.xds.translate.TranslatorSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -68,10 +68,11 @@ final class ControllerRuntime implements AutoCloseable {
   /** The in-process name of the sidecars' own flow store, one of the relay's peers. */
   static final String SIDECAR_FLOWS = "hmesh-sidecar-flows";
 
-  /** @param sidecar the injected sidecar, whose bootstrap every published configuration is checked against */
   /**
+   * @param sidecar the injected sidecar, whose bootstrap every published configuration is checked against
    * @param sidecarTokens whether sidecar streams must present a service-account token besides calling from
    *     their pod's address
+   * @param tls TLS on every port, or null for plaintext ({@code --no-tls})
    */
   record Settings(InetSocketAddress xds, InetSocketAddress relay, InetSocketAddress metrics, String agentNamespace,
       String agentService, int agentPort, int flowCapacity, SidecarConfig sidecar, TokenPolicy sidecarTokens,
