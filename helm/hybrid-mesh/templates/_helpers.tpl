@@ -53,6 +53,18 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "hybrid-mesh.port.agentMetrics" -}}9965{{- end -}}
 {{- define "hybrid-mesh.port.ui" -}}12000{{- end -}}
 
+{{- define "hybrid-mesh.port.tokenExchange" -}}18001{{- end -}}
+
+{{/* Sidecars present their pod's token through the controller's token exchange (needs TLS). */}}
+{{- define "hybrid-mesh.tokenExchange" -}}
+{{- if eq .Values.sidecar.tokenPolicy "required" -}}
+{{- if not .Values.tls.enabled -}}
+{{- fail "sidecar.tokenPolicy=required needs tls.enabled=true: a sidecar presents its token over TLS only" -}}
+{{- end -}}
+true
+{{- end -}}
+{{- end -}}
+
 {{/*
 imagePullSecrets, nodeSelector, tolerations, affinity and priorityClassName of one component's pod, as one
 YAML block (empty when none is set). Pass (dict "ctx" $ "component" .Values.<component>).

@@ -17,7 +17,11 @@ import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
 import io.grpc.stub.StreamObserver;
 import io.hybridmesh.api.flow.v1.Flow;
 import io.hybridmesh.xds.als.AccessLogFlows;
+import io.grpc.Context;
 import io.hybridmesh.xds.als.AccessLogReceiver;
+import io.hybridmesh.xds.auth.CallerContext;
+import io.hybridmesh.xds.auth.SidecarAuthenticator;
+import java.net.InetAddress;
 import io.hybridmesh.xds.als.AlsCounters;
 import io.hybridmesh.xds.als.SidecarFlowSink;
 import io.hybridmesh.xds.als.SidecarIdentity;
@@ -97,18 +101,30 @@ public class AlsPathBenchmark {
 
   private static StreamObserver<StreamAccessLogsMessage> openStream(SidecarFlowSink sink, SidecarIdentity pod,
       AlsCounters counters) {
-    AccessLogReceiver receiver = new AccessLogReceiver(nodeId -> Optional.of(pod), sink,
-        new AccessLogFlows(System::currentTimeMillis), AccessLogReceiver.Limits.DEFAULTS, counters);
-    return receiver.streamAccessLogs(new StreamObserver<StreamAccessLogsResponse>() {
-      @Override
-      public void onNext(StreamAccessLogsResponse value) { }
+    AccessLogReceiver receiver = new AccessLogReceiver(SidecarAuthenticator.byAddress(nodeId -> Optional.of(pod)),
+        sink, new AccessLogFlows(System::currentTimeMillis), AccessLogReceiver.Limits.DEFAULTS, counters);
+    // The stream is opened as the gRPC server would open it for a call from the pod's own address.
+    Context caller;
+    try {
+      caller = Context.current().withValue(CallerContext.PEER, InetAddress.getByName(pod.podIps().get(0)));
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+    Context previous = caller.attach();
+    try {
+      return receiver.streamAccessLogs(new StreamObserver<StreamAccessLogsResponse>() {
+        @Override
+        public void onNext(StreamAccessLogsResponse value) { }
 
-      @Override
-      public void onError(Throwable t) { }
+        @Override
+        public void onError(Throwable t) { }
 
-      @Override
-      public void onCompleted() { }
-    });
+        @Override
+        public void onCompleted() { }
+      });
+    } finally {
+      caller.detach(previous);
+    }
   }
 
   @Benchmark

@@ -25,7 +25,12 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.hybridmesh.jni.Bpf;
 import io.hybridmesh.jni.BpfException;
 import io.hybridmesh.jni.NativeBpf;
+import io.grpc.ServerCredentials;
+import io.hybridmesh.api.tls.Pem;
+import io.hybridmesh.api.tls.TlsCredentials;
+import io.hybridmesh.api.tls.TlsNames;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,6 +85,31 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--serve", paramLabel = "HOST:PORT", arity = "0..1", fallbackValue = "localhost:4245",
       description = "Serve the Observer API (flows kept in memory) on this address (default localhost:4245).")
   String serve;
+
+  @Option(names = "--tls-ca-cert-file", paramLabel = "FILE",
+      description = "Serve the Observer API over TLS and accept only the relay: a client certificate this CA "
+          + "signed that names " + TlsNames.RELAY_CLIENT + ". Without it the API is plaintext and unauthenticated, "
+          + "for loopback use (the default address).")
+  Path tlsCaCertFile;
+
+  @Option(names = "--tls-cert-from-controller", paramLabel = "HOST:PORT",
+      description = "Get the Observer API's certificate from the controller (over TLS, trusting "
+          + "--tls-ca-cert-file), authenticated by --tls-token-file, and renew it before it expires.")
+  String tlsCertFromController;
+
+  @Option(names = "--tls-token-file", paramLabel = "FILE",
+      description = "The projected service-account token (audience hybrid-mesh) shown to the controller "
+          + "(default: ${DEFAULT-VALUE}).")
+  Path tlsTokenFile = Path.of("/var/run/secrets/hybrid-mesh/token");
+
+  @Option(names = "--tls-server-cert-file", paramLabel = "FILE",
+      description = "Instead of the controller: the Observer API's certificate chain (PEM), e.g. cert-manager's "
+          + "tls.crt; read again when it changes.")
+  Path tlsServerCertFile;
+
+  @Option(names = "--tls-server-key-file", paramLabel = "FILE",
+      description = "The key of --tls-server-cert-file (PKCS#8 PEM, e.g. cert-manager's tls.key).")
+  Path tlsServerKeyFile;
 
   @Option(names = "--metrics", paramLabel = "HOST:PORT", arity = "0..1", fallbackValue = "localhost:9965",
       description = "Serve Prometheus metrics at http://HOST:PORT/metrics (default localhost:9965).")
@@ -250,10 +280,15 @@ final class AgentCommand implements Callable<Integer> {
     UprobeCost uprobeCost = UprobeCostCalibration.start(bpf).cost();
     LOG.info(uprobeCost.describe());
     FlowOutputs outputs;
+    AgentCertificate certificate;
+    ServerCredentials serveTls;
     try {
+      certificate = serve == null ? null : certificate();
+      serveTls = certificate == null ? null : TlsCredentials.mutual(certificate.keys(),
+          Pem.certificates(Files.readString(tlsCaCertFile)), TlsNames.RELAY_CLIENT);
       outputs = FlowOutputs.open(new FlowOutputs.Settings(print != null, serve, flowCapacity, stallTimeout,
-          metrics, metricsOptions, redaction, node, List::of));
-    } catch (IllegalArgumentException | IllegalStateException e) {
+          metrics, metricsOptions, redaction, node, List::of, serveTls));
+    } catch (IllegalArgumentException | IllegalStateException | IOException e) {
       LOG.severe(e.getMessage());
       return 1;
     }
@@ -310,6 +345,12 @@ final class AgentCommand implements Callable<Integer> {
       outputs.flush();
     }
     return 0;
+  }
+
+  /** The Observer API's certificate as the TLS flags say, or null for plaintext. */
+  private AgentCertificate certificate() throws IOException, InterruptedException {
+    return AgentCertificate.fromFlags(tlsCaCertFile, tlsCertFromController, tlsTokenFile, tlsServerCertFile,
+        tlsServerKeyFile);
   }
 
   /** In-cluster, $KUBECONFIG or ~/.kube/config unless a file is named; fabric8's JDK HTTP client. */

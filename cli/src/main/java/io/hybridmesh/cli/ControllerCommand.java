@@ -6,6 +6,10 @@ import io.hybridmesh.controller.HmeshOperator;
 import io.hybridmesh.controller.KubeClients;
 import io.hybridmesh.controller.decision.Inputs.Fallback;
 import io.hybridmesh.controller.sidecar.SidecarConfig;
+import io.hybridmesh.api.tls.TlsNames;
+import io.hybridmesh.xds.auth.TokenPolicy;
+import io.hybridmesh.xds.auth.TokenReview;
+import java.util.List;
 import java.nio.file.Path;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -102,6 +106,42 @@ final class ControllerCommand implements Callable<Integer> {
       description = "Serve the browser UI (hmesh ui) over the relay here, or 'none' (default: ${DEFAULT-VALUE}).")
   String ui = "none";
 
+  @Option(names = "--sidecar-token", paramLabel = "required|if-present|ignore",
+      description = "Sidecar streams always come from their pod's address; required: they must also present a "
+          + "service-account token (audience hybrid-mesh) of their pod's account; if-present: one that comes is "
+          + "checked (default: ${DEFAULT-VALUE}).")
+  String sidecarToken = "if-present";
+
+  @Option(names = "--tls", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "TLS on the relay, xDS and access logs, and towards the agents, from a CA the controller keeps "
+          + "in Secret " + TlsNames.CA_SECRET + " of its namespace (default: on; --no-tls: all plaintext).")
+  boolean tls = true;
+
+  @Option(names = "--tls-server-name", paramLabel = "NAME",
+      description = "A DNS name the controller's certificate carries; repeat for more (default: the names of "
+          + "--xds-host's Service: NAME, NAME.NS, NAME.NS.svc, NAME.NS.svc.cluster.local).")
+  List<String> tlsServerNames = List.of();
+
+  @Option(names = "--cert-lifetime", converter = DurationConverter.class,
+      description = "Lifetime of the certificates the controller issues, renewed at two thirds of it (default: 24h).")
+  Duration certLifetime = Duration.ofHours(24);
+
+  @Option(names = "--agent-service-account", paramLabel = "NAME",
+      description = "The agents' service account, in the agents' namespace: the only one given agent "
+          + "certificates (default: ${DEFAULT-VALUE}).")
+  String agentServiceAccount = "hybrid-mesh-agent";
+
+  @Option(names = "--agent-server-name", paramLabel = "NAME",
+      description = "The name the agents' certificates carry when they share one (cert-manager): the relay checks "
+          + "that name instead of each agent's address (default: each agent's address).")
+  String agentServerName;
+
+  @Option(names = "--token-exchange", paramLabel = "HOST:PORT",
+      description = "Serve the token exchange (HTTPS, RFC 8693) through which injected sidecars present their pod's "
+          + "projected service-account token on xDS and access-log streams, and inject them so; or 'none' "
+          + "(default: ${DEFAULT-VALUE}). Needs TLS; pair it with --sidecar-token required.")
+  String tokenExchange = "none";
+
   @Option(names = "--flow-capacity", paramLabel = "N",
       description = "Sidecar flows kept for the relay (default: ${DEFAULT-VALUE}).")
   int flowCapacity = 65536;
@@ -117,6 +157,17 @@ final class ControllerCommand implements Callable<Integer> {
     }
   }
 
+  /** A Service's DNS names from one of them ({@code NAME.NS.svc...}); any other host as it is. */
+  static List<String> serviceNames(String host) {
+    String[] parts = host.split("\\.");
+    if (parts.length >= 3 && parts[2].equals("svc")) {
+      String name = parts[0];
+      String ns = parts[1];
+      return List.of(name, name + "." + ns, name + "." + ns + ".svc", name + "." + ns + ".svc.cluster.local");
+    }
+    return List.of(host);
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     Fallback fallback;
@@ -130,8 +181,6 @@ final class ControllerCommand implements Callable<Integer> {
     }
     SidecarConfig sidecar = new SidecarConfig(proxyImage, initImage, proxyUid, xdsHost, xdsPort, D.outboundPort(),
         D.inboundPort(), D.adminPort(), proxyCpu, proxyMemory, proxyCpuLimit, proxyMemoryLimit);
-    ControllerSettings settings = new ControllerSettings(fallback, sidecar, noLeaderElection ? null : leaseName,
-        leaseNamespace, true, Duration.ofSeconds(1), Duration.ofMinutes(1));
     KubernetesClient client;
     try {
       client = KubeClients.connect(kubeconfig);
@@ -149,17 +198,31 @@ final class ControllerCommand implements Callable<Integer> {
     try {
       String ns = agentNamespace != null ? agentNamespace
           : leaseNamespace != null ? leaseNamespace : client.getNamespace() != null ? client.getNamespace() : "default";
+      String own = leaseNamespace != null ? leaseNamespace
+          : client.getNamespace() != null ? client.getNamespace() : "default";
+      ControllerRuntime.Tls tlsSettings = !tls ? null : new ControllerRuntime.Tls(own,
+          tlsServerNames.isEmpty() ? serviceNames(xdsHost) : tlsServerNames, certLifetime,
+          TokenReview.serviceAccountUser(ns, agentServiceAccount), agentServerName,
+          address("--token-exchange", tokenExchange));
+      if (!tls && !"none".equals(tokenExchange)) {
+        throw new IllegalArgumentException("--token-exchange needs TLS: a token travels encrypted or not at all");
+      }
       runtime.start(client, new ControllerRuntime.Settings(address("--xds", xds), address("--relay", relay),
-          address("--metrics", metrics), ns, agentService, agentPort, flowCapacity, sidecar));
+          address("--metrics", metrics), ns, agentService, agentPort, flowCapacity, sidecar,
+          TokenPolicy.parse(sidecarToken), tlsSettings));
       if (!"none".equals(ui)) {
         uiServer[0] = UiServer.open(ui, "localhost:" + FlowOutputs.port(relay), System.err);
       }
-    } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+    } catch (IOException | IllegalArgumentException | IllegalStateException
+        | io.fabric8.kubernetes.client.KubernetesClientException e) {
       LOG.severe("cannot start the controller's servers: " + e.getMessage());
       runtime.close();
       client.close();
       return 1;
     }
+    // The sidecar as injected carries the CA its bootstrap trusts, so the operator starts after the runtime.
+    ControllerSettings settings = new ControllerSettings(fallback, runtime.sidecar(),
+        noLeaderElection ? null : leaseName, leaseNamespace, true, Duration.ofSeconds(1), Duration.ofMinutes(1));
     CountDownLatch stopped = new CountDownLatch(1);
     HmeshOperator operator = HmeshOperator.start(client, settings, runtime.rejections());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -186,6 +249,9 @@ final class ControllerCommand implements Callable<Integer> {
         + ("none".equals(xds) ? "" : "; xDS and access logs on " + xds)
         + ("none".equals(relay) ? "" : "; relay on " + relay)
         + (uiServer[0] == null ? "" : "; browser UI on " + ui)
+        + (tls ? " (TLS, CA in Secret " + TlsNames.CA_SECRET + ", certificates for "
+            + String.join(", ", tlsServerNames.isEmpty() ? serviceNames(xdsHost) : tlsServerNames) + ")"
+            : " (plaintext: --no-tls)")
         + (noLeaderElection ? " (no leader election)" : " (Lease " + leaseName + ")"));
     stopped.await();
     return 0;

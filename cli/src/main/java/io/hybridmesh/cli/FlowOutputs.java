@@ -17,6 +17,7 @@ import io.hybridmesh.agent.redact.RedactingSink;
 import io.hybridmesh.agent.redact.Redaction;
 import io.hybridmesh.agent.runtime.AgentStats;
 import io.hybridmesh.api.observer.v1.WorkloadReport;
+import io.grpc.ServerCredentials;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -39,10 +40,19 @@ public final class FlowOutputs implements AutoCloseable {
    *
    * @param serve HOST:PORT for the Observer API, or null
    * @param metrics HOST:PORT for /metrics, or null
+   * @param serveCredentials TLS for the Observer API (the relay's client certificate only), or null for
+   *     plaintext without client authentication (loopback uses: the demo, a standalone agent)
    */
   public record Settings(boolean print, String serve, int flowCapacity, Duration stallTimeout, String metrics,
       MetricsOptions metricsOptions, Redaction redaction, String nodeName,
-      Supplier<List<WorkloadReport>> workloads) {}
+      Supplier<List<WorkloadReport>> workloads, ServerCredentials serveCredentials) {
+
+    public Settings(boolean print, String serve, int flowCapacity, Duration stallTimeout, String metrics,
+        MetricsOptions metricsOptions, Redaction redaction, String nodeName,
+        Supplier<List<WorkloadReport>> workloads) {
+      this(print, serve, flowCapacity, stallTimeout, metrics, metricsOptions, redaction, nodeName, workloads, null);
+    }
+  }
 
   private final Settings settings;
   private final FlowSink sink;
@@ -74,8 +84,10 @@ public final class FlowOutputs implements AutoCloseable {
       RingSink ring = new RingSink(new FlowRing(s.flowCapacity()));
       sinks.add(ring);
       try {
-        server = ObserverServer.tcp(host(s.serve()), port(s.serve()), new ObserverService(ring, s.nodeName(),
-            AgentVersion.get(), s.serve(), s.workloads(), s.stallTimeout())).start();
+        ObserverService service = new ObserverService(ring, s.nodeName(), AgentVersion.get(), s.serve(),
+            s.workloads(), s.stallTimeout());
+        server = (s.serveCredentials() == null ? ObserverServer.tcp(host(s.serve()), port(s.serve()), service)
+            : ObserverServer.tcp(host(s.serve()), port(s.serve()), service, s.serveCredentials())).start();
       } catch (IOException | RuntimeException e) {
         throw new IllegalStateException("cannot serve the Observer API on " + s.serve() + " (" + e.getMessage()
             + "); is another agent or demo serving there? Pick another address", e);
@@ -137,7 +149,8 @@ public final class FlowOutputs implements AutoCloseable {
 
   /** A sentence on where flows can be read, for the start-up message. */
   public String describe() {
-    return (server != null ? "; Observer API on " + settings.serve() : "")
+    return (server != null ? "; Observer API on " + settings.serve() + (settings.serveCredentials() == null
+        ? " (plaintext, no client authentication)" : " (TLS; only the relay's client certificate)") : "")
         + (metricsServer != null ? "; metrics on http://" + settings.metrics() + "/metrics" : "");
   }
 

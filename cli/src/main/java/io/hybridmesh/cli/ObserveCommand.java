@@ -2,7 +2,6 @@ package io.hybridmesh.cli;
 
 import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.hybridmesh.agent.flow.ProtoJson;
@@ -152,6 +151,9 @@ public final class ObserveCommand implements Callable<Integer> {
       description = "true: only replies; false: only the initiating direction.")
   String isReply;
 
+  @CommandLine.Mixin
+  ClientTls tls = new ClientTls();
+
   final FilterFlags filters = new FilterFlags();
 
   PrintStream out = System.out;
@@ -193,7 +195,13 @@ public final class ObserveCommand implements Callable<Integer> {
       err.println("hmesh observe: -o takes compact, table or json, not '" + output + "'");
       return 2;
     }
-    ManagedChannel channel = ManagedChannelBuilder.forTarget(server).usePlaintext().build();
+    ManagedChannel channel;
+    try {
+      channel = tls.channel(server);
+    } catch (IllegalArgumentException e) {
+      err.println("hmesh observe: " + e.getMessage());
+      return 2;
+    }
     try {
       return stream(ObserverGrpc.newBlockingStub(channel).getFlows(req), fmt);
     } catch (StatusRuntimeException e) {
@@ -245,6 +253,11 @@ public final class ObserveCommand implements Callable<Integer> {
   }
 
   private int failure(Status s) {
+    String mismatch = tls.mismatch(s, server);
+    if (mismatch != null) {
+      err.println("hmesh observe: " + mismatch);
+      return 1;
+    }
     String why = s.getDescription() != null ? s.getDescription()
         : s.getCause() != null ? s.getCause().getMessage() : s.getCode().name();
     switch (s.getCode()) {

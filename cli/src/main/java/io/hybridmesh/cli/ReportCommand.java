@@ -1,7 +1,6 @@
 package io.hybridmesh.cli;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import io.hybridmesh.agent.observer.ObserverServer;
 import io.hybridmesh.api.observer.v1.ListWorkloadsRequest;
@@ -47,6 +46,9 @@ final class ReportCommand implements Callable<Integer> {
       description = "One workload, as NAME or NAMESPACE/NAME: its report in full.")
   String workload;
 
+  @picocli.CommandLine.Mixin
+  ClientTls tls = new ClientTls();
+
   PrintStream out = System.out;
   PrintStream err = System.err;
 
@@ -60,11 +62,22 @@ final class ReportCommand implements Callable<Integer> {
     if (kubeconfig != null) {
       return fromCluster(fmt);
     }
-    ManagedChannel channel = ManagedChannelBuilder.forTarget(server).usePlaintext().build();
+    ManagedChannel channel;
+    try {
+      channel = tls.channel(server);
+    } catch (IllegalArgumentException e) {
+      err.println("hmesh report: " + e.getMessage());
+      return 2;
+    }
     try {
       return print(select(ObserverGrpc.newBlockingStub(channel)
           .withDeadlineAfter(10, TimeUnit.SECONDS).listWorkloads(request()).getWorkloadsList()), fmt, server);
     } catch (StatusRuntimeException e) {
+      String mismatch = tls.mismatch(e.getStatus(), server);
+      if (mismatch != null) {
+        err.println("hmesh report: " + mismatch);
+        return 1;
+      }
       err.println("hmesh report: cannot read reports from " + server + ": "
           + ObserveCommand.reason(e.getStatus()) + "; is `hmesh demo` or `hmesh agent --serve` running?");
       return 1;

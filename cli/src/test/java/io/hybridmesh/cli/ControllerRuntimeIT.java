@@ -2,6 +2,7 @@ package io.hybridmesh.cli;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -15,6 +16,14 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.fabric8.kubernetes.api.model.authentication.TokenReview;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewStatus;
+import io.fabric8.kubernetes.api.model.authentication.UserInfo;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.hybridmesh.xds.auth.AuthCounters;
+import io.hybridmesh.xds.auth.Refusal;
 import io.hybridmesh.api.flow.v1.DataPath;
 import io.hybridmesh.api.flow.v1.Flow;
 import io.hybridmesh.api.observer.v1.GetFlowsRequest;
@@ -25,6 +34,7 @@ import io.hybridmesh.api.v1alpha1.WorkloadCapabilitySpec;
 import io.hybridmesh.api.v1alpha1.WorkloadCapabilityStatus;
 import io.hybridmesh.api.v1alpha1.WorkloadReference;
 import io.hybridmesh.controller.sidecar.SidecarConfig;
+import io.hybridmesh.xds.auth.TokenPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -50,6 +60,10 @@ import picocli.CommandLine;
 @EnableKubernetesMockClient(crud = true)
 class ControllerRuntimeIT {
 
+  /** Where the cart pod's sidecar calls from, and another pod's address on the same host. */
+  private static final String CART_SIDECAR = "127.0.0.7";
+  private static final String PAYMENTS_POD = "127.0.0.8";
+
   KubernetesMockServer server;
   KubernetesClient client;
   private final ControllerRuntime runtime = new ControllerRuntime();
@@ -67,9 +81,17 @@ class ControllerRuntimeIT {
     client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName("cart-5f6d7-x1")
         .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet").withName("cart-5f6d7")
         .withUid("rs-1").withController(true).endOwnerReference().endMetadata()
-        .withNewSpec().withNodeName("node-a").addNewContainer().withName("app").withImage("cart:1")
-        .addNewPort().withContainerPort(8080).withName("http").endPort().endContainer().endSpec()
-        .withNewStatus().addNewPodIP("10.1.0.7").endStatus().build()).create();
+        .withNewSpec().withNodeName("node-a").withServiceAccountName("cart").addNewContainer().withName("app")
+        .withImage("cart:1").addNewPort().withContainerPort(8080).withName("http").endPort().endContainer().endSpec()
+        // Its sidecar's streams come from this host: the loopback address 127.0.0.7 stands for the pod's own.
+        .withNewStatus().addNewPodIP("10.1.0.7").addNewPodIP(CART_SIDECAR).endStatus().build()).create();
+    // Another workload's pod on the same host, which will try to speak for the cart's sidecar.
+    client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName("payments-0")
+        .addNewOwnerReference().withApiVersion("apps/v1").withKind("StatefulSet").withName("payments")
+        .withUid("ss-1").withController(true).endOwnerReference().endMetadata()
+        .withNewSpec().withNodeName("node-a").withServiceAccountName("payments").addNewContainer().withName("app")
+        .withImage("payments:1").endContainer().endSpec()
+        .withNewStatus().addNewPodIP(PAYMENTS_POD).endStatus().build()).create();
     client.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata().withName("cart")
         .endMetadata().withNewSpec().withClusterIPs("10.96.0.7").addNewPort().withName("http").withPort(80)
         .withProtocol("TCP").endPort().endSpec().build()).create();
@@ -100,11 +122,15 @@ class ControllerRuntimeIT {
     relay = "127.0.0.1:" + relayPort;
     runtime.start(client, new ControllerRuntime.Settings(new InetSocketAddress("127.0.0.1", xdsPort),
         new InetSocketAddress("127.0.0.1", relayPort), null, "hybrid-mesh", "hybrid-mesh-agent", 4245, 1024,
-        SidecarConfig.defaults()));
+        SidecarConfig.defaults(), TokenPolicy.IF_PRESENT, null));
+    SidecarClient.sourceIp = CART_SIDECAR;
+    SidecarClient.bearer = null;
   }
 
   @AfterEach
   void stop() {
+    SidecarClient.sourceIp = null;
+    SidecarClient.bearer = null;
     runtime.close();
   }
 
@@ -191,6 +217,99 @@ class ControllerRuntimeIT {
     assertEquals(0, observe("--server", relay, "--grpc-service", "shop.v1.Catalog").lines().count());
     String json = observe("--server", relay, "--grpc-status", "5", "--data-path", "sidecar", "-o", "json");
     assertTrue(json.contains("\"grpc\":{\"service\":\"shop.v1.Pricing\",\"method\":\"Quote\",\"statusCode\":5"), json);
+  }
+
+  @Test
+  void aForgedAccessLogStreamMakesNoFlowAndOneCountedRejection() throws Exception {
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+        SidecarClient.listenerNames(xds, "cart-5f6d7-x1.shop", "cart").contains("virtualInbound"));
+    long refusedBefore = runtime.sidecarAuth().refused(AuthCounters.Plane.ACCESS_LOG);
+
+    // The payments pod writes flows in the cart pod's name: refused, with the reason.
+    SidecarClient.sourceIp = PAYMENTS_POD;
+    Status forged = refusal(() ->
+        SidecarClient.sendInboundTcpLog(xds, "cart-5f6d7-x1.shop", "10.6.6.6", 40000, "10.1.0.7", 8080));
+    assertEquals(Status.Code.PERMISSION_DENIED, forged.getCode());
+    assertTrue(forged.getDescription().contains("comes from " + PAYMENTS_POD
+        + ", which is not that pod's address"), forged.getDescription());
+
+    // The cart's own sidecar still gets through: only its flow is in the relay.
+    SidecarClient.sourceIp = CART_SIDECAR;
+    SidecarClient.sendInboundTcpLog(xds, "cart-5f6d7-x1.shop", "10.1.9.9", 40000, "10.1.0.7", 8080);
+    ManagedChannel ch = ManagedChannelBuilder.forTarget(relay).usePlaintext().build();
+    try {
+      await().atMost(Duration.ofSeconds(20)).until(() -> !flows(ch).isEmpty());
+      assertEquals(List.of("10.1.9.9"), flows(ch).stream().map(f -> f.getIp().getSource()).toList());
+    } finally {
+      ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    assertEquals(refusedBefore + 1, runtime.sidecarAuth().refused(AuthCounters.Plane.ACCESS_LOG));
+    assertEquals(1, runtime.sidecarAuth().refused(AuthCounters.Plane.ACCESS_LOG, Refusal.ADDRESS_MISMATCH));
+  }
+
+  @Test
+  void anXdsRequestForAnotherWorkloadsPodGetsNothing() throws Exception {
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+        SidecarClient.listenerNames(xds, "cart-5f6d7-x1.shop", "cart").contains("virtualInbound"));
+
+    // Another pod asks for the cart pod's configuration.
+    SidecarClient.sourceIp = PAYMENTS_POD;
+    Status otherPod = refusal(() ->
+        SidecarClient.listenerNames(xds, "cart-5f6d7-x1.shop", "cart"));
+    assertEquals(Status.Code.PERMISSION_DENIED, otherPod.getCode());
+    // The cart's own pod names another workload as its node cluster, to get that workload's configuration.
+    SidecarClient.sourceIp = CART_SIDECAR;
+    Status otherWorkload = refusal(() ->
+        SidecarClient.listenerNames(xds, "cart-5f6d7-x1.shop", "payments"));
+    assertEquals(Status.Code.PERMISSION_DENIED, otherWorkload.getCode());
+    assertTrue(otherWorkload.getDescription().contains("belongs to workload cart, not 'payments'"),
+        otherWorkload.getDescription());
+    assertEquals(1, runtime.sidecarAuth().refused(AuthCounters.Plane.XDS, Refusal.ADDRESS_MISMATCH));
+    assertEquals(1, runtime.sidecarAuth().refused(AuthCounters.Plane.XDS, Refusal.WRONG_WORKLOAD));
+  }
+
+  @Test
+  void aPresentedTokenIsReviewedByTheApiServerAndMustBeThePodsAccount() throws Exception {
+    // The API server's TokenReview, as a real one answers for projected tokens with audience hybrid-mesh.
+    server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews").andReply(201, request -> {
+      TokenReview asked = Serialization.unmarshal(request.getUtf8Body(), TokenReview.class);
+      String token = asked.getSpec().getToken();
+      TokenReviewStatus status = new TokenReviewStatus();
+      if (token.startsWith("sa:") && asked.getSpec().getAudiences().equals(List.of("hybrid-mesh"))) {
+        status.setAuthenticated(true);
+        status.setAudiences(List.of("hybrid-mesh"));
+        status.setUser(new UserInfo(Map.of("authentication.kubernetes.io/pod-name", List.of(token.split(":")[2])),
+            List.of("system:serviceaccounts"), null, "system:serviceaccount:shop:" + token.split(":")[1]));
+      } else {
+        status.setAuthenticated(false);
+        status.setError("invalid bearer token");
+      }
+      asked.setStatus(status);
+      return asked;
+    }).always();
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+        SidecarClient.listenerNames(xds, "cart-5f6d7-x1.shop", "cart").contains("virtualInbound"));
+
+    SidecarClient.bearer = "sa:payments:payments-0";
+    Status wrongAccount = refusal(() ->
+        SidecarClient.listenerNames(xds, "cart-5f6d7-x1.shop", "cart"));
+    assertEquals(Status.Code.PERMISSION_DENIED, wrongAccount.getCode());
+    SidecarClient.bearer = "forged";
+    assertEquals(Status.Code.UNAUTHENTICATED, refusal(() ->
+        SidecarClient.sendInboundTcpLog(xds, "cart-5f6d7-x1.shop", "10.1.9.9", 40000, "10.1.0.7", 8080)).getCode());
+    SidecarClient.bearer = "sa:cart:cart-5f6d7-x1";
+    assertTrue(SidecarClient.listenerNames(xds, "cart-5f6d7-x1.shop", "cart").contains("virtualInbound"));
+    assertEquals(1, runtime.sidecarAuth().refused(AuthCounters.Plane.XDS, Refusal.TOKEN_WRONG_ACCOUNT));
+    assertEquals(1, runtime.sidecarAuth().refused(AuthCounters.Plane.ACCESS_LOG, Refusal.TOKEN_INVALID));
+  }
+
+  /** The status a stand-in sidecar's call failed with; fails when it did not. */
+  private static Status refusal(org.junit.jupiter.api.function.Executable call) {
+    Throwable t = assertThrows(Throwable.class, call);
+    while (t.getCause() != null && !(t instanceof StatusRuntimeException)) {
+      t = t.getCause();
+    }
+    return Status.fromThrowable(t);
   }
 
   /** Runs {@code hmesh observe} and returns what it printed; fails on a non-zero exit. */

@@ -26,7 +26,7 @@ import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +39,44 @@ final class SidecarClient {
   private static final String LISTENER_TYPE = "type.googleapis.com/envoy.config.listener.v3.Listener";
   private static final String CLUSTER_TYPE = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
 
+  /**
+   * The address the stand-in sidecar's connections come from (a loopback address such as 127.0.0.7 given to
+   * the pod in the mock cluster), as Envoy's come from its pod's; null: whatever the kernel picks.
+   */
+  static volatile String sourceIp;
+  /** The service-account token the stand-in sidecar presents (authorization: Bearer), or null. */
+  static volatile String bearer;
+  /** TLS as the injected bootstrap sets it up (the CA, the server name), or null for plaintext. */
+  static volatile io.grpc.ChannelCredentials credentials;
+  static volatile String serverName;
+
   private SidecarClient() {}
+
+  static ManagedChannel channel(String target) {
+    io.grpc.ChannelCredentials tls = credentials;
+    NettyChannelBuilder b = tls == null ? NettyChannelBuilder.forTarget(target).usePlaintext()
+        : NettyChannelBuilder.forTarget(target, tls);
+    if (tls != null && serverName != null) {
+      b.overrideAuthority(serverName);
+    }
+    String source = sourceIp;
+    if (source != null) {
+      b.localSocketPicker(new NettyChannelBuilder.LocalSocketPicker() {
+        @Override
+        public java.net.SocketAddress createSocketAddress(java.net.SocketAddress remote, io.grpc.Attributes attrs) {
+          return new java.net.InetSocketAddress(source, 0);
+        }
+      });
+    }
+    String token = bearer;
+    if (token != null) {
+      io.grpc.Metadata headers = new io.grpc.Metadata();
+      headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+          "Bearer " + token);
+      b.intercept(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+    return b.build();
+  }
 
   static List<String> listenerNames(String target, String nodeId, String cluster) throws Exception {
     return resources(target, nodeId, cluster, LISTENER_TYPE, Listener.class).stream().map(Listener::getName)
@@ -53,7 +90,7 @@ final class SidecarClient {
   /** The first response to one subscription of this type, as a sidecar would receive it over ADS. */
   private static <T extends Message> List<T> resources(String target, String nodeId, String cluster, String typeUrl,
       Class<T> type) throws Exception {
-    ManagedChannel ch = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+    ManagedChannel ch = channel(target);
     try {
       CompletableFuture<DiscoveryResponse> first = new CompletableFuture<>();
       StreamObserver<DiscoveryRequest> requests = AggregatedDiscoveryServiceGrpc.newStub(ch)
@@ -169,7 +206,7 @@ final class SidecarClient {
   }
 
   private static void send(String target, StreamAccessLogsMessage message) throws Exception {
-    ManagedChannel ch = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+    ManagedChannel ch = channel(target);
     try {
       CompletableFuture<Void> done = new CompletableFuture<>();
       StreamObserver<StreamAccessLogsMessage> stream = AccessLogServiceGrpc.newStub(ch)

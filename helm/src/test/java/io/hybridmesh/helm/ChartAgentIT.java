@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -50,8 +51,16 @@ class ChartAgentIT {
     assertEquals(Set.of("/tmp"), c.getVolumeMounts().stream()
         .filter(m -> volume(pod, m).getEmptyDir() != null).map(VolumeMount::getMountPath).collect(Collectors.toSet()),
         "besides the host paths, only an emptyDir for the JVM's scratch space");
-    assertEquals(HOST_MOUNTS.size() + 1, c.getVolumeMounts().size());
-    assertEquals(HOST_MOUNTS.size() + 1, pod.getVolumes().size());
+    // TLS: the CA certificate alone (never the CA's key) and a token for the controller alone, both read only.
+    Volume ca = pod.getVolumes().stream().filter(v -> v.getName().equals("ca")).findFirst().orElseThrow();
+    assertEquals("hybrid-mesh-ca", ca.getSecret().getSecretName());
+    assertEquals(List.of("ca.crt"), ca.getSecret().getItems().stream().map(i -> i.getKey()).toList());
+    Volume token = pod.getVolumes().stream().filter(v -> v.getName().equals("token")).findFirst().orElseThrow();
+    assertEquals("hybrid-mesh", token.getProjected().getSources().get(0).getServiceAccountToken().getAudience());
+    assertTrue(c.getVolumeMounts().stream().filter(m -> Set.of("ca", "token").contains(m.getName()))
+        .allMatch(m -> Boolean.TRUE.equals(m.getReadOnly())));
+    assertEquals(HOST_MOUNTS.size() + 3, c.getVolumeMounts().size());
+    assertEquals(HOST_MOUNTS.size() + 3, pod.getVolumes().size());
 
     assertEquals(Boolean.TRUE, pod.getHostPID(), "the agent reads /proc/<pid> of every container");
     assertEquals(Boolean.FALSE, pod.getHostNetwork());

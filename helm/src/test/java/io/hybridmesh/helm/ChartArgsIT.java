@@ -55,6 +55,13 @@ class ChartArgsIT {
             enabled: false
             query: values
             headers: [x-api-key]
+        tls:
+          enabled: true
+          certLifetime: 90m
+          agentCertificates: secret
+          agentSecretName: agents-tls
+        sidecar:
+          tokenPolicy: required
         """);
     parses(only(chart.one(Deployment.class, ChartRenderIT.CONTROLLER).getSpec().getTemplate().getSpec()
         .getContainers()).getArgs());
@@ -62,5 +69,8 @@ class ChartArgsIT {
         .getSpec().getContainers()).getArgs();
     parses(agentArgs);
     assertEquals(true, agentArgs.contains("--plaintext=off"), agentArgs::toString);
+    RenderedChart plain = RenderedChart.render("tls: {enabled: false}");
+    parses(only(plain.one(Deployment.class, ChartRenderIT.CONTROLLER).getSpec().getTemplate().getSpec()
+        .getContainers()).getArgs());
   }
 }

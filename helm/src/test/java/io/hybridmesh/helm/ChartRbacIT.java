@@ -55,13 +55,25 @@ class ChartRbacIT {
   }
 
   @Test
-  void theLeaseIsGrantedInTheReleaseNamespaceOnly() {
+  void theLeaseAndSecretsAreGrantedInTheReleaseNamespaceOnly() {
     RenderedChart chart = RenderedChart.defaults();
     List<Role> roles = chart.all(Role.class);
-    assertEquals(1, roles.size());
-    assertEquals(RenderedChart.NAMESPACE, roles.get(0).getMetadata().getNamespace());
+    assertEquals(2, roles.size());
+    roles.forEach(r -> assertEquals(RenderedChart.NAMESPACE, r.getMetadata().getNamespace()));
     assertTrue(chart.all(ClusterRole.class).stream().flatMap(r -> r.getRules().stream())
-        .noneMatch(r -> r.getResources().contains("leases")), "no cluster-wide Lease rights");
+        .noneMatch(r -> r.getResources().contains("leases") || r.getResources().contains("secrets")),
+        "no cluster-wide Lease or Secret rights");
+  }
+
+  @Test
+  void withoutTlsTheControllerHasNoSecretRights() {
+    RenderedChart chart = RenderedChart.render("tls: {enabled: false}");
+    assertTrue(chart.all(Role.class).stream().flatMap(r -> r.getRules().stream())
+        .noneMatch(r -> r.getResources().contains("secrets")));
+    Set<String> withTls = new TreeSet<>(KubernetesAccess.grants(Component.CONTROLLER));
+    withTls.removeAll(granted(chart).get(Component.CONTROLLER));
+    assertEquals(Set.of("OWN_NAMESPACE core secrets create", "OWN_NAMESPACE core secrets get"), withTls,
+        "the Secret rights are the only ones TLS adds");
   }
 
   /** What each component's ServiceAccount ends up with, from the rendered roles through their bindings. */

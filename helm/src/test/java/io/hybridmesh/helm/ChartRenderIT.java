@@ -35,6 +35,8 @@ class ChartRenderIT {
         "ClusterRole/" + CONTROLLER, "ClusterRole/" + AGENT,
         "ClusterRoleBinding/" + CONTROLLER, "ClusterRoleBinding/" + AGENT,
         "Role/" + CONTROLLER + "-leader-election", "RoleBinding/" + CONTROLLER + "-leader-election",
+        "Role/" + CONTROLLER + "-ca", "RoleBinding/" + CONTROLLER + "-ca",
+        "NetworkPolicy/" + CONTROLLER, "NetworkPolicy/" + AGENT,
         "Service/" + CONTROLLER, "Service/" + AGENT,
         "Deployment/" + CONTROLLER, "DaemonSet/" + AGENT)), kinds);
     for (HasMetadata o : chart.objects) {
@@ -61,6 +63,9 @@ class ChartRenderIT {
         "--xds-port=18000",
         "--agent-service=hybrid-mesh-agent",
         "--metrics=0.0.0.0:9966",
+        "--cert-lifetime=24h",
+        "--agent-service-account=hybrid-mesh-agent",
+        "--sidecar-token=if-present",
         "--proxy-image=docker.io/envoyproxy/envoy:v1.34.1",
         "--init-image=docker.io/istio/proxyv2:1.24.0",
         "--proxy-uid=1337",
@@ -119,7 +124,10 @@ class ChartRenderIT {
     var pod = ds.getSpec().getTemplate().getSpec();
     Container c = pod.getContainers().get(0);
     assertEquals(List.of("agent", "--kubernetes", "--node-name=$(NODE_NAME)", "--serve=0.0.0.0:4245",
-        "--metrics=0.0.0.0:9965", "--flow-capacity=16384", "--plaintext=auto", "--redact-query=keep"), c.getArgs());
+        "--metrics=0.0.0.0:9965", "--flow-capacity=16384", "--plaintext=auto", "--redact-query=keep",
+        "--tls-ca-cert-file=/etc/hybrid-mesh/ca/ca.crt",
+        "--tls-cert-from-controller=hybrid-mesh-controller.hybrid-mesh.svc:4245",
+        "--tls-token-file=/var/run/secrets/hybrid-mesh/token"), c.getArgs());
     var nodeName = c.getEnv().stream().filter(e -> e.getName().equals("NODE_NAME")).findFirst().orElseThrow();
     assertEquals("spec.nodeName", nodeName.getValueFrom().getFieldRef().getFieldPath());
     assertEquals(Boolean.TRUE, pod.getHostPID());
@@ -178,9 +186,15 @@ class ChartRenderIT {
           proxyImage: {repository: mirror.example.com/envoy, tag: v1.34.2}
           initImage: {repository: mirror.example.com/iptables, tag: "7"}
           uid: 2000
+          tokenPolicy: required
           resources:
             requests: {cpu: 50m, memory: 64Mi}
             limits: {cpu: 500m, memory: ""}
+        tls:
+          enabled: true
+          certLifetime: 12h
+          agentCertificates: secret
+          agentSecretName: agents-tls
         """);
     Deployment d = chart.one(Deployment.class, "mesh-controller");
     var pod = d.getSpec().getTemplate().getSpec();
@@ -200,7 +214,11 @@ class ChartRenderIT {
     assertTrue(c.getArgs().containsAll(List.of("--lease-name=other-lease", "--default-fallback=none",
         "--xds-host=mesh-controller.hybrid-mesh.svc", "--agent-service=mesh-agent",
         "--proxy-image=mirror.example.com/envoy:v1.34.2", "--init-image=mirror.example.com/iptables:7",
-        "--proxy-uid=2000", "--proxy-cpu=50m", "--proxy-memory=64Mi", "--proxy-cpu-limit=500m")), c.getArgs().toString());
+        "--proxy-uid=2000", "--proxy-cpu=50m", "--proxy-memory=64Mi", "--proxy-cpu-limit=500m",
+        "--cert-lifetime=12h", "--agent-service-account=mesh-agent", "--sidecar-token=required",
+        "--agent-server-name=mesh-agent.hybrid-mesh.svc", "--token-exchange=0.0.0.0:18001")), c.getArgs().toString());
+    assertEquals(18001, port(c, "token-exchange"));
+    assertEquals(18001, ports(chart.one(Service.class, "mesh-controller")).get("token-exchange"));
     assertTrue(c.getArgs().stream().noneMatch(a -> a.startsWith("--proxy-memory-limit")), "an empty limit is no limit");
     assertEquals("1Gi", c.getResources().getRequests().get("memory").toString());
 
@@ -209,9 +227,23 @@ class ChartRenderIT {
     assertEquals("registry.example.com/team/hmesh:1.2.3", a.getImage());
     assertEquals(List.of("agent", "--kubernetes", "--node-name=$(NODE_NAME)", "--serve=0.0.0.0:4245",
         "--metrics=0.0.0.0:9965", "--flow-capacity=1000", "--plaintext=on", "--no-redact", "--redact-query=all",
-        "--redact-header=X-Api-Key", "--redact-header=X-Token"), a.getArgs());
+        "--redact-header=X-Api-Key", "--redact-header=X-Token", "--tls-ca-cert-file=/etc/hybrid-mesh/ca/ca.crt",
+        "--tls-server-cert-file=/etc/hybrid-mesh/tls/tls.crt", "--tls-server-key-file=/etc/hybrid-mesh/tls/tls.key"),
+        a.getArgs());
+    assertEquals("agents-tls", ds.getSpec().getTemplate().getSpec().getVolumes().stream()
+        .filter(v -> v.getName().equals("tls")).findFirst().orElseThrow().getSecret().getSecretName());
     assertEquals("system-node-critical", ds.getSpec().getTemplate().getSpec().getPriorityClassName());
     assertEquals("2Gi", a.getResources().getLimits().get("memory").toString());
+  }
+
+  @Test
+  void withoutTlsEverythingIsPlaintextAndSaysSo() {
+    RenderedChart chart = RenderedChart.render("tls: {enabled: false}");
+    Container c = chart.one(Deployment.class, CONTROLLER).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertTrue(c.getArgs().contains("--no-tls"), c.getArgs().toString());
+    var pod = chart.one(DaemonSet.class, AGENT).getSpec().getTemplate().getSpec();
+    assertTrue(pod.getContainers().get(0).getArgs().stream().noneMatch(a -> a.startsWith("--tls")));
+    assertTrue(pod.getVolumes().stream().noneMatch(v -> v.getSecret() != null || v.getProjected() != null));
   }
 
   private static Map<String, Integer> ports(Service svc) {

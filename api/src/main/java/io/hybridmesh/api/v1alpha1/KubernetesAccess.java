@@ -52,6 +52,7 @@ public final class KubernetesAccess {
   private static final String DISCOVERY = "discovery.k8s.io";
   private static final String COORDINATION = "coordination.k8s.io";
   private static final String AUTHORIZATION = "authorization.k8s.io";
+  private static final String AUTHENTICATION = "authentication.k8s.io";
   private static final String HMESH = HybridMeshNames.GROUP;
 
   private static final String CONTROLLER_INFORMERS =
@@ -92,6 +93,12 @@ public final class KubernetesAccess {
       new Rule(Component.CONTROLLER, Scope.CLUSTER, AUTHORIZATION, "selfsubjectrulesreviews", Set.of("create"),
           "controller: JOSDK's LeaderElectionManager checks its Lease rights before campaigning "
               + "(HmeshOperator.start with a LeaderElectionConfiguration)"),
+      new Rule(Component.CONTROLLER, Scope.CLUSTER, AUTHENTICATION, "tokenreviews", Set.of("create"),
+          "controller: security.KubeTokenReviewer reviews the service-account tokens sidecars present on xDS and "
+              + "access-log streams (audience hybrid-mesh)"),
+      new Rule(Component.CONTROLLER, Scope.OWN_NAMESPACE, CORE, "secrets", Set.of("get", "create"),
+          "controller: security.CaSecretStore reads the CA Secret hybrid-mesh-ca and creates it on first start "
+              + "(a 409 Conflict is read again); only with TLS on"),
       new Rule(Component.CONTROLLER, Scope.OWN_NAMESPACE, COORDINATION, "leases", Set.of("get", "create", "update"),
           "controller: leader election (HmeshOperator.start; fabric8's LeaseLock via JOSDK), "
               + "--lease-namespace is the release namespace"),

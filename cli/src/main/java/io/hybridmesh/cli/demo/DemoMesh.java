@@ -227,7 +227,8 @@ public final class DemoMesh implements AutoCloseable {
     out.println("The eBPF data path is attached to " + String.join(", ", outcomes.stream()
         .filter(DemoReports.Outcome::ebpf).map(o -> "demo/" + o.workload()).toList())
         + "; traffic is flowing" + outputs.describe() + (xdsAddress == null ? "" : "; xDS and access logs on "
-        + xdsAddress.getHostString() + ":" + xdsAddress.getPort()) + ".");
+        + xdsAddress.getHostString() + ":" + xdsAddress.getPort() + " (plaintext; a sidecar is checked by its "
+        + "namespace's address)") + ".");
     if (ui != null) {
       out.println("Browser UI (service map, reports, live flows): " + ui.url());
     }

@@ -14,6 +14,10 @@ import io.hybridmesh.xds.model.SidecarWorkload;
 import io.hybridmesh.xds.server.PublishReport;
 import io.hybridmesh.xds.server.SidecarGroup;
 import io.hybridmesh.xds.server.SidecarRejections;
+import io.hybridmesh.xds.auth.AuthCounters;
+import io.hybridmesh.xds.auth.SidecarAuthenticator;
+import io.hybridmesh.xds.auth.TokenPolicy;
+import io.hybridmesh.xds.auth.TokenReviewer;
 import io.hybridmesh.xds.server.XdsServer;
 import io.hybridmesh.xds.translate.TranslatorSettings;
 import io.hybridmesh.xds.validate.ConfigProblem;
@@ -66,7 +70,11 @@ final class DemoSidecars implements AutoCloseable {
         + r.typeUrl().substring(r.typeUrl().lastIndexOf('.') + 1) + " version " + r.version() + ": " + r.message());
     try {
       server = new XdsServer(List.of(address, hub), TranslatorSettings.DEFAULTS,
-          group -> bootstrap(group.workload(), hub.getPort()), rejections, directory, flows).start();
+          group -> bootstrap(group.workload(), hub.getPort()), rejections,
+          // A sidecar must call from its namespace's address; loopback is the operator's own tools on this
+          // host (hmesh observe's neighbours, DemoKernelIT's stand-in Envoy), trusted as the demo is theirs.
+          new SidecarAuthenticator(directory, TokenReviewer.NONE, TokenPolicy.IGNORE, true, new AuthCounters()),
+          flows).start();
     } catch (IOException | RuntimeException e) {
       throw new DemoException("cannot serve xDS and access logs on " + address.getHostString() + ":"
           + address.getPort() + " (" + e.getMessage() + "); pick another port with --xds HOST:PORT, or --xds none");

@@ -100,7 +100,10 @@ public final class SidecarPublisher implements AutoCloseable {
     return report;
   }
 
-  /** The access-log receiver's lookup: node id {@code <pod>.<namespace>} to the pod behind it. */
+  /**
+   * The sidecar streams' lookup: node id {@code <pod>.<namespace>} to the pod behind it, with what proves a
+   * caller is that pod (its addresses, its service account, whether it is on the host network).
+   */
   public SidecarDirectory directory() {
     return nodeId -> {
       int dot = nodeId.lastIndexOf('.'); // namespaces have no dots; pod names may
@@ -114,9 +117,11 @@ public final class SidecarPublisher implements AutoCloseable {
       String[] owner = MeshModel.owner(pod).orElse(new String[] {"Pod", pod.getMetadata().getName()});
       List<String> ips = pod.getStatus() == null || pod.getStatus().getPodIPs() == null ? List.of()
           : pod.getStatus().getPodIPs().stream().map(PodIP::getIp).filter(ip -> ip != null && !ip.isEmpty()).toList();
+      var spec = pod.getSpec();
       return Optional.of(new SidecarIdentity(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
-          owner[1], owner[0], pod.getSpec() == null || pod.getSpec().getNodeName() == null ? ""
-              : pod.getSpec().getNodeName(), ips));
+          owner[1], owner[0], spec == null || spec.getNodeName() == null ? "" : spec.getNodeName(), ips,
+          spec == null || spec.getServiceAccountName() == null ? "default" : spec.getServiceAccountName(),
+          spec != null && Boolean.TRUE.equals(spec.getHostNetwork())));
     };
   }
 

@@ -52,8 +52,8 @@ public final class RelayService extends ObserverGrpc.ObserverImplBase implements
   });
 
   /**
-   * @param channels makes the channel to a peer target (plaintext Netty in the controller, in-process in
-   *     tests); channels are kept per target
+   * @param channels makes the channel to a peer target (Netty in the controller: TLS with the relay's client
+   *     certificate by default; in-process in tests); channels are kept per target
    * @param workloads the capability reports, when the relay knows them itself (from the cluster); empty =
    *     ask the peers and merge their answers
    */

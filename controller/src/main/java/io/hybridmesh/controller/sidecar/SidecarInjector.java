@@ -7,6 +7,9 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.hybridmesh.xds.bootstrap.TokenGrpc;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.hybridmesh.api.v1alpha1.HybridMeshNames;
@@ -42,6 +45,11 @@ public final class SidecarInjector {
   /** Kubernetes expands these in a container's args from its env: the downward API entries below. */
   public static final String POD_NAME_REF = "$(POD_NAME)";
   public static final String POD_NAMESPACE_REF = "$(POD_NAMESPACE)";
+  /** With a token exchange: the pod's projected token (audience hybrid-mesh) and the CA as a file. */
+  static final String TOKEN_VOLUME = "hmesh-token";
+  static final String CA_VOLUME = "hmesh-ca";
+  static final String TOKEN_DIR = "/var/run/secrets/hybrid-mesh";
+  static final String CA_DIR = "/var/run/hybrid-mesh-ca";
 
   private final SidecarConfig config;
 
@@ -54,9 +62,20 @@ public final class SidecarInjector {
    * holds the downward-API references, which do not matter to which clusters it defines.
    */
   public Bootstrap bootstrap(String workload) {
+    return SidecarBootstrap.build(bootstrapSettings(), POD_NAME_REF, POD_NAMESPACE_REF, workload);
+  }
+
+  /** Where the sidecars connect and how: TLS with the CA, and their token, when configured. */
+  public BootstrapSettings bootstrapSettings() {
     BootstrapSettings settings = BootstrapSettings.oneServer(config.xdsHost(), config.xdsPort())
         .withAdminPort(config.adminPort());
-    return SidecarBootstrap.build(settings, POD_NAME_REF, POD_NAMESPACE_REF, workload);
+    if (config.controlPlaneCaPem() != null) {
+      settings = settings.withTls(new BootstrapSettings.ControlPlaneTls(config.controlPlaneCaPem(), config.xdsHost()));
+    }
+    if (config.tokenExchangeUri() != null) {
+      settings = settings.withToken(new TokenGrpc(TOKEN_DIR + "/token", config.tokenExchangeUri()));
+    }
+    return settings;
   }
 
   /** For the xDS server: every workload's snapshot is checked against the bootstrap injected into its pods. */
@@ -71,6 +90,15 @@ public final class SidecarInjector {
     List<Container> init = new ArrayList<>(sidecar);
     init.addAll(t.getSpec().getInitContainers());
     t.getSpec().setInitContainers(init);
+    if (config.tokenExchangeUri() != null) {
+      List<Volume> volumes = new ArrayList<>(t.getSpec().getVolumes() == null ? List.of() : t.getSpec().getVolumes());
+      volumes.add(new VolumeBuilder().withName(TOKEN_VOLUME).withNewProjected().addNewSource()
+          .withNewServiceAccountToken().withAudience(SidecarBootstrap.TOKEN_AUDIENCE).withExpirationSeconds(3600L)
+          .withPath("token").endServiceAccountToken().endSource().endProjected().build());
+      volumes.add(new VolumeBuilder().withName(CA_VOLUME).withNewEmptyDir().withMedium("Memory").endEmptyDir()
+          .build());
+      t.getSpec().setVolumes(volumes);
+    }
     Map<String, String> annotations = new LinkedHashMap<>(t.getMetadata().getAnnotations());
     annotations.put(HybridMeshNames.SIDECAR_HASH_ANNOTATION, hash(sidecar));
     t.getMetadata().setAnnotations(annotations);
@@ -85,6 +113,11 @@ public final class SidecarInjector {
         : t.getSpec().getInitContainers());
     init.removeIf(c -> PROXY.equals(c.getName()) || INIT.equals(c.getName()));
     t.getSpec().setInitContainers(init);
+    if (t.getSpec().getVolumes() != null) {
+      List<Volume> volumes = new ArrayList<>(t.getSpec().getVolumes());
+      volumes.removeIf(v -> TOKEN_VOLUME.equals(v.getName()) || CA_VOLUME.equals(v.getName()));
+      t.getSpec().setVolumes(volumes);
+    }
     Map<String, String> annotations = new LinkedHashMap<>(t.getMetadata().getAnnotations() == null ? Map.of()
         : t.getMetadata().getAnnotations());
     annotations.remove(HybridMeshNames.SIDECAR_HASH_ANNOTATION);
@@ -108,10 +141,18 @@ public final class SidecarInjector {
   }
 
   private Container captureInit() {
-    return new ContainerBuilder()
+    ContainerBuilder b = new ContainerBuilder();
+    String script = CaptureRules.script(config);
+    if (config.tokenExchangeUri() != null) {
+      // gRPC's token exchange over HTTPS reads its trusted CAs from a file only; the CA comes in an env var.
+      script = "printf '%s' \"$HMESH_CA\" > " + CA_DIR + "/ca.crt\n" + script;
+      b.addNewEnv().withName("HMESH_CA").withValue(config.controlPlaneCaPem()).endEnv()
+          .addNewVolumeMount().withName(CA_VOLUME).withMountPath(CA_DIR).endVolumeMount();
+    }
+    return b
         .withName(INIT)
         .withImage(config.initImage())
-        .withCommand("sh", "-c", CaptureRules.script(config))
+        .withCommand("sh", "-c", script)
         .withNewSecurityContext()
           .withRunAsUser(0L).withRunAsNonRoot(false).withPrivileged(false).withAllowPrivilegeEscalation(false)
           .withNewCapabilities().withAdd("NET_ADMIN", "NET_RAW").withDrop("ALL").endCapabilities()
@@ -121,7 +162,13 @@ public final class SidecarInjector {
   }
 
   private Container proxy(String workload) {
-    return new ContainerBuilder()
+    ContainerBuilder b = new ContainerBuilder();
+    if (config.tokenExchangeUri() != null) {
+      b.addNewEnv().withName("GRPC_DEFAULT_SSL_ROOTS_FILE_PATH").withValue(CA_DIR + "/ca.crt").endEnv()
+          .addNewVolumeMount().withName(TOKEN_VOLUME).withMountPath(TOKEN_DIR).withReadOnly(true).endVolumeMount()
+          .addNewVolumeMount().withName(CA_VOLUME).withMountPath(CA_DIR).withReadOnly(true).endVolumeMount();
+    }
+    return b
         .withName(PROXY)
         .withImage(config.proxyImage())
         .withRestartPolicy("Always")

@@ -76,7 +76,10 @@ class InjectedSidecarIT {
         d.outboundPort(), d.inboundPort(), d.adminPort(), d.cpuRequest(), d.memoryRequest(), d.cpuLimit(),
         d.memoryLimit());
     xds = new XdsServer("127.0.0.1", port, translation, new SidecarInjector(sidecar).bootstraps(), outcomes,
-        id -> Optional.empty(), new io.hybridmesh.xds.als.SidecarFlowSink() {
+        // The sidecar must be the pod it names, as in the controller: looked up in the cluster by its publisher.
+        io.hybridmesh.xds.auth.SidecarAuthenticator.byAddress(
+            id -> publisher == null ? Optional.empty() : publisher.directory().lookup(id)),
+        new io.hybridmesh.xds.als.SidecarFlowSink() {
           @Override
           public void accept(io.hybridmesh.api.flow.v1.Flow flow) { }
 
@@ -228,7 +231,8 @@ class InjectedSidecarIT {
         .withUid("rs-1").withController(true).endOwnerReference().endMetadata()
         .withSpec(new io.fabric8.kubernetes.api.model.PodSpecBuilder(template.getSpec()).withNodeName("node-a")
             .build())
-        .withNewStatus().addNewPodIP("10.1.0.7").endStatus().build()).create();
+        // The stand-in sidecar runs on this host: its streams come from 127.0.0.1, the pod's second address.
+        .withNewStatus().addNewPodIP("10.1.0.7").addNewPodIP("127.0.0.1").endStatus().build()).create();
   }
 
   /** What the controller serves the checkout sidecars, once its publisher has seen the pod. */

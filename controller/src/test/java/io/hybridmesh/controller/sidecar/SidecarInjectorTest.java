@@ -74,6 +74,28 @@ class SidecarInjectorTest {
   }
 
   @Test
+  void withATokenExchangeTheSidecarGetsItsPodsProjectedTokenAndTheCaAsAFile() {
+    SidecarConfig tls = SidecarConfig.defaults().withControlPlaneCa("-----BEGIN CERTIFICATE-----\nMIIB\n"
+        + "-----END CERTIFICATE-----\n").withTokenExchange("https://hmesh-controller.hybrid-mesh.svc:18001/token");
+    SidecarInjector withToken = new SidecarInjector(tls);
+    PodTemplateSpec t = withToken.inject(app(), "web");
+    var token = t.getSpec().getVolumes().stream().filter(v -> v.getName().equals("hmesh-token")).findFirst()
+        .orElseThrow().getProjected().getSources().get(0).getServiceAccountToken();
+    assertEquals("hybrid-mesh", token.getAudience());
+    Container capture = t.getSpec().getInitContainers().get(0);
+    assertTrue(capture.getCommand().get(2).startsWith("printf '%s' \"$HMESH_CA\" > /var/run/hybrid-mesh-ca/ca.crt\n"));
+    Container proxy = t.getSpec().getInitContainers().get(1);
+    assertTrue(proxy.getVolumeMounts().stream().allMatch(m -> Boolean.TRUE.equals(m.getReadOnly())));
+    assertTrue(proxy.getEnv().stream().anyMatch(e -> e.getName().equals("GRPC_DEFAULT_SSL_ROOTS_FILE_PATH")));
+    var als = withToken.bootstrapSettings().accessLogService(SidecarBootstrap.TOKEN_AUDIENCE);
+    assertEquals("https://hmesh-controller.hybrid-mesh.svc:18001/token",
+        als.getGoogleGrpc().getCallCredentials(0).getStsService().getTokenExchangeServiceUri());
+    assertEquals("hmesh-controller.hybrid-mesh.svc:18000", als.getGoogleGrpc().getTargetUri());
+    assertNotEquals(SidecarInjector.hash(injector.sidecar("web")), SidecarInjector.hash(withToken.sidecar("web")));
+    assertEquals(app(), withToken.remove(t), "removal takes the volumes too");
+  }
+
+  @Test
   void aConfigChangeChangesTheHash() {
     SidecarConfig d = SidecarConfig.defaults();
     SidecarInjector newer = new SidecarInjector(new SidecarConfig("envoy:next", d.initImage(), d.proxyUid(),

@@ -2,6 +2,7 @@ package io.hybridmesh.agent.observer;
 
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -24,9 +25,17 @@ public final class ObserverServer implements AutoCloseable {
     this.server = builder.addService(service).build();
   }
 
-  /** A TCP server on host:port (port 0 = any free port; see {@link #port()} after start). */
+  /** A plaintext TCP server on host:port (port 0 = any free port; see {@link #port()} after start). */
   public static ObserverServer tcp(String host, int port, ObserverService service) {
     return new ObserverServer(NettyServerBuilder.forAddress(new InetSocketAddress(host, port)), service);
+  }
+
+  /**
+   * A TCP server with these credentials: in a cluster, TLS that accepts only the relay's client certificate,
+   * since every flow of the node can be read here.
+   */
+  public static ObserverServer tcp(String host, int port, ObserverService service, ServerCredentials credentials) {
+    return new ObserverServer(NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials), service);
   }
 
   /** A TCP server on localhost:4245. */

@@ -8,6 +8,9 @@ import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
 import io.grpc.Status;
 import io.hybridmesh.api.flow.v1.Flow;
 import io.grpc.stub.StreamObserver;
+import io.hybridmesh.xds.auth.AuthCounters;
+import io.hybridmesh.xds.auth.CallerContext;
+import io.hybridmesh.xds.auth.SidecarAuthenticator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -18,7 +21,9 @@ import java.util.function.Supplier;
  * <p>The sidecar's identity arrives only in a stream's first message, so each stream keeps it. Entries are
  * converted on the gRPC thread as they arrive: with grpc-java's flow control a sidecar that sends faster
  * than we convert is slowed down rather than buffered, so memory stays bounded per stream, and the number
- * of streams is capped. Nothing a sidecar sends ends its stream: bad input is dropped and counted.
+ * of streams is capped. Bad input is dropped and counted without ending the stream; a caller that is not
+ * the pod its identifier names ({@link SidecarAuthenticator}) has its stream closed with the reason, and
+ * nothing it sent becomes a flow.
  */
 public final class AccessLogReceiver extends AccessLogServiceGrpc.AccessLogServiceImplBase {
 
@@ -32,16 +37,16 @@ public final class AccessLogReceiver extends AccessLogServiceGrpc.AccessLogServi
     public static final Limits DEFAULTS = new Limits(20_000, 10_000);
   }
 
-  private final SidecarDirectory directory;
+  private final SidecarAuthenticator authenticator;
   private final SidecarFlowSink sink;
   private final AccessLogFlows flows;
   private final Limits limits;
   private final AlsCounters counters;
   private final AtomicInteger open = new AtomicInteger();
 
-  public AccessLogReceiver(SidecarDirectory directory, SidecarFlowSink sink, AccessLogFlows flows, Limits limits,
-      AlsCounters counters) {
-    this.directory = directory;
+  public AccessLogReceiver(SidecarAuthenticator authenticator, SidecarFlowSink sink, AccessLogFlows flows,
+      Limits limits, AlsCounters counters) {
+    this.authenticator = authenticator;
     this.sink = sink;
     this.flows = flows;
     this.limits = limits;
@@ -63,19 +68,23 @@ public final class AccessLogReceiver extends AccessLogServiceGrpc.AccessLogServi
       return new Discard();
     }
     counters.streamOpened();
-    return new LogStream(responses);
+    return new LogStream(responses, CallerContext.current());
   }
 
   /** One sidecar logger's stream. gRPC delivers its messages one at a time, so no locking. */
   private final class LogStream implements StreamObserver<StreamAccessLogsMessage> {
 
     private final StreamObserver<StreamAccessLogsResponse> responses;
+    private final CallerContext.Caller caller;
     private StreamAccessLogsMessage.Identifier identifier;
     private AccessLogOrigin origin;
     private boolean closed;
+    /** Refused: what still arrives before the caller sees the error is counted, never converted. */
+    private boolean refused;
 
-    LogStream(StreamObserver<StreamAccessLogsResponse> responses) {
+    LogStream(StreamObserver<StreamAccessLogsResponse> responses, CallerContext.Caller caller) {
       this.responses = responses;
+      this.caller = caller;
     }
 
     @Override
@@ -86,6 +95,10 @@ public final class AccessLogReceiver extends AccessLogServiceGrpc.AccessLogServi
         default -> 0;
       };
       counters.message(count);
+      if (refused) {
+        counters.dropped(DropCause.REFUSED_CALLER, count, "after the refusal");
+        return;
+      }
       if (message.hasIdentifier()) {
         identifier = message.getIdentifier();
         origin = null;
@@ -99,13 +112,13 @@ public final class AccessLogReceiver extends AccessLogServiceGrpc.AccessLogServi
         return;
       }
       if (origin == null) {
-        // Looked up again on every message until found: the pod may be newer than the directory's view.
-        var identity = directory.lookup(identifier.getNode().getId());
-        if (identity.isEmpty()) {
-          drop(DropCause.UNKNOWN_NODE, count, "node id '" + identifier.getNode().getId() + "'");
+        var verdict = authenticator.authenticate(AuthCounters.Plane.ACCESS_LOG, identifier.getNode().getId(),
+            null, caller);
+        if (!verdict.accepted()) {
+          refuse(verdict, count);
           return;
         }
-        origin = AccessLogOrigin.of(identifier, identity.get());
+        origin = AccessLogOrigin.of(identifier, verdict.identity());
       }
       int limit = Math.min(count, limits.maxEntriesPerMessage());
       if (message.hasHttpLogs()) {
@@ -142,6 +155,17 @@ public final class AccessLogReceiver extends AccessLogServiceGrpc.AccessLogServi
       }
     }
 
+    /**
+     * Ends the stream with the reason. Its entries are counted as dropped but not reported as lost events:
+     * they are not the named pod's traffic, and a reader must not take them for lost flows of it.
+     */
+    private void refuse(SidecarAuthenticator.Verdict verdict, int count) {
+      refused = true;
+      counters.dropped(DropCause.REFUSED_CALLER, count, verdict.sentence());
+      close();
+      responses.onError(verdict.refusal().status(verdict.sentence()).asRuntimeException());
+    }
+
     private void drop(DropCause cause, long entries, String detail) {
       // An empty message loses no entry, but is still worth counting: as one occurrence.
       counters.dropped(cause, cause == DropCause.EMPTY_MESSAGE ? 1 : entries, detail);
@@ -157,6 +181,9 @@ public final class AccessLogReceiver extends AccessLogServiceGrpc.AccessLogServi
 
     @Override
     public void onCompleted() {
+      if (refused) {
+        return; // already ended with the refusal
+      }
       close();
       // The API says no response is ever sent; a client-streaming call still needs one to end cleanly.
       responses.onNext(StreamAccessLogsResponse.getDefaultInstance());

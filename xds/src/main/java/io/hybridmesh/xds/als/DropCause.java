@@ -4,8 +4,11 @@ package io.hybridmesh.xds.als;
 public enum DropCause {
   /** The stream's first message carried no identifier, so nothing on it can be attributed. */
   NO_IDENTIFIER("access-log stream without an identifier in its first message"),
-  /** The node id names no pod the directory knows (not yet, or never). */
-  UNKNOWN_NODE("access-log entries from a node id the sidecar directory does not know"),
+  /**
+   * The stream's caller is not the pod its identifier names (another address, no such pod, a bad token): the
+   * stream is closed with the reason and its entries are counted here, never converted.
+   */
+  REFUSED_CALLER("access-log entries of a stream whose caller is not the pod it names"),
   /** A message with neither HTTP nor TCP entries; counted in messages, every other cause in entries. */
   EMPTY_MESSAGE("access-log message with no entries"),
   /** An entry the converter could not turn into a flow. */

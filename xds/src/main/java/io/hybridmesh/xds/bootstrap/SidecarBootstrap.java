@@ -1,6 +1,14 @@
 package io.hybridmesh.xds.bootstrap;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.envoy.config.bootstrap.v3.Admin;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
@@ -30,6 +38,9 @@ import io.hybridmesh.xds.validate.EnvoyTypes;
  */
 public final class SidecarBootstrap {
 
+  /** The audience of the projected token a sidecar presents; the controller accepts no other. */
+  public static final String TOKEN_AUDIENCE = io.hybridmesh.api.tls.TlsNames.TOKEN_AUDIENCE;
+
   private SidecarBootstrap() {}
 
   /**
@@ -46,11 +57,15 @@ public final class SidecarBootstrap {
       throw new IllegalArgumentException("pod '" + pod + "', namespace '" + namespace + "' and workload '"
           + workload + "' do not make a sidecar node id");
     }
+    GrpcService adsService = settings.token() == null
+        ? GrpcService.newBuilder().setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(Names.XDS_CLUSTER))
+            .build()
+        : settings.token().service(settings.xds().host(), settings.xds().port(), settings.tls(), "hmesh_xds",
+            TOKEN_AUDIENCE);
     ApiConfigSource ads = ApiConfigSource.newBuilder()
         .setApiType(ApiConfigSource.ApiType.GRPC)
         .setTransportApiVersion(ApiVersion.V3)
-        .addGrpcServices(GrpcService.newBuilder()
-            .setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(Names.XDS_CLUSTER)))
+        .addGrpcServices(adsService)
         .build();
     return Bootstrap.newBuilder()
         .setNode(node)
@@ -103,7 +118,11 @@ public final class SidecarBootstrap {
   private static Cluster controlPlaneCluster(String name, BootstrapSettings.Upstream upstream,
       BootstrapSettings settings) {
     String host = upstream.host();
-    return Cluster.newBuilder()
+    Cluster.Builder cluster = Cluster.newBuilder();
+    if (settings.tls() != null) {
+      cluster.setTransportSocket(controlPlaneTls(settings.tls()));
+    }
+    return cluster
         .setName(name)
         .setType(IpAddress.isLiteral(host) ? Cluster.DiscoveryType.STATIC : Cluster.DiscoveryType.STRICT_DNS)
         .setConnectTimeout(EnvoyProtos.duration(settings.connectTimeout()))
@@ -114,6 +133,24 @@ public final class SidecarBootstrap {
                 .setEndpoint(Endpoint.newBuilder()
                     .setAddress(EnvoyProtos.socketAddress(host, upstream.port()))))))
         .build();
+  }
+
+  /**
+   * The sidecar checks the controller's certificate against the CA given inline and the server name, which
+   * it also sends as SNI; a man in the middle without the CA's key gets no configuration and no logs.
+   */
+  private static TransportSocket controlPlaneTls(BootstrapSettings.ControlPlaneTls tls) {
+    UpstreamTlsContext context = UpstreamTlsContext.newBuilder()
+        .setSni(tls.serverName())
+        .setCommonTlsContext(CommonTlsContext.newBuilder()
+            .setValidationContext(CertificateValidationContext.newBuilder()
+                .setTrustedCa(DataSource.newBuilder().setInlineString(tls.caPem()))
+                .addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder()
+                    .setSanType(SubjectAltNameMatcher.SanType.DNS)
+                    .setMatcher(StringMatcher.newBuilder().setExact(tls.serverName())))))
+        .build();
+    return TransportSocket.newBuilder().setName("envoy.transport_sockets.tls")
+        .setTypedConfig(Any.pack(context)).build();
   }
 
   private static String print(JsonFormat.Printer printer, Bootstrap bootstrap) {

@@ -13,6 +13,9 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Status;
+import io.hybridmesh.xds.auth.AuthCounters;
+import io.hybridmesh.xds.auth.CallerContext;
+import io.hybridmesh.xds.auth.SidecarAuthenticator;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +34,10 @@ import java.util.logging.Logger;
  * the callbacks, then asks for a watch), and hands the cache a copy whose version is the refused one: to
  * the cache the sidecar is then up to date, so it holds the watch open until the group's snapshot changes.
  *
- * <p>It also refuses streams whose node does not name a sidecar, and delta xDS, which would bypass it.
+ * <p>It also refuses streams whose node does not name a sidecar, and delta xDS, which would bypass it; and
+ * a stream whose caller is not the pod its node id names, or whose node cluster is not that pod's workload
+ * ({@link SidecarAuthenticator}): the cache hashes each request's node to a workload's snapshot, so only a
+ * node proven this way gets its own workload's configuration, and no other.
  */
 public final class NackGuard implements DiscoveryServerCallbacks, ConfigWatcher {
 
@@ -45,16 +51,21 @@ public final class NackGuard implements DiscoveryServerCallbacks, ConfigWatcher 
   private static final class StreamState {
     final Map<String, Sent> lastSent = new ConcurrentHashMap<>();
     final Map<String, String> refused = new ConcurrentHashMap<>();
+    /** The node id and cluster this stream's caller proved, checked again if a request claims others. */
+    volatile String proven;
   }
 
   private final ConfigWatcher cache;
   private final SidecarRejections rejections;
   private final XdsCounters counters;
+  private final SidecarAuthenticator authenticator;
   private final Map<Long, StreamState> streams = new ConcurrentHashMap<>();
   /** From the request callback to the watch creation that follows it on the same thread. */
   private final ThreadLocal<Park> handoff = new ThreadLocal<>();
 
-  public NackGuard(ConfigWatcher cache, SidecarRejections rejections, XdsCounters counters) {
+  public NackGuard(ConfigWatcher cache, SidecarRejections rejections, XdsCounters counters,
+      SidecarAuthenticator authenticator) {
+    this.authenticator = authenticator;
     this.cache = cache;
     this.rejections = rejections;
     this.counters = counters;
@@ -89,6 +100,15 @@ public final class NackGuard implements DiscoveryServerCallbacks, ConfigWatcher 
           + "<pod>.<namespace> and cluster <workload>, on every request"));
     }
     StreamState state = streams.computeIfAbsent(streamId, id -> new StreamState());
+    String claim = request.getNode().getId() + "\n" + request.getNode().getCluster();
+    if (!claim.equals(state.proven)) {
+      var verdict = authenticator.authenticate(AuthCounters.Plane.XDS, request.getNode().getId(),
+          request.getNode().getCluster(), CallerContext.current());
+      if (!verdict.accepted()) {
+        throw new RequestException(verdict.refusal().status(verdict.sentence()));
+      }
+      state.proven = claim;
+    }
     String type = request.getTypeUrl();
     Sent sent = state.lastSent.get(type);
     boolean answersLatest = sent != null && sent.nonce().equals(request.getResponseNonce());

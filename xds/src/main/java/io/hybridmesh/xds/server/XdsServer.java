@@ -3,12 +3,15 @@ package io.hybridmesh.xds.server;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.hybridmesh.xds.als.AccessLogFlows;
 import io.hybridmesh.xds.als.AccessLogReceiver;
 import io.hybridmesh.xds.als.AlsCounters;
-import io.hybridmesh.xds.als.SidecarDirectory;
 import io.hybridmesh.xds.als.SidecarFlowSink;
+import io.hybridmesh.xds.auth.AuthCounters;
+import io.hybridmesh.xds.auth.CallerContext;
+import io.hybridmesh.xds.auth.SidecarAuthenticator;
 import io.hybridmesh.xds.translate.SidecarTranslator;
 import io.hybridmesh.xds.translate.TranslatorSettings;
 import java.io.IOException;
@@ -35,6 +38,7 @@ public final class XdsServer implements AutoCloseable {
   private final AlsCounters alsCounters = new AlsCounters();
   private final SimpleCache<SidecarGroup> cache = new SimpleCache<>(SidecarGroup.NODE_GROUP);
   private final SidecarSnapshots snapshots;
+  private final SidecarAuthenticator authenticator;
   private final Server server;
   /** Drops departed groups' snapshots once their last sidecar has gone, between publications too. */
   private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -49,8 +53,8 @@ public final class XdsServer implements AutoCloseable {
    * @param bootstraps what each group's sidecars start from; every snapshot is checked against it
    */
   public XdsServer(String host, int port, TranslatorSettings settings, SidecarBootstraps bootstraps,
-      SidecarRejections rejections, SidecarDirectory directory, SidecarFlowSink sink) {
-    this(List.of(new InetSocketAddress(host, port)), settings, bootstraps, rejections, directory, sink);
+      SidecarRejections rejections, SidecarAuthenticator authenticator, SidecarFlowSink sink) {
+    this(List.of(new InetSocketAddress(host, port)), settings, bootstraps, rejections, authenticator, sink);
   }
 
   /**
@@ -58,20 +62,34 @@ public final class XdsServer implements AutoCloseable {
    * workloads' namespaces reach, for their sidecars). Port 0 is only meaningful with one address.
    */
   public XdsServer(List<InetSocketAddress> addresses, TranslatorSettings settings, SidecarBootstraps bootstraps,
-      SidecarRejections rejections, SidecarDirectory directory, SidecarFlowSink sink) {
+      SidecarRejections rejections, SidecarAuthenticator authenticator, SidecarFlowSink sink) {
+    this(addresses, settings, bootstraps, rejections, authenticator, sink, null);
+  }
+
+  /**
+   * @param credentials TLS for every address (the controller: the sidecars' bootstraps trust its CA), or
+   *     null for plaintext (the demo, on its own host)
+   */
+  public XdsServer(List<InetSocketAddress> addresses, TranslatorSettings settings, SidecarBootstraps bootstraps,
+      SidecarRejections rejections, SidecarAuthenticator authenticator, SidecarFlowSink sink,
+      ServerCredentials credentials) {
     if (addresses.isEmpty()) {
       throw new IllegalArgumentException("the xDS server needs at least one address to listen on");
     }
     this.snapshots = new SidecarSnapshots(cache, new SidecarTranslator(settings), bootstraps, counters);
-    NackGuard guard = new NackGuard(cache, rejections, counters);
+    this.authenticator = authenticator;
+    NackGuard guard = new NackGuard(cache, rejections, counters, authenticator);
     V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(guard), guard);
-    AccessLogReceiver receiver = new AccessLogReceiver(directory, sink,
+    AccessLogReceiver receiver = new AccessLogReceiver(authenticator, sink,
         new AccessLogFlows(System::currentTimeMillis), AccessLogReceiver.Limits.DEFAULTS, alsCounters);
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(addresses.get(0));
+    NettyServerBuilder builder = credentials == null ? NettyServerBuilder.forAddress(addresses.get(0))
+        : NettyServerBuilder.forAddress(addresses.get(0), credentials);
     addresses.subList(1, addresses.size()).forEach(builder::addListenAddress);
     this.server = builder
         .addService(discovery.getAggregatedDiscoveryServiceImpl())
         .addService(receiver)
+        // Who calls, for the identity check of every stream: the peer's address and any bearer token.
+        .intercept(CallerContext.interceptor())
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
         // Envoy keeps its xDS and log streams open for hours and pings them; allow its keepalive rate.
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
@@ -104,6 +122,11 @@ public final class XdsServer implements AutoCloseable {
 
   public AlsCounters accessLogCounters() {
     return alsCounters;
+  }
+
+  /** Sidecar streams accepted and refused, by plane and reason. */
+  public AuthCounters authCounters() {
+    return authenticator.counters();
   }
 
   /** Read-only view for status and tests: how many watches a group has open. */

@@ -49,8 +49,8 @@ final class AccessLogs {
   private CommonGrpcAccessLogConfig common(String logName) {
     return CommonGrpcAccessLogConfig.newBuilder()
         .setLogName(logName)
-        .setGrpcService(GrpcService.newBuilder()
-            .setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(settings.alsCluster())))
+        .setGrpcService(settings.accessLogService() != null ? settings.accessLogService() : GrpcService.newBuilder()
+            .setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(settings.alsCluster())).build())
         .setTransportApiVersion(ApiVersion.V3)
         .setBufferFlushInterval(EnvoyProtos.duration(settings.alsBufferFlushInterval()))
         .build();

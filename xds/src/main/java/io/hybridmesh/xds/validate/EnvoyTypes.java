@@ -13,6 +13,7 @@ import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,8 @@ public final class EnvoyTypes {
   public static final List<Message> TYPED_CONFIGS = List.of(
       HttpConnectionManager.getDefaultInstance(), TcpProxy.getDefaultInstance(), Router.getDefaultInstance(),
       OriginalDst.getDefaultInstance(), HttpGrpcAccessLogConfig.getDefaultInstance(),
-      TcpGrpcAccessLogConfig.getDefaultInstance(), HttpProtocolOptions.getDefaultInstance());
+      TcpGrpcAccessLogConfig.getDefaultInstance(), HttpProtocolOptions.getDefaultInstance(),
+      UpstreamTlsContext.getDefaultInstance());
 
   private static final Map<String, Message> BY_NAME = TYPED_CONFIGS.stream()
       .collect(Collectors.toUnmodifiableMap(m -> m.getDescriptorForType().getFullName(), m -> m));

@@ -53,6 +53,27 @@ class SidecarBootstrapTest {
   }
 
   @Test
+  void withTlsBothClustersCheckTheControllersCertificateAgainstTheInlineCa() throws Exception {
+    String ca = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    Bootstrap tls = SidecarBootstrap.build(BootstrapSettings.of("hmesh-xds.hybrid-mesh.svc")
+        .withTls(new BootstrapSettings.ControlPlaneTls(ca, "hmesh-xds.hybrid-mesh.svc")), "p", "ns", "w");
+    for (Cluster c : tls.getStaticResources().getClustersList()) {
+      assertEquals("envoy.transport_sockets.tls", c.getTransportSocket().getName());
+      var context = c.getTransportSocket().getTypedConfig().unpack(
+          io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.class);
+      assertEquals("hmesh-xds.hybrid-mesh.svc", context.getSni());
+      var validation = context.getCommonTlsContext().getValidationContext();
+      assertEquals(ca, validation.getTrustedCa().getInlineString());
+      assertEquals("hmesh-xds.hybrid-mesh.svc", validation.getMatchTypedSubjectAltNames(0).getMatcher().getExact());
+    }
+    assertEquals(tls, SidecarBootstrap.parseJson(SidecarBootstrap.toSingleLineJson(tls)),
+        "what the injector writes reads back, TLS context included");
+    assertFalse(bootstrap.getStaticResources().getClusters(0).hasTransportSocket(), "plaintext without TLS settings");
+    assertEquals(List.of(), io.hybridmesh.xds.validate.ResourceValidator.fieldRules(tls),
+        "Envoy's field rules hold for the TLS context too");
+  }
+
+  @Test
   void eachClusterGoesWhereItsCallerSays() {
     Bootstrap apart = SidecarBootstrap.build(new BootstrapSettings(new BootstrapSettings.Upstream("10.250.0.1", 18000),
         new BootstrapSettings.Upstream("als.example", 19000), 15000, java.time.Duration.ofSeconds(1)), "p", "ns", "w");

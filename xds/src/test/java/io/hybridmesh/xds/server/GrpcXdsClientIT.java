@@ -36,6 +36,8 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.xds.XdsNameResolverProvider;
 import io.hybridmesh.xds.testing.Bootstraps;
 import io.hybridmesh.xds.testing.CollectingSink;
+import io.hybridmesh.xds.als.SidecarIdentity;
+import io.hybridmesh.xds.testing.Authenticators;
 import io.hybridmesh.xds.testing.FakeDirectory;
 import io.hybridmesh.xds.translate.EnvoyProtos;
 import io.hybridmesh.xds.translate.SidecarResources;
@@ -85,7 +87,8 @@ class GrpcXdsClientIT {
       public void recovered(String nodeId, SidecarGroup group, String typeUrl, String version) {
         recovered.add(typeUrl + "@" + version);
       }
-    }, new FakeDirectory(), new CollectingSink()).start();
+    }, Authenticators.loopback(new FakeDirectory().add(new SidecarIdentity("demo", "client-0", "greeter-client",
+        "Deployment", "node-a", List.of("10.0.0.9")))), new CollectingSink()).start();
 
     // A fresh scheme per test: grpc-xds caches the default bootstrap once per JVM.
     String scheme = "hmesh-xds-" + UUID.randomUUID().toString().substring(0, 8);

@@ -28,6 +28,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import io.hybridmesh.xds.als.SidecarIdentity;
+import io.hybridmesh.xds.auth.CallerContext;
+import io.hybridmesh.xds.auth.SidecarAuthenticator;
+import io.hybridmesh.xds.testing.FakeDirectory;
+import java.net.InetAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -60,12 +65,15 @@ class NackGuardIT {
   private ManagedChannel channel;
 
   private void start(boolean guarded) throws Exception {
-    NackGuard guard = new NackGuard(cache, listener, counters);
+    // The stream's caller is the pod its node id names: the identity check passes and is not the subject here.
+    NackGuard guard = new NackGuard(cache, listener, counters, SidecarAuthenticator.byAddress(new FakeDirectory()
+        .add(new SidecarIdentity("shop", "web-6b7c-x1", "web", "Deployment", "node-a", List.of("10.1.0.5")))));
     ConfigWatcher watcher = guarded ? guard : cache;
     V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(guard), watcher);
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(discovery.getAggregatedDiscoveryServiceImpl()).build().start();
+        .addService(discovery.getAggregatedDiscoveryServiceImpl())
+        .intercept(CallerContext.fixedPeer(InetAddress.getByName("10.1.0.5"))).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
 

@@ -22,6 +22,7 @@ import io.hybridmesh.xds.testing.AccessLogFixtures;
 import io.hybridmesh.xds.testing.AdsClient;
 import io.hybridmesh.xds.testing.Bootstraps;
 import io.hybridmesh.xds.testing.CollectingSink;
+import io.hybridmesh.xds.testing.Authenticators;
 import io.hybridmesh.xds.testing.FakeDirectory;
 import io.hybridmesh.xds.testing.MeshFixtures;
 import io.hybridmesh.xds.translate.Names;
@@ -44,7 +45,7 @@ class XdsServerIT {
   @BeforeEach
   void start() throws Exception {
     server = new XdsServer("127.0.0.1", 0, TranslatorSettings.DEFAULTS, Bootstraps.LOCAL, SidecarRejections.IGNORE,
-        new FakeDirectory().add(AccessLogFixtures.FRONTEND_POD), sink).start();
+        Authenticators.loopback(new FakeDirectory().add(AccessLogFixtures.FRONTEND_POD)), sink).start();
     channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create())
         .build();
   }
