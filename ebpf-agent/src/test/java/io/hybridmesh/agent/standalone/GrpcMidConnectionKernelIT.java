@@ -112,7 +112,7 @@ public class GrpcMidConnectionKernelIT {
       assertEquals(CHAT, responses.get(3).getL7().getHttp().getPath(), responses.get(3)::toString);
       assertEquals(2 * (5 + 2), responses.get(3).getL7().getHttp().getRequestBodyBytes());
     }
-    assertEquals(2L, agent.counters().get("TLS connections read as HTTP/2"), agent.counters()::toString);
+    assertEquals(2L, agent.counters().get("connections read as HTTP/2"), agent.counters()::toString);
     assertEquals(0L, agent.counters().get("TLS plaintext not parsed as HTTP/1.x"), agent.counters()::toString);
     assertFalse(sink.flows(l7()).stream().anyMatch(f -> f.getL7().getGrpc().getStatusName().equals("OK")),
         "no call's status was decodable here, so none may say OK");

@@ -130,7 +130,7 @@ public class GrpcTlsFlowKernelIT {
         assertTrue(resp.getL7().getLatencyNs() > 0, what);
       }
     }
-    assertEquals(2L, agent.counters().get("TLS connections read as HTTP/2"), agent.counters()::toString);
+    assertEquals(2L, agent.counters().get("connections read as HTTP/2"), agent.counters()::toString);
     assertEquals(0L, agent.counters().get("TLS plaintext not parsed as HTTP/1.x"), agent.counters()::toString);
     // The connection at L3/L4, from the port the client reported.
     await().atMost(WAIT).untilAsserted(() -> assertFalse(sink.flows(f -> f.getType() == FlowType.L3_L4
