@@ -37,7 +37,8 @@ log="$(mktemp)"
 $HMESH demo --pause "$PAUSE" --flow-capacity "$FLOW_CAPACITY" --metrics "127.0.0.1:$METRICS_PORT" --server "127.0.0.1:$((METRICS_PORT + 1))" \
   --xds none >/dev/null 2>"$log" &
 demo=$!
-trap 'kill -TERM $demo 2>/dev/null; wait $demo 2>/dev/null; rm -f "$log"' EXIT
+# The verdict's status survives stopping the demo (its wait would otherwise set it).
+trap 'rc=$?; kill -TERM $demo 2>/dev/null; wait $demo 2>/dev/null; rm -f "$log"; exit $rc' EXIT
 for _ in $(seq 120); do
   grep -q "The eBPF data path is attached\|observing" "$log" 2>/dev/null && break
   curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" >/dev/null 2>&1 && break
