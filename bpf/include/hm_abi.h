@@ -43,6 +43,14 @@ enum hm_conn_flag {
 	HM_CONN_F_LOCAL_INITIATOR = 0x4,
 	/* In the table, the key's destination end is the initiator (keys order their ends canonically). */
 	HM_CONN_F_INITIATOR_IS_KEY_DST = 0x8,
+	/*
+	 * A TCP connection's first payload, in the first packet with any: looked at once (SEEN), and said to
+	 * be plaintext HTTP (a request line, a status line, the HTTP/2 preface) or a TLS record. A connection
+	 * joined mid-stream is judged by the first payload the programs see, wherever in the stream it is.
+	 */
+	HM_CONN_F_PAYLOAD_SEEN = 0x10,
+	HM_CONN_F_PAYLOAD_HTTP = 0x20,
+	HM_CONN_F_PAYLOAD_TLS = 0x40,
 };
 
 /* Indexes of the per-CPU counter array hm_stats. */
@@ -91,6 +99,12 @@ enum hm_stat {
 	HM_STAT_SOCK_UNCLASSIFIED = 17,
 	/* A socket's classification was refused by its table (hm_sock_states): its call was skipped. */
 	HM_STAT_SOCK_TABLE_FULL = 18,
+	/*
+	 * TCP connections of watched endpoints whose first payload was plaintext HTTP, or a TLS record. User
+	 * space attaches the plaintext socket hooks when the first count moves (see WatchedNamespaces).
+	 */
+	HM_STAT_CONN_HTTP = 19,
+	HM_STAT_CONN_TLS = 20,
 	HM_STAT_MAX = 24,
 };
 

@@ -33,6 +33,7 @@ struct hm_packet {
 	__u64 l3_bytes;      /* IP-layer bytes, every GSO segment's headers included */
 	__u64 payload_bytes; /* above the transport header */
 	__u32 segments;      /* GSO segments, at least 1 */
+	__u32 payload_off;   /* where the payload starts in the packet (valid when payload_bytes > 0) */
 	__u8 tcp_flags;
 	__u8 icmp_type;
 	__u8 icmp_code;
@@ -189,6 +190,7 @@ static __always_inline int hm_parse_packet(struct __sk_buff *skb, __u32 l3_off, 
 		__u32 segs = skb->gso_segs > 1 ? skb->gso_segs : 1;
 
 		p->segments = segs;
+		p->payload_off = l3_off + headers;
 		p->payload_bytes = l3_len > headers ? l3_len - headers : 0;
 		/* A GSO packet carries one set of headers for all its segments; the wire carries one each. */
 		p->l3_bytes = p->payload_bytes + (__u64)segs * headers;

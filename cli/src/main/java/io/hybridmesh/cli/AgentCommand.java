@@ -199,10 +199,18 @@ final class AgentCommand implements Callable<Integer> {
 
   @Option(names = "--plaintext", paramLabel = "MODE",
       description = "Read plaintext HTTP (HTTP/1.x, HTTP/2 h2c) at the TCP sockets of watched workloads with "
-          + "syscall tracepoints: auto (where the kernel allows it, hooks attached only while a workload is "
-          + "watched; the default), on (the same from the start, and fail if it cannot), or off. While the hooks "
-          + "are attached, every syscall on the node takes the kernel's traced path.")
+          + "syscall tracepoints: auto (where the kernel allows it; the default), on (attached from the start "
+          + "and kept, and fail if it cannot), or off. While the hooks are attached, every syscall on the node "
+          + "takes the kernel's traced path, so auto attaches them when a workload starts being watched and "
+          + "when the TC programs see a watched connection open with plaintext HTTP, and detaches them after "
+          + "--plaintext-idle without plaintext HTTP.")
   String plaintext = "auto";
+
+  @Option(names = "--plaintext-idle", converter = DurationConverter.class,
+      description = "With --plaintext auto, detach the socket hooks after this long without plaintext HTTP on "
+          + "watched workloads (default: 30s). After a quiet spell, a new plaintext connection's requests "
+          + "are read from about a second after it opens.")
+  Duration plaintextIdle = Duration.ofSeconds(30);
 
   @Override
   public Integer call() throws Exception {
@@ -251,7 +259,7 @@ final class AgentCommand implements Callable<Integer> {
     KubernetesOptions kubernetesOptions = null;
     try {
       tc = new TcSettings(ringBufferBytes, connectionTableSize, reportInterval, tcpIdleTimeout, idleTimeout,
-          TcAttach.parse(tcAttach));
+          TcAttach.parse(tcAttach), plaintextIdle);
       TlsHooks links = TlsHooks.parse(uprobeLinks, socketHooks);
       PlaintextMode plaintextMode = PlaintextMode.parse(plaintext);
       if (standalone) {

@@ -39,6 +39,9 @@ public final class HmAbi {
   public static final int CONN_F_END_PENDING = 0x2;
   public static final int CONN_F_LOCAL_INITIATOR = 0x4;
   public static final int CONN_F_INITIATOR_IS_KEY_DST = 0x8;
+  public static final int CONN_F_PAYLOAD_SEEN = 0x10;
+  public static final int CONN_F_PAYLOAD_HTTP = 0x20;
+  public static final int CONN_F_PAYLOAD_TLS = 0x40;
 
   public static final int STAT_RINGBUF_FULL = 0;
   public static final int STAT_TRUNCATED = 1;
@@ -59,6 +62,8 @@ public final class HmAbi {
   public static final int STAT_SOCK_SLOT_TAKEN = 16;
   public static final int STAT_SOCK_UNCLASSIFIED = 17;
   public static final int STAT_SOCK_TABLE_FULL = 18;
+  public static final int STAT_CONN_HTTP = 19;
+  public static final int STAT_CONN_TLS = 20;
   public static final int STAT_MAX = 24;
 
   public static final int SOCK_PLAIN = 1;
@@ -249,6 +254,8 @@ public final class HmAbi {
     stat(m, "HM_STAT_SOCK_SLOT_TAKEN", STAT_SOCK_SLOT_TAKEN);
     stat(m, "HM_STAT_SOCK_UNCLASSIFIED", STAT_SOCK_UNCLASSIFIED);
     stat(m, "HM_STAT_SOCK_TABLE_FULL", STAT_SOCK_TABLE_FULL);
+    stat(m, "HM_STAT_CONN_HTTP", STAT_CONN_HTTP);
+    stat(m, "HM_STAT_CONN_TLS", STAT_CONN_TLS);
     stat(m, "HM_STAT_MAX", STAT_MAX);
     constant(m, "HM_EVENT_CONN", EVENT_CONN);
     constant(m, "HM_EVENT_TLS_DATA", EVENT_TLS_DATA);
@@ -257,6 +264,13 @@ public final class HmAbi {
     constant(m, "HM_SOCK_PLAIN", SOCK_PLAIN);
     constant(m, "HM_SOCK_TLS", SOCK_TLS);
     constant(m, "HM_SOCK_F_FIRST_READ", SOCK_F_FIRST_READ);
+    constant(m, "HM_CONN_F_INITIATOR_KNOWN", CONN_F_INITIATOR_KNOWN);
+    constant(m, "HM_CONN_F_END_PENDING", CONN_F_END_PENDING);
+    constant(m, "HM_CONN_F_LOCAL_INITIATOR", CONN_F_LOCAL_INITIATOR);
+    constant(m, "HM_CONN_F_INITIATOR_IS_KEY_DST", CONN_F_INITIATOR_IS_KEY_DST);
+    constant(m, "HM_CONN_F_PAYLOAD_SEEN", CONN_F_PAYLOAD_SEEN);
+    constant(m, "HM_CONN_F_PAYLOAD_HTTP", CONN_F_PAYLOAD_HTTP);
+    constant(m, "HM_CONN_F_PAYLOAD_TLS", CONN_F_PAYLOAD_TLS);
     m.put("hm_flow_tuple.sizeof", String.valueOf(Tuple.SIZE));
     field(m, "hm_flow_tuple.saddr", Tuple.SADDR, 16);
     field(m, "hm_flow_tuple.daddr", Tuple.DADDR, 16);

@@ -11,6 +11,8 @@ import java.time.Duration;
  * @param tcpIdleTimeout a TCP connection without a packet for this long is reported TIMED_OUT
  * @param otherIdleTimeout the same for UDP, ICMP and other protocols
  * @param attach how the programs are attached: tcx links or legacy netlink filters
+ * @param plaintextIdle with {@code --plaintext auto}, the plaintext socket hooks (which the TC programs'
+ *     count of plaintext HTTP connections attaches) are detached after this long without plaintext HTTP
  */
 public record TcSettings(
     int ringBufferBytes,
@@ -18,18 +20,26 @@ public record TcSettings(
     Duration reportInterval,
     Duration tcpIdleTimeout,
     Duration otherIdleTimeout,
-    TcAttach attach) {
+    TcAttach attach,
+    Duration plaintextIdle) {
 
   /** Settings with tcx where the kernel has it. */
   public TcSettings(int ringBufferBytes, int connectionTableSize, Duration reportInterval,
       Duration tcpIdleTimeout, Duration otherIdleTimeout) {
-    this(ringBufferBytes, connectionTableSize, reportInterval, tcpIdleTimeout, otherIdleTimeout, TcAttach.AUTO);
+    this(ringBufferBytes, connectionTableSize, reportInterval, tcpIdleTimeout, otherIdleTimeout, TcAttach.AUTO,
+        Duration.ofSeconds(30));
   }
 
   /** The same with another way of attaching. */
   public TcSettings withAttach(TcAttach how) {
     return new TcSettings(ringBufferBytes, connectionTableSize, reportInterval, tcpIdleTimeout,
-        otherIdleTimeout, how);
+        otherIdleTimeout, how, plaintextIdle);
+  }
+
+  /** The same with another idle time for the plaintext socket hooks. */
+  public TcSettings withPlaintextIdle(Duration idle) {
+    return new TcSettings(ringBufferBytes, connectionTableSize, reportInterval, tcpIdleTimeout,
+        otherIdleTimeout, attach, idle);
   }
 
   /**
@@ -53,7 +63,8 @@ public record TcSettings(
     if (connectionTableSize < 16) {
       throw new IllegalArgumentException("connection table must hold at least 16 entries");
     }
-    if (reportInterval.isNegative() || tcpIdleTimeout.isNegative() || otherIdleTimeout.isNegative()) {
+    if (reportInterval.isNegative() || tcpIdleTimeout.isNegative() || otherIdleTimeout.isNegative()
+        || plaintextIdle.isNegative()) {
       throw new IllegalArgumentException("intervals and timeouts must not be negative");
     }
     java.util.Objects.requireNonNull(attach, "attach");

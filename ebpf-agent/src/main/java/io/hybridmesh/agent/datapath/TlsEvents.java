@@ -35,6 +35,7 @@ public final class TlsEvents implements EventHandler {
   private final AtomicLong streamsCut = new AtomicLong();
   private final AtomicLong socketCalls = new AtomicLong();
   private final AtomicLong socketUnparsed = new AtomicLong();
+  private final AtomicLong socketHttp = new AtomicLong();
   private final Map<String, Long> unparsedByReason = new ConcurrentHashMap<>();
 
   public TlsEvents(TlsConversations conversations, L7FlowAssembler assembler, FlowSink sink) {
@@ -76,6 +77,9 @@ public final class TlsEvents implements EventHandler {
   }
 
   private void emit(TlsEvent call, Object e) {
+    if (call.socket() && (e instanceof HttpEvent.RequestSeen || e instanceof Http2Event.RequestSeen)) {
+      socketHttp.incrementAndGet();
+    }
     if (e instanceof HttpEvent.RequestSeen r) {
       sink.accept(assembler.request(call, r));
     } else if (e instanceof HttpEvent.ResponseSeen r) {
@@ -139,6 +143,11 @@ public final class TlsEvents implements EventHandler {
   }
 
   /** The same for plaintext read at sockets: bytes on a watched TCP port that are not HTTP. */
+  /** Requests the plaintext socket hooks read (HTTP/1.x and HTTP/2). */
+  public long socketHttp() {
+    return socketHttp.get();
+  }
+
   public long socketUnparsed() {
     return socketUnparsed.get();
   }

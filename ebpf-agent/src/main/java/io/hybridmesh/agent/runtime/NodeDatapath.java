@@ -103,7 +103,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
         tlsEvents == null ? null : tlsEvents::connectionClosed);
     handlers.put(HmAbi.EVENT_CONN, connections);
     try {
-      this.namespaces = new WatchedNamespaces(tlsLibraries, plaintext, plaintextMode);
+      this.namespaces = new WatchedNamespaces(tlsLibraries, plaintext, plaintextMode, settings.plaintextIdle());
     } catch (RuntimeException e) { // --plaintext on, and the hooks do not attach
       closeLoaded();
       throw e;
@@ -201,6 +201,9 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
           .setFirst(lastDropPoll).setLast(now).build());
     }
     lastDropPoll = now;
+    if (tlsEvents != null) {
+      namespaces.plaintextActivity(drops.total(HmAbi.STAT_CONN_HTTP), tlsEvents.socketHttp(), System.nanoTime());
+    }
   }
 
   @Override
@@ -235,9 +238,12 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
     c.put("connections evicted from the table", ledger.total());
     c.put(MIDSTREAM, drops.total(HmAbi.STAT_CONN_MIDSTREAM));
     c.put("ring buffer records too large", datapath.events().oversizedRecords());
+    c.put("TCP connections opened with plaintext HTTP", drops.total(HmAbi.STAT_CONN_HTTP));
+    c.put("TCP connections opened with TLS", drops.total(HmAbi.STAT_CONN_TLS));
     if (plaintext != null) {
       c.put("socket calls", tlsEvents.socketCalls());
       c.put("socket hooks attached", plaintext.attached() ? 1L : 0L);
+      c.put("socket hooks attached again on plaintext HTTP", namespaces.plaintextReattaches());
       c.put("sockets left to the TLS probes (TLS records)", drops.total(HmAbi.STAT_SOCK_TLS));
       c.put("socket calls too short to classify", drops.total(HmAbi.STAT_SOCK_UNCLASSIFIED));
       c.put("socket calls lost to a taken slot", drops.total(HmAbi.STAT_SOCK_SLOT_TAKEN));

@@ -4,16 +4,23 @@ import io.hybridmesh.agent.datapath.PlaintextProbes;
 import io.hybridmesh.agent.datapath.PlaintextMode;
 import io.hybridmesh.agent.tls.TlsProcessWatch;
 import io.hybridmesh.jni.BpfException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.logging.Logger;
 
 /**
  * The network namespaces the node watches, told to every task-side program set: the TLS probes (which follow
- * the processes of those namespaces) and the plaintext socket hooks. With {@link PlaintextMode#AUTO} the
- * socket hooks are attached while at least one namespace is watched and detached when none is: while they
- * are attached every syscall on the node takes the kernel's traced path, so a node that watches nothing
- * should not pay for them.
+ * the processes of those namespaces) and the plaintext socket hooks.
+ *
+ * <p>While the socket hooks are attached every syscall on the node takes the kernel's traced path (a few
+ * hundred nanoseconds each), so with {@link PlaintextMode#AUTO} they are attached only while they can find
+ * something: when a namespace starts being watched (its first requests are read), and again whenever the TC
+ * programs see a watched endpoint's TCP connection open with plaintext HTTP. They are detached when no
+ * namespace is watched, or after {@code idle} in which neither the TC programs saw a new plaintext HTTP
+ * connection nor the hooks read any HTTP: a node whose workloads speak only TLS stops paying for them. What
+ * that costs: after a quiet spell, the requests of a new plaintext connection before the next
+ * {@link #plaintextActivity} call (about a second) are not read.
  */
 public final class WatchedNamespaces {
 
@@ -22,16 +29,29 @@ public final class WatchedNamespaces {
   private final TlsProcessWatch tls;
   private final PlaintextProbes plaintext;
   private final PlaintextMode mode;
+  private final long idleNanos;
   private final Set<Long> watched = new HashSet<>();
+  private long lastHttpConnections;
+  private long lastSocketHttp;
+  private long lastActivityNanos;
+  private long reattaches;
+
+  /** Hooks detached after 30 s without plaintext HTTP (with {@link PlaintextMode#AUTO}). */
+  public WatchedNamespaces(TlsProcessWatch tls, PlaintextProbes plaintext, PlaintextMode mode) {
+    this(tls, plaintext, mode, Duration.ofSeconds(30));
+  }
 
   /**
    * @param tls null when TLS is not read
    * @param plaintext null when plaintext is not read; with {@link PlaintextMode#ON}, attached here
+   * @param idle with {@link PlaintextMode#AUTO}, how long the hooks stay attached without plaintext HTTP
    */
-  public WatchedNamespaces(TlsProcessWatch tls, PlaintextProbes plaintext, PlaintextMode mode) {
+  public WatchedNamespaces(TlsProcessWatch tls, PlaintextProbes plaintext, PlaintextMode mode, Duration idle) {
     this.tls = tls;
     this.plaintext = plaintext;
     this.mode = mode;
+    this.idleNanos = idle.toNanos();
+    this.lastActivityNanos = System.nanoTime();
     if (plaintext != null && mode == PlaintextMode.ON) {
       plaintext.attach();
     }
@@ -45,13 +65,56 @@ public final class WatchedNamespaces {
       plaintext.watchNetns(netnsInode, endpointId);
     }
     if (watched.add(netnsInode) && plaintext != null && mode == PlaintextMode.AUTO) {
-      try {
-        plaintext.attach();
-      } catch (BpfException e) {
-        LOG.warning("plaintext HTTP cannot be read at the sockets of this node (" + e.getMessage() + "); "
-            + "connections and HTTP inside TLS go on");
-      }
+      lastActivityNanos = System.nanoTime(); // a new workload: read its first requests, whatever it speaks
+      attachQuietly();
     }
+  }
+
+  private void attachQuietly() {
+    try {
+      plaintext.attach();
+    } catch (BpfException e) {
+      LOG.warning("plaintext HTTP cannot be read at the sockets of this node (" + e.getMessage() + "); "
+          + "connections and HTTP inside TLS go on");
+    }
+  }
+
+  /**
+   * Housekeeping, about once a second (with {@link PlaintextMode#AUTO}): attaches the hooks when plaintext
+   * HTTP was seen since the last call, detaches them after the idle time without.
+   *
+   * @param httpConnections watched TCP connections whose first payload was plaintext HTTP, so far (the TC
+   *     programs' count)
+   * @param socketHttp HTTP messages the socket hooks have read, so far
+   */
+  public synchronized void plaintextActivity(long httpConnections, long socketHttp, long nowNanos) {
+    if (plaintext == null || mode != PlaintextMode.AUTO) {
+      return;
+    }
+    boolean active = httpConnections != lastHttpConnections || socketHttp != lastSocketHttp;
+    lastHttpConnections = httpConnections;
+    lastSocketHttp = socketHttp;
+    if (active) {
+      lastActivityNanos = nowNanos;
+    }
+    if (watched.isEmpty()) {
+      return;
+    }
+    if (active && !plaintext.attached()) {
+      reattaches++;
+      LOG.info("plaintext HTTP on a watched endpoint: attaching the socket hooks");
+      attachQuietly();
+    } else if (!active && plaintext.attached() && nowNanos - lastActivityNanos >= idleNanos) {
+      LOG.info("no plaintext HTTP on watched endpoints for " + idleNanos / 1_000_000_000L
+          + " s: detaching the socket hooks (every syscall of the node takes its fast path again); the TC "
+          + "programs attach them again at the next plaintext HTTP connection");
+      plaintext.detach();
+    }
+  }
+
+  /** How often the hooks were attached again after an idle detach. */
+  public synchronized long plaintextReattaches() {
+    return reattaches;
   }
 
   public synchronized void unwatch(long netnsInode) {

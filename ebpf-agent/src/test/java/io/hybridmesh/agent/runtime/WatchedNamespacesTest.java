@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hybridmesh.agent.datapath.PlaintextMode;
 import io.hybridmesh.agent.datapath.PlaintextProbes;
 import io.hybridmesh.jni.BpfException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,58 @@ class WatchedNamespacesTest {
     ns.watch(300, 3);
     assertTrue(hooks.attached);
     assertEquals(2, hooks.attaches);
+  }
+
+  @Test
+  void autoDetachesAfterTheIdleTimeAndAttachesAgainWhenPlaintextHttpIsSeen() {
+    FakeHooks hooks = new FakeHooks();
+    WatchedNamespaces ns = new WatchedNamespaces(null, hooks, PlaintextMode.AUTO, Duration.ofSeconds(30));
+    long t0 = System.nanoTime();
+    ns.watch(100, 1);
+    assertTrue(hooks.attached, "a new workload's first requests are read");
+    ns.plaintextActivity(0, 0, t0 + secs(10));
+    assertTrue(hooks.attached, "not idle long enough yet");
+    ns.plaintextActivity(0, 0, t0 + secs(31));
+    assertFalse(hooks.attached, "30 s without plaintext HTTP: every syscall takes its fast path again");
+    ns.plaintextActivity(0, 0, t0 + secs(40));
+    assertFalse(hooks.attached);
+    ns.plaintextActivity(1, 0, t0 + secs(41)); // TC saw a connection open with a request line
+    assertTrue(hooks.attached);
+    assertEquals(1, ns.plaintextReattaches());
+    // The hooks reading HTTP keep them attached, with no new connection.
+    ns.plaintextActivity(1, 5, t0 + secs(60));
+    ns.plaintextActivity(1, 9, t0 + secs(85));
+    ns.plaintextActivity(1, 9, t0 + secs(100));
+    assertTrue(hooks.attached, "15 s since the last request read");
+    ns.plaintextActivity(1, 9, t0 + secs(116));
+    assertFalse(hooks.attached);
+    assertEquals(2, hooks.attaches);
+  }
+
+  @Test
+  void autoKeepsTheHooksDetachedWhileNothingIsWatchedWhateverTheCountersSay() {
+    FakeHooks hooks = new FakeHooks();
+    WatchedNamespaces ns = new WatchedNamespaces(null, hooks, PlaintextMode.AUTO, Duration.ofSeconds(30));
+    ns.plaintextActivity(3, 3, System.nanoTime());
+    assertFalse(hooks.attached);
+    ns.watch(100, 1);
+    ns.unwatch(100);
+    ns.plaintextActivity(4, 4, System.nanoTime());
+    assertFalse(hooks.attached);
+    assertEquals(0, ns.plaintextReattaches());
+  }
+
+  @Test
+  void onIsNeverDetachedForIdleness() {
+    FakeHooks hooks = new FakeHooks();
+    WatchedNamespaces ns = new WatchedNamespaces(null, hooks, PlaintextMode.ON, Duration.ofSeconds(1));
+    ns.watch(100, 1);
+    ns.plaintextActivity(0, 0, System.nanoTime() + secs(3600));
+    assertTrue(hooks.attached);
+  }
+
+  private static long secs(long s) {
+    return s * 1_000_000_000L;
   }
 
   @Test

@@ -177,6 +177,38 @@ public class PlaintextFlowKernelIT {
     assertEquals(0L, agent.counters().get("socket plaintext not parsed as HTTP"), agent.counters()::toString);
   }
 
+  /**
+   * {@code --plaintext auto} on a node that goes quiet: the socket hooks are detached after the idle time, the
+   * TC programs count the next connection that opens with plaintext HTTP (and one that opens with TLS apart),
+   * and that count attaches the hooks again, so the requests that follow are read.
+   */
+  @Test
+  void autoDetachesTheHooksWhenIdleAndAttachesThemAgainAtPlaintextHttp() throws IOException {
+    agent.close();
+    agent = hosts.plaintextAgent(sink, true, PlaintextMode.AUTO, Duration.ofSeconds(2));
+    hosts.startTlsNginx();
+    assertEquals(1L, agent.counters().get("socket hooks attached"), "attached as the namespaces are watched");
+    await().atMost(WAIT).until(() -> agent.counters().get("socket hooks attached") == 0L);
+    assertEquals(0L, agent.counters().get("TCP connections opened with plaintext HTTP"));
+
+    // TLS does not bring them back: its first bytes are a record header, counted apart.
+    hosts.client.exec(Duration.ofSeconds(20), "curl", "-sk", "-o", "/dev/null",
+        "https://" + TwoHosts.SERVER_V4 + ":8443/ok");
+    await().atMost(WAIT).until(() -> agent.counters().get("TCP connections opened with TLS") >= 2);
+    assertEquals(0L, agent.counters().get("socket hooks attached"), agent.counters()::toString);
+
+    // Plaintext HTTP does. The first connection's requests may be missed (before the next housekeeping).
+    String url = "http://" + TwoHosts.SERVER_V4 + ":8081/ok";
+    hosts.client.exec(Duration.ofSeconds(20), "curl", "-s", "-o", "/dev/null", url);
+    await().atMost(WAIT).until(() -> agent.counters().get("socket hooks attached") == 1L);
+    assertTrue(agent.counters().get("TCP connections opened with plaintext HTTP") >= 2, agent.counters()::toString);
+    assertEquals(1L, agent.counters().get("socket hooks attached again on plaintext HTTP"));
+    String out = hosts.client.exec(Duration.ofSeconds(20), "curl", "-s", "-o", "/dev/null", "-w", "%{local_port}",
+        url);
+    int port = Integer.parseInt(out.trim());
+    await().atMost(WAIT).untilAsserted(() -> assertEquals(4, sink.flows(l7On(port)).size(), sink::dump));
+  }
+
   @Test
   void garbageOnAWatchedPortIsCountedAndMakesNoFlow() {
     hosts.startTcpSink();

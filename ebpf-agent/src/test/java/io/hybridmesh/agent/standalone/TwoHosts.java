@@ -400,9 +400,15 @@ final class TwoHosts implements AutoCloseable {
    * TLS with the newest hooks when {@code readTls}; started, its flows into {@code sink}.
    */
   StandaloneAgent plaintextAgent(FlowSink sink, boolean readTls, PlaintextMode plaintext) {
+    return plaintextAgent(sink, readTls, plaintext, Duration.ofSeconds(30));
+  }
+
+  /** The same, detaching the socket hooks (with {@link PlaintextMode#AUTO}) after {@code idle} without HTTP. */
+  StandaloneAgent plaintextAgent(FlowSink sink, boolean readTls, PlaintextMode plaintext, Duration idle) {
     StandaloneAgent agent = new StandaloneAgent(NativeBpf.load(), new StandaloneOptions(
         List.of(client.name(), server.name()), "plain-node",
-        new TcSettings(1 << 22, 4096, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5)),
+        new TcSettings(1 << 22, 4096, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5))
+            .withPlaintextIdle(idle),
         Duration.ofMillis(500), readTls, Map.of(), TlsHooks.AUTO, plaintext), sink);
     agent.start();
     return agent;
