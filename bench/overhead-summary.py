@@ -69,18 +69,21 @@ for name, r in runs.items():
 labels = {"base": "baseline (no agent)",
           "plainserved": "agent --serve (TC + plaintext socket hooks on both ends; flows kept for the Observer API)",
           "plainproxy": "HAProxy hop (HTTP mode: parses and re-sends every request)",
-          "served": "agent --serve (TC + TLS uprobes on both ends; flows kept for the Observer API)",
+          "served": "agent --serve (TC + TLS uprobes on both ends; flows kept for the Observer API; plaintext"
+                    " socket hooks detached, as on a node that has seen no plaintext HTTP for --plaintext-idle)",
           "agent": "agent --print jsonl >/dev/null", "piped": "agent --print jsonl | wc -l",
           "notls": "agent --no-tls (TC only)",
           "syscalls": "agent --serve --socket-hooks syscalls (sockets named as on kernels before 6.3)",
           "persite": "agent --serve --uprobe-links per-site (a perf-event link per site, as before 6.6)",
           "noplain": "agent --serve --plaintext off (TLS probes only, no plaintext socket hooks)",
+          "plainon": "agent --serve --plaintext on (plaintext socket hooks kept attached: a node where some"
+                     " workload speaks plaintext HTTP)",
           "proxy": "HAProxy hop (TLS terminated and re-originated)"}
 if plaintext:
     labels["served"], labels["proxy"] = labels.pop("plainserved"), labels.pop("plainproxy")
     labels["notls"] = "agent --plaintext off --no-tls (TC only)"
 who = {"served": "agent", "agent": "agent", "piped": "agent", "notls": "agent", "syscalls": "agent",
-       "persite": "agent", "noplain": "agent", "proxy": "haproxy"}
+       "persite": "agent", "noplain": "agent", "plainon": "agent", "proxy": "haproxy"}
 
 
 def us_per_request(r, key):
@@ -102,7 +105,7 @@ print((f"Plaintext HTTP/1.1 keep-alive (wrk -> {server})" if plaintext
       + ", medians over rounds. CPU in microseconds per request:"
       " 'added' is what the variant costs more than the baseline of the same round, both ends included"
       f" (agent or HAProxy + the extra time of {server} and wrk, where the probes and hooks run)")
-for v in ["base", "served", "proxy", "agent", "piped", "notls", "syscalls", "persite", "noplain"]:
+for v in ["base", "served", "proxy", "agent", "piped", "notls", "syscalls", "persite", "noplain", "plainon"]:
     rs = by_variant.get(v)
     if not rs:
         continue

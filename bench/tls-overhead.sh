@@ -9,8 +9,10 @@
 # (and in an order rotated from round to round):
 #   base    wrk -> nginx, no agent
 #   served  the same with `hmesh agent --standalone --netns A --netns B --serve` (TC programs and TLS
-#           uprobes on both ends, flows kept for the Observer API): the product path, which attaches the
-#           plaintext socket hooks too (AGENT_OPTS=--plaintext=off measures the path without them)
+#           uprobes on both ends, flows kept for the Observer API): the product path. Its plaintext socket
+#           hooks are attached as the namespaces are watched and detached after --plaintext-idle without
+#           plaintext HTTP (the TC programs see only TLS here); the timed run starts once they are, so it
+#           measures a TLS-only node's steady state (PLAINTEXT_IDLE, 5s here, 30s by default)
 #   proxy   wrk -> HAProxy (TLS terminated, re-originated to nginx on 127.0.0.1) -> nginx, no agent: a
 #           stand-in for a sidecar in front of the server
 # and, when asked (VARIANTS), agent (--print jsonl >/dev/null), piped (--print jsonl | wc -l) and notls
@@ -35,7 +37,9 @@
 #   VARIANTS="served proxy"      besides base; add agent, piped, notls to split the agent's costs, and
 #                                syscalls for --serve with the syscall tracepoints of kernels before 6.3,
 #                                persite for --serve with a perf-event uprobe link per site (before 6.6),
-#                                noplain for --serve without the plaintext socket hooks (--plaintext off)
+#                                noplain for --serve without the plaintext socket hooks (--plaintext off),
+#                                plainon for --serve with them kept attached (--plaintext on: a node
+#                                where some workload speaks plaintext HTTP)
 #   RATE=5000 RATE_DURATION=10 RATE_ROUNDS=3 RATE_CONNS=50   the fixed-rate case (RATE=0: skip)
 #   SETTLE=1                     seconds between the agent saying "observing" and the warm-up
 #   HMESH="java -jar cli/target/hmesh.jar"   how to start the agent (default: the built jar)
@@ -65,6 +69,7 @@ RATE_DURATION="${RATE_DURATION:-10}"
 RATE_ROUNDS="${RATE_ROUNDS:-3}"
 RATE_CONNS="${RATE_CONNS:-50}"
 SETTLE="${SETTLE:-1}"
+PLAINTEXT_IDLE="${PLAINTEXT_IDLE:-5s}"
 AGENT_OPTS="${AGENT_OPTS:-}"
 BPF_STATS="${BPF_STATS:-0}"
 H2="${H2:-0}"
@@ -263,6 +268,17 @@ EOF
   tail -1 "$work/rate.tsv" | awk -F'\t' '{ printf "  %-12s %7.0f req/s  p50 %6d us  p99 %6d us  p99.9 %6d us  failed %s\n", $1, $3, $4, $5, $6, $7 }' >&2
 }
 
+# The plaintext socket hooks of --plaintext auto go once the agent has seen no plaintext HTTP for
+# --plaintext-idle; nothing here speaks plaintext, so they do (the agent logs it). $1: the agent's log.
+hooks_detached() {
+  local i
+  for i in $(seq 600); do
+    grep -q "detaching the socket hooks" "$1" && return 0
+    sleep 0.1
+  done
+  cat "$1" >&2; die "the agent kept its plaintext socket hooks attached for a minute without plaintext HTTP"
+}
+
 : >"$work/runs.tsv"; : >"$work/cpu.tsv"; : >"$work/rate.tsv"; : >"$work/serial.tsv"
 echo "tls-overhead: $nsA ($addrA) -> $nsB ($addrB)$([ "$GO" = 1 ] && echo ", Go server (crypto/tls)"); $ROUNDS rounds of ${DURATION}s (+${WARM}s warm-up)," \
   "wrk -t$THREADS -c$CONNS, variants: base $VARIANTS, $(nproc) CPUs" >&2
@@ -275,7 +291,8 @@ for r in $(seq "$ROUNDS"); do
     v=${order[$(( (i + r - 1) % ${#order[@]} ))]}
     case "$v" in
       base)   load_run "base-$r" "$url" "" ;;
-      served) start_agent "$work/agent-served-$r.log" serve
+      served) start_agent "$work/agent-served-$r.log" serve --plaintext-idle "$PLAINTEXT_IDLE"
+              hooks_detached "$work/agent-served-$r.log"
               load_run "served-$r" "$url" "$agent_pid"; stop_agent "$work/agent-served-$r.log" ;;
       agent)  start_agent "$work/agent-agent-$r.log" null
               load_run "agent-$r" "$url" "$agent_pid"; stop_agent "$work/agent-agent-$r.log" ;;
@@ -285,12 +302,14 @@ for r in $(seq "$ROUNDS"); do
               load_run "syscalls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-syscalls-$r.log" ;;
       persite) start_agent "$work/agent-persite-$r.log" serve --uprobe-links per-site
               load_run "persite-$r" "$url" "$agent_pid"; stop_agent "$work/agent-persite-$r.log" ;;
+      plainon) start_agent "$work/agent-plainon-$r.log" serve --plaintext on
+              load_run "plainon-$r" "$url" "$agent_pid"; stop_agent "$work/agent-plainon-$r.log" ;;
       noplain) start_agent "$work/agent-noplain-$r.log" serve --plaintext off
               load_run "noplain-$r" "$url" "$agent_pid"; stop_agent "$work/agent-noplain-$r.log" ;;
       notls)  start_agent "$work/agent-notls-$r.log" null --no-tls
               load_run "notls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-notls-$r.log" ;;
       proxy)  load_run "proxy-$r" "$proxy_url" "$haproxy_pid" ;;
-      *) die "unknown variant $v (served, proxy, agent, piped, notls, syscalls, persite, noplain)" ;;
+      *) die "unknown variant $v (served, proxy, agent, piped, notls, syscalls, persite, noplain, plainon)" ;;
     esac
   done
 done
@@ -301,7 +320,8 @@ if [ "$RATE" -gt 0 ]; then
   for r in $(seq "$RATE_ROUNDS"); do
     rate_run "ratebase-$r" "$url" ""
     serial_run "serialbase-$r" "$url" ""
-    start_agent "$work/agent-rateserved-$r.log" serve
+    start_agent "$work/agent-rateserved-$r.log" serve --plaintext-idle "$PLAINTEXT_IDLE"
+    hooks_detached "$work/agent-rateserved-$r.log"
     rate_run "rateserved-$r" "$url" "$agent_pid"
     serial_run "serialserved-$r" "$url" "$agent_pid"
     stop_agent "$work/agent-rateserved-$r.log"
