@@ -145,6 +145,9 @@ class KubernetesAgentKernelIT {
     assertTrue(pod.getWorkloadsList().stream().anyMatch(w -> w.getName().equals("web")
         && w.getKind().equals("Deployment")), f.toString());
     assertTrue(pod.getLabelsList().contains("k8s:app=web"), f.toString());
+    // What the pod's connections began with, judged by the TC programs: TLS, on its port 8443.
+    await().atMost(Duration.ofSeconds(30)).until(() -> "in/8443=tls".equals(api.annotation("shop", POD,
+        HybridMeshNames.OBSERVED_PORTS_ANNOTATION)));
 
     // The agent reads plaintext at the sockets (--plaintext auto) and its NodeCapability says so.
     await().atMost(Duration.ofSeconds(30)).until(() -> {

@@ -40,6 +40,13 @@ public final class HybridMeshNames {
   public static final String PROBE_ANNOTATION = "hybridmesh.io/probe";
 
   /**
+   * Pod annotation written by the node agent for pods on the eBPF path: what their TCP connections began with,
+   * by port and direction ({@code in/8080=http out/443=tls}); its one reader and writer is
+   * {@link io.hybridmesh.api.annotation.ObservedPorts}.
+   */
+  public static final String OBSERVED_PORTS_ANNOTATION = "hybridmesh.io/observed-ports";
+
+  /**
    * Node label written by the controller from the node's NodeCapability: {@code true} when its kernel can read
    * HTTP inside TLS, {@code false} when it cannot; absent while no agent has reported. The target of the
    * preferred affinity {@code hybridmesh.io/placement: prefer-capable} adds.

@@ -16,6 +16,12 @@ public class WorkloadCapabilityStatus {
   private List<NodeStatus> nodes = new ArrayList<>();
   private String placement;
   private List<PodPlacementStatus> podsOnIncapableNodes = new ArrayList<>();
+  /**
+   * What the workload's TCP connections began with, by port, as the agents saw them while its pods were on
+   * the eBPF path ({@code in/8080=http out/443=tls}; {@link io.hybridmesh.api.annotation.ObservedPorts} reads
+   * it). Kept across pods and rollouts; absent while nothing was seen.
+   */
+  private String observedPorts;
   private String decidedAt;
   private Long observedGeneration;
   private List<Condition> conditions = new ArrayList<>();
@@ -95,6 +101,14 @@ public class WorkloadCapabilityStatus {
   }
 
   /** Pods on nodes that see less of them than the workload was decided for, and what each lacks. */
+  public String getObservedPorts() {
+    return observedPorts;
+  }
+
+  public void setObservedPorts(String observedPorts) {
+    this.observedPorts = observedPorts;
+  }
+
   public List<PodPlacementStatus> getPodsOnIncapableNodes() {
     return podsOnIncapableNodes;
   }

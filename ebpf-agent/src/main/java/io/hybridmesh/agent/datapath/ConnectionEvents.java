@@ -18,16 +18,22 @@ public final class ConnectionEvents implements EventHandler {
   private final ConnectionFlowAssembler assembler;
   private final FlowSink sink;
   private final ObjLongConsumer<FlowTuple> closed;
+  private final PortObservations ports;
 
   public ConnectionEvents(ConnectionFlowAssembler assembler, FlowSink sink) {
-    this(assembler, sink, null);
+    this(assembler, sink, null, null);
   }
 
-  /** @param closed told each connection that closed or was reset, and when; null for none */
-  public ConnectionEvents(ConnectionFlowAssembler assembler, FlowSink sink, ObjLongConsumer<FlowTuple> closed) {
+  /**
+   * @param closed told each connection that closed or was reset, and when; null for none
+   * @param ports told what each connection began with; null for none
+   */
+  public ConnectionEvents(ConnectionFlowAssembler assembler, FlowSink sink, ObjLongConsumer<FlowTuple> closed,
+      PortObservations ports) {
     this.assembler = assembler;
     this.sink = sink;
     this.closed = closed;
+    this.ports = ports;
   }
 
   @Override
@@ -43,6 +49,9 @@ public final class ConnectionEvents implements EventHandler {
 
   /** Also for events that did not come through the ring buffer (the sweep's timeouts). */
   public void deliver(ConnEvent event) {
+    if (ports != null) {
+      ports.observe(event);
+    }
     sink.accept(assembler.assemble(event));
   }
 }

@@ -31,7 +31,7 @@ public final class ClusterWatch implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ClusterWatch.class.getName());
 
   /** What the agent reads from a pod besides its PodInfo: the two annotations it cares about. */
-  public record PodAnnotations(String probe, String tlsProbe) {}
+  public record PodAnnotations(String probe, String tlsProbe, String observedPorts) {}
 
   private final KubernetesClient client;
   private final String nodeName;
@@ -131,7 +131,14 @@ public final class ClusterWatch implements AutoCloseable {
 
   /** Remembers what was just written, so the next scan does not write it again before the informer sees it. */
   public void probeWritten(String namespace, String name, String value) {
-    annotations.computeIfPresent(namespace + "/" + name, (k, a) -> new PodAnnotations(value, a.tlsProbe()));
+    annotations.computeIfPresent(namespace + "/" + name, (k, a) -> new PodAnnotations(value, a.tlsProbe(),
+        a.observedPorts()));
+  }
+
+  /** The same for {@code hybridmesh.io/observed-ports}. */
+  public void observedPortsWritten(String namespace, String name, String value) {
+    annotations.computeIfPresent(namespace + "/" + name, (k, a) -> new PodAnnotations(a.probe(), a.tlsProbe(),
+        value));
   }
 
   private void podChanged(Pod p) {
@@ -146,7 +153,7 @@ public final class ClusterWatch implements AutoCloseable {
       directory.upsertPod(info);
       Map<String, String> a = p.getMetadata().getAnnotations() == null ? Map.of() : p.getMetadata().getAnnotations();
       annotations.put(info.key(), new PodAnnotations(a.get(HybridMeshNames.PROBE_ANNOTATION),
-          a.get(HybridMeshNames.TLS_PROBE_ANNOTATION)));
+          a.get(HybridMeshNames.TLS_PROBE_ANNOTATION), a.get(HybridMeshNames.OBSERVED_PORTS_ANNOTATION)));
     });
   }
 

@@ -39,6 +39,7 @@ public final class KubernetesAgent implements AgentStats, AutoCloseable {
   private final NodeCapabilityWriter capability;
   private final PodProbeAnnotator annotator;
   private final PodDatapaths pods;
+  private final ObservedPortsWriter observedPorts;
   private final Path proc;
   private final long hostNetns;
   private final ScheduledExecutorService scheduler =
@@ -71,6 +72,7 @@ public final class KubernetesAgent implements AgentStats, AutoCloseable {
     this.annotator = new PodProbeAnnotator(client, cluster, directory, new ContainerProcesses(proc),
         new BinaryProber(proc, 8192), proc, options.probeEntry());
     this.pods = new PodDatapaths(node.tc(), node.namespaces(), directory, new NetworkNamespaces(), proc);
+    this.observedPorts = new ObservedPortsWriter(client, cluster, node.ports());
     this.hostNetns = inode(proc.resolve("1/ns/net"));
   }
 
@@ -101,6 +103,7 @@ public final class KubernetesAgent implements AgentStats, AutoCloseable {
   private void rescan() {
     List<PodProcesses.Match> matches = annotator.scan();
     pods.apply(DataPathPlan.plan(matches, cluster.dataPaths(), hostNetns));
+    observedPorts.write(pods.endpointIds());
     if (node.tlsLibraries() != null) {
       node.tlsLibraries().scan();
     }
@@ -138,6 +141,8 @@ public final class KubernetesAgent implements AgentStats, AutoCloseable {
   public Map<String, Long> counters() {
     Map<String, Long> c = new LinkedHashMap<>(node.counters());
     c.put("pods observed", (long) pods.pods().size());
+    c.put("observed-ports annotations written", observedPorts.patches());
+    c.put("observed-ports annotations that could not be written", observedPorts.patchFailures());
     c.put("probe annotations written", annotator.patches());
     c.put("probe annotations not written (API errors)", annotator.patchFailures());
     c.put("container processes without a pod", annotator.unmatchedContainers());

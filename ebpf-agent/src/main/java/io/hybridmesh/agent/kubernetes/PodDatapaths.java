@@ -107,6 +107,13 @@ public final class PodDatapaths implements AutoCloseable {
     directory.unbindEndpointId(w.watch.endpointId());
   }
 
+  /** The endpoint id of each pod watched now, by pod key. */
+  public synchronized Map<String, Integer> endpointIds() {
+    Map<String, Integer> ids = new java.util.TreeMap<>();
+    watched.forEach((key, w) -> ids.put(key, w.watch.endpointId()));
+    return ids;
+  }
+
   /** Keys of the pods watched now, sorted. */
   public synchronized List<String> pods() {
     return watched.keySet().stream().sorted().toList();

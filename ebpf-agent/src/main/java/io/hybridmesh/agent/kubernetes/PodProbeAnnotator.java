@@ -68,7 +68,7 @@ public final class PodProbeAnnotator {
   private void annotate(List<PodProcesses.Match> containers) {
     PodInfo pod = containers.get(0).pod();
     ClusterWatch.PodAnnotations current = cluster.annotations(pod.namespace(), pod.name())
-        .orElse(new ClusterWatch.PodAnnotations(null, null));
+        .orElse(new ClusterWatch.PodAnnotations(null, null, null));
     var knob = CustomTlsTargets.parse(current.tlsProbe());
     Map<String, ProbeEntry> fresh = new HashMap<>();
     for (PodProcesses.Match m : containers) {

@@ -12,6 +12,7 @@ import io.hybridmesh.agent.datapath.EventHandler;
 import io.hybridmesh.agent.datapath.EventPump;
 import io.hybridmesh.agent.datapath.PlaintextDatapath;
 import io.hybridmesh.agent.datapath.PlaintextMode;
+import io.hybridmesh.agent.datapath.PortObservations;
 import io.hybridmesh.agent.datapath.TcDatapath;
 import io.hybridmesh.agent.datapath.TcSettings;
 import io.hybridmesh.agent.datapath.TlsDatapath;
@@ -63,6 +64,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
   private final ConnectionSweeper sweeper;
   private final DropCounters drops;
   private final ConnectionLedger ledger = new ConnectionLedger();
+  private final PortObservations ports = new PortObservations();
   private Thread pumpThread;
   private Timestamp lastDropPoll;
   private Map<String, Long> finalCounters;
@@ -100,7 +102,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
     // A connection that closes ends what its TLS conversations were reading (same event thread).
     ConnectionEvents connections = new ConnectionEvents(
         new ConnectionFlowAssembler(nodeName, version, endpoints, clock), sink,
-        tlsEvents == null ? null : tlsEvents::connectionClosed);
+        tlsEvents == null ? null : tlsEvents::connectionClosed, ports);
     handlers.put(HmAbi.EVENT_CONN, connections);
     try {
       this.namespaces = new WatchedNamespaces(tlsLibraries, plaintext, plaintextMode, settings.plaintextIdle());
@@ -168,6 +170,11 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
   /** How watched sockets were classified, or null when plaintext is not read. */
   public io.hybridmesh.jni.BpfMap sockStates() {
     return plaintext == null ? null : plaintext.sockStates();
+  }
+
+  /** What each watched endpoint's TCP connections began with, by port. */
+  public PortObservations ports() {
+    return ports;
   }
 
   /** The TLS library watch, or null when TLS is not read. */

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class ConnectionEventsTest {
 
   private final List<String> closed = new ArrayList<>();
+  private final PortObservations ports = new PortObservations();
   private final ConnectionEvents events = new ConnectionEvents(
       new ConnectionFlowAssembler("n", "v", new FixedEndpoints(), FixedEndpoints.IDENTITY_CLOCK),
       new FlowSink() {
@@ -29,7 +30,7 @@ class ConnectionEventsTest {
 
         @Override
         public void lost(LostEvent lost) {}
-      }, (FlowTuple t, long ns) -> closed.add(t + " at " + ns));
+      }, (FlowTuple t, long ns) -> closed.add(t + " at " + ns), ports);
 
   private void ring(ConnEvent e) {
     ByteBuffer b = ByteBuffer.allocate(1024).order(ByteOrder.nativeOrder());
@@ -45,6 +46,27 @@ class ConnectionEventsTest {
     ring(Events.clientTcp(HmAbi.CONN_RESET, HmAbi.TCP_RST));
     String tuple = Events.tcp(Events.CLIENT_IP, 40000, Events.SERVER_IP, 80).toString();
     assertEquals(List.of(tuple + " at 2000000000", tuple + " at 2000000000"), closed);
+  }
+
+  @Test
+  void whatAConnectionBeganWithIsNotedForItsEndpoint() {
+    ring(Events.clientTcp(HmAbi.CONN_NEW, HmAbi.TCP_SYN));
+    assertEquals("", ports.of(1).toAnnotation(), "no payload judged yet");
+    ring(Events.event(HmAbi.CONN_CLOSED, HmAbi.CONN_F_INITIATOR_KNOWN | HmAbi.CONN_F_LOCAL_INITIATOR
+        | HmAbi.CONN_F_PAYLOAD_SEEN | HmAbi.CONN_F_PAYLOAD_HTTP, Events.tcp(Events.CLIENT_IP, 40000,
+        Events.SERVER_IP, 80), HmAbi.TCP_FIN, true));
+    ring(Events.event(HmAbi.CONN_ACTIVE, HmAbi.CONN_F_INITIATOR_KNOWN | HmAbi.CONN_F_PAYLOAD_SEEN
+        | HmAbi.CONN_F_PAYLOAD_TLS, Events.tcp(Events.CLIENT_IP, 40001, Events.SERVER_IP, 8443), HmAbi.TCP_ACK,
+        false));
+    ring(Events.event(HmAbi.CONN_ACTIVE, HmAbi.CONN_F_PAYLOAD_SEEN, Events.tcp(Events.CLIENT_IP, 40002,
+        Events.SERVER_IP, 5432), HmAbi.TCP_ACK, false));
+    // The sweep's events count too (a connection that only timed out still began with something).
+    events.deliver(Events.event(ConnEvent.STATE_TIMED_OUT, HmAbi.CONN_F_LOCAL_INITIATOR | HmAbi.CONN_F_PAYLOAD_SEEN
+        | HmAbi.CONN_F_PAYLOAD_TLS, Events.tcp(Events.CLIENT_IP, 40003, Events.SERVER_IP, 443), 0, true));
+    assertEquals("in/5432=other in/8443=tls out/80=http out/443=tls", ports.of(1).toAnnotation());
+    assertEquals("", ports.of(2).toAnnotation());
+    ports.forget(1);
+    assertEquals("", ports.of(1).toAnnotation());
   }
 
   @Test
