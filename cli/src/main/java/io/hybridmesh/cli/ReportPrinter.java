@@ -2,6 +2,7 @@ package io.hybridmesh.cli;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.hybridmesh.api.annotation.ObservedPorts;
 import io.hybridmesh.api.observer.v1.ContainerReport;
 import io.hybridmesh.api.observer.v1.ListWorkloadsResponse;
 import io.hybridmesh.api.observer.v1.NodeReport;
@@ -85,6 +86,10 @@ public final class ReportPrinter {
       } else {
         c.getUprobeTargetsList().forEach(t -> out.println("    uprobe target " + t));
       }
+    }
+    if (!r.getObservedPorts().isEmpty()) {
+      out.println("  Connections seen, by what they began with: " + ObservedPorts.parse(r.getObservedPorts()).value()
+          .map(ObservedPorts::describe).orElse(r.getObservedPorts()));
     }
     if (r.getPodsOnIncapableNodesCount() > 0) {
       out.println("  Pods on nodes that see less (placement " + r.getPlacement() + "):");

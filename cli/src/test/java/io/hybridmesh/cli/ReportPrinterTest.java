@@ -77,6 +77,15 @@ class ReportPrinterTest {
   }
 
   @Test
+  void theConnectionsSeenAreSaidByWhatTheyBeganWith() {
+    WorkloadReport r = report(WorkloadDataPath.EBPF, NGINX, MEASURED).toBuilder()
+        .setObservedPorts("in/8080=http in/8443=tls out/5432=other").build();
+    assertTrue(details(r).contains("  Connections seen, by what they began with: plaintext HTTP on 8080 (in); TLS on "
+        + "8443 (in); something else on 5432 (out)\n"), details(r));
+    assertTrue(!details(report(WorkloadDataPath.EBPF, NGINX, MEASURED)).contains("Connections seen"));
+  }
+
+  @Test
   void notMeasuredSaysWhy() {
     NodeReport n = NodeReport.newBuilder().setName("vm").setKernel("6.18.44").setCapable(true)
         .setTlsCallNote("What a uprobe pair on emulated instructions costs was not measured on this node: no root.")

@@ -113,6 +113,28 @@ public record ObservedPorts(Set<Entry> entries, boolean truncated) {
     return new ObservedPorts(more, truncated);
   }
 
+  /**
+   * For a person: "plaintext HTTP on 8080 (in); TLS on 443 (out), 8443 (in); something else on 5432 (out)",
+   * and a note when ports were left out.
+   */
+  public String describe() {
+    List<String> groups = new ArrayList<>();
+    for (Seen kind : Seen.values()) {
+      List<String> ports = entries.stream().filter(e -> e.seen() == kind)
+          .map(e -> e.port() + " (" + e.direction().name().toLowerCase(Locale.ROOT) + ")").toList();
+      if (!ports.isEmpty()) {
+        String what = switch (kind) {
+          case HTTP -> "plaintext HTTP";
+          case TLS -> "TLS";
+          case OTHER -> "something else";
+        };
+        groups.add(what + " on " + String.join(", ", ports));
+      }
+    }
+    String text = groups.isEmpty() ? "nothing yet" : String.join("; ", groups);
+    return truncated ? text + "; more ports were seen than are listed" : text;
+  }
+
   /** The annotation value; sorted, so equal content is equal text. */
   public String toAnnotation() {
     List<String> parts = new ArrayList<>();

@@ -30,6 +30,16 @@ class ObservedPortsTest {
   }
 
   @Test
+  void describedForAPerson() {
+    assertEquals("plaintext HTTP on 8080 (in); TLS on 8443 (in), 443 (out); something else on 5432 (out)",
+        ObservedPorts.parse("in/8080=http in/8443=tls out/443=tls out/5432=other").value().orElseThrow()
+            .describe());
+    assertEquals("TLS on 1 (out); more ports were seen than are listed",
+        ObservedPorts.parse("out/1=tls +").value().orElseThrow().describe());
+    assertEquals("nothing yet", ObservedPorts.NONE.describe());
+  }
+
+  @Test
   void fullSetsStopGrowingAndSaySo() {
     ObservedPorts p = ObservedPorts.NONE;
     for (int port = 1; port <= 100; port++) {

@@ -1,5 +1,6 @@
 package io.hybridmesh.controller.decision;
 
+import io.hybridmesh.api.annotation.ObservedPorts;
 import io.hybridmesh.controller.decision.Decision.Reason;
 import io.hybridmesh.controller.decision.Inputs.Container;
 import io.hybridmesh.controller.decision.Inputs.ProbeKind;
@@ -17,6 +18,21 @@ record ContainerVerdict(boolean readable, boolean appDoesTls, Reason reason) {
    *     --plaintext off}, a kernel its socket programs do not load on); empty when every node's does
    */
   static ContainerVerdict of(Container c, Set<ProbeKind> supported, boolean l4Everywhere,
+      boolean tlsEverywhere, List<String> noPlaintext, ObservedPorts observed, boolean onlyPlaintextHttp) {
+    ContainerVerdict v = of(c, supported, l4Everywhere, tlsEverywhere, noPlaintext);
+    if (v.readable() || !onlyPlaintextHttp || !noPlaintext.isEmpty()
+        || !supported.contains(ProbeKind.PLAINTEXT) || c.probeKind() == ProbeKind.PLAINTEXT) {
+      return v;
+    }
+    // The container's TLS cannot be read, but it is not used on the wire: everything seen was plaintext.
+    return new ContainerVerdict(l4Everywhere, v.appDoesTls(), new Reason(ReasonCode.TLS_UNUSED_PLAINTEXT_SEEN,
+        "Container '" + c.name() + "' has TLS the agent cannot read (" + v.reason().code() + "), but every "
+            + "connection its pods made or took so far began in plaintext (" + observed.toAnnotation() + "), none "
+            + "with TLS: the kernel reads its HTTP at the socket. Should one begin with TLS, it needs a sidecar "
+            + "for L7."));
+  }
+
+  private static ContainerVerdict of(Container c, Set<ProbeKind> supported, boolean l4Everywhere,
       boolean tlsEverywhere, List<String> noPlaintext) {
     String who = "Container '" + c.name() + "'";
     ProbeKind kind = c.probeKind();

@@ -27,6 +27,9 @@ import java.util.List;
  *          syscall tracepoints, task BTF; plaintext needs TC+ringbuf,
  *          BTF, task BTF and an agent that reads plaintext at the
  *          socket, PLAINTEXT_SOCKET)
+ * auto     a container whose TLS cannot be read, but every connection EBPF       FULL
+ *          the agents saw its pods make or take began in plaintext
+ *          HTTP (none with TLS), plaintext read on every node
  * auto     otherwise, fallback sidecar                               SIDECAR    as for mode sidecar
  * auto     otherwise, fallback none, TC+ringbuf on every node        EBPF       L4_ONLY
  * auto     otherwise, fallback none                                  NONE       NONE
@@ -57,7 +60,8 @@ public final class DecisionEngine {
     boolean allReadable = true;
     boolean appDoesTls = false;
     for (Container c : in.containers()) {
-      ContainerVerdict v = ContainerVerdict.of(c, in.supported(), l4Everywhere, tlsEverywhere, noPlaintext);
+      ContainerVerdict v = ContainerVerdict.of(c, in.supported(), l4Everywhere, tlsEverywhere, noPlaintext,
+          in.observed(), in.onlyPlaintextHttpSeen());
       allReadable &= v.readable();
       appDoesTls |= v.appDoesTls();
       containers.add(v.reason());

@@ -1,16 +1,38 @@
 package io.hybridmesh.controller.decision;
 
+import io.hybridmesh.api.annotation.ObservedPorts;
 import java.util.List;
 import java.util.Set;
 
-/** Everything the decision depends on; the same inputs always give the same decision. */
-public record Inputs(
-    Mode mode, Fallback fallback, List<NodeFacts> nodes, List<Container> containers, Set<ProbeKind> supported) {
+/**
+ * Everything the decision depends on; the same inputs always give the same decision.
+ *
+ * @param observed what the workload's TCP connections began with, by port, as the agents saw them while its pods
+ *     were on the eBPF path ({@link ObservedPorts#NONE} before any)
+ */
+public record Inputs(Mode mode, Fallback fallback, List<NodeFacts> nodes, List<Container> containers,
+    Set<ProbeKind> supported, ObservedPorts observed) {
 
   public Inputs {
     nodes = List.copyOf(nodes);
     containers = List.copyOf(containers);
     supported = Set.copyOf(supported);
+    observed = observed == null ? ObservedPorts.NONE : observed;
+  }
+
+  /** Inputs with nothing observed of the workload's connections. */
+  public Inputs(
+      Mode mode, Fallback fallback, List<NodeFacts> nodes, List<Container> containers, Set<ProbeKind> supported) {
+    this(mode, fallback, nodes, containers, supported, ObservedPorts.NONE);
+  }
+
+  /**
+   * Whether every connection seen began in plaintext, with HTTP among them: then a container whose TLS the
+   * agent cannot read does not use it on the wire, and the socket hooks read its HTTP. Not when the agents
+   * stopped adding ports (a port past the bound could be TLS).
+   */
+  public boolean onlyPlaintextHttpSeen() {
+    return !observed.truncated() && observed.anyHttp() && !observed.anyTls();
   }
 
   /** {@code hybridmesh.io/mode}. */

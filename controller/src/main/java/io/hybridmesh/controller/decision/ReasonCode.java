@@ -28,6 +28,8 @@ public enum ReasonCode {
   TLS_JSSE,
   TLS_RUSTLS,
   TLS_UNKNOWN,
+  // TLS the agent cannot read, but every connection seen began in plaintext HTTP (ObservedPorts).
+  TLS_UNUSED_PLAINTEXT_SEEN,
   // A Go binary's crypto/tls the agent refused to probe, with the agent's own code (GoRefusal).
   GO_ARCH_UNSUPPORTED,
   GO_STACK_ABI_UNSUPPORTED,

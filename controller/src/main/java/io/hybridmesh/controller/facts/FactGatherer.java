@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.hybridmesh.api.annotation.ObservedPorts;
+import io.hybridmesh.api.annotation.Parsed;
 import io.hybridmesh.api.annotation.TlsProbeAnnotation;
 import io.hybridmesh.api.v1alpha1.HybridMeshNames;
 import io.hybridmesh.controller.decision.Inputs.Fallback;
@@ -49,7 +51,25 @@ public final class FactGatherer {
     }
     boolean hostNetwork = template.getSpec() != null && Boolean.TRUE.equals(template.getSpec().getHostNetwork());
     return new WorkloadFacts(knobs, OtherMesh.find(nsMeta, workload.getMetadata(), template), hostNetwork,
-        containers, nodes, placements(pods), problems);
+        containers, nodes, placements(pods), problems, observedPorts(pods, problems));
+  }
+
+  /** What the live pods' connections began with, as their agents annotated them, together. */
+  private static ObservedPorts observedPorts(List<Pod> pods, List<Problem> problems) {
+    ObservedPorts all = ObservedPorts.NONE;
+    for (Pod p : pods) {
+      Map<String, String> a = p.getMetadata().getAnnotations();
+      Parsed<ObservedPorts> parsed = ObservedPorts.parse(a == null ? null
+          : a.get(HybridMeshNames.OBSERVED_PORTS_ANNOTATION));
+      if (parsed.ok()) {
+        all = all.union(parsed.value().orElseThrow());
+      } else {
+        problems.add(new Problem(Problem.UNREADABLE_OBSERVED_PORTS, "Pod " + p.getMetadata().getName() + "'s "
+            + HybridMeshNames.OBSERVED_PORTS_ANNOTATION + " cannot be read (" + parsed.reason() + "); its agent "
+            + "rewrites it as it sees the pod's connections."));
+      }
+    }
+    return all;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.hybridmesh.controller.facts;
 
+import io.hybridmesh.api.annotation.ObservedPorts;
 import io.hybridmesh.controller.decision.NodeFacts;
 import io.hybridmesh.controller.knobs.Problem;
 import io.hybridmesh.controller.knobs.WorkloadKnobs;
@@ -16,13 +17,21 @@ import java.util.Optional;
  * @param problems bad input found while gathering (annotations, NodeCapabilities, tls-probe)
  */
 public record WorkloadFacts(WorkloadKnobs knobs, Optional<String> otherMesh, boolean hostNetwork,
-    List<AppContainer> containers, List<NodeFacts> nodes, List<PodOnNode> pods, List<Problem> problems) {
+    List<AppContainer> containers, List<NodeFacts> nodes, List<PodOnNode> pods, List<Problem> problems,
+    ObservedPorts observedPorts) {
 
   public WorkloadFacts {
     containers = List.copyOf(containers);
     nodes = List.copyOf(nodes);
     pods = List.copyOf(pods);
     problems = List.copyOf(problems);
+    observedPorts = observedPorts == null ? ObservedPorts.NONE : observedPorts;
+  }
+
+  /** Facts with nothing observed of the pods' connections yet. */
+  public WorkloadFacts(WorkloadKnobs knobs, Optional<String> otherMesh, boolean hostNetwork,
+      List<AppContainer> containers, List<NodeFacts> nodes, List<PodOnNode> pods, List<Problem> problems) {
+    this(knobs, otherMesh, hostNetwork, containers, nodes, pods, problems, ObservedPorts.NONE);
   }
 
   /** Facts without pods on nodes (no pod scheduled yet). */

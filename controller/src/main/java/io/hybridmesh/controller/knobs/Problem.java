@@ -14,6 +14,7 @@ public record Problem(String code, String message) {
   public static final String INVALID_PLACEMENT = "InvalidPlacement";
   public static final String UNREADABLE_PROBE_ANNOTATION = "UnreadableProbeAnnotation";
   public static final String UNSUPPORTED_PROBE_ANNOTATION_VERSION = "UnsupportedProbeAnnotationVersion";
+  public static final String UNREADABLE_OBSERVED_PORTS = "UnreadableObservedPorts";
   public static final String UNREADABLE_NODE_CAPABILITY = "UnreadableNodeCapability";
   public static final String RECONCILE_FAILED = "ReconcileFailed";
 }

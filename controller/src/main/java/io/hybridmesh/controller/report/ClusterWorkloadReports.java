@@ -91,6 +91,7 @@ public final class ClusterWorkloadReports {
       }
     }
     b.setPlacement(nz(s.getPlacement()));
+    b.setObservedPorts(nz(s.getObservedPorts()));
     if (s.getPodsOnIncapableNodes() != null) {
       for (PodPlacementStatus p : s.getPodsOnIncapableNodes()) {
         b.addPodsOnIncapableNodes(PodShortfall.newBuilder().setPod(nz(p.getPod())).setNode(nz(p.getNode()))

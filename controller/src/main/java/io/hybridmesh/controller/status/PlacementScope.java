@@ -84,7 +84,7 @@ public final class PlacementScope {
         continue;
       }
       Visibility there = DecisionEngine.decide(new Inputs(Inputs.Mode.EBPF, decided.fallback(), List.of(n),
-          decided.containers(), decided.supported())).visibility();
+          decided.containers(), decided.supported(), decided.observed())).visibility();
       if (rank(there) < rank(decision.visibility())) {
         out.add(new PodPlacementStatus(p.pod(), n.node(), there.name(), lacks(decision.visibility(), there, n)));
       }

@@ -1,5 +1,6 @@
 package io.hybridmesh.controller.status;
 
+import io.hybridmesh.api.annotation.ObservedPorts;
 import io.hybridmesh.api.annotation.Placement;
 import io.hybridmesh.api.v1alpha1.PodPlacementStatus;
 import io.hybridmesh.api.v1alpha1.ReasonStatus;
@@ -43,9 +44,11 @@ public final class WorkloadPlanner {
   public Plan plan(WorkloadFacts facts, WorkloadCapabilityStatus previous, long generation, Instant now) {
     List<Problem> problems = new ArrayList<>(facts.knobs().problems());
     problems.addAll(facts.problems());
-    Outcome o = outcome(facts, previous);
+    ObservedPorts observed = observed(facts, previous);
+    Outcome o = outcome(facts, previous, observed);
     WorkloadCapabilityStatus status = StatusBuilder.build(facts, o.path, o.visibility, o.reasons, o.ready,
         problems, previous, generation, now);
+    status.setObservedPorts(observed.entries().isEmpty() ? null : observed.toAnnotation());
     status.setPlacement(placement(facts.knobs().placement()));
     status.setPodsOnIncapableNodes(o.shortfalls != null ? o.shortfalls
         : previous == null || previous.getPodsOnIncapableNodes() == null ? List.of() : previous.getPodsOnIncapableNodes());
@@ -87,7 +90,17 @@ public final class WorkloadPlanner {
     return p == Placement.PREFER_CAPABLE ? Placement.PREFER_CAPABLE_VALUE : "any-node";
   }
 
-  private Outcome outcome(WorkloadFacts facts, WorkloadCapabilityStatus previous) {
+  /**
+   * What the pods' connections began with, and what the last status kept: a rollout's new pods start with
+   * nothing seen, and forgetting what the old ones saw would move the workload back and forth between paths.
+   */
+  private static ObservedPorts observed(WorkloadFacts facts, WorkloadCapabilityStatus previous) {
+    ObservedPorts before = previous == null ? ObservedPorts.NONE
+        : ObservedPorts.parse(previous.getObservedPorts()).value().orElse(ObservedPorts.NONE);
+    return facts.observedPorts().union(before);
+  }
+
+  private Outcome outcome(WorkloadFacts facts, WorkloadCapabilityStatus previous, ObservedPorts observed) {
     if (!facts.knobs().valid()) {
       if (previous != null && previous.getDataPath() != null) {
         return new Outcome(previous.getDataPath(), previous.getL7Visibility(), previous.getReasons(),
@@ -119,7 +132,7 @@ public final class WorkloadPlanner {
           "Pending", SidecarAction.LEAVE, false);
     }
     PlacementScope.Scope scope = PlacementScope.of(facts.knobs().placement(), facts.nodes());
-    Inputs inputs = inputs(facts, scope.nodes());
+    Inputs inputs = inputs(facts, scope.nodes(), observed);
     Decision d = DecisionEngine.decide(inputs);
     if (d.dataPath() == DataPath.SIDECAR && facts.hostNetwork()) {
       return fixed(ControllerReasonCode.HOST_NETWORK, "The workload would get a sidecar, but its pods use "
@@ -164,10 +177,10 @@ public final class WorkloadPlanner {
   }
 
   /** What the engine decides from: the probed containers (explicit modes do not wait for probes) on these nodes. */
-  private Inputs inputs(WorkloadFacts facts, List<NodeFacts> nodes) {
+  private Inputs inputs(WorkloadFacts facts, List<NodeFacts> nodes, ObservedPorts observed) {
     List<Inputs.Container> containers = facts.containers().stream().filter(AppContainer::probed)
         .map(c -> ProbeKinds.container(c.name(), c.probe(), facts.knobs().tlsProbe())).toList();
-    return new Inputs(facts.knobs().mode(), facts.knobs().fallback(), nodes, containers, supported);
+    return new Inputs(facts.knobs().mode(), facts.knobs().fallback(), nodes, containers, supported, observed);
   }
 
   private static List<Note> notes(WorkloadCapabilityStatus previous, WorkloadCapabilityStatus now,

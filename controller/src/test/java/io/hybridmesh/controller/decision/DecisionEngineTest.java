@@ -1,5 +1,6 @@
 package io.hybridmesh.controller.decision;
 
+import io.hybridmesh.api.annotation.ObservedPorts;
 import io.hybridmesh.api.v1alpha1.KernelFeature;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -133,6 +134,41 @@ class DecisionEngineTest {
 
     // The same nodes' TLS workloads are not affected: plaintext reading is their agents' extra.
     assertEquals(DataPath.EBPF, auto(List.of(NO_PLAINTEXT_AGENT), OPENSSL).dataPath());
+  }
+
+  private static Decision autoSeen(String observed, List<NodeFacts> nodes, Fallback fallback, Container... cs) {
+    return DecisionEngine.decide(new Inputs(Mode.AUTO, fallback, nodes, List.of(cs), TODAY,
+        ObservedPorts.parse(observed).value().orElseThrow()));
+  }
+
+  @Test
+  void tlsTheAgentCannotReadButNeverSeenOnTheWireIsReadAtTheSocket() {
+    for (Container c : List.of(STRIPPED, JAVA, RUST, GO, OPENSSL_NO_TARGETS)) {
+      Decision d = autoSeen("in/8080=http out/5432=other", List.of(CAPABLE), Fallback.SIDECAR, c);
+      assertEquals(DataPath.EBPF, d.dataPath(), c.toString());
+      assertEquals(Visibility.FULL, d.visibility(), c.toString());
+      assertEquals(ReasonCode.TLS_UNUSED_PLAINTEXT_SEEN, d.headline().code(), c.toString());
+      assertTrue(d.headline().message().contains("(in/8080=http out/5432=other)"), d.headline().message());
+      assertTrue(d.headline().message().contains("Should one begin with TLS, it needs a sidecar"));
+    }
+    // Beside a readable container the pod as a whole is read in full.
+    assertEquals(Visibility.FULL, autoSeen("in/80=http", List.of(CAPABLE), Fallback.SIDECAR, OPENSSL, STRIPPED)
+        .visibility());
+  }
+
+  @Test
+  void anyTlsOnTheWireOrNoHttpOrAFullSetOrNoPlaintextAgentKeepsTheSidecar() {
+    for (String observed : List.of("in/8080=http out/443=tls", "in/8443=tls", "out/5432=other", "",
+        "in/8080=http +")) {
+      Decision d = autoSeen(observed, List.of(CAPABLE), Fallback.SIDECAR, STRIPPED);
+      assertEquals(DataPath.SIDECAR, d.dataPath(), observed);
+      assertEquals(ReasonCode.TLS_STATIC_STRIPPED, d.headline().code(), observed);
+    }
+    Decision noAgent = autoSeen("in/8080=http", List.of(NO_PLAINTEXT_AGENT), Fallback.SIDECAR, STRIPPED);
+    assertEquals(DataPath.SIDECAR, noAgent.dataPath());
+    // fallback none: on eBPF at L4 before anything was seen, in full once plaintext HTTP was.
+    assertEquals(Visibility.L4_ONLY, autoSeen("", List.of(CAPABLE), Fallback.NONE, STRIPPED).visibility());
+    assertEquals(Visibility.FULL, autoSeen("in/8080=http", List.of(CAPABLE), Fallback.NONE, STRIPPED).visibility());
   }
 
   @Test

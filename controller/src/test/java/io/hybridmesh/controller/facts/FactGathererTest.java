@@ -106,6 +106,21 @@ class FactGathererTest {
   }
 
   @Test
+  void whatEveryLivePodsConnectionsBeganWithIsTakenTogetherAndABrokenValueIsAProblem() {
+    Pod a = pod("web-a", "web", "a1", "2026-11-27T08:00:00Z", PROBE);
+    a.getMetadata().setAnnotations(Map.of("hybridmesh.io/probe", PROBE, "hybridmesh.io/observed-ports",
+        "in/8080=http"));
+    Pod b = pod("web-b", "web", "a1", "2026-11-27T09:00:00Z", PROBE);
+    b.getMetadata().setAnnotations(Map.of("hybridmesh.io/observed-ports", "out/443=tls in/8080=http"));
+    Pod broken = pod("web-c", "web", "a1", "2026-11-27T10:00:00Z", PROBE);
+    broken.getMetadata().setAnnotations(Map.of("hybridmesh.io/observed-ports", "in/8080=gopher"));
+    WorkloadFacts f = gather(deployment(Map.of(), Map.of()), List.of(a, b, broken), List.of(node("a1", "a")));
+    assertEquals("in/8080=http out/443=tls", f.observedPorts().toAnnotation());
+    assertEquals(List.of("UnreadableObservedPorts"), f.problems().stream().map(p -> p.code()).toList());
+    assertTrue(f.problems().get(0).message().contains("web-c"), f.problems().get(0).message());
+  }
+
+  @Test
   void theNewestPodWithAProbeSpeaksForAContainer() {
     String newer = PROBE.replace("JSSE", "OPENSSL");
     WorkloadFacts f = gather(deployment(Map.of(), Map.of()), List.of(

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.hybridmesh.api.annotation.ObservedPorts;
 import io.hybridmesh.api.v1alpha1.KernelFeature;
 import io.hybridmesh.api.v1alpha1.WorkloadCapabilityStatus;
 import io.hybridmesh.controller.decision.Inputs.Fallback;
@@ -53,6 +54,36 @@ class WorkloadPlannerTest {
     Plan again = planner.plan(facts(Map.of(), OPENSSL), first.status(), 3, Instant.parse("2026-11-27T09:00:00Z"));
     assertEquals(json(first.status()), json(again.status()), "times carried over: nothing to write");
     assertTrue(again.events().isEmpty());
+  }
+
+  @Test
+  void whatThePodsConnectionsBeganWithIsReportedAndOutlivesARollout() {
+    WorkloadFacts seen = withObserved(facts(Map.of(), JSSE), "in/8080=http out/5432=other");
+    Plan ebpf = planner.plan(seen, null, 1, Instant.EPOCH);
+    assertEquals("EBPF", ebpf.status().getDataPath(), "JSSE, but no TLS on the wire");
+    assertEquals("FULL", ebpf.status().getL7Visibility());
+    assertEquals("TLS_UNUSED_PLAINTEXT_SEEN", ebpf.status().getReasons().get(0).getCode());
+    assertEquals("in/8080=http out/5432=other", ebpf.status().getObservedPorts());
+
+    // A rollout: the new pods have seen nothing yet; what the old ones saw stands.
+    Plan rolled = planner.plan(facts(Map.of(), JSSE), ebpf.status(), 1, Instant.EPOCH.plusSeconds(60));
+    assertEquals("EBPF", rolled.status().getDataPath());
+    assertEquals("in/8080=http out/5432=other", rolled.status().getObservedPorts());
+    assertTrue(rolled.events().isEmpty(), rolled.events().toString());
+
+    // A connection that began with TLS: the sidecar, and the TLS stays in the report.
+    Plan tls = planner.plan(withObserved(facts(Map.of(), JSSE), "out/443=tls"), rolled.status(), 1,
+        Instant.EPOCH.plusSeconds(120));
+    assertEquals("SIDECAR", tls.status().getDataPath());
+    assertEquals("in/8080=http out/443=tls out/5432=other", tls.status().getObservedPorts());
+
+    assertEquals(null, planner.plan(facts(Map.of(), JSSE), null, 1, Instant.EPOCH).status().getObservedPorts(),
+        "nothing seen: no field");
+  }
+
+  private static WorkloadFacts withObserved(WorkloadFacts f, String observed) {
+    return new WorkloadFacts(f.knobs(), f.otherMesh(), f.hostNetwork(), f.containers(), f.nodes(), f.pods(),
+        f.problems(), ObservedPorts.parse(observed).value().orElseThrow());
   }
 
   @Test
