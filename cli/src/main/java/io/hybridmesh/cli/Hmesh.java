@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
     versionProvider = Hmesh.Version.class,
     description = "Hybrid Mesh: sidecarless service-mesh observability.",
     subcommands = {AgentCommand.class, ProbeCommand.class, ObserveCommand.class, ReportCommand.class,
-        DemoCommand.class, ControllerCommand.class, UiCommand.class})
+        DemoCommand.class, ControllerCommand.class, UiCommand.class, CleanupWaitCommand.class})
 public final class Hmesh implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

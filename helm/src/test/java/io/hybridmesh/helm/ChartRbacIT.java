@@ -58,7 +58,7 @@ class ChartRbacIT {
   void theLeaseAndSecretsAreGrantedInTheReleaseNamespaceOnly() {
     RenderedChart chart = RenderedChart.defaults();
     List<Role> roles = chart.all(Role.class);
-    assertEquals(2, roles.size());
+    assertEquals(3, roles.size(), "the controller's two and the uninstall hook's");
     roles.forEach(r -> assertEquals(RenderedChart.NAMESPACE, r.getMetadata().getNamespace()));
     assertTrue(chart.all(ClusterRole.class).stream().flatMap(r -> r.getRules().stream())
         .noneMatch(r -> r.getResources().contains("leases") || r.getResources().contains("secrets")),
@@ -79,7 +79,7 @@ class ChartRbacIT {
   /** What each component's ServiceAccount ends up with, from the rendered roles through their bindings. */
   private static Map<Component, Set<String>> granted(RenderedChart chart) {
     Map<String, Component> accounts = Map.of(ChartRenderIT.CONTROLLER, Component.CONTROLLER,
-        ChartRenderIT.AGENT, Component.AGENT);
+        ChartRenderIT.AGENT, Component.AGENT, ChartCleanupHookIT.NAME, Component.CLEANUP_WAIT);
     Map<Component, Set<String>> out = new EnumMap<>(Component.class);
     for (ClusterRoleBinding b : chart.all(ClusterRoleBinding.class)) {
       ClusterRole role = chart.one(ClusterRole.class, roleName(b.getRoleRef(), "ClusterRole"));

@@ -38,6 +38,9 @@ class ChartRenderIT {
         "Role/" + CONTROLLER + "-ca", "RoleBinding/" + CONTROLLER + "-ca",
         "NetworkPolicy/" + CONTROLLER, "NetworkPolicy/" + AGENT,
         "Service/" + CONTROLLER, "Service/" + AGENT,
+        // The uninstall hooks (helm uninstall runs hmesh agent --cleanup on every agent node first).
+        "ServiceAccount/" + AGENT + "-cleanup", "Role/" + AGENT + "-cleanup", "RoleBinding/" + AGENT + "-cleanup",
+        "DaemonSet/" + AGENT + "-cleanup", "Job/" + AGENT + "-cleanup-wait",
         "Deployment/" + CONTROLLER, "DaemonSet/" + AGENT)), kinds);
     for (HasMetadata o : chart.objects) {
       boolean clusterScoped = o.getKind().startsWith("Cluster");

@@ -26,10 +26,18 @@ import java.util.regex.Pattern;
  * into fabric8's typed model. fabric8 keeps fields it does not know in {@code additionalProperties} instead
  * of failing, so parsing alone would let a misspelt field through: every object is walked and any unknown
  * field fails the render, named with its path.
+ *
+ * <p>helm-java's template returns the release's manifest without its hooks (the uninstall cleanup's objects).
+ * So the chart is rendered from a copy whose templates name the hook annotations {@link #HOOK}... instead of
+ * {@code helm.sh/hook}...: Helm then renders the hooks as ordinary objects, and every test sees them (their
+ * RBAC counts like any other) with their hook annotations under that name.
  */
 final class RenderedChart {
 
   static final Path CHART = Path.of("hybrid-mesh").toAbsolutePath();
+  /** What {@code helm.sh/hook} is called in the rendered objects (and the weight and delete policy likewise). */
+  static final String HOOK = "test.helm.sh/hook";
+  private static Path withHooks;
   static final String RELEASE = "hmesh";
   static final String NAMESPACE = "hybrid-mesh";
 
@@ -54,7 +62,7 @@ final class RenderedChart {
    * @param valuesYaml the file's content, or null for none; Helm's own errors come out as exceptions
    */
   static RenderedChart render(String valuesYaml) {
-    var template = new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE);
+    var template = new Helm(chartWithHooks()).template().withName(RELEASE).withNamespace(NAMESPACE);
     if (valuesYaml != null) {
       template.withValuesFile(writeTemp(valuesYaml));
     }
@@ -138,6 +146,32 @@ final class RenderedChart {
       } else {
         unknownFields(value, path + "." + field, out);
       }
+    }
+  }
+
+  /** A copy of the chart whose hook annotations Helm does not recognise, made once. */
+  private static synchronized Path chartWithHooks() {
+    if (withHooks != null) {
+      return withHooks;
+    }
+    try {
+      Path copy = Files.createTempDirectory("hmesh-chart-").resolve(CHART.getFileName());
+      try (var files = Files.walk(CHART)) {
+        for (Path f : files.toList()) {
+          Path to = copy.resolve(CHART.relativize(f).toString());
+          if (Files.isDirectory(f)) {
+            Files.createDirectories(to);
+          } else if (f.toString().endsWith(".yaml") && f.startsWith(CHART.resolve("templates"))) {
+            Files.writeString(to, Files.readString(f).replace("helm.sh/hook", HOOK));
+          } else {
+            Files.copy(f, to);
+          }
+        }
+      }
+      withHooks = copy;
+      return copy;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -16,8 +16,11 @@ import java.util.TreeSet;
  */
 public final class KubernetesAccess {
 
-  /** Who makes the call; each has its own ServiceAccount. */
-  public enum Component { CONTROLLER, AGENT }
+  /**
+   * Who makes the call; each has its own ServiceAccount. CLEANUP_WAIT is the uninstall hook's Job ({@code hmesh
+   * cleanup-wait}), whose account exists only while the release is being uninstalled.
+   */
+  public enum Component { CONTROLLER, AGENT, CLEANUP_WAIT }
 
   /** Where the grant holds: every namespace and cluster-scoped objects, or the namespace the component runs in. */
   public enum Scope { CLUSTER, OWN_NAMESPACE }
@@ -116,7 +119,12 @@ public final class KubernetesAccess {
       new Rule(Component.AGENT, Scope.CLUSTER, HMESH, "workloadcapabilities", Set.of("list", "watch"),
           "agent: kubernetes.ClusterWatch (informer): which pods the controller put on the eBPF path"),
       new Rule(Component.AGENT, Scope.CLUSTER, HMESH, "nodecapabilities", Set.of("get", "create", "patch"),
-          "agent: kubernetes.NodeCapabilityWriter (get; create the first time; JSON merge patch after)"));
+          "agent: kubernetes.NodeCapabilityWriter (get; create the first time; JSON merge patch after)"),
+      // --- the uninstall hook's wait ---
+      new Rule(Component.CLEANUP_WAIT, Scope.OWN_NAMESPACE, APPS, "daemonsets", Set.of("get"),
+          "cli: CleanupWaitCommand (the cleanup DaemonSet's status)"),
+      new Rule(Component.CLEANUP_WAIT, Scope.OWN_NAMESPACE, CORE, "pods", Set.of("list"),
+          "cli: CleanupWaitCommand (its pods, to name the nodes not done)"));
 
   private KubernetesAccess() {}
 
