@@ -50,4 +50,17 @@ class AgentFlagsTest {
     assertEquals(Duration.ofMinutes(5), parse().metricsSeriesTtl);
     assertEquals(Duration.ofSeconds(10), parse("--stall-timeout", "10s").stallTimeout);
   }
+
+  @Test
+  void dataPathFlagsComeThroughTheMixin() {
+    AgentCommand c = parse("--plaintext", "on", "--plaintext-idle", "5s", "--tc-attach", "legacy",
+        "--ring-buffer-size", "1048576", "--no-tls");
+    assertEquals(io.hybridmesh.agent.datapath.PlaintextMode.ON, c.dataPath.plaintextMode());
+    assertEquals(Duration.ofSeconds(5), c.dataPath.tcSettings().plaintextIdle());
+    assertEquals(io.hybridmesh.agent.datapath.TcAttach.LEGACY, c.dataPath.tcSettings().attach());
+    assertEquals(1 << 20, c.dataPath.tcSettings().ringBufferBytes());
+    assertFalse(c.dataPath.readTls);
+    assertEquals(Duration.ofSeconds(30), parse().dataPath.tcSettings().plaintextIdle());
+    assertThrows(IllegalArgumentException.class, () -> parse("--plaintext", "maybe").dataPath.plaintextMode());
+  }
 }
