@@ -166,3 +166,33 @@ EOF
   tail -1 "$work/runs.tsv" | awk -F'\t' '{ printf "  %-12s %7.0f req/s  p50 %6.0f us  p99 %6.0f us  errors %s\n", $1, $3, $4, $5, $6 }' >&2
 }
 
+# The common start of the side-by-side HTTP benchmarks (tls-overhead.sh, plaintext-overhead.sh): the agent
+# command, two namespaces joined by a veth pair, a work directory, kernel.bpf_stats_enabled with BPF_STATS=1,
+# and a trap that stops the agent, HAProxy and nginx and undoes all of it however the script ends (KEEP_LOGS
+# keeps the logs). $1: the work directory's prefix, $2 and $3: bench_pair_names' prefix and second octet.
+bench_side_by_side_begin() {
+  bench_agent_command
+  bench_pair_names "$2" "$3"
+  work="$(mktemp -d "/tmp/$1.XXXXXX")"
+  agent_pid=""; nginx_pid=""; haproxy_pid=""
+  trap bench_side_by_side_end EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  bench_pair_up
+  if [ "$BPF_STATS" = 1 ]; then
+    command -v bpftool >/dev/null 2>&1 || die "BPF_STATS=1 needs bpftool (scripts/install-deps.sh installs it)"
+    stats_was="$(sysctl -n kernel.bpf_stats_enabled)"
+    sysctl -qw kernel.bpf_stats_enabled=1
+  fi
+}
+
+bench_side_by_side_end() {
+  local rc=$?
+  set +e
+  bench_stop "$agent_pid" "$haproxy_pid" "$nginx_pid"
+  [ -z "${stats_was:-}" ] || sysctl -qw "kernel.bpf_stats_enabled=$stats_was"
+  bench_pair_down
+  if [ -n "${KEEP_LOGS:-}" ]; then mkdir -p "$KEEP_LOGS" && cp "$work"/*.log "$work"/*.tsv "$KEEP_LOGS"/ 2>/dev/null; fi
+  rm -rf "$work"
+  exit "$rc"
+}

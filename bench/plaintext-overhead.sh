@@ -55,32 +55,8 @@ haproxy_bin="$(command -v haproxy)"
 ticks="$(getconf CLK_TCK)"
 
 . "$here/lib.sh"
-bench_agent_command
-bench_pair_names hmp 253
 port=8080; proxy_port=9080
-work="$(mktemp -d /tmp/plaintext-overhead.XXXXXX)"
-agent_pid=""; nginx_pid=""; haproxy_pid=""
-
-cleanup() {
-  local rc=$?
-  set +e
-  bench_stop "$agent_pid" "$haproxy_pid" "$nginx_pid"
-  [ -z "${stats_was:-}" ] || sysctl -qw "kernel.bpf_stats_enabled=$stats_was"
-  bench_pair_down
-  if [ -n "${KEEP_LOGS:-}" ]; then mkdir -p "$KEEP_LOGS" && cp "$work"/*.log "$work"/*.tsv "$KEEP_LOGS"/ 2>/dev/null; fi
-  rm -rf "$work"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-bench_pair_up
-if [ "$BPF_STATS" = 1 ]; then
-  command -v bpftool >/dev/null 2>&1 || die "BPF_STATS=1 needs bpftool (scripts/install-deps.sh installs it)"
-  stats_was="$(sysctl -n kernel.bpf_stats_enabled)"
-  sysctl -qw kernel.bpf_stats_enabled=1
-fi
+bench_side_by_side_begin plaintext-overhead hmp 253
 
 mkdir -p "$work/nginx"
 cat >"$work/nginx.conf" <<EOF
