@@ -10,6 +10,8 @@ PACKAGES=(
   openjdk-17-jdk-headless maven
   # tests: namespaces, veth, TC, real TLS/TCP/UDP peers and clients
   iproute2 openssl curl nginx python3 iputils-ping
+  # the demo: its workloads die with it (setpriv --pdeathsig); essential on Debian, named for minimal images
+  util-linux
   # benchmarks: TCP throughput between namespaces; HTTPS load, and a proxy hop to compare with
   iperf3 wrk haproxy nghttp2-client
   # tests: TLS-linkage prober fixtures (static OpenSSL .a, Go incl. boringcrypto, GnuTLS/NSS clients, strip);

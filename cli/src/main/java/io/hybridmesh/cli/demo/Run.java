@@ -49,9 +49,16 @@ final class Run {
     }
   }
 
-  /** Starts a long-running process inside a network namespace, its output into a log file. */
+  /**
+   * Starts a long-running process inside a network namespace, its output into a log file. The process dies with
+   * the demo, however the demo ends: util-linux's setpriv gives it a parent-death signal (SIGKILL) before it
+   * becomes the workload ({@code ip netns exec} and setpriv both exec in place, so the pid is the workload's).
+   * The parent is the thread that starts it, so callers start workloads from the demo's main thread, which
+   * lives as long as the demo.
+   */
   static Process inNamespace(String netns, Path log, List<String> command) {
-    List<String> full = new ArrayList<>(Arrays.asList("ip", "netns", "exec", netns));
+    List<String> full = new ArrayList<>(Arrays.asList("ip", "netns", "exec", netns, "setpriv", "--pdeathsig",
+        "KILL", "--"));
     full.addAll(command);
     try {
       return new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile())
