@@ -53,6 +53,26 @@ int BPF_PROG(hm_plain_sys_exit, struct pt_regs *regs, long ret)
 	return 0;
 }
 
+/*
+ * A TCP socket that closes forgets its verdict, so that the table holds the live sockets of watched tasks
+ * rather than every socket it ever classified (the LRU would keep those until evicted). The tracepoint's own
+ * arguments: trace_inet_sock_set_state(sk, oldstate, newstate); it runs at every TCP state change of the
+ * node, a few per connection, and is attached with the hooks above. A socket that closes while they are
+ * detached keeps its entry until evicted: harmless, as a reused struct sock is told apart by its address
+ * words (known_state).
+ */
+#define HM_TCP_CLOSE 7
+
+SEC("raw_tp/inet_sock_set_state")
+int hm_plain_sock_closed(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u64 sk = ctx->args[0];
+
+	if ((int)ctx->args[2] == HM_TCP_CLOSE)
+		bpf_map_delete_elem(&hm_sock_states, &sk);
+	return 0;
+}
+
 /* The per-syscall variant: each program knows its syscall, so only reads and writes run anything. */
 #define HM_SYSCALL(name, nr)                                                                 \
 	SEC("tracepoint/syscalls/sys_enter_" #name)                                          \

@@ -38,6 +38,8 @@ public final class PlaintextDatapath implements PlaintextProbes, AutoCloseable {
   }
 
   private static final List<String> RAW = List.of("hm_plain_sys_enter", "hm_plain_sys_exit");
+  /** Forgets a socket's verdict when it closes; with either set. */
+  private static final String SOCKET_CLOSED = "hm_plain_sock_closed";
   private static final List<String> SYSCALLS = List.of("read", "write", "readv", "writev", "recvfrom", "sendto",
       "recvmsg", "sendmsg", "sendfile64");
 
@@ -85,6 +87,7 @@ public final class PlaintextDatapath implements PlaintextProbes, AutoCloseable {
       return;
     }
     try {
+      links.add(object.attachTracing(SOCKET_CLOSED));
       if (hooks == Hooks.RAW_SYSCALLS) {
         for (String p : RAW) {
           links.add(object.attachTracing(p));

@@ -162,6 +162,19 @@ public final class StandaloneAgent implements AgentStats, AutoCloseable {
   }
 
   /** Whether plaintext HTTP is read at the watched namespaces' sockets. */
+  /** Sockets the plaintext hooks hold a verdict for now (-1 when plaintext is not read): live ones only. */
+  public long socketVerdicts() {
+    io.hybridmesh.jni.BpfMap states = node.sockStates();
+    if (states == null) {
+      return -1;
+    }
+    long n = 0;
+    for (byte[] key = states.nextKey(null); key != null && n <= states.maxEntries(); key = states.nextKey(key)) {
+      n++;
+    }
+    return n;
+  }
+
   public boolean readsPlaintext() {
     return node.readsPlaintext();
   }

@@ -110,6 +110,8 @@ public class PlaintextFlowKernelIT {
         && f.getL4().getTcp().getSourcePort() == port && f.getL4().getTcp().getDestinationPort() == 8081
         && f.getIp().getSource().equals(TwoHosts.CLIENT_V4)).isEmpty());
     assertEquals(0L, agent.counters().get("socket plaintext not parsed as HTTP"), agent.counters()::toString);
+    // Both ends' sockets closed with curl's exit: their verdicts go with them, the table keeps live sockets.
+    await().atMost(WAIT).until(() -> agent.socketVerdicts() == 0);
   }
 
   @Test
