@@ -17,7 +17,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * grpc-java peers on Netty with netty-tcnative's BoringSSL (the {@code peers} module's {@code GrpcPeer}),
+ * grpc-java peers on Netty with netty-tcnative's BoringSSL, or on h2c when made {@code plaintext} (the {@code
+ * peers} module's {@code GrpcPeer}),
  * run as JVMs of their own in the namespaces of a {@link TwoHosts}: a server in the server namespace on
  * {@link #PORT}, clients in the client namespace. They run on the peers module's classpath (Netty 4.2),
  * not this test's (Netty 4.1), which the build writes to {@code peers/target/peer-classpath.txt}.
