@@ -80,6 +80,7 @@ public final class ClusterWorkloadReports {
     if (s.getContainers() != null) {
       s.getContainers().forEach(c -> b.addContainers(container(c)));
     }
+    WorkloadReports.describeConnectionsUnseen(b);
     if (s.getNodes() != null) {
       for (NodeStatus n : s.getNodes()) {
         NodeReport.Builder node = NodeReport.newBuilder().setName(nz(n.getName())).setKernel(nz(n.getKernel()))

@@ -53,8 +53,29 @@ public final class WorkloadReports {
         .filter(l -> l != io.hybridmesh.api.flow.v1.TlsLibrary.TLS_LIBRARY_UNKNOWN)
         .forEach(b::addTlsLibraries);
     describe(decision.dataPath(), decision.visibility(), readsPlaintext(nodes), b);
+    describeConnectionsUnseen(b);
     return b.build();
   }
+
+  /**
+   * Adds, to a report of the eBPF path with L7 in full, that the L7 flows of a container on BoringSSL may
+   * come without their connection: BoringSSL as Netty's netty-tcnative uses it reads and writes memory
+   * buffers, not the socket, so the kernel sees no connection during the TLS call (the agent's kernel tests
+   * show it). Called once the report's containers are in.
+   */
+  public static void describeConnectionsUnseen(WorkloadReport.Builder b) {
+    if (b.getDataPath() != WorkloadDataPath.EBPF || b.getL7Visibility() != L7Visibility.L7_FULL) {
+      return;
+    }
+    b.getContainersList().stream().filter(c -> c.getLibrary() == io.hybridmesh.api.flow.v1.TlsLibrary.BORINGSSL)
+        .map(ContainerReport::getName).distinct().forEach(name -> b.addMisses(String.format(CONNECTION_UNSEEN,
+            name)));
+  }
+
+  private static final String CONNECTION_UNSEEN = "the addresses and ports of container %s's HTTP requests and "
+      + "responses when its BoringSSL is given memory buffers instead of the connection (Netty's netty-tcnative "
+      + "does): those flows carry the process, say so in their completeness reason, and are counted by the "
+      + "agent; the connection itself shows at L3/L4";
 
   /** Whether the agents of all these nodes read plaintext HTTP at the socket (none is not all). */
   static boolean readsPlaintext(List<NodeFacts> nodes) {

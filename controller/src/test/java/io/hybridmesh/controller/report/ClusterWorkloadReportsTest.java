@@ -61,6 +61,8 @@ class ClusterWorkloadReportsTest {
     assertEquals(List.of(TlsLibrary.BORINGSSL), r.getTlsLibrariesList());
     assertEquals(1795766400L, r.getProbedAt().getSeconds());
     assertTrue(r.getSeesList().stream().anyMatch(x -> x.contains("inside TLS")), r.getSeesList()::toString);
+    assertTrue(r.getMissesList().stream().anyMatch(x -> x.contains("BoringSSL is given memory buffers")),
+        r.getMissesList()::toString);
     assertEquals(1, r.getContainersCount());
     assertEquals(1, r.getNodesCount());
   }

@@ -55,6 +55,26 @@ class WorkloadReportsTest {
   }
 
   @Test
+  void boringSslOnTheEbpfPathSaysItsFlowsMayLackTheirConnection() {
+    ContainerReport netty = ContainerReport.newBuilder().setName("payments").setLibrary(TlsLibrary.BORINGSSL)
+        .setLinkage("DLOPEN").build();
+    Decision d = DecisionEngine.decide(new Inputs(Inputs.Mode.AUTO, Inputs.Fallback.SIDECAR, List.of(CAPABLE),
+        List.of(new Inputs.Container("payments", "BORINGSSL", Inputs.ProbeKind.BORINGSSL_SYMBOLS, true)),
+        io.hybridmesh.controller.facts.ProbeKinds.AGENT_SUPPORTS));
+    WorkloadReport r = WorkloadReports.build(WL, Inputs.Mode.AUTO, d, List.of(CAPABLE), List.of(netty), AT);
+    assertEquals(WorkloadDataPath.EBPF, r.getDataPath());
+    assertEquals(L7Visibility.L7_FULL, r.getL7Visibility());
+    assertTrue(r.getMissesList().stream().anyMatch(s -> s.startsWith("the addresses and ports of container "
+        + "payments's HTTP requests") && s.contains("memory buffers")), r.getMissesList()::toString);
+
+    // OpenSSL gives its calls the socket: nothing of the kind said.
+    ContainerReport nginx = ContainerReport.newBuilder().setName("nginx").setLibrary(TlsLibrary.OPENSSL).build();
+    WorkloadReport o = report(Inputs.Mode.AUTO, List.of(CAPABLE),
+        new Inputs.Container("nginx", "OPENSSL", Inputs.ProbeKind.OPENSSL, true), nginx);
+    assertTrue(o.getMissesList().stream().noneMatch(s -> s.contains("memory buffers")), o.getMissesList()::toString);
+  }
+
+  @Test
   void aPlaintextAppWhereTheAgentReadsTheSocketIsEbpfFullAndSaysWhatIsSeenThere() {
     ContainerReport c = ContainerReport.newBuilder().setName("app").setPlaintext(true).build();
     Inputs.Container app = new Inputs.Container("app", "NONE", Inputs.ProbeKind.PLAINTEXT, true);

@@ -108,6 +108,11 @@ public final class TlsEvents implements EventHandler {
   }
 
   /** TLS calls handled (from the uprobes). */
+  /** L7 flows sent without their connection's addresses: their TLS call saw no socket. */
+  public long flowsWithoutConnection() {
+    return assembler.flowsWithoutConnection();
+  }
+
   public long calls() {
     return calls.get();
   }

@@ -15,7 +15,10 @@ import io.hybridmesh.agent.http2.Http2Exchange;
 import io.hybridmesh.agent.http2.Http2Request;
 import io.hybridmesh.agent.http2.Http2Unknown;
 import io.hybridmesh.api.flow.v1.GRPC;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import io.hybridmesh.api.flow.v1.Completeness;
 import io.hybridmesh.api.flow.v1.DataPath;
 import io.hybridmesh.api.flow.v1.Emitter;
@@ -45,20 +48,26 @@ import com.google.protobuf.Timestamp;
  */
 public final class L7FlowAssembler {
 
-  private static final Tls OPENSSL = Tls.newBuilder().setLibrary(TlsLibrary.OPENSSL).build();
   private static final Tls GO = Tls.newBuilder().setLibrary(TlsLibrary.GO_CRYPTO_TLS).build();
+  /** One record per library, shared by every flow, by the enum's ordinal. */
+  private static final Tls[] BY_LIBRARY = Arrays.stream(TlsLibrary.values()).filter(l -> l != TlsLibrary.UNRECOGNIZED)
+      .map(l -> Tls.newBuilder().setLibrary(l).build()).toArray(Tls[]::new);
   // Shared rather than made per flow: messages are immutable, and each one made is one more object per
   // flow for the collector to copy while the flow sits in the ring.
   private static final BoolValue IS_REPLY = BoolValue.of(true);
   private static final BoolValue NOT_REPLY = BoolValue.of(false);
   private static final Completeness PARTIAL = Completeness.newBuilder().setPartial(true).build();
   private static final int LOCAL_SLOTS = 4096;
+  /** The reason of a flow whose call came without its connection: no socket seen inside the TLS call. */
+  public static final String NO_SOCKET = "no_socket_in_tls_call";
 
   private final String nodeName;
   private final Emitter emitter;
   private final Emitter socketEmitter;
   private final EndpointResolver endpoints;
   private final KernelClock clock;
+  /** The library the probes of a process are on (pid in): OpenSSL's API is read the same in each. */
+  private final IntFunction<TlsLibrary> libraryOf;
   private final HttpRecords httpRecords = new HttpRecords();
   private final AddressRecords addressRecords = new AddressRecords();
   /**
@@ -66,8 +75,16 @@ public final class L7FlowAssembler {
    * bounded, and an array read per flow instead of a boxed key in a linked map. Event thread only.
    */
   private final LocalEndpoint[] localEndpoints = new LocalEndpoint[LOCAL_SLOTS];
+  private final AtomicLong withoutConnection = new AtomicLong();
 
+  /** Labels every TLS-library flow OpenSSL: for tests whose calls are not of a probed process. */
   public L7FlowAssembler(String nodeName, String version, EndpointResolver endpoints, KernelClock clock) {
+    this(nodeName, version, endpoints, clock, pid -> TlsLibrary.OPENSSL);
+  }
+
+  public L7FlowAssembler(String nodeName, String version, EndpointResolver endpoints, KernelClock clock,
+      IntFunction<TlsLibrary> libraryOf) {
+    this.libraryOf = libraryOf;
     this.nodeName = nodeName;
     this.emitter = Emitter.newBuilder().setName("hybrid-mesh").setVersion(version)
         .setKind(EmitterKind.EBPF_UPROBE).build();
@@ -83,7 +100,7 @@ public final class L7FlowAssembler {
     if (http.trace != null) {
       f.setTraceContext(http.trace);
     }
-    return f.build();
+    return done(f, call);
   }
 
   public Flow response(TlsEvent call, HttpEvent.ResponseSeen seen) {
@@ -99,7 +116,7 @@ public final class L7FlowAssembler {
         f.setTraceContext(http.trace);
       }
     }
-    return f.setL7(l7).build();
+    return done(f.setL7(l7), call);
   }
 
   /**
@@ -122,7 +139,7 @@ public final class L7FlowAssembler {
       }
       f.setCompleteness(c);
     }
-    return f.build();
+    return done(f, call);
   }
 
   /**
@@ -176,7 +193,27 @@ public final class L7FlowAssembler {
       f.setCompleteness(Completeness.newBuilder().setPartial(partial).setTruncated(truncated)
           .setReason(why.toString()));
     }
-    return f.setL7(l7).build();
+    return done(f.setL7(l7), call);
+  }
+
+  /** L7 flows of TLS calls that came without their connection ({@link #NO_SOCKET}). */
+  public long flowsWithoutConnection() {
+    return withoutConnection.get();
+  }
+
+  /**
+   * Builds the flow, saying so in {@code completeness.reason} when its TLS call came without the connection:
+   * a library that hands its ciphertext to the application in memory (netty-tcnative's BoringSSL, Node.js)
+   * does no socket I/O inside the call, so the kernel saw no socket and the flow has no addresses, only its
+   * process. Its request and response are complete; what is missing is where they went.
+   */
+  private Flow done(Flow.Builder f, TlsEvent call) {
+    if (call.tuple() == null && !call.socket()) {
+      withoutConnection.incrementAndGet();
+      String why = f.getCompleteness().getReason();
+      f.getCompletenessBuilder().setReason(why.isEmpty() ? NO_SOCKET : why + ", " + NO_SOCKET);
+    }
+    return f.build();
   }
 
   private static final String HTTP2 = "HTTP/2";
@@ -234,7 +271,7 @@ public final class L7FlowAssembler {
         .setIsReply(reply ? IS_REPLY : NOT_REPLY)
         .setCgroupId(call.cgroupId());
     if (!call.socket()) {
-      f.setTls(call.go() ? GO : OPENSSL);
+      f.setTls(call.go() ? GO : BY_LIBRARY[libraryOf.apply(call.pid()).ordinal()]);
     }
 
     Endpoint local = localEndpoint(call);

@@ -28,6 +28,7 @@ import io.hybridmesh.agent.l7.TlsConversations;
 import io.hybridmesh.agent.probe.binary.BinaryProber;
 import io.hybridmesh.agent.tls.ProcProcessView;
 import io.hybridmesh.agent.tls.TlsProcessWatch;
+import io.hybridmesh.api.flow.v1.TlsLibrary;
 import io.hybridmesh.jni.Bpf;
 import io.hybridmesh.jni.BpfException;
 import io.hybridmesh.api.flow.v1.LostEvent;
@@ -93,7 +94,8 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
     if (tls != null || plaintext != null) {
       // One conversation table for both sources: its bounds are the node's, whatever reads the bytes.
       tlsEvents = new TlsEvents(new TlsConversations(16384, Duration.ofMinutes(5), Limits.DEFAULT),
-          new L7FlowAssembler(nodeName, version, endpoints, clock), sink);
+          new L7FlowAssembler(nodeName, version, endpoints, clock, tlsLibraries == null
+              ? pid -> TlsLibrary.TLS_LIBRARY_UNKNOWN : tlsLibraries.libraries()), sink);
       handlers.put(HmAbi.EVENT_TLS_DATA, tlsEvents);
       handlers.put(HmAbi.EVENT_SOCK_DATA, tlsEvents);
     } else {
@@ -263,6 +265,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
       c.put("process reports dropped (queue full)", tlsLibraries.eventsDropped());
       c.put("TLS probe detaches pending", tlsLibraries.detachesPending());
       c.put("TLS calls without a socket", drops.total(HmAbi.STAT_TLS_NO_SOCKET));
+      c.put("L7 flows without their connection (no socket in the TLS call)", tlsEvents.flowsWithoutConnection());
       c.put("TLS calls that failed or moved nothing", drops.total(HmAbi.STAT_TLS_CALL_FAILED));
       c.put("TLS calls lost to a taken slot", drops.total(HmAbi.STAT_TLS_SLOT_TAKEN));
       c.put("TLS plaintext not parsed as HTTP/1.x", tlsEvents.unparsed());

@@ -74,7 +74,7 @@ public final class ProcProcessView implements ProcessView {
       } else if (probeable(lib)) {
         String identity = ProcFs.identity(path(pid, lib.file()));
         if (identity != null) {
-          out.add(new TlsFile(identity, lib.file(), TlsSites.of(lib.uprobeTargets())));
+          out.add(new TlsFile(identity, lib.file(), TlsSites.of(lib.uprobeTargets()), lib.kind()));
         }
       }
     }
@@ -103,7 +103,7 @@ public final class ProcProcessView implements ProcessView {
         }
         ProbeResult r = prober.probeFile(p);
         r.libraries().stream().filter(l -> probeable(l) && l.file().equals(p.toString())).findFirst()
-            .ifPresent(l -> out.add(new TlsFile(identity, p.toString(), TlsSites.of(l.uprobeTargets()))));
+            .ifPresent(l -> out.add(new TlsFile(identity, p.toString(), TlsSites.of(l.uprobeTargets()), l.kind())));
       }
     }
     return out;

@@ -1,5 +1,6 @@
 package io.hybridmesh.agent.tls;
 
+import io.hybridmesh.agent.probe.binary.TlsLibraryKind;
 import io.hybridmesh.agent.probe.go.GoStructOffsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,15 +45,23 @@ public interface ProcessView {
    * @param identity device and inode: two paths to one file are one file
    * @param inner the path inside the process's root
    * @param goOffsets for a Go binary, how its *tls.Conn reach their socket; null for TLS libraries
+   * @param kind which library the prober found in it (the label of the flows read through it)
    */
-  record TlsFile(String identity, String inner, List<TlsSite> sites, GoStructOffsets goOffsets) {
+  record TlsFile(String identity, String inner, List<TlsSite> sites, GoStructOffsets goOffsets,
+      TlsLibraryKind kind) {
 
     public TlsFile {
       sites = List.copyOf(sites);
     }
 
-    public TlsFile(String identity, String inner, List<TlsSite> sites) {
-      this(identity, inner, sites, null);
+    /** A TLS library file of this kind. */
+    public TlsFile(String identity, String inner, List<TlsSite> sites, TlsLibraryKind kind) {
+      this(identity, inner, sites, null, kind);
+    }
+
+    /** A Go binary's crypto/tls. */
+    public TlsFile(String identity, String inner, List<TlsSite> sites, GoStructOffsets goOffsets) {
+      this(identity, inner, sites, goOffsets, TlsLibraryKind.GO_CRYPTO_TLS);
     }
   }
 }

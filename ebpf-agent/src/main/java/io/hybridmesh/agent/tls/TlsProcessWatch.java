@@ -59,6 +59,7 @@ public final class TlsProcessWatch implements AutoCloseable {
   private final AtomicLong attachFailures = new AtomicLong();
   private final AtomicLong eventsDropped = new AtomicLong();
   private final AtomicLong fullScans = new AtomicLong();
+  private final ProbedLibraries libraries = new ProbedLibraries();
 
   private static final class Tracked {
     final long netns;
@@ -66,6 +67,8 @@ public final class TlsProcessWatch implements AutoCloseable {
     final String root;
     final Map<String, Attached> files = new LinkedHashMap<>();
     final Set<String> failed = new HashSet<>();
+    /** Files found in the process itself (maps, DT_NEEDED), not only handed down from its parent or root. */
+    final Set<String> own = new HashSet<>();
     /** The maps fingerprint when every TLS file of the process was last settled; UNKNOWN before. */
     long mapsSeen = MapsFingerprint.UNKNOWN;
 
@@ -116,6 +119,11 @@ public final class TlsProcessWatch implements AutoCloseable {
   /** Attachments of processes that went, still being detached. */
   public long detachesPending() {
     return detacher.pending();
+  }
+
+  /** Which library each probed process's TLS-library probes are on: its flows' label. */
+  public ProbedLibraries libraries() {
+    return libraries;
   }
 
   /** Watched processes that carry TLS probes now. */
@@ -178,7 +186,7 @@ public final class TlsProcessWatch implements AutoCloseable {
         long maps = processes.mapsFingerprint(pid);
         if (maps == MapsFingerprint.UNKNOWN || maps != t.mapsSeen) {
           fullScans.incrementAndGet();
-          t.mapsSeen = attachAll(pid, t, processes.tlsFiles(pid)) ? maps : MapsFingerprint.UNKNOWN;
+          t.mapsSeen = attachAll(pid, t, processes.tlsFiles(pid), true) ? maps : MapsFingerprint.UNKNOWN;
         }
       }
     }
@@ -212,10 +220,10 @@ public final class TlsProcessWatch implements AutoCloseable {
       if (t != null) {
         Tracked parent = e.op() == HmAbi.PROCESS_FORK ? tracked.get(e.parentPid()) : null;
         if (parent != null) {
-          attachAll(e.pid(), t, parent.files.values().stream().map(Attached::file).toList());
+          attachAll(e.pid(), t, parent.files.values().stream().map(Attached::file).toList(), false);
         }
-        attachAll(e.pid(), t, known(t.root));
-        attachAll(e.pid(), t, processes.tlsFiles(e.pid()));
+        attachAll(e.pid(), t, known(t.root), false);
+        attachAll(e.pid(), t, processes.tlsFiles(e.pid()), true);
       }
     }
   }
@@ -236,11 +244,19 @@ public final class TlsProcessWatch implements AutoCloseable {
     return t;
   }
 
-  /** Attaches what is new; true when every file is settled (probed or failed), none left to retry. */
-  private boolean attachAll(int pid, Tracked t, List<TlsFile> files) {
+  /**
+   * Attaches what is new; true when every file is settled (probed or failed), none left to retry. {@code
+   * own}: the files were found in the process itself, not handed down from its parent or its root.
+   */
+  private boolean attachAll(int pid, Tracked t, List<TlsFile> files, boolean own) {
     boolean settled = true;
+    int attached = t.files.size();
+    int owned = t.own.size();
     for (TlsFile f : files) {
       remember(t.root, f);
+      if (own) {
+        t.own.add(f.identity());
+      }
       if (f.sites().isEmpty() || t.files.containsKey(f.identity()) || t.failed.contains(f.identity())) {
         continue;
       }
@@ -266,7 +282,21 @@ public final class TlsProcessWatch implements AutoCloseable {
         LOG.info(() -> "reading TLS through " + f.inner() + " at " + a.sites());
       }
     }
+    if (t.files.size() != attached || t.own.size() != owned) {
+      label(pid, t);
+    }
     return settled;
+  }
+
+  /**
+   * The label of the process's flows: the kinds of its probed files that it uses itself, once known. A new
+   * process also carries probes on the TLS files known in its root (the node's libssl for a process of the
+   * host), which fire only if it maps them: they would make a JVM on netty-tcnative look like OpenSSL too.
+   */
+  private void label(int pid, Tracked t) {
+    List<TlsFile> probed = t.files.values().stream().map(Attached::file).toList();
+    List<TlsFile> used = probed.stream().filter(f -> t.own.contains(f.identity())).toList();
+    libraries.probed(pid, (used.isEmpty() ? probed : used).stream().map(TlsFile::kind).toList());
   }
 
   private List<TlsFile> known(String root) {

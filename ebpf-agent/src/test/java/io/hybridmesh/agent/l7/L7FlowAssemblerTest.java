@@ -146,5 +146,35 @@ class L7FlowAssemblerTest {
     assertFalse(f.hasIp());
     assertFalse(f.hasL4());
     assertEquals("curl", f.getSource().getProcess().getComm());
+    // Said on the flow and counted: a complete request whose connection is unknown.
+    assertEquals(L7FlowAssembler.NO_SOCKET, f.getCompleteness().getReason());
+    assertFalse(f.getCompleteness().getPartial() || f.getCompleteness().getTruncated());
+    assertEquals(1, assembler.flowsWithoutConnection());
+    // Added to a reason already there (a response without its request), not instead of it.
+    Flow back = assembler.response(call(false, null), new HttpEvent.ResponseSeen(
+        new HttpResponseHead(200, "HTTP/1.1", List.of(), 5), null, 0, Role.CLIENT));
+    assertTrue(back.getCompleteness().getPartial());
+    assertEquals(L7FlowAssembler.NO_SOCKET, back.getCompleteness().getReason());
+    assertEquals(2, assembler.flowsWithoutConnection());
+    // A call with its socket says nothing of the kind.
+    Flow with = assembler.request(call(true, CLIENT_SOCKET), new HttpEvent.RequestSeen(GET, Role.CLIENT));
+    assertFalse(with.hasCompleteness());
+    assertEquals(2, assembler.flowsWithoutConnection());
+  }
+
+  @Test
+  void theTlsLibraryIsTheOneTheProcesssProbesAreOn() {
+    L7FlowAssembler labelled = new L7FlowAssembler("node-a", "1.0", new FixedEndpoints(),
+        FixedEndpoints.IDENTITY_CLOCK, pid -> pid == 4242 ? TlsLibrary.BORINGSSL : TlsLibrary.TLS_LIBRARY_UNKNOWN);
+    Flow f = labelled.request(call(true, CLIENT_SOCKET), new HttpEvent.RequestSeen(GET, Role.CLIENT));
+    assertEquals(TlsLibrary.BORINGSSL, f.getTls().getLibrary());
+    TlsEvent other = new TlsEvent(true, false, 1, 1_000, 2_000_000_000L, 0xabcL, 42, 100, 5555, 5556, "python3",
+        CLIENT_SOCKET, new byte[0], 0);
+    assertEquals(TlsLibrary.TLS_LIBRARY_UNKNOWN, labelled.request(other, new HttpEvent.RequestSeen(GET,
+        Role.CLIENT)).getTls().getLibrary(), "a process whose library is not known is not called OpenSSL");
+    TlsEvent go = new TlsEvent(true, false, 1, 1_000, 2_000_000_000L, 0xabcL, 42, 100, 4242, 4243, "server",
+        CLIENT_SOCKET, new byte[0], 0, false, true);
+    assertEquals(TlsLibrary.GO_CRYPTO_TLS, labelled.request(go, new HttpEvent.RequestSeen(GET, Role.CLIENT))
+        .getTls().getLibrary(), "Go's calls are flagged by the kernel");
   }
 }

@@ -17,7 +17,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * grpc-java peers on Netty with netty-tcnative's BoringSSL (the {@code peers} module's {@code GrpcPeer}),
+ * grpc-java peers on Netty with netty-tcnative's BoringSSL, or on h2c when made {@code plaintext} (the {@code
+ * peers} module's {@code GrpcPeer}),
  * run as JVMs of their own in the namespaces of a {@link TwoHosts}: a server in the server namespace on
  * {@link #PORT}, clients in the client namespace. They run on the peers module's classpath (Netty 4.2),
  * not this test's (Netty 4.1), which the build writes to {@code peers/target/peer-classpath.txt}.
@@ -38,9 +39,17 @@ final class GrpcPeers implements AutoCloseable {
   /** Peers that are not our direct children (forked by unshare): stopped by pid on close. */
   private final List<Integer> forked = new ArrayList<>();
   private final Path logs;
+  /** h2c (HTTP/2 with prior knowledge, no TLS) instead of TLS through BoringSSL. */
+  private final boolean plaintext;
 
   GrpcPeers(TwoHosts hosts) throws IOException {
+    this(hosts, false);
+  }
+
+  /** Peers that speak h2c when {@code plaintext}, else TLS through netty-tcnative's BoringSSL. */
+  GrpcPeers(TwoHosts hosts, boolean plaintext) throws IOException {
     this.hosts = hosts;
+    this.plaintext = plaintext;
     Path dir = Path.of(System.getProperty("hmesh.peers.dir", "../peers/target"));
     Path list = dir.resolve("peer-classpath.txt");
     if (!Files.isRegularFile(list) || !Files.isDirectory(dir.resolve("classes"))) {
@@ -83,6 +92,9 @@ final class GrpcPeers implements AutoCloseable {
   }
 
   private String[] serverArgs() {
+    if (plaintext) {
+      return new String[] {"server", Integer.toString(PORT), "--plaintext"};
+    }
     Path dir = hosts.certificateDirectory();
     return new String[] {"server", Integer.toString(PORT), dir.resolve("cert.pem").toString(),
         dir.resolve("key.pem").toString()};
@@ -93,8 +105,8 @@ final class GrpcPeers implements AutoCloseable {
    * {@code await}: it loads BoringSSL, prints {@code waiting} and goes on at {@link Peer#proceed()}.
    */
   Peer startClient(String... steps) {
-    List<String> args = new ArrayList<>(List.of("client", TwoHosts.SERVER_V4, Integer.toString(PORT), "--tls",
-        "await"));
+    List<String> args = new ArrayList<>(List.of("client", TwoHosts.SERVER_V4, Integer.toString(PORT),
+        plaintext ? "--plaintext" : "--tls", "await"));
     args.addAll(List.of(steps));
     Peer client = start(hosts.client.name(), List.of(), args.toArray(String[]::new));
     client.awaitLine("waiting");
@@ -105,6 +117,19 @@ final class GrpcPeers implements AutoCloseable {
   List<String> runClient(StandaloneAgent agent, String... steps) {
     Peer client = startClient(steps);
     awaitProbed(agent, client.pid);
+    client.proceed();
+    return client.finish();
+  }
+
+  /**
+   * Runs an h2c client (peers made with {@code plaintext}) whose calls all start once it is up: nothing to
+   * probe, the socket hooks read it. Returns its lines.
+   */
+  List<String> runPlainClient(String... steps) {
+    if (!plaintext) {
+      throw new IllegalStateException("TLS peers: use runClient, which waits for the probes");
+    }
+    Peer client = startClient(steps);
     client.proceed();
     return client.finish();
   }
@@ -142,8 +167,9 @@ final class GrpcPeers implements AutoCloseable {
       processes.add(p);
       Peer peer = new Peer(p, log);
       String ready = peer.awaitLine("ready");
-      if (!ready.contains("tls=OPENSSL")) {
-        throw new AssertionError("the peer is not on netty-tcnative: " + ready);
+      if (!ready.contains(plaintext ? "tls=none" : "tls=OPENSSL")) {
+        throw new AssertionError((plaintext ? "the peer is not on h2c: " : "the peer is not on netty-tcnative: ")
+            + ready);
       }
       return peer;
     } catch (IOException e) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hybridmesh.agent.datapath.SocketHooks;
 import io.hybridmesh.agent.datapath.TlsHooks;
 import io.hybridmesh.agent.datapath.UprobeLinks;
+import io.hybridmesh.agent.l7.L7FlowAssembler;
 import io.hybridmesh.agent.probe.binary.BinaryProber;
 import io.hybridmesh.agent.probe.binary.Linkage;
 import io.hybridmesh.agent.probe.binary.ProbeResult;
@@ -19,6 +20,7 @@ import io.hybridmesh.api.flow.v1.Flow;
 import io.hybridmesh.api.flow.v1.FlowType;
 import io.hybridmesh.api.flow.v1.L7FlowType;
 import io.hybridmesh.api.flow.v1.Reporter;
+import io.hybridmesh.api.flow.v1.TlsLibrary;
 import io.hybridmesh.jni.testing.KernelTest;
 import java.io.IOException;
 import java.time.Duration;
@@ -41,8 +43,9 @@ import org.junit.jupiter.api.Test;
  * puts probes on it.
  *
  * <p>Netty hands BoringSSL memory buffers, never the socket, so a TLS call makes no socket I/O and the
- * kernel cannot tell its connection: these L7 flows carry the process, not the addresses (counted as "TLS
- * calls without a socket"); the connection itself shows at L3/L4.
+ * kernel cannot tell its connection: these L7 flows carry the process, not the addresses, and say so
+ * ({@code completeness.reason} {@value L7FlowAssembler#NO_SOCKET}, counted as "L7 flows without their
+ * connection"); the connection itself shows at L3/L4. Their {@code tls.library} is BoringSSL, what was probed.
  */
 @KernelTest
 public class GrpcTlsFlowKernelIT {
@@ -116,7 +119,11 @@ public class GrpcTlsFlowKernelIT {
           assertEquals(path, f.getL7().getHttp().getPath(), what);
           assertEquals(SERVICE, f.getL7().getGrpc().getService(), what);
           assertEquals(calls[i][0], f.getL7().getGrpc().getMethod(), what);
-          assertFalse(f.hasCompleteness(), "seen from the preface: nothing unknown: " + what);
+          // Seen from the preface: nothing unknown but the connection, which BoringSSL's memory buffers hide.
+          assertEquals(L7FlowAssembler.NO_SOCKET, f.getCompleteness().getReason(), what);
+          assertFalse(f.getCompleteness().getPartial() || f.getCompleteness().getTruncated(), what);
+          assertFalse(f.hasIp() || f.hasL4(), what);
+          assertEquals(TlsLibrary.BORINGSSL, f.getTls().getLibrary(), "what was probed: " + what);
           int pid = localPid(f);
           assertTrue(reporter == Reporter.SERVER ? pid == serverPid : pid > 0 && pid != serverPid, what);
         }
@@ -132,6 +139,8 @@ public class GrpcTlsFlowKernelIT {
     }
     assertEquals(2L, agent.counters().get("connections read as HTTP/2"), agent.counters()::toString);
     assertEquals(0L, agent.counters().get("TLS plaintext not parsed as HTTP/1.x"), agent.counters()::toString);
+    assertEquals(16L, agent.counters().get("L7 flows without their connection (no socket in the TLS call)"),
+        agent.counters()::toString);
     // The connection at L3/L4, from the port the client reported.
     await().atMost(WAIT).untilAsserted(() -> assertFalse(sink.flows(f -> f.getType() == FlowType.L3_L4
         && f.getL4().getTcp().getSourcePort() == clientPort
@@ -155,7 +164,9 @@ public class GrpcTlsFlowKernelIT {
       List<Flow> responses = sink.flows(l7(reporter, L7FlowType.RESPONSE));
       assertEquals(n, responses.size());
       assertTrue(responses.stream().allMatch(f -> f.getL7().getGrpc().getStatusName().equals("OK")
-          && f.getL7().getGrpc().getMethod().equals("Say") && !f.hasCompleteness()), () -> summary(l7()));
+          && f.getL7().getGrpc().getMethod().equals("Say") && !f.getCompleteness().getPartial()
+          && f.getCompleteness().getReason().equals(L7FlowAssembler.NO_SOCKET)
+          && f.getTls().getLibrary() == TlsLibrary.BORINGSSL), () -> summary(l7()));
       assertEquals(expectedSizes, responses.stream().map(f -> f.getL7().getHttp().getResponseBodyBytes()).sorted()
           .toList(), "each stream's own DATA, none mixed up with another's");
     }

@@ -38,9 +38,17 @@ final class TwoHosts implements AutoCloseable {
   private final Path dir;
 
   TwoHosts() throws IOException {
+    this("hmc", "hms");
+  }
+
+  /**
+   * Namespaces named {@code <prefix>-<random>}: a test class that may run beside others on the same machine
+   * passes prefixes of its own, so that no two runs can pick the same names.
+   */
+  TwoHosts(String clientPrefix, String serverPrefix) throws IOException {
     dir = Files.createTempDirectory("hm-twohosts");
-    client = TestNetns.create("hmc");
-    server = TestNetns.create("hms");
+    client = TestNetns.create(clientPrefix);
+    server = TestNetns.create(serverPrefix);
     try {
       TestNetns.vethPair(client, "eth0", CLIENT_V4 + "/24", server, "eth0", SERVER_V4 + "/24");
       client.exec("ip", "-6", "addr", "add", CLIENT_V6 + "/64", "dev", "eth0", "nodad");

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hybridmesh.agent.abi.HmAbi;
 import io.hybridmesh.agent.abi.ProcessEvent;
+import io.hybridmesh.agent.probe.binary.TlsLibraryKind;
 import io.hybridmesh.agent.probe.go.GoStructOffsets;
+import io.hybridmesh.api.flow.v1.TlsLibrary;
 import io.hybridmesh.agent.tls.ProcessView.TlsFile;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +23,9 @@ class TlsProcessWatchTest {
   private static final long OTHER = 4026532002L;
   private static final TlsSite WRITE = new TlsSite(true, 0x355a0, true, List.of("SSL_write", "SSL_write_ex"));
   private static final TlsSite READ = new TlsSite(false, 0x35290, true, List.of("SSL_read", "SSL_read_ex"));
-  private static final TlsFile LIBSSL = new TlsFile("8:1:100", "/usr/lib/libssl.so.3", List.of(WRITE, READ));
-  private static final TlsFile NODE = new TlsFile("8:1:200", "/usr/bin/node", List.of(WRITE));
+  private static final TlsFile LIBSSL = new TlsFile("8:1:100", "/usr/lib/libssl.so.3", List.of(WRITE, READ),
+      TlsLibraryKind.OPENSSL);
+  private static final TlsFile NODE = new TlsFile("8:1:200", "/usr/bin/node", List.of(WRITE), TlsLibraryKind.OPENSSL);
   private static final GoStructOffsets GO_OFFSETS = new GoStructOffsets(8, 0, 16, "table go1.19");
   private static final TlsFile GO_SERVER = new TlsFile("8:1:300", "/srv/server", List.of(
       new TlsSite(true, 0x1a2e49, false, List.of("crypto/tls.(*Conn).Write"), TlsSite.GoRole.ENTRY),
@@ -72,7 +75,8 @@ class TlsProcessWatchTest {
     assertEquals(1, fake.tlsFilesCalls.get(), "unchanged maps: one full look");
     assertEquals(1, watch.fullScans());
     // A library loaded with dlopen: the code mappings change, and the next scan probes it.
-    TlsFile loaded = new TlsFile("8:1:300", "/proc/10/map_files/7f00-7f10", List.of(WRITE, READ));
+    TlsFile loaded = new TlsFile("8:1:300", "/proc/10/map_files/7f00-7f10", List.of(WRITE, READ),
+        TlsLibraryKind.BORINGSSL);
     fake.processes.put(10, new FakeProcesses.Proc(WATCHED, 1010, "host", List.of(LIBSSL, loaded)));
     watch.scan();
     assertEquals(1, fake.tlsFilesCalls.get(), "the maps did not change yet: not looked at");
@@ -110,7 +114,8 @@ class TlsProcessWatchTest {
 
   @Test
   void aDeletedLibraryReachedThroughOneProcesssMapFilesIsNotOfferedToOthersInItsRoot() {
-    TlsFile deleted = new TlsFile("8:1:300", "/proc/10/map_files/7f00-7f10", List.of(WRITE, READ));
+    TlsFile deleted = new TlsFile("8:1:300", "/proc/10/map_files/7f00-7f10", List.of(WRITE, READ),
+        TlsLibraryKind.BORINGSSL);
     fake.run(10, WATCHED, "host", LIBSSL, deleted);
     watch.watch(WATCHED, 1);
     watch.scan();
@@ -118,6 +123,32 @@ class TlsProcessWatchTest {
     fake.run(20, WATCHED, "host");
     watch.handle(new ProcessEvent(HmAbi.PROCESS_EXEC, 1, 0, 20, 0));
     assertEquals(List.of("/usr/lib/libssl.so.3"), watch.probedFiles(20), "libssl is the root's, the other not");
+  }
+
+  /**
+   * A JVM of the host's root that loads netty-tcnative gets probes on the root's libssl too (it might map it
+   * later), but its flows are BoringSSL's: the label comes from the files it maps itself.
+   */
+  @Test
+  void aProcessIsLabelledWithTheLibraryItUsesNotTheOnesOfItsRoot() {
+    TlsFile tcnative = new TlsFile("8:1:400", "/proc/20/map_files/7f00-7f10", List.of(WRITE, READ),
+        TlsLibraryKind.BORINGSSL);
+    fake.run(10, WATCHED, "host", LIBSSL);
+    fake.run(30, WATCHED, "go-image", GO_SERVER, LIBSSL);
+    watch.watch(WATCHED, 1);
+    watch.scan();
+    fake.run(20, WATCHED, "host", tcnative);
+    watch.handle(new ProcessEvent(HmAbi.PROCESS_EXEC, 1, 0, 20, 0));
+    assertEquals(List.of("/usr/lib/libssl.so.3", "/proc/20/map_files/7f00-7f10"), watch.probedFiles(20));
+    assertEquals(TlsLibrary.BORINGSSL, watch.libraries().apply(20));
+    assertEquals(TlsLibrary.OPENSSL, watch.libraries().apply(10));
+    assertEquals(TlsLibrary.OPENSSL, watch.libraries().apply(30), "Go's calls are flagged apart");
+    assertEquals(TlsLibrary.TLS_LIBRARY_UNKNOWN, watch.libraries().apply(40), "never probed");
+    // A process that maps both: its calls cannot be told to one of them.
+    fake.run(20, WATCHED, "host", tcnative, LIBSSL);
+    fake.maps.put(20, 99L);
+    watch.scan();
+    assertEquals(TlsLibrary.TLS_LIBRARY_UNKNOWN, watch.libraries().apply(20));
   }
 
   @Test
