@@ -29,11 +29,12 @@ const NODE_STYLE = [
   { selector: 'node[dataPath = "PENDING"]', style: { 'background-color': '#fff9c4', 'border-color': '#9e9d24' } },
   { selector: 'node[?unreported]', style: { 'background-color': '#fff', 'border-style': 'dashed' } },
 ];
-const SELECTED = { selector: ':selected', style: {
-  'border-width': 4, 'line-color': '#1565c0', 'target-arrow-color': '#1565c0', label: 'data(label)',
-  'font-size': 9, color: '#37474f', 'text-background-color': '#fff', 'text-background-opacity': 0.85,
-  'text-background-padding': '2px',
-} };
+const SELECTED = [
+  { selector: ':selected', style: { 'border-width': 4, 'line-color': '#1565c0', 'target-arrow-color': '#1565c0', label: 'data(label)' } },
+  // (A large map's edges carry no text properties until one is selected.)
+  { selector: 'edge:selected', style: { 'font-size': 9, color: '#37474f', 'text-background-color': '#fff',
+    'text-background-opacity': 0.85, 'text-background-padding': '2px' } },
+];
 
 /** A map of few edges: curved, with arrows and their figures as labels. */
 const STYLE = [
@@ -45,7 +46,7 @@ const STYLE = [
     label: 'data(label)', 'text-rotation': 'autorotate',
   } },
   { selector: 'edge[?failing]', style: { 'line-color': '#c62828', 'target-arrow-color': '#c62828' } },
-  SELECTED,
+  ...SELECTED,
 ];
 
 /**
@@ -58,7 +59,7 @@ const MANY_EDGES_STYLE = [
     width: 'data(width)', 'line-color': '#90a4ae', 'curve-style': 'haystack', 'haystack-radius': 0,
   } },
   { selector: 'edge[?failing]', style: { 'line-color': '#c62828' } },
-  SELECTED,
+  ...SELECTED,
 ];
 
 /**
