@@ -10,7 +10,7 @@ if (!out) {
 }
 mkdirSync(join(out, 'assets'), { recursive: true });
 await esbuild.build({
-  entryPoints: { app: 'src/main/web/app.jsx' },
+  entryPoints: { app: 'src/main/web/app.jsx', early: 'src/main/web/early.js' },
   bundle: true,
   minify: true,
   sourcemap: false,

@@ -4,13 +4,11 @@ import { MapPage } from './map.jsx';
 import { ReportsPage } from './reports.jsx';
 import { FlowsPage } from './flows.jsx';
 import { getJSON } from './api.js';
+import { parseRoute, tabOf } from './lib/route.js';
 import './style.css';
 
-/** #/map, #/reports, #/reports/NS/NAME, #/flows?filter=... */
 function parseHash() {
-  const h = location.hash.replace(/^#/, '') || '/map';
-  const [path, q] = h.split('?');
-  return { path, params: new URLSearchParams(q || '') };
+  return parseRoute(location.hash);
 }
 
 function Status() {
@@ -41,7 +39,7 @@ function App() {
     return () => window.removeEventListener('hashchange', on);
   }, []);
   const { path, params } = route;
-  const tab = path.startsWith('/reports') ? 'reports' : path.startsWith('/flows') ? 'flows' : 'map';
+  const tab = tabOf(path);
   return (
     <div class="shell">
       <header>

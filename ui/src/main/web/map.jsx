@@ -4,6 +4,7 @@ import fcose from 'cytoscape-fcose';
 import { getJSON, query } from './api.js';
 import { edgeLabel, nodeLabel } from './lib/format.js';
 import { edgeFilter } from './lib/filters.js';
+import { DEFAULT_WINDOW, mapPath } from './lib/route.js';
 import { Report } from './reports.jsx';
 
 cytoscape.use(fcose);
@@ -15,7 +16,7 @@ const LABELLED_EDGES = 400;
 /** Past this many nodes the force layout would hold the first paint: a grid first, the force layout after. */
 const QUICK_FIRST_PAINT = 150;
 
-const STYLE = [
+const NODE_STYLE = [
   { selector: 'node', style: {
     shape: 'round-rectangle', width: 'data(w)', height: 'data(h)',
     'background-color': '#e0e0e0', 'border-width': 2, 'border-color': '#616161',
@@ -27,16 +28,38 @@ const STYLE = [
   { selector: 'node[dataPath = "NONE"]', style: { 'background-color': '#eeeeee', 'border-color': '#9e9e9e' } },
   { selector: 'node[dataPath = "PENDING"]', style: { 'background-color': '#fff9c4', 'border-color': '#9e9d24' } },
   { selector: 'node[?unreported]', style: { 'background-color': '#fff', 'border-style': 'dashed' } },
+];
+const SELECTED = [
+  { selector: ':selected', style: { 'border-width': 4, 'line-color': '#1565c0', 'target-arrow-color': '#1565c0', label: 'data(label)' } },
+  // (A large map's edges carry no text properties until one is selected.)
+  { selector: 'edge:selected', style: { 'font-size': 9, color: '#37474f', 'text-background-color': '#fff',
+    'text-background-opacity': 0.85, 'text-background-padding': '2px' } },
+];
+
+/** A map of few edges: curved, with arrows and their figures as labels. */
+const STYLE = [
+  ...NODE_STYLE,
   { selector: 'edge', style: {
     width: 'data(width)', 'line-color': '#90a4ae', 'target-arrow-color': '#90a4ae', 'target-arrow-shape': 'triangle',
     'curve-style': 'bezier', 'font-size': 9, color: '#37474f', 'text-background-color': '#fff',
     'text-background-opacity': 0.85, 'text-background-padding': '2px', 'min-zoomed-font-size': 7,
+    label: 'data(label)', 'text-rotation': 'autorotate',
   } },
-  { selector: 'edge[?labelled]', style: { label: 'data(label)', 'text-rotation': 'autorotate' } },
-  // Many edges: straight lines cost a fraction of curves to place and draw.
-  { selector: 'edge[!labelled]', style: { 'curve-style': 'haystack', 'haystack-radius': 0 } },
   { selector: 'edge[?failing]', style: { 'line-color': '#c62828', 'target-arrow-color': '#c62828' } },
-  { selector: ':selected', style: { 'border-width': 4, 'line-color': '#1565c0', 'target-arrow-color': '#1565c0', label: 'data(label)' } },
+  ...SELECTED,
+];
+
+/**
+ * A map of many edges: straight lines (a fraction of curves' cost to place and draw) without labels, their
+ * figures shown on selection; every style property an edge does not draw is one fewer to apply per edge.
+ */
+const MANY_EDGES_STYLE = [
+  ...NODE_STYLE,
+  { selector: 'edge', style: {
+    width: 'data(width)', 'line-color': '#90a4ae', 'curve-style': 'haystack', 'haystack-radius': 0,
+  } },
+  { selector: 'edge[?failing]', style: { 'line-color': '#c62828' } },
+  ...SELECTED,
 ];
 
 /**
@@ -44,20 +67,19 @@ const STYLE = [
  * hundreds of workloads they are below the readable size and not drawn, yet measuring them would hold the
  * paint for a second.
  */
-function elements(result, quick) {
+function elements(result, quick, grid) {
   const nodes = result.nodes.map((n) => {
     const label = nodeLabel(n);
     // Sized from the label's longest line: measuring text per node would hold the first paint of a large map.
     const longest = Math.max(...label.split('\n').map((l) => l.length));
     return { group: 'nodes', data: {
       id: n.id, label: quick ? '' : label, fullLabel: label, w: 16 + longest * 7, h: 40, dataPath: n.reported ? n.dataPath : '', unreported: !n.reported, node: n,
-    } };
+    }, position: grid ? { ...grid.at.get(n.id) } : undefined };
   });
-  const labelled = result.edges.length <= LABELLED_EDGES;
   const edges = result.edges.map((e) => {
     const load = e.l7 ? e.l7.requestRate : e.l4 ? e.l4.connections / 10 : 0;
     return { group: 'edges', data: {
-      id: e.id, source: e.source, target: e.target, label: edgeLabel(e), labelled,
+      id: e.id, source: e.source, target: e.target, label: edgeLabel(e),
       failing: !!(e.l7 && e.l7.errorRate > 0.05), width: Math.min(8, 1.5 + Math.log2(1 + load)), edge: e,
     } };
   });
@@ -68,24 +90,19 @@ const CELL_W = 200;
 const CELL_H = 70;
 
 /**
- * The quick layout of a large map: workloads in a grid sorted by namespace and name, and the view set by
- * arithmetic. Nothing is measured: fitting or overlap checks would compute the geometry of every edge.
+ * The quick layout of a large map: workloads in a grid sorted by namespace and name, as positions given with
+ * the elements (a layout run afterwards moves every node and dirties every edge once more), and the view set
+ * by arithmetic. Nothing is measured: fitting or overlap checks would compute the geometry of every edge.
  */
-function gridLayout(cy, done) {
-  const nodes = cy.nodes().sort((a, b) => (a.id() < b.id() ? -1 : 1));
-  const w = Math.max(cy.width(), 100);
-  const h = Math.max(cy.height(), 100);
-  const cols = Math.max(1, Math.ceil(Math.sqrt((nodes.length * w * CELL_H) / (h * CELL_W))));
-  const rows = Math.ceil(nodes.length / cols);
-  const at = {};
-  nodes.forEach((n, i) => { at[n.id()] = { x: (i % cols) * CELL_W, y: Math.floor(i / cols) * CELL_H }; });
-  const l = cy.layout({ name: 'preset', positions: (n) => at[n.id()], fit: false, animate: false });
-  l.one('layoutstop', () => {
-    const zoom = Math.min((w - 60) / (cols * CELL_W), (h - 60) / (rows * CELL_H), 1.5);
-    cy.viewport({ zoom, pan: { x: 30 + (CELL_W / 2) * zoom, y: 30 + (CELL_H / 2) * zoom } });
-    done();
-  });
-  l.run();
+function gridPositions(ids, width, height) {
+  const w = Math.max(width, 100);
+  const h = Math.max(height, 100);
+  const cols = Math.max(1, Math.ceil(Math.sqrt((ids.length * w * CELL_H) / (h * CELL_W))));
+  const rows = Math.ceil(ids.length / cols);
+  const at = new Map();
+  [...ids].sort().forEach((id, i) => at.set(id, { x: (i % cols) * CELL_W, y: Math.floor(i / cols) * CELL_H }));
+  const zoom = Math.min((w - 60) / (cols * CELL_W), (h - 60) / (rows * CELL_H), 1.5);
+  return { at, viewport: { zoom, pan: { x: 30 + (CELL_W / 2) * zoom, y: 30 + (CELL_H / 2) * zoom } } };
 }
 
 /** The force layout: readable, but seconds on a large map; fitted to the workloads (not every edge's curve). */
@@ -100,14 +117,25 @@ function forceLayout(cy, done) {
   l.run();
 }
 
-function layout(cy, quick, done) {
-  (quick ? gridLayout : forceLayout)(cy, done);
+/**
+ * The map's answer: the one asked for before the page's script ran (early.js) if it is this one, once.
+ * t.asked is when the request went out.
+ */
+function getMap(path, t) {
+  const early = window.hmeshEarlyMap;
+  window.hmeshEarlyMap = null;
+  if (early && early.path === path) {
+    t.asked = early.asked;
+    return early.answer;
+  }
+  return getJSON(path);
 }
 
 export function MapPage() {
   const box = useRef(null);
   const cyRef = useRef(null);
-  const [win, setWin] = useState('5m');
+  const styleRef = useRef(null);
+  const [win, setWin] = useState(DEFAULT_WINDOW);
   const [ns, setNs] = useState('');
   const [dp, setDp] = useState('');
   const [data, setData] = useState(null);
@@ -116,7 +144,7 @@ export function MapPage() {
   const [tick, setTick] = useState(0);
 
   useEffect(() => {
-    const cy = cytoscape({ container: box.current, style: STYLE, minZoom: 0.05, maxZoom: 3, pixelRatio: 1,
+    const cy = cytoscape({ container: box.current, minZoom: 0.05, maxZoom: 3, pixelRatio: 1,
       wheelSensitivity: 0.3, hideEdgesOnViewport: true, textureOnViewport: true });
     // (A large map is drawn from a texture while it pans and zooms, edges back after: the page stays smooth.)
     cyRef.current = cy;
@@ -140,21 +168,29 @@ export function MapPage() {
     window.hmeshMap.requests++;
     const t = { asked: performance.now() };
     window.hmeshMap.timing = t;
-    getJSON(`/api/map?${query({ window: win, namespace: ns, dataPath: dp })}`).then((d) => {
+    getMap(mapPath(win, ns, dp), t).then((d) => {
       if (stop) return;
       t.answered = performance.now();
       setData(d);
       setError(null);
       const cy = cyRef.current;
       const quick = d.result.nodes.length > QUICK_FIRST_PAINT;
+      const grid = quick ? gridPositions(d.result.nodes.map((n) => n.id), cy.width(), cy.height()) : null;
+      const style = d.result.edges.length <= LABELLED_EDGES ? STYLE : MANY_EDGES_STYLE;
       cy.batch(() => {
         cy.elements().remove();
-        cy.add(elements(d.result, quick));
+        if (styleRef.current !== style) {
+          cy.style(style);
+          styleRef.current = style;
+        }
+        cy.add(elements(d.result, quick, grid));
+        if (grid) cy.viewport(grid.viewport);
       });
       // Painted: cytoscape draws on the animation frame after the layout; the second frame comes after that draw.
       const afterPaint = (f) => requestAnimationFrame(() => requestAnimationFrame(f));
       t.added = performance.now();
-      layout(cy, quick, () => { t.laidOut = performance.now(); afterPaint(() => {
+      const laidOut = quick ? (done) => done() : (done) => forceLayout(cy, done);
+      laidOut(() => { t.laidOut = performance.now(); afterPaint(() => {
         window.hmeshMap.paintedAt = performance.now();
         window.hmeshMap.painted = { nodes: cy.nodes().length, edges: cy.edges().length };
         if (quick) {
@@ -164,7 +200,7 @@ export function MapPage() {
             if (stop || cy.destroyed()) return;
             cy.batch(() => pending.splice(0, 100).forEach((n) => n.data('label', n.data('fullLabel'))));
             if (pending.length) setTimeout(next, 0);
-            else layout(cy, false, () => afterPaint(() => { window.hmeshMap.layoutDoneAt = performance.now(); }));
+            else forceLayout(cy, () => afterPaint(() => { window.hmeshMap.layoutDoneAt = performance.now(); }));
           };
           setTimeout(next, 50);
         } else {

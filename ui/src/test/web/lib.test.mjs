@@ -48,3 +48,15 @@ test('figures read as hmesh observe writes them', () => {
   assert.equal(nodeLabel({ name: 'payments', reported: true, dataPath: 'SIDECAR', l7: 'tls-metadata' }),
     'payments\nSIDECAR · L7 tls-metadata');
 });
+
+test('routes: no hash is the map; the tab of each path; the map API path keeps empty choices out', async () => {
+  const { parseRoute, tabOf, mapPath } = await import('../../main/web/lib/route.js');
+  assert.equal(parseRoute('').path, '/map');
+  assert.equal(tabOf(parseRoute('#/map?round=3').path), 'map');
+  assert.equal(tabOf(parseRoute('#/reports/ns/a').path), 'reports');
+  const flows = parseRoute('#/flows?filter=--from-pod%20a');
+  assert.equal(tabOf(flows.path), 'flows');
+  assert.equal(flows.params.get('filter'), '--from-pod a');
+  assert.equal(mapPath('5m', '', ''), '/api/map?window=5m');
+  assert.equal(mapPath('1h', 'ns 1', 'EBPF'), '/api/map?window=1h&namespace=ns+1&dataPath=EBPF');
+});
