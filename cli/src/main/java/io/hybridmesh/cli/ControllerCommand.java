@@ -211,7 +211,8 @@ final class ControllerCommand implements Callable<Integer> {
           address("--metrics", metrics), ns, agentService, agentPort, flowCapacity, sidecar,
           TokenPolicy.parse(sidecarToken), tlsSettings));
       if (!"none".equals(ui)) {
-        uiServer[0] = UiServer.open(ui, "localhost:" + FlowOutputs.port(relay), System.err);
+        // In process: the relay may be TLS-only (the default in a cluster), which the UI need not speak to itself.
+        uiServer[0] = UiServer.open(ui, runtime.relayChannel(), "the relay", System.err);
       }
     } catch (IOException | IllegalArgumentException | IllegalStateException
         | io.fabric8.kubernetes.client.KubernetesClientException e) {

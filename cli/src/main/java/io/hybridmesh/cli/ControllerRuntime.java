@@ -67,6 +67,8 @@ final class ControllerRuntime implements AutoCloseable {
 
   /** The in-process name of the sidecars' own flow store, one of the relay's peers. */
   static final String SIDECAR_FLOWS = "hmesh-sidecar-flows";
+  /** The relay in process, for the controller's own UI: no port, no TLS between two parts of one process. */
+  static final String RELAY_IN_PROCESS = "hmesh-relay";
 
   /**
    * @param sidecar the injected sidecar, whose bootstrap every published configuration is checked against
@@ -196,6 +198,8 @@ final class ControllerRuntime implements AutoCloseable {
               .addService(new AgentCertificates(ca, reviewer, s.tls().agentUser(), s.tls().lifetime()));
       Server server = builder.addService(relay).intercept(CallerContext.interceptor()).build().start();
       started.add(() -> server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+      Server relayInProcess = InProcessServerBuilder.forName(RELAY_IN_PROCESS).addService(relay).build().start();
+      started.add(() -> relayInProcess.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
     }
 
     if (metrics != null) {
@@ -204,6 +208,11 @@ final class ControllerRuntime implements AutoCloseable {
       MetricsServer m = MetricsServer.start(s.metrics().getHostString(), s.metrics().getPort(), metrics);
       started.add(m);
     }
+  }
+
+  /** To the relay in this process (after {@link #start} with a relay), for the controller's UI. */
+  ManagedChannel relayChannel() {
+    return InProcessChannelBuilder.forName(RELAY_IN_PROCESS).build();
   }
 
   /** To a peer: the agents over TLS with the relay's client certificate when TLS is on. */

@@ -73,7 +73,15 @@ public final class UiServer implements AutoCloseable {
 
   /** With what one browser's live stream may hold while the browser is slow (tests make it small). */
   static UiServer start(InetSocketAddress listen, String server, long streamBudgetChars) throws IOException {
-    ManagedChannel channel = ManagedChannelBuilder.forTarget(server).usePlaintext().build();
+    return start(listen, ManagedChannelBuilder.forTarget(server).usePlaintext().build(), server, streamBudgetChars);
+  }
+
+  /**
+   * @param channel to the Observer API, owned by the UI from now on (closed with it)
+   * @param server what the channel reaches, as the UI names it
+   */
+  private static UiServer start(InetSocketAddress listen, ManagedChannel channel, String server,
+      long streamBudgetChars) throws IOException {
     HttpServer http;
     try {
       http = HttpServer.create(listen, 32);
@@ -116,16 +124,30 @@ public final class UiServer implements AutoCloseable {
    * @throws IllegalStateException when the address cannot be served
    */
   public static UiServer open(String listen, String server, PrintStream err) {
-    InetSocketAddress address = new InetSocketAddress(FlowOutputs.host(listen), FlowOutputs.port(listen));
-    if (address.isUnresolved()) {
-      throw new IllegalArgumentException("'" + listen + "': unknown host");
+    return open(listen, ManagedChannelBuilder.forTarget(server).usePlaintext().build(), server, err);
+  }
+
+  /**
+   * The same over a channel of the caller's: the controller's UI reaches its own relay in process, so it
+   * needs neither a port nor the relay's TLS.
+   */
+  public static UiServer open(String listen, ManagedChannel channel, String server, PrintStream err) {
+    InetSocketAddress address;
+    try {
+      address = new InetSocketAddress(FlowOutputs.host(listen), FlowOutputs.port(listen));
+      if (address.isUnresolved()) {
+        throw new IllegalArgumentException("'" + listen + "': unknown host");
+      }
+    } catch (IllegalArgumentException e) {
+      channel.shutdownNow();
+      throw e;
     }
     if (!address.getAddress().isLoopbackAddress()) {
       err.println("hmesh ui: warning: listening on " + listen + ", not loopback: everyone who can reach it reads"
           + " the flows and reports, with no login");
     }
     try {
-      UiServer ui = start(address, server);
+      UiServer ui = start(address, channel, server, STREAM_BUDGET_CHARS);
       ui.listenHost = FlowOutputs.host(listen);
       return ui;
     } catch (IOException e) {
