@@ -59,7 +59,7 @@ class DemoCrashKernelIT {
     Process first = demo("first");
     awaitRunning(first, "first");
     long startupMs = (System.nanoTime() - started) / 1_000_000;
-    assertEquals(3, workloadsWithPrograms(), "frontend, backend and payments each have the TC programs");
+    assertEquals(2, workloadsWithPrograms(), "frontend and backend (the eBPF workloads) have the TC programs");
     kill(first, "when running");
 
     long seed = System.nanoTime();
@@ -74,7 +74,7 @@ class DemoCrashKernelIT {
 
     Process last = demo("last");
     awaitRunning(last, "last");
-    assertEquals(3, workloadsWithPrograms(), "exactly one set: " + read("last.err"));
+    assertEquals(2, workloadsWithPrograms(), "exactly one set: " + read("last.err"));
     last.destroy();
     assertTrue(last.waitFor(60, TimeUnit.SECONDS), "SIGTERM stops the demo");
     assertEquals(List.of(), demoNamespaces(), "a clean stop leaves no namespace: " + read("last.err"));
