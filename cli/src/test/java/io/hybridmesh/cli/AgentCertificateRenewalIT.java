@@ -22,11 +22,6 @@ import io.hybridmesh.agent.observer.FlowRing;
 import io.hybridmesh.agent.observer.ObserverServer;
 import io.hybridmesh.agent.observer.ObserverService;
 import io.hybridmesh.agent.observer.RingSink;
-import io.hybridmesh.api.flow.v1.Flow;
-import io.hybridmesh.api.flow.v1.IP;
-import io.hybridmesh.api.observer.v1.GetFlowsRequest;
-import io.hybridmesh.api.observer.v1.GetFlowsResponse;
-import io.hybridmesh.api.observer.v1.ObserverGrpc;
 import io.hybridmesh.api.tls.Pem;
 import io.hybridmesh.api.tls.TlsCredentials;
 import io.hybridmesh.api.tls.TlsNames;
@@ -42,19 +37,11 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,12 +116,12 @@ class AgentCertificateRenewalIT {
     ManagedChannel user = Grpc.newChannelBuilder(relay, TlsChannelCredentials.newBuilder()
         .trustManager(TlsCredentials.trustManager(ca)).build()).overrideAuthority(SERVER_NAME).build();
     try {
-      BlockingQueue<String> seen = follow(user);
+      BlockingQueue<String> seen = RelayProbes.follow(user);
       await().atMost(Duration.ofSeconds(30)).until(() -> {
-        agentRing.accept(flow("10.9.0.1"));
+        agentRing.accept(RelayProbes.flow("10.9.0.1"));
         return "10.9.0.1".equals(seen.poll(500, TimeUnit.MILLISECONDS));
       });
-      Set<String> relayConnections = established(agentPort);
+      Set<String> relayConnections = RelayProbes.established(agentPort);
       assertFalse(relayConnections.isEmpty(), "the relay is connected to the agent");
 
       X509Certificate renewed = await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
@@ -144,7 +131,7 @@ class AgentCertificateRenewalIT {
       renewed.verify(ca.get(0).getPublicKey());
       assertTrue(renewed.getSubjectAlternativeNames().stream().anyMatch(san -> "127.0.0.1".equals(san.get(1))));
       // A handshake now (as the relay, with its current certificate) is served the certificate in use now.
-      X509Certificate served = servedByAgent(agentPort, ca);
+      X509Certificate served = RelayProbes.served(agentPort, ca, runtime.identity().keys());
       assertEquals(agentCertificate.keys().leaf(), served);
       assertNotEquals(first.getSerialNumber(), served.getSerialNumber());
 
@@ -152,74 +139,18 @@ class AgentCertificateRenewalIT {
       long untilExpired = Duration.between(Instant.now(), first.getNotAfter().toInstant()).toMillis() + 1000;
       Thread.sleep(Math.max(0, untilExpired));
       seen.clear();
-      agentRing.accept(flow("10.9.0.2"));
+      agentRing.accept(RelayProbes.flow("10.9.0.2"));
       String next;
       do {
         next = seen.poll(20, TimeUnit.SECONDS);
       } while ("10.9.0.1".equals(next)); // late copies of the offers above
       assertEquals("10.9.0.2", next, "the follower still gets the agent's flows");
-      Set<String> now = established(agentPort);
+      Set<String> now = RelayProbes.established(agentPort);
       assertTrue(now.containsAll(relayConnections), "the relay's connections to the agent from before the "
           + "renewal are still up: before " + relayConnections + ", now " + now);
     } finally {
       user.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
-  }
-
-  /** A user's {@code hmesh observe -f} through the relay: the source address of each flow it receives. */
-  private static BlockingQueue<String> follow(ManagedChannel channel) {
-    BlockingQueue<String> seen = new LinkedBlockingQueue<>();
-    Thread follower = new Thread(() -> {
-      Iterator<GetFlowsResponse> it = ObserverGrpc.newBlockingStub(channel)
-          .getFlows(GetFlowsRequest.newBuilder().setFollow(true).build());
-      it.forEachRemaining(r -> {
-        if (r.hasFlow()) {
-          seen.add(r.getFlow().getIp().getSource());
-        }
-        r.getFlows().getFlowsList().forEach(f -> seen.add(f.getIp().getSource()));
-      });
-    }, "follower");
-    follower.setDaemon(true);
-    follower.start();
-    return seen;
-  }
-
-  /** The certificate the agent presents to a new connection from the relay (its client certificate). */
-  private X509Certificate servedByAgent(int port, List<X509Certificate> ca) throws Exception {
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(new KeyManager[] {runtime.identity().keys()}, new TrustManager[] {TlsCredentials.trustManager(ca)},
-        null);
-    try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
-      s.setEnabledProtocols(new String[] {"TLSv1.3"});
-      SSLParameters p = s.getSSLParameters();
-      p.setApplicationProtocols(new String[] {"h2"});
-      s.setSSLParameters(p);
-      s.startHandshake();
-      return (X509Certificate) s.getSession().getPeerCertificates()[0];
-    }
-  }
-
-  /**
-   * The remote ends ("address:port", hex as the kernel writes them) of the established TCP connections whose
-   * local port is {@code port}: on the agent's port, the relay's connections to it.
-   */
-  private static Set<String> established(int port) throws IOException {
-    Set<String> out = new TreeSet<>();
-    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-      Path p = Path.of(table);
-      if (!Files.exists(p)) {
-        continue;
-      }
-      List<String> lines = Files.readAllLines(p);
-      for (String line : lines.subList(1, lines.size())) {
-        String[] f = line.trim().split("\\s+");
-        String local = f[1];
-        if ("01".equals(f[3]) && Integer.parseInt(local.substring(local.indexOf(':') + 1), 16) == port) {
-          out.add(f[2]);
-        }
-      }
-    }
-    return out;
   }
 
   private String caCrt() {
@@ -231,10 +162,5 @@ class AgentCertificateRenewalIT {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
-  }
-
-  private static Flow flow(String source) {
-    return Flow.newBuilder().setNodeName("node-a").setIp(IP.newBuilder().setSource(source).setDestination("10.9.9.9"))
-        .setTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(System.currentTimeMillis() / 1000)).build();
   }
 }
