@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Secret;
@@ -105,6 +106,12 @@ class AgentCertificateRenewalIT {
         new ControllerRuntime.Tls(NS, ControllerCommand.serviceNames(SERVER_NAME), LIFETIME,
             "system:serviceaccount:" + NS + ":hybrid-mesh-agent", null, new InetSocketAddress("127.0.0.1", 0))));
     List<X509Certificate> ca = Pem.certificates(caCrt());
+
+    // A token the cluster does not accept gets no certificate.
+    Path forged = Files.writeString(dir.resolve("forged"), "forged-token");
+    IllegalStateException refused = assertThrows(IllegalStateException.class,
+        () -> AgentCertificate.fromController(relay, SERVER_NAME, ca, forged, Duration.ZERO));
+    assertTrue(refused.getMessage().contains("UNAUTHENTICATED"), refused.getMessage());
 
     // The agent as the DaemonSet runs it: its certificate from the controller, its Observer API for the relay.
     Path token = Files.writeString(dir.resolve("token"), AGENT_TOKEN);
