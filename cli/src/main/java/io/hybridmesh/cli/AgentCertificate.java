@@ -117,6 +117,11 @@ final class AgentCertificate implements AutoCloseable {
 
   /** Reads PEM files (a certificate chain, a PKCS#8 key), and again whenever either changes. */
   static AgentCertificate fromFiles(Path certFile, Path keyFile) {
+    return fromFiles(certFile, keyFile, FILE_CHECK);
+  }
+
+  /** As {@link #fromFiles(Path, Path)}, looking for changes every {@code check} (tests look more often). */
+  static AgentCertificate fromFiles(Path certFile, Path keyFile, Duration check) {
     ReloadingKeyManager keys = readFiles(certFile, keyFile, null);
     AgentCertificate c = new AgentCertificate(keys, timer());
     long[] stamp = {stamp(certFile, keyFile)};
@@ -131,7 +136,7 @@ final class AgentCertificate implements AutoCloseable {
           LOG.warning("the changed certificate files cannot be read (" + e.getMessage() + "); keeping the old one");
         }
       }
-    }, FILE_CHECK.toMillis(), FILE_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    }, check.toMillis(), check.toMillis(), TimeUnit.MILLISECONDS);
     return c;
   }
 

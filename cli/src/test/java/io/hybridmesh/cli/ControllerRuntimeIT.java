@@ -69,6 +69,7 @@ class ControllerRuntimeIT {
   private final ControllerRuntime runtime = new ControllerRuntime();
   private String xds;
   private String relay;
+  private String metrics;
 
   @BeforeEach
   void cluster() throws Exception {
@@ -114,14 +115,18 @@ class ControllerRuntimeIT {
 
     int xdsPort;
     int relayPort;
-    try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+    int metricsPort;
+    try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0);
+        ServerSocket c = new ServerSocket(0)) {
       xdsPort = a.getLocalPort();
       relayPort = b.getLocalPort();
+      metricsPort = c.getLocalPort();
     }
     xds = "127.0.0.1:" + xdsPort;
     relay = "127.0.0.1:" + relayPort;
+    metrics = "http://127.0.0.1:" + metricsPort + "/metrics";
     runtime.start(client, new ControllerRuntime.Settings(new InetSocketAddress("127.0.0.1", xdsPort),
-        new InetSocketAddress("127.0.0.1", relayPort), null, "hybrid-mesh", "hybrid-mesh-agent", 4245, 1024,
+        new InetSocketAddress("127.0.0.1", relayPort), new InetSocketAddress("127.0.0.1", metricsPort), "hybrid-mesh", "hybrid-mesh-agent", 4245, 1024,
         SidecarConfig.defaults(), TokenPolicy.IF_PRESENT, null));
     SidecarClient.sourceIp = CART_SIDECAR;
     SidecarClient.bearer = null;
@@ -245,6 +250,8 @@ class ControllerRuntimeIT {
     }
     assertEquals(refusedBefore + 1, runtime.sidecarAuth().refused(AuthCounters.Plane.ACCESS_LOG));
     assertEquals(1, runtime.sidecarAuth().refused(AuthCounters.Plane.ACCESS_LOG, Refusal.ADDRESS_MISMATCH));
+    assertTrue(scrape().contains("\nhmesh_access_log_streams_refused_total " + (refusedBefore + 1) + "\n"),
+        scrape());
   }
 
   @Test
@@ -266,6 +273,14 @@ class ControllerRuntimeIT {
         otherWorkload.getDescription());
     assertEquals(1, runtime.sidecarAuth().refused(AuthCounters.Plane.XDS, Refusal.ADDRESS_MISMATCH));
     assertEquals(1, runtime.sidecarAuth().refused(AuthCounters.Plane.XDS, Refusal.WRONG_WORKLOAD));
+    assertTrue(scrape().contains("\nhmesh_xds_streams_refused_total 2\n"), scrape());
+  }
+
+  /** The controller's Prometheus metrics, as a scrape reads them. */
+  private String scrape() throws Exception {
+    try (var in = java.net.URI.create(metrics).toURL().openStream()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   @Test

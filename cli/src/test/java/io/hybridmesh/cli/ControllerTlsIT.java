@@ -188,7 +188,12 @@ class ControllerTlsIT {
 
     Result report = run(new ReportCommand(), "--server", relay);
     assertEquals(1, report.code());
-    assertTrue(report.err().contains("add --tls"), report.err());
+    assertEquals(1, report.err().lines().count(), report.err());
+    assertTrue(report.err().contains("speaks TLS") && report.err().contains("add --tls"), report.err());
+    assertFalse(report.err().contains("Exception") || report.err().contains("\tat "), report.err());
+    Result reportOverTls = run(new ReportCommand(), "--server", relay, "--tls-ca-cert-files", caFile().toString(),
+        "--tls-server-name", SERVER_NAME, "-o", "json");
+    assertEquals(0, reportOverTls.code(), reportOverTls.err());
 
     Result untrusted = observe("--server", relay, "--tls", "--tls-server-name", SERVER_NAME, "--last", "1");
     assertEquals(1, untrusted.code());

@@ -56,6 +56,27 @@ class ChartNetworkPolicyIT {
   }
 
   @Test
+  void withEveryOptionalPortOnEachHasItsRuleButTheUiWhichNoPodMayReach() {
+    RenderedChart chart = RenderedChart.render("""
+        controller:
+          ui:
+            enabled: true
+        sidecar:
+          tokenPolicy: required
+        """);
+    NetworkPolicy controller = chart.one(NetworkPolicy.class, ChartRenderIT.CONTROLLER);
+    List<String> ports = controllerPod(chart).getSpec().getContainers().get(0).getPorts().stream()
+        .map(ContainerPort::getName).toList();
+    assertTrue(ports.containsAll(List.of("ui", "token-exchange")), ports.toString());
+    for (String port : ports) {
+      // The UI has no login: closed to every pod, reached through kubectl port-forward alone.
+      assertEquals(port.equals("ui") ? 0 : 1, rulesFor(controller, port).size(), port);
+    }
+    assertTrue(controller.getSpec().getIngress().stream().allMatch(r -> r.getFrom() != null
+        && !r.getFrom().isEmpty()), "no rule admits everyone");
+  }
+
+  @Test
   void withSidecarTokensTheTokenExchangePortHasItsRuleToo() {
     RenderedChart chart = RenderedChart.render("sidecar: {tokenPolicy: required}");
     NetworkPolicy controller = chart.one(NetworkPolicy.class, ChartRenderIT.CONTROLLER);

@@ -50,8 +50,8 @@ class ChartRbacIT {
       assertTrue(!r.resource().contains("*") && !r.apiGroup().contains("*"), r.toString());
     }
     assertEquals(KubernetesAccess.RULES.size(), KubernetesAccess.RULES.stream()
-        .map(r -> r.component() + r.scope().name() + r.apiGroup() + "/" + r.resource()).distinct().count(),
-        "one rule per component, scope and resource");
+        .map(r -> r.component() + r.scope().name() + r.apiGroup() + "/" + r.resource() + r.resourceNames())
+        .distinct().count(), "one rule per component, scope, resource and names");
   }
 
   @Test
@@ -72,8 +72,25 @@ class ChartRbacIT {
         .noneMatch(r -> r.getResources().contains("secrets")));
     Set<String> withTls = new TreeSet<>(KubernetesAccess.grants(Component.CONTROLLER));
     withTls.removeAll(granted(chart).get(Component.CONTROLLER));
-    assertEquals(Set.of("OWN_NAMESPACE core secrets create", "OWN_NAMESPACE core secrets get"), withTls,
-        "the Secret rights are the only ones TLS adds");
+    assertEquals(Set.of("OWN_NAMESPACE core secrets create", "OWN_NAMESPACE core secrets get hybrid-mesh-ca"),
+        withTls, "the Secret rights are the only ones TLS adds");
+  }
+
+  @Test
+  void theControllerReadsTheCaSecretAndNoOtherAndMayNotChangeOne() {
+    List<PolicyRule> secretRules = RenderedChart.defaults().all(Role.class).stream()
+        .flatMap(r -> r.getRules().stream()).filter(r -> r.getResources().contains("secrets")).toList();
+    assertEquals(2, secretRules.size(), secretRules.toString());
+    for (PolicyRule r : secretRules) {
+      if (r.getVerbs().contains("get")) {
+        assertEquals(List.of("get"), r.getVerbs());
+        assertEquals(List.of("hybrid-mesh-ca"), r.getResourceNames(), "reading is limited to the CA Secret");
+      } else {
+        // Kubernetes cannot authorize a create by name; the Role says so in a comment.
+        assertEquals(List.of("create"), r.getVerbs());
+        assertTrue(r.getResourceNames() == null || r.getResourceNames().isEmpty(), r.toString());
+      }
+    }
   }
 
   /** What each component's ServiceAccount ends up with, from the rendered roles through their bindings. */
@@ -99,7 +116,7 @@ class ChartRbacIT {
 
   private static void add(Map<Component, Set<String>> out, Component c, Scope scope, List<PolicyRule> rules) {
     for (PolicyRule r : rules) {
-      assertTrue(r.getResourceNames() == null || r.getResourceNames().isEmpty(), "resourceNames: " + r);
+      List<String> names = r.getResourceNames() == null ? List.of() : r.getResourceNames();
       assertTrue(r.getNonResourceURLs() == null || r.getNonResourceURLs().isEmpty(), "nonResourceURLs: " + r);
       for (String group : r.getApiGroups()) {
         for (String resource : r.getResources()) {
@@ -107,7 +124,12 @@ class ChartRbacIT {
             if (!KubernetesAccess.VERBS.contains(verb)) {
               fail("verb '" + verb + "' on " + resource + " is not an RBAC verb (or is a wildcard)");
             }
-            out.computeIfAbsent(c, k -> new TreeSet<>()).add(KubernetesAccess.grant(scope, group, resource, verb));
+            String grant = KubernetesAccess.grant(scope, group, resource, verb);
+            Set<String> grants = out.computeIfAbsent(c, k -> new TreeSet<>());
+            if (names.isEmpty()) {
+              grants.add(grant);
+            }
+            names.forEach(n -> grants.add(grant + " " + n));
           }
         }
       }

@@ -51,6 +51,7 @@ public final class Pem {
     if (keys.size() != 1) {
       throw new IllegalArgumentException(keys.isEmpty()
           ? "no -----BEGIN PRIVATE KEY----- block (PKCS#8) in the text; convert with 'openssl pkcs8 -topk8 -nocrypt'"
+          + " (a cert-manager Certificate writes one with privateKey.encoding: PKCS8)"
           : "more than one private key in the text");
     }
     PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(keys.get(0));

@@ -1,5 +1,6 @@
 package io.hybridmesh.api.v1alpha1;
 
+import io.hybridmesh.api.tls.TlsNames;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -30,19 +31,32 @@ public final class KubernetesAccess {
    *
    * @param apiGroup "" for the core group
    * @param resource the plural, with "/subresource" for a subresource
+   * @param resourceNames the only objects the verbs hold for (RBAC's resourceNames); empty: any object
    * @param usedBy where in the code the calls are made, for the reader who wants to drop a verb
    */
   public record Rule(Component component, Scope scope, String apiGroup, String resource, Set<String> verbs,
-      String usedBy) {
+      Set<String> resourceNames, String usedBy) {
     public Rule {
       Objects.requireNonNull(component);
       Objects.requireNonNull(scope);
       Objects.requireNonNull(apiGroup);
       Objects.requireNonNull(resource);
       verbs = Set.copyOf(verbs);
+      resourceNames = Set.copyOf(resourceNames);
       if (verbs.isEmpty() || !VERBS.containsAll(verbs)) {
         throw new IllegalArgumentException(resource + ": verbs must be among " + VERBS + ", not " + verbs);
       }
+      if (!resourceNames.isEmpty() && (verbs.contains("create") || verbs.contains("deletecollection"))) {
+        // Kubernetes cannot authorize these by name (a create's name is not known when it is authorized), so
+        // a named grant of them would be one that never admits the call.
+        throw new IllegalArgumentException(resource + ": " + verbs + " cannot be limited to named objects");
+      }
+    }
+
+    /** A grant on every object of the resource. */
+    public Rule(Component component, Scope scope, String apiGroup, String resource, Set<String> verbs,
+        String usedBy) {
+      this(component, scope, apiGroup, resource, verbs, Set.of(), usedBy);
     }
   }
 
@@ -99,9 +113,13 @@ public final class KubernetesAccess {
       new Rule(Component.CONTROLLER, Scope.CLUSTER, AUTHENTICATION, "tokenreviews", Set.of("create"),
           "controller: security.KubeTokenReviewer reviews the service-account tokens sidecars present on xDS and "
               + "access-log streams (audience hybrid-mesh)"),
-      new Rule(Component.CONTROLLER, Scope.OWN_NAMESPACE, CORE, "secrets", Set.of("get", "create"),
-          "controller: security.CaSecretStore reads the CA Secret hybrid-mesh-ca and creates it on first start "
-              + "(a 409 Conflict is read again); only with TLS on"),
+      new Rule(Component.CONTROLLER, Scope.OWN_NAMESPACE, CORE, "secrets", Set.of("get"),
+          Set.of(TlsNames.CA_SECRET),
+          "controller: security.CaSecretStore reads the CA Secret hybrid-mesh-ca (again after a 409 Conflict on "
+              + "create); no other Secret; only with TLS on"),
+      new Rule(Component.CONTROLLER, Scope.OWN_NAMESPACE, CORE, "secrets", Set.of("create"),
+          "controller: security.CaSecretStore creates hybrid-mesh-ca on first start; not limited by name because "
+              + "RBAC cannot authorize a create by resourceNames; never update or delete"),
       new Rule(Component.CONTROLLER, Scope.OWN_NAMESPACE, COORDINATION, "leases", Set.of("get", "create", "update"),
           "controller: leader election (HmeshOperator.start; fabric8's LeaseLock via JOSDK), "
               + "--lease-namespace is the release namespace"),
@@ -134,13 +152,19 @@ public final class KubernetesAccess {
   }
 
   /**
-   * The rules flattened to "scope apiGroup resource verb" strings, sorted: the form two rule sets are compared
-   * in, whatever the grouping of resources and verbs.
+   * The rules flattened to "scope apiGroup resource verb" strings (with " name" for each named object of a
+   * rule limited to some), sorted: the form two rule sets are compared in, whatever the grouping of resources,
+   * verbs and names.
    */
   public static Set<String> grants(Component component) {
     Set<String> out = new TreeSet<>();
     for (Rule r : of(component)) {
-      r.verbs().forEach(v -> out.add(grant(r.scope(), r.apiGroup(), r.resource(), v)));
+      for (String v : r.verbs()) {
+        if (r.resourceNames().isEmpty()) {
+          out.add(grant(r.scope(), r.apiGroup(), r.resource(), v));
+        }
+        r.resourceNames().forEach(n -> out.add(grant(r.scope(), r.apiGroup(), r.resource(), v) + " " + n));
+      }
     }
     return out;
   }

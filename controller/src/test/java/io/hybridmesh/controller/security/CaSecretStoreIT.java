@@ -4,16 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.hybridmesh.api.tls.TlsNames;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The CA Secret against the mock API server: made once, read back by everyone after, the create race lost gracefully. */
@@ -46,6 +54,42 @@ class CaSecretStoreIT {
     CertificateAuthority loser = new CaSecretStore(client, "hybrid-mesh", Clock.systemUTC()).loadOrCreate();
     assertEquals(winner.certificate(), loser.certificate());
     assertEquals(1, client.secrets().inNamespace("hybrid-mesh").list().getItems().size());
+  }
+
+  @Test
+  void twoReplicasStartingAtOnceBothCreateOneWinsAndBothUseTheWinnersCa() throws Exception {
+    // Both replicas read before either created: each GET says 404, so each goes on to create.
+    server.expect().get().withPath("/api/v1/namespaces/hybrid-mesh/secrets/" + TlsNames.CA_SECRET)
+        .andReturn(404, "").times(2);
+    CyclicBarrier together = new CyclicBarrier(2);
+    ExecutorService replicas = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<CertificateAuthority>> started = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        started.add(replicas.submit(() -> {
+          together.await(10, TimeUnit.SECONDS);
+          return new CaSecretStore(client, "hybrid-mesh", Clock.systemUTC()).loadOrCreate();
+        }));
+      }
+      CertificateAuthority a = started.get(0).get(30, TimeUnit.SECONDS);
+      CertificateAuthority b = started.get(1).get(30, TimeUnit.SECONDS);
+      assertEquals(a.certificate(), b.certificate(), "both replicas sign with the one CA");
+      assertEquals(a.key(), b.key());
+    } finally {
+      replicas.shutdownNow();
+    }
+    List<Secret> secrets = client.secrets().inNamespace("hybrid-mesh").list().getItems();
+    assertEquals(1, secrets.size());
+    List<String> writes = new ArrayList<>();
+    for (RecordedRequest r = server.takeRequest(1, TimeUnit.SECONDS); r != null;
+        r = server.takeRequest(1, TimeUnit.SECONDS)) {
+      if (!r.getMethod().equals("GET")) {
+        writes.add(r.getMethod() + " " + r.getPath());
+      }
+    }
+    // Two creates raced (one met 409 AlreadyExists); nobody replaced or patched the winner's Secret after.
+    assertEquals(List.of("POST /api/v1/namespaces/hybrid-mesh/secrets", "POST /api/v1/namespaces/hybrid-mesh/secrets"),
+        writes);
   }
 
   @Test
