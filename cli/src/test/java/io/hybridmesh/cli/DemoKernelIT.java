@@ -79,6 +79,10 @@ class DemoKernelIT {
     assertTrue(read("demo.err").contains("removed what an earlier run left behind: hm-demo-leftover"),
         read("demo.err"));
     assertTrue(orphan.waitFor(10, TimeUnit.SECONDS), "the leftover's process was stopped");
+    // A loopback demo stays plaintext, and says so for each port it opens.
+    String banner = read("demo.out");
+    assertTrue(banner.contains("Observer API on " + server + " (plaintext, no client authentication)"), banner);
+    assertTrue(banner.contains("xDS and access logs on " + xds + " (plaintext;"), banner);
 
     Process second = start(List.of("java", "-jar", JAR.toString(), "demo", "--server", server, "--metrics", "none",
         "--state-dir", work.resolve("state").toString()), "second");
