@@ -198,4 +198,40 @@ static __always_inline int hm_parse_packet(struct __sk_buff *skb, __u32 l3_off, 
 	return HM_PARSE_OK;
 }
 
+#define HM_WORD(a, b, c, d) ((__u32)(a) << 24 | (__u32)(b) << 16 | (__u32)(c) << 8 | (__u32)(d))
+
+/*
+ * What a TCP connection's first payload is: a request line, a status line or the HTTP/2 client preface
+ * (plaintext HTTP), a TLS record header, or something else. Four bytes decide it: every HTTP/1.x method
+ * in use, "HTTP" and "PRI " differ in them, and a TLS record starts with its type (20..23) and major
+ * version 3.
+ */
+static __always_inline __u8 hm_judge_payload(struct __sk_buff *skb, const struct hm_packet *p)
+{
+	__u8 b[4];
+	__u32 w;
+
+	if (p->payload_bytes < 4 || hm_load(skb, p->payload_off, b, 4))
+		return HM_CONN_F_PAYLOAD_SEEN;
+	if (b[0] >= 20 && b[0] <= 23 && b[1] == 3 && b[2] <= 4)
+		return HM_CONN_F_PAYLOAD_SEEN | HM_CONN_F_PAYLOAD_TLS;
+	w = HM_WORD(b[0], b[1], b[2], b[3]);
+	switch (w) {
+	case HM_WORD('G', 'E', 'T', ' '):
+	case HM_WORD('P', 'O', 'S', 'T'):
+	case HM_WORD('P', 'U', 'T', ' '):
+	case HM_WORD('H', 'E', 'A', 'D'):
+	case HM_WORD('D', 'E', 'L', 'E'):
+	case HM_WORD('O', 'P', 'T', 'I'):
+	case HM_WORD('P', 'A', 'T', 'C'):
+	case HM_WORD('C', 'O', 'N', 'N'):
+	case HM_WORD('T', 'R', 'A', 'C'):
+	case HM_WORD('H', 'T', 'T', 'P'):
+	case HM_WORD('P', 'R', 'I', ' '):
+		return HM_CONN_F_PAYLOAD_SEEN | HM_CONN_F_PAYLOAD_HTTP;
+	default:
+		return HM_CONN_F_PAYLOAD_SEEN;
+	}
+}
+
 #endif /* HM_PARSE_H */

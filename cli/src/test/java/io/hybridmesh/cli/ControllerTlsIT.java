@@ -25,11 +25,7 @@ import io.hybridmesh.agent.observer.ObserverServer;
 import io.hybridmesh.agent.observer.ObserverService;
 import io.hybridmesh.agent.observer.RingSink;
 import io.hybridmesh.api.flow.v1.Flow;
-import io.hybridmesh.api.flow.v1.IP;
-import io.hybridmesh.api.observer.v1.GetFlowsRequest;
-import io.hybridmesh.api.observer.v1.GetFlowsResponse;
 import io.hybridmesh.api.observer.v1.ObserverGrpc;
-import io.hybridmesh.api.observer.v1.ServerStatusRequest;
 import io.hybridmesh.api.tls.Pem;
 import io.hybridmesh.api.tls.ReloadingKeyManager;
 import io.hybridmesh.api.tls.TlsCredentials;
@@ -50,14 +46,12 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -316,18 +310,7 @@ class ControllerTlsIT {
         .overrideAuthority(SERVER_NAME).build();
     try {
       BlockingQueue<String> seen = new LinkedBlockingQueue<>();
-      Thread follower = new Thread(() -> {
-        Iterator<GetFlowsResponse> it = ObserverGrpc.newBlockingStub(ch)
-            .getFlows(GetFlowsRequest.newBuilder().setFollow(true).build());
-        it.forEachRemaining(r -> {
-          if (r.hasFlow()) {
-            seen.add(r.getFlow().getIp().getSource());
-          }
-          r.getFlows().getFlowsList().forEach(f -> seen.add(f.getIp().getSource()));
-        });
-      }, "follower");
-      follower.setDaemon(true);
-      follower.start();
+      Thread follower = RelayProbes.follow(ch, seen);
       // Until the relay has joined the agent's live stream, a flow may precede it: offer until one arrives.
       await().atMost(Duration.ofSeconds(30)).until(() -> {
         agentRing.accept(flow("10.9.0.1"));
@@ -373,22 +356,12 @@ class ControllerTlsIT {
 
   /** The serial of the certificate the relay presents to a new connection. */
   private BigInteger servedSerial() throws Exception {
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, new TrustManager[] {TlsCredentials.trustManager(Pem.certificates(caCrt()))}, null);
-    String[] hostPort = relay.split(":");
-    try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(hostPort[0], Integer.parseInt(hostPort[1]))) {
-      s.setEnabledProtocols(new String[] {"TLSv1.3"});
-      javax.net.ssl.SSLParameters p = s.getSSLParameters();
-      p.setApplicationProtocols(new String[] {"h2"});
-      s.setSSLParameters(p);
-      s.startHandshake();
-      return ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSerialNumber();
-    }
+    int port = Integer.parseInt(relay.substring(relay.lastIndexOf(':') + 1));
+    return RelayProbes.served(port, Pem.certificates(caCrt()), null).getSerialNumber();
   }
 
   private static Flow flow(String source) {
-    return Flow.newBuilder().setNodeName("node-a").setIp(IP.newBuilder().setSource(source).setDestination("10.9.9.9"))
-        .setTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(System.currentTimeMillis() / 1000)).build();
+    return RelayProbes.flow(source);
   }
 
   record Result(int code, String out, String err) {}

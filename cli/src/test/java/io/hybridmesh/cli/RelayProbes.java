@@ -32,6 +32,12 @@ final class RelayProbes {
   /** A user's {@code hmesh observe -f} through the relay: the source address of each flow it receives. */
   static BlockingQueue<String> follow(ManagedChannel channel) {
     BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+    follow(channel, seen);
+    return seen;
+  }
+
+  /** The same into {@code seen}; the follower's thread, to tell whether its stream is still open. */
+  static Thread follow(ManagedChannel channel, BlockingQueue<String> seen) {
     Thread follower = new Thread(() -> {
       Iterator<GetFlowsResponse> it = ObserverGrpc.newBlockingStub(channel)
           .getFlows(GetFlowsRequest.newBuilder().setFollow(true).build());
@@ -44,7 +50,7 @@ final class RelayProbes {
     }, "follower");
     follower.setDaemon(true);
     follower.start();
-    return seen;
+    return follower;
   }
 
   /**
