@@ -135,6 +135,8 @@ int main(void)
 	FIELD(hm_go_offsets, netfd_sysfd);
 	FIELD(hm_go_offsets, attach_id);
 	FIELD(hm_go_offsets, flags);
+	FIELD(hm_go_offsets, read_result_slot);
+	FIELD(hm_go_offsets, read_closure_slot);
 
 	SIZE(hm_process_event);
 	FIELD(hm_process_event, kind);

@@ -224,7 +224,7 @@ int BPF_KRETPROBE(hm_tls_leave)
 /*
  * Go's crypto/tls (hm_go_tls.h): an entry probe per function, a plain uprobe on each of its ret instructions
  * (never a uretprobe: Go moves goroutine stacks), calls matched by goroutine; Writes may be reported at their
- * send instead of their ret (go_sent).
+ * send instead of their ret (go_sent), and Reads at their deferred unlock instead (go_read_unlock).
  */
 #include "hm_go_tls.h"
 
@@ -345,6 +345,12 @@ SEC("uprobe")
 int hm_go_return(struct pt_regs *ctx)
 {
 	return go_leave(ctx);
+}
+
+SEC("uprobe")
+int hm_go_read_unlock(struct pt_regs *ctx)
+{
+	return go_read_unlock(ctx);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

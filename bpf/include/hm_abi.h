@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #endif
 
-#define HM_ABI_VERSION 3
+#define HM_ABI_VERSION 4
 
 /* First field of every ring-buffer record. */
 enum hm_event_kind {
@@ -250,7 +250,12 @@ struct hm_go_offsets {
 	__u32 netfd_sysfd; /* *netFD + netfd_sysfd: the descriptor, a Go int (64 bits) */
 	__u32 attach_id;   /* which attachment wrote it: only that one removes it (pids are reused) */
 	__u32 flags;       /* enum hm_go_flag */
-	__u32 _pad;
+	/*
+	 * With HM_GO_F_READ_AT_UNLOCK: where Read's frame keeps n (its first result) and the pointer to its
+	 * deferred unlock closure, as offsets from Read's stack pointer while that closure runs.
+	 */
+	__u16 read_result_slot;
+	__u16 read_closure_slot;
 };
 
 enum hm_go_flag {
@@ -260,6 +265,12 @@ enum hm_go_flag {
 	 * ret instructions, each a single step. Set where the socket tracepoints are attached (Linux 6.3+).
 	 */
 	HM_GO_F_WRITE_AT_SEND = 0x1,
+	/*
+	 * A Read is reported when it runs its deferred c.in.Unlock() closure (hm_go_read_unlock), whose prologue
+	 * jump the kernel emulates, reading n from Read's frame: user space then probes only those of Read's rets
+	 * that no such call precedes, each a single step but rarely reached (an empty buffer, a failed handshake).
+	 */
+	HM_GO_F_READ_AT_UNLOCK = 0x2,
 };
 
 /* What happened to a process in a watched network namespace (hm_process_event.op). */

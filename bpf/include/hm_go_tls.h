@@ -111,24 +111,23 @@ static __always_inline int go_enter(struct pt_regs *ctx, __u8 op)
 	return 0;
 }
 
-static __always_inline int go_leave(struct pt_regs *ctx)
+/* A call of this goroutine ends with n (its first result): report it, or count it failed. */
+static __always_inline int go_finish(struct hm_go_call_key *key, __s64 n, __u64 id, int read_only)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct hm_go_call_key key = {.g = ctx->r14, .tgid = id >> 32};
-	struct hm_go_call *go = bpf_map_lookup_elem(&hm_go_calls, &key);
+	struct hm_go_call *go = bpf_map_lookup_elem(&hm_go_calls, key);
 	struct hm_tls_call call = {};
-	/* (n int, err error): a Write may report a partial n with its error; those bytes did go out. */
-	__s64 n = (__s64)ctx->ax;
 	__u8 op;
 
 	if (!go)
 		return 0; /* entered before the probes, or evicted */
+	if (read_only && go->op != HM_TLS_READ)
+		return 0;
 	call.ssl = go->conn;
 	call.buf = go->buf;
 	call.start_ns = go->start_ns;
 	call.endpoint_id = go->endpoint_id;
 	op = go->op;
-	bpf_map_delete_elem(&hm_go_calls, &key);
+	bpf_map_delete_elem(&hm_go_calls, key);
 	if (n <= 0) {
 		hm_count(HM_STAT_TLS_CALL_FAILED);
 		return 0;
@@ -136,6 +135,42 @@ static __always_inline int go_leave(struct pt_regs *ctx)
 	call.sk = go_conn_sock(call.ssl, id >> 32);
 	emit(&call, op, HM_TLS_F_GO, n, id);
 	return 0;
+}
+
+/* At a ret of Write or Read: (n int, err error), n in rax. A Write's partial n with an error did go out. */
+static __always_inline int go_leave(struct pt_regs *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct hm_go_call_key key = {.g = ctx->r14, .tgid = id >> 32};
+
+	return go_finish(&key, (__s64)ctx->ax, id, 0);
+}
+
+/*
+ * At the prologue jump of Read's deferred unlock closure (Read.func1, Read.deferwrap1 from go1.22), which
+ * every return after Read took its lock runs through `call *%rax` with n already in Read's frame (the
+ * epilogue after that call loads it from there). The closure's stack pointer is Read's minus the return
+ * address. The closure is Read's own only when rdx, its context, is the pointer Read keeps in its frame:
+ * the runtime also runs it while a panic unwinds, from frames of its own, and those calls are left alone.
+ * A closure that grows its stack passes the jump twice; the first pass took the call, the second finds none.
+ */
+static __always_inline int go_read_unlock(struct pt_regs *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
+	struct hm_go_offsets *o = bpf_map_lookup_elem(&hm_go_procs, &tgid);
+	struct hm_go_call_key key = {.g = ctx->r14, .tgid = tgid};
+	__u64 frame = ctx->sp + 8, closure = 0;
+	__s64 n = 0;
+
+	if (!o || !(o->flags & HM_GO_F_READ_AT_UNLOCK))
+		return 0;
+	if (bpf_probe_read_user(&closure, sizeof(closure), (void *)(frame + o->read_closure_slot))
+	    || closure != ctx->dx)
+		return 0;
+	if (bpf_probe_read_user(&n, sizeof(n), (void *)(frame + o->read_result_slot)))
+		return 0;
+	return go_finish(&key, n, id, 1);
 }
 
 /*

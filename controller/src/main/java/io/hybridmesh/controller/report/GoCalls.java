@@ -13,8 +13,11 @@ import java.util.regex.Pattern;
  * Go's probe sites as calls. A Go function is probed at its entry and at each of its {@code ret}s (listed as
  * {@code function+0xN}), never with a return probe; a call hits its entry and exactly one of its returns. So
  * for what a call costs, a Go function is one site whose price is the dearer of its entry's and its returns'
- * classes (one single-stepped probe in a call makes it a single-stepped pair, near enough). Other sites pass
- * through. Pure.
+ * classes (one single-stepped probe in a call makes it a single-stepped pair, near enough). Read may instead
+ * be read at its deferred unlock closure (listed by the closure's name, {@code function.func1} or
+ * {@code function.deferwrap1}), which every return after Read takes its lock runs: then the call's price is
+ * the dearer of its entry's and the closure's, and the rets that keep probes (returns before the lock: an
+ * empty buffer, a failed handshake) do not count. Other sites pass through. Pure.
  */
 final class GoCalls {
 
@@ -22,23 +25,31 @@ final class GoCalls {
   record Probe(String symbol, Site site) {}
 
   private static final Pattern RETURN = Pattern.compile("(.+)\\+0x[0-9a-f]+");
+  private static final Pattern UNLOCK = Pattern.compile("(.+)\\.(?:func|deferwrap)[0-9]+");
 
   private GoCalls() {}
 
   static List<Site> fold(List<Probe> probes) {
     Map<String, ProbeCostClass> returns = new LinkedHashMap<>();
+    Map<String, ProbeCostClass> unlocks = new LinkedHashMap<>();
     for (Probe p : probes) {
       Matcher m = RETURN.matcher(p.symbol() == null ? "" : p.symbol());
       if (m.matches()) {
         returns.merge(p.site().file() + " " + m.group(1), p.site().cost(), GoCalls::dearer);
       }
+      Matcher u = UNLOCK.matcher(p.symbol() == null ? "" : p.symbol());
+      if (u.matches()) {
+        unlocks.merge(p.site().file() + " " + u.group(1), p.site().cost(), GoCalls::dearer);
+      }
     }
     List<Site> out = new ArrayList<>();
     for (Probe p : probes) {
-      if (p.symbol() != null && RETURN.matcher(p.symbol()).matches()) {
-        continue;
+      String symbol = p.symbol() == null ? "" : p.symbol();
+      if (RETURN.matcher(symbol).matches() || UNLOCK.matcher(symbol).matches()) {
+        continue; // counted with its function
       }
-      ProbeCostClass ret = returns.get(p.site().file() + " " + p.symbol());
+      String function = p.site().file() + " " + symbol;
+      ProbeCostClass ret = unlocks.containsKey(function) ? unlocks.get(function) : returns.get(function);
       Site s = p.site();
       out.add(ret == null ? s : new Site(s.container(), s.file(), s.offset(), dearer(s.cost(), ret)));
     }

@@ -150,4 +150,23 @@ class TlsCallCostTest {
     assertTrue(sites.stream().allMatch(s -> s.cost() == ProbeCostClass.SINGLE_STEPPED));
     assertEquals(13_800L, TlsCallCost.estimate("EBPF", sites, KVM).nanos());
   }
+
+  @Test
+  void aGoReadProbedAtItsDeferredUnlockCostsItsEntryAndTheUnlockNotItsRareRets() {
+    // Read: entry on the jbe, its deferred unlock closure's jbe (both emulated), and the two rets before its
+    // lock (single-stepped, reached only on an empty buffer or a failed handshake). Write: entry only, its rets
+    // unprobed where it is reported at its send.
+    String bin = "/app/server";
+    String read = "crypto/tls.(*Conn).Read";
+    List<Target> t = List.of(
+        new Target("crypto/tls.(*Conn).Write", bin, true, null, 0x1000L, 0x1009L, "jbe", ProbeCostClass.EMULATED, "w"),
+        new Target(read, bin, true, null, 0x2000L, 0x2009L, "jbe", ProbeCostClass.EMULATED, "why"),
+        new Target(read + "+0x104", bin, true, null, 0x2000L, 0x2104L, "ret", ProbeCostClass.SINGLE_STEPPED, "why"),
+        new Target(read + "+0x131", bin, true, null, 0x2000L, 0x2131L, "ret", ProbeCostClass.SINGLE_STEPPED, "why"),
+        new Target(read + ".deferwrap1", bin, true, null, 0x2400L, 0x2404L, "jbe", ProbeCostClass.EMULATED, "why"));
+    List<TlsCallCost.Site> sites = sites(new ContainerProbe(bin, "GO_CRYPTO_TLS", "STATIC", t, "go1.23.8", null));
+    assertEquals(2, sites.size(), "Write and Read, each one call: " + sites);
+    assertTrue(sites.stream().allMatch(s -> s.cost() == ProbeCostClass.EMULATED), sites.toString());
+    assertEquals(1_400L, TlsCallCost.estimate("EBPF", sites, KVM).nanos());
+  }
 }

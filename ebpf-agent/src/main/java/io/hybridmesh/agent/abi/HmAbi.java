@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public final class HmAbi {
 
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
 
   public static final int EVENT_CONN = 1;
   public static final int EVENT_TLS_DATA = 2;
@@ -220,8 +220,12 @@ public final class HmAbi {
     public static final int NETFD_SYSFD = 8;
     public static final int ATTACH_ID = 12;
     public static final int FLAGS = 16;
+    public static final int READ_RESULT_SLOT = 20;
+    public static final int READ_CLOSURE_SLOT = 22;
     /** hm_go_flag: Writes reported at their first successful send, no probes on Write's rets. */
     public static final int F_WRITE_AT_SEND = 0x1;
+    /** hm_go_flag: Reads reported at their deferred unlock, no probes on the rets that follow it. */
+    public static final int F_READ_AT_UNLOCK = 0x2;
 
     private GoOffsetsLayout() {}
   }
@@ -345,6 +349,8 @@ public final class HmAbi {
     field(m, "hm_go_offsets.netfd_sysfd", GoOffsetsLayout.NETFD_SYSFD, 4);
     field(m, "hm_go_offsets.attach_id", GoOffsetsLayout.ATTACH_ID, 4);
     field(m, "hm_go_offsets.flags", GoOffsetsLayout.FLAGS, 4);
+    field(m, "hm_go_offsets.read_result_slot", GoOffsetsLayout.READ_RESULT_SLOT, 2);
+    field(m, "hm_go_offsets.read_closure_slot", GoOffsetsLayout.READ_CLOSURE_SLOT, 2);
     m.put("hm_process_event.sizeof", String.valueOf(ProcessEventLayout.SIZE));
     field(m, "hm_process_event.kind", ProcessEventLayout.KIND, 2);
     field(m, "hm_process_event.op", ProcessEventLayout.OP, 1);

@@ -12,7 +12,8 @@ import java.util.logging.Logger;
 
 /**
  * What the Go programs know of each probed Go process (bpf/include/hm_go_tls.h): its struct offsets in
- * hm_go_procs, and whether its Writes are reported at their send (then counted in hm_go_senders). A pid is
+ * hm_go_procs, whether its Writes are reported at their send (then counted in hm_go_senders), and whether its
+ * Reads are reported at their deferred unlock, with the frame slots that takes. A pid is
  * reused: an entry is removed only by the registration that wrote it.
  */
 final class GoProcesses {
@@ -35,22 +36,38 @@ final class GoProcesses {
         : sites;
   }
 
-  /** Tells the programs about the process; close the result when its probes go. */
-  Registration register(int pid, GoStructOffsets offsets, boolean writesAtSend) {
+  /** Where Read's frame keeps n and its closure, when Read's deferred unlock is among the sites; else null. */
+  static TlsSite.ReadFrame readFrame(List<TlsSite> sites) {
+    return sites.stream().filter(s -> s.go() == TlsSite.GoRole.READ_UNLOCK).map(TlsSite::readFrame).findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * Tells the programs about the process; close the result when its probes go.
+   *
+   * @param readFrame where Read's results are read at its deferred unlock; null when only at its rets
+   */
+  Registration register(int pid, GoStructOffsets offsets, TlsSite.ReadFrame readFrame, boolean writesAtSend) {
     int id = registrations.incrementAndGet();
-    procs.update(NativeBytes.u32(pid), encode(offsets, id, writesAtSend ? HmAbi.GoOffsetsLayout.F_WRITE_AT_SEND : 0),
-        BpfMap.ANY);
+    procs.update(NativeBytes.u32(pid), encode(offsets, id, writesAtSend, readFrame), BpfMap.ANY);
     return new Registration(pid, id, writesAtSend ? senders.add(pid) : null);
   }
 
   /** {@code struct hm_go_offsets}. */
-  static byte[] encode(GoStructOffsets o, int attachId, int flags) {
-    return ByteBuffer.allocate(HmAbi.GoOffsetsLayout.SIZE).order(ByteOrder.nativeOrder())
+  static byte[] encode(GoStructOffsets o, int attachId, boolean writesAtSend, TlsSite.ReadFrame readFrame) {
+    int flags = (writesAtSend ? HmAbi.GoOffsetsLayout.F_WRITE_AT_SEND : 0)
+        | (readFrame != null ? HmAbi.GoOffsetsLayout.F_READ_AT_UNLOCK : 0);
+    ByteBuffer b = ByteBuffer.allocate(HmAbi.GoOffsetsLayout.SIZE).order(ByteOrder.nativeOrder())
         .putInt(HmAbi.GoOffsetsLayout.CONN_DATA, o.connData())
         .putInt(HmAbi.GoOffsetsLayout.TCPCONN_FD, o.tcpConnFd())
         .putInt(HmAbi.GoOffsetsLayout.NETFD_SYSFD, o.netFdSysfd())
         .putInt(HmAbi.GoOffsetsLayout.ATTACH_ID, attachId)
-        .putInt(HmAbi.GoOffsetsLayout.FLAGS, flags).array();
+        .putInt(HmAbi.GoOffsetsLayout.FLAGS, flags);
+    if (readFrame != null) {
+      b.putShort(HmAbi.GoOffsetsLayout.READ_RESULT_SLOT, (short) readFrame.resultSlot())
+          .putShort(HmAbi.GoOffsetsLayout.READ_CLOSURE_SLOT, (short) readFrame.closureSlot());
+    }
+    return b.array();
   }
 
   /** One process's entries, removed once. */

@@ -44,7 +44,8 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
   private static final String MULTI_RETURN = "hm_tls_leave";
 
   /** Go's crypto/tls: entry programs for Write and Read, one program for every ret (TlsSite.entryProgram). */
-  static final List<String> GO_PROGRAMS = List.of("hm_go_write_enter", "hm_go_read_enter", "hm_go_return");
+  static final List<String> GO_PROGRAMS = List.of("hm_go_write_enter", "hm_go_read_enter", "hm_go_return",
+      "hm_go_read_unlock");
 
   private final BpfObject object;
   private final List<BpfLink> links = new ArrayList<>();
@@ -196,7 +197,8 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
   public Attachment attachGo(int pid, Path file, List<TlsSite> sites, GoStructOffsets offsets) {
     boolean atSend = socketHooks == SocketHooks.SOCKET_TRACEPOINTS;
     List<TlsSite> probed = GoProcesses.probed(sites, atSend);
-    GoProcesses.Registration registration = goProcesses.register(pid, offsets, atSend);
+    GoProcesses.Registration registration = goProcesses.register(pid, offsets, GoProcesses.readFrame(probed),
+        atSend);
     Attachment a = multiLinks ? attachGoMulti(pid, file, probed) : attachPerSite(pid, file, probed);
     GoLinks go = new GoLinks(a, registration);
     if (a.sites().isEmpty()) {

@@ -7,7 +7,10 @@ import io.hybridmesh.agent.tls.TlsSite.GoRole;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The sites of a Go binary's crypto/tls: each function's entry and each of its returns. Pure. */
+/**
+ * The sites of a Go binary's crypto/tls: each function's entry, each of its probed returns and Read's
+ * deferred unlock where it was proven. Pure.
+ */
 public final class GoSites {
 
   private GoSites() {}
@@ -22,6 +25,10 @@ public final class GoSites {
       out.add(new TlsSite(f.write(), f.entry().offset(), false, List.of(f.name()), GoRole.ENTRY));
       for (ProbeSite r : f.returns()) {
         out.add(new TlsSite(f.write(), r.offset(), false, List.of(f.name()), GoRole.RETURN));
+      }
+      if (f.unlock() != null) {
+        out.add(new TlsSite(false, f.unlock().site().offset(), false, List.of(f.name()), GoRole.READ_UNLOCK,
+            new TlsSite.ReadFrame(f.unlock().resultSlot(), f.unlock().closureSlot())));
       }
     }
     return out;

@@ -11,24 +11,45 @@ import java.util.List;
  *     success): the _ex forms themselves, or the internal function both forms call
  * @param functions the API functions whose calls this one site sees
  * @param go for Go: whether this is where a call begins or where it returns; null for TLS libraries
+ * @param readFrame for Go's {@link GoRole#READ_UNLOCK}: where Read's frame keeps n and the closure; else null
  */
-public record TlsSite(boolean write, long fileOffset, boolean exConvention, List<String> functions, GoRole go) {
+public record TlsSite(boolean write, long fileOffset, boolean exConvention, List<String> functions, GoRole go,
+    ReadFrame readFrame) {
 
   /** Where in a Go function a site is. */
-  public enum GoRole { ENTRY, RETURN }
+  public enum GoRole {
+    ENTRY,
+    RETURN,
+    /** Read's deferred unlock closure, which most of Read's returns run first (GoDeferredUnlock). */
+    READ_UNLOCK
+  }
+
+  /** Offsets from Read's stack pointer, while its deferred unlock runs, of n and of the closure pointer. */
+  public record ReadFrame(int resultSlot, int closureSlot) {}
 
   public TlsSite {
     functions = List.copyOf(functions);
+    if ((go == GoRole.READ_UNLOCK) != (readFrame != null)) {
+      throw new IllegalArgumentException("a read frame goes with Read's unlock site, and only there");
+    }
+  }
+
+  public TlsSite(boolean write, long fileOffset, boolean exConvention, List<String> functions, GoRole go) {
+    this(write, fileOffset, exConvention, functions, go, null);
   }
 
   public TlsSite(boolean write, long fileOffset, boolean exConvention, List<String> functions) {
-    this(write, fileOffset, exConvention, functions, null);
+    this(write, fileOffset, exConvention, functions, null, null);
   }
 
   /** The entry program in bpf/tls_uprobe.bpf.c that reads calls at this site (for Go, its one program). */
   public String entryProgram() {
     if (go != null) {
-      return go == GoRole.RETURN ? "hm_go_return" : "hm_go_" + (write ? "write" : "read") + "_enter";
+      return switch (go) {
+        case RETURN -> "hm_go_return";
+        case READ_UNLOCK -> "hm_go_read_unlock";
+        case ENTRY -> "hm_go_" + (write ? "write" : "read") + "_enter";
+      };
     }
     return "hm_ssl_" + (write ? "write" : "read") + (exConvention ? "_ex" : "");
   }
@@ -40,6 +61,6 @@ public record TlsSite(boolean write, long fileOffset, boolean exConvention, List
 
   @Override
   public String toString() {
-    return String.join("+", functions) + (go == GoRole.RETURN ? ":ret" : "") + "@0x" + Long.toHexString(fileOffset);
+    return String.join("+", functions) + (go == GoRole.RETURN ? ":ret" : go == GoRole.READ_UNLOCK ? ":unlock" : "") + "@0x" + Long.toHexString(fileOffset);
   }
 }

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The probe targets of Go's crypto/tls as reports list them: for each of Write and Read, one target for its
  * entry (named by the function) and one for each of its returns, named {@code function+0xN} by where the
- * {@code ret} sits in it, each with the instruction probed and its cost. When the binary is refused, Write
+ * {@code ret} sits in it, each with the instruction probed and its cost; Read's deferred unlock closure, named
+ * as the function table names it, where it stands for most of Read's returns. When the binary is refused, Write
  * and Read are listed unresolved with the reason, and nothing is attached.
  */
 final class GoTargets {
@@ -36,6 +37,9 @@ final class GoTargets {
             + "reported at its first successful send and no ret of Write is probed");
         out.add(at(f.name() + "+0x" + Long.toHexString(r.offset() - f.entryOffset()), n.display(),
             f.entryOffset(), shown));
+      }
+      if (f.unlock() != null) {
+        out.add(at(f.unlock().closure(), n.display(), f.unlock().closureEntry(), f.unlock().site()));
       }
     }
     return out;

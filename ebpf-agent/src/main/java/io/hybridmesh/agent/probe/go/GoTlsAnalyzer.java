@@ -4,11 +4,15 @@ import io.hybridmesh.agent.probe.elf.ElfException;
 import io.hybridmesh.agent.probe.elf.ElfFile;
 import io.hybridmesh.agent.probe.site.CodeView;
 import io.hybridmesh.agent.probe.site.ElfCode;
+import io.hybridmesh.agent.probe.site.GoDeferredUnlock;
 import io.hybridmesh.agent.probe.site.GoSiteSelector;
+import io.hybridmesh.agent.probe.site.ProbeSite;
 import io.hybridmesh.api.kernel.KernelRelease;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,6 +27,8 @@ public final class GoTlsAnalyzer {
 
   public static final String WRITE = "crypto/tls.(*Conn).Write";
   public static final String READ = "crypto/tls.(*Conn).Read";
+  /** Read's deferred c.in.Unlock(), by the names Go gave that closure (deferwrap from go1.22). */
+  static final List<String> READ_UNLOCK = List.of(READ + ".func1", READ + ".deferwrap1");
   static final Set<String> STRUCTS = Set.of("crypto/tls.Conn", "net.TCPConn", "net.conn", "net.netFD",
       "internal/poll.FD");
   private static final int EM_X86_64 = 62;
@@ -69,7 +75,9 @@ public final class GoTlsAnalyzer {
     }
     Map<String, GoFunction> found;
     try {
-      found = tab.functions(Set.of(WRITE, READ));
+      Set<String> names = new HashSet<>(READ_UNLOCK);
+      names.addAll(List.of(WRITE, READ));
+      found = tab.functions(names);
     } catch (ElfException e) {
       return refused(version, null, GoRefusal.GO_FUNCTION_TABLE_INVALID, "The Go function table cannot be read: "
           + e.getMessage(), notes);
@@ -99,7 +107,13 @@ public final class GoTlsAnalyzer {
       if (s.refusal() != null) {
         return refused(version, from, GoRefusal.GO_BODY_UNDECODABLE, s.refusal() + ".", notes);
       }
-      functions.add(new GoTlsFunction(name, name.equals(WRITE), entry, f.size(), s.entry(), s.returns()));
+      GoDeferredUnlock.Unlock unlock = name.equals(READ) ? unlock(code, f, entry, found, kernel, notes) : null;
+      List<ProbeSite> returns = unlock == null ? s.returns()
+          : s.returns().stream().filter(r -> !unlock.replacedReturns().contains(r.offset()))
+              .map(r -> new ProbeSite(r.offset(), r.instruction(), r.cost(), r.reason() + "; one of the returns "
+                  + "that do not run the deferred unlock (before Read takes its lock: an empty buffer, a failed "
+                  + "handshake; or after the runtime ran its defers itself), so rarely reached")).toList();
+      functions.add(new GoTlsFunction(name, name.equals(WRITE), entry, f.size(), s.entry(), returns, unlock));
     }
     Optional<GoDwarf.Layout> dwarf;
     try {
@@ -130,6 +144,25 @@ public final class GoTlsAnalyzer {
           + "guessed.", notes);
     }
     return new GoTls(version, from, functions, offsets, null, null, notes);
+  }
+
+  /** Read's deferred unlock, where most of its results are read without a single-stepped ret; else a note. */
+  private static GoDeferredUnlock.Unlock unlock(CodeView code, GoFunction read, long readEntry,
+      Map<String, GoFunction> found, KernelRelease kernel, List<String> notes) {
+    GoFunction closure = READ_UNLOCK.stream().map(found::get).filter(Objects::nonNull).findFirst()
+        .orElse(null);
+    long closureEntry = closure == null ? -1 : code.textOffset(closure.entry());
+    if (closure == null || closureEntry < 0) {
+      notes.add("Read's deferred unlock is not in the function table; each of its returns is probed.");
+      return null;
+    }
+    GoDeferredUnlock.Result r = GoDeferredUnlock.find(code,
+        new GoDeferredUnlock.Function(READ, readEntry, read.entry(), read.size()),
+        new GoDeferredUnlock.Function(closure.name(), closureEntry, closure.entry(), closure.size()), kernel);
+    if (r.unlock() == null) {
+      notes.add("Read's results are read at its returns, not at its deferred unlock: " + r.why() + ".");
+    }
+    return r.unlock();
   }
 
   static GoStructOffsets fromDwarf(GoDwarf.Layout l) {

@@ -1,5 +1,6 @@
 package io.hybridmesh.agent.probe.go;
 
+import io.hybridmesh.agent.probe.site.GoDeferredUnlock;
 import io.hybridmesh.agent.probe.site.ProbeSite;
 import java.util.List;
 
@@ -10,12 +11,20 @@ import java.util.List;
  * @param entryOffset the function's entry as a file offset
  * @param size its length in bytes
  * @param entry where its arguments are read
- * @param returns every {@code ret}, where its results are read
+ * @param returns the {@code ret}s where its results are read: all of them, or for Read those that
+ *     {@code unlock} does not stand for
+ * @param unlock for Read, its deferred unlock closure, where the results of most of its returns are read;
+ *     null when not found or not proven ({@link GoDeferredUnlock})
  */
 public record GoTlsFunction(String name, boolean write, long entryOffset, long size, ProbeSite entry,
-    List<ProbeSite> returns) {
+    List<ProbeSite> returns, GoDeferredUnlock.Unlock unlock) {
 
   public GoTlsFunction {
     returns = List.copyOf(returns);
+  }
+
+  public GoTlsFunction(String name, boolean write, long entryOffset, long size, ProbeSite entry,
+      List<ProbeSite> returns) {
+    this(name, write, entryOffset, size, entry, returns, null);
   }
 }

@@ -61,33 +61,13 @@ public final class GoSiteSelector {
     if (size <= 0 || size > MAX_BODY) {
       return GoSites.refused(name + " has an implausible size of " + size + " bytes in the function table");
     }
-    byte[] body = code.code(entry, (int) size);
-    if (body.length < size) {
-      return GoSites.refused(name + " runs past the end of the executable code (" + body.length + " of its "
-          + size + " bytes are code)");
+    Decoded d = decode(code, name, entry, size);
+    if (d.refusal() != null) {
+      return GoSites.refused(d.refusal());
     }
-    List<Instruction> insns = new ArrayList<>();
-    BitSet starts = new BitSet(body.length);
-    for (int at = 0; at < body.length; ) {
-      try {
-        Instruction i = X86Decoder.decode(body, at, body.length);
-        insns.add(i);
-        starts.set(at);
-        at += i.length();
-      } catch (X86DecodeException e) {
-        return GoSites.refused(name + " does not decode at +0x" + Integer.toHexString(at) + " (" + e.getMessage()
-            + "), so where its instructions begin is not known");
-      }
-    }
+    List<Instruction> insns = d.insns();
     List<ProbeSite> returns = new ArrayList<>();
     for (Instruction i : insns) {
-      if (i.isRelativeBranch()) {
-        long target = i.branchTarget(i.offset());
-        if (target >= 0 && target < body.length && !starts.get((int) target)) {
-          return GoSites.refused(name + ": the jump at +0x" + Integer.toHexString(i.offset()) + " lands at +0x"
-              + Long.toHexString(target) + ", inside an instruction, so the decode is not to be trusted");
-        }
-      }
       if (i.kind() == InstructionClass.RET) {
         if (returns.size() == MAX_RETURNS) {
           return GoSites.refused(name + " has more than " + MAX_RETURNS + " return instructions");
@@ -105,7 +85,7 @@ public final class GoSiteSelector {
     if (returns.isEmpty()) {
       return GoSites.refused(name + " has no return instruction: its results could never be read");
     }
-    ProbeSite at = entrySite(insns, name, entry, kernel);
+    ProbeSite at = entrySite(insns, name, entry, kernel, ENTRY_REGISTERS);
     if (at == null) {
       return GoSites.refused(name + " begins with an instruction the kernel cannot probe: "
           + UprobeEmulation.classify(insns.get(0), kernel).reason());
@@ -113,8 +93,53 @@ public final class GoSiteSelector {
     return new GoSites(at, returns, null);
   }
 
-  /** The entry's own instruction when emulated, else the prologue's stack-check jump when proven equal. */
-  private static ProbeSite entrySite(List<Instruction> insns, String name, long entry, KernelRelease kernel) {
+  /**
+   * A function's body decoded from its first byte to its last, with the starts of its instructions and the
+   * places its relative jumps land; or why it does not hold together ({@code refusal} non-null).
+   */
+  record Decoded(List<Instruction> insns, BitSet starts, BitSet jumpTargets, String refusal) {}
+
+  static Decoded decode(CodeView code, String name, long entry, long size) {
+    byte[] body = code.code(entry, (int) size);
+    if (body.length < size) {
+      return new Decoded(List.of(), null, null, name + " runs past the end of the executable code (" + body.length
+          + " of its " + size + " bytes are code)");
+    }
+    List<Instruction> insns = new ArrayList<>();
+    BitSet starts = new BitSet(body.length);
+    for (int at = 0; at < body.length; ) {
+      try {
+        Instruction i = X86Decoder.decode(body, at, body.length);
+        insns.add(i);
+        starts.set(at);
+        at += i.length();
+      } catch (X86DecodeException e) {
+        return new Decoded(List.of(), null, null, name + " does not decode at +0x" + Integer.toHexString(at) + " ("
+            + e.getMessage() + "), so where its instructions begin is not known");
+      }
+    }
+    BitSet targets = new BitSet(body.length);
+    for (Instruction i : insns) {
+      if (i.isRelativeBranch()) {
+        long target = i.branchTarget(i.offset());
+        if (target >= 0 && target < body.length) {
+          if (!starts.get((int) target)) {
+            return new Decoded(List.of(), null, null, name + ": the jump at +0x" + Integer.toHexString(i.offset())
+                + " lands at +0x" + Long.toHexString(target) + ", inside an instruction, so the decode is not to "
+                + "be trusted");
+          }
+          targets.set((int) target);
+        }
+      }
+    }
+    return new Decoded(List.copyOf(insns), starts, targets, null);
+  }
+
+  /**
+   * The entry's own instruction when emulated, else the prologue's stack-check jump when proven equal: nothing
+   * before it writes the registers {@code read} (a mask of {@link GeneralRegisters} bits) that the probe reads.
+   */
+  static ProbeSite entrySite(List<Instruction> insns, String name, long entry, KernelRelease kernel, int read) {
     Instruction first = insns.get(0);
     UprobeEmulation.Verdict v0 = UprobeEmulation.classify(first, kernel);
     if (cost(v0) == ProbeCost.EMULATED) {
@@ -126,11 +151,11 @@ public final class GoSiteSelector {
       Instruction i = insns.get(k);
       if (i.kind() == InstructionClass.JCC_REL && k > 0) {
         UprobeEmulation.Verdict v = UprobeEmulation.classify(i, kernel);
-        if ((written & ENTRY_REGISTERS) == 0 && cost(v) == ProbeCost.EMULATED) {
+        if ((written & read) == 0 && cost(v) == ProbeCost.EMULATED) {
           return new ProbeSite(entry + i.offset(), i.text(), ProbeCost.EMULATED, name + " begins with "
               + first.text() + " (" + v0.reason() + "); its stack check ends in " + i.text() + " at +0x"
-              + Integer.toHexString(i.offset()) + ", which every call passes with rax, rbx, rcx and r14 untouched:"
-              + " " + v.reason() + ".");
+              + Integer.toHexString(i.offset()) + ", which every call passes with " + GeneralRegisters.describe(read)
+              + " untouched: " + v.reason() + ".");
         }
         break;
       }
@@ -145,7 +170,7 @@ public final class GoSiteSelector {
         + "no stack check follows that could stand for it: " + v0.reason() + ".");
   }
 
-  private static ProbeCost cost(UprobeEmulation.Verdict v) {
+  static ProbeCost cost(UprobeEmulation.Verdict v) {
     return switch (v.handling()) {
       case EMULATED -> ProbeCost.EMULATED;
       case SINGLE_STEPPED -> ProbeCost.SINGLE_STEPPED;
