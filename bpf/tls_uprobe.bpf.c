@@ -241,6 +241,7 @@ SEC("raw_tp/sock_recv_length")
 int hm_sock_recv(struct bpf_raw_tracepoint_args *ctx)
 {
 	note_sock(ctx->args[0]);
+	go_received(ctx->args[0]);
 	return 0;
 }
 
@@ -345,6 +346,12 @@ SEC("uprobe")
 int hm_go_return(struct pt_regs *ctx)
 {
 	return go_leave(ctx);
+}
+
+SEC("uprobe")
+int hm_go_handshake_enter(struct pt_regs *ctx)
+{
+	return go_handshake_enter(ctx);
 }
 
 SEC("uprobe")

@@ -17,6 +17,9 @@ PACKAGES=(
   # tests: TLS-linkage prober fixtures (static OpenSSL .a, Go incl. boringcrypto, GnuTLS/NSS clients, strip);
   # binutils' objdump is also the reference the x86 instruction decoder is checked against
   libssl-dev golang-go gnutls-bin libgnutls28-dev libnss3-tools binutils
+  # tests: a real Go server with TLS that nobody here wrote (EtcdKernelIT runs its own etcd in a namespace; on
+  # a machine with systemd the package also starts one on loopback, which the tests do not touch)
+  etcd-server
   # tests and benchmarks of the browser UI (hmesh ui): headless Chromium, driven over its DevTools protocol
   chromium
 )

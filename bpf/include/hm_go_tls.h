@@ -33,6 +33,7 @@ struct hm_go_call {
 	__u32 endpoint_id;
 	__u8 op;    /* enum hm_tls_op */
 	__u8 _pad[3];
+	__u64 sk;   /* a Read's socket, from its goroutine's receives while it runs (go_received); else 0 */
 };
 
 /*
@@ -60,9 +61,10 @@ struct {
 } hm_go_procs SEC(".maps");
 
 /*
- * Whether some process whose pid falls in this slot (tgid & 0xffff) has its Go Writes reported at their send:
- * the number of such processes, kept by user space. The send tracepoint runs for every socket send on the
- * node; this array lookup lets all the others through at the cost of an inlined load.
+ * Whether some process whose pid falls in this slot (tgid & 0xffff) has its Go Writes reported at their send
+ * (and its Reads' sockets taken at their receives): the number of such processes, kept by user space. The
+ * socket tracepoints run for every send and receive on the node; this array lookup lets all the others
+ * through at the cost of an inlined load.
  */
 #define HM_GO_SENDER_SLOTS (1 << 16)
 
@@ -126,13 +128,15 @@ static __always_inline int go_finish(struct hm_go_call_key *key, __s64 n, __u64 
 	call.buf = go->buf;
 	call.start_ns = go->start_ns;
 	call.endpoint_id = go->endpoint_id;
+	call.sk = go->sk;
 	op = go->op;
 	bpf_map_delete_elem(&hm_go_calls, key);
 	if (n <= 0) {
 		hm_count(HM_STAT_TLS_CALL_FAILED);
 		return 0;
 	}
-	call.sk = go_conn_sock(call.ssl, id >> 32);
+	if (!call.sk)
+		call.sk = go_conn_sock(call.ssl, id >> 32);
 	emit(&call, op, HM_TLS_F_GO, n, id);
 	return 0;
 }
@@ -174,6 +178,41 @@ static __always_inline int go_read_unlock(struct pt_regs *ctx)
 }
 
 /*
+ * A handshake in flight (hm_go_handshake_enter). Never reported: its record only says which *tls.Conn the
+ * goroutine is handshaking, so that the socket its receives and sends name is remembered for that connection
+ * (the cache of hm_tls_conn.h) before its first Read, which may find its record already received with the
+ * handshake and make no receive of its own. A handshake has no return probe: its record stays until the
+ * goroutine's next call replaces it, and one older than HM_GO_HANDSHAKE_NS is not believed.
+ */
+#define HM_GO_OP_HANDSHAKE 0xff
+#define HM_GO_HANDSHAKE_NS (10ULL * 1000 * 1000 * 1000)
+
+static __always_inline void go_handshake_socket(struct hm_go_call *go, __u64 sk, __u32 tgid)
+{
+	struct hm_tls_call call = {.ssl = go->conn, .sk = sk};
+	struct hm_flow_tuple t;
+
+	if (bpf_ktime_get_ns() - go->start_ns > HM_GO_HANDSHAKE_NS)
+		return;
+	call_tuple(&call, tgid, &t); /* fills the cache */
+}
+
+/*
+ * At the entry of serverHandshake or clientHandshake. A handshake that a Read or Write started (a client's first
+ * Write, a server that never called Handshake) leaves that call's record alone: its own socket syscalls name
+ * its connection.
+ */
+static __always_inline int go_handshake_enter(struct pt_regs *ctx)
+{
+	struct hm_go_call_key key = {.g = ctx->r14, .tgid = bpf_get_current_pid_tgid() >> 32};
+	struct hm_go_call *in = bpf_map_lookup_elem(&hm_go_calls, &key);
+
+	if (in && in->op != HM_GO_OP_HANDSHAKE)
+		return 0;
+	return go_enter(ctx, HM_GO_OP_HANDSHAKE);
+}
+
+/*
  * A socket send succeeded (sock:sock_send_length). When the sending thread runs a goroutine inside a Go Write
  * of a process whose Writes are reported at their send, that Write is reported now, once: its plaintext is
  * in the slice it was called with, and its socket is this one. The goroutine is the r14 of the user registers
@@ -204,6 +243,10 @@ static __always_inline void go_sent(__u64 sk, long ret)
 	key.g = BPF_CORE_READ(regs, r14);
 	key.tgid = tgid;
 	go = bpf_map_lookup_elem(&hm_go_calls, &key);
+	if (go && go->op == HM_GO_OP_HANDSHAKE) {
+		go_handshake_socket(go, sk, tgid);
+		return;
+	}
 	if (!go || go->op != HM_TLS_WRITE)
 		return;
 	call.ssl = go->conn;
@@ -215,6 +258,39 @@ static __always_inline void go_sent(__u64 sk, long ret)
 	bpf_map_delete_elem(&hm_go_calls, &key);
 	if (ret > 0)
 		emit(&call, HM_TLS_WRITE, HM_TLS_F_GO, ret, id);
+}
+
+/*
+ * A socket receive (sock:sock_recv_length, whatever it returned). When the receiving thread runs a goroutine
+ * inside a Go Read of a process whose calls are followed to their socket syscalls, the Read's socket is this
+ * one. That names the socket even when the *tls.Conn sits on a wrapper the struct offsets do not describe
+ * (cmux's MuxConn in etcd, a PROXY-protocol conn): the offsets' path then ends nowhere, and without this the
+ * first Read of each such connection would have no addresses (later ones take them from the cache).
+ */
+static __always_inline void go_received(__u64 sk)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
+	__u32 slot = tgid & (HM_GO_SENDER_SLOTS - 1);
+	__u32 *senders = bpf_map_lookup_elem(&hm_go_senders, &slot);
+	struct hm_go_call_key key = {};
+	struct hm_go_call *go;
+	struct pt_regs *regs;
+
+	if (!senders || !*senders || !sk)
+		return;
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	if (!regs)
+		return;
+	key.g = BPF_CORE_READ(regs, r14);
+	key.tgid = tgid;
+	go = bpf_map_lookup_elem(&hm_go_calls, &key);
+	if (!go)
+		return;
+	if (go->op == HM_TLS_READ)
+		go->sk = sk;
+	else if (go->op == HM_GO_OP_HANDSHAKE)
+		go_handshake_socket(go, sk, tgid);
 }
 
 #endif /* HM_GO_TLS_H */

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * be read at its deferred unlock closure (listed by the closure's name, {@code function.func1} or
  * {@code function.deferwrap1}), which every return after Read takes its lock runs: then the call's price is
  * the dearer of its entry's and the closure's, and the rets that keep probes (returns before the lock: an
- * empty buffer, a failed handshake) do not count. Other sites pass through. Pure.
+ * empty buffer, a failed handshake) do not count. The handshakes' entries, hit once per connection, are no
+ * part of a call. Other sites pass through. Pure.
  */
 final class GoCalls {
 
@@ -26,6 +27,8 @@ final class GoCalls {
 
   private static final Pattern RETURN = Pattern.compile("(.+)\\+0x[0-9a-f]+");
   private static final Pattern UNLOCK = Pattern.compile("(.+)\\.(?:func|deferwrap)[0-9]+");
+  /** Probed once per connection, where its handshake runs: no part of what a TLS call costs. */
+  private static final Pattern HANDSHAKE = Pattern.compile(".+\\.\\(\\*Conn\\)\\.(?:server|client)Handshake");
 
   private GoCalls() {}
 
@@ -47,6 +50,9 @@ final class GoCalls {
       String symbol = p.symbol() == null ? "" : p.symbol();
       if (RETURN.matcher(symbol).matches() || UNLOCK.matcher(symbol).matches()) {
         continue; // counted with its function
+      }
+      if (HANDSHAKE.matcher(symbol).matches()) {
+        continue;
       }
       String function = p.site().file() + " " + symbol;
       ProbeCostClass ret = unlocks.containsKey(function) ? unlocks.get(function) : returns.get(function);

@@ -163,9 +163,11 @@ class TlsCallCostTest {
         new Target(read, bin, true, null, 0x2000L, 0x2009L, "jbe", ProbeCostClass.EMULATED, "why"),
         new Target(read + "+0x104", bin, true, null, 0x2000L, 0x2104L, "ret", ProbeCostClass.SINGLE_STEPPED, "why"),
         new Target(read + "+0x131", bin, true, null, 0x2000L, 0x2131L, "ret", ProbeCostClass.SINGLE_STEPPED, "why"),
-        new Target(read + ".deferwrap1", bin, true, null, 0x2400L, 0x2404L, "jbe", ProbeCostClass.EMULATED, "why"));
+        new Target(read + ".deferwrap1", bin, true, null, 0x2400L, 0x2404L, "jbe", ProbeCostClass.EMULATED, "why"),
+        new Target("crypto/tls.(*Conn).serverHandshake", bin, true, null, 0x3000L, 0x3000L, "sub",
+            ProbeCostClass.SINGLE_STEPPED, "once per connection"));
     List<TlsCallCost.Site> sites = sites(new ContainerProbe(bin, "GO_CRYPTO_TLS", "STATIC", t, "go1.23.8", null));
-    assertEquals(2, sites.size(), "Write and Read, each one call: " + sites);
+    assertEquals(2, sites.size(), "Write and Read, each one call; the handshake is per connection: " + sites);
     assertTrue(sites.stream().allMatch(s -> s.cost() == ProbeCostClass.EMULATED), sites.toString());
     assertEquals(1_400L, TlsCallCost.estimate("EBPF", sites, KVM).nanos());
   }

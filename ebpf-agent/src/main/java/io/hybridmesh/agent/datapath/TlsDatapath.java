@@ -45,7 +45,7 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
 
   /** Go's crypto/tls: entry programs for Write and Read, one program for every ret (TlsSite.entryProgram). */
   static final List<String> GO_PROGRAMS = List.of("hm_go_write_enter", "hm_go_read_enter", "hm_go_return",
-      "hm_go_read_unlock");
+      "hm_go_read_unlock", "hm_go_handshake_enter");
 
   private final BpfObject object;
   private final List<BpfLink> links = new ArrayList<>();

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The sites of a Go binary's crypto/tls: each function's entry, each of its probed returns and Read's
- * deferred unlock where it was proven. Pure.
+ * The sites of a Go binary's crypto/tls: each function's entry, each of its probed returns, Read's deferred
+ * unlock where it was proven, and the handshakes' entries. Pure.
  */
 public final class GoSites {
 
@@ -30,6 +30,9 @@ public final class GoSites {
         out.add(new TlsSite(false, f.unlock().site().offset(), false, List.of(f.name()), GoRole.READ_UNLOCK,
             new TlsSite.ReadFrame(f.unlock().resultSlot(), f.unlock().closureSlot())));
       }
+    }
+    for (GoTlsFunction h : go.handshakes()) {
+      out.add(new TlsSite(false, h.entry().offset(), false, List.of(h.name()), GoRole.HANDSHAKE));
     }
     return out;
   }

@@ -21,7 +21,9 @@ public record TlsSite(boolean write, long fileOffset, boolean exConvention, List
     ENTRY,
     RETURN,
     /** Read's deferred unlock closure, which most of Read's returns run first (GoDeferredUnlock). */
-    READ_UNLOCK
+    READ_UNLOCK,
+    /** Where a connection's handshake begins: its socket, named there, stands for the connection's first Read. */
+    HANDSHAKE
   }
 
   /** Offsets from Read's stack pointer, while its deferred unlock runs, of n and of the closure pointer. */
@@ -48,6 +50,7 @@ public record TlsSite(boolean write, long fileOffset, boolean exConvention, List
       return switch (go) {
         case RETURN -> "hm_go_return";
         case READ_UNLOCK -> "hm_go_read_unlock";
+        case HANDSHAKE -> "hm_go_handshake_enter";
         case ENTRY -> "hm_go_" + (write ? "write" : "read") + "_enter";
       };
     }
@@ -61,6 +64,7 @@ public record TlsSite(boolean write, long fileOffset, boolean exConvention, List
 
   @Override
   public String toString() {
-    return String.join("+", functions) + (go == GoRole.RETURN ? ":ret" : go == GoRole.READ_UNLOCK ? ":unlock" : "") + "@0x" + Long.toHexString(fileOffset);
+    return String.join("+", functions) + (go == GoRole.RETURN ? ":ret" : go == GoRole.READ_UNLOCK ? ":unlock"
+        : go == GoRole.HANDSHAKE ? ":handshake" : "") + "@0x" + Long.toHexString(fileOffset);
   }
 }

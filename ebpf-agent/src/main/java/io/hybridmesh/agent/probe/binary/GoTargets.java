@@ -42,6 +42,12 @@ final class GoTargets {
         out.add(at(f.unlock().closure(), n.display(), f.unlock().closureEntry(), f.unlock().site()));
       }
     }
+    for (GoTlsFunction f : go.handshakes()) {
+      ProbeSite h = f.entry();
+      out.add(at(f.name(), n.display(), f.entryOffset(), new ProbeSite(h.offset(), h.instruction(), h.cost(),
+          "once per connection, where its handshake begins: the socket it receives from names the connection "
+          + "for its first Read. " + h.reason())));
+    }
     return out;
   }
 

@@ -13,9 +13,12 @@ import java.util.List;
  * @param refusal why it is not probed, or null when it can be
  * @param refusalReason that, in a sentence
  * @param notes what else a person should know (DWARF that could not be used, ...)
+ * @param handshakes {@code (*Conn).serverHandshake} and {@code clientHandshake}, those found, probed at their
+ *     entry only (they run once per connection): the socket a handshake receives from and sends to names the
+ *     connection before its first Read, for a {@code *tls.Conn} on a wrapper the struct offsets do not describe
  */
 public record GoTls(GoVersion version, String functionsFrom, List<GoTlsFunction> functions,
-    GoStructOffsets offsets, GoRefusal refusal, String refusalReason, List<String> notes) {
+    GoStructOffsets offsets, GoRefusal refusal, String refusalReason, List<String> notes, List<GoTlsFunction> handshakes) {
 
   public static final String FROM_SYMBOLS = "SYMBOLS";
   public static final String FROM_PCLNTAB = "PCLNTAB";
@@ -23,6 +26,12 @@ public record GoTls(GoVersion version, String functionsFrom, List<GoTlsFunction>
   public GoTls {
     functions = List.copyOf(functions);
     notes = List.copyOf(notes);
+    handshakes = List.copyOf(handshakes);
+  }
+
+  public GoTls(GoVersion version, String functionsFrom, List<GoTlsFunction> functions, GoStructOffsets offsets,
+      GoRefusal refusal, String refusalReason, List<String> notes) {
+    this(version, functionsFrom, functions, offsets, refusal, refusalReason, notes, List.of());
   }
 
   public boolean probeable() {

@@ -7,6 +7,7 @@ import io.hybridmesh.agent.probe.site.ElfCode;
 import io.hybridmesh.agent.probe.site.GoDeferredUnlock;
 import io.hybridmesh.agent.probe.site.GoSiteSelector;
 import io.hybridmesh.agent.probe.site.ProbeSite;
+import io.hybridmesh.agent.probe.x86.GeneralRegisters;
 import io.hybridmesh.api.kernel.KernelRelease;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,9 +30,17 @@ public final class GoTlsAnalyzer {
   public static final String READ = "crypto/tls.(*Conn).Read";
   /** Read's deferred c.in.Unlock(), by the names Go gave that closure (deferwrap from go1.22). */
   static final List<String> READ_UNLOCK = List.of(READ + ".func1", READ + ".deferwrap1");
+  /**
+   * Where a connection's handshake runs, only when one does (Read, Write and Handshake all pass through
+   * handshakeContext first, so that would be a probe hit on every call).
+   */
+  public static final List<String> HANDSHAKES = List.of("crypto/tls.(*Conn).serverHandshake",
+      "crypto/tls.(*Conn).clientHandshake");
   static final Set<String> STRUCTS = Set.of("crypto/tls.Conn", "net.TCPConn", "net.conn", "net.netFD",
       "internal/poll.FD");
   private static final int EM_X86_64 = 62;
+  private static final int HANDSHAKE_REGISTERS = GeneralRegisters.bit(GeneralRegisters.RAX)
+      | GeneralRegisters.bit(GeneralRegisters.R14);
 
   private GoTlsAnalyzer() {}
 
@@ -77,6 +86,7 @@ public final class GoTlsAnalyzer {
     try {
       Set<String> names = new HashSet<>(READ_UNLOCK);
       names.addAll(List.of(WRITE, READ));
+      names.addAll(HANDSHAKES);
       found = tab.functions(names);
     } catch (ElfException e) {
       return refused(version, null, GoRefusal.GO_FUNCTION_TABLE_INVALID, "The Go function table cannot be read: "
@@ -143,7 +153,8 @@ public final class GoTlsAnalyzer {
           + "for " + GoOffsetTable.claimed() + "), so its connections could not be told apart; they are not "
           + "guessed.", notes);
     }
-    return new GoTls(version, from, functions, offsets, null, null, notes);
+    return new GoTls(version, from, functions, offsets, null, null, notes,
+        handshakes(code, found, kernel, notes));
   }
 
   /** Read's deferred unlock, where most of its results are read without a single-stepped ret; else a note. */
@@ -163,6 +174,25 @@ public final class GoTlsAnalyzer {
       notes.add("Read's results are read at its returns, not at its deferred unlock: " + r.why() + ".");
     }
     return r.unlock();
+  }
+
+  /** The handshakes' entry sites (receiver and g read there); a note for each not found or not probeable. */
+  private static List<GoTlsFunction> handshakes(CodeView code, Map<String, GoFunction> found, KernelRelease kernel,
+      List<String> notes) {
+    List<GoTlsFunction> out = new ArrayList<>();
+    for (String name : HANDSHAKES) {
+      GoFunction f = found.get(name);
+      long entry = f == null ? -1 : code.textOffset(f.entry());
+      ProbeSite site = entry < 0 ? null : GoSiteSelector.entrySite(code, name, entry, f.size(), kernel,
+          HANDSHAKE_REGISTERS);
+      if (site == null) {
+        notes.add(name + " was not found or cannot be probed; a connection it would set up on a wrapper the "
+            + "struct offsets do not describe has no addresses until its first Write.");
+      } else {
+        out.add(new GoTlsFunction(name, false, entry, f.size(), site, List.of()));
+      }
+    }
+    return out;
   }
 
   static GoStructOffsets fromDwarf(GoDwarf.Layout l) {

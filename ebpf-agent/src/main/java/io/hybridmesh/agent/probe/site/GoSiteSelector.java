@@ -94,6 +94,19 @@ public final class GoSiteSelector {
   }
 
   /**
+   * The entry site of a function whose arguments alone are read (registers {@code read}): its first
+   * instruction or its stack-check jump; null when its body does not decode or its entry cannot be probed.
+   */
+  public static ProbeSite entrySite(CodeView code, String name, long entry, long size, KernelRelease kernel,
+      int read) {
+    if (size <= 0 || size > MAX_BODY) {
+      return null;
+    }
+    Decoded d = decode(code, name, entry, size);
+    return d.refusal() != null || d.insns().isEmpty() ? null : entrySite(d.insns(), name, entry, kernel, read);
+  }
+
+  /**
    * A function's body decoded from its first byte to its last, with the starts of its instructions and the
    * places its relative jumps land; or why it does not hold together ({@code refusal} non-null).
    */
