@@ -93,6 +93,20 @@ static __always_inline __u64 go_conn_sock(__u64 conn, __u32 tgid)
 	return fd_sock(fd);
 }
 
+/*
+ * Whether the connection of a *tls.Conn is already known from the socket its handshake used: where the socket
+ * tracepoints name sockets (the flag), the handshake of every connection refreshes the cache, and that beats
+ * the struct offsets' path, which a wrapper conn can lead astray. Elsewhere the cache may hold the connection
+ * an earlier *tls.Conn at the same address had, so the path comes first.
+ */
+static __always_inline bool go_conn_known(__u64 conn, __u32 tgid)
+{
+	struct hm_go_offsets *o = bpf_map_lookup_elem(&hm_go_procs, &tgid);
+	struct hm_ssl_key key = {.ssl = conn, .tgid = tgid};
+
+	return o && (o->flags & HM_GO_F_WRITE_AT_SEND) && bpf_map_lookup_elem(&hm_ssl_conns, &key);
+}
+
 static __always_inline int go_enter(struct pt_regs *ctx, __u8 op)
 {
 	__u32 endpoint = watched_endpoint();
@@ -135,7 +149,7 @@ static __always_inline int go_finish(struct hm_go_call_key *key, __s64 n, __u64 
 		hm_count(HM_STAT_TLS_CALL_FAILED);
 		return 0;
 	}
-	if (!call.sk)
+	if (!call.sk && !go_conn_known(call.ssl, id >> 32))
 		call.sk = go_conn_sock(call.ssl, id >> 32);
 	emit(&call, op, HM_TLS_F_GO, n, id);
 	return 0;
