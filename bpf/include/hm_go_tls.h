@@ -227,6 +227,27 @@ static __always_inline int go_handshake_enter(struct pt_regs *ctx)
 }
 
 /*
+ * The Go call the current goroutine is in, for the socket tracepoints: only in a process counted in
+ * hm_go_senders (the cheap filter every send and receive of the node passes), the goroutine being the r14 of
+ * the user registers the thread entered the kernel with (Go's syscall path keeps g there, go1.19+).
+ */
+static __always_inline struct hm_go_call *go_current_call(__u32 tgid, struct hm_go_call_key *key)
+{
+	__u32 slot = tgid & (HM_GO_SENDER_SLOTS - 1);
+	__u32 *senders = bpf_map_lookup_elem(&hm_go_senders, &slot);
+	struct pt_regs *regs;
+
+	if (!senders || !*senders)
+		return NULL;
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	if (!regs)
+		return NULL;
+	key->g = BPF_CORE_READ(regs, r14);
+	key->tgid = tgid;
+	return bpf_map_lookup_elem(&hm_go_calls, key);
+}
+
+/*
  * A socket send succeeded (sock:sock_send_length). When the sending thread runs a goroutine inside a Go Write
  * of a process whose Writes are reported at their send, that Write is reported now, once: its plaintext is
  * in the slice it was called with, and its socket is this one. The goroutine is the r14 of the user registers
@@ -238,30 +259,19 @@ static __always_inline void go_sent(__u64 sk, long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tgid = id >> 32;
-	__u32 slot = tgid & (HM_GO_SENDER_SLOTS - 1);
-	__u32 *senders = bpf_map_lookup_elem(&hm_go_senders, &slot);
 	struct hm_go_offsets *o;
 	struct hm_go_call_key key = {};
 	struct hm_go_call *go;
 	struct hm_tls_call call = {};
-	struct pt_regs *regs;
 
-	if (!senders || !*senders || ret <= 0)
+	if (ret <= 0 || !(go = go_current_call(tgid, &key)))
 		return;
-	o = bpf_map_lookup_elem(&hm_go_procs, &tgid);
-	if (!o || !(o->flags & HM_GO_F_WRITE_AT_SEND))
-		return;
-	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	if (!regs)
-		return;
-	key.g = BPF_CORE_READ(regs, r14);
-	key.tgid = tgid;
-	go = bpf_map_lookup_elem(&hm_go_calls, &key);
-	if (go && go->op == HM_GO_OP_HANDSHAKE) {
+	if (go->op == HM_GO_OP_HANDSHAKE) {
 		go_handshake_socket(go, sk, tgid);
 		return;
 	}
-	if (!go || go->op != HM_TLS_WRITE)
+	o = bpf_map_lookup_elem(&hm_go_procs, &tgid);
+	if (go->op != HM_TLS_WRITE || !o || !(o->flags & HM_GO_F_WRITE_AT_SEND))
 		return;
 	call.ssl = go->conn;
 	call.buf = go->buf;
@@ -283,23 +293,11 @@ static __always_inline void go_sent(__u64 sk, long ret)
  */
 static __always_inline void go_received(__u64 sk)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tgid = id >> 32;
-	__u32 slot = tgid & (HM_GO_SENDER_SLOTS - 1);
-	__u32 *senders = bpf_map_lookup_elem(&hm_go_senders, &slot);
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct hm_go_call_key key = {};
 	struct hm_go_call *go;
-	struct pt_regs *regs;
 
-	if (!senders || !*senders || !sk)
-		return;
-	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	if (!regs)
-		return;
-	key.g = BPF_CORE_READ(regs, r14);
-	key.tgid = tgid;
-	go = bpf_map_lookup_elem(&hm_go_calls, &key);
-	if (!go)
+	if (!sk || !(go = go_current_call(tgid, &key)))
 		return;
 	if (go->op == HM_TLS_READ)
 		go->sk = sk;
