@@ -23,11 +23,12 @@ const NODE_STYLE = [
     label: 'data(label)', 'text-wrap': 'wrap', 'text-valign': 'center', 'text-halign': 'center',
     'font-size': 11, 'font-family': 'DejaVu Sans, sans-serif', color: '#111', 'min-zoomed-font-size': 6,
   } },
-  { selector: 'node[dataPath = "EBPF"]', style: { 'background-color': '#c8e6c9', 'border-color': '#2e7d32' } },
-  { selector: 'node[dataPath = "SIDECAR"]', style: { 'background-color': '#ffe0b2', 'border-color': '#e65100' } },
-  { selector: 'node[dataPath = "NONE"]', style: { 'background-color': '#eeeeee', 'border-color': '#9e9e9e' } },
-  { selector: 'node[dataPath = "PENDING"]', style: { 'background-color': '#fff9c4', 'border-color': '#9e9d24' } },
-  { selector: 'node[?unreported]', style: { 'background-color': '#fff', 'border-style': 'dashed' } },
+  // Classes rather than data selectors: a class is a set lookup, a data selector a comparison per element.
+  { selector: 'node.EBPF', style: { 'background-color': '#c8e6c9', 'border-color': '#2e7d32' } },
+  { selector: 'node.SIDECAR', style: { 'background-color': '#ffe0b2', 'border-color': '#e65100' } },
+  { selector: 'node.NONE', style: { 'background-color': '#eeeeee', 'border-color': '#9e9e9e' } },
+  { selector: 'node.PENDING', style: { 'background-color': '#fff9c4', 'border-color': '#9e9d24' } },
+  { selector: 'node.unreported', style: { 'background-color': '#fff', 'border-style': 'dashed' } },
 ];
 const SELECTED = [
   { selector: ':selected', style: { 'border-width': 4, 'line-color': '#1565c0', 'target-arrow-color': '#1565c0', label: 'data(label)' } },
@@ -36,16 +37,29 @@ const SELECTED = [
     'text-background-opacity': 0.85, 'text-background-padding': '2px' } },
 ];
 
+/**
+ * An edge's width grows with the log of its load, in steps: a class per step (w1 .. w7) rather than a width per
+ * edge, so that edges share their style instead of each computing its own.
+ */
+const WIDTH_STEPS = 7;
+const EDGE_WIDTHS = Array.from({ length: WIDTH_STEPS }, (_, i) => (
+  { selector: `edge.w${i + 1}`, style: { width: i + 1.5 } }));
+
+function widthClass(load) {
+  return `w${Math.min(WIDTH_STEPS, 1 + Math.round(Math.log2(1 + load)))}`;
+}
+
 /** A map of few edges: curved, with arrows and their figures as labels. */
 const STYLE = [
   ...NODE_STYLE,
   { selector: 'edge', style: {
-    width: 'data(width)', 'line-color': '#90a4ae', 'target-arrow-color': '#90a4ae', 'target-arrow-shape': 'triangle',
+    'line-color': '#90a4ae', 'target-arrow-color': '#90a4ae', 'target-arrow-shape': 'triangle',
     'curve-style': 'bezier', 'font-size': 9, color: '#37474f', 'text-background-color': '#fff',
     'text-background-opacity': 0.85, 'text-background-padding': '2px', 'min-zoomed-font-size': 7,
     label: 'data(label)', 'text-rotation': 'autorotate',
   } },
-  { selector: 'edge[?failing]', style: { 'line-color': '#c62828', 'target-arrow-color': '#c62828' } },
+  ...EDGE_WIDTHS,
+  { selector: 'edge.failing', style: { 'line-color': '#c62828', 'target-arrow-color': '#c62828' } },
   ...SELECTED,
 ];
 
@@ -56,9 +70,10 @@ const STYLE = [
 const MANY_EDGES_STYLE = [
   ...NODE_STYLE,
   { selector: 'edge', style: {
-    width: 'data(width)', 'line-color': '#90a4ae', 'curve-style': 'haystack', 'haystack-radius': 0,
+    'line-color': '#90a4ae', 'curve-style': 'haystack', 'haystack-radius': 0,
   } },
-  { selector: 'edge[?failing]', style: { 'line-color': '#c62828' } },
+  ...EDGE_WIDTHS,
+  { selector: 'edge.failing', style: { 'line-color': '#c62828' } },
   ...SELECTED,
 ];
 
@@ -73,15 +88,14 @@ function elements(result, quick, grid) {
     // Sized from the label's longest line: measuring text per node would hold the first paint of a large map.
     const longest = Math.max(...label.split('\n').map((l) => l.length));
     return { group: 'nodes', data: {
-      id: n.id, label: quick ? '' : label, fullLabel: label, w: 16 + longest * 7, h: 40, dataPath: n.reported ? n.dataPath : '', unreported: !n.reported, node: n,
-    }, position: grid ? { ...grid.at.get(n.id) } : undefined };
+      id: n.id, label: quick ? '' : label, fullLabel: label, w: 16 + longest * 7, h: 40, node: n,
+    }, classes: n.reported ? n.dataPath : 'unreported', position: grid ? { ...grid.at.get(n.id) } : undefined };
   });
   const edges = result.edges.map((e) => {
     const load = e.l7 ? e.l7.requestRate : e.l4 ? e.l4.connections / 10 : 0;
-    return { group: 'edges', data: {
-      id: e.id, source: e.source, target: e.target, label: edgeLabel(e),
-      failing: !!(e.l7 && e.l7.errorRate > 0.05), width: Math.min(8, 1.5 + Math.log2(1 + load)), edge: e,
-    } };
+    const failing = e.l7 && e.l7.errorRate > 0.05;
+    return { group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: edgeLabel(e), edge: e },
+      classes: failing ? `${widthClass(load)} failing` : widthClass(load) };
   });
   return [...nodes, ...edges];
 }
@@ -166,7 +180,9 @@ export function MapPage() {
   useEffect(() => {
     let stop = false;
     window.hmeshMap.requests++;
+    // (asked: the request left; started: the page's script got here; answered, added, laidOut: see below.)
     const t = { asked: performance.now() };
+    t.started = t.asked;
     window.hmeshMap.timing = t;
     getMap(mapPath(win, ns, dp), t).then((d) => {
       if (stop) return;
@@ -177,17 +193,19 @@ export function MapPage() {
       const quick = d.result.nodes.length > QUICK_FIRST_PAINT;
       const grid = quick ? gridPositions(d.result.nodes.map((n) => n.id), cy.width(), cy.height()) : null;
       const style = d.result.edges.length <= LABELLED_EDGES ? STYLE : MANY_EDGES_STYLE;
+      const els = elements(d.result, quick, grid);
+      t.built = performance.now();
       cy.batch(() => {
         cy.elements().remove();
         if (styleRef.current !== style) {
           cy.style(style);
           styleRef.current = style;
         }
-        cy.add(elements(d.result, quick, grid));
+        cy.add(els);
         if (grid) cy.viewport(grid.viewport);
       });
       // Painted: cytoscape draws on the animation frame after the layout; the second frame comes after that draw.
-      const afterPaint = (f) => requestAnimationFrame(() => requestAnimationFrame(f));
+      const afterPaint = (f) => requestAnimationFrame(() => { t.frame = t.frame || performance.now(); requestAnimationFrame(f); });
       t.added = performance.now();
       const laidOut = quick ? (done) => done() : (done) => forceLayout(cy, done);
       laidOut(() => { t.laidOut = performance.now(); afterPaint(() => {

@@ -111,9 +111,7 @@ public final class UiBench {
     // What ran after the paint (labels, the force layout) is not the paint's: samples after it are left out.
     double sincePaintMs = b.eval("performance.now() - window.hmeshMap.paintedAt").getAsDouble();
     JsonObject profile = b.call("Profiler.stop", new JsonObject()).getAsJsonObject("profile");
-    System.out.println("debug start " + profile.get("startTime") + " end " + profile.get("endTime") + " since " + sincePaintMs + " n " + profile.getAsJsonArray("samples").size());
     trimAfter(profile, profile.get("endTime").getAsDouble() - sincePaintMs * 1000);
-    System.out.println("debug kept " + profile.getAsJsonArray("samples").size());
     java.util.Map<Integer, String> names = new java.util.HashMap<>();
     java.util.Map<String, Integer> self = new java.util.HashMap<>();
     profile.getAsJsonArray("nodes").forEach(n -> {
