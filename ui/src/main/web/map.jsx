@@ -23,12 +23,11 @@ const NODE_STYLE = [
     label: 'data(label)', 'text-wrap': 'wrap', 'text-valign': 'center', 'text-halign': 'center',
     'font-size': 11, 'font-family': 'DejaVu Sans, sans-serif', color: '#111', 'min-zoomed-font-size': 6,
   } },
-  // Classes rather than data selectors: a class is a set lookup, a data selector a comparison per element.
-  { selector: 'node.EBPF', style: { 'background-color': '#c8e6c9', 'border-color': '#2e7d32' } },
-  { selector: 'node.SIDECAR', style: { 'background-color': '#ffe0b2', 'border-color': '#e65100' } },
-  { selector: 'node.NONE', style: { 'background-color': '#eeeeee', 'border-color': '#9e9e9e' } },
-  { selector: 'node.PENDING', style: { 'background-color': '#fff9c4', 'border-color': '#9e9d24' } },
-  { selector: 'node.unreported', style: { 'background-color': '#fff', 'border-style': 'dashed' } },
+  { selector: 'node[dataPath = "EBPF"]', style: { 'background-color': '#c8e6c9', 'border-color': '#2e7d32' } },
+  { selector: 'node[dataPath = "SIDECAR"]', style: { 'background-color': '#ffe0b2', 'border-color': '#e65100' } },
+  { selector: 'node[dataPath = "NONE"]', style: { 'background-color': '#eeeeee', 'border-color': '#9e9e9e' } },
+  { selector: 'node[dataPath = "PENDING"]', style: { 'background-color': '#fff9c4', 'border-color': '#9e9d24' } },
+  { selector: 'node[?unreported]', style: { 'background-color': '#fff', 'border-style': 'dashed' } },
 ];
 const SELECTED = [
   { selector: ':selected', style: { 'border-width': 4, 'line-color': '#1565c0', 'target-arrow-color': '#1565c0', label: 'data(label)' } },
@@ -37,29 +36,16 @@ const SELECTED = [
     'text-background-opacity': 0.85, 'text-background-padding': '2px' } },
 ];
 
-/**
- * An edge's width grows with the log of its load, in steps: a class per step (w1 .. w7) rather than a width per
- * edge, so that edges share their style instead of each computing its own.
- */
-const WIDTH_STEPS = 7;
-const EDGE_WIDTHS = Array.from({ length: WIDTH_STEPS }, (_, i) => (
-  { selector: `edge.w${i + 1}`, style: { width: i + 1.5 } }));
-
-function widthClass(load) {
-  return `w${Math.min(WIDTH_STEPS, 1 + Math.round(Math.log2(1 + load)))}`;
-}
-
 /** A map of few edges: curved, with arrows and their figures as labels. */
 const STYLE = [
   ...NODE_STYLE,
   { selector: 'edge', style: {
-    'line-color': '#90a4ae', 'target-arrow-color': '#90a4ae', 'target-arrow-shape': 'triangle',
+    width: 'data(width)', 'line-color': '#90a4ae', 'target-arrow-color': '#90a4ae', 'target-arrow-shape': 'triangle',
     'curve-style': 'bezier', 'font-size': 9, color: '#37474f', 'text-background-color': '#fff',
     'text-background-opacity': 0.85, 'text-background-padding': '2px', 'min-zoomed-font-size': 7,
     label: 'data(label)', 'text-rotation': 'autorotate',
   } },
-  ...EDGE_WIDTHS,
-  { selector: 'edge.failing', style: { 'line-color': '#c62828', 'target-arrow-color': '#c62828' } },
+  { selector: 'edge[?failing]', style: { 'line-color': '#c62828', 'target-arrow-color': '#c62828' } },
   ...SELECTED,
 ];
 
@@ -70,10 +56,9 @@ const STYLE = [
 const MANY_EDGES_STYLE = [
   ...NODE_STYLE,
   { selector: 'edge', style: {
-    'line-color': '#90a4ae', 'curve-style': 'haystack', 'haystack-radius': 0,
+    width: 'data(width)', 'line-color': '#90a4ae', 'curve-style': 'haystack', 'haystack-radius': 0,
   } },
-  ...EDGE_WIDTHS,
-  { selector: 'edge.failing', style: { 'line-color': '#c62828' } },
+  { selector: 'edge[?failing]', style: { 'line-color': '#c62828' } },
   ...SELECTED,
 ];
 
@@ -88,14 +73,15 @@ function elements(result, quick, grid) {
     // Sized from the label's longest line: measuring text per node would hold the first paint of a large map.
     const longest = Math.max(...label.split('\n').map((l) => l.length));
     return { group: 'nodes', data: {
-      id: n.id, label: quick ? '' : label, fullLabel: label, w: 16 + longest * 7, h: 40, node: n,
-    }, classes: n.reported ? n.dataPath : 'unreported', position: grid ? { ...grid.at.get(n.id) } : undefined };
+      id: n.id, label: quick ? '' : label, fullLabel: label, w: 16 + longest * 7, h: 40, dataPath: n.reported ? n.dataPath : '', unreported: !n.reported, node: n,
+    }, position: grid ? { ...grid.at.get(n.id) } : undefined };
   });
   const edges = result.edges.map((e) => {
     const load = e.l7 ? e.l7.requestRate : e.l4 ? e.l4.connections / 10 : 0;
-    const failing = e.l7 && e.l7.errorRate > 0.05;
-    return { group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: edgeLabel(e), edge: e },
-      classes: failing ? `${widthClass(load)} failing` : widthClass(load) };
+    return { group: 'edges', data: {
+      id: e.id, source: e.source, target: e.target, label: edgeLabel(e),
+      failing: !!(e.l7 && e.l7.errorRate > 0.05), width: Math.min(8, 1.5 + Math.log2(1 + load)), edge: e,
+    } };
   });
   return [...nodes, ...edges];
 }
@@ -180,7 +166,8 @@ export function MapPage() {
   useEffect(() => {
     let stop = false;
     window.hmeshMap.requests++;
-    // (asked: the request left; started: the page's script got here; answered, added, laidOut: see below.)
+    // (asked: the request left; started: the page's script got here; built: its elements made; added: given
+    // to cytoscape; frame: the first animation frame after, where cytoscape draws.)
     const t = { asked: performance.now() };
     t.started = t.asked;
     window.hmeshMap.timing = t;
@@ -205,7 +192,10 @@ export function MapPage() {
         if (grid) cy.viewport(grid.viewport);
       });
       // Painted: cytoscape draws on the animation frame after the layout; the second frame comes after that draw.
-      const afterPaint = (f) => requestAnimationFrame(() => { t.frame = t.frame || performance.now(); requestAnimationFrame(f); });
+      const afterPaint = (f) => requestAnimationFrame(() => {
+        t.frame = t.frame || performance.now();
+        requestAnimationFrame(f);
+      });
       t.added = performance.now();
       const laidOut = quick ? (done) => done() : (done) => forceLayout(cy, done);
       laidOut(() => { t.laidOut = performance.now(); afterPaint(() => {
