@@ -5,6 +5,8 @@
 #     the gateway's aggregation included); goal <= 1 s
 #   - the live flows page under 2,000 flows/s: flows received, animation frames drawn, the page's worst answer
 #     time to the driver and its longest task; goal: it keeps up, dropping frames rather than freezing
+# BENCH_PROFILE=1 profiles one load instead: the page's CPU up to the paint, in total and by 100 ms (build the UI
+# with HM_UI_NO_MINIFY=1 in the environment for readable function names).
 # Screenshots go to bench/target/ui/. Needs chromium (scripts/install-deps.sh) and a build (make build).
 #
 # Environment (all optional): BENCH_PAINTS=5 BENCH_RATE=2000 BENCH_LIVE_S=20 JAVA=java JAVA_OPTS=-Xmx1g

@@ -12,7 +12,7 @@ mkdirSync(join(out, 'assets'), { recursive: true });
 await esbuild.build({
   entryPoints: { app: 'src/main/web/app.jsx', early: 'src/main/web/early.js' },
   bundle: true,
-  minify: true,
+  minify: !process.env.HM_UI_NO_MINIFY, // HM_UI_NO_MINIFY=1: readable names in a profile (bench/ui.sh)
   sourcemap: false,
   format: 'iife',
   target: ['chrome100', 'firefox100', 'safari15'],

@@ -166,7 +166,10 @@ export function MapPage() {
   useEffect(() => {
     let stop = false;
     window.hmeshMap.requests++;
+    // (asked: the request left; started: the page's script got here; built: its elements made; added: given
+    // to cytoscape; frame: the first animation frame after, where cytoscape draws.)
     const t = { asked: performance.now() };
+    t.started = t.asked;
     window.hmeshMap.timing = t;
     getMap(mapPath(win, ns, dp), t).then((d) => {
       if (stop) return;
@@ -177,17 +180,22 @@ export function MapPage() {
       const quick = d.result.nodes.length > QUICK_FIRST_PAINT;
       const grid = quick ? gridPositions(d.result.nodes.map((n) => n.id), cy.width(), cy.height()) : null;
       const style = d.result.edges.length <= LABELLED_EDGES ? STYLE : MANY_EDGES_STYLE;
+      const els = elements(d.result, quick, grid);
+      t.built = performance.now();
       cy.batch(() => {
         cy.elements().remove();
         if (styleRef.current !== style) {
           cy.style(style);
           styleRef.current = style;
         }
-        cy.add(elements(d.result, quick, grid));
+        cy.add(els);
         if (grid) cy.viewport(grid.viewport);
       });
       // Painted: cytoscape draws on the animation frame after the layout; the second frame comes after that draw.
-      const afterPaint = (f) => requestAnimationFrame(() => requestAnimationFrame(f));
+      const afterPaint = (f) => requestAnimationFrame(() => {
+        t.frame = t.frame || performance.now();
+        requestAnimationFrame(f);
+      });
       t.added = performance.now();
       const laidOut = quick ? (done) => done() : (done) => forceLayout(cy, done);
       laidOut(() => { t.laidOut = performance.now(); afterPaint(() => {

@@ -36,6 +36,8 @@ final class ObserverGateway {
 
   private final ManagedChannel channel;
   private final String server;
+  private final MapCache maps = new MapCache();
+  private final Object making = new Object();
 
   ObserverGateway(ManagedChannel channel, String server) {
     this.channel = channel;
@@ -96,15 +98,34 @@ final class ObserverGateway {
     return null;
   }
 
-  /** The service map over the flows of the window that the server still holds. */
+  /**
+   * The service map over the flows of the window that the server still holds: the answer made before when it
+   * still holds ({@link MapCache}), else a new aggregation.
+   */
   String map(UiRequests.MapQuery q, Instant now, ServiceMap.Limits limits) {
     List<WorkloadReport> reports = reports();
     ServerStatusResponse status = stub(5).serverStatus(ServerStatusRequest.getDefaultInstance());
+    MapCache.ServerState state = MapCache.ServerState.of(status);
+    String made = maps.get(q, reports, state, now);
+    if (made != null) {
+      return made;
+    }
+    // One aggregation at a time: a page that asks while the same map is being made (at start, or by another
+    // browser) waits for it rather than making it twice on the same CPUs.
+    synchronized (making) {
+      made = maps.get(q, reports, state, now);
+      return made != null ? made : make(q, now, limits, reports, status);
+    }
+  }
+
+  private String make(UiRequests.MapQuery q, Instant now, ServiceMap.Limits limits, List<WorkloadReport> reports,
+      ServerStatusResponse status) {
     Instant since = now.minus(q.window());
     GetFlowsRequest req = GetFlowsRequest.newBuilder().setSince(timestamp(since)).setUntil(timestamp(now))
         .setBatchSize(UiRequests.BATCH).build();
     ServiceMap map = new ServiceMap(limits);
-    Instant[] oldest = {null};
+    Instant[] oldest = {null}; // the first flow the server sent: where its store starts
+    Instant[] earliest = {null}; // the earliest flow counted: when it leaves the window, the answer is old
     Context.CancellableContext ctx = Context.current().withCancellation();
     try {
       ctx.run(() -> {
@@ -114,8 +135,12 @@ final class ObserverGateway {
           List<io.hybridmesh.api.flow.v1.Flow> flows = r.hasFlow() ? List.of(r.getFlow())
               : r.hasFlows() ? r.getFlows().getFlowsList() : List.of();
           for (io.hybridmesh.api.flow.v1.Flow f : flows) {
+            Instant at = Instant.ofEpochSecond(f.getTime().getSeconds(), f.getTime().getNanos());
             if (oldest[0] == null) {
-              oldest[0] = Instant.ofEpochSecond(f.getTime().getSeconds(), f.getTime().getNanos());
+              oldest[0] = at;
+            }
+            if (earliest[0] == null || at.isBefore(earliest[0])) {
+              earliest[0] = at;
             }
             map.add(f);
           }
@@ -132,7 +157,9 @@ final class ObserverGateway {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("windowSeconds", q.window().toSeconds());
     out.put("result", result);
-    return GSON.toJson(out);
+    String answer = GSON.toJson(out);
+    maps.put(q, answer, new MapCache.Made(reports, MapCache.ServerState.of(status), now, earliest[0]));
+    return answer;
   }
 
   /** Streams the flows of a request into {@code lines} until the stream ends or {@code ctx} is cancelled. */

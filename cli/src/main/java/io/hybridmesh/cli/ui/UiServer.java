@@ -100,6 +100,7 @@ public final class UiServer implements AutoCloseable {
         streamBudgetChars);
     http.createContext("/", ui::handle);
     http.start();
+    executor.execute(ui::warmMap);
     return ui;
   }
 
@@ -231,6 +232,24 @@ public final class UiServer implements AutoCloseable {
     }
     try {
       json(ex, 200, gateway.map(q, Instant.now(), ServiceMap.Limits.DEFAULT));
+    } finally {
+      maps.release();
+    }
+  }
+
+  /**
+   * Makes the default map once at start (in the background): the first page then finds the aggregation's
+   * code compiled and, on a quiet mesh, its answer made ({@link MapCache}). A server that is not there yet
+   * only means the first page waits for its map.
+   */
+  private void warmMap() {
+    if (!maps.tryAcquire()) {
+      return;
+    }
+    try {
+      gateway.map(UiRequests.map(Map.of()), Instant.now(), ServiceMap.Limits.DEFAULT);
+    } catch (RuntimeException e) {
+      // The page asks again and shows what is wrong.
     } finally {
       maps.release();
     }

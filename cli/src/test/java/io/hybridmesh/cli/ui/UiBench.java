@@ -82,6 +82,11 @@ public final class UiBench {
       String drawn = b.eval("JSON.stringify(window.hmeshMap.painted)").getAsString()
           + " " + b.eval("JSON.stringify(window.hmeshMap.timing, (k, v) => typeof v === 'number' ? Math.round(v) : v)")
           .getAsString();
+      // When the map's answer and the page's script arrived (resource timing), and the answer's size.
+      drawn += " " + b.eval("JSON.stringify(performance.getEntriesByType('resource').filter((r) =>"
+          + " /api\\/map|app\\.js/.test(r.name)).map((r) => `${r.name.replace(/.*\\//, '').replace(/\\?.*/, '')}"
+          + " ${Math.round(r.startTime)}-${Math.round(r.responseStart)}-${Math.round(r.responseEnd)}"
+          + " ${Math.round(r.encodedBodySize / 1024)}KiB`))").getAsString();
       b.waitFor("the force layout done", "window.hmeshMap.layoutDoneAt", Duration.ofSeconds(120));
       laidOut.add(b.eval("window.hmeshMap.layoutDoneAt").getAsDouble());
       System.out.printf("map round %d: %s, first paint %.0f ms after navigation start, force layout done at %.0f ms%n",
@@ -98,12 +103,15 @@ public final class UiBench {
     b.navigate("about:blank");
     b.call("Profiler.enable", new JsonObject());
     JsonObject interval = new JsonObject();
-    interval.addProperty("interval", 200);
+    interval.addProperty("interval", 500);
     b.call("Profiler.setSamplingInterval", interval);
     b.call("Profiler.start", new JsonObject());
     b.navigate(url + "#/map");
     b.waitFor("the map painted", "window.hmeshMap && window.hmeshMap.paintedAt", Duration.ofSeconds(60));
+    // What ran after the paint (labels, the force layout) is not the paint's: samples after it are left out.
+    double sincePaintMs = b.eval("performance.now() - window.hmeshMap.paintedAt").getAsDouble();
     JsonObject profile = b.call("Profiler.stop", new JsonObject()).getAsJsonObject("profile");
+    trimAfter(profile, profile.get("endTime").getAsDouble() - sincePaintMs * 1000);
     java.util.Map<Integer, String> names = new java.util.HashMap<>();
     java.util.Map<String, Integer> self = new java.util.HashMap<>();
     profile.getAsJsonArray("nodes").forEach(n -> {
@@ -113,11 +121,12 @@ public final class UiBench {
           + f.get("columnNumber").getAsInt());
     });
     profile.getAsJsonArray("samples").forEach(x -> self.merge(names.get(x.getAsInt()), 1, Integer::sum));
+    timeline(profile, names, sincePaintMs + b.eval("window.hmeshMap.paintedAt").getAsDouble());
     int total = profile.getAsJsonArray("samples").size();
     System.out.println("paint at " + b.eval("window.hmeshMap.paintedAt") + " ms, timing "
-        + b.eval("JSON.stringify(window.hmeshMap.timing)") + ", " + total + " samples of 0.2 ms");
+        + b.eval("JSON.stringify(window.hmeshMap.timing)") + ", " + total + " samples");
     self.entrySet().stream().sorted((x, y) -> y.getValue() - x.getValue()).limit(25)
-        .forEach(e -> System.out.printf("%6.0f ms  %s%n", e.getValue() * 0.2, e.getKey()));
+        .forEach(e -> System.out.printf("%6.0f ms  %s%n", e.getValue() * 0.5, e.getKey()));
     // The call stacks (up to 6 frames) that spent the most self time: who calls the hot functions.
     java.util.Map<Integer, Integer> parent = new java.util.HashMap<>();
     profile.getAsJsonArray("nodes").forEach(n -> {
@@ -138,7 +147,57 @@ public final class UiBench {
       }
     });
     stacks.entrySet().stream().sorted((x, y) -> y.getValue() - x.getValue()).limit(8)
-        .forEach(e -> System.out.printf("%6.0f ms  %s%n", e.getValue() * 0.2, e.getKey()));
+        .forEach(e -> System.out.printf("%6.0f ms  %s%n", e.getValue() * 0.5, e.getKey()));
+  }
+
+  /**
+   * The page's main thread by 100 ms of navigation time: how busy it was and its top (self time) functions,
+   * so that the stages (script, answer, elements, style, draw) show where they fall.
+   */
+  private static void timeline(JsonObject profile, java.util.Map<Integer, String> names, double endMs) {
+    com.google.gson.JsonArray samples = profile.getAsJsonArray("samples");
+    com.google.gson.JsonArray deltas = profile.getAsJsonArray("timeDeltas");
+    double[] at = new double[samples.size()];
+    double t = profile.get("startTime").getAsDouble();
+    for (int i = 0; i < samples.size(); i++) {
+      t += deltas.get(i).getAsDouble();
+      at[i] = t;
+    }
+    double end = profile.get("endTime").getAsDouble();
+    java.util.TreeMap<Integer, java.util.Map<String, Double>> buckets = new java.util.TreeMap<>();
+    for (int i = 1; i < at.length; i++) {
+      int bucket = (int) Math.floor((endMs - (end - at[i]) / 1000) / 100);
+      String name = names.get(samples.get(i).getAsInt()).replaceAll(" app.js:", "@");
+      buckets.computeIfAbsent(bucket, k -> new java.util.HashMap<>()).merge(name, (at[i] - at[i - 1]) / 1000,
+          Double::sum);
+    }
+    buckets.forEach((bucket, fns) -> {
+      if (bucket < 0) {
+        return;
+      }
+      double busy = fns.entrySet().stream().filter(e -> !e.getKey().startsWith("(idle)")).mapToDouble(
+          java.util.Map.Entry::getValue).sum();
+      StringBuilder top = new StringBuilder();
+      fns.entrySet().stream().filter(e -> !e.getKey().startsWith("(idle)")).sorted((x, y) -> Double.compare(
+          y.getValue(), x.getValue())).limit(3).forEach(e -> top.append(String.format(Locale.ROOT, "  %.0f %s",
+          e.getValue(), e.getKey())));
+      System.out.printf(Locale.ROOT, "%5d ms: busy %3.0f ms%s%n", bucket * 100, busy, top);
+    });
+  }
+
+  /** Drops the samples taken after {@code endUs} (the profile's clock, microseconds). */
+  private static void trimAfter(JsonObject profile, double endUs) {
+    com.google.gson.JsonArray samples = profile.getAsJsonArray("samples");
+    com.google.gson.JsonArray deltas = profile.getAsJsonArray("timeDeltas");
+    com.google.gson.JsonArray kept = new com.google.gson.JsonArray();
+    double t = profile.get("startTime").getAsDouble();
+    for (int i = 0; i < samples.size(); i++) {
+      t += deltas.get(i).getAsDouble();
+      if (t <= endUs) {
+        kept.add(samples.get(i));
+      }
+    }
+    profile.add("samples", kept);
   }
 
   private static void live(Chromium b, String url, RingSink sink, int rate, int seconds, Path shots) throws Exception {
