@@ -118,6 +118,44 @@ function forceLayout(cy, done) {
 }
 
 /**
+ * Calls f once the map has been painted: at the first animation frame after which the canvas holds the drawn
+ * workloads (cytoscape draws in its own frame callback, which runs before ours), once that frame has been
+ * rendered (a message posted during the frame is handled after the browser has painted it). The check reads
+ * the pixels where a workload sits, so a frame in which cytoscape drew nothing yet is not taken for the paint.
+ */
+function afterDrawn(cy, container, t, f) {
+  const check = () => {
+    if (cy.destroyed()) return;
+    t.frame = t.frame || performance.now();
+    if (!drawn(cy, container)) {
+      requestAnimationFrame(check);
+      return;
+    }
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => f();
+    channel.port2.postMessage(null);
+  };
+  requestAnimationFrame(check);
+}
+
+/** Whether some canvas of the map has pixels where its first workload is drawn (3 x 3 device pixels). */
+function drawn(cy, container) {
+  const n = cy.nodes()[0];
+  if (!n || !container) return true;
+  const p = n.renderedPosition();
+  for (const c of container.querySelectorAll('canvas')) {
+    const g = c.getContext('2d');
+    if (!g || !c.clientWidth) continue;
+    const scale = c.width / c.clientWidth;
+    const x = Math.max(0, Math.round(p.x * scale) - 1);
+    const y = Math.max(0, Math.round(p.y * scale) - 1);
+    const px = g.getImageData(x, y, 3, 3).data;
+    for (let i = 3; i < px.length; i += 4) if (px[i] !== 0) return true;
+  }
+  return false;
+}
+
+/**
  * The map's answer: the one asked for before the page's script ran (early.js) if it is this one, once.
  * t.asked is when the request went out.
  */
@@ -191,14 +229,11 @@ export function MapPage() {
         cy.add(els);
         if (grid) cy.viewport(grid.viewport);
       });
-      // Painted: cytoscape draws on the animation frame after the layout; the second frame comes after that draw.
-      const afterPaint = (f) => requestAnimationFrame(() => {
-        t.frame = t.frame || performance.now();
-        requestAnimationFrame(f);
-      });
+      // Laid out: the second frame after the layout comes after cytoscape's draw of the first.
+      const afterPaint = (f) => requestAnimationFrame(() => requestAnimationFrame(f));
       t.added = performance.now();
       const laidOut = quick ? (done) => done() : (done) => forceLayout(cy, done);
-      laidOut(() => { t.laidOut = performance.now(); afterPaint(() => {
+      laidOut(() => { t.laidOut = performance.now(); afterDrawn(cy, box.current, t, () => {
         window.hmeshMap.paintedAt = performance.now();
         window.hmeshMap.painted = { nodes: cy.nodes().length, edges: cy.edges().length };
         if (quick) {
