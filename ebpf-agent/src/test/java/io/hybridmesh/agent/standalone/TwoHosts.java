@@ -61,22 +61,8 @@ final class TwoHosts implements AutoCloseable {
 
   /** nginx serving {@code /file} of {@code size} bytes on port 8080, IPv4 and IPv6. */
   void startNginx(int size) throws IOException {
-    Path www = Files.createDirectories(dir.resolve("www"));
-    Files.write(www.resolve("file"), new byte[size]);
-    String conf = """
-        daemon off; master_process off; worker_processes 1;
-        pid %1$s/nginx.pid; error_log %1$s/error.log;
-        events { worker_connections 64; }
-        http {
-          access_log off;
-          client_body_temp_path %1$s/body; proxy_temp_path %1$s/proxy;
-          fastcgi_temp_path %1$s/fastcgi; uwsgi_temp_path %1$s/uwsgi; scgi_temp_path %1$s/scgi;
-          server { listen 8080; listen [::]:8080; root %1$s/www; }
-        }
-        """.formatted(dir);
-    Path confFile = dir.resolve("nginx.conf");
-    Files.writeString(confFile, conf);
-    start(server, "nginx", "-c", confFile.toString(), "-e", dir.resolve("error.log").toString());
+    Files.write(Files.createDirectories(dir.resolve("www")).resolve("file"), new byte[size]);
+    startNginx("", NginxConfigs.files(dir));
     awaitTcp(SERVER_V4, 8080);
   }
 
@@ -92,27 +78,7 @@ final class TwoHosts implements AutoCloseable {
   void startTlsNginx(boolean http2) throws IOException {
     makeCertificate();
     Files.write(Files.createDirectories(dir.resolve("www")).resolve("big"), new byte[8 << 20]);
-    String conf = """
-        daemon off; master_process off; worker_processes 1;
-        pid %1$s/nginx-tls.pid; error_log %1$s/error-tls.log;
-        events { worker_connections 64; }
-        http {
-          access_log off; keepalive_requests 1000;
-          client_body_temp_path %1$s/body; proxy_temp_path %1$s/proxy;
-          fastcgi_temp_path %1$s/fastcgi; uwsgi_temp_path %1$s/uwsgi; scgi_temp_path %1$s/scgi;
-          server {
-            listen 8443 ssl%2$s; listen [::]:8443 ssl%2$s;
-            ssl_certificate %1$s/cert.pem; ssl_certificate_key %1$s/key.pem;
-            location = /ok { return 200 "ok\\n"; }
-            location /files/ { alias %1$s/www/; }
-            location = /created { return 201 "made\\n"; }
-            location / { return 404; }
-          }
-        }
-        """.formatted(dir, http2 ? " http2" : "");
-    Path confFile = dir.resolve("nginx-tls.conf");
-    Files.writeString(confFile, conf);
-    start(server, "nginx", "-c", confFile.toString(), "-e", dir.resolve("error-tls.log").toString());
+    startNginx("-tls", NginxConfigs.tls(dir, http2));
     awaitUntil(() -> Shell.runUnchecked(Duration.ofSeconds(5), List.of("ip", "netns", "exec",
         client.name(), "curl", "-sk", "-o", "/dev/null", "https://" + SERVER_V4 + ":8443/ok")).ok(),
         "TLS server on 8443");
@@ -124,29 +90,15 @@ final class TwoHosts implements AutoCloseable {
    * sendfile, anything else 404, whatever the method.
    */
   void startPlainNginx(int fileSize) throws IOException {
-    Path www = Files.createDirectories(dir.resolve("www-plain"));
-    Files.write(www.resolve("file"), new byte[fileSize]);
-    String conf = """
-        daemon off; master_process off; worker_processes 1;
-        pid %1$s/nginx-plain.pid; error_log %1$s/error-plain.log;
-        events { worker_connections 64; }
-        http {
-          access_log off; keepalive_requests 1000; sendfile on;
-          client_body_temp_path %1$s/body; proxy_temp_path %1$s/proxy;
-          fastcgi_temp_path %1$s/fastcgi; uwsgi_temp_path %1$s/uwsgi; scgi_temp_path %1$s/scgi;
-          server {
-            listen 8081; listen 8082 http2; root %1$s/www-plain;
-            location = /ok { return 200 "ok\n"; }
-            location = /created { return 201 "made\n"; }
-            location = /file { }
-            location / { return 404; }
-          }
-        }
-        """.formatted(dir);
-    Path confFile = dir.resolve("nginx-plain.conf");
-    Files.writeString(confFile, conf);
-    start(server, "nginx", "-c", confFile.toString(), "-e", dir.resolve("error-plain.log").toString());
+    Files.write(Files.createDirectories(dir.resolve("www-plain")).resolve("file"), new byte[fileSize]);
+    startNginx("-plain", NginxConfigs.plain(dir));
     awaitTcp(SERVER_V4, 8081);
+  }
+
+  private void startNginx(String suffix, String conf) throws IOException {
+    Path confFile = dir.resolve("nginx" + suffix + ".conf");
+    Files.writeString(confFile, conf);
+    start(server, "nginx", "-c", confFile.toString(), "-e", NginxConfigs.errorLog(dir, suffix).toString());
   }
 
   /**
@@ -223,14 +175,28 @@ final class TwoHosts implements AutoCloseable {
 
   /** Lets a process from {@link #startInClient} go, once {@code probed} says its pid carries probes; its output. */
   String release(Process p, java.util.function.IntPredicate probed) {
+    letGo(p, probed);
+    return output(p, 60, "client");
+  }
+
+  /** Once {@code probed} says the process's pid carries probes, writes the line it waits for. */
+  private void letGo(Process p, java.util.function.IntPredicate probed) {
     int pid = (int) p.pid();
     awaitUntil(() -> probed.test(pid), "probes on the client process " + pid);
     try {
       p.getOutputStream().write('\n');
       p.getOutputStream().close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** All a process prints, once it has exited 0 within {@code seconds}; else the test fails with it. */
+  private static String output(Process p, int seconds, String what) {
+    try {
       String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new AssertionError("client failed: " + out);
+      if (!p.waitFor(seconds, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new AssertionError(what + " failed: " + out);
       }
       return out;
     } catch (IOException e) {
@@ -271,25 +237,12 @@ final class TwoHosts implements AutoCloseable {
    * {@code TlsFlowKernelIT.aNewProcessIsProbedSoonAfterItStarts}). Returns the command's output.
    */
   String runProbed(java.util.function.IntPredicate probed, String... command) {
-    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", client.name(), "sh", "-c",
-        "read go && exec \"$@\"", "sh"));
-    full.addAll(List.of(command));
     try {
-      Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
-      int pid = (int) p.pid(); // ip netns exec and sh exec in place: the same process throughout
-      awaitUntil(() -> probed.test(pid), "probes on the client process " + pid);
-      p.getOutputStream().write('\n');
-      p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new AssertionError(command[0] + " failed: " + out);
-      }
-      return out;
+      Process p = new ProcessBuilder(probedCommand(command)).redirectErrorStream(true).start();
+      letGo(p, probed); // ip netns exec and sh exec in place: the same process throughout
+      return output(p, 30, command[0]);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
     }
   }
 
@@ -298,20 +251,23 @@ final class TwoHosts implements AutoCloseable {
    * download cut short).
    */
   Process startProbed(java.util.function.IntPredicate probed, String... command) {
-    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", client.name(), "sh", "-c",
-        "read go && exec \"$@\"", "sh"));
-    full.addAll(List.of(command));
     try {
-      Process p = new ProcessBuilder(full).redirectErrorStream(true)
+      Process p = new ProcessBuilder(probedCommand(command)).redirectErrorStream(true)
           .redirectOutput(dir.resolve("probed-" + processes.size() + ".log").toFile()).start();
       processes.add(p);
-      awaitUntil(() -> probed.test((int) p.pid()), "probes on the client process " + p.pid());
-      p.getOutputStream().write('\n');
-      p.getOutputStream().close();
+      letGo(p, probed);
       return p;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The command in the client namespace behind a shell that waits for one line, then execs it in place. */
+  private List<String> probedCommand(String... command) {
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", client.name(), "sh", "-c",
+        "read go && exec \"$@\"", "sh"));
+    full.addAll(List.of(command));
+    return full;
   }
 
   /** A UDP echo server on port 9053 (python3). */
