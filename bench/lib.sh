@@ -126,10 +126,18 @@ timed() {
   fi
   [ -z "$pid" ] || before="$(cpu_ticks "$pid")"
   nb="$(cpu_ticks "$nginx_pid")"; mb="$(machine_ticks)"
+  local perf_pid=""
+  if [ -n "${PERF:-}" ]; then # a whole-machine profile of the timed window, kept as $PERF/perf-<name>.data
+    mkdir -p "$PERF"
+    perf record -q -a -g -F "${PERF_FREQ:-1999}" -o "$PERF/perf-$name.data" >/dev/null 2>&1 &
+    perf_pid=$!
+    sleep 0.3
+  fi
   t0="$(date +%s.%N)"
   ip netns exec "$nsA" /usr/bin/time -f "%U %S" -o "$work/time-$name" "$@" >"$work/out-$name.log" 2>&1 \
     || { cat "$work/out-$name.log" >&2; die "load failed for $name"; }
   t1="$(date +%s.%N)"
+  if [ -n "$perf_pid" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
   [ -z "$pid" ] || after="$(cpu_ticks "$pid")"
   na="$(cpu_ticks "$nginx_pid")"; ma="$(machine_ticks)"
   cat "$work/out-$name.log" >>"$work/load.log"

@@ -211,7 +211,7 @@ static __always_inline bool emit(const struct hm_conn_key *key, const struct hm_
 	e->pkt_to_responder = to_responder;
 	e->_pad0 = 0;
 	e->_pad1 = 0;
-	bpf_ringbuf_submit(e, hm_submit_flags(sizeof(*e)));
+	bpf_ringbuf_submit(e, hm_wakeup_flags(sizeof(*e)));
 	return true;
 }
 

@@ -120,7 +120,7 @@ static __always_inline void emit(const struct hm_tls_call *call, __u8 op, __u8 f
 	e->captured = captured;
 	/* Only the header and the captured bytes travel, not the whole 4 KiB. */
 	size = offsetof(struct hm_tls_event, data) + captured;
-	if (bpf_ringbuf_output(&hm_events, e, size, hm_output_flags(size)))
+	if (bpf_ringbuf_output(&hm_events, e, size, hm_wakeup_flags(size)))
 		hm_count(HM_STAT_RINGBUF_FULL);
 	else
 		hm_count(HM_STAT_TLS_CALLS);

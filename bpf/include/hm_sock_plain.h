@@ -351,7 +351,7 @@ static __always_inline void on_exit(long nr, long ret)
 	asm volatile("" : "+r"(size));
 	if (size > sizeof(struct hm_tls_event))
 		return;
-	if (bpf_ringbuf_output(&hm_events, &s->e, size, hm_output_flags(size)))
+	if (bpf_ringbuf_output(&hm_events, &s->e, size, hm_wakeup_flags(size)))
 		hm_count(HM_STAT_RINGBUF_FULL);
 	else
 		hm_count(HM_STAT_SOCK_CALLS);

@@ -69,10 +69,10 @@ public final class SyscallHookCostBench {
     AtomicLong events = new AtomicLong();
     byte[] elf = BpfObjects.load(BpfObjects.SOCK_PLAIN);
     try (TcDatapath tc = new TcDatapath(bpf, settings);
-        PlaintextDatapath raw = new PlaintextDatapath(bpf, elf, tc.eventsMap(), tc.stats(),
-            settings.wakeupBytes(), Map.of(), PlaintextDatapath.Hooks.RAW_SYSCALLS);
-        PlaintextDatapath per = new PlaintextDatapath(bpf, elf, tc.eventsMap(), tc.stats(),
-            settings.wakeupBytes(), Map.of(), PlaintextDatapath.Hooks.PER_SYSCALL);
+        PlaintextDatapath raw = new PlaintextDatapath(bpf, elf, tc.output(), Map.of(),
+            PlaintextDatapath.Hooks.RAW_SYSCALLS);
+        PlaintextDatapath per = new PlaintextDatapath(bpf, elf, tc.output(), Map.of(),
+            PlaintextDatapath.Hooks.PER_SYSCALL);
         Driver watched = new Driver(a[0], a[1]);
         Driver other = new Driver(a[0], a[2])) {
       raw.watchNetns(watchedInode, 1);

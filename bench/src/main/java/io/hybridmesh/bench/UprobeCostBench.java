@@ -87,8 +87,8 @@ public final class UprobeCostBench {
     AtomicBoolean draining = new AtomicBoolean(true);
     AtomicLong events = new AtomicLong();
     try (TcDatapath tc = new TcDatapath(bpf, settings);
-        TlsDatapath tls = new TlsDatapath(bpf, BpfObjects.load(BpfObjects.TLS_UPROBE), tc.eventsMap(),
-            tc.stats(), settings.wakeupBytes(), new TlsHooks(UprobeLinks.PER_SITE, SocketHooks.AUTO))) {
+        TlsDatapath tls = new TlsDatapath(bpf, BpfObjects.load(BpfObjects.TLS_UPROBE), tc.output(),
+            new TlsHooks(UprobeLinks.PER_SITE, SocketHooks.AUTO))) {
       tls.watchNetns(netns, 1);
       Thread drain = drainer(tc.events(), draining, events);
       Driver base = new Driver(a[3], a);

@@ -53,14 +53,12 @@ public final class PlaintextDatapath implements PlaintextProbes, AutoCloseable {
    * @param shared maps to take from the TLS object, by name ({@link #SHARED_WITH_TLS}); empty when TLS is
    *     not read, and this object makes its own
    */
-  public PlaintextDatapath(Bpf bpf, byte[] elf, BpfMap events, BpfMap stats, long wakeupBytes,
-      Map<String, BpfMap> shared, Hooks hooks) {
+  public PlaintextDatapath(Bpf bpf, byte[] elf, EventOutput output, Map<String, BpfMap> shared,
+      Hooks hooks) {
     this.hooks = hooks;
     BpfObject o = bpf.open("sock_plain", elf);
     try {
-      o.setRodata("hm_wakeup_bytes", NativeBytes.u64(wakeupBytes));
-      o.reuseMap("hm_events", events);
-      o.reuseMap("hm_stats", stats);
+      output.shareWith(o);
       shared.forEach(o::reuseMap);
       for (String p : RAW) {
         o.setProgramAutoload(p, hooks == Hooks.RAW_SYSCALLS);

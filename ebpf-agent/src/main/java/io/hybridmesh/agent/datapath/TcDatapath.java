@@ -27,8 +27,7 @@ public final class TcDatapath implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(TcDatapath.class.getName());
   static final String CONNECTIONS = "hm_conns";
-  static final String EVENTS = "hm_events";
-  static final String STATS = "hm_stats";
+  static final String EVENTS = EventOutput.EVENTS;
 
   private final Bpf bpf;
   private final byte[] elf;
@@ -113,12 +112,13 @@ public final class TcDatapath implements AutoCloseable {
   }
 
   public BpfMap stats() {
-    return anchor.map(STATS);
+    return anchor.map(EventOutput.STATS);
   }
 
-  /** The ring buffer map itself, for other objects that report through the same ring. */
-  public BpfMap eventsMap() {
-    return anchor.map(EVENTS);
+  /** The ring buffer and counters every other object reports through, with this node's wakeup threshold. */
+  public EventOutput output() {
+    return new EventOutput(anchor.map(EVENTS), stats(), anchor.map(EventOutput.UNWOKEN),
+        EventOutput.perCpu(settings.wakeupBytes(), bpf.possibleCpus()));
   }
 
   public RingBufferReader events() {
@@ -140,10 +140,8 @@ public final class TcDatapath implements AutoCloseable {
       o.setRodata("endpoint_id", NativeBytes.u32(endpointId));
       o.setRodata("l2_header_len", NativeBytes.u32(l2HeaderLength));
       o.setRodata("report_interval_ns", NativeBytes.u64(settings.reportInterval().toNanos()));
-      o.setRodata("hm_wakeup_bytes", NativeBytes.u64(settings.wakeupBytes()));
-      for (String shared : List.of(CONNECTIONS, EVENTS, STATS)) {
-        o.reuseMap(shared, anchor.map(shared));
-      }
+      output().shareWith(o);
+      o.reuseMap(CONNECTIONS, anchor.map(CONNECTIONS));
       o.load();
       links.addAll(linker.attach(o, netns, interfaceName));
       return new Attachment(endpointId, interfaceName, o, links);

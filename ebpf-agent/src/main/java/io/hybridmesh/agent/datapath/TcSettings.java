@@ -43,8 +43,9 @@ public record TcSettings(
   }
 
   /**
-   * Waiting bytes at which the programs wake the reader; below it the reader finds events at its next
-   * poll. A quarter of the ring, at most 256 KiB, so a burst never fills the ring before a wakeup.
+   * Waiting bytes, all CPUs together, at which the programs wake the reader (each CPU keeps its share:
+   * {@link EventOutput#perCpu}); below it the reader finds events at its next poll. A quarter of the ring,
+   * at most 256 KiB, so a burst never fills the ring before a wakeup.
    */
   public long wakeupBytes() {
     return Math.min(256 << 10, ringBufferBytes / 4);

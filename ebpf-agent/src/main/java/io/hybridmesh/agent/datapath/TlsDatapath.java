@@ -55,18 +55,18 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
   private final GoProcesses goProcesses;
 
   /**
-   * @param wakeupBytes waiting bytes at which the programs wake the reader
+   * @param output the ring buffer and counters the programs report through
    * @param hooks how probes are attached; with {@link UprobeLinks#AUTO}, a kernel that refuses the
    *     uprobe_multi programs gets a link per site, and with {@link SocketHooks#AUTO} a kernel without the
    *     socket tracepoints gets the syscall tracepoints
    */
-  public TlsDatapath(Bpf bpf, byte[] elf, BpfMap events, BpfMap stats, long wakeupBytes, TlsHooks hooks) {
+  public TlsDatapath(Bpf bpf, byte[] elf, EventOutput output, TlsHooks hooks) {
     UprobeLinks mode = hooks.uprobes();
     BpfObject o = null;
     boolean multi = mode != UprobeLinks.PER_SITE;
     if (multi) {
       try {
-        o = open(bpf, elf, events, stats, wakeupBytes, true);
+        o = open(bpf, elf, output, true);
       } catch (BpfException e) {
         if (mode == UprobeLinks.MULTI) {
           throw e;
@@ -77,7 +77,7 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
       }
     }
     if (o == null) {
-      o = open(bpf, elf, events, stats, wakeupBytes, false);
+      o = open(bpf, elf, output, false);
     }
     boolean follows = true;
     try {
@@ -128,13 +128,10 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
     return SocketHooks.SYSCALL_TRACEPOINTS;
   }
 
-  private static BpfObject open(Bpf bpf, byte[] elf, BpfMap events, BpfMap stats, long wakeupBytes,
-      boolean multi) {
+  private static BpfObject open(Bpf bpf, byte[] elf, EventOutput output, boolean multi) {
     BpfObject o = bpf.open("tls_uprobe", elf);
     try {
-      o.setRodata("hm_wakeup_bytes", NativeBytes.u64(wakeupBytes));
-      o.reuseMap("hm_events", events);
-      o.reuseMap("hm_stats", stats);
+      output.shareWith(o);
       for (String program : List.of(MULTI_ENTRY, MULTI_RETURN)) {
         if (multi) {
           o.setProgramAttachType(program, UprobeMultiTarget.ATTACH_TYPE);

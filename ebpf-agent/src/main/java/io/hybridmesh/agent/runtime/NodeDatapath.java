@@ -121,8 +121,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
   /** The TLS programs, or null with a sentence on what is lost: L3/L4 goes on without them. */
   private TlsDatapath loadTls(Bpf bpf, TlsHooks tlsHooks) {
     try {
-      return new TlsDatapath(bpf, BpfObjects.load(BpfObjects.TLS_UPROBE), datapath.eventsMap(),
-          datapath.stats(), settings.wakeupBytes(), tlsHooks);
+      return new TlsDatapath(bpf, BpfObjects.load(BpfObjects.TLS_UPROBE), datapath.output(), tlsHooks);
     } catch (BpfException e) {
       LOG.warning("HTTP inside TLS cannot be read on this host (" + e.getMessage()
           + "); L3/L4 connection flows go on.");
@@ -142,8 +141,8 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
     try {
       // The raw pair: cheaper than per-syscall tracepoints wherever reads and writes are over about a third
       // of the syscalls, as where HTTP is served (bench/syscall-hooks.sh).
-      return new PlaintextDatapath(bpf, BpfObjects.load(BpfObjects.SOCK_PLAIN), datapath.eventsMap(),
-          datapath.stats(), settings.wakeupBytes(), shared, PlaintextDatapath.Hooks.RAW_SYSCALLS);
+      return new PlaintextDatapath(bpf, BpfObjects.load(BpfObjects.SOCK_PLAIN), datapath.output(), shared,
+          PlaintextDatapath.Hooks.RAW_SYSCALLS);
     } catch (BpfException e) {
       if (mode == PlaintextMode.ON) {
         closeLoaded();
