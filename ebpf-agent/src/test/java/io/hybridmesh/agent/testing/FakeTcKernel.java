@@ -15,8 +15,10 @@ import io.hybridmesh.jni.UprobeTarget;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -35,6 +37,10 @@ public final class FakeTcKernel implements Bpf {
   public final List<String> attached = new ArrayList<>();
   /** Legacy filters of ours on hooks, as "eth0 INGRESS". */
   public final Set<String> legacyFilters = new HashSet<>();
+  /** Per object opened, in order: "map &lt;- the name of the map it took over", as objects call reuseMap. */
+  public final List<String> reused = new ArrayList<>();
+  /** The last value each read-only variable was set to, whichever object set it. */
+  public final Map<String, byte[]> rodata = new HashMap<>();
   public int closed;
 
   public FakeTcKernel(boolean before512) {
@@ -109,13 +115,17 @@ public final class FakeTcKernel implements Bpf {
 
   private record FakeObject(FakeTcKernel kernel, String name, String object) implements BpfObject {
     @Override
-    public void setRodata(String variable, byte[] value) {}
+    public void setRodata(String variable, byte[] value) {
+      kernel.rodata.put(variable, value.clone());
+    }
 
     @Override
     public void setMapMaxEntries(String map, int maxEntries) {}
 
     @Override
-    public void reuseMap(String map, BpfMap existing) {}
+    public void reuseMap(String map, BpfMap existing) {
+      kernel.reused.add(map + " <- " + existing.name());
+    }
 
     @Override
     public void setProgramAttachType(String program, int attachType) {}
