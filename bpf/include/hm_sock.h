@@ -88,11 +88,39 @@ struct hm_sock_words {
 	__u32 _pad;
 };
 
-static __always_inline void sock_words(struct sock_common *sk, struct hm_sock_words *w)
+/*
+ * Reads them: the address pair and the port pair in one read where they share 16 bytes (struct sock_common
+ * has kept addrpair, hash, portpair in a row since 2.6.38; CO-RE tells whether this kernel does), and the
+ * IPv6 destination only for an IPv6 connection (zero otherwise). A read costs about 40 ns, and this runs on
+ * every call that touches a watched socket.
+ */
+static __always_inline void sock_words(struct sock_common *sk, bool ipv6, struct hm_sock_words *w)
 {
-	bpf_core_read(&w->addrpair, sizeof(w->addrpair), &sk->skc_addrpair);
-	bpf_core_read(&w->portpair, sizeof(w->portpair), &sk->skc_portpair);
-	bpf_core_read(w->v6_daddr, sizeof(w->v6_daddr), &sk->skc_v6_daddr);
+	struct {
+		__u64 addrpair;
+		__u32 hash;
+		__u32 portpair;
+	} head;
+
+	if (bpf_core_field_offset(struct sock_common, skc_portpair) ==
+	    bpf_core_field_offset(struct sock_common, skc_addrpair) + 12) {
+		bpf_core_read(&head, sizeof(head), &sk->skc_addrpair);
+		w->addrpair = head.addrpair;
+		w->portpair = head.portpair;
+	} else {
+		bpf_core_read(&w->addrpair, sizeof(w->addrpair), &sk->skc_addrpair);
+		bpf_core_read(&w->portpair, sizeof(w->portpair), &sk->skc_portpair);
+	}
+	w->_pad = 0;
+	w->v6_daddr[0] = w->v6_daddr[1] = 0;
+	if (ipv6)
+		bpf_core_read(w->v6_daddr, sizeof(w->v6_daddr), &sk->skc_v6_daddr);
+}
+
+static __always_inline bool same_words(const struct hm_sock_words *a, const struct hm_sock_words *b)
+{
+	return a->addrpair == b->addrpair && a->portpair == b->portpair && a->v6_daddr[0] == b->v6_daddr[0] &&
+	       a->v6_daddr[1] == b->v6_daddr[1];
 }
 
 #endif /* HM_SOCK_H */

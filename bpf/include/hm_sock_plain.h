@@ -79,6 +79,64 @@ struct {
 	__type(value, struct hm_sock_state);
 } hm_sock_states SEC(".maps");
 
+/* A descriptor of a process, and what it named when last looked at. */
+struct hm_fd_key {
+	__u32 tgid;
+	__s32 fd;
+};
+
+struct hm_fd_sock {
+	__u64 file; /* the struct file the descriptor pointed to */
+	__u64 sock; /* that file's private data (the struct socket, for a socket) */
+	__u64 sk;   /* the socket's struct sock when it is TCP, else 0 */
+};
+
+/*
+ * What each descriptor of a watched process's reads and writes named, so that the next call on it costs
+ * three reads (descriptor, file's private data, socket's sock) instead of eight (the file's inode mode and
+ * the sock's family, type and protocol besides). A descriptor closed and opened again names another
+ * struct file, socket or sock, or the same ones only if all three were freed and allocated again in place,
+ * in which case the sock is still TCP (TCP socks have slab caches of their own) and the return checks the
+ * connection by its addresses as ever.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct hm_fd_key);
+	__type(value, struct hm_fd_sock);
+} hm_fd_socks SEC(".maps");
+
+/* The TCP socket behind a descriptor of the current task, or 0. */
+static __always_inline __u64 fd_tcp_sock(long fd)
+{
+	struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
+	struct hm_fd_key key = {.tgid = bpf_get_current_pid_tgid() >> 32, .fd = fd};
+	struct hm_fd_sock *cached, fresh = {};
+	struct file **fds;
+	struct file *file = NULL;
+	struct socket *sock = NULL;
+	__u64 sk = 0;
+
+	if (fd < 0 || fd >= fdt->max_fds)
+		return 0;
+	fds = fdt->fd;
+	if (bpf_core_read(&file, sizeof(file), &fds[fd]) || !file)
+		return 0;
+	bpf_core_read(&sock, sizeof(sock), &file->private_data);
+	if (sock)
+		bpf_core_read(&sk, sizeof(sk), &sock->sk);
+	cached = bpf_map_lookup_elem(&hm_fd_socks, &key);
+	if (cached && cached->file == (__u64)file && cached->sock == (__u64)sock &&
+	    (!cached->sk || cached->sk == sk))
+		return cached->sk;
+	fresh.file = (__u64)file;
+	fresh.sock = (__u64)sock;
+	if (sk && (BPF_CORE_READ(file, f_inode, i_mode) & HM_S_IFMT) == HM_S_IFSOCK && is_tcp((struct sock *)sk))
+		fresh.sk = sk;
+	bpf_map_update_elem(&hm_fd_socks, &key, &fresh, BPF_ANY);
+	return fresh.sk;
+}
+
 /*
  * Room to build one event, with as much again behind it: the iovec loop writes at an offset below
  * HM_TLS_MAX_CAPTURE a length of at most HM_TLS_MAX_CAPTURE, which the verifier can then see stays inside.
@@ -102,15 +160,11 @@ static __always_inline struct hm_sock_call *sock_slot(__u32 tid)
 	return bpf_map_lookup_elem(&hm_sock_calls, &slot);
 }
 
-/* The socket's classification when it still names the same connection, else NULL. */
-static __always_inline struct hm_sock_state *known_state(__u64 sk, const struct hm_sock_words *w)
+/* Whether a socket's classification was made for the connection these words name. */
+static __always_inline bool state_matches(const struct hm_sock_state *s, const struct hm_sock_words *w)
 {
-	struct hm_sock_state *s = bpf_map_lookup_elem(&hm_sock_states, &sk);
-
-	if (s && s->addrpair == w->addrpair && s->portpair == w->portpair && s->v6_daddr[0] == w->v6_daddr[0] &&
-	    s->v6_daddr[1] == w->v6_daddr[1])
-		return s;
-	return NULL;
+	return s->addrpair == w->addrpair && s->portpair == w->portpair && s->v6_daddr[0] == w->v6_daddr[0] &&
+	       s->v6_daddr[1] == w->v6_daddr[1];
 }
 
 /*
@@ -174,8 +228,8 @@ static __always_inline void on_enter(long nr, long fd, __u64 buf, __u64 arg3, __
 	tid = (__u32)bpf_get_current_pid_tgid();
 	if (in_tls_call(tid))
 		return; /* ciphertext: the TLS probes read this call's plaintext */
-	sk = fd_sock(fd);
-	if (!sk || !is_tcp((struct sock *)sk))
+	sk = fd_tcp_sock(fd);
+	if (!sk)
 		return;
 	call = sock_slot(tid);
 	if (!call)
@@ -272,23 +326,25 @@ static __always_inline bool tls_record(const __u8 *b)
  * state, or NULL when the call is not to be reported (TLS, too short to tell, table full).
  */
 static __always_inline struct hm_sock_state *classify(const struct hm_sock_call *call, struct hm_sock_scratch *s,
-						      __u32 captured, const struct hm_sock_words *w)
+						      __u32 captured)
 {
 	struct hm_sock_state fresh = {};
+	struct hm_sock_words w;
 
 	if (captured < 3) {
 		hm_count(HM_STAT_SOCK_UNCLASSIFIED);
 		return NULL;
 	}
-	fresh.addrpair = w->addrpair;
-	fresh.portpair = w->portpair;
-	fresh.v6_daddr[0] = w->v6_daddr[0];
-	fresh.v6_daddr[1] = w->v6_daddr[1];
+	if (!socket_tuple((struct sock *)call->sk, &fresh.tuple))
+		return NULL;
+	sock_words((struct sock_common *)call->sk, fresh.tuple.family == HM_AF_INET6, &w);
+	fresh.addrpair = w.addrpair;
+	fresh.portpair = w.portpair;
+	fresh.v6_daddr[0] = w.v6_daddr[0];
+	fresh.v6_daddr[1] = w.v6_daddr[1];
 	fresh.endpoint_id = call->endpoint_id;
 	fresh.flags = call->write ? 0 : HM_SOCK_F_FIRST_READ;
 	fresh.verdict = tls_record(s->e.data) ? HM_SOCK_TLS : HM_SOCK_PLAIN;
-	if (!socket_tuple((struct sock *)call->sk, &fresh.tuple))
-		return NULL;
 	if (bpf_map_update_elem(&hm_sock_states, &call->sk, &fresh, BPF_ANY)) {
 		hm_count(HM_STAT_SOCK_TABLE_FULL);
 		return NULL;
@@ -315,8 +371,12 @@ static __always_inline void on_exit(long nr, long ret)
 	call->tid = 0;
 	if (call->nr != nr || ret <= 0)
 		return; /* another syscall's return (the entry was missed), or nothing moved */
-	sock_words((struct sock_common *)call->sk, &w);
-	state = known_state(call->sk, &w);
+	state = bpf_map_lookup_elem(&hm_sock_states, &call->sk);
+	if (state) {
+		sock_words((struct sock_common *)call->sk, state->tuple.family == HM_AF_INET6, &w);
+		if (!state_matches(state, &w))
+			state = NULL; /* made for another connection, on a struct sock freed and allocated again */
+	}
 	if (state && state->verdict != HM_SOCK_PLAIN)
 		return; /* left to the TLS probes: its bytes are not even copied */
 	if (!state && call->shape == HM_SHAPE_NONE)
@@ -327,7 +387,7 @@ static __always_inline void on_exit(long nr, long ret)
 	if (call->shape != HM_SHAPE_NONE)
 		captured = capture(s, call, ret);
 	if (!state) {
-		state = classify(call, s, captured, &w);
+		state = classify(call, s, captured);
 		if (!state)
 			return;
 	}

@@ -21,20 +21,17 @@ struct hm_ssl_key {
 
 /*
  * The connection of an SSL pointer: its socket, that socket's addresses, and the raw words they were read
- * from, so that a later call can tell it is still the same connection by reading three words.
+ * from, so that a later call can tell it is still the same connection by reading one or two words.
  */
 struct hm_ssl_conn {
-	__u64 sk;          /* the struct sock the addresses were read from */
-	__u64 addrpair;    /* skc_addrpair: IPv4 remote and local address */
-	__u32 portpair;    /* skc_portpair: remote and local port */
-	__u32 _pad;
-	__u64 v6_daddr[2]; /* skc_v6_daddr */
+	__u64 sk; /* the struct sock the addresses were read from */
+	struct hm_sock_words words;
 	struct hm_flow_tuple tuple;
 };
 
 /*
  * The connection of each SSL pointer, for calls that make no syscall, and so that a call on the connection
- * of the last one costs three reads instead of a dozen and a map update. Keyed by SSL pointer and process,
+ * of the last one costs a word read instead of a dozen and a map update. Keyed by SSL pointer and process,
  * and checked: the same socket pointer with the same address and port words, so that an SSL object and a
  * socket both reused (freed and allocated again) for a new connection get that connection's addresses.
  */
@@ -44,33 +41,6 @@ struct {
 	__type(key, struct hm_ssl_key);
 	__type(value, struct hm_ssl_conn);
 } hm_ssl_conns SEC(".maps");
-
-/*
- * The words that tell a socket's connection apart, read into `c`: the address pair and the port pair, in one
- * read where they share 16 bytes (struct sock_common has kept addrpair, hash, portpair in a row since
- * 2.6.38; CO-RE tells whether this kernel does), and the IPv6 destination only for an IPv6 connection. A
- * read costs about 40 ns; this runs on every TLS call that touched its socket.
- */
-static __always_inline void connection_words(struct sock_common *sk, bool ipv6, struct hm_ssl_conn *c)
-{
-	struct {
-		__u64 addrpair;
-		__u32 hash;
-		__u32 portpair;
-	} head;
-
-	if (bpf_core_field_offset(struct sock_common, skc_portpair) ==
-	    bpf_core_field_offset(struct sock_common, skc_addrpair) + 12) {
-		bpf_core_read(&head, sizeof(head), &sk->skc_addrpair);
-		c->addrpair = head.addrpair;
-		c->portpair = head.portpair;
-	} else {
-		bpf_core_read(&c->addrpair, sizeof(c->addrpair), &sk->skc_addrpair);
-		bpf_core_read(&c->portpair, sizeof(c->portpair), &sk->skc_portpair);
-	}
-	if (ipv6)
-		bpf_core_read(c->v6_daddr, sizeof(c->v6_daddr), &sk->skc_v6_daddr);
-}
 
 /*
  * The connection of this call: its socket when it made a send or receive (the cache entry is reused while
@@ -90,20 +60,15 @@ static __always_inline bool call_tuple(const struct hm_tls_call *call, __u32 tgi
 		return true;
 	}
 	if (cached && cached->sk == call->sk) {
-		/* The same socket: still the same connection while its words are (a socket freed and reused
-		 * by another connection has other addresses or ports; an IPv6 one is checked in full). */
-		bool ipv6 = cached->tuple.family == HM_AF_INET6;
-
-		connection_words(sk, ipv6, &fresh);
-		if (cached->addrpair == fresh.addrpair && cached->portpair == fresh.portpair &&
-		    (!ipv6 || (cached->v6_daddr[0] == fresh.v6_daddr[0] && cached->v6_daddr[1] == fresh.v6_daddr[1]))) {
+		sock_words(sk, cached->tuple.family == HM_AF_INET6, &fresh.words);
+		if (same_words(&cached->words, &fresh.words)) {
 			*t = cached->tuple;
 			return true;
 		}
 	}
 	if (!socket_tuple((struct sock *)sk, &fresh.tuple))
 		return false;
-	connection_words(sk, fresh.tuple.family == HM_AF_INET6, &fresh);
+	sock_words(sk, fresh.tuple.family == HM_AF_INET6, &fresh.words);
 	fresh.sk = call->sk;
 	bpf_map_update_elem(&hm_ssl_conns, &key, &fresh, BPF_ANY);
 	*t = fresh.tuple;
