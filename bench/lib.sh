@@ -128,6 +128,7 @@ timed() {
   nb="$(cpu_ticks "$nginx_pid")"; mb="$(machine_ticks)"
   local perf_pid=""
   if [ -n "${PERF:-}" ]; then # a whole-machine profile of the timed window, kept as $PERF/perf-<name>.data
+    command -v perf >/dev/null 2>&1 || die "PERF is set but perf is missing (apt-get install linux-perf)"
     mkdir -p "$PERF"
     perf record -q -a -g -F "${PERF_FREQ:-1999}" -o "$PERF/perf-$name.data" >/dev/null 2>&1 &
     perf_pid=$!

@@ -29,6 +29,8 @@
 #   HMESH_JAVA_OPTS="..."        JVM options for the default HMESH
 #   AGENT_OPTS="..."             more agent options
 #   BPF_STATS=1                  kernel.bpf_stats_enabled during the run: each agent program's own time per run
+#   PERF=dir                     a whole-machine profile of each timed run (perf record -a -g, PERF_FREQ=1999 Hz),
+#                                kept as dir/perf-<run>.data (the linux-perf package)
 #   KEEP_LOGS=dir                keep the logs (agents, nginx, haproxy, wrk) there
 set -euo pipefail
 

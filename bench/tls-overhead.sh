@@ -53,6 +53,8 @@
 #                                the server end; the HAProxy hop forwards to it the same way
 #   BPF_STATS=1                  kernel.bpf_stats_enabled during the run: each agent program's own time per
 #                                run (it adds two clock reads to every program run, so costs are a bit higher)
+#   PERF=dir                     a whole-machine profile of each timed run (perf record -a -g, PERF_FREQ=1999 Hz),
+#                                kept as dir/perf-<run>.data (the linux-perf package)
 #   KEEP_LOGS=dir                keep the logs (agents, nginx, haproxy, wrk, h2load) there
 set -euo pipefail
 
