@@ -234,6 +234,39 @@ public class PlaintextFlowKernelIT {
     await().atMost(WAIT).untilAsserted(() -> assertEquals(4, sink.flows(l7On(port)).size(), sink::dump));
   }
 
+  @Test
+  void aDescriptorReusedForANewConnectionReportsTheNewConnection() {
+    // One process, three connections one after the other on the same descriptor number, a regular file read
+    // on that descriptor between them: the programs' descriptor cache must follow each reuse.
+    String out = hosts.client.exec(Duration.ofSeconds(20), "python3", "-c", """
+        import os, socket
+        for i in range(3):
+            s = socket.create_connection(("%s", 8081))
+            s.sendall(b"GET /ok HTTP/1.1\\r\\nHost: h\\r\\nConnection: close\\r\\n\\r\\n")
+            while s.recv(4096):
+                pass
+            print(s.fileno(), s.getsockname()[1])
+            s.close()
+            fd = os.open("/etc/hostname", os.O_RDONLY)
+            os.read(fd, 64)
+            os.close(fd)
+        """.formatted(TwoHosts.SERVER_V4));
+    List<String[]> connections = out.lines().map(l -> l.split(" ")).toList();
+    assertEquals(3, connections.size(), out);
+    assertEquals(1, connections.stream().map(c -> c[0]).distinct().count(), "one descriptor number: " + out);
+    for (String[] c : connections) {
+      int port = Integer.parseInt(c[1]);
+      await().atMost(WAIT).untilAsserted(() -> assertEquals(4, sink.flows(l7On(port)).size(), sink::dump));
+      for (Flow request : of(l7On(port), Reporter.CLIENT, L7FlowType.REQUEST)) {
+        assertEquals(port, request.getL4().getTcp().getSourcePort(), request::toString);
+        assertEquals("/ok", request.getL7().getHttp().getPath());
+        assertTrue(request.getSource().getProcess().getComm().startsWith("python"), request::toString);
+      }
+    }
+    assertEquals(12, sink.flows(f -> f.getType() == FlowType.L7).size(), "nothing else, the file's bytes "
+        + "not at all: " + sink.dump());
+  }
+
   private static Predicate<Flow> l7On(int port) {
     return f -> f.getType() == FlowType.L7
         && (f.getL4().getTcp().getSourcePort() == port || f.getL4().getTcp().getDestinationPort() == port);
