@@ -151,6 +151,32 @@ public class TlsFlowKernelIT {
   }
 
   @Test
+  void connectionsOneAfterAnotherInOneProcessEachKeepTheirOwnAddresses() {
+    // Each connection's SSL object is freed before the next is made, and the next is allocated where it was
+    // (checked: trusting the cache by SSL pointer alone gives every flow the first connection's addresses).
+    String out = hosts.client.exec(Duration.ofSeconds(30), "python3", "-c", """
+        import http.client, ssl
+        ctx = ssl._create_unverified_context()
+        for i in range(3):
+            c = http.client.HTTPSConnection("%s", 8443, context=ctx)
+            c.request("PATCH", "/ok")
+            c.getresponse().read()
+            print(c.sock.getsockname()[1])
+            c.close()
+        """.formatted(TwoHosts.SERVER_V4));
+    List<Integer> ports = out.lines().map(Integer::parseInt).toList();
+    assertEquals(3, ports.stream().distinct().count(), out);
+    Predicate<Flow> python = f -> f.getType() == FlowType.L7 && f.getReporter() == Reporter.CLIENT
+        && f.getL7().getHttp().getMethod().equals("PATCH");
+    await().atMost(WAIT).untilAsserted(() -> assertEquals(6, sink.flows(python).size(), sink::dump));
+    for (int port : ports) {
+      List<Flow> flows = sink.flows(python.and(f -> f.getL4().getTcp().getSourcePort() == port
+          || f.getL4().getTcp().getDestinationPort() == port));
+      assertEquals(2, flows.size(), () -> "request and response on port " + port + ": " + sink.dump());
+    }
+  }
+
+  @Test
   void processesOutsideTheWatchedNamespacesAreNotReported() {
     // The same libssl is probed for every process on the host: a TLS server and client in the root
     // namespace use it too, and must stay invisible.
