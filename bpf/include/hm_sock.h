@@ -17,24 +17,38 @@
 
 #define HM_IPPROTO_TCP 6
 
+/* The open file behind a descriptor of the current task, or NULL. */
+static __always_inline struct file *fd_file(long fd)
+{
+	/* Direct loads through the task's BTF pointer (cheaper than a probe read each), as far as BTF goes. */
+	struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
+	struct file **fds;
+	struct file *file = NULL;
+
+	if (fd < 0 || fd >= fdt->max_fds)
+		return NULL;
+	fds = fdt->fd;
+	if (bpf_core_read(&file, sizeof(file), &fds[fd]))
+		return NULL;
+	return file;
+}
+
+/* Whether an open file is a socket. */
+static __always_inline bool is_socket_file(struct file *file)
+{
+	return (BPF_CORE_READ(file, f_inode, i_mode) & HM_S_IFMT) == HM_S_IFSOCK;
+}
+
 /*
  * The socket behind a descriptor of the current task, or 0: for kernels without the socket tracepoints,
  * where the read/write syscall tracepoints name only the descriptor.
  */
 static __always_inline __u64 fd_sock(long fd)
 {
-	/* Direct loads through the task's BTF pointer (cheaper than a probe read each), as far as BTF goes. */
-	struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
-	struct file **fds;
-	struct file *file = NULL;
+	struct file *file = fd_file(fd);
 	struct socket *sock;
 
-	if (fd < 0 || fd >= fdt->max_fds)
-		return 0;
-	fds = fdt->fd;
-	if (bpf_core_read(&file, sizeof(file), &fds[fd]) || !file)
-		return 0;
-	if ((BPF_CORE_READ(file, f_inode, i_mode) & HM_S_IFMT) != HM_S_IFSOCK)
+	if (!file || !is_socket_file(file))
 		return 0;
 	sock = BPF_CORE_READ(file, private_data);
 	return sock ? (__u64)BPF_CORE_READ(sock, sk) : 0;

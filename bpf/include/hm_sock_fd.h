@@ -40,18 +40,13 @@ struct {
 /* The TCP socket behind a descriptor of the current task, or 0. */
 static __always_inline __u64 fd_tcp_sock(long fd)
 {
-	struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
 	struct hm_fd_key key = {.tgid = bpf_get_current_pid_tgid() >> 32, .fd = fd};
 	struct hm_fd_sock *cached, fresh = {};
-	struct file **fds;
-	struct file *file = NULL;
+	struct file *file = fd_file(fd);
 	struct socket *sock = NULL;
 	__u64 sk = 0;
 
-	if (fd < 0 || fd >= fdt->max_fds)
-		return 0;
-	fds = fdt->fd;
-	if (bpf_core_read(&file, sizeof(file), &fds[fd]) || !file)
+	if (!file)
 		return 0;
 	bpf_core_read(&sock, sizeof(sock), &file->private_data);
 	if (sock)
@@ -62,7 +57,7 @@ static __always_inline __u64 fd_tcp_sock(long fd)
 		return cached->sk;
 	fresh.file = (__u64)file;
 	fresh.sock = (__u64)sock;
-	if (sk && (BPF_CORE_READ(file, f_inode, i_mode) & HM_S_IFMT) == HM_S_IFSOCK && is_tcp((struct sock *)sk))
+	if (sk && is_socket_file(file) && is_tcp((struct sock *)sk))
 		fresh.sk = sk;
 	bpf_map_update_elem(&hm_fd_socks, &key, &fresh, BPF_ANY);
 	return fresh.sk;

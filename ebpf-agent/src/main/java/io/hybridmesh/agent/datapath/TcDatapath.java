@@ -35,6 +35,7 @@ public final class TcDatapath implements AutoCloseable {
   private final TcSettings settings;
   private final BpfObject anchor;
   private final RingBufferReader events;
+  private final EventOutput output;
   private final TcLinker linker;
 
   /** The packaged programs: the build with atomics, else the one without. */
@@ -53,6 +54,8 @@ public final class TcDatapath implements AutoCloseable {
     this.anchor = loaded.anchor();
     try {
       this.events = anchor.ringBuffer(EVENTS);
+      this.output = new EventOutput(anchor.map(EVENTS), anchor.map(EventOutput.STATS),
+          anchor.map(EventOutput.UNWOKEN), EventOutput.perCpu(settings.wakeupBytes(), bpf.possibleCpus()));
     } catch (RuntimeException e) {
       anchor.close();
       throw e;
@@ -112,13 +115,12 @@ public final class TcDatapath implements AutoCloseable {
   }
 
   public BpfMap stats() {
-    return anchor.map(EventOutput.STATS);
+    return output.stats();
   }
 
   /** The ring buffer and counters every other object reports through, with this node's wakeup threshold. */
   public EventOutput output() {
-    return new EventOutput(anchor.map(EVENTS), stats(), anchor.map(EventOutput.UNWOKEN),
-        EventOutput.perCpu(settings.wakeupBytes(), bpf.possibleCpus()));
+    return output;
   }
 
   public RingBufferReader events() {
@@ -140,7 +142,7 @@ public final class TcDatapath implements AutoCloseable {
       o.setRodata("endpoint_id", NativeBytes.u32(endpointId));
       o.setRodata("l2_header_len", NativeBytes.u32(l2HeaderLength));
       o.setRodata("report_interval_ns", NativeBytes.u64(settings.reportInterval().toNanos()));
-      output().shareWith(o);
+      output.shareWith(o);
       o.reuseMap(CONNECTIONS, anchor.map(CONNECTIONS));
       o.load();
       links.addAll(linker.attach(o, netns, interfaceName));
