@@ -41,6 +41,13 @@
 #                                plainon for --serve with them kept attached (--plaintext on: a node
 #                                where some workload speaks plaintext HTTP)
 #   RATE=5000 RATE_DURATION=10 RATE_ROUNDS=3 RATE_CONNS=50   the fixed-rate case (RATE=0: skip)
+#   RATE_IDLE=poll               how idle CPUs wait during the fixed-rate case: poll (default) holds
+#                                /dev/cpu_dma_latency at 0 so they spin instead of halting; halt leaves
+#                                the machine's own idle policy. On a KVM guest without halt polling (this
+#                                one: cpuidle haltpoll, guest_halt_poll_ns=0) each halt is a VM exit and a
+#                                wake-up after it costs ~0.1-2 ms, which then decides every variant's p99
+#                                and buries the path's own latency; idle polling takes it out of all
+#                                variants alike (CPU times are process times and do not count the spin)
 #   SETTLE=1                     seconds between the agent saying "observing" and the warm-up
 #   HMESH="java -jar cli/target/hmesh.jar"   how to start the agent (default: the built jar)
 #   HMESH_JAVA_OPTS="..."        JVM options for the default HMESH
@@ -70,6 +77,7 @@ RATE="${RATE:-5000}"
 RATE_DURATION="${RATE_DURATION:-10}"
 RATE_ROUNDS="${RATE_ROUNDS:-3}"
 RATE_CONNS="${RATE_CONNS:-50}"
+RATE_IDLE="${RATE_IDLE:-poll}"
 SETTLE="${SETTLE:-1}"
 PLAINTEXT_IDLE="${PLAINTEXT_IDLE:-5s}"
 AGENT_OPTS="${AGENT_OPTS:-}"
@@ -293,8 +301,15 @@ for r in $(seq "$ROUNDS"); do
 done
 
 if [ "$RATE" -gt 0 ]; then
+  case "$RATE_IDLE" in
+    poll) # Held open for the fixed-rate case only: the value is in force while the descriptor is.
+          exec {idle_fd}>/dev/cpu_dma_latency || die "RATE_IDLE=poll needs /dev/cpu_dma_latency (root)"
+          printf '0x0' >&"$idle_fd" ;;
+    halt) ;;
+    *) die "RATE_IDLE is poll or halt, not $RATE_IDLE" ;;
+  esac
   echo " fixed rate: $RATE req/s aimed at (h2load --h1, $RATE_CONNS connections), ${RATE_DURATION}s," \
-    "$RATE_ROUNDS rounds" >&2
+    "$RATE_ROUNDS rounds, idle CPUs $([ "$RATE_IDLE" = poll ] && echo "polling" || echo "halting")" >&2
   for r in $(seq "$RATE_ROUNDS"); do
     rate_run "ratebase-$r" "$url" ""
     serial_run "serialbase-$r" "$url" ""
@@ -306,6 +321,7 @@ if [ "$RATE" -gt 0 ]; then
     rate_run "rateproxy-$r" "$proxy_url" "$haproxy_pid"
     serial_run "serialproxy-$r" "$proxy_url" "$haproxy_pid"
   done
+  [ "$RATE_IDLE" != poll ] || exec {idle_fd}>&-
 fi
 
 SERVER="$([ "$GO" = 1 ] && echo "Go server" || echo nginx)" H2="$H2" STREAMS="$STREAMS" "$python" \

@@ -27,7 +27,7 @@ HM_HIDDEN char *hm_string(JNIEnv *env, jstring s);
 HM_HIDDEN void *hm_bytes(JNIEnv *env, jbyteArray a, jsize *len);
 
 #define HM_NATIVES(X) \
-  X(object) X(map) X(attach) X(tcx) X(ring) X(probe) X(calibrate)
+  X(object) X(map) X(attach) X(tcx) X(ring) X(probe) X(calibrate) X(sched)
 
 /* Each concern file exports its JNINativeMethod table; jni_onload.c registers them all. */
 struct hm_natives {

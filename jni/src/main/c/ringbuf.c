@@ -197,6 +197,28 @@ static jlong ring_oversized(JNIEnv *env, jclass cls, jlong handle) {
   return r ? (jlong)__atomic_load_n(&r->oversized, __ATOMIC_RELAXED) : 0;
 }
 
+/*
+ * Bytes the producers have committed or reserved beyond the consumer, and how far the consumer has come
+ * since the ring was created. Both read from the mapped positions, so any thread may ask while the owner
+ * polls (the Java side's read lock keeps the mapping alive).
+ */
+static jlong ring_backlog(JNIEnv *env, jclass cls, jlong handle) {
+  (void)env;
+  (void)cls;
+  struct hm_ring *r = hm_ptr(handle);
+  if (r == NULL) return 0;
+  unsigned long cons = __atomic_load_n(r->consumer_pos, __ATOMIC_ACQUIRE);
+  unsigned long prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
+  return prod > cons ? (jlong)(prod - cons) : 0;
+}
+
+static jlong ring_consumed(JNIEnv *env, jclass cls, jlong handle) {
+  (void)env;
+  (void)cls;
+  struct hm_ring *r = hm_ptr(handle);
+  return r ? (jlong)__atomic_load_n(r->consumer_pos, __ATOMIC_ACQUIRE) : 0;
+}
+
 static void ring_close(JNIEnv *env, jclass cls, jlong handle) {
   (void)env;
   (void)cls;
@@ -209,6 +231,8 @@ static const JNINativeMethod methods[] = {
     {"ringPoll", "(JLjava/nio/ByteBuffer;I)J", (void *)ring_poll},
     {"ringWakeup", "(J)V", (void *)ring_wakeup},
     {"ringOversized", "(J)J", (void *)ring_oversized},
+    {"ringBacklog", "(J)J", (void *)ring_backlog},
+    {"ringConsumed", "(J)J", (void *)ring_consumed},
     {"ringClose", "(J)V", (void *)ring_close},
 };
 

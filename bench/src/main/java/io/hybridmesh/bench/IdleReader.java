@@ -21,5 +21,15 @@ final class IdleReader implements RingBufferReader {
   }
 
   @Override
+  public long backlogBytes() {
+    return 0;
+  }
+
+  @Override
+  public long consumedBytes() {
+    return 0;
+  }
+
+  @Override
   public void close() {}
 }

@@ -1,5 +1,6 @@
 package io.hybridmesh.cli;
 
+import io.hybridmesh.agent.datapath.EventThreadPriority;
 import io.hybridmesh.agent.datapath.PlaintextMode;
 import io.hybridmesh.agent.datapath.TcAttach;
 import io.hybridmesh.agent.datapath.TcSettings;
@@ -75,10 +76,17 @@ final class DataPathFlags {
           + "are read from about a second after it opens.")
   Duration plaintextIdle = Duration.ofSeconds(30);
 
+  @Option(names = "--event-thread", paramLabel = "MODE",
+      description = "How the thread that decodes kernel events shares the CPU with the processes it observes: "
+          + "yield (SCHED_IDLE while its ring buffer has room, so their requests never wait behind a batch of "
+          + "events; raised to normal priority when its backlog grows or busy CPUs give it no turn, so flows "
+          + "are delayed, not lost; needs CAP_SYS_NICE; the default) or normal.")
+  String eventThread = "yield";
+
   /** @throws IllegalArgumentException for a value out of range or a mode that does not exist */
   TcSettings tcSettings() {
     return new TcSettings(ringBufferBytes, connectionTableSize, reportInterval, tcpIdleTimeout, idleTimeout,
-        TcAttach.parse(tcAttach), plaintextIdle);
+        TcAttach.parse(tcAttach), plaintextIdle, EventThreadPriority.parse(eventThread));
   }
 
   TlsHooks tlsHooks() {

@@ -63,4 +63,15 @@ class AgentFlagsTest {
     assertEquals(Duration.ofSeconds(30), parse().dataPath.tcSettings().plaintextIdle());
     assertThrows(IllegalArgumentException.class, () -> parse("--plaintext", "maybe").dataPath.plaintextMode());
   }
+
+  @Test
+  void theEventThreadYieldsUnlessToldOtherwise() {
+    assertEquals(io.hybridmesh.agent.datapath.EventThreadPriority.YIELD,
+        parse().dataPath.tcSettings().eventThread());
+    assertEquals(io.hybridmesh.agent.datapath.EventThreadPriority.NORMAL,
+        parse("--event-thread", "normal").dataPath.tcSettings().eventThread());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> parse("--event-thread", "realtime").dataPath.tcSettings());
+    assertTrue(e.getMessage().contains("yield or normal"), e.getMessage());
+  }
 }

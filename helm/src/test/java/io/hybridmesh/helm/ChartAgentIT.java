@@ -23,7 +23,7 @@ class ChartAgentIT {
 
   /** Capabilities the agent holds when not privileged; the DaemonSet says why each is there. */
   static final Set<String> CAPABILITIES = Set.of("BPF", "PERFMON", "NET_ADMIN", "SYS_ADMIN", "SYS_PTRACE",
-      "SYS_RESOURCE");
+      "SYS_RESOURCE", "SYS_NICE");
 
   /** Host paths, where they appear in the container, and whether read-only. */
   static final Map<String, String> HOST_MOUNTS = Map.of(

@@ -51,6 +51,7 @@ class ChartArgsIT {
         agent:
           flowCapacity: 4096
           plaintext: "off"
+          eventThread: normal
           redaction:
             enabled: false
             query: values
@@ -69,6 +70,7 @@ class ChartArgsIT {
         .getSpec().getContainers()).getArgs();
     parses(agentArgs);
     assertEquals(true, agentArgs.contains("--plaintext=off"), agentArgs::toString);
+    assertEquals(true, agentArgs.contains("--event-thread=normal"), agentArgs::toString);
     RenderedChart plain = RenderedChart.render("tls: {enabled: false}");
     parses(only(plain.one(Deployment.class, ChartRenderIT.CONTROLLER).getSpec().getTemplate().getSpec()
         .getContainers()).getArgs());

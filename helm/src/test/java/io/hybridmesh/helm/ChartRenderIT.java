@@ -127,7 +127,8 @@ class ChartRenderIT {
     var pod = ds.getSpec().getTemplate().getSpec();
     Container c = pod.getContainers().get(0);
     assertEquals(List.of("agent", "--kubernetes", "--node-name=$(NODE_NAME)", "--serve=0.0.0.0:4245",
-        "--metrics=0.0.0.0:9965", "--flow-capacity=16384", "--plaintext=auto", "--redact-query=keep",
+        "--metrics=0.0.0.0:9965", "--flow-capacity=16384", "--plaintext=auto", "--event-thread=yield",
+        "--redact-query=keep",
         "--tls-ca-cert-file=/etc/hybrid-mesh/ca/ca.crt",
         "--tls-cert-from-controller=hybrid-mesh-controller.hybrid-mesh.svc:4245",
         "--tls-token-file=/var/run/secrets/hybrid-mesh/token"), c.getArgs());
@@ -229,7 +230,8 @@ class ChartRenderIT {
     Container a = ds.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertEquals("registry.example.com/team/hmesh:1.2.3", a.getImage());
     assertEquals(List.of("agent", "--kubernetes", "--node-name=$(NODE_NAME)", "--serve=0.0.0.0:4245",
-        "--metrics=0.0.0.0:9965", "--flow-capacity=1000", "--plaintext=on", "--no-redact", "--redact-query=all",
+        "--metrics=0.0.0.0:9965", "--flow-capacity=1000", "--plaintext=on", "--event-thread=yield", "--no-redact",
+        "--redact-query=all",
         "--redact-header=X-Api-Key", "--redact-header=X-Token", "--tls-ca-cert-file=/etc/hybrid-mesh/ca/ca.crt",
         "--tls-server-cert-file=/etc/hybrid-mesh/tls/tls.crt", "--tls-server-key-file=/etc/hybrid-mesh/tls/tls.key"),
         a.getArgs());

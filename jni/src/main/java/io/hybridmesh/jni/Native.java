@@ -90,6 +90,12 @@ final class Native {
 
   static native long ringOversized(long ring);
 
+  /** Bytes committed or reserved beyond the consumer position. */
+  static native long ringBacklog(long ring);
+
+  /** The consumer position: bytes consumed since the ring was created. */
+  static native long ringConsumed(long ring);
+
   static native void ringClose(long ring);
 
   // Probes: answers are Bpf.Support ordinals.
@@ -100,6 +106,14 @@ final class Native {
   static native int probeHelper(int programType, int helperId);
 
   static native int possibleCpus();
+
+  // Scheduling (sched.c): thread ids are Linux tids.
+  static native int threadId();
+
+  /** SCHED_IDLE when idle, else SCHED_OTHER, for the one thread. */
+  static native void setIdleScheduling(int threadId, boolean idle);
+
+  static native boolean isIdleScheduling(int threadId);
 
   // Uprobe calibration (calibrate.c): functions are CalibrationFunctions.Function ordinals.
   /** {address, file offset} per function; null where there are none (not x86-64). */

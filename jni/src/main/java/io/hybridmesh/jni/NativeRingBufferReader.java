@@ -69,6 +69,28 @@ final class NativeRingBufferReader implements RingBufferReader {
   }
 
   @Override
+  public long backlogBytes() {
+    lock.readLock().lock();
+    try {
+      long h = handle;
+      return h == 0 ? 0 : Native.ringBacklog(h);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public long consumedBytes() {
+    lock.readLock().lock();
+    try {
+      long h = handle;
+      return h == 0 ? 0 : Native.ringConsumed(h);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
   public void close() {
     closing = true;
     wakeup();

@@ -28,6 +28,18 @@ public interface RingBufferReader extends AutoCloseable {
   /** Records skipped because they were larger than the caller's buffer. */
   long oversizedRecords();
 
+  /**
+   * Bytes the producers have written (or are writing) that no poll has taken yet, record headers
+   * included; safe from any thread, 0 once closed.
+   */
+  long backlogBytes();
+
+  /**
+   * Bytes consumed since the ring was created (the consumer position): it moves whenever a poll takes
+   * records, so a watcher sees from it whether the reader is keeping up. Safe from any thread, 0 once closed.
+   */
+  long consumedBytes();
+
   @Override
   void close();
 }

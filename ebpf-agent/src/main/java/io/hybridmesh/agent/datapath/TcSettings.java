@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param attach how the programs are attached: tcx links or legacy netlink filters
  * @param plaintextIdle with {@code --plaintext auto}, the plaintext socket hooks (which the TC programs'
  *     count of plaintext HTTP connections attaches) are detached after this long without plaintext HTTP
+ * @param eventThread how the event thread shares the CPU with the observed processes
  */
 public record TcSettings(
     int ringBufferBytes,
@@ -21,25 +22,32 @@ public record TcSettings(
     Duration tcpIdleTimeout,
     Duration otherIdleTimeout,
     TcAttach attach,
-    Duration plaintextIdle) {
+    Duration plaintextIdle,
+    EventThreadPriority eventThread) {
 
   /** Settings with tcx where the kernel has it. */
   public TcSettings(int ringBufferBytes, int connectionTableSize, Duration reportInterval,
       Duration tcpIdleTimeout, Duration otherIdleTimeout) {
     this(ringBufferBytes, connectionTableSize, reportInterval, tcpIdleTimeout, otherIdleTimeout, TcAttach.AUTO,
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30), EventThreadPriority.YIELD);
   }
 
   /** The same with another way of attaching. */
   public TcSettings withAttach(TcAttach how) {
     return new TcSettings(ringBufferBytes, connectionTableSize, reportInterval, tcpIdleTimeout,
-        otherIdleTimeout, how, plaintextIdle);
+        otherIdleTimeout, how, plaintextIdle, eventThread);
   }
 
   /** The same with another idle time for the plaintext socket hooks. */
   public TcSettings withPlaintextIdle(Duration idle) {
     return new TcSettings(ringBufferBytes, connectionTableSize, reportInterval, tcpIdleTimeout,
-        otherIdleTimeout, attach, idle);
+        otherIdleTimeout, attach, idle, eventThread);
+  }
+
+  /** The same with another priority for the event thread. */
+  public TcSettings withEventThread(EventThreadPriority priority) {
+    return new TcSettings(ringBufferBytes, connectionTableSize, reportInterval, tcpIdleTimeout,
+        otherIdleTimeout, attach, plaintextIdle, priority);
   }
 
   /**
@@ -69,5 +77,6 @@ public record TcSettings(
       throw new IllegalArgumentException("intervals and timeouts must not be negative");
     }
     java.util.Objects.requireNonNull(attach, "attach");
+    java.util.Objects.requireNonNull(eventThread, "eventThread");
   }
 }

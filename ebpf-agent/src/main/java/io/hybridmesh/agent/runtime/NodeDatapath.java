@@ -3,6 +3,7 @@ package io.hybridmesh.agent.runtime;
 import io.hybridmesh.agent.AgentVersion;
 import io.hybridmesh.agent.abi.HmAbi;
 import io.hybridmesh.agent.abi.ProcessEvent;
+import io.hybridmesh.agent.datapath.BacklogYieldPolicy;
 import io.hybridmesh.agent.datapath.BpfObjects;
 import io.hybridmesh.agent.datapath.ConnectionEvents;
 import io.hybridmesh.agent.datapath.ConnectionLedger;
@@ -10,6 +11,7 @@ import io.hybridmesh.agent.datapath.ConnectionSweeper;
 import io.hybridmesh.agent.datapath.DropCounters;
 import io.hybridmesh.agent.datapath.EventHandler;
 import io.hybridmesh.agent.datapath.EventPump;
+import io.hybridmesh.agent.datapath.EventThreadYield;
 import io.hybridmesh.agent.datapath.PlaintextDatapath;
 import io.hybridmesh.agent.datapath.PlaintextMode;
 import io.hybridmesh.agent.datapath.PortObservations;
@@ -30,6 +32,7 @@ import io.hybridmesh.agent.tls.ProcProcessView;
 import io.hybridmesh.agent.tls.TlsProcessWatch;
 import io.hybridmesh.api.flow.v1.TlsLibrary;
 import io.hybridmesh.jni.Bpf;
+import io.hybridmesh.jni.ThreadScheduling;
 import io.hybridmesh.jni.BpfException;
 import io.hybridmesh.api.flow.v1.LostEvent;
 import io.hybridmesh.api.flow.v1.LostEventSource;
@@ -62,6 +65,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
   private final TlsEvents tlsEvents;
   private final KernelClock.SystemClock clock = new KernelClock.SystemClock();
   private final EventPump pump;
+  private final EventThreadYield eventYield;
   private final ConnectionSweeper sweeper;
   private final DropCounters drops;
   private final ConnectionLedger ledger = new ConnectionLedger();
@@ -113,6 +117,8 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
       throw e;
     }
     this.pump = new EventPump(datapath.events(), handlers, 1 << 20);
+    this.eventYield = new EventThreadYield(settings.eventThread(), ThreadScheduling.system(), datapath.events(),
+        BacklogYieldPolicy.forRing(settings.ringBufferBytes(), settings.wakeupBytes(), EventThreadYield.STALL_NANOS));
     this.sweeper = new ConnectionSweeper(datapath.connections(), settings, connections::deliver);
     this.drops = new DropCounters(datapath.stats(), datapath.possibleCpus());
     this.lastDropPoll = clock.toTimestamp(System.nanoTime());
@@ -186,7 +192,10 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
   /** Starts the event thread. */
   public synchronized void start() {
     if (pumpThread == null && finalCounters == null) {
-      pumpThread = new Thread(pump, "hmesh-agent-events");
+      pumpThread = new Thread(() -> {
+        eventYield.enter();
+        pump.run();
+      }, "hmesh-agent-events");
       pumpThread.setDaemon(true);
       pumpThread.start();
     }
@@ -238,6 +247,9 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
     Map<String, Long> c = new LinkedHashMap<>();
     c.put("events", pump.events());
     c.put("malformed events", pump.malformed());
+    c.put("event thread yielding (SCHED_IDLE)", eventYield.idle() ? 1L : 0L);
+    c.put("event thread raised: backlog", eventYield.backlogRaises());
+    c.put("event thread raised: no turn on busy CPUs", eventYield.stallRaises());
     c.put("events lost (ring buffer full)", drops.total(HmAbi.STAT_RINGBUF_FULL));
     c.put("packets seen", drops.total(HmAbi.STAT_PACKETS));
     c.put("truncated packets", drops.total(HmAbi.STAT_TRUNCATED));
@@ -280,6 +292,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
   /** Stops the event thread; the mode detaches its attachments before calling {@link #close()}. */
   public synchronized void stopEvents() {
     if (pumpThread != null && pumpThread.isAlive()) {
+      eventYield.close();
       pump.stop();
       try {
         pumpThread.join(5000);

@@ -96,6 +96,9 @@ public final class TlsProcessWatch implements AutoCloseable {
           t.setDaemon(true);
           return t;
         });
+    // Started here, not by the first process event: that arrives on the event thread, which may be
+    // SCHED_IDLE (EventThreadYield), and a thread inherits its creator's scheduling class.
+    worker.prestartAllCoreThreads();
   }
 
   /** TLS library files found in a watched process but left unprobed because no probe could be attached. */

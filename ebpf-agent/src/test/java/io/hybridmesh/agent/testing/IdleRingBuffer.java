@@ -19,5 +19,15 @@ public final class IdleRingBuffer implements RingBufferReader {
   }
 
   @Override
+  public long backlogBytes() {
+    return 0;
+  }
+
+  @Override
+  public long consumedBytes() {
+    return 0;
+  }
+
+  @Override
   public void close() {}
 }

@@ -1,0 +1,139 @@
+package io.hybridmesh.agent.datapath;
+
+import io.hybridmesh.jni.BpfException;
+import io.hybridmesh.jni.RingBufferReader;
+import io.hybridmesh.jni.ThreadScheduling;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * Keeps the event thread {@code SCHED_IDLE} while {@link BacklogYieldPolicy} allows it (with
+ * {@link EventThreadPriority#YIELD}). The decision needs a thread that runs when the event thread cannot,
+ * so a watcher at normal priority looks at the ring every {@link #TICK_MILLIS} ms (two loads of mapped
+ * memory) and moves the event thread when the policy says so.
+ */
+public final class EventThreadYield implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(EventThreadYield.class.getName());
+  static final int TICK_MILLIS = 10;
+  /** Three times the event thread's longest sleep between polls. */
+  public static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+
+  private final EventThreadPriority mode;
+  private final ThreadScheduling scheduling;
+  private final RingBufferReader ring;
+  private final BacklogYieldPolicy policy;
+  private final AtomicLong backlogRaises = new AtomicLong();
+  private final AtomicLong stallRaises = new AtomicLong();
+  private volatile boolean idle;
+  private int threadId = -1; // guarded by this
+  private ScheduledExecutorService watcher; // guarded by this
+  private boolean closed; // guarded by this
+  private boolean refusalLogged; // guarded by this: a refusal is tried again each tick, said once
+
+  public EventThreadYield(EventThreadPriority mode, ThreadScheduling scheduling, RingBufferReader ring,
+      BacklogYieldPolicy policy) {
+    this.mode = mode;
+    this.scheduling = scheduling;
+    this.ring = ring;
+    this.policy = policy;
+  }
+
+  /**
+   * Called by the event thread as it starts: with {@link EventThreadPriority#YIELD} it lowers itself and
+   * the watcher starts. A thread that could not be raised again is never lowered. Threads the event thread
+   * starts after this inherit SCHED_IDLE, so whatever it hands work to must have its threads already
+   * (TlsProcessWatch starts its worker when it is made).
+   */
+  public synchronized void enter() {
+    if (mode != EventThreadPriority.YIELD || closed) {
+      return;
+    }
+    if (!scheduling.canLeaveIdle()) {
+      LOG.warning("the event thread stays at normal priority: this process may not raise a SCHED_IDLE thread "
+          + "again (it needs CAP_SYS_NICE), and an idle thread on a busy node would lose events. Give the agent "
+          + "CAP_SYS_NICE for requests never to wait behind its event batches, or pass --event-thread normal "
+          + "to silence this.");
+      return;
+    }
+    // Before the thread lowers itself: a thread inherits its creator's scheduling class, and the watcher
+    // must run exactly when the event thread cannot.
+    ScheduledThreadPoolExecutor w = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "hmesh-event-watch");
+      t.setDaemon(true);
+      return t;
+    });
+    w.prestartAllCoreThreads();
+    threadId = scheduling.currentThreadId();
+    if (!move(true)) {
+      w.shutdownNow();
+      return;
+    }
+    watcher = w;
+    watcher.scheduleWithFixedDelay(() -> tick(System.nanoTime()), TICK_MILLIS, TICK_MILLIS,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** One look at the ring (the watcher's, every tick; tests call it with their own clock). */
+  synchronized void tick(long nowNanos) {
+    if (closed || threadId < 0) {
+      return;
+    }
+    boolean wantIdle = policy.observe(ring.backlogBytes(), ring.consumedBytes(), nowNanos);
+    if (wantIdle == idle) {
+      return;
+    }
+    if (move(wantIdle) && !wantIdle) {
+      (policy.lastRaiseWasStall() ? stallRaises : backlogRaises).incrementAndGet();
+    }
+  }
+
+  private boolean move(boolean toIdle) {
+    try {
+      scheduling.setIdle(threadId, toIdle);
+      idle = toIdle;
+      return true;
+    } catch (BpfException e) {
+      if (!refusalLogged) {
+        refusalLogged = true;
+        LOG.warning("the event thread stays " + (idle ? "SCHED_IDLE" : "at normal priority") + " (tried again "
+            + "every " + TICK_MILLIS + " ms, said once): " + e.getMessage());
+      }
+      return false;
+    }
+  }
+
+  /** Whether the event thread is {@code SCHED_IDLE} now. */
+  public boolean idle() {
+    return idle;
+  }
+
+  /** Times the thread was raised because its backlog grew. */
+  public long backlogRaises() {
+    return backlogRaises.get();
+  }
+
+  /** Times the thread was raised because it got no turn on busy CPUs while events waited. */
+  public long stallRaises() {
+    return stallRaises.get();
+  }
+
+  /**
+   * Raises the thread back to normal priority and stops watching; called before the event thread ends, so
+   * its id is never touched after.
+   */
+  @Override
+  public synchronized void close() {
+    if (idle && !closed) {
+      move(false); // what is left to drain at shutdown is drained at once, not on idle time
+    }
+    closed = true;
+    if (watcher != null) {
+      watcher.shutdownNow();
+      watcher = null;
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package io.hybridmesh.agent.datapath;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hybridmesh.jni.BpfException;
+import io.hybridmesh.jni.RingBufferReader;
+import io.hybridmesh.jni.ThreadScheduling;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The shell around {@link BacklogYieldPolicy}, with a fake scheduler and a ring whose positions tests set. */
+class EventThreadYieldTest {
+
+  private static final long MS = 1_000_000;
+
+  /** Records every move; refuses to raise when told to, as the kernel does without CAP_SYS_NICE. */
+  static final class FakeScheduling implements ThreadScheduling {
+    final List<String> moves = new ArrayList<>();
+    boolean mayRaise = true;
+    boolean idle;
+
+    @Override
+    public int currentThreadId() {
+      return 4242;
+    }
+
+    @Override
+    public void setIdle(int threadId, boolean toIdle) {
+      if (!toIdle && idle && !mayRaise) {
+        throw new BpfException("sched_setscheduler", 1, "cannot move thread " + threadId + " to SCHED_OTHER");
+      }
+      idle = toIdle;
+      moves.add(threadId + (toIdle ? " idle" : " normal"));
+    }
+
+    @Override
+    public boolean isIdle(int threadId) {
+      return idle;
+    }
+
+    @Override
+    public boolean canLeaveIdle() {
+      return mayRaise;
+    }
+  }
+
+  static final class Positions implements RingBufferReader {
+    long backlog;
+    long consumed;
+
+    @Override
+    public int poll(ByteBuffer batch, int timeoutMillis) {
+      return 0;
+    }
+
+    @Override
+    public void wakeup() {}
+
+    @Override
+    public long oversizedRecords() {
+      return 0;
+    }
+
+    @Override
+    public long backlogBytes() {
+      return backlog;
+    }
+
+    @Override
+    public long consumedBytes() {
+      return consumed;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private final FakeScheduling scheduling = new FakeScheduling();
+  private final Positions ring = new Positions();
+
+  private EventThreadYield yielding(EventThreadPriority mode) {
+    return new EventThreadYield(mode, scheduling, ring, new BacklogYieldPolicy(1000, 250, 300 * MS));
+  }
+
+  @Test
+  void theThreadLowersItselfAndIsRaisedAndLoweredAsTheBacklogMoves() {
+    try (EventThreadYield y = yielding(EventThreadPriority.YIELD)) {
+      y.enter();
+      assertTrue(y.idle());
+      ring.backlog = 5000;
+      y.tick(10 * MS);
+      assertFalse(y.idle());
+      assertEquals(1, y.backlogRaises());
+      ring.backlog = 0;
+      ring.consumed = 5000;
+      y.tick(20 * MS);
+      assertTrue(y.idle());
+      ring.backlog = 10;
+      y.tick(30 * MS);
+      y.tick(400 * MS);
+      assertEquals(1, y.stallRaises(), "events waited 370 ms with no consumer progress");
+      assertEquals(List.of("4242 idle", "4242 normal", "4242 idle", "4242 normal"), scheduling.moves);
+    }
+  }
+
+  @Test
+  void closingRaisesTheThreadSoShutdownDrainsAtOnce() {
+    EventThreadYield y = yielding(EventThreadPriority.YIELD);
+    y.enter();
+    y.close();
+    assertFalse(y.idle());
+    ring.backlog = 5000;
+    y.tick(10 * MS);
+    assertEquals(List.of("4242 idle", "4242 normal"), scheduling.moves, "nothing moves after close");
+  }
+
+  @Test
+  void normalModeNeverTouchesTheThread() {
+    try (EventThreadYield y = yielding(EventThreadPriority.NORMAL)) {
+      y.enter();
+      ring.backlog = 5000;
+      y.tick(10 * MS);
+      assertFalse(y.idle());
+      assertTrue(scheduling.moves.isEmpty());
+    }
+  }
+
+  @Test
+  void aProcessThatCouldNotRaiseItAgainNeverLowersIt() {
+    scheduling.mayRaise = false;
+    try (EventThreadYield y = yielding(EventThreadPriority.YIELD)) {
+      y.enter();
+      assertFalse(y.idle());
+      assertTrue(scheduling.moves.isEmpty());
+    }
+  }
+
+  @Test
+  void aRefusedRaiseIsReportedAndTheThreadStaysWhereItIs() {
+    try (EventThreadYield y = yielding(EventThreadPriority.YIELD)) {
+      y.enter();
+      scheduling.mayRaise = false; // e.g. the capability was dropped after the start
+      ring.backlog = 5000;
+      y.tick(10 * MS);
+      assertTrue(y.idle(), "still idle: the kernel said no");
+      assertEquals(0, y.backlogRaises());
+    }
+  }
+}
