@@ -78,12 +78,14 @@ labels = {"base": "baseline (no agent)",
           "noplain": "agent --serve --plaintext off (TLS probes only, no plaintext socket hooks)",
           "plainon": "agent --serve --plaintext on (plaintext socket hooks kept attached: a node where some"
                      " workload speaks plaintext HTTP)",
+          "evnormal": "agent --serve --event-thread normal (the event thread at normal priority, as before"
+                      " it yielded)",
           "proxy": "HAProxy hop (TLS terminated and re-originated)"}
 if plaintext:
     labels["served"], labels["proxy"] = labels.pop("plainserved"), labels.pop("plainproxy")
     labels["notls"] = "agent --plaintext off --no-tls (TC only)"
 who = {"served": "agent", "agent": "agent", "piped": "agent", "notls": "agent", "syscalls": "agent",
-       "persite": "agent", "noplain": "agent", "plainon": "agent", "proxy": "haproxy"}
+       "persite": "agent", "noplain": "agent", "plainon": "agent", "evnormal": "agent", "proxy": "haproxy"}
 
 
 def us_per_request(r, key):
@@ -105,7 +107,8 @@ print((f"Plaintext HTTP/1.1 keep-alive (wrk -> {server})" if plaintext
       + ", medians over rounds. CPU in microseconds per request:"
       " 'added' is what the variant costs more than the baseline of the same round, both ends included"
       f" (agent or HAProxy + the extra time of {server} and wrk, where the probes and hooks run)")
-for v in ["base", "served", "proxy", "agent", "piped", "notls", "syscalls", "persite", "noplain", "plainon"]:
+for v in ["base", "served", "proxy", "agent", "piped", "notls", "syscalls", "persite", "noplain", "plainon",
+          "evnormal"]:
     rs = by_variant.get(v)
     if not rs:
         continue
@@ -161,9 +164,12 @@ for name, r in rate.items():
     r.update(agent_summary(variant, rnd))
     rate_by.setdefault(variant, {})[int(rnd)] = r
 if rate_by:
-    print(f"fixed rate ({rate_goal:,.0f} req/s aimed at, h2load --h1, latency of every request; medians over rounds):")
+    load = ("paced-load: one request every 1/rate s, timed from when it was due" if os.environ.get("RATE_LOAD", "paced")
+            == "paced" else "h2load --h1 --rps: every connection sends at once, in bursts")
+    print(f"fixed rate ({rate_goal:,.0f} req/s aimed at, {load}; latency of every request; medians over rounds):")
     rb = rate_by.get("ratebase", {})
-    for v, label in (("ratebase", "without agent"), ("rateserved", "agent --serve"), ("rateproxy", "HAProxy hop")):
+    for v, label in (("ratebase", "without agent"), ("rateserved", "agent --serve"),
+                     ("rateevnormal", "event thread normal"), ("rateproxy", "HAProxy hop")):
         rs = rate_by.get(v)
         if not rs:
             continue
@@ -190,7 +196,8 @@ for name, r in serial.items():
 if serial_by:
     print("one connection, back to back (no idle gaps: the path's own latency, without CPU wake-ups):")
     sb = serial_by.get("serialbase", {})
-    for v, label in (("serialbase", "without agent"), ("serialserved", "agent --serve"), ("serialproxy", "HAProxy hop")):
+    for v, label in (("serialbase", "without agent"), ("serialserved", "agent --serve"),
+                     ("serialevnormal", "event thread normal"), ("serialproxy", "HAProxy hop")):
         rs = serial_by.get(v)
         if not rs:
             continue

@@ -39,8 +39,13 @@
 #                                persite for --serve with a perf-event uprobe link per site (before 6.6),
 #                                noplain for --serve without the plaintext socket hooks (--plaintext off),
 #                                plainon for --serve with them kept attached (--plaintext on: a node
-#                                where some workload speaks plaintext HTTP)
+#                                where some workload speaks plaintext HTTP), evnormal for --serve with
+#                                the event thread at normal priority (--event-thread normal; with it in
+#                                VARIANTS the fixed-rate case runs it too)
 #   RATE=5000 RATE_DURATION=10 RATE_ROUNDS=3 RATE_CONNS=50   the fixed-rate case (RATE=0: skip)
+#   RATE_LOAD=paced              the fixed-rate load: paced (bench/paced-load.c, one request every 1/RATE s
+#                                round the connections, timed from when it was due) or h2load (--rps per
+#                                connection: all connections fire together, RATE_CONNS-request bursts)
 #   RATE_IDLE=poll               how idle CPUs wait during the fixed-rate case: poll (default) holds
 #                                /dev/cpu_dma_latency at 0 so they spin instead of halting; halt leaves
 #                                the machine's own idle policy. On a KVM guest without halt polling (this
@@ -78,6 +83,7 @@ RATE_DURATION="${RATE_DURATION:-10}"
 RATE_ROUNDS="${RATE_ROUNDS:-3}"
 RATE_CONNS="${RATE_CONNS:-50}"
 RATE_IDLE="${RATE_IDLE:-poll}"
+RATE_LOAD="${RATE_LOAD:-paced}"
 SETTLE="${SETTLE:-1}"
 PLAINTEXT_IDLE="${PLAINTEXT_IDLE:-5s}"
 AGENT_OPTS="${AGENT_OPTS:-}"
@@ -101,6 +107,14 @@ ticks="$(getconf CLK_TCK)"
 . "$here/lib.sh"
 port=8443; proxy_port=9443
 bench_side_by_side_begin tls-overhead hmt 252
+
+if [ "$RATE" -gt 0 ] && [ "$RATE_LOAD" = paced ]; then
+  [ -f /usr/include/openssl/ssl.h ] && command -v gcc >/dev/null 2>&1 \
+    || die "the paced load needs gcc and libssl-dev (scripts/install-deps.sh installs them)"
+  gcc -O2 -Wall -Wextra -Werror -o "$work/paced-load" "$here/paced-load.c" -lssl -lcrypto -lpthread \
+    || die "bench/paced-load.c did not build"
+fi
+[ "$RATE_LOAD" = paced ] || [ "$RATE_LOAD" = h2load ] || die "RATE_LOAD is paced or h2load, not $RATE_LOAD"
 
 # A throw-away self-signed certificate (EC P-256: what a mesh would issue; cheap handshakes).
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
@@ -230,20 +244,34 @@ EOF
   tail -1 "$work/serial.tsv" | awk -F'\t' '{ printf "  %-14s %7.0f req/s  p50 %6.0f us  p99 %6.0f us (one connection, back to back)\n", $1, $2, $3, $4 }' >&2
 }
 
-# h2load at a fixed rate: RATE_CONNS connections, each sending RATE/RATE_CONNS requests per second, every
-# request's latency logged in microseconds; $1: name, $2: url, $3: pid whose CPU to measure.
+# The fixed-rate load: RATE requests a second over RATE_CONNS keep-alive connections, every request's
+# latency logged in microseconds (timed window only); $1: name, $2: url, $3: pid whose CPU to measure.
+# RATE_LOAD=paced (default): bench/paced-load.c sends one request every 1/RATE s, each on the next
+# connection, and times it from when it was due. RATE_LOAD=h2load: h2load --h1 --rps, as until session 8;
+# its connections' timers start together, so every 1/(RATE/RATE_CONNS) s all RATE_CONNS send at once and the
+# tail is the burst's queue (a path's added CPU per request times the burst), not the path.
 rate_run() {
-  local per=$(( (RATE + RATE_CONNS - 1) / RATE_CONNS ))
-  WARMCMD=(h2load --h1 -c "$RATE_CONNS" --rps "$per" -D 3 "$2")
   rm -f "$work/h2-$1.log"
-  timed "$1" "$3" 3 h2load --h1 -c "$RATE_CONNS" --rps "$per" -D "$RATE_DURATION" --warm-up-time=1s \
-    --log-file="$work/h2-$1.log" "$2"
-  "$python" - "$work/h2-$1.log" "$1" "$RATE_DURATION" >>"$work/rate.tsv" <<'EOF'
+  if [ "$RATE_LOAD" = paced ]; then
+    local hostport=${2#https://}; hostport=${hostport%%/*}
+    local path="/${2#https://*/}"
+    WARMCMD=("$work/paced-load" "${hostport%:*}" "${hostport##*:}" "$path" "$RATE_CONNS" "$RATE" 3 0 /dev/null)
+    timed "$1" "$3" 3 "$work/paced-load" "${hostport%:*}" "${hostport##*:}" "$path" "$RATE_CONNS" "$RATE" \
+      "$RATE_DURATION" 1 "$work/h2-$1.log"
+  else
+    local per=$(( (RATE + RATE_CONNS - 1) / RATE_CONNS ))
+    WARMCMD=(h2load --h1 -c "$RATE_CONNS" --rps "$per" -D 3 "$2")
+    timed "$1" "$3" 3 h2load --h1 -c "$RATE_CONNS" --rps "$per" -D "$RATE_DURATION" --warm-up-time=1s \
+      --log-file="$work/h2-$1.log" "$2"
+  fi
+  "$python" - "$work/h2-$1.log" "$1" "$RATE_DURATION" "$RATE_LOAD" >>"$work/rate.tsv" <<'EOF'
 import sys
 lat, failed = [], 0
 for line in open(sys.argv[1]):
     f = line.split()
-    if len(f) >= 3:
+    if sys.argv[4] == "paced" and len(f) == 1:
+        lat.append(int(f[0]))
+    elif len(f) >= 3:
         lat.append(int(f[2]))
         failed += f[1] != "200"
 lat.sort()
@@ -290,12 +318,15 @@ for r in $(seq "$ROUNDS"); do
               load_run "persite-$r" "$url" "$agent_pid"; stop_agent "$work/agent-persite-$r.log" ;;
       plainon) start_agent "$work/agent-plainon-$r.log" serve --plaintext on
               load_run "plainon-$r" "$url" "$agent_pid"; stop_agent "$work/agent-plainon-$r.log" ;;
+      evnormal) start_agent "$work/agent-evnormal-$r.log" serve --plaintext-idle "$PLAINTEXT_IDLE" --event-thread normal
+              hooks_detached "$work/agent-evnormal-$r.log"
+              load_run "evnormal-$r" "$url" "$agent_pid"; stop_agent "$work/agent-evnormal-$r.log" ;;
       noplain) start_agent "$work/agent-noplain-$r.log" serve --plaintext off
               load_run "noplain-$r" "$url" "$agent_pid"; stop_agent "$work/agent-noplain-$r.log" ;;
       notls)  start_agent "$work/agent-notls-$r.log" null --no-tls
               load_run "notls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-notls-$r.log" ;;
       proxy)  load_run "proxy-$r" "$proxy_url" "$haproxy_pid" ;;
-      *) die "unknown variant $v (served, proxy, agent, piped, notls, syscalls, persite, noplain, plainon)" ;;
+      *) die "unknown variant $v (served, proxy, agent, piped, notls, syscalls, persite, noplain, plainon, evnormal)" ;;
     esac
   done
 done
@@ -308,7 +339,8 @@ if [ "$RATE" -gt 0 ]; then
     halt) ;;
     *) die "RATE_IDLE is poll or halt, not $RATE_IDLE" ;;
   esac
-  echo " fixed rate: $RATE req/s aimed at (h2load --h1, $RATE_CONNS connections), ${RATE_DURATION}s," \
+  echo " fixed rate: $RATE req/s aimed at ($([ "$RATE_LOAD" = paced ] && echo "paced-load, evenly spaced" \
+    || echo "h2load --h1 --rps, in bursts"), $RATE_CONNS connections), ${RATE_DURATION}s," \
     "$RATE_ROUNDS rounds, idle CPUs $([ "$RATE_IDLE" = poll ] && echo "polling" || echo "halting")" >&2
   for r in $(seq "$RATE_ROUNDS"); do
     rate_run "ratebase-$r" "$url" ""
@@ -318,11 +350,18 @@ if [ "$RATE" -gt 0 ]; then
     rate_run "rateserved-$r" "$url" "$agent_pid"
     serial_run "serialserved-$r" "$url" "$agent_pid"
     stop_agent "$work/agent-rateserved-$r.log"
+    if [[ " $VARIANTS " == *" evnormal "* ]]; then
+      start_agent "$work/agent-rateevnormal-$r.log" serve --plaintext-idle "$PLAINTEXT_IDLE" --event-thread normal
+      hooks_detached "$work/agent-rateevnormal-$r.log"
+      rate_run "rateevnormal-$r" "$url" "$agent_pid"
+      serial_run "serialevnormal-$r" "$url" "$agent_pid"
+      stop_agent "$work/agent-rateevnormal-$r.log"
+    fi
     rate_run "rateproxy-$r" "$proxy_url" "$haproxy_pid"
     serial_run "serialproxy-$r" "$proxy_url" "$haproxy_pid"
   done
   [ "$RATE_IDLE" != poll ] || exec {idle_fd}>&-
 fi
 
-SERVER="$([ "$GO" = 1 ] && echo "Go server" || echo nginx)" H2="$H2" STREAMS="$STREAMS" "$python" \
+SERVER="$([ "$GO" = 1 ] && echo "Go server" || echo nginx)" H2="$H2" STREAMS="$STREAMS" RATE_LOAD="$RATE_LOAD" "$python" \
   "$here/overhead-summary.py" "$work" "$RATE"
