@@ -1,5 +1,12 @@
 package io.hybridmesh.jni;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+
 /**
  * A thread's CPU scheduling class: normal ({@code SCHED_OTHER}) or {@code SCHED_IDLE}, which runs only
  * where no normal thread wants the CPU and is preempted the moment one does. Thread ids are Linux thread
@@ -50,6 +57,26 @@ public interface ThreadScheduling {
       return false;
     }
     return raised[0];
+  }
+
+  /**
+   * This process's threads now: Linux thread id to the kernel's name for it (at most 15 characters, as in
+   * {@code /proc/self/task/<tid>/comm}). Threads that end while it looks are left out.
+   */
+  default Map<Integer, String> threads() {
+    Map<Integer, String> byId = new TreeMap<>();
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+      for (Path task : tasks) {
+        try {
+          byId.put(Integer.parseInt(task.getFileName().toString()), Files.readString(task.resolve("comm")).strip());
+        } catch (IOException | NumberFormatException ended) {
+          // gone while we looked, or not a thread directory
+        }
+      }
+    } catch (IOException e) {
+      return Map.of();
+    }
+    return byId;
   }
 
   /** The kernel's, through libhmjni (loaded on first use). */

@@ -248,6 +248,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
     c.put("events", pump.events());
     c.put("malformed events", pump.malformed());
     c.put("event thread yielding (SCHED_IDLE)", eventYield.idle() ? 1L : 0L);
+    c.put("JIT compiler threads yielding with it", (long) eventYield.compilersIdle());
     c.put("event thread raised: backlog", eventYield.backlogRaises());
     c.put("event thread raised: no turn on busy CPUs", eventYield.stallRaises());
     c.put("events lost (ring buffer full)", drops.total(HmAbi.STAT_RINGBUF_FULL));

@@ -10,6 +10,10 @@ import io.hybridmesh.jni.ThreadScheduling;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** The shell around {@link BacklogYieldPolicy}, with a fake scheduler and a ring whose positions tests set. */
@@ -19,9 +23,11 @@ class EventThreadYieldTest {
 
   /** Records every move; refuses to raise when told to, as the kernel does without CAP_SYS_NICE. */
   static final class FakeScheduling implements ThreadScheduling {
-    final List<String> moves = new ArrayList<>();
+    final List<String> moves = new ArrayList<>(); // the event thread's (4242)
+    final Set<Integer> idleThreads = new TreeSet<>();
+    final Map<Integer, String> threads = new TreeMap<>(Map.of(4242, "hmesh-agent-eve", 7, "C2 CompilerThre",
+        8, "C1 CompilerThre", 9, "GC Thread#0", 10, "VM Thread"));
     boolean mayRaise = true;
-    boolean idle;
 
     @Override
     public int currentThreadId() {
@@ -30,21 +36,35 @@ class EventThreadYieldTest {
 
     @Override
     public void setIdle(int threadId, boolean toIdle) {
-      if (!toIdle && idle && !mayRaise) {
+      if (!threads.containsKey(threadId)) {
+        throw new BpfException("sched_setscheduler", 3, "cannot move thread " + threadId + " (no such thread)");
+      }
+      if (!toIdle && idleThreads.contains(threadId) && !mayRaise) {
         throw new BpfException("sched_setscheduler", 1, "cannot move thread " + threadId + " to SCHED_OTHER");
       }
-      idle = toIdle;
-      moves.add(threadId + (toIdle ? " idle" : " normal"));
+      if (toIdle) {
+        idleThreads.add(threadId);
+      } else {
+        idleThreads.remove(threadId);
+      }
+      if (threadId == 4242) {
+        moves.add(threadId + (toIdle ? " idle" : " normal"));
+      }
     }
 
     @Override
     public boolean isIdle(int threadId) {
-      return idle;
+      return idleThreads.contains(threadId);
     }
 
     @Override
     public boolean canLeaveIdle() {
       return mayRaise;
+    }
+
+    @Override
+    public Map<Integer, String> threads() {
+      return Map.copyOf(threads);
     }
   }
 
@@ -105,6 +125,38 @@ class EventThreadYieldTest {
       assertEquals(1, y.stallRaises(), "events waited 370 ms with no consumer progress");
       assertEquals(List.of("4242 idle", "4242 normal", "4242 idle", "4242 normal"), scheduling.moves);
     }
+  }
+
+  @Test
+  void theJitCompilersMoveWithTheEventThreadAndTheGarbageCollectorNever() {
+    try (EventThreadYield y = yielding(EventThreadPriority.YIELD)) {
+      y.enter();
+      assertEquals(Set.of(4242, 7, 8), scheduling.idleThreads);
+      assertEquals(2, y.compilersIdle());
+      ring.backlog = 5000;
+      y.tick(10 * MS);
+      assertEquals(Set.of(), scheduling.idleThreads, "raised together");
+      ring.backlog = 0;
+      ring.consumed = 5000;
+      y.tick(20 * MS);
+      assertEquals(Set.of(4242, 7, 8), scheduling.idleThreads);
+      scheduling.threads.remove(8); // the JVM retires one compiler thread and starts another
+      scheduling.threads.put(11, "C2 CompilerThre");
+      for (int i = 1; i <= EventThreadYield.RESCAN_TICKS; i++) {
+        y.tick((20 + 10 * i) * MS);
+      }
+      assertEquals(Set.of(4242, 7, 8, 11), scheduling.idleThreads, "the new one lowered at the rescan");
+      assertEquals(2, y.compilersIdle());
+    }
+    assertEquals(Set.of(8), scheduling.idleThreads, "close raises every lowered thread that still exists (8 ended)");
+  }
+
+  @Test
+  void hotSpotCompilerThreadsAreKnownByTheirKernelNames() {
+    assertTrue(EventThreadYield.isJitCompiler("C2 CompilerThre"));
+    assertTrue(EventThreadYield.isJitCompiler("C1 CompilerThre"));
+    assertFalse(EventThreadYield.isJitCompiler("GC Thread#0"));
+    assertFalse(EventThreadYield.isJitCompiler("hmesh-agent-eve"));
   }
 
   @Test
