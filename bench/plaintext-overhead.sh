@@ -23,7 +23,8 @@
 # Environment (all optional):
 #   ROUNDS=3 DURATION=5 WARM=10  rounds, seconds per timed wrk run, seconds of warm-up before each
 #   THREADS=1 CONNS=16           wrk threads and connections
-#   VARIANTS="served proxy"      besides base; add notls to split the agent's costs
+#   VARIANTS="served proxy"      besides base; add notls to split the agent's costs, evnormal for --serve
+#                                with the event thread at normal priority (--event-thread normal)
 #   SETTLE=1                     seconds between the agent saying "observing" and the warm-up
 #   HMESH="java -jar cli/target/hmesh.jar"   how to start the agent (default: the built jar)
 #   HMESH_JAVA_OPTS="..."        JVM options for the default HMESH
@@ -135,8 +136,10 @@ for r in $(seq "$ROUNDS"); do
               wrk_run "served-$r" "$url" "$agent_pid"; stop_agent "$work/agent-served-$r.log" ;;
       notls)  start_agent "$work/agent-notls-$r.log" null --no-tls --plaintext off
               wrk_run "notls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-notls-$r.log" ;;
+      evnormal) start_agent "$work/agent-evnormal-$r.log" serve --event-thread normal
+              wrk_run "evnormal-$r" "$url" "$agent_pid"; stop_agent "$work/agent-evnormal-$r.log" ;;
       proxy)  wrk_run "proxy-$r" "$proxy_url" "$haproxy_pid" ;;
-      *) die "unknown variant $v (served, proxy, notls)" ;;
+      *) die "unknown variant $v (served, proxy, notls, evnormal)" ;;
     esac
   done
 done
