@@ -20,16 +20,10 @@ public final class EventPump implements Runnable {
   private static final Logger LOG = Logger.getLogger(EventPump.class.getName());
   /** The kernel wakes this thread only when much is waiting (hm_wakeup_bytes): poll often enough. */
   private static final int POLL_TIMEOUT_MS = 100;
-  /**
-   * Records between two pauses when the pump is asked to pause (~0.1 ms of work): a backlog drained at
-   * normal priority then lets the workload's waiting threads run between chunks instead of after it all.
-   */
-  static final int PAUSE_EVERY = 256;
 
   private final RingBufferReader reader;
   private final EventHandler[] handlers;
   private final ByteBuffer batch;
-  private final Runnable pause;
   private final AtomicLong events = new AtomicLong();
   private final AtomicLong malformed = new AtomicLong();
   private volatile boolean running = true;
@@ -38,16 +32,7 @@ public final class EventPump implements Runnable {
    * @param handlers by record kind ({@code HmAbi.EVENT_*}); records of other kinds count as malformed
    */
   public EventPump(RingBufferReader reader, Map<Integer, EventHandler> handlers, int batchBytes) {
-    this(reader, handlers, batchBytes, null);
-  }
-
-  /**
-   * @param pause run every {@link #PAUSE_EVERY} records of a batch (null: never); {@code Thread::yield}
-   *     hands the CPU to any thread waiting for it (sched_yield), and costs a syscall when none is
-   */
-  public EventPump(RingBufferReader reader, Map<Integer, EventHandler> handlers, int batchBytes, Runnable pause) {
     this.reader = reader;
-    this.pause = pause;
     int maxKind = handlers.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
     this.handlers = new EventHandler[maxKind + 1];
     handlers.forEach((kind, handler) -> this.handlers[kind] = handler);
@@ -85,9 +70,6 @@ public final class EventPump implements Runnable {
       }
       deliver(frames, payload, length);
       at = payload + ((length + 7) & ~7);
-      if (pause != null && (i + 1) % PAUSE_EVERY == 0) {
-        pause.run();
-      }
     }
   }
 

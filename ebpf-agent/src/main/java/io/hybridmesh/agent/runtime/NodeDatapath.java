@@ -11,7 +11,6 @@ import io.hybridmesh.agent.datapath.ConnectionSweeper;
 import io.hybridmesh.agent.datapath.DropCounters;
 import io.hybridmesh.agent.datapath.EventHandler;
 import io.hybridmesh.agent.datapath.EventPump;
-import io.hybridmesh.agent.datapath.EventThreadPriority;
 import io.hybridmesh.agent.datapath.EventThreadYield;
 import io.hybridmesh.agent.datapath.PlaintextDatapath;
 import io.hybridmesh.agent.datapath.PlaintextMode;
@@ -117,9 +116,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
       closeLoaded();
       throw e;
     }
-    // Yielding, a backlog drained at normal priority pauses every few hundred records for waiting threads.
-    this.pump = new EventPump(datapath.events(), handlers, 1 << 20,
-        settings.eventThread() == EventThreadPriority.YIELD ? Thread::yield : null);
+    this.pump = new EventPump(datapath.events(), handlers, 1 << 20);
     this.eventYield = new EventThreadYield(settings.eventThread(), ThreadScheduling.system(), datapath.events(),
         BacklogYieldPolicy.forRing(settings.ringBufferBytes(), settings.wakeupBytes(), EventThreadYield.STALL_NANOS));
     this.sweeper = new ConnectionSweeper(datapath.connections(), settings, connections::deliver);

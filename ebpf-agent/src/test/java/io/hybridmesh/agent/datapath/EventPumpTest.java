@@ -48,23 +48,6 @@ class EventPumpTest {
   }
 
   @Test
-  void aPumpAskedToPausePausesEveryFewHundredRecords() {
-    int[] pauses = {0};
-    EventPump pausing = new EventPump(new IdleRingBuffer(), Map.of(HmAbi.EVENT_CONN, (frames, at, length) -> {}),
-        4096, () -> pauses[0]++);
-    ByteBuffer big = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.nativeOrder());
-    int records = 2 * EventPump.PAUSE_EVERY + 10;
-    List<io.hybridmesh.agent.abi.ConnEvent> events = new ArrayList<>();
-    for (int i = 0; i < records; i++) {
-      events.add(Events.clientTcp(HmAbi.CONN_ACTIVE, HmAbi.TCP_ACK));
-    }
-    ConnEventEncoder.frame(big, events);
-    pausing.process(big, records);
-    assertEquals(records, pausing.events());
-    assertEquals(2, pauses[0]);
-  }
-
-  @Test
   void countsRecordsItCannotDecodeAndGoesOn() {
     ConnEventEncoder.frame(batch, List.of(
         Events.clientTcp(HmAbi.CONN_NEW, HmAbi.TCP_SYN),
