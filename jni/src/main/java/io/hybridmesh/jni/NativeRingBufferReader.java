@@ -59,32 +59,25 @@ final class NativeRingBufferReader implements RingBufferReader {
 
   @Override
   public long oversizedRecords() {
-    lock.readLock().lock();
-    try {
-      long h = handle;
-      return h == 0 ? oversizedAtClose : Native.ringOversized(h);
-    } finally {
-      lock.readLock().unlock();
-    }
+    return whileOpen(Native::ringOversized, oversizedAtClose);
   }
 
   @Override
   public long backlogBytes() {
-    lock.readLock().lock();
-    try {
-      long h = handle;
-      return h == 0 ? 0 : Native.ringBacklog(h);
-    } finally {
-      lock.readLock().unlock();
-    }
+    return whileOpen(Native::ringBacklog, 0);
   }
 
   @Override
   public long consumedBytes() {
+    return whileOpen(Native::ringConsumed, 0);
+  }
+
+  /** A native reading of the open ring under the read lock (any thread), or {@code closed} once it is gone. */
+  private long whileOpen(java.util.function.LongUnaryOperator reading, long closed) {
     lock.readLock().lock();
     try {
       long h = handle;
-      return h == 0 ? 0 : Native.ringConsumed(h);
+      return h == 0 ? closed : reading.applyAsLong(h);
     } finally {
       lock.readLock().unlock();
     }

@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hybridmesh.agent.testing.IdleRingBuffer;
 import io.hybridmesh.jni.BpfException;
-import io.hybridmesh.jni.RingBufferReader;
 import io.hybridmesh.jni.ThreadScheduling;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,39 +67,8 @@ class EventThreadYieldTest {
     }
   }
 
-  static final class Positions implements RingBufferReader {
-    long backlog;
-    long consumed;
-
-    @Override
-    public int poll(ByteBuffer batch, int timeoutMillis) {
-      return 0;
-    }
-
-    @Override
-    public void wakeup() {}
-
-    @Override
-    public long oversizedRecords() {
-      return 0;
-    }
-
-    @Override
-    public long backlogBytes() {
-      return backlog;
-    }
-
-    @Override
-    public long consumedBytes() {
-      return consumed;
-    }
-
-    @Override
-    public void close() {}
-  }
-
   private final FakeScheduling scheduling = new FakeScheduling();
-  private final Positions ring = new Positions();
+  private final IdleRingBuffer ring = new IdleRingBuffer();
 
   private EventThreadYield yielding(EventThreadPriority mode) {
     return new EventThreadYield(mode, scheduling, ring, new BacklogYieldPolicy(1000, 250, 300 * MS));

@@ -3,8 +3,14 @@ package io.hybridmesh.agent.testing;
 import io.hybridmesh.jni.RingBufferReader;
 import java.nio.ByteBuffer;
 
-/** A ring buffer reader that never has a record: for tests that feed their events by hand. */
+/**
+ * A ring buffer reader that never has a record: for tests that feed their events by hand. Its positions are
+ * what the test sets, for code that watches the ring's backlog.
+ */
 public final class IdleRingBuffer implements RingBufferReader {
+  public long backlog;
+  public long consumed;
+
   @Override
   public int poll(ByteBuffer batch, int timeoutMillis) {
     return 0;
@@ -20,12 +26,12 @@ public final class IdleRingBuffer implements RingBufferReader {
 
   @Override
   public long backlogBytes() {
-    return 0;
+    return backlog;
   }
 
   @Override
   public long consumedBytes() {
-    return 0;
+    return consumed;
   }
 
   @Override
