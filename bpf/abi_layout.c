@@ -37,6 +37,7 @@ int main(void)
 	STAT(HM_STAT_SOCK_TABLE_FULL);
 	STAT(HM_STAT_CONN_HTTP);
 	STAT(HM_STAT_CONN_TLS);
+	STAT(HM_STAT_SOCK_OTHER_CALL);
 	STAT(HM_STAT_MAX);
 
 	/* Enum values user space matches records and table entries by. */

@@ -54,6 +54,26 @@ int BPF_PROG(hm_plain_sys_exit, struct pt_regs *regs, long ret)
 }
 
 /*
+ * The socket tracepoints' variant: one program per receive and per send of a socket, the preferred pair where
+ * the kernel has them (Linux 6.3). Peeked bytes are read again by the next call: reported then, once.
+ */
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(hm_plain_sock_recv, struct sock *sk, int ret, int flags)
+{
+	if (ret > 0 && !(flags & HM_MSG_PEEK))
+		on_sock_io(sk, ret, false);
+	return 0;
+}
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(hm_plain_sock_send, struct sock *sk, int ret, int flags)
+{
+	if (ret > 0)
+		on_sock_io(sk, ret, true);
+	return 0;
+}
+
+/*
  * A TCP socket that closes forgets its verdict, so that the table holds the live sockets of watched tasks
  * rather than every socket it ever classified (the LRU would keep those until evicted). The tracepoint's own
  * arguments: trace_inet_sock_set_state(sk, oldstate, newstate); it runs at every TCP state change of the

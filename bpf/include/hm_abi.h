@@ -105,6 +105,12 @@ enum hm_stat {
 	 */
 	HM_STAT_CONN_HTTP = 19,
 	HM_STAT_CONN_TLS = 20,
+	/*
+	 * A receive or send on a TCP socket of a watched process that the socket tracepoints' variant of the
+	 * plaintext hooks cannot read: it came through a call whose buffer it does not know (io_uring, splice,
+	 * recvmmsg, sendmmsg), or a 32-bit process's.
+	 */
+	HM_STAT_SOCK_OTHER_CALL = 21,
 	HM_STAT_MAX = 24,
 };
 

@@ -45,6 +45,26 @@ static __always_inline int hm_load(struct __sk_buff *skb, __u32 off, void *to, _
 	return bpf_skb_load_bytes(skb, off, to, len);
 }
 
+/* Headers are read in place where they lie in the packet's linear part; further in than this, copied. */
+#define HM_DIRECT_MAX_OFF 192
+
+/*
+ * `len` bytes of the packet at `off`: a pointer into the packet when they are in its linear part (headers
+ * nearly always are; a helper call and a copy per header was a tenth of the program), else copied into
+ * `buf` (non-linear GRO/GSO packets). NULL when the packet is shorter.
+ */
+static __always_inline const __u8 *hm_header(struct __sk_buff *skb, __u32 off, __u32 len, __u8 *buf)
+{
+	const __u8 *data = (const __u8 *)(long)skb->data;
+	const __u8 *end = (const __u8 *)(long)skb->data_end;
+
+	if (off <= HM_DIRECT_MAX_OFF && data + off + len <= end)
+		return data + off;
+	if (bpf_skb_load_bytes(skb, off, buf, len))
+		return NULL;
+	return buf;
+}
+
 /* Walks IPv6 extension headers; returns the transport protocol and its offset, or an error. */
 static __always_inline int hm_skip_ipv6_ext(struct __sk_buff *skb, __u8 *nexthdr, __u32 *off)
 {
@@ -87,11 +107,13 @@ static __always_inline int hm_skip_ipv6_ext(struct __sk_buff *skb, __u8 *nexthdr
 static __always_inline int hm_parse_l4(struct __sk_buff *skb, __u32 l4_off, struct hm_packet *p,
 				       __u32 *l4_hdr_len)
 {
-	__u8 h[20];
+	__u8 buf[20];
+	const __u8 *h = buf;
 
 	switch (p->tuple.proto) {
 	case HM_IPPROTO_TCP:
-		if (hm_load(skb, l4_off, h, 20))
+		h = hm_header(skb, l4_off, 20, buf);
+		if (!h)
 			return HM_PARSE_TRUNCATED;
 		*l4_hdr_len = (__u32)(h[12] >> 4) * 4;
 		if (*l4_hdr_len < 20)
@@ -102,7 +124,7 @@ static __always_inline int hm_parse_l4(struct __sk_buff *skb, __u32 l4_off, stru
 		return HM_PARSE_OK;
 	case HM_IPPROTO_UDP:
 	case HM_IPPROTO_SCTP:
-		if (hm_load(skb, l4_off, h, 8))
+		if (hm_load(skb, l4_off, buf, 8))
 			return HM_PARSE_TRUNCATED;
 		*l4_hdr_len = p->tuple.proto == HM_IPPROTO_UDP ? 8 : 12;
 		p->tuple.sport = (__u16)h[0] << 8 | h[1];
@@ -110,7 +132,7 @@ static __always_inline int hm_parse_l4(struct __sk_buff *skb, __u32 l4_off, stru
 		return HM_PARSE_OK;
 	case HM_IPPROTO_ICMP:
 	case HM_IPPROTO_ICMPV6:
-		if (hm_load(skb, l4_off, h, 8))
+		if (hm_load(skb, l4_off, buf, 8))
 			return HM_PARSE_TRUNCATED;
 		*l4_hdr_len = 8;
 		p->icmp_type = h[0];
@@ -139,14 +161,16 @@ static __always_inline int hm_parse_l4(struct __sk_buff *skb, __u32 l4_off, stru
 static __always_inline int hm_parse_packet(struct __sk_buff *skb, __u32 l3_off, struct hm_packet *p)
 {
 	__u32 l4_off, ip_hdr_len, l4_hdr_len = 0;
-	__u8 h[40];
+	__u8 buf[40];
+	const __u8 *h;
 	int err;
 
 	if (skb->len <= l3_off)
 		return HM_PARSE_TRUNCATED;
 
 	if (skb->protocol == bpf_htons(HM_ETH_P_IP)) {
-		if (hm_load(skb, l3_off, h, 20))
+		h = hm_header(skb, l3_off, 20, buf);
+		if (!h)
 			return HM_PARSE_TRUNCATED;
 		if ((h[0] >> 4) != 4 || (h[0] & 0xf) < 5)
 			return HM_PARSE_TRUNCATED;
@@ -162,7 +186,8 @@ static __always_inline int hm_parse_packet(struct __sk_buff *skb, __u32 l3_off, 
 	} else if (skb->protocol == bpf_htons(HM_ETH_P_IPV6)) {
 		__u8 nexthdr;
 
-		if (hm_load(skb, l3_off, h, 40))
+		h = hm_header(skb, l3_off, 40, buf);
+		if (!h)
 			return HM_PARSE_TRUNCATED;
 		if ((h[0] >> 4) != 6)
 			return HM_PARSE_TRUNCATED;

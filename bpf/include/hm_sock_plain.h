@@ -110,6 +110,46 @@ static __always_inline bool state_matches(const struct hm_sock_state *s, const s
 	       s->v6_daddr[1] == w->v6_daddr[1];
 }
 
+/* How a syscall's bytes are laid out (enum hm_sock_shape), and whether it writes; 0 for a call not read here. */
+static __always_inline __u8 call_shape(long nr, __u8 *write)
+{
+	*write = 0;
+	switch (nr) {
+	case HM_NR_READ:
+	case HM_NR_RECVFROM:
+		return HM_SHAPE_BUF;
+	case HM_NR_WRITE:
+	case HM_NR_SENDTO:
+		*write = 1;
+		return HM_SHAPE_BUF;
+	case HM_NR_READV:
+		return HM_SHAPE_IOV;
+	case HM_NR_WRITEV:
+		*write = 1;
+		return HM_SHAPE_IOV;
+	case HM_NR_RECVMSG:
+		return HM_SHAPE_MSG;
+	case HM_NR_SENDMSG:
+		*write = 1;
+		return HM_SHAPE_MSG;
+	case HM_NR_SENDFILE:
+		*write = 1;
+		return HM_SHAPE_NONE;
+	default:
+		return 0;
+	}
+}
+
+/* A 32-bit process's syscall (TS_COMPAT), whose numbers mean other calls. */
+static __always_inline bool compat_syscall(struct task_struct *task)
+{
+#if defined(__TARGET_ARCH_x86)
+	return task->thread_info.status & 0x0002;
+#else
+	return false;
+#endif
+}
+
 /*
  * The entry of a syscall: marks the thread's slot when the call is one of ours, on a TCP socket of a watched
  * task, outside a TLS call. Cheapest tests first: this runs for every syscall of the node in the raw variant,
@@ -118,50 +158,17 @@ static __always_inline bool state_matches(const struct hm_sock_state *s, const s
  */
 static __always_inline void on_enter(long nr, long fd, __u64 buf, __u64 arg3, __u64 arg4, bool raw)
 {
-	__u8 shape, write = 0;
+	__u8 shape, write;
 	__u32 tid, endpoint;
 	struct hm_sock_call *call;
 	__u64 sk;
 
-	switch (nr) {
-	case HM_NR_READ:
-	case HM_NR_RECVFROM:
-		shape = HM_SHAPE_BUF;
-		break;
-	case HM_NR_WRITE:
-	case HM_NR_SENDTO:
-		shape = HM_SHAPE_BUF;
-		write = 1;
-		break;
-	case HM_NR_READV:
-		shape = HM_SHAPE_IOV;
-		break;
-	case HM_NR_WRITEV:
-		shape = HM_SHAPE_IOV;
-		write = 1;
-		break;
-	case HM_NR_RECVMSG:
-		shape = HM_SHAPE_MSG;
-		break;
-	case HM_NR_SENDMSG:
-		shape = HM_SHAPE_MSG;
-		write = 1;
-		break;
-	case HM_NR_SENDFILE:
-		shape = HM_SHAPE_NONE;
-		write = 1;
-		break;
-	default:
+	shape = call_shape(nr, &write);
+	if (!shape)
 		return;
-	}
-#if defined(__TARGET_ARCH_x86)
-	/*
-	 * The raw tracepoint sees a 32-bit process's syscalls too, whose numbers mean other calls: leave them
-	 * alone (TS_COMPAT). The per-syscall tracepoints already leave them out.
-	 */
-	if (raw && (bpf_get_current_task_btf()->thread_info.status & 0x0002))
+	/* The per-syscall tracepoints already leave 32-bit processes out; the raw one sees them. */
+	if (raw && compat_syscall(bpf_get_current_task_btf()))
 		return;
-#endif
 	endpoint = watched_endpoint();
 	if (!endpoint)
 		return;
@@ -299,21 +306,28 @@ static __always_inline struct hm_sock_state *classify(const struct hm_sock_call 
 	return bpf_map_lookup_elem(&hm_sock_states, &call->sk);
 }
 
-/* The return of a syscall: reports the bytes a marked call moved. */
-static __always_inline void on_exit(long nr, long ret)
+/*
+ * A user-space TCP socket: the socket tracepoints also run for sockets the kernel itself opened (an NFS or
+ * iSCSI client sending in the context of a process writing a file), which are no workload's connections and
+ * whose syscall's buffer holds something else. Those have no file; a user's socket always has one.
+ */
+static __always_inline bool user_tcp_sock(struct sock *sk)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct hm_sock_call *call = sock_slot((__u32)id);
+	return is_tcp(sk) && BPF_CORE_READ(sk, sk_socket, file);
+}
+
+/*
+ * Reports the bytes a socket call moved: classifies the socket at its first call with bytes, then sends
+ * the plaintext of a socket classified plaintext. `check_sock`: the call's socket is not yet known to be a
+ * user's TCP socket (the socket tracepoints name any socket), checked before it is first classified.
+ */
+static __always_inline void report(const struct hm_sock_call *call, long ret, __u64 id, bool check_sock)
+{
 	struct hm_sock_state *state;
 	struct hm_sock_scratch *s;
 	struct hm_sock_words w;
 	__u32 zero = 0, captured = 0, size;
 
-	if (!call || call->tid != (__u32)id)
-		return;
-	call->tid = 0;
-	if (call->nr != nr || ret <= 0)
-		return; /* another syscall's return (the entry was missed), or nothing moved */
 	state = bpf_map_lookup_elem(&hm_sock_states, &call->sk);
 	if (state) {
 		sock_words((struct sock_common *)call->sk, state->tuple.family == HM_AF_INET6, &w);
@@ -324,6 +338,8 @@ static __always_inline void on_exit(long nr, long ret)
 		return; /* left to the TLS probes: its bytes are not even copied */
 	if (!state && call->shape == HM_SHAPE_NONE)
 		return; /* a file sent before any bytes: nothing to classify by */
+	if (!state && check_sock && !user_tcp_sock((struct sock *)call->sk))
+		return;
 	s = bpf_map_lookup_elem(&hm_sock_scratch, &zero);
 	if (!s)
 		return;
@@ -358,6 +374,69 @@ static __always_inline void on_exit(long nr, long ret)
 		hm_count(HM_STAT_RINGBUF_FULL);
 	else
 		hm_count(HM_STAT_SOCK_CALLS);
+}
+
+/* The return of a syscall: reports the bytes a marked call moved. */
+static __always_inline void on_exit(long nr, long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct hm_sock_call *call = sock_slot((__u32)id);
+
+	if (!call || call->tid != (__u32)id)
+		return;
+	call->tid = 0;
+	if (call->nr != nr || ret <= 0)
+		return; /* another syscall's return (the entry was missed), or nothing moved */
+	report(call, ret, id, false);
+}
+
+/*
+ * A socket's receive or send, at the socket tracepoints (sock_recv_length, sock_send_length: Linux 6.3). They
+ * run inside sock_recvmsg and sock_sendmsg, so for socket I/O only, with the socket and the bytes moved; the
+ * call's buffer is in the registers its syscall saved (bpf_task_pt_regs). One program run per receive or
+ * send of any process, none for the node's other syscalls, and no syscall put on the traced path: on an HTTP
+ * server the raw pair ran 7 times a request, and made every syscall of every process dearer.
+ * A call that reaches a socket some other way (io_uring, splice, sendmmsg) has no buffer here: counted.
+ */
+static __always_inline void on_sock_io(struct sock *sk, long ret, bool write)
+{
+	struct hm_sock_call call = {};
+	struct task_struct *task;
+	struct pt_regs *regs;
+	__u32 endpoint;
+	__u8 shape, nr_write;
+	__u64 id;
+	long nr;
+
+	endpoint = watched_endpoint();
+	if (!endpoint)
+		return;
+	id = bpf_get_current_pid_tgid();
+	if (in_tls_call((__u32)id))
+		return; /* ciphertext: the TLS probes read this call's plaintext */
+	task = bpf_get_current_task_btf();
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
+#if defined(__TARGET_ARCH_x86)
+	nr = regs->orig_ax;
+#elif defined(__TARGET_ARCH_arm64)
+	nr = regs->syscallno;
+#endif
+	shape = compat_syscall(task) ? 0 : call_shape(nr, &nr_write);
+	if (!shape || nr_write != write) {
+		if (user_tcp_sock(sk))
+			hm_count(HM_STAT_SOCK_OTHER_CALL);
+		return;
+	}
+	call.sk = (__u64)sk;
+	call.buf = PT_REGS_PARM2_SYSCALL(regs);
+	call.iovcnt = PT_REGS_PARM3_SYSCALL(regs);
+	call.start_ns = bpf_ktime_get_ns();
+	call.endpoint_id = endpoint;
+	call.nr = nr;
+	call.shape = shape;
+	call.write = write;
+	call.tid = (__u32)id;
+	report(&call, ret, id, true);
 }
 
 #endif /* HM_SOCK_PLAIN_H */

@@ -49,10 +49,10 @@ final class DataPathFlags {
   String uprobeLinks = "auto";
 
   @Option(names = "--socket-hooks", paramLabel = "MODE",
-      description = "Which tracepoints name the socket of each TLS call: socket (sock_send_length and "
-          + "sock_recv_length, Linux 6.3+: socket I/O only), syscalls (read/write/sendto/recvfrom, older kernels: "
-          + "every syscall on the node takes the traced path), or auto (socket where the kernel has them; the "
-          + "default).")
+      description = "Which tracepoints name the socket of each TLS call and read plaintext at the sockets: "
+          + "socket (sock_send_length and sock_recv_length, Linux 6.3+: socket I/O only), syscalls (the "
+          + "read/write syscalls, older kernels: every syscall on the node takes the traced path), or auto "
+          + "(socket where the kernel has them; the default).")
   String socketHooks = "auto";
 
   @Option(names = "--tc-attach", paramLabel = "MODE",
@@ -63,9 +63,10 @@ final class DataPathFlags {
 
   @Option(names = "--plaintext", paramLabel = "MODE",
       description = "Read plaintext HTTP (HTTP/1.x, HTTP/2 h2c) at the TCP sockets of watched workloads with "
-          + "syscall tracepoints: auto (where the kernel allows it; the default), on (attached from the start "
-          + "and kept, and fail if it cannot), or off. While the hooks are attached, every syscall on the node "
-          + "takes the kernel's traced path, so auto attaches them when a workload starts being watched and "
+          + "the socket tracepoints (Linux 6.3; syscall tracepoints before): auto (where the kernel allows it; "
+          + "the default), on (attached from the start and kept, and fail if it cannot), or off. While the hooks "
+          + "are attached they run at every socket receive and send on the node (before 6.3 every syscall takes "
+          + "the kernel's traced path), so auto attaches them when a workload starts being watched and "
           + "when the TC programs see a watched connection open with plaintext HTTP, and detaches them after "
           + "--plaintext-idle without plaintext HTTP.")
   String plaintext = "auto";

@@ -64,6 +64,7 @@ public final class HmAbi {
   public static final int STAT_SOCK_TABLE_FULL = 18;
   public static final int STAT_CONN_HTTP = 19;
   public static final int STAT_CONN_TLS = 20;
+  public static final int STAT_SOCK_OTHER_CALL = 21;
   public static final int STAT_MAX = 24;
 
   public static final int SOCK_PLAIN = 1;
@@ -260,6 +261,7 @@ public final class HmAbi {
     stat(m, "HM_STAT_SOCK_TABLE_FULL", STAT_SOCK_TABLE_FULL);
     stat(m, "HM_STAT_CONN_HTTP", STAT_CONN_HTTP);
     stat(m, "HM_STAT_CONN_TLS", STAT_CONN_TLS);
+    stat(m, "HM_STAT_SOCK_OTHER_CALL", STAT_SOCK_OTHER_CALL);
     stat(m, "HM_STAT_MAX", STAT_MAX);
     constant(m, "HM_EVENT_CONN", EVENT_CONN);
     constant(m, "HM_EVENT_TLS_DATA", EVENT_TLS_DATA);

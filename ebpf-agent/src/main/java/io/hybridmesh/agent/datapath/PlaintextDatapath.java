@@ -10,11 +10,11 @@ import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * Plaintext read at TCP sockets ({@code bpf/sock_plain.bpf.c}): one loaded object whose syscall hooks are
- * attached and detached on demand ({@link #attach()}, {@link #detach()}), because while they are attached
- * every syscall on the node takes the kernel's traced path. It reports through the ring buffer and counters
- * it is given, and shares with the TLS programs, when they are loaded, the watched network namespaces and the
- * TLS calls in flight (so that it never reads a TLS call's ciphertext).
+ * Plaintext read at TCP sockets ({@code bpf/sock_plain.bpf.c}): one loaded object whose hooks are attached
+ * and detached on demand ({@link #attach()}, {@link #detach()}), because while they are attached they run for
+ * the socket I/O (or, on kernels before 6.3, every syscall) of every process on the node. It reports through
+ * the ring buffer and counters it is given, and shares with the TLS programs, when they are loaded, the
+ * watched network namespaces and the TLS calls in flight (so that it never reads a TLS call's ciphertext).
  */
 public final class PlaintextDatapath implements PlaintextProbes, AutoCloseable {
 
@@ -26,8 +26,14 @@ public final class PlaintextDatapath implements PlaintextProbes, AutoCloseable {
   /** The maps this object takes from the TLS object when that is loaded (see {@code hm_task.h}). */
   public static final List<String> SHARED_WITH_TLS = List.of(TlsDatapath.WATCHED_NETNS, "hm_tls_calls");
 
-  /** Which programs read the syscalls: both sets do the same work (see {@code sock_plain.bpf.c}). */
+  /** Which programs read the sockets: the sets do the same work (see {@code sock_plain.bpf.c}). */
   public enum Hooks {
+    /**
+     * The socket tracepoints ({@code sock_recv_length}, {@code sock_send_length}; Linux 6.3): one program
+     * run per receive and per send of a socket, the call's buffer from its syscall's saved registers; no
+     * program on other syscalls, and no syscall on the node put on the kernel's traced path.
+     */
+    SOCKET_TRACEPOINTS,
     /**
      * {@code sys_enter} and {@code sys_exit} raw tracepoints (tp_btf), switching on the syscall number: one
      * program runs at every syscall of the node, and returns at once for all but reads and writes.
@@ -38,6 +44,7 @@ public final class PlaintextDatapath implements PlaintextProbes, AutoCloseable {
   }
 
   private static final List<String> RAW = List.of("hm_plain_sys_enter", "hm_plain_sys_exit");
+  private static final List<String> SOCKET = List.of("hm_plain_sock_recv", "hm_plain_sock_send");
   /** Forgets a socket's verdict when it closes; with either set. */
   private static final String SOCKET_CLOSED = "hm_plain_sock_closed";
   private static final List<String> SYSCALLS = List.of("read", "write", "readv", "writev", "recvfrom", "sendto",
@@ -63,6 +70,9 @@ public final class PlaintextDatapath implements PlaintextProbes, AutoCloseable {
       for (String p : RAW) {
         o.setProgramAutoload(p, hooks == Hooks.RAW_SYSCALLS);
       }
+      for (String p : SOCKET) {
+        o.setProgramAutoload(p, hooks == Hooks.SOCKET_TRACEPOINTS);
+      }
       for (String s : SYSCALLS) {
         o.setProgramAutoload("hm_plain_enter_" + s, hooks == Hooks.PER_SYSCALL);
         o.setProgramAutoload("hm_plain_exit_" + s, hooks == Hooks.PER_SYSCALL);
@@ -86,8 +96,8 @@ public final class PlaintextDatapath implements PlaintextProbes, AutoCloseable {
     }
     try {
       links.add(object.attachTracing(SOCKET_CLOSED));
-      if (hooks == Hooks.RAW_SYSCALLS) {
-        for (String p : RAW) {
+      if (hooks != Hooks.PER_SYSCALL) {
+        for (String p : hooks == Hooks.RAW_SYSCALLS ? RAW : SOCKET) {
           links.add(object.attachTracing(p));
         }
       } else {

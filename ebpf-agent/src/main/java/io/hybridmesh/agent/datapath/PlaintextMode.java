@@ -3,9 +3,10 @@ package io.hybridmesh.agent.datapath;
 import java.util.Locale;
 
 /**
- * Whether the agent reads plaintext HTTP at TCP sockets ({@code --plaintext}). The socket hooks are syscall
- * tracepoints: while they are attached, every syscall on the node takes the kernel's traced path, which costs
- * a little on every syscall of every process, watched or not.
+ * Whether the agent reads plaintext HTTP at TCP sockets ({@code --plaintext}). The socket hooks are the socket
+ * tracepoints (Linux 6.3), which run at every socket receive and send on the node while they are attached, or
+ * on older kernels syscall tracepoints, which put every syscall on the node on the kernel's traced path: either
+ * costs a little for every process, watched or not.
  */
 public enum PlaintextMode {
   /**

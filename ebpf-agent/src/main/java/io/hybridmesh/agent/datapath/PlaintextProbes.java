@@ -6,10 +6,10 @@ package io.hybridmesh.agent.datapath;
  */
 public interface PlaintextProbes {
 
-  /** Attaches the syscall hooks when they are not attached already. */
+  /** Attaches the socket hooks when they are not attached already. */
   void attach();
 
-  /** Detaches them: syscalls on the node take their fast path again. */
+  /** Detaches them: the node's socket I/O (and, before Linux 6.3, its syscalls) run without them again. */
   void detach();
 
   boolean attached();

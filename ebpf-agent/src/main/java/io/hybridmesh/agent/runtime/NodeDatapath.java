@@ -15,6 +15,7 @@ import io.hybridmesh.agent.datapath.EventThreadYield;
 import io.hybridmesh.agent.datapath.PlaintextDatapath;
 import io.hybridmesh.agent.datapath.PlaintextMode;
 import io.hybridmesh.agent.datapath.PortObservations;
+import io.hybridmesh.agent.datapath.SocketHooks;
 import io.hybridmesh.agent.datapath.TcDatapath;
 import io.hybridmesh.agent.datapath.TcSettings;
 import io.hybridmesh.agent.datapath.TlsDatapath;
@@ -87,7 +88,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
     String version = AgentVersion.get();
     Map<Integer, EventHandler> handlers = new HashMap<>();
     this.tls = readTls ? loadTls(bpf, tlsHooks) : null;
-    this.plaintext = plaintextMode == PlaintextMode.OFF ? null : loadPlaintext(bpf, plaintextMode);
+    this.plaintext = plaintextMode == PlaintextMode.OFF ? null : loadPlaintext(bpf, plaintextMode, tlsHooks.sockets());
     if (tls != null) {
       tlsLibraries = new TlsProcessWatch(tls, new ProcProcessView(Path.of("/proc"), new BinaryProber()));
       handlers.put(HmAbi.EVENT_PROCESS, (record, at, length) ->
@@ -137,18 +138,32 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
 
   /**
    * The plaintext socket programs, or null with a sentence on what is lost; with {@link PlaintextMode#ON} a
-   * failure is the caller's.
+   * failure is the caller's. {@code sockets} picks their hooks as it does the TLS programs' (--socket-hooks).
    */
-  private PlaintextDatapath loadPlaintext(Bpf bpf, PlaintextMode mode) {
+  private PlaintextDatapath loadPlaintext(Bpf bpf, PlaintextMode mode, SocketHooks sockets) {
     Map<String, io.hybridmesh.jni.BpfMap> shared = new HashMap<>();
     if (tls != null) {
       PlaintextDatapath.SHARED_WITH_TLS.forEach(m -> shared.put(m, tls.map(m)));
     }
+    byte[] elf = BpfObjects.load(BpfObjects.SOCK_PLAIN);
     try {
-      // The raw pair: cheaper than per-syscall tracepoints wherever reads and writes are over about a third
-      // of the syscalls, as where HTTP is served (bench/syscall-hooks.sh).
-      return new PlaintextDatapath(bpf, BpfObjects.load(BpfObjects.SOCK_PLAIN), datapath.output(), shared,
-          PlaintextDatapath.Hooks.RAW_SYSCALLS);
+      if (sockets != SocketHooks.SYSCALL_TRACEPOINTS) {
+        try {
+          // Socket I/O only (Linux 6.3), one program run per receive or send.
+          return new PlaintextDatapath(bpf, elf, datapath.output(), shared,
+              PlaintextDatapath.Hooks.SOCKET_TRACEPOINTS);
+        } catch (BpfException e) {
+          if (sockets == SocketHooks.SOCKET_TRACEPOINTS) {
+            throw e;
+          }
+          LOG.info(() -> "no socket tracepoints for plaintext reading (" + e.getMessage().lines().findFirst()
+              .orElse("") + "; Linux 6.3 brought them): plaintext is read at the syscalls, which slows every "
+              + "syscall on this node a little while the hooks are attached");
+        }
+      }
+      // The raw pair: cheaper than per-syscall tracepoints wherever reads and writes are over about a third of
+      // the syscalls, as where HTTP is served (bench/syscall-hooks.sh).
+      return new PlaintextDatapath(bpf, elf, datapath.output(), shared, PlaintextDatapath.Hooks.RAW_SYSCALLS);
     } catch (BpfException e) {
       if (mode == PlaintextMode.ON) {
         closeLoaded();
@@ -269,6 +284,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
       c.put("socket calls too short to classify", drops.total(HmAbi.STAT_SOCK_UNCLASSIFIED));
       c.put("socket calls lost to a taken slot", drops.total(HmAbi.STAT_SOCK_SLOT_TAKEN));
       c.put("socket table full", drops.total(HmAbi.STAT_SOCK_TABLE_FULL));
+      c.put("socket calls through io_uring, splice or *mmsg (not read)", drops.total(HmAbi.STAT_SOCK_OTHER_CALL));
       c.put("socket plaintext not parsed as HTTP", tlsEvents.socketUnparsed());
     }
     if (tls != null) {

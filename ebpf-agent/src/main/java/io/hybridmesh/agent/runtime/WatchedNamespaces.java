@@ -13,8 +13,9 @@ import java.util.logging.Logger;
  * The network namespaces the node watches, told to every task-side program set: the TLS probes (which follow
  * the processes of those namespaces) and the plaintext socket hooks.
  *
- * <p>While the socket hooks are attached every syscall on the node takes the kernel's traced path (a few
- * hundred nanoseconds each), so with {@link PlaintextMode#AUTO} they are attached only while they can find
+ * <p>While the socket hooks are attached they run at every socket receive and send on the node (the socket
+ * tracepoints, Linux 6.3; tens of nanoseconds for a socket nobody watches), or on older kernels every syscall
+ * on the node takes the kernel's traced path (a few hundred nanoseconds each), so with {@link PlaintextMode#AUTO} they are attached only while they can find
  * something: when a namespace starts being watched (its first requests are read), and again whenever the TC
  * programs see a watched endpoint's TCP connection open with plaintext HTTP. They are detached when no
  * namespace is watched, or after {@code idle} in which neither the TC programs saw a new plaintext HTTP
@@ -106,7 +107,7 @@ public final class WatchedNamespaces {
       attachQuietly();
     } else if (!active && plaintext.attached() && nowNanos - lastActivityNanos >= idleNanos) {
       LOG.info("no plaintext HTTP on watched endpoints for " + idleNanos / 1_000_000_000L
-          + " s: detaching the socket hooks (every syscall of the node takes its fast path again); the TC "
+          + " s: detaching the socket hooks (the node's socket I/O and syscalls run without them); the TC "
           + "programs attach them again at the next plaintext HTTP connection");
       plaintext.detach();
     }

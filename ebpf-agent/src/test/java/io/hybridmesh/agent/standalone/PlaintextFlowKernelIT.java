@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hybridmesh.agent.datapath.PlaintextMode;
+import io.hybridmesh.agent.datapath.SocketHooks;
+import io.hybridmesh.agent.datapath.TlsHooks;
+import io.hybridmesh.agent.datapath.UprobeLinks;
 import io.hybridmesh.api.flow.v1.DataPath;
 import io.hybridmesh.api.flow.v1.EmitterKind;
 import io.hybridmesh.api.flow.v1.Flow;
@@ -25,10 +28,17 @@ import org.junit.jupiter.api.Test;
 /**
  * Plaintext HTTP read at the sockets for real: nginx in plaintext (HTTP/1.1 and h2c) in one namespace, curl
  * in the other, both ends watched by an agent with {@code --plaintext on} (and TLS read too, so that a TLS
- * connection on the same agent shows it is read once, by the TLS probes).
+ * connection on the same agent shows it is read once, by the TLS probes). The plaintext is read at the
+ * socket tracepoints here; {@link PlaintextFlowOldestKernelIT} runs the same with the syscall hooks older
+ * kernels get.
  */
 @KernelTest
 public class PlaintextFlowKernelIT {
+
+  /** The hooks under test: the socket tracepoints, named rather than left to auto. */
+  protected TlsHooks hooks() {
+    return new TlsHooks(UprobeLinks.MULTI, SocketHooks.SOCKET_TRACEPOINTS);
+  }
 
   private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -41,7 +51,7 @@ public class PlaintextFlowKernelIT {
     hosts = new TwoHosts();
     hosts.startPlainNginx(200_000);
     sink = new CollectingSink(0);
-    agent = hosts.plaintextAgent(sink, true, PlaintextMode.ON);
+    agent = hosts.plaintextAgent(sink, true, PlaintextMode.ON, Duration.ofSeconds(30), hooks());
   }
 
   @AfterEach
@@ -187,7 +197,7 @@ public class PlaintextFlowKernelIT {
   @Test
   void autoDetachesTheHooksWhenIdleAndAttachesThemAgainAtPlaintextHttp() throws IOException {
     agent.close();
-    agent = hosts.plaintextAgent(sink, true, PlaintextMode.AUTO, Duration.ofSeconds(2));
+    agent = hosts.plaintextAgent(sink, true, PlaintextMode.AUTO, Duration.ofSeconds(2), hooks());
     hosts.startTlsNginx();
     assertEquals(1L, agent.counters().get("socket hooks attached"), "attached as the namespaces are watched");
     await().atMost(WAIT).until(() -> agent.counters().get("socket hooks attached") == 0L);

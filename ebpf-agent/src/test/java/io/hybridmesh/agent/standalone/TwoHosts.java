@@ -369,11 +369,17 @@ final class TwoHosts implements AutoCloseable {
 
   /** The same, detaching the socket hooks (with {@link PlaintextMode#AUTO}) after {@code idle} without HTTP. */
   StandaloneAgent plaintextAgent(FlowSink sink, boolean readTls, PlaintextMode plaintext, Duration idle) {
+    return plaintextAgent(sink, readTls, plaintext, idle, TlsHooks.AUTO);
+  }
+
+  /** The same with the hooks {@code hooks} names (its socket hooks read the plaintext too). */
+  StandaloneAgent plaintextAgent(FlowSink sink, boolean readTls, PlaintextMode plaintext, Duration idle,
+      TlsHooks hooks) {
     StandaloneAgent agent = new StandaloneAgent(NativeBpf.load(), new StandaloneOptions(
         List.of(client.name(), server.name()), "plain-node",
         new TcSettings(1 << 22, 4096, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5))
             .withPlaintextIdle(idle),
-        Duration.ofMillis(500), readTls, Map.of(), TlsHooks.AUTO, plaintext), sink);
+        Duration.ofMillis(500), readTls, Map.of(), hooks, plaintext), sink);
     agent.start();
     return agent;
   }
