@@ -84,6 +84,8 @@ labels = {"base": "baseline (no agent)",
 if plaintext:
     labels["served"], labels["proxy"] = labels.pop("plainserved"), labels.pop("plainproxy")
     labels["notls"] = "agent --plaintext off --no-tls (TC only)"
+    labels["syscalls"] = ("agent --serve --socket-hooks syscalls (plaintext read at the raw sys_enter/sys_exit"
+                          " pair, as on kernels before 6.3)")
 who = {"served": "agent", "agent": "agent", "piped": "agent", "notls": "agent", "syscalls": "agent",
        "persite": "agent", "noplain": "agent", "plainon": "agent", "evnormal": "agent", "proxy": "haproxy"}
 

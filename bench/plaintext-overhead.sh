@@ -24,7 +24,9 @@
 #   ROUNDS=3 DURATION=5 WARM=10  rounds, seconds per timed wrk run, seconds of warm-up before each
 #   THREADS=1 CONNS=16           wrk threads and connections
 #   VARIANTS="served proxy"      besides base; add notls to split the agent's costs, evnormal for --serve
-#                                with the event thread at normal priority (--event-thread normal)
+#                                with the event thread at normal priority (--event-thread normal), syscalls
+#                                for --serve reading plaintext at the raw syscall pair (--socket-hooks syscalls,
+#                                as on kernels before 6.3)
 #   SETTLE=1                     seconds between the agent saying "observing" and the warm-up
 #   HMESH="java -jar cli/target/hmesh.jar"   how to start the agent (default: the built jar)
 #   HMESH_JAVA_OPTS="..."        JVM options for the default HMESH
@@ -138,8 +140,10 @@ for r in $(seq "$ROUNDS"); do
               wrk_run "notls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-notls-$r.log" ;;
       evnormal) start_agent "$work/agent-evnormal-$r.log" serve --event-thread normal
               wrk_run "evnormal-$r" "$url" "$agent_pid"; stop_agent "$work/agent-evnormal-$r.log" ;;
+      syscalls) start_agent "$work/agent-syscalls-$r.log" serve --socket-hooks syscalls
+              wrk_run "syscalls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-syscalls-$r.log" ;;
       proxy)  wrk_run "proxy-$r" "$proxy_url" "$haproxy_pid" ;;
-      *) die "unknown variant $v (served, proxy, notls, evnormal)" ;;
+      *) die "unknown variant $v (served, proxy, notls, evnormal, syscalls)" ;;
     esac
   done
 done

@@ -3,6 +3,8 @@ package io.hybridmesh.agent.datapath;
 import io.hybridmesh.jni.BpfException;
 import io.hybridmesh.jni.RingBufferReader;
 import io.hybridmesh.jni.ThreadScheduling;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -39,6 +41,14 @@ public final class EventThreadYield implements AutoCloseable {
   private final AtomicLong backlogRaises = new AtomicLong();
   private final AtomicLong stallRaises = new AtomicLong();
   private volatile int compilersIdle;
+  /**
+   * The JIT compiler threads found at the last scan of the process's threads. A raise or a lowering moves
+   * these; only the rescan once a second reads /proc again: a scan reads every thread's name (tens of files),
+   * and at saturation the thread is raised and lowered several times a second (measured: the watcher's scans
+   * took about 1% of a busy machine's CPU). A compiler the JVM retired since is skipped; its id is not reused
+   * within the second (pid_max is millions).
+   */
+  private List<Integer> compilers = List.of(); // guarded by this
   private int ticks; // guarded by this
   private volatile boolean idle;
   private int threadId = -1; // guarded by this
@@ -97,7 +107,8 @@ public final class EventThreadYield implements AutoCloseable {
     boolean wantIdle = policy.observe(ring.backlogBytes(), ring.consumedBytes(), nowNanos);
     if (wantIdle == idle) {
       if (idle && ++ticks % RESCAN_TICKS == 0) {
-        moveCompilers(true); // compiler threads the JVM started since (it adds and retires them with load)
+        compilers = scanCompilers(); // the JVM adds and retires compiler threads with its load
+        moveCompilers(true);
       }
       return;
     }
@@ -110,6 +121,9 @@ public final class EventThreadYield implements AutoCloseable {
     try {
       scheduling.setIdle(threadId, toIdle);
       idle = toIdle;
+      if (toIdle && compilers.isEmpty()) {
+        compilers = scanCompilers();
+      }
       moveCompilers(toIdle);
       return true;
     } catch (BpfException e) {
@@ -124,17 +138,25 @@ public final class EventThreadYield implements AutoCloseable {
 
   private void moveCompilers(boolean toIdle) {
     int moved = 0;
-    for (Map.Entry<Integer, String> t : scheduling.threads().entrySet()) {
-      if (isJitCompiler(t.getValue())) {
-        try {
-          scheduling.setIdle(t.getKey(), toIdle);
-          moved++;
-        } catch (BpfException ended) {
-          // a compiler thread the JVM retired meanwhile
-        }
+    for (int id : compilers) {
+      try {
+        scheduling.setIdle(id, toIdle);
+        moved++;
+      } catch (BpfException ended) {
+        // a compiler thread the JVM retired since the scan
       }
     }
     compilersIdle = toIdle ? moved : 0;
+  }
+
+  private List<Integer> scanCompilers() {
+    List<Integer> found = new ArrayList<>();
+    for (Map.Entry<Integer, String> t : scheduling.threads().entrySet()) {
+      if (isJitCompiler(t.getValue())) {
+        found.add(t.getKey());
+      }
+    }
+    return List.copyOf(found);
   }
 
   /** HotSpot's compiler threads as the kernel names them ("C2 CompilerThread0", cut to 15 characters). */

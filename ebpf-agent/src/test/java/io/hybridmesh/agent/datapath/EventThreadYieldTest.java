@@ -27,6 +27,7 @@ class EventThreadYieldTest {
     final Map<Integer, String> threads = new TreeMap<>(Map.of(4242, "hmesh-agent-eve", 7, "C2 CompilerThre",
         8, "C1 CompilerThre", 9, "GC Thread#0", 10, "VM Thread"));
     boolean mayRaise = true;
+    int scans; // reads of the process's threads (/proc/self/task for the real one)
 
     @Override
     public int currentThreadId() {
@@ -63,6 +64,7 @@ class EventThreadYieldTest {
 
     @Override
     public Map<Integer, String> threads() {
+      scans++;
       return Map.copyOf(threads);
     }
   }
@@ -108,6 +110,7 @@ class EventThreadYieldTest {
       ring.consumed = 5000;
       y.tick(20 * MS);
       assertEquals(Set.of(4242, 7, 8), scheduling.idleThreads);
+      assertEquals(1, scheduling.scans, "a raise and a lowering move the compilers found before, without a scan");
       scheduling.threads.remove(8); // the JVM retires one compiler thread and starts another
       scheduling.threads.put(11, "C2 CompilerThre");
       for (int i = 1; i <= EventThreadYield.RESCAN_TICKS; i++) {
@@ -115,6 +118,7 @@ class EventThreadYieldTest {
       }
       assertEquals(Set.of(4242, 7, 8, 11), scheduling.idleThreads, "the new one lowered at the rescan");
       assertEquals(2, y.compilersIdle());
+      assertEquals(2, scheduling.scans, "one rescan a second");
     }
     assertEquals(Set.of(8), scheduling.idleThreads, "close raises every lowered thread that still exists (8 ended)");
   }
