@@ -41,7 +41,6 @@ import com.google.protobuf.Timestamp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Logger;
 
@@ -54,7 +53,6 @@ import java.util.logging.Logger;
 public final class NodeDatapath implements AgentStats, AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(NodeDatapath.class.getName());
-  private static final String MIDSTREAM = "connections joined mid-stream (evicted, or older than the agent)";
 
   private final TcSettings settings;
   private final FlowSink sink;
@@ -71,6 +69,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
   private final DropCounters drops;
   private final ConnectionLedger ledger = new ConnectionLedger();
   private final PortObservations ports = new PortObservations();
+  private final NodeCounters counters;
   private Thread pumpThread;
   private Timestamp lastDropPoll;
   private Map<String, Long> finalCounters;
@@ -122,6 +121,8 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
         BacklogYieldPolicy.forRing(settings.ringBufferBytes(), settings.wakeupBytes(), EventThreadYield.STALL_NANOS));
     this.sweeper = new ConnectionSweeper(datapath.connections(), settings, connections::deliver);
     this.drops = new DropCounters(datapath.stats(), datapath.possibleCpus());
+    this.counters = new NodeCounters(pump, eventYield, drops, ledger, datapath.events(), plaintext, namespaces,
+        tlsEvents, tlsLibraries);
     this.lastDropPoll = clock.toTimestamp(System.nanoTime());
   }
 
@@ -240,8 +241,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
 
   @Override
   public synchronized long kernelRingbufDrops() {
-    return finalCounters != null ? finalCounters.get("events lost (ring buffer full)")
-        : drops.total(HmAbi.STAT_RINGBUF_FULL);
+    return finalCounters != null ? finalCounters.get(NodeCounters.RING_FULL) : drops.total(HmAbi.STAT_RINGBUF_FULL);
   }
 
   @Override
@@ -251,59 +251,12 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
 
   @Override
   public synchronized long connectionsSeenMidstream() {
-    return finalCounters != null ? finalCounters.get(MIDSTREAM) : drops.total(HmAbi.STAT_CONN_MIDSTREAM);
+    return finalCounters != null ? finalCounters.get(NodeCounters.MIDSTREAM) : drops.total(HmAbi.STAT_CONN_MIDSTREAM);
   }
 
   @Override
   public synchronized Map<String, Long> counters() {
-    if (finalCounters != null) {
-      return finalCounters;
-    }
-    Map<String, Long> c = new LinkedHashMap<>();
-    c.put("events", pump.events());
-    c.put("malformed events", pump.malformed());
-    c.put("event thread yielding (SCHED_IDLE)", eventYield.idle() ? 1L : 0L);
-    c.put("JIT compiler threads yielding with it", (long) eventYield.compilersIdle());
-    c.put("event thread raised: backlog", eventYield.backlogRaises());
-    c.put("event thread raised: no turn on busy CPUs", eventYield.stallRaises());
-    c.put("events lost (ring buffer full)", drops.total(HmAbi.STAT_RINGBUF_FULL));
-    c.put("packets seen", drops.total(HmAbi.STAT_PACKETS));
-    c.put("truncated packets", drops.total(HmAbi.STAT_TRUNCATED));
-    c.put("non-first fragments", drops.total(HmAbi.STAT_FRAGMENT));
-    c.put("connection table full", drops.total(HmAbi.STAT_CONN_TABLE_FULL));
-    c.put("connections evicted from the table", ledger.total());
-    c.put(MIDSTREAM, drops.total(HmAbi.STAT_CONN_MIDSTREAM));
-    c.put("ring buffer records too large", datapath.events().oversizedRecords());
-    c.put("TCP connections opened with plaintext HTTP", drops.total(HmAbi.STAT_CONN_HTTP));
-    c.put("TCP connections opened with TLS", drops.total(HmAbi.STAT_CONN_TLS));
-    if (plaintext != null) {
-      c.put("socket calls", tlsEvents.socketCalls());
-      c.put("socket hooks attached", plaintext.attached() ? 1L : 0L);
-      c.put("socket hooks attached again on plaintext HTTP", namespaces.plaintextReattaches());
-      c.put("sockets left to the TLS probes (TLS records)", drops.total(HmAbi.STAT_SOCK_TLS));
-      c.put("socket calls too short to classify", drops.total(HmAbi.STAT_SOCK_UNCLASSIFIED));
-      c.put("socket calls lost to a taken slot", drops.total(HmAbi.STAT_SOCK_SLOT_TAKEN));
-      c.put("socket table full", drops.total(HmAbi.STAT_SOCK_TABLE_FULL));
-      c.put("socket calls through io_uring, splice or *mmsg (not read)", drops.total(HmAbi.STAT_SOCK_OTHER_CALL));
-      c.put("socket plaintext not parsed as HTTP", tlsEvents.socketUnparsed());
-    }
-    if (tls != null) {
-      c.put("TLS calls", tlsEvents.calls());
-      c.put("processes with TLS probes", (long) tlsLibraries.probedProcesses());
-      c.put("process reports dropped (queue full)", tlsLibraries.eventsDropped());
-      c.put("TLS probe detaches pending", tlsLibraries.detachesPending());
-      c.put("TLS calls without a socket", drops.total(HmAbi.STAT_TLS_NO_SOCKET));
-      c.put("L7 flows without their connection (no socket in the TLS call)", tlsEvents.flowsWithoutConnection());
-      c.put("TLS calls that failed or moved nothing", drops.total(HmAbi.STAT_TLS_CALL_FAILED));
-      c.put("TLS calls lost to a taken slot", drops.total(HmAbi.STAT_TLS_SLOT_TAKEN));
-      c.put("TLS plaintext not parsed as HTTP/1.x", tlsEvents.unparsed());
-    }
-    if (tlsEvents != null) {
-      c.put("connections read as HTTP/2", tlsEvents.http2Connections());
-      c.put("HTTP/2 connections dropped over their memory budget", tlsEvents.http2Shed());
-      c.put("HTTP/2 streams open when their connection ended or was dropped", tlsEvents.streamsCut());
-    }
-    return c;
+    return finalCounters != null ? finalCounters : counters.read();
   }
 
   /** Stops the event thread; the mode detaches its attachments before calling {@link #close()}. */

@@ -15,13 +15,14 @@ import java.util.logging.Logger;
  *
  * <p>While the socket hooks are attached they run at every socket receive and send on the node (the socket
  * tracepoints, Linux 6.3; tens of nanoseconds for a socket nobody watches), or on older kernels every syscall
- * on the node takes the kernel's traced path (a few hundred nanoseconds each), so with {@link PlaintextMode#AUTO} they are attached only while they can find
- * something: when a namespace starts being watched (its first requests are read), and again whenever the TC
- * programs see a watched endpoint's TCP connection open with plaintext HTTP. They are detached when no
- * namespace is watched, or after {@code idle} in which neither the TC programs saw a new plaintext HTTP
- * connection nor the hooks read any HTTP: a node whose workloads speak only TLS stops paying for them. What
- * that costs: after a quiet spell, the requests of a new plaintext connection before the next
- * {@link #plaintextActivity} call (about a second) are not read.
+ * on the node takes the kernel's traced path (a few hundred nanoseconds each), so with
+ * {@link PlaintextMode#AUTO} they are attached only while they can find something: when a namespace starts
+ * being watched (its first requests are read), and again whenever the TC programs see a watched endpoint's
+ * TCP connection open with plaintext HTTP. They are detached when no namespace is watched, or after
+ * {@code idle} in which neither the TC programs saw a new plaintext HTTP connection nor the hooks read any
+ * HTTP: a node whose workloads speak only TLS stops paying for them. What that costs: after a quiet spell, the
+ * requests of a new plaintext connection before the next {@link #plaintextActivity} call (about a second) are
+ * not read.
  */
 public final class WatchedNamespaces {
 
