@@ -5,15 +5,19 @@
  * captured at their return, when the count of bytes really moved is known: a write captured at its entry
  * would report bytes a short or refused (EAGAIN) write did not send, and send them again at the retry.
  *
- * Tracepoints, no traps: a syscall tracepoint costs a call from the kernel's syscall path, not an exception.
- * But while any syscall tracepoint is attached, every syscall of every process on the node takes the traced
- * path, so user space attaches these programs only while an endpoint is watched. Two sets of programs do the
- * same work: one pair on the raw sys_enter/sys_exit tracepoints that switches on the syscall number, and one
- * program per syscall tracepoint (sys_enter_read, sys_exit_read, ...). bench/syscall-hooks.sh measures both:
- * the raw pair costs more on a syscall it does not read (both programs run and return) and less on a read or
- * write (the per-syscall glue copies the call's arguments into a perf buffer before the program runs), so it
- * is the cheaper where reads and writes are over about a third of the syscalls, as where HTTP is served. The
- * agent attaches the raw pair; the other set stays for the benchmark.
+ * Tracepoints, no traps. Three sets of programs do the same work; user space loads and attaches one, and
+ * only while an endpoint is watched:
+ *  - the socket tracepoints (sock_recv_length, sock_send_length; Linux 6.3), one program run per socket
+ *    receive or send, with the socket itself; the call's buffer from its syscall's saved registers. Nothing
+ *    runs on other syscalls. The agent's choice where the kernel has them.
+ *  - one pair on the raw sys_enter/sys_exit tracepoints that switches on the syscall number, for older
+ *    kernels. While any syscall tracepoint is attached, every syscall of every process on the node takes
+ *    the traced path.
+ *  - one program per syscall tracepoint (sys_enter_read, sys_exit_read, ...), for the benchmark.
+ *    bench/syscall-hooks.sh measures it against the raw pair: the raw pair costs more on a syscall it does
+ *    not read (both programs run and return) and less on a read or write (the per-syscall glue copies the
+ *    call's arguments into a perf buffer before the program runs), so it is the cheaper where reads and
+ *    writes are over about a third of the syscalls, as where HTTP is served.
  *
  * Never the ciphertext of TLS: a thread inside a TLS call (hm_tls_calls, kept by tls_uprobe.bpf.c) moves
  * ciphertext and is skipped, and a socket whose first bytes are a TLS record is left to the TLS probes for

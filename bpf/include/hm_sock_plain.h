@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * hm_sock_plain.h: what sock_plain.bpf.c's programs do at a syscall's entry and return, whichever tracepoints
- * they sit on: mark a read or write of a watched task on a TCP socket, then capture what it moved, classify
- * the socket by its first bytes, and send the bytes of a plaintext one. BPF-side only; the event is struct
+ * hm_sock_plain.h: what sock_plain.bpf.c's programs do, whichever tracepoints they sit on: find a read or write
+ * of a watched task on a TCP socket (at a socket tracepoint, or marked at its syscall's entry), then capture
+ * what it moved, classify the socket by its first bytes, and send the bytes of a plaintext one. BPF-side only; the event is struct
  * hm_tls_event (kind HM_EVENT_SOCK_DATA) and the table's value struct hm_sock_state, both in hm_abi.h.
  */
 #ifndef HM_SOCK_PLAIN_H
