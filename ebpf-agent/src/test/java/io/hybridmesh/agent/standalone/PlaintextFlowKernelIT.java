@@ -245,6 +245,33 @@ public class PlaintextFlowKernelIT {
   }
 
   @Test
+  void bytesSplicedIntoASocketAreCountedWhereTheHooksSeeThemAndNeverMisread() {
+    // splice(2) from a pipe into the socket: the socket tracepoints run for the send, but the call's buffer
+    // is a pipe's, not in the caller's registers: counted, not read. The syscall hooks never see it.
+    String out = hosts.client.exec(Duration.ofSeconds(20), "python3", "-c", """
+        import os, socket
+        s = socket.create_connection(("%s", 8081))
+        req = b"GET /ok HTTP/1.1\\r\\nHost: spliced\\r\\nConnection: close\\r\\n\\r\\n"
+        r, w = os.pipe()
+        os.write(w, req)
+        os.splice(r, s.fileno(), len(req))
+        print(s.recv(4096).split(b"\\r\\n")[0].decode())
+        s.close()
+        """.formatted(TwoHosts.SERVER_V4));
+    assertEquals("HTTP/1.1 200 OK", out.trim());
+    String counter = "socket calls through io_uring, splice or *mmsg (not read)";
+    if (hooks().sockets() == SocketHooks.SOCKET_TRACEPOINTS) {
+      await().atMost(WAIT).until(() -> agent.counters().get(counter) >= 1);
+    } else {
+      assertEquals(0L, agent.counters().get(counter), agent.counters()::toString);
+    }
+    // The server read the request with recv: its flow is there, with the request line the client spliced.
+    await().atMost(WAIT).untilAsserted(() -> assertEquals(1, sink.flows(f -> f.getType() == FlowType.L7
+        && f.getL7().getType() == L7FlowType.REQUEST && f.getL7().getHttp().getUrl().contains("spliced")
+        && f.getObservationPoint() == ObservationPoint.SOCKET_READ).size(), sink::dump));
+  }
+
+  @Test
   void aDescriptorReusedForANewConnectionReportsTheNewConnection() {
     // One process, three connections one after the other on the same descriptor number, a regular file read
     // on that descriptor between them: the programs' descriptor cache must follow each reuse.
