@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# What the plaintext socket hooks add to one syscall, for the two ways of hooking the read/write syscalls
-# (root): one raw sys_enter/sys_exit program pair that switches on the syscall number (runs at every syscall
-# of the node), against a program on each read and write syscall's own tracepoint (runs for those only, but
-# through the kernel's per-syscall tracepoint glue). Either way, while a syscall tracepoint is attached every
-# syscall of the node takes the traced path.
+# What the plaintext socket hooks add to one syscall, for the three ways of hooking (root): the socket
+# tracepoints sock_recv_length/sock_send_length (Linux 6.3+, the agent's choice: one program per socket
+# receive or send, nothing on other syscalls), one raw sys_enter/sys_exit program pair that switches on the
+# syscall number (older kernels; runs at every syscall of the node), and a program on each read and write
+# syscall's own tracepoint (runs for those only, but through the kernel's per-syscall tracepoint glue). While
+# a syscall tracepoint is attached every syscall of the node takes the traced path.
 #
 # Builds bench/syscall-cost-driver.c with gcc in a temporary directory, makes two network namespaces (one
 # watched, one not), and runs bench's SyscallHookCostBench: the agent's tc_flow anchor and sock_plain
@@ -12,7 +13,7 @@
 # set adds per syscall, medians of ROUNDS rounds.
 #
 # Environment (all optional):
-#   ROUNDS=9       rounds (each times every loop with no hooks, raw hooks, per-syscall hooks)
+#   ROUNDS=9       rounds (each times every loop with no hooks and with each set of hooks)
 #   CALLS=200000   loop iterations per timed run
 set -euo pipefail
 

@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the plaintext socket hooks add to one syscall, for each way of hooking (run by
- * bench/syscall-hooks.sh as root): the raw {@code sys_enter}/{@code sys_exit} pair that switches on the
- * syscall number, against a program on each read and write syscall's own tracepoints. The agent's tc_flow
+ * bench/syscall-hooks.sh as root): the socket tracepoints ({@code sock_recv_length}/{@code sock_send_length},
+ * the agent's choice on Linux 6.3+), the raw {@code sys_enter}/{@code sys_exit} pair that switches on the
+ * syscall number (older kernels), and a program on each read and write syscall's own tracepoints. The agent's tc_flow
  * anchor (ring buffer, counters) and {@code sock_plain} object are loaded as the agent loads them, the
  * benchmark's first namespace watched, the ring buffer drained as the agent's pump would.
  *
@@ -43,7 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SyscallHookCostBench {
 
-  private enum Variant { NONE, RAW_SYSCALLS, PER_SYSCALL }
+  private enum Variant { NONE, SOCKET_TRACEPOINTS, RAW_SYSCALLS, PER_SYSCALL }
 
   /** A loop of the driver, and the syscalls one iteration makes. */
   private record Loop(String command, int syscalls, String what) {}
@@ -73,13 +74,16 @@ public final class SyscallHookCostBench {
             PlaintextDatapath.Hooks.RAW_SYSCALLS);
         PlaintextDatapath per = new PlaintextDatapath(bpf, elf, tc.output(), Map.of(),
             PlaintextDatapath.Hooks.PER_SYSCALL);
+        PlaintextDatapath sock = new PlaintextDatapath(bpf, elf, tc.output(), Map.of(),
+            PlaintextDatapath.Hooks.SOCKET_TRACEPOINTS);
         Driver watched = new Driver(a[0], a[1]);
         Driver other = new Driver(a[0], a[2])) {
       raw.watchNetns(watchedInode, 1);
       per.watchNetns(watchedInode, 1);
+      sock.watchNetns(watchedInode, 1);
       Thread drain = drainer(tc.events(), draining, events);
       Map<Variant, PlaintextDatapath> hooks = new EnumMap<>(Map.of(Variant.RAW_SYSCALLS, raw,
-          Variant.PER_SYSCALL, per));
+          Variant.PER_SYSCALL, per, Variant.SOCKET_TRACEPOINTS, sock));
       // [variant][loop][watched?] -> ns per iteration, one per round
       Map<String, List<Double>> samples = new LinkedHashMap<>();
       for (Driver d : List.of(watched, other)) {
@@ -124,16 +128,17 @@ public final class SyscallHookCostBench {
   private static void print(Map<String, List<Double>> samples, int rounds, int calls, long events) {
     System.out.printf(Locale.ROOT, "%nWhat the plaintext socket hooks add per syscall; medians of %d rounds of "
         + "%,d loop iterations, every loop timed with nothing attached in the same round.%n%n", rounds, calls);
-    System.out.printf(Locale.ROOT, "%-44s %-10s %11s %11s %11s %11s %11s%n", "LOOP", "NAMESPACE", "NO HOOKS",
-        "RAW", "+/SYSCALL", "PER-SYSCALL", "+/SYSCALL");
+    System.out.printf(Locale.ROOT, "%-44s %-10s %11s %11s %11s %11s %11s %11s %11s%n", "LOOP", "NAMESPACE",
+        "NO HOOKS", "SOCKET", "+/SYSCALL", "RAW", "+/SYSCALL", "PER-SYSCALL", "+/SYSCALL");
     for (Loop l : LOOPS) {
       for (boolean w : new boolean[] {true, false}) {
         double[] none = values(samples.get(key(Variant.NONE, l, w)));
         double[] raw = values(samples.get(key(Variant.RAW_SYSCALLS, l, w)));
         double[] per = values(samples.get(key(Variant.PER_SYSCALL, l, w)));
-        System.out.printf(Locale.ROOT, "%-44s %-10s %8.0f ns %8.0f ns %8.1f ns %8.0f ns %8.1f ns%n", l.what(),
-            w ? "watched" : "unwatched", median(none), median(raw), added(raw, none, l.syscalls()), median(per),
-            added(per, none, l.syscalls()));
+        double[] sock = values(samples.get(key(Variant.SOCKET_TRACEPOINTS, l, w)));
+        System.out.printf(Locale.ROOT, "%-44s %-10s %8.0f ns %8.0f ns %8.1f ns %8.0f ns %8.1f ns %8.0f ns %8.1f ns%n",
+            l.what(), w ? "watched" : "unwatched", median(none), median(sock), added(sock, none, l.syscalls()),
+            median(raw), added(raw, none, l.syscalls()), median(per), added(per, none, l.syscalls()));
       }
     }
     System.out.printf(Locale.ROOT, "%nns per loop iteration (one syscall for getppid, two for the others); "

@@ -14,7 +14,7 @@ import java.util.logging.Logger;
  * the processes of those namespaces) and the plaintext socket hooks.
  *
  * <p>While the socket hooks are attached they run at every socket receive and send on the node (the socket
- * tracepoints, Linux 6.3; tens of nanoseconds for a socket nobody watches), or on older kernels every syscall
+ * tracepoints, Linux 6.3; nothing measurable for a socket nobody watches), or on older kernels every syscall
  * on the node takes the kernel's traced path (a few hundred nanoseconds each), so with
  * {@link PlaintextMode#AUTO} they are attached only while they can find something: when a namespace starts
  * being watched (its first requests are read), and again whenever the TC programs see a watched endpoint's
