@@ -264,7 +264,7 @@ static __always_inline void track(struct __sk_buff *skb, bool egress)
 	__u64 now = bpf_ktime_get_ns();
 	bool to_responder = true, pkt_src_is_key_src, known, ended, is_syn;
 	__u64 last_report;
-	__u32 shift, word;
+	__u32 shift, word, bits;
 	__u8 state;
 	int err;
 
@@ -342,10 +342,10 @@ static __always_inline void track(struct __sk_buff *skb, bool egress)
 	 * locked or, which also takes the entry's cache line from the CPU that handled the other direction.
 	 * A skipped or loses nothing: the bits are set, and a FIN from the other end ORs with them.
 	 */
+	bits = (__u32)p.tcp_flags << shift;
 	word = read_word(v);
-	if ((word & ((__u32)p.tcp_flags << shift)) != ((__u32)p.tcp_flags << shift))
-		word = hm_fetch_or(&v->flag_word, (__u32)p.tcp_flags << shift) |
-		       ((__u32)p.tcp_flags << shift);
+	if ((word & bits) != bits)
+		word = hm_fetch_or(&v->flag_word, bits) | bits;
 	v->last_ns = now;
 	if (p.tuple.proto == HM_IPPROTO_TCP && p.payload_bytes &&
 	    !(word_byte(word, HM_SHIFT(conn_flags)) & HM_CONN_F_PAYLOAD_SEEN))

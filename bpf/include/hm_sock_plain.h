@@ -200,20 +200,9 @@ static __always_inline void on_enter(long nr, long fd, __u64 buf, __u64 arg3, __
 /* Whether the syscall is one of those read here. */
 static __always_inline bool ours(long nr)
 {
-	switch (nr) {
-	case HM_NR_READ:
-	case HM_NR_WRITE:
-	case HM_NR_READV:
-	case HM_NR_WRITEV:
-	case HM_NR_SENDFILE:
-	case HM_NR_SENDTO:
-	case HM_NR_RECVFROM:
-	case HM_NR_SENDMSG:
-	case HM_NR_RECVMSG:
-		return true;
-	default:
-		return false;
-	}
+	__u8 write;
+
+	return call_shape(nr, &write) != 0;
 }
 
 /* Copies up to `want` bytes of an iovec array into e->data; returns how many. */
