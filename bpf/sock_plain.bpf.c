@@ -28,7 +28,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
-#include "hm_sock_plain.h"
+#include "hm_sock_hooks.h"
 
 /*
  * The raw variant: one program at every syscall's entry and one at every return, switching on the number.
