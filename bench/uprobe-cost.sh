@@ -14,12 +14,16 @@
 # hm_ssl_write_ex + hm_ssl_write_ex_ret on every site (hm_ssl_write + hm_ssl_write_ret on SSL_write, as the
 # agent attaches there), each site in a copy of the driver of its own (pid-filtered probes), an unprobed
 # copy timed in the same round. Prints ns per hit and the ratio to unprobed, medians of ROUNDS rounds.
+# Then the same hit on push with CONSUMERS other watched processes' links on the site (the agent's
+# uprobe_multi links, one pair per process), to show what sharing a library file costs each hit.
 #
 # Environment (all optional):
 #   ROUNDS=7        rounds (each times every site once, unprobed and probed)
 #   CALLS=2000      calls of a site function per loop
 #   SSL_CALLS=1000  SSL_write + SSL_read of 64 bytes per loop
 #   LIBSSL=path     the libssl to probe (default: the one the driver links)
+#   CONSUMERS="0 1 8 32 64"   other watched processes carrying links on one site, in turn (idle copies of
+#                   the driver; a hit walks every link on its site: nginx's workers, replicas of an image)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,6 +31,7 @@ root="$(cd "$here/.." && pwd)"
 ROUNDS="${ROUNDS:-7}"
 CALLS="${CALLS:-2000}"
 SSL_CALLS="${SSL_CALLS:-1000}"
+CONSUMERS="${CONSUMERS:-0 1 8 32 64}"
 
 die() { echo "uprobe-cost: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "needs root (BPF programs, uprobes, a network namespace)"
@@ -89,4 +94,4 @@ echo "uprobe-cost: $(uname -r), $(nproc) CPUs; $libssl: SSL_write at 0x$write_ad
   "the agent's site for it at file offset $callee_offset starts with '$callee_insn'" >&2
 java ${HMESH_JAVA_OPTS:-} -cp "$root/bench/target/benchmarks.jar" io.hybridmesh.bench.UprobeCostBench \
   "$work/driver" "$work/cert.pem" "$work/key.pem" "$netns" "$ROUNDS" "$CALLS" "$SSL_CALLS" \
-  "$libssl" "$write_insn" "$callee_offset" "$callee_insn"
+  "$libssl" "$write_insn" "$callee_offset" "$callee_insn" "$CONSUMERS"

@@ -12,12 +12,8 @@ import io.hybridmesh.jni.Bpf;
 import io.hybridmesh.jni.NativeBpf;
 import io.hybridmesh.jni.RingBufferReader;
 import io.hybridmesh.jni.UprobeTarget;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * UprobeCostBench DRIVER CERT KEY NETNS ROUNDS CALLS SSL_CALLS LIBSSL SSL_WRITE_INSN INTERNAL_OFFSET INTERNAL_INSN
+ *     CONSUMERS
  * </pre>
  */
 public final class UprobeCostBench {
@@ -54,9 +51,9 @@ public final class UprobeCostBench {
   private UprobeCostBench() {}
 
   public static void main(String[] a) throws Exception {
-    if (a.length != 11) {
+    if (a.length != 12) {
       System.err.println("usage: UprobeCostBench DRIVER CERT KEY NETNS ROUNDS CALLS SSL_CALLS LIBSSL "
-          + "SSL_WRITE_INSN INTERNAL_OFFSET INTERNAL_INSN");
+          + "SSL_WRITE_INSN INTERNAL_OFFSET INTERNAL_INSN CONSUMERS");
       System.exit(2);
     }
     Path driver = Path.of(a[0]);
@@ -64,6 +61,7 @@ public final class UprobeCostBench {
     int calls = Integer.parseInt(a[5]);
     int sslCalls = Integer.parseInt(a[6]);
     Path libssl = Path.of(a[7]);
+    int[] consumers = java.util.Arrays.stream(a[11].trim().split("[ ,]+")).mapToInt(Integer::parseInt).toArray();
     List<Site> sites = new ArrayList<>();
     String[][] synthetic = {
         {"push", "push %rbp"}, {"nop1", "nop"}, {"nop4", "nopl 0x0(%rax)"}, {"nop5", "nopl 0x0(%rax,%rax,1)"},
@@ -83,7 +81,7 @@ public final class UprobeCostBench {
     Bpf bpf = NativeBpf.load();
     TcSettings settings = TcSettings.defaults();
     long netns = (Long) Files.getAttribute(Path.of("/run/netns", a[3]), "unix:ino");
-    List<Driver> drivers = new ArrayList<>();
+    List<DriverProcess> drivers = new ArrayList<>();
     AtomicBoolean draining = new AtomicBoolean(true);
     AtomicLong events = new AtomicLong();
     try (TcDatapath tc = new TcDatapath(bpf, settings);
@@ -91,11 +89,11 @@ public final class UprobeCostBench {
             new TlsHooks(UprobeLinks.PER_SITE, SocketHooks.AUTO))) {
       tls.watchNetns(netns, 1);
       Thread drain = drainer(tc.events(), draining, events);
-      Driver base = new Driver(a[3], a);
+      DriverProcess base = new DriverProcess(a[3], a);
       drivers.add(base);
-      Map<Site, Driver> probed = new LinkedHashMap<>();
+      Map<Site, DriverProcess> probed = new LinkedHashMap<>();
       for (Site s : sites) {
-        Driver d = new Driver(a[3], a);
+        DriverProcess d = new DriverProcess(a[3], a);
         drivers.add(d);
         UprobeTarget entry = new UprobeTarget(s.where().binary(), s.where().symbol(), s.where().offset(), false,
             d.pid);
@@ -128,11 +126,12 @@ public final class UprobeCostBench {
       tls.close();
       System.out.printf(Locale.ROOT, "%nDetaching the %d probes took %.1f s (each removal waits for RCU grace "
           + "periods).%n", sites.size() * 2, (System.nanoTime() - t0) / 1e9);
+      UprobeConsumerScaling.run(bpf, tc.output(), a[3], netns, a, consumers, rounds, calls);
       draining.set(false);
       tc.events().wakeup();
       drain.join(2000);
     } finally {
-      drivers.forEach(Driver::close);
+      drivers.forEach(DriverProcess::close);
     }
   }
 
@@ -185,40 +184,5 @@ public final class UprobeCostBench {
     t.setDaemon(true);
     t.start();
     return t;
-  }
-
-  /** One copy of the driver in the benchmark's network namespace, answering one command at a time. */
-  private static final class Driver implements AutoCloseable {
-    final Process process;
-    final BufferedReader out;
-    final PrintWriter in;
-    final int pid;
-
-    Driver(String netns, String[] a) throws IOException {
-      process = new ProcessBuilder("ip", "netns", "exec", netns, a[0], a[1], a[2])
-          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-      in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
-      String ready = out.readLine();
-      if (ready == null || !ready.startsWith("ready ")) {
-        throw new IllegalStateException("the driver did not start: " + ready);
-      }
-      pid = Integer.parseInt(ready.substring(6).trim());
-    }
-
-    long run(String command, int n) throws IOException {
-      in.println(command + " " + n);
-      String line = out.readLine();
-      if (line == null || line.startsWith("error")) {
-        throw new IllegalStateException("driver " + pid + " on '" + command + "': " + line);
-      }
-      return Long.parseLong(line.trim());
-    }
-
-    @Override
-    public void close() {
-      in.println("quit");
-      process.destroy();
-    }
   }
 }

@@ -50,7 +50,7 @@ public class GoTlsKernelIT {
   void setUp() throws Exception {
     hosts = new TwoHosts();
     sink = new CollectingSink(0);
-    agent = hosts.tlsAgent(sink, Map.of(), tlsHooks());
+    agent = HostAgents.tls(hosts, sink, Map.of(), tlsHooks());
   }
 
   /** How the probes are attached; a subclass runs every test as kernels before 6.6 would (a link per site). */

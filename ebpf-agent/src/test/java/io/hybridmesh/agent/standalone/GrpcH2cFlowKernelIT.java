@@ -45,7 +45,7 @@ public class GrpcH2cFlowKernelIT {
     // Prefixes of this class alone: other kernel tests may run at the same time on this machine.
     hosts = new TwoHosts("hgh2cc", "hgh2cs");
     sink = new CollectingSink(0);
-    agent = hosts.plaintextAgent(sink, false, PlaintextMode.ON);
+    agent = HostAgents.plaintext(hosts, sink, false, PlaintextMode.ON);
     peers = new GrpcPeers(hosts, true);
     serverPid = peers.startServer();
   }

@@ -51,7 +51,7 @@ public class PlaintextFlowKernelIT {
     hosts = new TwoHosts();
     hosts.startPlainNginx(200_000);
     sink = new CollectingSink(0);
-    agent = hosts.plaintextAgent(sink, true, PlaintextMode.ON, Duration.ofSeconds(30), hooks());
+    agent = HostAgents.plaintext(hosts, sink, true, PlaintextMode.ON, Duration.ofSeconds(30), hooks());
   }
 
   @AfterEach
@@ -197,7 +197,7 @@ public class PlaintextFlowKernelIT {
   @Test
   void autoDetachesTheHooksWhenIdleAndAttachesThemAgainAtPlaintextHttp() throws IOException {
     agent.close();
-    agent = hosts.plaintextAgent(sink, true, PlaintextMode.AUTO, Duration.ofSeconds(2), hooks());
+    agent = HostAgents.plaintext(hosts, sink, true, PlaintextMode.AUTO, Duration.ofSeconds(2), hooks());
     hosts.startTlsNginx();
     assertEquals(1L, agent.counters().get("socket hooks attached"), "attached as the namespaces are watched");
     await().atMost(WAIT).until(() -> agent.counters().get("socket hooks attached") == 0L);

@@ -44,7 +44,7 @@ public class TlsFlowKernelIT {
     hosts = new TwoHosts();
     hosts.startTlsNginx();
     sink = new CollectingSink(0);
-    agent = hosts.tlsAgent(sink, java.util.Map.of(), tlsHooks());
+    agent = HostAgents.tls(hosts, sink, java.util.Map.of(), tlsHooks());
   }
 
   /** How the probes are attached; a subclass runs every test with per-site links, as on kernels before 6.6. */

@@ -2,12 +2,6 @@ package io.hybridmesh.agent.standalone;
 
 import static org.awaitility.Awaitility.await;
 
-import io.hybridmesh.agent.datapath.PlaintextMode;
-import io.hybridmesh.agent.datapath.TcSettings;
-import io.hybridmesh.agent.datapath.TlsHooks;
-import io.hybridmesh.agent.flow.FlowSink;
-import io.hybridmesh.api.flow.v1.Endpoint;
-import io.hybridmesh.jni.NativeBpf;
 import io.hybridmesh.jni.testing.Shell;
 import io.hybridmesh.jni.testing.TestNetns;
 import java.io.IOException;
@@ -17,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -344,44 +337,6 @@ final class TwoHosts implements AutoCloseable {
   private static void awaitUntil(java.util.function.BooleanSupplier ready, String what) {
     await(what + " did not come up").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
         .until(ready::getAsBoolean);
-  }
-
-  /**
-   * A standalone agent watching both hosts and reading TLS as {@code hooks} say, as the TLS kernel tests run
-   * it; started, its flows into {@code sink}.
-   */
-  StandaloneAgent tlsAgent(FlowSink sink, Map<String, Endpoint> identities, TlsHooks hooks) {
-    StandaloneAgent agent = new StandaloneAgent(NativeBpf.load(), new StandaloneOptions(
-        List.of(client.name(), server.name()), "tls-node",
-        new TcSettings(1 << 22, 4096, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5)),
-        Duration.ofMillis(500), true, identities, hooks), sink);
-    agent.start();
-    return agent;
-  }
-
-  /**
-   * A standalone agent watching both hosts, reading plaintext at their sockets as {@code plaintext} says and
-   * TLS with the newest hooks when {@code readTls}; started, its flows into {@code sink}.
-   */
-  StandaloneAgent plaintextAgent(FlowSink sink, boolean readTls, PlaintextMode plaintext) {
-    return plaintextAgent(sink, readTls, plaintext, Duration.ofSeconds(30));
-  }
-
-  /** The same, detaching the socket hooks (with {@link PlaintextMode#AUTO}) after {@code idle} without HTTP. */
-  StandaloneAgent plaintextAgent(FlowSink sink, boolean readTls, PlaintextMode plaintext, Duration idle) {
-    return plaintextAgent(sink, readTls, plaintext, idle, TlsHooks.AUTO);
-  }
-
-  /** The same with the hooks {@code hooks} names (its socket hooks read the plaintext too). */
-  StandaloneAgent plaintextAgent(FlowSink sink, boolean readTls, PlaintextMode plaintext, Duration idle,
-      TlsHooks hooks) {
-    StandaloneAgent agent = new StandaloneAgent(NativeBpf.load(), new StandaloneOptions(
-        List.of(client.name(), server.name()), "plain-node",
-        new TcSettings(1 << 22, 4096, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5))
-            .withPlaintextIdle(idle),
-        Duration.ofMillis(500), readTls, Map.of(), hooks, plaintext), sink);
-    agent.start();
-    return agent;
   }
 
   @Override
