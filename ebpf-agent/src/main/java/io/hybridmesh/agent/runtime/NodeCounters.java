@@ -80,6 +80,7 @@ final class NodeCounters {
     if (tlsLibraries != null) {
       c.put("TLS calls", tlsEvents.calls());
       c.put("processes with TLS probes", (long) tlsLibraries.probedProcesses());
+      c.put("most watched processes on one probed file", (long) tlsLibraries.mostProcessesOnOneFile());
       c.put("process reports dropped (queue full)", tlsLibraries.eventsDropped());
       c.put("TLS probe detaches pending", tlsLibraries.detachesPending());
       c.put("TLS calls without a socket", drops.total(HmAbi.STAT_TLS_NO_SOCKET));

@@ -41,6 +41,12 @@ public final class TlsProcessWatch implements AutoCloseable {
   private static final int MAX_QUEUED_EVENTS = 4096;
   private static final int MAX_ROOTS = 1024;
   private static final int MAX_FILES_PER_ROOT = 32;
+  /**
+   * Watched processes with probes on one file from which the agent says what that costs. The kernel keeps one
+   * uprobe per file and site, with every process's link on it: each hit in any of them walks all of them,
+   * ≈70-80 ns a process at entry and return (bench/uprobe-cost.sh, KVM guest), so 16 add ≈1.2 µs a call.
+   */
+  static final int SHARED_FILE_NOTICE = 16;
 
   private final TlsProbes probes;
   private final ProcessView processes;
@@ -54,6 +60,7 @@ public final class TlsProcessWatch implements AutoCloseable {
     }
   };
   private final Set<String> announced = new HashSet<>();
+  private final Set<String> sharedNoticed = new HashSet<>();
   private final ThreadPoolExecutor worker;
   private final Detacher detacher = new Detacher();
   private final AtomicLong attachFailures = new AtomicLong();
@@ -132,6 +139,16 @@ public final class TlsProcessWatch implements AutoCloseable {
   /** Watched processes that carry TLS probes now. */
   public synchronized int probedProcesses() {
     return (int) tracked.values().stream().filter(t -> !t.files.isEmpty()).count();
+  }
+
+  /**
+   * The most watched processes that carry probes on one library file (one inode): every TLS call in any of
+   * them passes through all their links on its site (see {@link #SHARED_FILE_NOTICE}).
+   */
+  public synchronized int mostProcessesOnOneFile() {
+    Map<String, Integer> byFile = new HashMap<>();
+    tracked.values().forEach(t -> t.files.keySet().forEach(id -> byFile.merge(id, 1, Integer::sum)));
+    return byFile.values().stream().mapToInt(Integer::intValue).max().orElse(0);
   }
 
   /** Whether this process carries TLS probes now. */
@@ -284,11 +301,24 @@ public final class TlsProcessWatch implements AutoCloseable {
       if (announced.add(f.identity())) {
         LOG.info(() -> "reading TLS through " + f.inner() + " at " + a.sites());
       }
+      noticeShared(f);
     }
     if (t.files.size() != attached || t.own.size() != owned) {
       label(pid, t);
     }
     return settled;
+  }
+
+  /** Says once per file what sharing it costs, when enough watched processes carry probes on it. */
+  private void noticeShared(TlsFile f) {
+    long sharing = tracked.values().stream().filter(t -> t.files.containsKey(f.identity())).count();
+    if (sharing >= SHARED_FILE_NOTICE && sharedNoticed.add(f.identity())) {
+      LOG.info(() -> sharing + " watched processes carry TLS probes on " + f.inner() + " (one file: the "
+          + "kernel keeps one uprobe per site for all of them): each TLS call in any of them also passes the "
+          + "others' links, about 70-80 ns each on a KVM guest (bench/uprobe-cost.sh), here about "
+          + String.format(java.util.Locale.ROOT, "%.1f", (sharing - 1) * 0.075) + " µs a call; see 'most "
+          + "watched processes on one probed file' in the counters");
+    }
   }
 
   /**

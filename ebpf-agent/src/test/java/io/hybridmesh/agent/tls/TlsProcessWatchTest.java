@@ -164,6 +164,23 @@ class TlsProcessWatchTest {
   }
 
   @Test
+  void countsTheMostWatchedProcessesWithProbesOnOneFile() {
+    for (int pid = 10; pid < 13; pid++) {
+      fake.run(pid, WATCHED, "host", LIBSSL);
+    }
+    fake.run(13, WATCHED, "host", NODE);
+    fake.run(14, OTHER, "host", LIBSSL); // not watched: no probes, so not on the file's uprobes either
+    watch.watch(WATCHED, 1);
+    watch.scan();
+    assertEquals(3, watch.mostProcessesOnOneFile());
+    fake.processes.remove(11);
+    watch.scan();
+    assertEquals(2, watch.mostProcessesOnOneFile());
+    watch.unwatch(WATCHED);
+    assertEquals(0, watch.mostProcessesOnOneFile());
+  }
+
+  @Test
   void aReusedPidIsANewProcess() {
     fake.run(10, WATCHED, "host", LIBSSL);
     watch.watch(WATCHED, 1);
