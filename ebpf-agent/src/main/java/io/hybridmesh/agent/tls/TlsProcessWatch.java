@@ -289,6 +289,12 @@ public final class TlsProcessWatch implements AutoCloseable {
           : probes.attach(pid, path, f.sites());
       if (a.sites().isEmpty()) {
         a.close();
+        if (processes.open(pid, f) == null) {
+          // Gone from that path between the look and the attach: netty-tcnative deletes its library as soon as
+          // it is loaded. Not a failure of the file: the next scan names it by /proc/<pid>/map_files.
+          settled = false;
+          continue;
+        }
         t.failed.add(f.identity());
         if (processes.startTime(pid) == t.startTime) {
           attachFailures.incrementAndGet();

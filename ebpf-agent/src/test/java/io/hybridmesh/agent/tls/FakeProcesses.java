@@ -20,6 +20,8 @@ final class FakeProcesses implements ProcessView, TlsProbes {
   final List<Attached> attached = new ArrayList<>();
   final List<Attached> closed = new ArrayList<>();
   volatile boolean failAttach;
+  /** Runs as an attach starts (a file deleted between the look and the attach). */
+  volatile Runnable onAttach;
   volatile java.util.concurrent.CountDownLatch attachGate;
 
   void run(int pid, long netns, String root, TlsFile... files) {
@@ -105,6 +107,10 @@ final class FakeProcesses implements ProcessView, TlsProbes {
 
   @Override
   public Attachment attachGo(int pid, Path file, List<TlsSite> sites, GoStructOffsets go) {
+    Runnable hook = onAttach;
+    if (hook != null) {
+      hook.run();
+    }
     java.util.concurrent.CountDownLatch gate = attachGate;
     if (gate != null) {
       try {

@@ -11,6 +11,7 @@ import io.hybridmesh.agent.probe.binary.TlsLibraryKind;
 import io.hybridmesh.agent.probe.go.GoStructOffsets;
 import io.hybridmesh.api.flow.v1.TlsLibrary;
 import io.hybridmesh.agent.tls.ProcessView.TlsFile;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -235,6 +236,29 @@ class TlsProcessWatchTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> fake.closedOf(10).size() == 1);
     assertFalse(fake.watched.containsKey(WATCHED));
     assertEquals(0, watch.probedProcesses());
+  }
+
+  @Test
+  void aLibraryDeletedBetweenTheLookAndTheAttachIsProbedByItsMapFilesNameAtTheNextScan() {
+    TlsFile extracted = new TlsFile("8:1:400", "/tmp/libnetty_tcnative_linux_x86_64.so", List.of(WRITE, READ),
+        TlsLibraryKind.BORINGSSL);
+    TlsFile mapped = new TlsFile("8:1:400", "/proc/10/map_files/7f55-7f56", List.of(WRITE, READ),
+        TlsLibraryKind.BORINGSSL);
+    fake.run(10, WATCHED, "host", extracted);
+    fake.failAttach = true; // the kernel finds no file at the path any more
+    fake.onAttach = () -> fake.unopenable.add(extracted.identity());
+    watch.watch(WATCHED, 1);
+    watch.scan();
+    assertFalse(watch.probes(10));
+    assertEquals(0, watch.attachFailures());
+
+    fake.failAttach = false;
+    fake.onAttach = null;
+    fake.unopenable.clear();
+    fake.run(10, WATCHED, "host", mapped); // the prober now names the deleted library by map_files
+    watch.scan();
+    assertTrue(watch.probes(10));
+    assertEquals(Path.of("/proc/10/root/proc/10/map_files/7f55-7f56"), fake.attachedTo(10).get(0).path());
   }
 
   @Test
