@@ -4,11 +4,10 @@ import io.hybridmesh.agent.abi.HmAbi;
 import io.hybridmesh.agent.abi.ProcessEvent;
 import io.hybridmesh.agent.tls.ProcessView.TlsFile;
 import io.hybridmesh.agent.tls.TlsProbes.Attachment;
+import io.hybridmesh.agent.tls.TrackedProcess.Attached;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,8 +38,6 @@ public final class TlsProcessWatch implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(TlsProcessWatch.class.getName());
   private static final int MAX_QUEUED_EVENTS = 4096;
-  private static final int MAX_ROOTS = 1024;
-  private static final int MAX_FILES_PER_ROOT = 32;
   /**
    * Watched processes with probes on one file from which the agent says what that costs. The kernel keeps one
    * uprobe per file and site, with every process's link on it: each hit in any of them walks all of them,
@@ -51,14 +48,8 @@ public final class TlsProcessWatch implements AutoCloseable {
   private final TlsProbes probes;
   private final ProcessView processes;
   private final Set<Long> watchedNetns = ConcurrentHashMap.newKeySet();
-  private final Map<Integer, Tracked> tracked = new HashMap<>();
-  /** TLS files seen in each root (container file system), most recently used last; bounded. */
-  private final Map<String, Map<String, TlsFile>> filesByRoot = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Map<String, TlsFile>> eldest) {
-      return size() > MAX_ROOTS;
-    }
-  };
+  private final Map<Integer, TrackedProcess> tracked = new HashMap<>();
+  private final RootFiles rootFiles = new RootFiles();
   private final Set<String> announced = new HashSet<>();
   private final Set<String> sharedNoticed = new HashSet<>();
   private final ThreadPoolExecutor worker;
@@ -67,32 +58,6 @@ public final class TlsProcessWatch implements AutoCloseable {
   private final AtomicLong eventsDropped = new AtomicLong();
   private final AtomicLong fullScans = new AtomicLong();
   private final ProbedLibraries libraries = new ProbedLibraries();
-
-  private static final class Tracked {
-    final long netns;
-    final long startTime;
-    final String root;
-    final Map<String, Attached> files = new LinkedHashMap<>();
-    final Set<String> failed = new HashSet<>();
-    /** Files found in the process itself (maps, DT_NEEDED), not only handed down from its parent or root. */
-    final Set<String> own = new HashSet<>();
-    /** The maps fingerprint when every TLS file of the process was last settled; UNKNOWN before. */
-    long mapsSeen = MapsFingerprint.UNKNOWN;
-
-    Tracked(long netns, long startTime, String root) {
-      this.netns = netns;
-      this.startTime = startTime;
-      this.root = root;
-    }
-
-    /** Hands every attachment to the detacher: closing one waits for a kernel grace period. */
-    void close(Detacher detacher) {
-      files.values().forEach(a -> detacher.detach(a.attachment));
-      files.clear();
-    }
-  }
-
-  private record Attached(TlsFile file, Attachment attachment) {}
 
   public TlsProcessWatch(TlsProbes probes, ProcessView processes) {
     this.probes = probes;
@@ -153,13 +118,13 @@ public final class TlsProcessWatch implements AutoCloseable {
 
   /** Whether this process carries TLS probes now. */
   public synchronized boolean probes(int pid) {
-    Tracked t = tracked.get(pid);
+    TrackedProcess t = tracked.get(pid);
     return t != null && !t.files.isEmpty();
   }
 
   /** The files whose TLS functions carry probes in this process now (paths inside its root). */
   public synchronized List<String> probedFiles(int pid) {
-    Tracked t = tracked.get(pid);
+    TrackedProcess t = tracked.get(pid);
     return t == null ? List.of() : t.files.values().stream().map(a -> a.file().inner()).toList();
   }
 
@@ -184,7 +149,7 @@ public final class TlsProcessWatch implements AutoCloseable {
   public synchronized void probeSystemLibraries() {
     String root = processes.root((int) ProcessHandle.current().pid());
     if (root != null) {
-      processes.systemTlsFiles().forEach(f -> remember(root, f));
+      processes.systemTlsFiles().forEach(f -> rootFiles.remember(root, f));
     }
   }
 
@@ -199,7 +164,7 @@ public final class TlsProcessWatch implements AutoCloseable {
       if (netns < 0 || !watchedNetns.contains(netns)) {
         continue;
       }
-      Tracked t = tracking(pid, netns);
+      TrackedProcess t = tracking(pid, netns);
       if (t != null) {
         seen.add(pid);
         // Only a process whose code mappings changed can have a new TLS library (see MapsFingerprint).
@@ -230,35 +195,35 @@ public final class TlsProcessWatch implements AutoCloseable {
 
   synchronized void handle(ProcessEvent e) {
     if (e.op() == HmAbi.PROCESS_EXIT) {
-      Tracked t = tracked.remove(e.pid());
+      TrackedProcess t = tracked.remove(e.pid());
       if (t != null) {
         t.close(detacher);
       }
     } else {
       long netns = processes.netns(e.pid());
-      Tracked t = netns >= 0 && watchedNetns.contains(netns) ? tracking(e.pid(), netns) : null;
+      TrackedProcess t = netns >= 0 && watchedNetns.contains(netns) ? tracking(e.pid(), netns) : null;
       if (t != null) {
-        Tracked parent = e.op() == HmAbi.PROCESS_FORK ? tracked.get(e.parentPid()) : null;
+        TrackedProcess parent = e.op() == HmAbi.PROCESS_FORK ? tracked.get(e.parentPid()) : null;
         if (parent != null) {
           attachAll(e.pid(), t, parent.files.values().stream().map(Attached::file).toList(), false);
         }
-        attachAll(e.pid(), t, known(t.root), false);
+        attachAll(e.pid(), t, rootFiles.known(t.root), false);
         attachAll(e.pid(), t, processes.tlsFiles(e.pid()), true);
       }
     }
   }
 
   /** The process's entry, new when it was not tracked or its pid now names another process. */
-  private Tracked tracking(int pid, long netns) {
+  private TrackedProcess tracking(int pid, long netns) {
     long start = processes.startTime(pid);
-    Tracked t = tracked.get(pid);
+    TrackedProcess t = tracked.get(pid);
     if (t != null && (t.startTime != start || t.netns != netns)) {
       t.close(detacher);
       tracked.remove(pid);
       t = null;
     }
     if (t == null && start >= 0) {
-      t = new Tracked(netns, start, processes.root(pid));
+      t = new TrackedProcess(netns, start, processes.root(pid));
       tracked.put(pid, t);
     }
     return t;
@@ -268,12 +233,12 @@ public final class TlsProcessWatch implements AutoCloseable {
    * Attaches what is new; true when every file is settled (probed or failed), none left to retry. {@code
    * own}: the files were found in the process itself, not handed down from its parent or its root.
    */
-  private boolean attachAll(int pid, Tracked t, List<TlsFile> files, boolean own) {
+  private boolean attachAll(int pid, TrackedProcess t, List<TlsFile> files, boolean own) {
     boolean settled = true;
     int attached = t.files.size();
     int owned = t.own.size();
     for (TlsFile f : files) {
-      remember(t.root, f);
+      rootFiles.remember(t.root, f);
       if (own) {
         t.own.add(f.identity());
       }
@@ -332,26 +297,10 @@ public final class TlsProcessWatch implements AutoCloseable {
    * process also carries probes on the TLS files known in its root (the node's libssl for a process of the
    * host), which fire only if it maps them: they would make a JVM on netty-tcnative look like OpenSSL too.
    */
-  private void label(int pid, Tracked t) {
+  private void label(int pid, TrackedProcess t) {
     List<TlsFile> probed = t.files.values().stream().map(Attached::file).toList();
     List<TlsFile> used = probed.stream().filter(f -> t.own.contains(f.identity())).toList();
     libraries.probed(pid, (used.isEmpty() ? probed : used).stream().map(TlsFile::kind).toList());
-  }
-
-  private List<TlsFile> known(String root) {
-    Map<String, TlsFile> files = root == null ? null : filesByRoot.get(root);
-    return files == null ? List.of() : new ArrayList<>(files.values());
-  }
-
-  private void remember(String root, TlsFile f) {
-    // A deleted library reached through one process's map_files is that process's alone.
-    if (root == null || f.inner().startsWith("/proc/")) {
-      return;
-    }
-    Map<String, TlsFile> files = filesByRoot.computeIfAbsent(root, r -> new LinkedHashMap<>());
-    if (files.size() < MAX_FILES_PER_ROOT || files.containsKey(f.identity())) {
-      files.put(f.identity(), f);
-    }
   }
 
   /** Detaches every probe. */
