@@ -21,7 +21,7 @@ struct {
 
 static __always_inline struct hm_sock_call *sock_slot(__u32 tid)
 {
-	__u32 slot = tid & (HM_CALL_SLOTS - 1);
+	__u32 slot = hm_call_slot_of(tid);
 
 	return bpf_map_lookup_elem(&hm_sock_calls, &slot);
 }

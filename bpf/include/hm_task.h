@@ -57,9 +57,15 @@ struct {
 	__type(value, struct hm_tls_call);
 } hm_tls_calls SEC(".maps");
 
+/* The slot a thread's call goes in, for every per-thread array of calls (this one, hm_sock_calls). */
+static __always_inline __u32 hm_call_slot_of(__u32 tid)
+{
+	return tid & (HM_CALL_SLOTS - 1);
+}
+
 static __always_inline struct hm_tls_call *call_slot(__u32 tid)
 {
-	__u32 slot = tid & (HM_CALL_SLOTS - 1);
+	__u32 slot = hm_call_slot_of(tid);
 
 	return bpf_map_lookup_elem(&hm_tls_calls, &slot);
 }

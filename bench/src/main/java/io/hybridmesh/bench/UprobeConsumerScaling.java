@@ -30,7 +30,7 @@ final class UprobeConsumerScaling {
 
   private UprobeConsumerScaling() {}
 
-  /** Prints ns per hit for each count of other consumers, medians of {@code rounds}; closes what it started. */
+  /** Prints ns per hit for each count of other processes, medians of {@code rounds}; closes what it started. */
   static void run(Bpf bpf, EventOutput output, String netns, long netnsInode, String[] driverArgs, int[] others,
       int rounds, int calls) throws Exception {
     Path driver = Path.of(driverArgs[0]);
@@ -52,7 +52,7 @@ final class UprobeConsumerScaling {
       probed.run(command, 50);
       System.out.printf(Locale.ROOT, "%nThe same hit with other watched processes' links on the site (the agent's "
           + "uprobe_multi links, one pair per process; those processes never call it); %s, entry + return, "
-          + "medians of %d rounds of %,d calls:%n%n%-18s %11s %11s%n", SITE, rounds, calls, "OTHER CONSUMERS",
+          + "medians of %d rounds of %,d calls:%n%n%-18s %11s %11s%n", SITE, rounds, calls, "OTHER PROCESSES",
           "PER HIT", "ADDED");
       double alone = -1;
       double last = 0;
@@ -74,10 +74,10 @@ final class UprobeConsumerScaling {
         last = hit;
         System.out.printf(Locale.ROOT, "%-18d %8.0f ns %8.0f ns%n", n, hit, hit - alone);
       }
-      System.out.printf(Locale.ROOT, "%nADDED: over the first row; %.1f ns per other consumer at %d.%n",
+      System.out.printf(Locale.ROOT, "%nADDED: over the first row; %.1f ns per other process at %d.%n",
           idle == others[0] ? 0.0 : (last - alone) / (idle - others[0]), idle);
-      links.forEach(TlsProbes.Attachment::close);
     } finally {
+      links.forEach(TlsProbes.Attachment::close);
       drivers.forEach(DriverProcess::close);
     }
   }
