@@ -198,7 +198,7 @@ bench_side_by_side_begin() {
 bench_side_by_side_end() {
   local rc=$?
   set +e
-  bench_stop "$agent_pid" "$haproxy_pid" "$nginx_pid"
+  bench_stop "$agent_pid" "${floor_pid:-}" "$haproxy_pid" "$nginx_pid"
   [ -z "${stats_was:-}" ] || sysctl -qw "kernel.bpf_stats_enabled=$stats_was"
   bench_pair_down
   if [ -n "${KEEP_LOGS:-}" ]; then mkdir -p "$KEEP_LOGS" && cp "$work"/*.log "$work"/*.tsv "$KEEP_LOGS"/ 2>/dev/null; fi

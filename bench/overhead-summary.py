@@ -48,7 +48,7 @@ def program_costs(variant, rnd):
     out = {}
     for p in json.load(open(path)):
         name, runs = p.get("name", ""), p.get("run_cnt", 0)
-        if name.startswith("hm_") and runs:
+        if name.startswith(("hm_", "floor_")) and runs:
             out[name] = (p.get("run_time_ns", 0) / runs, runs)
     return out
 
@@ -80,14 +80,22 @@ labels = {"base": "baseline (no agent)",
                      " workload speaks plaintext HTTP)",
           "evnormal": "agent --serve --event-thread normal (the event thread at normal priority, as before"
                       " it yielded)",
-          "proxy": "HAProxy hop (TLS terminated and re-originated)"}
+          "proxy": "HAProxy hop (TLS terminated and re-originated)",
+          "floor-none": "floor: a loader with nothing attached, no agent (a control)",
+          "floor-tp": "floor: socket tracepoints, 16 bytes read and a state write per call, no event, no agent",
+          "floor-msg": "floor: sockmap sk_msg on sends only, 16 bytes read and a state write, no agent",
+          "floor-skb": "floor: sockmap sk_msg on sends + sk_skb verdict on receives, 16 bytes read and a state"
+                       " write, no agent",
+          "floor-tc": "floor: agent --no-tls --plaintext off (TC only) + the socket-tracepoint floor"}
 if plaintext:
     labels["served"], labels["proxy"] = labels.pop("plainserved"), labels.pop("plainproxy")
     labels["notls"] = "agent --plaintext off --no-tls (TC only)"
     labels["syscalls"] = ("agent --serve --socket-hooks syscalls (plaintext read at the raw sys_enter/sys_exit"
                           " pair, as on kernels before 6.3)")
 who = {"served": "agent", "agent": "agent", "piped": "agent", "notls": "agent", "syscalls": "agent",
-       "persite": "agent", "noplain": "agent", "plainon": "agent", "evnormal": "agent", "proxy": "haproxy"}
+       "persite": "agent", "noplain": "agent", "plainon": "agent", "evnormal": "agent", "proxy": "haproxy",
+       "floor-none": "loader", "floor-tp": "loader", "floor-msg": "loader", "floor-skb": "loader",
+       "floor-tc": "agent"}
 
 
 def us_per_request(r, key):
@@ -110,7 +118,7 @@ print((f"Plaintext HTTP/1.1 keep-alive (wrk -> {server})" if plaintext
       " 'added' is what the variant costs more than the baseline of the same round, both ends included"
       f" (agent or HAProxy + the extra time of {server} and wrk, where the probes and hooks run)")
 for v in ["base", "served", "proxy", "agent", "piped", "notls", "syscalls", "persite", "noplain", "plainon",
-          "evnormal"]:
+          "evnormal", "floor-none", "floor-tp", "floor-msg", "floor-skb", "floor-tc"]:
     rs = by_variant.get(v)
     if not rs:
         continue
@@ -121,7 +129,10 @@ for v in ["base", "served", "proxy", "agent", "piped", "notls", "syscalls", "per
         if v != "base":
             line += f", {who[v]} {us_per_request(d, 'proc'):.1f}"
         line += f", machine {us_per_request(d, 'machine'):.1f}"
-        if "events" in d:
+        if "events" in d and v.startswith("floor-") and v != "floor-tc":
+            # The loader counts its programs' runs from its start, warm-up included.
+            line += f"; program runs {d['events'] / (d['requests'] + d.get('warm_requests', 0)):.2f}/request"
+        elif "events" in d:
             # The agent counts from its start: the warm-up's requests are its requests too.
             life = d["requests"] + d.get("warm_requests", 0)
             calls = "socket calls" if plaintext else "TLS calls"

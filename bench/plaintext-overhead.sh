@@ -26,7 +26,16 @@
 #   VARIANTS="served proxy"      besides base; add notls to split the agent's costs, evnormal for --serve
 #                                with the event thread at normal priority (--event-thread normal), syscalls
 #                                for --serve reading plaintext at the raw syscall pair (--socket-hooks syscalls,
-#                                as on kernels before 6.3)
+#                                as on kernels before 6.3), and the floors below
+#   floor-none floor-tp floor-msg floor-skb floor-tc
+#                                what reading at each socket call costs at the least, on each hook a reader
+#                                could use, with no agent (bench/socket-floor.bpf.c: the first 16 bytes read and
+#                                the connection's state written per call or message, no event): floor-tp the
+#                                socket tracepoints (the agent's hooks), floor-msg a sockmap's sk_msg on sends,
+#                                floor-skb sk_msg on sends and sk_skb verdict on receives (sockets put in the
+#                                sockmap by a sock_ops program on the cgroup v2 root), floor-tc the agent with
+#                                TC only (as notls) and floor-tp beside it, floor-none the loader with nothing
+#                                attached (a control: what starting and stopping a process between runs does)
 #   SETTLE=1                     seconds between the agent saying "observing" and the warm-up
 #   HMESH="java -jar cli/target/hmesh.jar"   how to start the agent (default: the built jar)
 #   HMESH_JAVA_OPTS="..."        JVM options for the default HMESH
@@ -127,6 +136,43 @@ echo "plaintext-overhead: $nsA ($addrA) -> $nsB ($addrB); $ROUNDS rounds of ${DU
   "wrk -t$THREADS -c$CONNS, variants: base $VARIANTS, $(nproc) CPUs" >&2
 # Each round rotates the order (base first in round 1, second in round 2, ...): the slot a variant runs in
 # moves its numbers on a busy machine as much as the differences measured.
+# The floors' programs and loader (floor-* variants), built here: they are the benchmark's, not the agent's.
+floor_pid=""
+if [[ " $VARIANTS " == *" floor-"* ]]; then
+  for tool in clang gcc bpftool; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool is missing (scripts/install-deps.sh installs it)"
+  done
+  case "$(uname -m)" in x86_64) bpf_arch=x86 ;; aarch64) bpf_arch=arm64 ;; *) die "floors: no BPF target for $(uname -m)" ;; esac
+  bpftool btf dump file /sys/kernel/btf/vmlinux format c >"$work/vmlinux.h"
+  clang -g -O2 -target bpf -D__TARGET_ARCH_"$bpf_arch" -Wall -Werror -I"$work" -c "$here/socket-floor.bpf.c" \
+    -o "$work/socket-floor.bpf.o" || die "cannot build bench/socket-floor.bpf.c"
+  gcc -O2 -Wall -Wextra -Werror -o "$work/socket-floor-loader" "$here/socket-floor-loader.c" -lbpf \
+    || die "cannot build bench/socket-floor-loader.c"
+  cgroup2="$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)"
+  [ -n "$cgroup2" ] || [[ " $VARIANTS " != *" floor-msg "* && " $VARIANTS " != *" floor-skb "* ]] \
+    || die "floor-msg and floor-skb need a cgroup v2 hierarchy mounted (their sock_ops program sits on its root)"
+fi
+start_floor() { # $1: log file, $2: the loader's mode (none, tp, msg, msgskb); sets $floor_pid
+  "$work/socket-floor-loader" "$work/socket-floor.bpf.o" "$2" "$port" "${cgroup2:-/}" 2>"$1" &
+  floor_pid=$!
+  local i
+  for i in $(seq 100); do
+    if grep -q "observing" "$1"; then return 0; fi
+    kill -0 "$floor_pid" 2>/dev/null || { cat "$1" >&2; floor_pid=""; die "the floor loader exited"; }
+    sleep 0.1
+  done
+  cat "$1" >&2; die "the floor loader did not attach within 10s"
+}
+stop_floor() { # $1: log file
+  [ "$BPF_STATS" != 1 ] || bpftool -j prog show >"${1%.log}.progs.json" 2>/dev/null || true
+  kill -TERM "$floor_pid"; wait "$floor_pid" || true; floor_pid=""
+  grep -q "detached; events" "$1" || { cat "$1" >&2; die "no floor summary in $1"; }
+}
+floor_run() { # $1: variant, $2: round, $3: the loader's mode
+  start_floor "$work/agent-$1-$2.log" "$3"
+  wrk_run "$1-$2" "$url" "$floor_pid"; stop_floor "$work/agent-$1-$2.log"
+}
+
 order=(base $VARIANTS)
 for r in $(seq "$ROUNDS"); do
   echo " round $r" >&2
@@ -143,7 +189,15 @@ for r in $(seq "$ROUNDS"); do
       syscalls) start_agent "$work/agent-syscalls-$r.log" serve --socket-hooks syscalls
               wrk_run "syscalls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-syscalls-$r.log" ;;
       proxy)  wrk_run "proxy-$r" "$proxy_url" "$haproxy_pid" ;;
-      *) die "unknown variant $v (served, proxy, notls, evnormal, syscalls)" ;;
+      floor-none) floor_run floor-none "$r" none ;;
+      floor-tp)   floor_run floor-tp "$r" tp ;;
+      floor-msg)  floor_run floor-msg "$r" msg ;;
+      floor-skb)  floor_run floor-skb "$r" msgskb ;;
+      floor-tc) start_agent "$work/agent-floor-tc-$r.log" null --no-tls --plaintext off
+              start_floor "$work/floor-tc-$r.floor.log" tp
+              wrk_run "floor-tc-$r" "$url" "$agent_pid"
+              stop_floor "$work/floor-tc-$r.floor.log"; stop_agent "$work/agent-floor-tc-$r.log" ;;
+      *) die "unknown variant $v (served, proxy, notls, evnormal, syscalls, floor-none, floor-tp, floor-msg, floor-skb, floor-tc)" ;;
     esac
   done
 done

@@ -1,6 +1,5 @@
 package io.hybridmesh.agent.datapath;
 
-import io.hybridmesh.agent.abi.HmAbi;
 import io.hybridmesh.agent.probe.go.GoStructOffsets;
 import io.hybridmesh.agent.tls.TlsProbes;
 import io.hybridmesh.agent.tls.TlsSite;
@@ -39,10 +38,6 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
   private static final List<String> PROCESS_PROGRAMS =
       List.of("hm_process_fork", "hm_process_exec", "hm_process_exit");
 
-  /** The programs for uprobe_multi links: one entry and one return program for every site (by cookie). */
-  private static final String MULTI_ENTRY = "hm_tls_enter";
-  private static final String MULTI_RETURN = "hm_tls_leave";
-
   /** Go's crypto/tls: entry programs for Write and Read, one program for every ret (TlsSite.entryProgram). */
   static final List<String> GO_PROGRAMS = List.of("hm_go_write_enter", "hm_go_read_enter", "hm_go_return",
       "hm_go_read_unlock", "hm_go_handshake_enter");
@@ -53,6 +48,7 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
   private final boolean multiLinks;
   private final SocketHooks socketHooks;
   private final GoProcesses goProcesses;
+  private final TlsUprobeLinks uprobes;
 
   /**
    * @param output the ring buffer and counters the programs report through
@@ -98,6 +94,7 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
     }
     this.object = o;
     this.goProcesses = new GoProcesses(o.map(GoProcesses.PROCS), o.map(GoSenders.MAP));
+    this.uprobes = new TlsUprobeLinks(o);
     this.followsProcesses = follows;
     this.multiLinks = multi;
   }
@@ -132,7 +129,7 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
     BpfObject o = bpf.open("tls_uprobe", elf);
     try {
       output.shareWith(o);
-      for (String program : List.of(MULTI_ENTRY, MULTI_RETURN)) {
+      for (String program : List.of(TlsUprobeLinks.MULTI_ENTRY, TlsUprobeLinks.MULTI_RETURN)) {
         if (multi) {
           o.setProgramAttachType(program, UprobeMultiTarget.ATTACH_TYPE);
         } else {
@@ -183,7 +180,7 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
 
   @Override
   public Attachment attach(int pid, Path file, List<TlsSite> sites) {
-    return multiLinks ? attachMulti(pid, file, sites) : attachPerSite(pid, file, sites);
+    return multiLinks ? uprobes.multi(pid, file, sites) : uprobes.perSite(pid, file, sites);
   }
 
   /**
@@ -196,32 +193,12 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
     List<TlsSite> probed = GoProcesses.probed(sites, atSend);
     GoProcesses.Registration registration = goProcesses.register(pid, offsets, GoProcesses.readFrame(probed),
         atSend);
-    Attachment a = multiLinks ? attachGoMulti(pid, file, probed) : attachPerSite(pid, file, probed);
+    Attachment a = multiLinks ? uprobes.goMulti(pid, file, probed) : uprobes.perSite(pid, file, probed);
     GoLinks go = new GoLinks(a, registration);
     if (a.sites().isEmpty()) {
       go.close();
     }
     return go;
-  }
-
-  /** One uprobe_multi link per Go program: Write's entries, Read's entries, and every ret. */
-  private Attachment attachGoMulti(int pid, Path file, List<TlsSite> sites) {
-    List<BpfLink> made = new ArrayList<>();
-    try {
-      for (String program : GO_PROGRAMS) {
-        long[] offsets = sites.stream().filter(s -> s.entryProgram().equals(program))
-            .mapToLong(TlsSite::fileOffset).toArray();
-        if (offsets.length > 0) {
-          made.add(object.attachUprobeMulti(program, new UprobeMultiTarget(file, offsets, new long[offsets.length],
-              false, pid)));
-        }
-      }
-      return new Links(List.copyOf(made), made.isEmpty() ? List.of() : sites);
-    } catch (BpfException e) {
-      made.forEach(BpfLink::close);
-      LOG.fine(() -> "no Go probes at " + sites + " in " + file + " for pid " + pid + ": " + e.getMessage());
-      return new Links(List.of(), List.of());
-    }
   }
 
   /** A Go process's links and what the programs know of it, which goes with them. */
@@ -235,70 +212,6 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
     public void close() {
       links.close();
       registration.close();
-    }
-  }
-
-  /** Every site in one entry and one return link. */
-  private Attachment attachMulti(int pid, Path file, List<TlsSite> sites) {
-    if (sites.isEmpty()) {
-      return new Links(List.of(), List.of());
-    }
-    long[] offsets = sites.stream().mapToLong(TlsSite::fileOffset).toArray();
-    long[] cookies = sites.stream().mapToLong(TlsDatapath::cookie).toArray();
-    BpfLink entry = null;
-    try {
-      entry = object.attachUprobeMulti(MULTI_ENTRY, new UprobeMultiTarget(file, offsets, cookies, false, pid));
-      BpfLink ret = object.attachUprobeMulti(MULTI_RETURN, new UprobeMultiTarget(file, offsets, cookies, true, pid));
-      return new Links(List.of(ret, entry), sites);
-    } catch (BpfException e) {
-      if (entry != null) {
-        entry.close();
-      }
-      LOG.fine(() -> "no probes at " + sites + " in " + file + " for pid " + pid + ": " + e.getMessage());
-      return new Links(List.of(), List.of());
-    }
-  }
-
-  static long cookie(TlsSite site) {
-    return (site.write() ? HmAbi.TLS_COOKIE_WRITE : 0) | (site.exConvention() ? HmAbi.TLS_COOKIE_EX : 0);
-  }
-
-  private Attachment attachPerSite(int pid, Path file, List<TlsSite> sites) {
-    List<BpfLink> made = new ArrayList<>();
-    List<TlsSite> attached = new ArrayList<>();
-    for (TlsSite site : sites) {
-      BpfLink entry = null;
-      try {
-        entry = object.attachUprobe(site.entryProgram(), at(file, site, false, pid));
-        if (site.returnProgram() != null) { // Go's sites are single probes, never uretprobes
-          made.add(object.attachUprobe(site.returnProgram(), at(file, site, true, pid)));
-        }
-        made.add(entry);
-        attached.add(site);
-      } catch (BpfException e) {
-        if (entry != null) {
-          entry.close();
-        }
-        LOG.fine(() -> "no probe at " + site + " in " + file + " for pid " + pid + ": " + e.getMessage());
-      }
-    }
-    return new Links(List.copyOf(made), List.copyOf(attached));
-  }
-
-  private static UprobeTarget at(Path file, TlsSite site, boolean ret, int pid) {
-    return new UprobeTarget(file, null, site.fileOffset(), ret, pid);
-  }
-
-  private record Links(List<BpfLink> links, List<TlsSite> sites) implements Attachment {
-    @Override
-    public void close() {
-      for (BpfLink l : links) {
-        try {
-          l.close();
-        } catch (RuntimeException e) {
-          LOG.fine(() -> "detaching a TLS probe: " + e.getMessage());
-        }
-      }
     }
   }
 

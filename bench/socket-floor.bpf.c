@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * socket-floor.bpf.c: the least a per-call reader of plaintext does, on each hook a reader could use, for
+ * bench/plaintext-overhead.sh's floor-* variants. Not the agent's programs: no event leaves the kernel and
+ * nothing is parsed. Every program reads the first 16 bytes of the call or message and writes the
+ * connection's state (a call count and those bytes) in a hash map, which is the least any design that
+ * recognises HTTP per socket call must do; what the agent does beyond this is its own cost.
+ *
+ * The hooks:
+ *  - the socket tracepoints sock_recv_length/sock_send_length (tp_btf; the agent's choice), the bytes from
+ *    the syscall's buffer, as the agent reads them;
+ *  - a sockmap's sk_msg program (runs at each send of a socket in the map, the bytes in the message);
+ *  - a sockmap's sk_skb verdict program (runs at each received packet, the bytes in the skb), with sk_msg on
+ *    the sends: the receive half sockmap needs to read what a workload is sent by peers off the node.
+ * Sockets enter the sockmap at their establishment (a sock_ops program on the cgroup v2 root), when either
+ * port is the benchmark's.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+
+#define FLOOR_HEAD 16
+
+/* The benchmark's server port; the loader sets it. */
+const volatile __u16 floor_port = 8080;
+
+struct floor_state {
+	__u64 calls;
+	__u8 head[FLOOR_HEAD];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SOCKHASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, __u64);
+} floor_socks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct floor_state);
+} floor_states SEC(".maps");
+
+/* Program runs, per CPU: the loader prints their sum, so that a run shows the hooks did run. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} floor_runs SEC(".maps");
+
+/* The connection's state: its call count and first bytes, written at every call. */
+static __always_inline void note(__u64 key, const __u8 *head)
+{
+	struct floor_state *s = bpf_map_lookup_elem(&floor_states, &key);
+	__u32 zero = 0;
+	__u64 *runs;
+
+	if (s) {
+		s->calls++;
+		__builtin_memcpy(s->head, head, FLOOR_HEAD);
+	} else {
+		struct floor_state fresh = { .calls = 1 };
+
+		__builtin_memcpy(fresh.head, head, FLOOR_HEAD);
+		bpf_map_update_elem(&floor_states, &key, &fresh, BPF_ANY);
+	}
+	runs = bpf_map_lookup_elem(&floor_runs, &zero);
+	if (runs)
+		(*runs)++;
+}
+
+/* A connection by its two ports (the local one in host order, the remote one as the hook gives it). */
+static __always_inline __u64 key_of(__u32 local_port, __u32 remote_port)
+{
+	return ((__u64)local_port << 32) | remote_port;
+}
+
+SEC("sockops")
+int floor_sockops(struct bpf_sock_ops *skops)
+{
+	__u64 key;
+
+	if (skops->op != BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB && skops->op != BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB)
+		return 1;
+	/* remote_port holds the port in network order, in its low 16 bits on current kernels */
+	if (skops->local_port != floor_port && bpf_ntohs((__u16)skops->remote_port) != floor_port &&
+	    bpf_ntohl(skops->remote_port) != floor_port)
+		return 1;
+	key = bpf_get_socket_cookie(skops);
+	bpf_sock_hash_update(skops, &floor_socks, &key, BPF_NOEXIST);
+	return 1;
+}
+
+SEC("sk_msg")
+int floor_msg(struct sk_msg_md *msg)
+{
+	__u8 head[FLOOR_HEAD] = {};
+	void *data = msg->data, *end = msg->data_end;
+
+	if (data + FLOOR_HEAD <= end)
+		__builtin_memcpy(head, data, FLOOR_HEAD);
+	note(key_of(msg->local_port, msg->remote_port), head);
+	return SK_PASS;
+}
+
+SEC("sk_skb")
+int floor_skb(struct __sk_buff *skb)
+{
+	__u8 head[FLOOR_HEAD] = {};
+
+	bpf_skb_load_bytes(skb, 0, head, FLOOR_HEAD);
+	note(key_of(skb->local_port, skb->remote_port), head);
+	return SK_PASS;
+}
+
+static __always_inline void at_socket_call(struct sock *sk, int ret)
+{
+	__u16 local = sk->__sk_common.skc_num, remote = sk->__sk_common.skc_dport;
+	__u8 head[FLOOR_HEAD] = {};
+	struct pt_regs *regs;
+
+	if (ret <= 0 || sk->sk_protocol != IPPROTO_TCP)
+		return;
+	if (local != floor_port && remote != bpf_htons(floor_port))
+		return;
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	bpf_probe_read_user(head, FLOOR_HEAD, (void *)PT_REGS_PARM2_SYSCALL(regs));
+	note(key_of(local, remote), head);
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(floor_tp_recv, struct sock *sk, int ret, int flags)
+{
+	at_socket_call(sk, ret);
+	return 0;
+}
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(floor_tp_send, struct sock *sk, int ret, int flags)
+{
+	at_socket_call(sk, ret);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,120 @@
+package io.hybridmesh.agent.datapath;
+
+import io.hybridmesh.agent.abi.HmAbi;
+import io.hybridmesh.agent.tls.TlsProbes.Attachment;
+import io.hybridmesh.agent.tls.TlsSite;
+import io.hybridmesh.jni.BpfException;
+import io.hybridmesh.jni.BpfLink;
+import io.hybridmesh.jni.BpfObject;
+import io.hybridmesh.jni.UprobeMultiTarget;
+import io.hybridmesh.jni.UprobeTarget;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * How {@link TlsDatapath} puts one process's TLS sites under its programs: two uprobe_multi links for all of a
+ * library's sites (entry and return, the site's kind in its cookie), one uprobe_multi link per Go program, or,
+ * where the kernel has no uprobe_multi (before 6.6), a link per site and direction. A site that cannot be
+ * attached is left out of the returned {@link Attachment}, never half attached.
+ */
+final class TlsUprobeLinks {
+
+  private static final Logger LOG = Logger.getLogger(TlsUprobeLinks.class.getName());
+
+  /** The programs for uprobe_multi links: one entry and one return program for every site (by cookie). */
+  static final String MULTI_ENTRY = "hm_tls_enter";
+  static final String MULTI_RETURN = "hm_tls_leave";
+
+  private final BpfObject object;
+
+  TlsUprobeLinks(BpfObject object) {
+    this.object = object;
+  }
+
+  /** One uprobe_multi link per Go program: Write's entries, Read's entries, and every ret. */
+  Attachment goMulti(int pid, Path file, List<TlsSite> sites) {
+    List<BpfLink> made = new ArrayList<>();
+    try {
+      for (String program : TlsDatapath.GO_PROGRAMS) {
+        long[] offsets = sites.stream().filter(s -> s.entryProgram().equals(program))
+            .mapToLong(TlsSite::fileOffset).toArray();
+        if (offsets.length > 0) {
+          made.add(object.attachUprobeMulti(program, new UprobeMultiTarget(file, offsets, new long[offsets.length],
+              false, pid)));
+        }
+      }
+      return new Links(List.copyOf(made), made.isEmpty() ? List.of() : sites);
+    } catch (BpfException e) {
+      made.forEach(BpfLink::close);
+      LOG.fine(() -> "no Go probes at " + sites + " in " + file + " for pid " + pid + ": " + e.getMessage());
+      return new Links(List.of(), List.of());
+    }
+  }
+
+  /** Every site in one entry and one return link. */
+  Attachment multi(int pid, Path file, List<TlsSite> sites) {
+    if (sites.isEmpty()) {
+      return new Links(List.of(), List.of());
+    }
+    long[] offsets = sites.stream().mapToLong(TlsSite::fileOffset).toArray();
+    long[] cookies = sites.stream().mapToLong(TlsUprobeLinks::cookie).toArray();
+    BpfLink entry = null;
+    try {
+      entry = object.attachUprobeMulti(MULTI_ENTRY, new UprobeMultiTarget(file, offsets, cookies, false, pid));
+      BpfLink ret = object.attachUprobeMulti(MULTI_RETURN, new UprobeMultiTarget(file, offsets, cookies, true, pid));
+      return new Links(List.of(ret, entry), sites);
+    } catch (BpfException e) {
+      if (entry != null) {
+        entry.close();
+      }
+      LOG.fine(() -> "no probes at " + sites + " in " + file + " for pid " + pid + ": " + e.getMessage());
+      return new Links(List.of(), List.of());
+    }
+  }
+
+  static long cookie(TlsSite site) {
+    return (site.write() ? HmAbi.TLS_COOKIE_WRITE : 0) | (site.exConvention() ? HmAbi.TLS_COOKIE_EX : 0);
+  }
+
+  Attachment perSite(int pid, Path file, List<TlsSite> sites) {
+    List<BpfLink> made = new ArrayList<>();
+    List<TlsSite> attached = new ArrayList<>();
+    for (TlsSite site : sites) {
+      BpfLink entry = null;
+      try {
+        entry = object.attachUprobe(site.entryProgram(), at(file, site, false, pid));
+        if (site.returnProgram() != null) { // Go's sites are single probes, never uretprobes
+          made.add(object.attachUprobe(site.returnProgram(), at(file, site, true, pid)));
+        }
+        made.add(entry);
+        attached.add(site);
+      } catch (BpfException e) {
+        if (entry != null) {
+          entry.close();
+        }
+        LOG.fine(() -> "no probe at " + site + " in " + file + " for pid " + pid + ": " + e.getMessage());
+      }
+    }
+    return new Links(List.copyOf(made), List.copyOf(attached));
+  }
+
+  private static UprobeTarget at(Path file, TlsSite site, boolean ret, int pid) {
+    return new UprobeTarget(file, null, site.fileOffset(), ret, pid);
+  }
+
+  private record Links(List<BpfLink> links, List<TlsSite> sites) implements Attachment {
+    @Override
+    public void close() {
+      for (BpfLink l : links) {
+        try {
+          l.close();
+        } catch (RuntimeException e) {
+          LOG.fine(() -> "detaching a TLS probe: " + e.getMessage());
+        }
+      }
+    }
+  }
+
+}
