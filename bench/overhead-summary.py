@@ -86,7 +86,9 @@ labels = {"base": "baseline (no agent)",
           "floor-msg": "floor: sockmap sk_msg on sends only, 16 bytes read and a state write, no agent",
           "floor-skb": "floor: sockmap sk_msg on sends + sk_skb verdict on receives, 16 bytes read and a state"
                        " write, no agent",
-          "floor-tc": "floor: agent --no-tls --plaintext off (TC only) + the socket-tracepoint floor"}
+          "floor-tc": "floor: agent --no-tls --plaintext off (TC only) + the socket-tracepoint floor",
+          "floor-tcmin": "floor: TC on both interfaces, 16 bytes of each segment read and a state write, no agent",
+          "floor-all": "floor: the TC floor and the socket-tracepoint floor together, no agent"}
 if plaintext:
     labels["served"], labels["proxy"] = labels.pop("plainserved"), labels.pop("plainproxy")
     labels["notls"] = "agent --plaintext off --no-tls (TC only)"
@@ -95,7 +97,7 @@ if plaintext:
 who = {"served": "agent", "agent": "agent", "piped": "agent", "notls": "agent", "syscalls": "agent",
        "persite": "agent", "noplain": "agent", "plainon": "agent", "evnormal": "agent", "proxy": "haproxy",
        "floor-none": "loader", "floor-tp": "loader", "floor-msg": "loader", "floor-skb": "loader",
-       "floor-tc": "agent"}
+       "floor-tc": "agent", "floor-tcmin": "loader", "floor-all": "loader"}
 
 
 def us_per_request(r, key):
@@ -118,7 +120,7 @@ print((f"Plaintext HTTP/1.1 keep-alive (wrk -> {server})" if plaintext
       " 'added' is what the variant costs more than the baseline of the same round, both ends included"
       f" (agent or HAProxy + the extra time of {server} and wrk, where the probes and hooks run)")
 for v in ["base", "served", "proxy", "agent", "piped", "notls", "syscalls", "persite", "noplain", "plainon",
-          "evnormal", "floor-none", "floor-tp", "floor-msg", "floor-skb", "floor-tc"]:
+          "evnormal", "floor-none", "floor-tp", "floor-msg", "floor-skb", "floor-tc", "floor-tcmin", "floor-all"]:
     rs = by_variant.get(v)
     if not rs:
         continue

@@ -27,15 +27,18 @@
 #                                with the event thread at normal priority (--event-thread normal), syscalls
 #                                for --serve reading plaintext at the raw syscall pair (--socket-hooks syscalls,
 #                                as on kernels before 6.3), and the floors below
-#   floor-none floor-tp floor-msg floor-skb floor-tc
+#   floor-none floor-tp floor-msg floor-skb floor-tc floor-tcmin floor-all
 #                                what reading at each socket call costs at the least, on each hook a reader
 #                                could use, with no agent (bench/socket-floor.bpf.c: the first 16 bytes read and
 #                                the connection's state written per call or message, no event): floor-tp the
 #                                socket tracepoints (the agent's hooks), floor-msg a sockmap's sk_msg on sends,
 #                                floor-skb sk_msg on sends and sk_skb verdict on receives (sockets put in the
 #                                sockmap by a sock_ops program on the cgroup v2 root), floor-tc the agent with
-#                                TC only (as notls) and floor-tp beside it, floor-none the loader with nothing
-#                                attached (a control: what starting and stopping a process between runs does)
+#                                TC only (as notls) and floor-tp beside it, floor-tcmin the same 16 bytes of
+#                                every segment that carries them at TC (both namespaces' interfaces, ingress and
+#                                egress: the least any TC reader does), floor-all floor-tcmin and floor-tp
+#                                together, floor-none the loader with nothing attached (a control: what starting
+#                                and stopping a process between runs does)
 #   SETTLE=1                     seconds between the agent saying "observing" and the warm-up
 #   HMESH="java -jar cli/target/hmesh.jar"   how to start the agent (default: the built jar)
 #   HMESH_JAVA_OPTS="..."        JVM options for the default HMESH
@@ -152,8 +155,9 @@ if [[ " $VARIANTS " == *" floor-"* ]]; then
   [ -n "$cgroup2" ] || [[ " $VARIANTS " != *" floor-msg "* && " $VARIANTS " != *" floor-skb "* ]] \
     || die "floor-msg and floor-skb need a cgroup v2 hierarchy mounted (their sock_ops program sits on its root)"
 fi
-start_floor() { # $1: log file, $2: the loader's mode (none, tp, msg, msgskb); sets $floor_pid
-  "$work/socket-floor-loader" "$work/socket-floor.bpf.o" "$2" "$port" "${cgroup2:-/}" 2>"$1" &
+start_floor() { # $1: log file, $2: the loader's mode (none, tp, msg, msgskb, tc, tctp); sets $floor_pid
+  "$work/socket-floor-loader" "$work/socket-floor.bpf.o" "$2" "$port" "${cgroup2:-/}" "$nsA:$vethA" \
+    "$nsB:$vethB" 2>"$1" &
   floor_pid=$!
   local i
   for i in $(seq 100); do
@@ -193,11 +197,13 @@ for r in $(seq "$ROUNDS"); do
       floor-tp)   floor_run floor-tp "$r" tp ;;
       floor-msg)  floor_run floor-msg "$r" msg ;;
       floor-skb)  floor_run floor-skb "$r" msgskb ;;
+      floor-tcmin) floor_run floor-tcmin "$r" tc ;;
+      floor-all)  floor_run floor-all "$r" tctp ;;
       floor-tc) start_agent "$work/agent-floor-tc-$r.log" null --no-tls --plaintext off
               start_floor "$work/floor-tc-$r.floor.log" tp
               wrk_run "floor-tc-$r" "$url" "$agent_pid"
               stop_floor "$work/floor-tc-$r.floor.log"; stop_agent "$work/agent-floor-tc-$r.log" ;;
-      *) die "unknown variant $v (served, proxy, notls, evnormal, syscalls, floor-none, floor-tp, floor-msg, floor-skb, floor-tc)" ;;
+      *) die "unknown variant $v (served, proxy, notls, evnormal, syscalls, floor-*)" ;;
     esac
   done
 done

@@ -4,14 +4,18 @@
  * SIGTERM or SIGINT, for bench/plaintext-overhead.sh's floor-* variants. Prints "observing" once attached and,
  * at the end, "detached; events=N" with N the programs' runs, as the agent does (the script reads both).
  *
- *   socket-floor-loader OBJECT MODE PORT CGROUP2_DIR
+ *   socket-floor-loader OBJECT MODE PORT CGROUP2_DIR [NETNS:INTERFACE ...]
  *   MODE: none (nothing attached: a control), tp (socket tracepoints), msg (sockmap, sk_msg on sends),
- *         msgskb (sockmap, sk_msg on sends and sk_skb verdict on receives)
+ *         msgskb (sockmap, sk_msg on sends and sk_skb verdict on receives), tc (TC ingress and egress of
+ *         each NETNS:INTERFACE, a name under /run/netns), tctp (tc and tp together)
  */
+#define _GNU_SOURCE
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +41,50 @@ static int program_fd(struct bpf_object *obj, const char *name)
 	return bpf_program__fd(bpf_object__find_program_by_name(obj, name));
 }
 
+/* The TC hooks made, to be destroyed (with their qdisc) in their own namespaces at the end. */
+#define FLOOR_MAX_TC 8
+struct floor_tc {
+	int netns;
+	struct bpf_tc_hook hook;
+};
+
+/*
+ * Attaches the TC program at ingress and egress of "netns:interface", from inside that namespace (an
+ * interface index means something only there); returns 0 or -1.
+ */
+static int attach_tc(struct bpf_object *obj, const char *where, int home, struct floor_tc *tc)
+{
+	char name[256], path[300], *colon;
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = program_fd(obj, "floor_tc"));
+	int ifindex, rc = -1;
+
+	snprintf(name, sizeof(name), "%s", where);
+	colon = strchr(name, ':');
+	if (!colon)
+		return -1;
+	*colon = 0;
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	tc->netns = open(path, O_RDONLY);
+	if (tc->netns < 0 || setns(tc->netns, CLONE_NEWNET))
+		return -1;
+	ifindex = if_nametoindex(colon + 1);
+	memset(&tc->hook, 0, sizeof(tc->hook));
+	tc->hook.sz = sizeof(tc->hook);
+	tc->hook.ifindex = ifindex;
+	tc->hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+	if (ifindex && bpf_tc_hook_create(&tc->hook) == 0) {
+		tc->hook.attach_point = BPF_TC_INGRESS;
+		rc = bpf_tc_attach(&tc->hook, &opts);
+		opts.prog_id = 0;
+		opts.flags = 0;
+		tc->hook.attach_point = BPF_TC_EGRESS;
+		rc = rc ? rc : bpf_tc_attach(&tc->hook, &opts);
+		tc->hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+	}
+	setns(home, CLONE_NEWNET);
+	return rc ? -1 : 0;
+}
+
 /* The sum of the per-CPU run counters. */
 static unsigned long long runs(struct bpf_object *obj)
 {
@@ -54,7 +102,9 @@ static unsigned long long runs(struct bpf_object *obj)
 
 int main(int argc, char **argv)
 {
-	struct bpf_link *links[2] = {0};
+	struct bpf_link *links[3] = {0};
+	struct floor_tc tcs[FLOOR_MAX_TC];
+	int ntc = 0, home = -1;
 	struct bpf_object *obj;
 	struct bpf_map *rodata;
 	const char *mode;
@@ -62,8 +112,9 @@ int main(int argc, char **argv)
 	size_t size;
 	unsigned short port;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: socket-floor-loader OBJECT none|tp|msg|msgskb PORT CGROUP2_DIR\n");
+	if (argc < 5 || argc > 5 + FLOOR_MAX_TC) {
+		fprintf(stderr, "usage: socket-floor-loader OBJECT none|tp|msg|msgskb|tc|tctp PORT CGROUP2_DIR "
+				"[NETNS:INTERFACE ...]\n");
 		return 2;
 	}
 	mode = argv[2];
@@ -82,7 +133,17 @@ int main(int argc, char **argv)
 	socks = bpf_map__fd(bpf_object__find_map_by_name(obj, "floor_socks"));
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
-	if (!strcmp(mode, "tp")) {
+	if (!strcmp(mode, "tc") || !strcmp(mode, "tctp")) {
+		home = open("/proc/self/ns/net", O_RDONLY);
+		if (home < 0)
+			return fail("this namespace");
+		for (int i = 5; i < argc; i++) {
+			if (attach_tc(obj, argv[i], home, &tcs[ntc]))
+				return fail(argv[i]);
+			ntc++;
+		}
+	}
+	if (!strcmp(mode, "tp") || !strcmp(mode, "tctp")) {
 		links[n++] = bpf_program__attach(bpf_object__find_program_by_name(obj, "floor_tp_recv"));
 		links[n++] = bpf_program__attach(bpf_object__find_program_by_name(obj, "floor_tp_send"));
 	} else if (!strcmp(mode, "msg") || !strcmp(mode, "msgskb")) {
@@ -95,7 +156,7 @@ int main(int argc, char **argv)
 		if (cgroup < 0)
 			return fail(argv[4]);
 		links[n++] = bpf_program__attach_cgroup(bpf_object__find_program_by_name(obj, "floor_sockops"), cgroup);
-	} else if (strcmp(mode, "none")) {
+	} else if (strcmp(mode, "none") && strcmp(mode, "tc")) {
 		fprintf(stderr, "socket-floor-loader: unknown mode %s\n", mode);
 		return 2;
 	}
@@ -107,6 +168,11 @@ int main(int argc, char **argv)
 		pause();
 	for (int i = 0; i < n; i++)
 		bpf_link__destroy(links[i]);
+	for (int i = 0; i < ntc; i++) {
+		if (setns(tcs[i].netns, CLONE_NEWNET) == 0)
+			bpf_tc_hook_destroy(&tcs[i].hook); /* the clsact qdisc, and the filters with it */
+		setns(home, CLONE_NEWNET);
+	}
 	/* The sockmap's programs go with the map, when this process exits. */
 	fprintf(stderr, "socket floor (%s) detached; events=%llu\n", mode, runs(obj));
 	bpf_object__close(obj);

@@ -13,7 +13,9 @@
  *  - a sockmap's sk_skb verdict program (runs at each received packet, the bytes in the skb), with sk_msg on
  *    the sends: the receive half sockmap needs to read what a workload is sent by peers off the node.
  * Sockets enter the sockmap at their establishment (a sock_ops program on the cgroup v2 root), when either
- * port is the benchmark's.
+ * port is the benchmark's. And one program for TC (ingress and egress of the namespaces' interfaces): the
+ * same 16 bytes from every TCP segment of the benchmark's port that carries them, the least any reader in
+ * the TC programs (where the agent keeps its connections) does per packet.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -21,6 +23,8 @@
 #include <bpf/bpf_endian.h>
 
 #define FLOOR_HEAD 16
+#define FLOOR_ETH_P_IP 0x0800
+#define FLOOR_TC_ACT_OK 0
 
 /* The benchmark's server port; the loader sets it. */
 const volatile __u16 floor_port = 8080;
@@ -144,6 +148,34 @@ int BPF_PROG(floor_tp_send, struct sock *sk, int ret, int flags)
 {
 	at_socket_call(sk, ret);
 	return 0;
+}
+
+SEC("tc")
+int floor_tc(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
+	struct ethhdr *eth = data;
+	__u8 head[FLOOR_HEAD] = {};
+	struct tcphdr *tcp;
+	struct iphdr *ip;
+	__u32 payload;
+
+	if ((void *)(eth + 1) > end || eth->h_proto != bpf_htons(FLOOR_ETH_P_IP))
+		return FLOOR_TC_ACT_OK;
+	ip = (void *)(eth + 1);
+	if ((void *)(ip + 1) > end || ip->protocol != IPPROTO_TCP)
+		return FLOOR_TC_ACT_OK;
+	tcp = (void *)ip + ip->ihl * 4;
+	if ((void *)(tcp + 1) > end)
+		return FLOOR_TC_ACT_OK;
+	if (tcp->source != bpf_htons(floor_port) && tcp->dest != bpf_htons(floor_port))
+		return FLOOR_TC_ACT_OK;
+	payload = (__u32)((void *)tcp - data) + tcp->doff * 4;
+	if (skb->len < payload + FLOOR_HEAD)
+		return FLOOR_TC_ACT_OK; /* an ACK, or too short to tell anything by */
+	bpf_skb_load_bytes(skb, payload, head, FLOOR_HEAD);
+	note(key_of(bpf_ntohs(tcp->source), tcp->dest), head);
+	return FLOOR_TC_ACT_OK;
 }
 
 char LICENSE[] SEC("license") = "GPL";
