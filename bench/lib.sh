@@ -90,13 +90,20 @@ start_agent() { # $1: log file, $2: sink (null | wc | serve), $3...: extra agent
     $HMESH agent --standalone --netns "$nsA" --netns "$nsB" --print jsonl $AGENT_OPTS "$@" >/dev/null 2>"$log" &
   fi
   agent_pid=$!
+  await_observing "$log" "$agent_pid" 300 "the agent"
+  sleep "$SETTLE"
+}
+
+# Waits until a log says "observing". $1: the log, $2: the pid writing it (dying first is an error), $3: the
+# longest wait in tenths of a second, $4: what it is, for the message.
+await_observing() {
   local i
-  for i in $(seq 300); do
-    if grep -q "observing" "$log"; then sleep "$SETTLE"; return 0; fi
-    kill -0 "$agent_pid" 2>/dev/null || { cat "$log" >&2; agent_pid=""; die "the agent exited before observing"; }
+  for i in $(seq "$3"); do
+    if grep -q "observing" "$1"; then return 0; fi
+    kill -0 "$2" 2>/dev/null || { cat "$1" >&2; die "$4 exited before observing"; }
     sleep 0.1
   done
-  cat "$log" >&2; die "the agent did not start observing within 30s"
+  cat "$1" >&2; die "$4 did not start observing within $(( $3 / 10 ))s"
 }
 
 stop_agent() { # $1: log file

@@ -159,13 +159,7 @@ start_floor() { # $1: log file, $2: the loader's mode (none, tp, msg, msgskb, tc
   "$work/socket-floor-loader" "$work/socket-floor.bpf.o" "$2" "$port" "${cgroup2:-/}" "$nsA:$vethA" \
     "$nsB:$vethB" 2>"$1" &
   floor_pid=$!
-  local i
-  for i in $(seq 100); do
-    if grep -q "observing" "$1"; then return 0; fi
-    kill -0 "$floor_pid" 2>/dev/null || { cat "$1" >&2; floor_pid=""; die "the floor loader exited"; }
-    sleep 0.1
-  done
-  cat "$1" >&2; die "the floor loader did not attach within 10s"
+  await_observing "$1" "$floor_pid" 100 "the floor loader"
 }
 stop_floor() { # $1: log file
   [ "$BPF_STATS" != 1 ] || bpftool -j prog show >"${1%.log}.progs.json" 2>/dev/null || true
