@@ -106,9 +106,14 @@ await_observing() {
   cat "$1" >&2; die "$4 did not start observing within $(( $3 / 10 ))s"
 }
 
-stop_agent() { # $1: log file
-  # The agent's programs (named hm_*) with their run counts and times, while they are still loaded.
+# With BPF_STATS=1, the loaded programs with their run counts and times, beside the log $1 (as .progs.json):
+# taken before the process that loaded them stops.
+keep_program_stats() {
   [ "$BPF_STATS" != 1 ] || bpftool -j prog show >"${1%.log}.progs.json" 2>/dev/null || true
+}
+
+stop_agent() { # $1: log file
+  keep_program_stats "$1"
   kill -TERM "$agent_pid"
   wait "$agent_pid" || true
   agent_pid=""

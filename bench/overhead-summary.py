@@ -131,7 +131,7 @@ for v in ["base", "served", "proxy", "agent", "piped", "notls", "syscalls", "per
         if v != "base":
             line += f", {who[v]} {us_per_request(d, 'proc'):.1f}"
         line += f", machine {us_per_request(d, 'machine'):.1f}"
-        if "events" in d and v.startswith("floor-") and v != "floor-tc":
+        if "events" in d and who[v] == "loader":
             # The loader counts its programs' runs from its start, warm-up included.
             line += f"; program runs {d['events'] / (d['requests'] + d.get('warm_requests', 0)):.2f}/request"
         elif "events" in d:

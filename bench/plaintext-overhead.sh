@@ -137,8 +137,6 @@ ready "$proxy_url" || { cat "$work/haproxy.log" >&2; die "haproxy does not answe
 : >"$work/runs.tsv"; : >"$work/cpu.tsv"
 echo "plaintext-overhead: $nsA ($addrA) -> $nsB ($addrB); $ROUNDS rounds of ${DURATION}s (+${WARM}s warm-up)," \
   "wrk -t$THREADS -c$CONNS, variants: base $VARIANTS, $(nproc) CPUs" >&2
-# Each round rotates the order (base first in round 1, second in round 2, ...): the slot a variant runs in
-# moves its numbers on a busy machine as much as the differences measured.
 # The floors' programs and loader (floor-* variants), built here: they are the benchmark's, not the agent's.
 floor_pid=""
 if [[ " $VARIANTS " == *" floor-"* ]]; then
@@ -162,7 +160,7 @@ start_floor() { # $1: log file, $2: the loader's mode (none, tp, msg, msgskb, tc
   await_observing "$1" "$floor_pid" 100 "the floor loader"
 }
 stop_floor() { # $1: log file
-  [ "$BPF_STATS" != 1 ] || bpftool -j prog show >"${1%.log}.progs.json" 2>/dev/null || true
+  keep_program_stats "$1"
   kill -TERM "$floor_pid"; wait "$floor_pid" || true; floor_pid=""
   grep -q "detached; events" "$1" || { cat "$1" >&2; die "no floor summary in $1"; }
 }
@@ -171,6 +169,8 @@ floor_run() { # $1: variant, $2: round, $3: the loader's mode
   wrk_run "$1-$2" "$url" "$floor_pid"; stop_floor "$work/agent-$1-$2.log"
 }
 
+# Each round rotates the order (base first in round 1, second in round 2, ...): the slot a variant runs in
+# moves its numbers on a busy machine as much as the differences measured.
 order=(base $VARIANTS)
 for r in $(seq "$ROUNDS"); do
   echo " round $r" >&2
