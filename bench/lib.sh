@@ -78,16 +78,18 @@ machine_ticks() { # busy clock ticks of all CPUs (everything but idle and iowait
 }
 
 start_agent() { # $1: log file, $2: sink (null | wc | serve), $3...: extra agent options
-  local log=$1 out=$2; shift 2
+  local log=$1 out=$2 ns watch=()
+  shift 2
+  # Both ends are watched unless a variant names the namespaces in $AGENT_NETNS (the server's alone, say).
+  for ns in ${AGENT_NETNS:-$nsA $nsB}; do watch+=(--netns "$ns"); done
   # shellcheck disable=SC2086  # HMESH and AGENT_OPTS are command lines
   if [ "$out" = wc ]; then
-    $HMESH agent --standalone --netns "$nsA" --netns "$nsB" --print jsonl $AGENT_OPTS "$@" \
-      > >(wc -l >"$log.lines") 2>"$log" &
+    $HMESH agent --standalone "${watch[@]}" --print jsonl $AGENT_OPTS "$@" > >(wc -l >"$log.lines") 2>"$log" &
   elif [ "$out" = serve ]; then
-    $HMESH agent --standalone --netns "$nsA" --netns "$nsB" --serve "127.0.0.1:$(( 20000 + $$ % 20000 ))" \
+    $HMESH agent --standalone "${watch[@]}" --serve "127.0.0.1:$(( 20000 + $$ % 20000 ))" \
       $AGENT_OPTS "$@" >/dev/null 2>"$log" &
   else
-    $HMESH agent --standalone --netns "$nsA" --netns "$nsB" --print jsonl $AGENT_OPTS "$@" >/dev/null 2>"$log" &
+    $HMESH agent --standalone "${watch[@]}" --print jsonl $AGENT_OPTS "$@" >/dev/null 2>"$log" &
   fi
   agent_pid=$!
   await_observing "$log" "$agent_pid" 300 "the agent"

@@ -68,6 +68,8 @@ for name, r in runs.items():
 
 labels = {"base": "baseline (no agent)",
           "plainserved": "agent --serve (TC + plaintext socket hooks on both ends; flows kept for the Observer API)",
+          "server": "agent --serve watching the server alone (nginx's namespace: TC + plaintext socket hooks on"
+                    " one end, as the proxy hop sits in front of one end)",
           "plainproxy": "HAProxy hop (HTTP mode: parses and re-sends every request)",
           "served": "agent --serve (TC + TLS uprobes on both ends; flows kept for the Observer API; plaintext"
                     " socket hooks detached, as on a node that has seen no plaintext HTTP for --plaintext-idle)",
@@ -94,7 +96,7 @@ if plaintext:
     labels["notls"] = "agent --plaintext off --no-tls (TC only)"
     labels["syscalls"] = ("agent --serve --socket-hooks syscalls (plaintext read at the raw sys_enter/sys_exit"
                           " pair, as on kernels before 6.3)")
-who = {"served": "agent", "agent": "agent", "piped": "agent", "notls": "agent", "syscalls": "agent",
+who = {"served": "agent", "server": "agent", "agent": "agent", "piped": "agent", "notls": "agent", "syscalls": "agent",
        "persite": "agent", "noplain": "agent", "plainon": "agent", "evnormal": "agent", "proxy": "haproxy",
        "floor-none": "loader", "floor-tp": "loader", "floor-msg": "loader", "floor-skb": "loader",
        "floor-tc": "agent", "floor-tcmin": "loader", "floor-all": "loader"}
@@ -119,7 +121,7 @@ print((f"Plaintext HTTP/1.1 keep-alive (wrk -> {server})" if plaintext
       + ", medians over rounds. CPU in microseconds per request:"
       " 'added' is what the variant costs more than the baseline of the same round, both ends included"
       f" (agent or HAProxy + the extra time of {server} and wrk, where the probes and hooks run)")
-for v in ["base", "served", "proxy", "agent", "piped", "notls", "syscalls", "persite", "noplain", "plainon",
+for v in ["base", "served", "server", "proxy", "agent", "piped", "notls", "syscalls", "persite", "noplain", "plainon",
           "evnormal", "floor-none", "floor-tp", "floor-msg", "floor-skb", "floor-tc", "floor-tcmin", "floor-all"]:
     rs = by_variant.get(v)
     if not rs:
@@ -244,9 +246,14 @@ if plaintext:
                   f"so other load on the machine moved the ratio more than the agent did; from CPU per request "
                   f"instead (nginx + wrk {ends_base:.1f} us, the agent path adds {results['served.added']:.1f} us), "
                   f"a saturated machine would give {ends_base / (ends_base + results['served.added']):.2f}")
-    if "served.added" in results and "proxy.added" in results:
-        print(f"  added CPU per request: agent {results['served.added']:.1f} us, proxy hop "
-              f"{results['proxy.added']:.1f} us ({results['served.added'] / results['proxy.added']:.2f}x)")
+    if "server" in results:
+        # The proxy hop sits in front of the server only: the agent watching the server alone is its like.
+        print(f"  the same, the agent watching the server alone (as the proxy hop serves it alone): "
+              f"{verdict(results['server'] >= 0.90)} ({results['server']:.3f})")
+    for v in ("served", "server"):
+        if v + ".added" in results and "proxy.added" in results:
+            print(f"  added CPU per request ({v}): agent {results[v + '.added']:.1f} us, proxy hop "
+                  f"{results['proxy.added']:.1f} us ({results[v + '.added'] / results['proxy.added']:.2f}x)")
     sys.exit(0)
 print("targets (issue 12):")
 if "served" in results and "proxy" in results:

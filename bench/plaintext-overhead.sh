@@ -10,6 +10,8 @@
 #   served  the same with `hmesh agent --standalone --netns A --netns B --serve` (TC programs, TLS uprobes,
 #           and the plaintext socket hooks on both ends, every request read and kept for the Observer API):
 #           the product path
+#   server  the same agent watching the server's namespace alone (nginx; wrk is a client from outside the
+#           mesh): what the proxy hop below is compared with, a sidecar in front of the server only
 #   proxy   wrk -> HAProxy (mode http: every request parsed and sent on to nginx on 127.0.0.1) -> nginx, no
 #           agent: a stand-in for a sidecar in front of the server
 # and, when asked (VARIANTS), notls (--no-tls --plaintext off: TC only, what connections alone cost). Every
@@ -23,7 +25,7 @@
 # Environment (all optional):
 #   ROUNDS=3 DURATION=5 WARM=10  rounds, seconds per timed wrk run, seconds of warm-up before each
 #   THREADS=1 CONNS=16           wrk threads and connections
-#   VARIANTS="served proxy"      besides base; add notls to split the agent's costs, evnormal for --serve
+#   VARIANTS="served server proxy"  besides base; add notls to split the agent's costs, evnormal for --serve
 #                                with the event thread at normal priority (--event-thread normal), syscalls
 #                                for --serve reading plaintext at the raw syscall pair (--socket-hooks syscalls,
 #                                as on kernels before 6.3), and the floors below
@@ -56,7 +58,7 @@ DURATION="${DURATION:-5}"
 WARM="${WARM:-10}"
 THREADS="${THREADS:-1}"
 CONNS="${CONNS:-16}"
-VARIANTS="${VARIANTS:-served proxy}"
+VARIANTS="${VARIANTS:-served server proxy}"
 SETTLE="${SETTLE:-1}"
 AGENT_OPTS="${AGENT_OPTS:-}"
 BPF_STATS="${BPF_STATS:-0}"
@@ -180,6 +182,8 @@ for r in $(seq "$ROUNDS"); do
       base)   wrk_run "base-$r" "$url" "" ;;
       served) start_agent "$work/agent-served-$r.log" serve
               wrk_run "served-$r" "$url" "$agent_pid"; stop_agent "$work/agent-served-$r.log" ;;
+      server) AGENT_NETNS="$nsB" start_agent "$work/agent-server-$r.log" serve
+              wrk_run "server-$r" "$url" "$agent_pid"; stop_agent "$work/agent-server-$r.log" ;;
       notls)  start_agent "$work/agent-notls-$r.log" null --no-tls --plaintext off
               wrk_run "notls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-notls-$r.log" ;;
       evnormal) start_agent "$work/agent-evnormal-$r.log" serve --event-thread normal
@@ -197,7 +201,7 @@ for r in $(seq "$ROUNDS"); do
               start_floor "$work/floor-tc-$r.floor.log" tp
               wrk_run "floor-tc-$r" "$url" "$agent_pid"
               stop_floor "$work/floor-tc-$r.floor.log"; stop_agent "$work/agent-floor-tc-$r.log" ;;
-      *) die "unknown variant $v (served, proxy, notls, evnormal, syscalls, floor-*)" ;;
+      *) die "unknown variant $v (served, server, proxy, notls, evnormal, syscalls, floor-*)" ;;
     esac
   done
 done
