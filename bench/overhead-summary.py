@@ -90,7 +90,14 @@ labels = {"base": "baseline (no agent)",
                        " write, no agent",
           "floor-tc": "floor: agent --no-tls --plaintext off (TC only) + the socket-tracepoint floor",
           "floor-tcmin": "floor: TC on both interfaces, 16 bytes of each segment read and a state write, no agent",
-          "floor-all": "floor: the TC floor and the socket-tracepoint floor together, no agent"}
+          "floor-all": "floor: the TC floor and the socket-tracepoint floor together, no agent",
+          "floor-tcrec": "floor: HTTP read in TC alone on both interfaces, one record per request to a ring"
+                         " drained every 10 ms, no agent",
+          "floor-tp-server": "floor: socket tracepoints on the server's sockets alone, no event, no agent",
+          "floor-all-server": "floor: TC on the server's interface + socket tracepoints on its sockets, no event,"
+                              " no agent",
+          "floor-tcrec-server": "floor: HTTP read in TC alone on the server's interface, one record per request"
+                                " to a ring drained every 10 ms, no agent"}
 if plaintext:
     labels["served"], labels["proxy"] = labels.pop("plainserved"), labels.pop("plainproxy")
     labels["notls"] = "agent --plaintext off --no-tls (TC only)"
@@ -99,7 +106,8 @@ if plaintext:
 who = {"served": "agent", "server": "agent", "agent": "agent", "piped": "agent", "notls": "agent", "syscalls": "agent",
        "persite": "agent", "noplain": "agent", "plainon": "agent", "evnormal": "agent", "proxy": "haproxy",
        "floor-none": "loader", "floor-tp": "loader", "floor-msg": "loader", "floor-skb": "loader",
-       "floor-tc": "agent", "floor-tcmin": "loader", "floor-all": "loader"}
+       "floor-tc": "agent", "floor-tcmin": "loader", "floor-all": "loader", "floor-tcrec": "loader",
+       "floor-tp-server": "loader", "floor-all-server": "loader", "floor-tcrec-server": "loader"}
 
 
 def us_per_request(r, key):
@@ -122,7 +130,8 @@ print((f"Plaintext HTTP/1.1 keep-alive (wrk -> {server})" if plaintext
       " 'added' is what the variant costs more than the baseline of the same round, both ends included"
       f" (agent or HAProxy + the extra time of {server} and wrk, where the probes and hooks run)")
 for v in ["base", "served", "server", "proxy", "agent", "piped", "notls", "syscalls", "persite", "noplain", "plainon",
-          "evnormal", "floor-none", "floor-tp", "floor-msg", "floor-skb", "floor-tc", "floor-tcmin", "floor-all"]:
+          "evnormal", "floor-none", "floor-tp", "floor-msg", "floor-skb", "floor-tc", "floor-tcmin", "floor-all",
+          "floor-tcrec", "floor-tp-server", "floor-all-server", "floor-tcrec-server"]:
     rs = by_variant.get(v)
     if not rs:
         continue
@@ -135,7 +144,10 @@ for v in ["base", "served", "server", "proxy", "agent", "piped", "notls", "sysca
         line += f", machine {us_per_request(d, 'machine'):.1f}"
         if "events" in d and who[v] == "loader":
             # The loader counts its programs' runs from its start, warm-up included.
-            line += f"; program runs {d['events'] / (d['requests'] + d.get('warm_requests', 0)):.2f}/request"
+            life = d["requests"] + d.get("warm_requests", 0)
+            line += f"; program runs {d['events'] / life:.2f}/request"
+            if "records" in d:
+                line += f", records {d['records'] / life:.2f}/request, lost {d.get('lost', 0)}"
         elif "events" in d:
             # The agent counts from its start: the warm-up's requests are its requests too.
             life = d["requests"] + d.get("warm_requests", 0)

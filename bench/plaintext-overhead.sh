@@ -40,7 +40,11 @@
 #                                every segment that carries them at TC (both namespaces' interfaces, ingress and
 #                                egress: the least any TC reader does), floor-all floor-tcmin and floor-tp
 #                                together, floor-none the loader with nothing attached (a control: what starting
-#                                and stopping a process between runs does)
+#                                and stopping a process between runs does), floor-tcrec the least a reader of
+#                                HTTP in TC alone does (the request line kept, one record per request sent to a
+#                                ring the loader drains every 10 ms); -server after floor-tp, floor-all or
+#                                floor-tcrec: the same on the server's side alone (its interface, its sockets),
+#                                the floors of the `server` variant
 #   SETTLE=1                     seconds between the agent saying "observing" and the warm-up
 #   HMESH="java -jar cli/target/hmesh.jar"   how to start the agent (default: the built jar)
 #   HMESH_JAVA_OPTS="..."        JVM options for the default HMESH
@@ -147,17 +151,18 @@ if [[ " $VARIANTS " == *" floor-"* ]]; then
   done
   case "$(uname -m)" in x86_64) bpf_arch=x86 ;; aarch64) bpf_arch=arm64 ;; *) die "floors: no BPF target for $(uname -m)" ;; esac
   bpftool btf dump file /sys/kernel/btf/vmlinux format c >"$work/vmlinux.h"
-  clang -g -O2 -target bpf -D__TARGET_ARCH_"$bpf_arch" -Wall -Werror -I"$work" -c "$here/socket-floor.bpf.c" \
+  clang -g -O2 -target bpf -D__TARGET_ARCH_"$bpf_arch" -Wall -Werror -I"$work" -I"$here" -c "$here/socket-floor.bpf.c" \
     -o "$work/socket-floor.bpf.o" || die "cannot build bench/socket-floor.bpf.c"
-  gcc -O2 -Wall -Wextra -Werror -o "$work/socket-floor-loader" "$here/socket-floor-loader.c" -lbpf \
+  gcc -O2 -Wall -Wextra -Werror -I"$here" -o "$work/socket-floor-loader" "$here/socket-floor-loader.c" -lbpf \
     || die "cannot build bench/socket-floor-loader.c"
   cgroup2="$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)"
   [ -n "$cgroup2" ] || [[ " $VARIANTS " != *" floor-msg "* && " $VARIANTS " != *" floor-skb "* ]] \
     || die "floor-msg and floor-skb need a cgroup v2 hierarchy mounted (their sock_ops program sits on its root)"
 fi
-start_floor() { # $1: log file, $2: the loader's mode (none, tp, msg, msgskb, tc, tctp); sets $floor_pid
-  "$work/socket-floor-loader" "$work/socket-floor.bpf.o" "$2" "$port" "${cgroup2:-/}" "$nsA:$vethA" \
-    "$nsB:$vethB" 2>"$1" &
+start_floor() { # $1: log file, $2: the loader's mode (none, tp, msg, msgskb, tc, tctp, tcrec[:server]); sets $floor_pid
+  local ifaces=("$nsA:$vethA" "$nsB:$vethB")
+  [[ "$2" != *:server ]] || ifaces=("$nsB:$vethB") # the server's side alone, as an agent watching it alone
+  "$work/socket-floor-loader" "$work/socket-floor.bpf.o" "$2" "$port" "${cgroup2:-/}" "${ifaces[@]}" 2>"$1" &
   floor_pid=$!
   await_observing "$1" "$floor_pid" 100 "the floor loader"
 }
@@ -197,6 +202,10 @@ for r in $(seq "$ROUNDS"); do
       floor-skb)  floor_run floor-skb "$r" msgskb ;;
       floor-tcmin) floor_run floor-tcmin "$r" tc ;;
       floor-all)  floor_run floor-all "$r" tctp ;;
+      floor-tcrec) floor_run floor-tcrec "$r" tcrec ;;
+      floor-tp-server)    floor_run floor-tp-server "$r" tp:server ;;
+      floor-all-server)   floor_run floor-all-server "$r" tctp:server ;;
+      floor-tcrec-server) floor_run floor-tcrec-server "$r" tcrec:server ;;
       floor-tc) start_agent "$work/agent-floor-tc-$r.log" null --no-tls --plaintext off
               start_floor "$work/floor-tc-$r.floor.log" tp
               wrk_run "floor-tc-$r" "$url" "$agent_pid"

@@ -4,14 +4,18 @@
  * SIGTERM or SIGINT, for bench/plaintext-overhead.sh's floor-* variants. Prints "observing" once attached and,
  * at the end, "detached; events=N" with N the programs' runs, as the agent does (the script reads both).
  *
- *   socket-floor-loader OBJECT MODE PORT CGROUP2_DIR [NETNS:INTERFACE ...]
+ *   socket-floor-loader OBJECT MODE[:server] PORT CGROUP2_DIR [NETNS:INTERFACE ...]
  *   MODE: none (nothing attached: a control), tp (socket tracepoints), msg (sockmap, sk_msg on sends),
  *         msgskb (sockmap, sk_msg on sends and sk_skb verdict on receives), tc (TC ingress and egress of
- *         each NETNS:INTERFACE, a name under /run/netns), tctp (tc and tp together)
+ *         each NETNS:INTERFACE, a name under /run/netns), tctp (tc and tp together), tcrec (TC sending one
+ *         record per request, drained from the ring every 10 ms as the agent's event thread does when no
+ *         wakeup comes); ":server" keeps the socket programs to the server's sockets
+ *   The summary adds records=N and lost=N in tcrec mode.
  */
 #define _GNU_SOURCE
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/types.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -21,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "socket-floor.h"
 
 static volatile sig_atomic_t stopping;
 
@@ -85,14 +91,32 @@ static int attach_tc(struct bpf_object *obj, const char *where, int home, struct
 	return rc ? -1 : 0;
 }
 
-/* The sum of the per-CPU run counters. */
-static unsigned long long runs(struct bpf_object *obj)
+/* What the records mode's consumer saw: the records, and a sum of their fields read (so that they are). */
+struct floor_seen {
+	unsigned long long records, statuses, nanos;
+};
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct floor_seen *seen = ctx;
+	const struct floor_record *r = data;
+
+	if (size < sizeof(*r))
+		return 0;
+	seen->records++;
+	seen->statuses += r->status;
+	seen->nanos += r->response_ns - r->request_ns + r->line[0];
+	return 0;
+}
+
+/* The sum of a per-CPU counter (floor_runs, floor_lost). */
+static unsigned long long per_cpu_sum(struct bpf_object *obj, const char *map)
 {
 	int ncpu = libbpf_num_possible_cpus(), zero = 0;
 	unsigned long long total = 0, *per;
 
 	per = calloc(ncpu > 0 ? ncpu : 1, sizeof(*per));
-	if (per && ncpu > 0 && !bpf_map_lookup_elem(bpf_map__fd(bpf_object__find_map_by_name(obj, "floor_runs")),
+	if (per && ncpu > 0 && !bpf_map_lookup_elem(bpf_map__fd(bpf_object__find_map_by_name(obj, map)),
 						       &zero, per))
 		for (int i = 0; i < ncpu; i++)
 			total += per[i];
@@ -104,36 +128,44 @@ int main(int argc, char **argv)
 {
 	struct bpf_link *links[3] = {0};
 	struct floor_tc tcs[FLOOR_MAX_TC];
+	struct floor_knobs knobs = {0};
+	struct floor_seen seen = {0};
+	struct ring_buffer *ring = NULL;
 	int ntc = 0, home = -1;
 	struct bpf_object *obj;
 	struct bpf_map *rodata;
-	const char *mode;
+	char mode[32], *scope;
 	int n = 0, socks, cgroup;
 	size_t size;
-	unsigned short port;
 
 	if (argc < 5 || argc > 5 + FLOOR_MAX_TC) {
-		fprintf(stderr, "usage: socket-floor-loader OBJECT none|tp|msg|msgskb|tc|tctp PORT CGROUP2_DIR "
-				"[NETNS:INTERFACE ...]\n");
+		fprintf(stderr, "usage: socket-floor-loader OBJECT none|tp|msg|msgskb|tc|tctp|tcrec[:server] PORT "
+				"CGROUP2_DIR [NETNS:INTERFACE ...]\n");
 		return 2;
 	}
-	mode = argv[2];
+	snprintf(mode, sizeof(mode), "%s", argv[2]);
+	scope = strchr(mode, ':');
+	if (scope) {
+		*scope++ = 0;
+		knobs.server_only = !strcmp(scope, "server");
+	}
+	knobs.records = !strcmp(mode, "tcrec");
 	obj = bpf_object__open_file(argv[1], NULL);
 	if (!obj)
 		return fail("open");
-	/* floor_port is the only constant: .rodata holds it alone (libbpf 1.1's initial value is read-only). */
+	/* The knobs are the only constants: .rodata holds them alone (libbpf 1.1's initial value is read-only). */
 	rodata = bpf_object__find_map_by_name(obj, ".rodata");
-	if (!rodata || !bpf_map__initial_value(rodata, &size) || size != sizeof(port))
-		return fail("the port knob");
-	port = (unsigned short)atoi(argv[3]);
-	if (bpf_map__set_initial_value(rodata, &port, sizeof(port)))
-		return fail("the port knob");
+	if (!rodata || !bpf_map__initial_value(rodata, &size) || size != sizeof(knobs))
+		return fail("the knobs");
+	knobs.port = (unsigned short)atoi(argv[3]);
+	if (bpf_map__set_initial_value(rodata, &knobs, sizeof(knobs)))
+		return fail("the knobs");
 	if (bpf_object__load(obj))
 		return fail("load");
 	socks = bpf_map__fd(bpf_object__find_map_by_name(obj, "floor_socks"));
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
-	if (!strcmp(mode, "tc") || !strcmp(mode, "tctp")) {
+	if (!strcmp(mode, "tc") || !strcmp(mode, "tctp") || knobs.records) {
 		home = open("/proc/self/ns/net", O_RDONLY);
 		if (home < 0)
 			return fail("this namespace");
@@ -156,16 +188,28 @@ int main(int argc, char **argv)
 		if (cgroup < 0)
 			return fail(argv[4]);
 		links[n++] = bpf_program__attach_cgroup(bpf_object__find_program_by_name(obj, "floor_sockops"), cgroup);
-	} else if (strcmp(mode, "none") && strcmp(mode, "tc")) {
+	} else if (strcmp(mode, "none") && strcmp(mode, "tc") && !knobs.records) {
 		fprintf(stderr, "socket-floor-loader: unknown mode %s\n", mode);
 		return 2;
 	}
 	for (int i = 0; i < n; i++)
 		if (!links[i])
 			return fail("attach");
-	fprintf(stderr, "socket floor (%s) observing\n", mode);
-	while (!stopping)
-		pause();
+	if (knobs.records) {
+		ring = ring_buffer__new(bpf_map__fd(bpf_object__find_map_by_name(obj, "floor_records")), on_record,
+					&seen, NULL);
+		if (!ring)
+			return fail("the records' ring");
+	}
+	fprintf(stderr, "socket floor (%s) observing\n", argv[2]);
+	while (!stopping) {
+		if (!ring) {
+			pause();
+			continue;
+		}
+		ring_buffer__consume(ring);
+		usleep(10000);
+	}
 	for (int i = 0; i < n; i++)
 		bpf_link__destroy(links[i]);
 	for (int i = 0; i < ntc; i++) {
@@ -174,7 +218,15 @@ int main(int argc, char **argv)
 		setns(home, CLONE_NEWNET);
 	}
 	/* The sockmap's programs go with the map, when this process exits. */
-	fprintf(stderr, "socket floor (%s) detached; events=%llu\n", mode, runs(obj));
+	if (ring) {
+		ring_buffer__consume(ring);
+		fprintf(stderr, "socket floor (%s) detached; events=%llu, records=%llu, lost=%llu (status sum %llu)\n",
+			argv[2], per_cpu_sum(obj, "floor_runs"), seen.records, per_cpu_sum(obj, "floor_lost"),
+			seen.statuses);
+		ring_buffer__free(ring);
+	} else {
+		fprintf(stderr, "socket floor (%s) detached; events=%llu\n", argv[2], per_cpu_sum(obj, "floor_runs"));
+	}
 	bpf_object__close(obj);
 	return 0;
 }

@@ -16,23 +16,49 @@
  * port is the benchmark's. And one program for TC (ingress and egress of the namespaces' interfaces): the
  * same 16 bytes from every TCP segment of the benchmark's port that carries them, the least any reader in
  * the TC programs (where the agent keeps its connections) does per packet.
+ *
+ * Two knobs (struct floor_knobs, set by the loader): server_only keeps the socket programs to the server's
+ * sockets (those whose local port is the benchmark's), as an agent watching the server alone would; records
+ * makes the TC program the least a reader of HTTP in TC alone does: the request line of a segment that
+ * starts one (up to FLOOR_LINE bytes) kept with its time in the connection's state, and at the segment that
+ * starts the response, one record per request (the line, the status, both times) sent to a ring buffer the
+ * loader drains. Only whole heads in one segment, no reassembly: a floor, not a parser.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_endian.h>
 
+#include "socket-floor.h"
+
 #define FLOOR_HEAD 16
 #define FLOOR_ETH_P_IP 0x0800
 #define FLOOR_TC_ACT_OK 0
 
-/* The benchmark's server port; the loader sets it. */
-const volatile __u16 floor_port = 8080;
+/* The benchmark's server port and the knobs above; the loader sets them. */
+const volatile struct floor_knobs floor_knobs = { .port = 8080 };
+#define floor_port (floor_knobs.port)
 
 struct floor_state {
 	__u64 calls;
+	__u64 request_ns; /* records: the pending request's time, 0 when none */
 	__u8 head[FLOOR_HEAD];
+	__u8 line[FLOOR_LINE];
+	__u16 line_len;
 };
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
+} floor_records SEC(".maps");
+
+/* The records the ring had no room for, per CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} floor_lost SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_SOCKHASH);
@@ -56,12 +82,19 @@ struct {
 	__type(value, __u64);
 } floor_runs SEC(".maps");
 
+static __always_inline void count_run(void)
+{
+	__u32 zero = 0;
+	__u64 *runs = bpf_map_lookup_elem(&floor_runs, &zero);
+
+	if (runs)
+		(*runs)++;
+}
+
 /* The connection's state: its call count and first bytes, written at every call. */
 static __always_inline void note(__u64 key, const __u8 *head)
 {
 	struct floor_state *s = bpf_map_lookup_elem(&floor_states, &key);
-	__u32 zero = 0;
-	__u64 *runs;
 
 	if (s) {
 		s->calls++;
@@ -72,9 +105,7 @@ static __always_inline void note(__u64 key, const __u8 *head)
 		__builtin_memcpy(fresh.head, head, FLOOR_HEAD);
 		bpf_map_update_elem(&floor_states, &key, &fresh, BPF_ANY);
 	}
-	runs = bpf_map_lookup_elem(&floor_runs, &zero);
-	if (runs)
-		(*runs)++;
+	count_run();
 }
 
 /* A connection by its two ports (the local one in host order, the remote one as the hook gives it). */
@@ -129,7 +160,7 @@ static __always_inline void at_socket_call(struct sock *sk, int ret)
 
 	if (ret <= 0 || sk->sk_protocol != IPPROTO_TCP)
 		return;
-	if (local != floor_port && remote != bpf_htons(floor_port))
+	if (local != floor_port && (floor_knobs.server_only || remote != bpf_htons(floor_port)))
 		return;
 	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	bpf_probe_read_user(head, FLOOR_HEAD, (void *)PT_REGS_PARM2_SYSCALL(regs));
@@ -148,6 +179,66 @@ int BPF_PROG(floor_tp_send, struct sock *sk, int ret, int flags)
 {
 	at_socket_call(sk, ret);
 	return 0;
+}
+
+/* A segment to the server: when it starts a request (an upper-case method and a space), its line is kept. */
+static __always_inline void at_request(struct __sk_buff *skb, __u32 payload, __u32 client)
+{
+	struct floor_state fresh = {}, *s;
+	__u64 key = client;
+	__u64 n = skb->len - payload; /* 64 bits: the checks below bound the register the call gets */
+
+	if (n > FLOOR_LINE)
+		n = FLOOR_LINE;
+	asm volatile("" : "+r"(n)); /* the clamped value, in the register the call gets: bounds the verifier sees */
+	if (n < FLOOR_HEAD || n > FLOOR_LINE || bpf_skb_load_bytes(skb, payload, fresh.line, n))
+		return;
+	if (fresh.line[0] < 'A' || fresh.line[0] > 'Z' || (fresh.line[3] != ' ' && fresh.line[4] != ' ' &&
+							    fresh.line[5] != ' ' && fresh.line[6] != ' '))
+		return; /* a body, or not HTTP */
+	s = bpf_map_lookup_elem(&floor_states, &key);
+	if (!s) {
+		bpf_map_update_elem(&floor_states, &key, &fresh, BPF_ANY);
+		s = bpf_map_lookup_elem(&floor_states, &key);
+		if (!s)
+			return;
+	} else {
+		__builtin_memcpy(s->line, fresh.line, FLOOR_LINE);
+	}
+	s->calls++;
+	s->line_len = n;
+	s->request_ns = bpf_ktime_get_ns();
+}
+
+/* A segment from the server: when it starts a response to a pending request, one record goes out. */
+static __always_inline void at_response(struct __sk_buff *skb, __u32 payload, __u32 client)
+{
+	struct floor_record r = {};
+	struct floor_state *s;
+	__u64 key = client, *lost;
+	__u8 head[FLOOR_HEAD];
+	__u32 zero = 0;
+
+	if (bpf_skb_load_bytes(skb, payload, head, FLOOR_HEAD))
+		return;
+	if (head[0] != 'H' || head[1] != 'T' || head[2] != 'T' || head[3] != 'P' || head[4] != '/')
+		return;
+	s = bpf_map_lookup_elem(&floor_states, &key);
+	if (!s || !s->request_ns)
+		return;
+	r.connection = key;
+	r.request_ns = s->request_ns;
+	r.response_ns = bpf_ktime_get_ns();
+	r.status = (head[9] - '0') * 100 + (head[10] - '0') * 10 + (head[11] - '0');
+	r.line_len = s->line_len;
+	__builtin_memcpy(r.line, s->line, FLOOR_LINE);
+	s->request_ns = 0;
+	s->calls++;
+	if (bpf_ringbuf_output(&floor_records, &r, sizeof(r), BPF_RB_NO_WAKEUP)) {
+		lost = bpf_map_lookup_elem(&floor_lost, &zero);
+		if (lost)
+			(*lost)++;
+	}
 }
 
 SEC("tc")
@@ -173,6 +264,15 @@ int floor_tc(struct __sk_buff *skb)
 	payload = (__u32)((void *)tcp - data) + tcp->doff * 4;
 	if (skb->len < payload + FLOOR_HEAD)
 		return FLOOR_TC_ACT_OK; /* an ACK, or too short to tell anything by */
+	if (floor_knobs.records) {
+		count_run();
+		/* The connection by its client's port, the same key both ways. */
+		if (tcp->dest == bpf_htons(floor_port))
+			at_request(skb, payload, bpf_ntohs(tcp->source));
+		else
+			at_response(skb, payload, bpf_ntohs(tcp->dest));
+		return FLOOR_TC_ACT_OK;
+	}
 	bpf_skb_load_bytes(skb, payload, head, FLOOR_HEAD);
 	note(key_of(bpf_ntohs(tcp->source), tcp->dest), head);
 	return FLOOR_TC_ACT_OK;
