@@ -129,6 +129,8 @@ print((f"Plaintext HTTP/1.1 keep-alive (wrk -> {server})" if plaintext
       + ", medians over rounds. CPU in microseconds per request:"
       " 'added' is what the variant costs more than the baseline of the same round, both ends included"
       f" (agent or HAProxy + the extra time of {server} and wrk, where the probes and hooks run)")
+if os.environ.get("WATCH") == "server":
+    print("WATCH=server: every agent variant below watches the server's namespace alone, whatever its label says")
 for v in ["base", "served", "server", "proxy", "agent", "piped", "notls", "syscalls", "persite", "noplain", "plainon",
           "evnormal", "floor-none", "floor-tp", "floor-msg", "floor-skb", "floor-tc", "floor-tcmin", "floor-all",
           "floor-tcrec", "floor-tp-server", "floor-all-server", "floor-tcrec-server"]:

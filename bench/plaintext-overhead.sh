@@ -45,6 +45,8 @@
 #                                ring the loader drains every 10 ms); -server after floor-tp, floor-all or
 #                                floor-tcrec: the same on the server's side alone (its interface, its sockets),
 #                                the floors of the `server` variant
+#   WATCH=both                   what every agent variant but `server` watches: both ends, or server (nginx's
+#                                namespace alone, as `server` does)
 #   SETTLE=1                     seconds between the agent saying "observing" and the warm-up
 #   HMESH="java -jar cli/target/hmesh.jar"   how to start the agent (default: the built jar)
 #   HMESH_JAVA_OPTS="..."        JVM options for the default HMESH
@@ -66,6 +68,7 @@ VARIANTS="${VARIANTS:-served server proxy}"
 SETTLE="${SETTLE:-1}"
 AGENT_OPTS="${AGENT_OPTS:-}"
 BPF_STATS="${BPF_STATS:-0}"
+WATCH="${WATCH:-both}"
 
 die() { echo "plaintext-overhead: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "needs root (network namespaces, TC programs, tracepoints)"
@@ -140,6 +143,11 @@ ready "$url" || { cat "$work/nginx.log" "$work/nginx-error.log" >&2; die "nginx 
 for _ in $(seq 50); do ready "$proxy_url" && break; sleep 0.1; done
 ready "$proxy_url" || { cat "$work/haproxy.log" >&2; die "haproxy does not answer on $proxy_url"; }
 
+case "$WATCH" in
+  both) ;;
+  server) export AGENT_NETNS="$nsB" ;; # start_agent (lib.sh) watches what it names
+  *) die "WATCH is both or server, not $WATCH" ;;
+esac
 : >"$work/runs.tsv"; : >"$work/cpu.tsv"
 echo "plaintext-overhead: $nsA ($addrA) -> $nsB ($addrB); $ROUNDS rounds of ${DURATION}s (+${WARM}s warm-up)," \
   "wrk -t$THREADS -c$CONNS, variants: base $VARIANTS, $(nproc) CPUs" >&2
@@ -215,4 +223,4 @@ for r in $(seq "$ROUNDS"); do
   done
 done
 
-KIND=plaintext "$python" "$here/overhead-summary.py" "$work" 0
+KIND=plaintext WATCH="$WATCH" "$python" "$here/overhead-summary.py" "$work" 0
