@@ -23,7 +23,9 @@
 # saturation, printed MET / NOT MET; the script exits non-zero on errors only.
 #
 # Environment (all optional):
-#   ROUNDS=3 DURATION=5 WARM=10  rounds, seconds per timed wrk run, seconds of warm-up before each
+#   ROUNDS=3 DURATION=5 WARM=30  rounds, seconds per timed wrk run, seconds of warm-up before each (30: an
+#                                agent's JIT compilers still took 80-100 ms/s of CPU 15-35 s after its start
+#                                under this load, 10-30 ms/s after that; the agent is timed at its steady state)
 #   THREADS=1 CONNS=16           wrk threads and connections
 #   VARIANTS="served server proxy"  besides base; add notls to split the agent's costs, evnormal for --serve
 #                                with the event thread at normal priority (--event-thread normal), syscalls
@@ -61,7 +63,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-5}"
-WARM="${WARM:-10}"
+WARM="${WARM:-30}"
 THREADS="${THREADS:-1}"
 CONNS="${CONNS:-16}"
 VARIANTS="${VARIANTS:-served server proxy}"
