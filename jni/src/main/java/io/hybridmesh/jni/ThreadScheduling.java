@@ -64,11 +64,24 @@ public interface ThreadScheduling {
    * {@code /proc/self/task/<tid>/comm}). Threads that end while it looks are left out.
    */
   default Map<Integer, String> threads() {
+    return threads(Map.of());
+  }
+
+  /**
+   * The same, with the names of threads still running taken from {@code known} (an earlier answer) rather
+   * than read again: one directory listing and a read per new thread, where reading every name took a
+   * watcher a few milliseconds a look. A name given in {@code known} is trusted while its id stays in the
+   * listing; an id that ended and came back between two looks would keep its old name, which needs the
+   * kernel to hand out millions of ids in between.
+   */
+  default Map<Integer, String> threads(Map<Integer, String> known) {
     Map<Integer, String> byId = new TreeMap<>();
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
       for (Path task : tasks) {
         try {
-          byId.put(Integer.parseInt(task.getFileName().toString()), Files.readString(task.resolve("comm")).strip());
+          int id = Integer.parseInt(task.getFileName().toString());
+          String name = known.get(id);
+          byId.put(id, name != null ? name : Files.readString(task.resolve("comm")).strip());
         } catch (IOException | NumberFormatException ended) {
           // gone while we looked, or not a thread directory
         }

@@ -74,4 +74,9 @@ public final class BacklogYieldPolicy {
   public long raiseAt() {
     return raiseAt;
   }
+
+  /** The backlog the thread is lowered at: a ring's resting level, not a growing backlog. */
+  public long lowerAt() {
+    return lowerAt;
+  }
 }

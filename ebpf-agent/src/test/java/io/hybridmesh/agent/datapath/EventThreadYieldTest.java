@@ -62,10 +62,19 @@ class EventThreadYieldTest {
       return mayRaise;
     }
 
+    int namesRead; // names looked up that the caller did not already know
+
     @Override
-    public Map<Integer, String> threads() {
+    public Map<Integer, String> threads(Map<Integer, String> known) {
       scans++;
-      return Map.copyOf(threads);
+      Map<Integer, String> now = new TreeMap<>();
+      threads.forEach((id, name) -> {
+        if (!known.containsKey(id)) {
+          namesRead++;
+        }
+        now.put(id, known.getOrDefault(id, name));
+      });
+      return now;
     }
   }
 
@@ -113,14 +122,61 @@ class EventThreadYieldTest {
       assertEquals(1, scheduling.scans, "a raise and a lowering move the compilers found before, without a scan");
       scheduling.threads.remove(8); // the JVM retires one compiler thread and starts another
       scheduling.threads.put(11, "C2 CompilerThre");
-      for (int i = 1; i <= EventThreadYield.RESCAN_TICKS; i++) {
-        y.tick((20 + 10 * i) * MS);
+      for (long now = 30 * MS; now <= 10 * MS + EventThreadYield.RESCAN_NANOS; now += 10 * MS) {
+        y.tick(now); // the first look (at 10 ms) started the second
       }
       assertEquals(Set.of(4242, 7, 8, 11), scheduling.idleThreads, "the new one lowered at the rescan");
       assertEquals(2, y.compilersIdle());
       assertEquals(2, scheduling.scans, "one rescan a second");
+      assertEquals(6, scheduling.namesRead, "five names at the first scan, only the new thread's at the rescan");
     }
     assertEquals(Set.of(8), scheduling.idleThreads, "close raises every lowered thread that still exists (8 ended)");
+  }
+
+  @Test
+  void looksBackOffWhileTheRingStaysEmptyAndComeBackAtTheFirstEvent() {
+    try (EventThreadYield y = yielding(EventThreadPriority.YIELD)) {
+      y.enter();
+      List<Integer> gaps = new ArrayList<>();
+      long now = 0;
+      for (int i = 0; i < 5; i++) {
+        now += 10 * MS;
+        gaps.add(y.tick(now));
+      }
+      assertEquals(List.of(20, 40, 80, 80, 80), gaps, "doubling up to the quiet gap");
+      ring.backlog = 200; // events resting below the lowering threshold (250): still quiet
+      assertEquals(80, y.tick(now += 80 * MS));
+      ring.backlog = 400; // above it, below the raise threshold: the thread stays idle, the looks come back
+      assertEquals(EventThreadYield.TICK_MILLIS, y.tick(now += 80 * MS));
+      assertTrue(y.idle());
+      ring.backlog = 5000;
+      assertEquals(EventThreadYield.TICK_MILLIS, y.tick(now += 10 * MS));
+      assertFalse(y.idle());
+      ring.backlog = 0;
+      ring.consumed = 5010;
+      assertEquals(20, y.tick(now + 10 * MS), "lowered and empty again: backing off from the start");
+      assertTrue(y.idle());
+    }
+  }
+
+  @Test
+  void aStallIsRaisedWithinAQuietGapOfTheStallTime() {
+    try (EventThreadYield y = yielding(EventThreadPriority.YIELD)) {
+      y.enter();
+      long now = 0;
+      for (int i = 0; i < 4; i++) {
+        now += y.tick(now) * MS; // the gaps grow to 80 ms
+      }
+      long lastEmpty = now;
+      y.tick(now);
+      ring.backlog = 10; // events wait, and the consumer never moves
+      while (y.idle()) {
+        now += y.tick(now) * MS;
+      }
+      assertEquals(1, y.stallRaises());
+      assertTrue(now - lastEmpty <= 300 * MS + EventThreadYield.QUIET_TICK_MILLIS * MS,
+          "raised within a quiet gap of the stall time: " + (now - lastEmpty) / MS + " ms");
+    }
   }
 
   @Test
