@@ -91,7 +91,7 @@ static int attach_tc(struct bpf_object *obj, const char *where, int home, struct
 	return rc ? -1 : 0;
 }
 
-/* What the records mode's consumer saw: the records, and a sum of their fields read (so that they are). */
+/* What the records mode's consumer saw: the records, and sums of what they say (the least a reader does). */
 struct floor_seen {
 	unsigned long long records, statuses, nanos;
 };
@@ -105,7 +105,7 @@ static int on_record(void *ctx, void *data, size_t size)
 		return 0;
 	seen->records++;
 	seen->statuses += r->status;
-	seen->nanos += r->response_ns - r->request_ns + r->line[0];
+	seen->nanos += r->response_ns - r->request_ns;
 	return 0;
 }
 
@@ -147,7 +147,11 @@ int main(int argc, char **argv)
 	scope = strchr(mode, ':');
 	if (scope) {
 		*scope++ = 0;
-		knobs.server_only = !strcmp(scope, "server");
+		if (strcmp(scope, "server")) {
+			fprintf(stderr, "socket-floor-loader: unknown scope %s (server, or none)\n", scope);
+			return 2;
+		}
+		knobs.server_only = 1;
 	}
 	knobs.records = !strcmp(mode, "tcrec");
 	obj = bpf_object__open_file(argv[1], NULL);
@@ -220,9 +224,11 @@ int main(int argc, char **argv)
 	/* The sockmap's programs go with the map, when this process exits. */
 	if (ring) {
 		ring_buffer__consume(ring);
-		fprintf(stderr, "socket floor (%s) detached; events=%llu, records=%llu, lost=%llu (status sum %llu)\n",
-			argv[2], per_cpu_sum(obj, "floor_runs"), seen.records, per_cpu_sum(obj, "floor_lost"),
-			seen.statuses);
+		fprintf(stderr, "socket floor (%s): mean status %.1f, mean request to response %.1f us\n", argv[2],
+			seen.records ? (double)seen.statuses / seen.records : 0.0,
+			seen.records ? seen.nanos / 1e3 / seen.records : 0.0);
+		fprintf(stderr, "socket floor (%s) detached; events=%llu, records=%llu, lost=%llu\n", argv[2],
+			per_cpu_sum(obj, "floor_runs"), seen.records, per_cpu_sum(obj, "floor_lost"));
 		ring_buffer__free(ring);
 	} else {
 		fprintf(stderr, "socket floor (%s) detached; events=%llu\n", argv[2], per_cpu_sum(obj, "floor_runs"));

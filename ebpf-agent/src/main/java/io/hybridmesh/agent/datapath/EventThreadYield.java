@@ -19,8 +19,8 @@ import java.util.logging.Logger;
  * memory) and moves the event thread when the policy says so. While the thread is idle and the ring at its
  * resting level (no more than the policy lowers at: events the producers have not yet woken the reader
  * for), the looks back off to one every {@link #QUIET_TICK_MILLIS} ms: each look is a timer wakeup of a
- * thread whose code the starved compilers may not have compiled yet, 70-100 us of CPU a tick measured on a
- * busy node, about 1% of a core for a watcher with nothing to do. A quiet look delays a raise by at most
+ * thread whose code the starved compilers may not have compiled yet, 70-300 us of CPU a look measured on
+ * a busy node, about 1% of a core for a watcher with nothing to do. A quiet look delays a raise by at most
  * {@link #QUIET_TICK_MILLIS} ms: a stall is then seen after 300-380 ms instead of 300-310, and a default
  * ring (16 MiB, raised at 2 MiB, resting below 512 KiB) fills from rest to the raise threshold in that time
  * only above 18 MB/s of events, while the producers' own wakeups still reach the thread.
@@ -113,10 +113,14 @@ public final class EventThreadYield implements AutoCloseable {
 
   /** The watcher's turn: a look, and the next one booked at the distance the look asks for. */
   private void watch() {
-    int next = tick(System.nanoTime());
-    synchronized (this) {
-      if (!closed && watcher != null) {
-        watcher.schedule(this::watch, next, TimeUnit.MILLISECONDS);
+    int next = TICK_MILLIS;
+    try {
+      next = tick(System.nanoTime());
+    } finally { // a look that failed must not end the looks: the thread would stay where it is for good
+      synchronized (this) {
+        if (!closed && watcher != null) {
+          watcher.schedule(this::watch, next, TimeUnit.MILLISECONDS);
+        }
       }
     }
   }
