@@ -105,9 +105,9 @@ if plaintext:
                           " pair, as on kernels before 6.3)")
 who = {"served": "agent", "server": "agent", "agent": "agent", "piped": "agent", "notls": "agent", "syscalls": "agent",
        "persite": "agent", "noplain": "agent", "plainon": "agent", "evnormal": "agent", "proxy": "haproxy",
-       "floor-none": "loader", "floor-tp": "loader", "floor-msg": "loader", "floor-skb": "loader",
-       "floor-tc": "agent", "floor-tcmin": "loader", "floor-all": "loader", "floor-tcrec": "loader",
-       "floor-tp-server": "loader", "floor-all-server": "loader", "floor-tcrec-server": "loader"}
+       "floor-tc": "agent"}
+# Every other floor is the floor loader's alone.
+who.update({v: "loader" for v in labels if v.startswith("floor-") and v not in who})
 
 
 def us_per_request(r, key):

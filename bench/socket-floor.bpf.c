@@ -198,13 +198,13 @@ static __always_inline void at_request(struct __sk_buff *skb, __u32 payload, __u
 		return; /* a body, or not HTTP */
 	s = bpf_map_lookup_elem(&floor_states, &key);
 	if (!s) {
+		fresh.calls = 1;
+		fresh.line_len = n;
+		fresh.request_ns = bpf_ktime_get_ns();
 		bpf_map_update_elem(&floor_states, &key, &fresh, BPF_ANY);
-		s = bpf_map_lookup_elem(&floor_states, &key);
-		if (!s)
-			return;
-	} else {
-		__builtin_memcpy(s->line, fresh.line, FLOOR_LINE);
+		return;
 	}
+	__builtin_memcpy(s->line, fresh.line, FLOOR_LINE);
 	s->calls++;
 	s->line_len = n;
 	s->request_ns = bpf_ktime_get_ns();

@@ -61,15 +61,8 @@ public interface ThreadScheduling {
 
   /**
    * This process's threads now: Linux thread id to the kernel's name for it (at most 15 characters, as in
-   * {@code /proc/self/task/<tid>/comm}). Threads that end while it looks are left out.
-   */
-  default Map<Integer, String> threads() {
-    return threads(Map.of());
-  }
-
-  /**
-   * The same, with the names of threads still running taken from {@code known} (an earlier answer) rather
-   * than read again: one directory listing and a read per new thread, where reading every name took a
+   * {@code /proc/self/task/<tid>/comm}). Threads that end while it looks are left out. The names of threads
+   * still running are taken from {@code known} (an earlier answer, or none) rather than read again: one directory listing and a read per new thread, where reading every name took a
    * watcher a few milliseconds a look. A name given in {@code known} is trusted while its id stays in the
    * listing; an id that ended and came back between two looks would keep its old name, which needs the
    * kernel to hand out millions of ids in between.

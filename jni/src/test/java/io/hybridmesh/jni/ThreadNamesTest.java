@@ -44,7 +44,7 @@ class ThreadNamesTest {
     t.start();
     try {
       started.await();
-      Map<Integer, String> first = scheduling.threads();
+      Map<Integer, String> first = scheduling.threads(Map.of());
       int probe = first.entrySet().stream().filter(e -> e.getValue().equals("hm-names-probe"))
           .mapToInt(Map.Entry::getKey).findFirst().orElseThrow();
 
