@@ -38,6 +38,9 @@ int main(void)
 	STAT(HM_STAT_CONN_HTTP);
 	STAT(HM_STAT_CONN_TLS);
 	STAT(HM_STAT_SOCK_OTHER_CALL);
+	STAT(HM_STAT_TC_HTTP_EXCHANGES);
+	STAT(HM_STAT_TC_HTTP_PIPELINED);
+	STAT(HM_STAT_TC_HTTP_TABLE_FULL);
 	STAT(HM_STAT_MAX);
 
 	/* Enum values user space matches records and table entries by. */
@@ -45,6 +48,9 @@ int main(void)
 	CONST(HM_EVENT_TLS_DATA);
 	CONST(HM_EVENT_PROCESS);
 	CONST(HM_EVENT_SOCK_DATA);
+	CONST(HM_EVENT_TC_HTTP);
+	CONST(HM_TC_HTTP_HEAD);
+	CONST(HM_TC_HTTP_STATUS_LINE);
 	CONST(HM_SOCK_PLAIN);
 	CONST(HM_SOCK_TLS);
 	CONST(HM_SOCK_F_FIRST_READ);
@@ -146,5 +152,17 @@ int main(void)
 	FIELD(hm_process_event, ts_ns);
 	FIELD(hm_process_event, pid);
 	FIELD(hm_process_event, parent_pid);
+	SIZE(hm_tc_http_event);
+	FIELD(hm_tc_http_event, kind);
+	FIELD(hm_tc_http_event, conn_flags);
+	FIELD(hm_tc_http_event, status_len);
+	FIELD(hm_tc_http_event, endpoint_id);
+	FIELD(hm_tc_http_event, request_ns);
+	FIELD(hm_tc_http_event, response_ns);
+	FIELD(hm_tc_http_event, tuple);
+	FIELD(hm_tc_http_event, ifindex);
+	FIELD(hm_tc_http_event, head_len);
+	FIELD(hm_tc_http_event, status_line);
+	FIELD(hm_tc_http_event, head);
 	return 0;
 }

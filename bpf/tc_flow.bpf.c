@@ -19,6 +19,7 @@
 #include "hm_parse.h"
 #include "hm_maps.h"
 #include "hm_conn_flags.h"
+#include "hm_tc_http.h"
 
 #define TC_ACT_UNSPEC -1
 
@@ -28,6 +29,8 @@ const volatile __u32 endpoint_id = 0;
 const volatile __u32 l2_header_len = 14;
 /* Minimum time between two ACTIVE reports of one connection. */
 const volatile __u64 report_interval_ns = 5000000000ULL;
+/* Read plaintext HTTP/1.x request heads and status lines here (--plaintext tc; see hm_tc_http.h). */
+const volatile __u8 read_http = 0;
 
 /*
  * Connection table; LRU so that a flood of new connections evicts old ones instead of failing. Its size
@@ -43,17 +46,6 @@ struct {
 } hm_conns SEC(".maps");
 
 #define HM_EEXIST 17
-
-static __always_inline void reverse(struct hm_flow_tuple *dst, const struct hm_flow_tuple *src)
-{
-	__builtin_memcpy(dst->saddr, src->daddr, 16);
-	__builtin_memcpy(dst->daddr, src->saddr, 16);
-	dst->sport = src->dport;
-	dst->dport = src->sport;
-	dst->family = src->family;
-	dst->proto = src->proto;
-	dst->_pad = 0;
-}
 
 /*
  * Both directions of a connection share one table key: its ends in a fixed order, so every packet costs
@@ -79,7 +71,7 @@ static __always_inline bool canonical(struct hm_flow_tuple *key, const struct hm
 		key->_pad = 0;
 		return true;
 	}
-	reverse(key, pkt);
+	hm_reverse_tuple(key, pkt);
 	return false;
 }
 
@@ -119,7 +111,7 @@ static __always_inline bool emit(const struct hm_conn_key *key, const struct hm_
 	e->first_ns = v->first_ns;
 	/* Events name the connection initiator first, whatever the key's order. */
 	if (v->conn_flags & HM_CONN_F_INITIATOR_IS_KEY_DST)
-		reverse(&e->tuple, &key->tuple);
+		hm_reverse_tuple(&e->tuple, &key->tuple);
 	else
 		e->tuple = key->tuple;
 	e->to_responder = v->to_responder;
@@ -163,18 +155,19 @@ static __always_inline void start(struct hm_conn_value *v, bool known, bool loca
  * them where this count of plaintext HTTP connections moves, and detaches them when it and the hooks'
  * own HTTP go quiet. Two CPUs may judge one connection at once; the one that set SEEN counts it.
  */
-static __always_inline void note_first_payload(struct __sk_buff *skb, const struct hm_packet *p,
+static __always_inline __u8 note_first_payload(struct __sk_buff *skb, const struct hm_packet *p,
 					       struct hm_conn_value *v)
 {
 	__u8 judged = hm_judge_payload(skb, p);
 	__u32 old = hm_fetch_or(&v->flag_word, (__u32)judged << HM_SHIFT(conn_flags));
 
 	if (word_byte(old, HM_SHIFT(conn_flags)) & HM_CONN_F_PAYLOAD_SEEN)
-		return;
+		return word_byte(old, HM_SHIFT(conn_flags));
 	if (judged & HM_CONN_F_PAYLOAD_HTTP)
 		hm_count(HM_STAT_CONN_HTTP);
 	else if (judged & HM_CONN_F_PAYLOAD_TLS)
 		hm_count(HM_STAT_CONN_TLS);
+	return judged;
 }
 
 static __always_inline void track(struct __sk_buff *skb, bool egress)
@@ -186,7 +179,7 @@ static __always_inline void track(struct __sk_buff *skb, bool egress)
 	bool to_responder = true, pkt_src_is_key_src, known, ended, is_syn;
 	__u64 last_report;
 	__u32 shift, word, bits;
-	__u8 state;
+	__u8 state, conn_flags;
 	int err;
 
 	hm_count(HM_STAT_PACKETS);
@@ -268,9 +261,17 @@ static __always_inline void track(struct __sk_buff *skb, bool egress)
 	if ((word & bits) != bits)
 		word = hm_fetch_or(&v->flag_word, bits) | bits;
 	v->last_ns = now;
-	if (p.tuple.proto == HM_IPPROTO_TCP && p.payload_bytes &&
-	    !(word_byte(word, HM_SHIFT(conn_flags)) & HM_CONN_F_PAYLOAD_SEEN))
-		note_first_payload(skb, &p, v);
+	conn_flags = word_byte(word, HM_SHIFT(conn_flags));
+	if (p.tuple.proto == HM_IPPROTO_TCP && p.payload_bytes) {
+		if (!(conn_flags & HM_CONN_F_PAYLOAD_SEEN))
+			conn_flags |= note_first_payload(skb, &p, v);
+		if (read_http && (conn_flags & HM_CONN_F_PAYLOAD_HTTP)) {
+			if (to_responder)
+				hm_tc_http_request(skb, &p, &key, now);
+			else
+				hm_tc_http_response(skb, &p, &key, v, now);
+		}
+	}
 
 	ended = false;
 	if (p.tcp_flags & HM_TCP_RST) {
@@ -286,6 +287,8 @@ static __always_inline void track(struct __sk_buff *skb, bool egress)
 		if (!claim_end(v, state))
 			return;
 		/* The entry stays until user space has the end: a lost event is recovered by its sweep. */
+		if (read_http && (conn_flags & HM_CONN_F_PAYLOAD_HTTP))
+			bpf_map_delete_elem(&hm_tc_http, &key);
 		if (emit(&key, v, state, &p, egress, to_responder, now)) {
 			if (bpf_map_delete_elem(&hm_conns, &key) == 0)
 				hm_count(HM_STAT_CONN_DELETED);

@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #endif
 
-#define HM_ABI_VERSION 4
+#define HM_ABI_VERSION 5
 
 /* First field of every ring-buffer record. */
 enum hm_event_kind {
@@ -23,6 +23,8 @@ enum hm_event_kind {
 	HM_EVENT_PROCESS = 3,
 	/* Plaintext a watched process read from or wrote to a TCP socket: a struct hm_tls_event (see there). */
 	HM_EVENT_SOCK_DATA = 4,
+	/* A plaintext HTTP/1.x request's head start and its response's status line, read by the TC programs. */
+	HM_EVENT_TC_HTTP = 5,
 };
 
 /* Connection states as the kernel reports them; timeouts are decided in user space. */
@@ -111,7 +113,16 @@ enum hm_stat {
 	 * recvmmsg, sendmmsg), or a 32-bit process's.
 	 */
 	HM_STAT_SOCK_OTHER_CALL = 21,
-	HM_STAT_MAX = 24,
+	/* Exchanges the TC programs read (--plaintext tc): one HM_EVENT_TC_HTTP each. */
+	HM_STAT_TC_HTTP_EXCHANGES = 22,
+	/*
+	 * A request that began while the one before it still waited for its response (pipelined, or a client
+	 * that gave up on an answer): the TC programs read one request at a time, so it was not read.
+	 */
+	HM_STAT_TC_HTTP_PIPELINED = 23,
+	/* A connection's first request could not get an entry in hm_tc_http: not read. */
+	HM_STAT_TC_HTTP_TABLE_FULL = 24,
+	HM_STAT_MAX = 28,
 };
 
 /* Addresses and ports as on the wire, oriented from the connection's initiator to its responder. */
@@ -277,6 +288,32 @@ enum hm_go_flag {
 	 * that no such call precedes, each a single step but rarely reached (an empty buffer, a failed handshake).
 	 */
 	HM_GO_F_READ_AT_UNLOCK = 0x2,
+};
+
+/* Bytes of a request's head kept from the segment that starts it, and of a response's status line. */
+#define HM_TC_HTTP_HEAD 128
+#define HM_TC_HTTP_STATUS_LINE 16
+
+/*
+ * Ring-buffer record: one plaintext HTTP/1.x exchange read by the TC programs on a watched interface
+ * (--plaintext tc): the first HM_TC_HTTP_HEAD bytes of the segment that started the request (the request
+ * line and, when they fit, the first headers), and the start of the segment that started its response. Sent
+ * when the response begins. Nothing of the bodies, nothing past the first segments; one request at a time per
+ * connection (see HM_STAT_TC_HTTP_PIPELINED).
+ */
+struct hm_tc_http_event {
+	__u16 kind;         /* HM_EVENT_TC_HTTP */
+	__u8 conn_flags;    /* the connection's (enum hm_conn_flag): LOCAL_INITIATOR says which end is local */
+	__u8 status_len;    /* bytes of status_line that hold the response's start */
+	__u32 endpoint_id;
+	__u64 request_ns;   /* CLOCK_MONOTONIC: the request's first segment passed the hook */
+	__u64 response_ns;  /* and the response's */
+	struct hm_flow_tuple tuple; /* initiator (the client) to responder */
+	__u32 ifindex;
+	__u16 head_len;     /* bytes of head that hold the request's start */
+	__u16 _pad0;
+	__u8 status_line[HM_TC_HTTP_STATUS_LINE];
+	__u8 head[HM_TC_HTTP_HEAD];
 };
 
 /* What happened to a process in a watched network namespace (hm_process_event.op). */

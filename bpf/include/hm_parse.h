@@ -231,6 +231,18 @@ static __always_inline int hm_parse_packet(struct __sk_buff *skb, __u32 l3_off, 
  * in use, "HTTP" and "PRI " differ in them, and a TLS record starts with its type (20..23) and major
  * version 3.
  */
+/* The same connection seen from its other end: addresses and ports swapped. */
+static __always_inline void hm_reverse_tuple(struct hm_flow_tuple *dst, const struct hm_flow_tuple *src)
+{
+	__builtin_memcpy(dst->saddr, src->daddr, 16);
+	__builtin_memcpy(dst->daddr, src->saddr, 16);
+	dst->sport = src->dport;
+	dst->dport = src->sport;
+	dst->family = src->family;
+	dst->proto = src->proto;
+	dst->_pad = 0;
+}
+
 static __always_inline __u8 hm_judge_payload(struct __sk_buff *skb, const struct hm_packet *p)
 {
 	__u8 b[4];

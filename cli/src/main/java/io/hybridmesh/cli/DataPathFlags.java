@@ -64,11 +64,13 @@ final class DataPathFlags {
   @Option(names = "--plaintext", paramLabel = "MODE",
       description = "Read plaintext HTTP (HTTP/1.x, HTTP/2 h2c) at the TCP sockets of watched workloads with "
           + "the socket tracepoints (Linux 6.3; syscall tracepoints before): auto (where the kernel allows it; "
-          + "the default), on (attached from the start and kept, and fail if it cannot), or off. While the hooks "
-          + "are attached they run at every socket receive and send on the node (before 6.3 every syscall takes "
-          + "the kernel's traced path), so auto attaches them when a workload starts being watched and "
+          + "the default), on (attached from the start and kept, and fail if it cannot), off, or tc. While the "
+          + "hooks are attached they run at every socket receive and send on the node (before 6.3 every syscall "
+          + "takes the kernel's traced path), so auto attaches them when a workload starts being watched and "
           + "when the TC programs see a watched connection open with plaintext HTTP, and detaches them after "
-          + "--plaintext-idle without plaintext HTTP.")
+          + "--plaintext-idle without plaintext HTTP. tc reads HTTP/1.x in the TC programs instead, from the "
+          + "packets alone, for a fraction of the cost: the request line and the headers that fit in its first "
+          + "128 bytes, the status and the latency; one request at a time per connection, no HTTP/2.")
   String plaintext = "auto";
 
   @Option(names = "--plaintext-idle", converter = DurationConverter.class,

@@ -10,12 +10,13 @@ import java.util.Map;
  */
 public final class HmAbi {
 
-  public static final int VERSION = 4;
+  public static final int VERSION = 5;
 
   public static final int EVENT_CONN = 1;
   public static final int EVENT_TLS_DATA = 2;
   public static final int EVENT_PROCESS = 3;
   public static final int EVENT_SOCK_DATA = 4;
+  public static final int EVENT_TC_HTTP = 5;
 
   public static final int PROCESS_EXEC = 1;
   public static final int PROCESS_FORK = 2;
@@ -65,7 +66,13 @@ public final class HmAbi {
   public static final int STAT_CONN_HTTP = 19;
   public static final int STAT_CONN_TLS = 20;
   public static final int STAT_SOCK_OTHER_CALL = 21;
-  public static final int STAT_MAX = 24;
+  public static final int STAT_TC_HTTP_EXCHANGES = 22;
+  public static final int STAT_TC_HTTP_PIPELINED = 23;
+  public static final int STAT_TC_HTTP_TABLE_FULL = 24;
+  public static final int STAT_MAX = 28;
+
+  public static final int TC_HTTP_HEAD = 128;
+  public static final int TC_HTTP_STATUS_LINE = 16;
 
   public static final int SOCK_PLAIN = 1;
   public static final int SOCK_TLS = 2;
@@ -213,6 +220,24 @@ public final class HmAbi {
     private ProcessEventLayout() {}
   }
 
+  /** {@code struct hm_tc_http_event}: one plaintext HTTP/1.x exchange read by the TC programs. */
+  public static final class TcHttpEventLayout {
+    public static final int SIZE = 216;
+    public static final int KIND = 0;
+    public static final int CONN_FLAGS = 2;
+    public static final int STATUS_LEN = 3;
+    public static final int ENDPOINT_ID = 4;
+    public static final int REQUEST_NS = 8;
+    public static final int RESPONSE_NS = 16;
+    public static final int TUPLE = 24;
+    public static final int IFINDEX = 64;
+    public static final int HEAD_LEN = 68;
+    public static final int STATUS_LINE = 72;
+    public static final int HEAD = 88;
+
+    private TcHttpEventLayout() {}
+  }
+
   /** {@code struct hm_go_offsets}: the value of hm_go_procs. */
   public static final class GoOffsetsLayout {
     public static final int SIZE = 24;
@@ -262,11 +287,17 @@ public final class HmAbi {
     stat(m, "HM_STAT_CONN_HTTP", STAT_CONN_HTTP);
     stat(m, "HM_STAT_CONN_TLS", STAT_CONN_TLS);
     stat(m, "HM_STAT_SOCK_OTHER_CALL", STAT_SOCK_OTHER_CALL);
+    stat(m, "HM_STAT_TC_HTTP_EXCHANGES", STAT_TC_HTTP_EXCHANGES);
+    stat(m, "HM_STAT_TC_HTTP_PIPELINED", STAT_TC_HTTP_PIPELINED);
+    stat(m, "HM_STAT_TC_HTTP_TABLE_FULL", STAT_TC_HTTP_TABLE_FULL);
     stat(m, "HM_STAT_MAX", STAT_MAX);
     constant(m, "HM_EVENT_CONN", EVENT_CONN);
     constant(m, "HM_EVENT_TLS_DATA", EVENT_TLS_DATA);
     constant(m, "HM_EVENT_PROCESS", EVENT_PROCESS);
     constant(m, "HM_EVENT_SOCK_DATA", EVENT_SOCK_DATA);
+    constant(m, "HM_EVENT_TC_HTTP", EVENT_TC_HTTP);
+    constant(m, "HM_TC_HTTP_HEAD", TC_HTTP_HEAD);
+    constant(m, "HM_TC_HTTP_STATUS_LINE", TC_HTTP_STATUS_LINE);
     constant(m, "HM_SOCK_PLAIN", SOCK_PLAIN);
     constant(m, "HM_SOCK_TLS", SOCK_TLS);
     constant(m, "HM_SOCK_F_FIRST_READ", SOCK_F_FIRST_READ);
@@ -360,6 +391,18 @@ public final class HmAbi {
     field(m, "hm_process_event.ts_ns", ProcessEventLayout.TS_NS, 8);
     field(m, "hm_process_event.pid", ProcessEventLayout.PID, 4);
     field(m, "hm_process_event.parent_pid", ProcessEventLayout.PARENT_PID, 4);
+    m.put("hm_tc_http_event.sizeof", String.valueOf(TcHttpEventLayout.SIZE));
+    field(m, "hm_tc_http_event.kind", TcHttpEventLayout.KIND, 2);
+    field(m, "hm_tc_http_event.conn_flags", TcHttpEventLayout.CONN_FLAGS, 1);
+    field(m, "hm_tc_http_event.status_len", TcHttpEventLayout.STATUS_LEN, 1);
+    field(m, "hm_tc_http_event.endpoint_id", TcHttpEventLayout.ENDPOINT_ID, 4);
+    field(m, "hm_tc_http_event.request_ns", TcHttpEventLayout.REQUEST_NS, 8);
+    field(m, "hm_tc_http_event.response_ns", TcHttpEventLayout.RESPONSE_NS, 8);
+    field(m, "hm_tc_http_event.tuple", TcHttpEventLayout.TUPLE, Tuple.SIZE);
+    field(m, "hm_tc_http_event.ifindex", TcHttpEventLayout.IFINDEX, 4);
+    field(m, "hm_tc_http_event.head_len", TcHttpEventLayout.HEAD_LEN, 2);
+    field(m, "hm_tc_http_event.status_line", TcHttpEventLayout.STATUS_LINE, TC_HTTP_STATUS_LINE);
+    field(m, "hm_tc_http_event.head", TcHttpEventLayout.HEAD, TC_HTTP_HEAD);
     return m;
   }
 

@@ -17,7 +17,20 @@ public enum PlaintextMode {
   /** The same, but the hooks are attached from the start, and an agent that cannot read plaintext fails. */
   ON,
   /** Never: plaintext HTTP is not read, and the node does not say it can read it. */
-  OFF;
+  OFF,
+  /**
+   * In the TC programs that already see every packet of a watched interface, not at the sockets: no program runs
+   * for any process's socket calls, none reads its memory. Of each exchange, the request line and the headers
+   * that fit in the first 128 bytes of its first segment, the status and the latency; one request at a time
+   * per connection (pipelined ones are counted, not read), HTTP/1.x only (HTTP/2 is not read). For nodes
+   * where the socket hooks' cost is too high for what plaintext traffic needs to show.
+   */
+  TC;
+
+  /** Whether plaintext is read at the sockets (the socket programs are loaded). */
+  public boolean atSockets() {
+    return this == AUTO || this == ON;
+  }
 
   /** From the command line's {@code --plaintext} value. */
   public static PlaintextMode parse(String value) {
@@ -25,7 +38,8 @@ public enum PlaintextMode {
       case "auto" -> AUTO;
       case "on" -> ON;
       case "off" -> OFF;
-      default -> throw new IllegalArgumentException("--plaintext takes auto, on or off, not '" + value + "'");
+      case "tc" -> TC;
+      default -> throw new IllegalArgumentException("--plaintext takes auto, on, off or tc, not '" + value + "'");
     };
   }
 }

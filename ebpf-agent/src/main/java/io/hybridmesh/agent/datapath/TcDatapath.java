@@ -27,6 +27,8 @@ public final class TcDatapath implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(TcDatapath.class.getName());
   static final String CONNECTIONS = "hm_conns";
+  /** Per connection, the request the TC programs read and wait to pair with its answer (hm_tc_http.h). */
+  static final String TC_HTTP = "hm_tc_http";
   static final String EVENTS = EventOutput.EVENTS;
 
   private final Bpf bpf;
@@ -37,16 +39,30 @@ public final class TcDatapath implements AutoCloseable {
   private final RingBufferReader events;
   private final EventOutput output;
   private final TcLinker linker;
+  private final boolean readHttp;
 
   /** The packaged programs: the build with atomics, else the one without. */
   public TcDatapath(Bpf bpf, TcSettings settings) {
-    this(bpf, settings, BpfObjects.TC_FLOW, BpfObjects.TC_FLOW_NO_ATOMICS);
+    this(bpf, settings, false);
+  }
+
+  /**
+   * The same, and with {@code readHttp} the programs also read plaintext HTTP/1.x exchanges of the connections
+   * that open with it ({@code --plaintext tc}: {@code HM_EVENT_TC_HTTP} records).
+   */
+  public TcDatapath(Bpf bpf, TcSettings settings, boolean readHttp) {
+    this(bpf, settings, readHttp, BpfObjects.TC_FLOW, BpfObjects.TC_FLOW_NO_ATOMICS);
   }
 
   /** The first of these packaged objects ({@link BpfObjects}) that the kernel loads. */
   public TcDatapath(Bpf bpf, TcSettings settings, String... objects) {
+    this(bpf, settings, false, objects);
+  }
+
+  private TcDatapath(Bpf bpf, TcSettings settings, boolean readHttp, String... objects) {
     this.bpf = bpf;
     this.settings = settings;
+    this.readHttp = readHttp;
     this.linker = new TcLinker(bpf, settings.attach());
     Loaded loaded = loadFirst(objects);
     this.elf = loaded.elf();
@@ -72,6 +88,9 @@ public final class TcDatapath implements AutoCloseable {
       try {
         o.setMapMaxEntries(EVENTS, settings.ringBufferBytes());
         o.setMapMaxEntries(CONNECTIONS, settings.connectionTableSize());
+        // An LRU table is allocated whole at load: 200 bytes an entry, so only as many as are used. A quarter of
+        // the connections waiting for an answer at once is far more than a server has in flight.
+        o.setMapMaxEntries(TC_HTTP, readHttp ? Math.max(16, settings.connectionTableSize() / 4) : 1);
         o.load();
       } catch (BpfException e) {
         o.close();
@@ -110,6 +129,11 @@ public final class TcDatapath implements AutoCloseable {
     return objectName;
   }
 
+  /** Whether the programs read plaintext HTTP/1.x exchanges ({@code --plaintext tc}). */
+  public boolean readsHttp() {
+    return readHttp;
+  }
+
   public BpfMap connections() {
     return anchor.map(CONNECTIONS);
   }
@@ -142,8 +166,10 @@ public final class TcDatapath implements AutoCloseable {
       o.setRodata("endpoint_id", NativeBytes.u32(endpointId));
       o.setRodata("l2_header_len", NativeBytes.u32(l2HeaderLength));
       o.setRodata("report_interval_ns", NativeBytes.u64(settings.reportInterval().toNanos()));
+      o.setRodata("read_http", new byte[] {(byte) (readHttp ? 1 : 0)});
       output.shareWith(o);
       o.reuseMap(CONNECTIONS, anchor.map(CONNECTIONS));
+      o.reuseMap(TC_HTTP, anchor.map(TC_HTTP));
       o.load();
       links.addAll(linker.attach(o, netns, interfaceName));
       return new Attachment(endpointId, interfaceName, o, links);

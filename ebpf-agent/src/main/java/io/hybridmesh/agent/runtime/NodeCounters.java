@@ -6,6 +6,7 @@ import io.hybridmesh.agent.datapath.DropCounters;
 import io.hybridmesh.agent.datapath.EventPump;
 import io.hybridmesh.agent.datapath.EventThreadYield;
 import io.hybridmesh.agent.datapath.PlaintextDatapath;
+import io.hybridmesh.agent.datapath.TcHttpExchanges;
 import io.hybridmesh.agent.datapath.TlsEvents;
 import io.hybridmesh.agent.tls.TlsProcessWatch;
 import io.hybridmesh.jni.RingBufferReader;
@@ -30,12 +31,14 @@ final class NodeCounters {
   private final PlaintextDatapath plaintext;
   private final WatchedNamespaces namespaces;
   private final TlsEvents tlsEvents;
+  private final TcHttpExchanges tcHttp;
   private final TlsProcessWatch tlsLibraries;
 
-  /** {@code plaintext}, {@code tlsEvents} and {@code tlsLibraries} are null where not loaded. */
+  /** {@code plaintext}, {@code tlsEvents}, {@code tcHttp} and {@code tlsLibraries} are null where not loaded. */
   NodeCounters(EventPump pump, EventThreadYield eventYield, DropCounters drops, ConnectionLedger ledger,
       RingBufferReader ring, PlaintextDatapath plaintext, WatchedNamespaces namespaces, TlsEvents tlsEvents,
-      TlsProcessWatch tlsLibraries) {
+      TcHttpExchanges tcHttp, TlsProcessWatch tlsLibraries) {
+    this.tcHttp = tcHttp;
     this.pump = pump;
     this.eventYield = eventYield;
     this.drops = drops;
@@ -76,6 +79,12 @@ final class NodeCounters {
       c.put("socket table full", drops.total(HmAbi.STAT_SOCK_TABLE_FULL));
       c.put("socket calls through io_uring, splice or *mmsg (not read)", drops.total(HmAbi.STAT_SOCK_OTHER_CALL));
       c.put("socket plaintext not parsed as HTTP", tlsEvents.socketUnparsed());
+    }
+    if (tcHttp != null) {
+      c.put("HTTP exchanges read at TC", drops.total(HmAbi.STAT_TC_HTTP_EXCHANGES));
+      c.put("HTTP exchanges read at TC, not parsed", tcHttp.unparsed());
+      c.put("pipelined HTTP requests not read at TC", drops.total(HmAbi.STAT_TC_HTTP_PIPELINED));
+      c.put("HTTP table at TC full", drops.total(HmAbi.STAT_TC_HTTP_TABLE_FULL));
     }
     if (tlsLibraries != null) {
       c.put("TLS calls", tlsEvents.calls());

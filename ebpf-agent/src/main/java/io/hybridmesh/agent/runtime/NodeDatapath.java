@@ -17,6 +17,7 @@ import io.hybridmesh.agent.datapath.PlaintextMode;
 import io.hybridmesh.agent.datapath.PortObservations;
 import io.hybridmesh.agent.datapath.SocketHooks;
 import io.hybridmesh.agent.datapath.TcDatapath;
+import io.hybridmesh.agent.datapath.TcHttpExchanges;
 import io.hybridmesh.agent.datapath.TcSettings;
 import io.hybridmesh.agent.datapath.TlsDatapath;
 import io.hybridmesh.agent.datapath.TlsEvents;
@@ -27,6 +28,7 @@ import io.hybridmesh.agent.flow.FlowSink;
 import io.hybridmesh.agent.flow.KernelClock;
 import io.hybridmesh.agent.http.Limits;
 import io.hybridmesh.agent.l7.L7FlowAssembler;
+import io.hybridmesh.agent.l7.TcHttpFlowAssembler;
 import io.hybridmesh.agent.l7.TlsConversations;
 import io.hybridmesh.agent.probe.binary.BinaryProber;
 import io.hybridmesh.agent.tls.ProcProcessView;
@@ -62,6 +64,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
   private final PlaintextDatapath plaintext;
   private final WatchedNamespaces namespaces;
   private final TlsEvents tlsEvents;
+  private final TcHttpExchanges tcHttp;
   private final KernelClock.SystemClock clock = new KernelClock.SystemClock();
   private final EventPump pump;
   private final EventThreadYield eventYield;
@@ -83,11 +86,11 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
       PlaintextMode plaintextMode, EndpointResolver endpoints, FlowSink sink) {
     this.settings = settings;
     this.sink = sink;
-    this.datapath = new TcDatapath(bpf, settings);
+    this.datapath = new TcDatapath(bpf, settings, plaintextMode == PlaintextMode.TC);
     String version = AgentVersion.get();
     Map<Integer, EventHandler> handlers = new HashMap<>();
     this.tls = readTls ? loadTls(bpf, tlsHooks) : null;
-    this.plaintext = plaintextMode == PlaintextMode.OFF ? null : loadPlaintext(bpf, plaintextMode, tlsHooks.sockets());
+    this.plaintext = plaintextMode.atSockets() ? loadPlaintext(bpf, plaintextMode, tlsHooks.sockets()) : null;
     if (tls != null) {
       tlsLibraries = new TlsProcessWatch(tls, new ProcProcessView(Path.of("/proc"), new BinaryProber()));
       handlers.put(HmAbi.EVENT_PROCESS, (record, at, length) ->
@@ -110,6 +113,12 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
         new ConnectionFlowAssembler(nodeName, version, endpoints, clock), sink,
         tlsEvents == null ? null : tlsEvents::connectionClosed, ports);
     handlers.put(HmAbi.EVENT_CONN, connections);
+    if (datapath.readsHttp()) {
+      tcHttp = new TcHttpExchanges(new TcHttpFlowAssembler(nodeName, version, endpoints, clock), sink);
+      handlers.put(HmAbi.EVENT_TC_HTTP, tcHttp);
+    } else {
+      tcHttp = null;
+    }
     try {
       this.namespaces = new WatchedNamespaces(tlsLibraries, plaintext, plaintextMode, settings.plaintextIdle());
     } catch (RuntimeException e) { // --plaintext on, and the hooks do not attach
@@ -122,7 +131,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
     this.sweeper = new ConnectionSweeper(datapath.connections(), settings, connections::deliver);
     this.drops = new DropCounters(datapath.stats(), datapath.possibleCpus());
     this.counters = new NodeCounters(pump, eventYield, drops, ledger, datapath.events(), plaintext, namespaces,
-        tlsEvents, tlsLibraries);
+        tlsEvents, tcHttp, tlsLibraries);
     this.lastDropPoll = clock.toTimestamp(System.nanoTime());
   }
 
@@ -188,6 +197,11 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
   /** Whether plaintext HTTP is read at the sockets of watched endpoints (the programs loaded). */
   public boolean readsPlaintext() {
     return plaintext != null;
+  }
+
+  /** Whether the TC programs read plaintext HTTP/1.x exchanges ({@code --plaintext tc}). */
+  public boolean readsPlaintextAtTc() {
+    return tcHttp != null;
   }
 
   /** How watched sockets were classified, or null when plaintext is not read. */
