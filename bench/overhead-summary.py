@@ -70,6 +70,9 @@ labels = {"base": "baseline (no agent)",
           "plainserved": "agent --serve (TC + plaintext socket hooks on both ends; flows kept for the Observer API)",
           "server": "agent --serve watching the server alone (nginx's namespace: TC + plaintext socket hooks on"
                     " one end, as the proxy hop sits in front of one end)",
+          "server-tc": "agent --serve --plaintext tc watching the server alone (HTTP/1.x read in its TC programs:"
+                       " request line and first headers, status, latency; no socket hook)",
+          "tc": "agent --serve --plaintext tc (HTTP/1.x read in the TC programs of both ends; no socket hook)",
           "plainproxy": "HAProxy hop (HTTP mode: parses and re-sends every request)",
           "served": "agent --serve (TC + TLS uprobes on both ends; flows kept for the Observer API; plaintext"
                     " socket hooks detached, as on a node that has seen no plaintext HTTP for --plaintext-idle)",
@@ -103,7 +106,7 @@ if plaintext:
     labels["notls"] = "agent --plaintext off --no-tls (TC only)"
     labels["syscalls"] = ("agent --serve --socket-hooks syscalls (plaintext read at the raw sys_enter/sys_exit"
                           " pair, as on kernels before 6.3)")
-who = {"served": "agent", "server": "agent", "agent": "agent", "piped": "agent", "notls": "agent", "syscalls": "agent",
+who = {"served": "agent", "server": "agent", "server-tc": "agent", "tc": "agent", "agent": "agent", "piped": "agent", "notls": "agent", "syscalls": "agent",
        "persite": "agent", "noplain": "agent", "plainon": "agent", "evnormal": "agent", "proxy": "haproxy",
        "floor-tc": "agent"}
 # Every other floor is the floor loader's alone.
@@ -131,7 +134,7 @@ print((f"Plaintext HTTP/1.1 keep-alive (wrk -> {server})" if plaintext
       f" (agent or HAProxy + the extra time of {server} and wrk, where the probes and hooks run)")
 if os.environ.get("WATCH") == "server":
     print("WATCH=server: every agent variant below watches the server's namespace alone, whatever its label says")
-for v in ["base", "served", "server", "proxy", "agent", "piped", "notls", "syscalls", "persite", "noplain", "plainon",
+for v in ["base", "served", "server", "server-tc", "tc", "proxy", "agent", "piped", "notls", "syscalls", "persite", "noplain", "plainon",
           "evnormal", "floor-none", "floor-tp", "floor-msg", "floor-skb", "floor-tc", "floor-tcmin", "floor-all",
           "floor-tcrec", "floor-tp-server", "floor-all-server", "floor-tcrec-server"]:
     rs = by_variant.get(v)
@@ -264,7 +267,11 @@ if plaintext:
         # The proxy hop sits in front of the server only: the agent watching the server alone is its like.
         print(f"  the same, the agent watching the server alone (as the proxy hop serves it alone): "
               f"{verdict(results['server'] >= 0.90)} ({results['server']:.3f})")
-    for v in ("served", "server"):
+    for v, what in (("server-tc", "the server alone"), ("tc", "both ends")):
+        if v in results:
+            print(f"  the same, HTTP/1.x read in the TC programs (--plaintext tc), watching {what}: "
+                  f"{verdict(results[v] >= 0.90)} ({results[v]:.3f})")
+    for v in ("served", "server", "server-tc", "tc"):
         if v + ".added" in results and "proxy.added" in results:
             print(f"  added CPU per request ({v}): agent {results[v + '.added']:.1f} us, proxy hop "
                   f"{results['proxy.added']:.1f} us ({results[v + '.added'] / results['proxy.added']:.2f}x)")

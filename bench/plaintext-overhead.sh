@@ -14,7 +14,9 @@
 #           mesh): what the proxy hop below is compared with, a sidecar in front of the server only
 #   proxy   wrk -> HAProxy (mode http: every request parsed and sent on to nginx on 127.0.0.1) -> nginx, no
 #           agent: a stand-in for a sidecar in front of the server
-# and, when asked (VARIANTS), notls (--no-tls --plaintext off: TC only, what connections alone cost). Every
+#   server-tc  the `server` agent with --plaintext tc: HTTP/1.x read in its TC programs, no socket hook
+# and, when asked (VARIANTS), tc (`served` with --plaintext tc), notls (--no-tls --plaintext off: TC only, what
+# connections alone cost). Every
 # timed run follows an untimed warm-up of the same kind.
 #
 # CPU is counted where it is spent (the agent's process, nginx, wrk, HAProxy, the whole machine); what a
@@ -27,7 +29,7 @@
 #                                agent's JIT compilers still took 80-100 ms/s of CPU 15-35 s after its start
 #                                under this load, 10-30 ms/s after that; the agent is timed at its steady state)
 #   THREADS=1 CONNS=16           wrk threads and connections
-#   VARIANTS="served server proxy"  besides base; add notls to split the agent's costs, evnormal for --serve
+#   VARIANTS="served server server-tc proxy"  besides base; add notls to split the agent's costs, evnormal for --serve
 #                                with the event thread at normal priority (--event-thread normal), syscalls
 #                                for --serve reading plaintext at the raw syscall pair (--socket-hooks syscalls,
 #                                as on kernels before 6.3), and the floors below
@@ -66,7 +68,7 @@ DURATION="${DURATION:-5}"
 WARM="${WARM:-30}"
 THREADS="${THREADS:-1}"
 CONNS="${CONNS:-16}"
-VARIANTS="${VARIANTS:-served server proxy}"
+VARIANTS="${VARIANTS:-served server server-tc proxy}"
 SETTLE="${SETTLE:-1}"
 AGENT_OPTS="${AGENT_OPTS:-}"
 BPF_STATS="${BPF_STATS:-0}"
@@ -199,6 +201,10 @@ for r in $(seq "$ROUNDS"); do
               wrk_run "served-$r" "$url" "$agent_pid"; stop_agent "$work/agent-served-$r.log" ;;
       server) AGENT_NETNS="$nsB" start_agent "$work/agent-server-$r.log" serve
               wrk_run "server-$r" "$url" "$agent_pid"; stop_agent "$work/agent-server-$r.log" ;;
+      server-tc) AGENT_NETNS="$nsB" start_agent "$work/agent-server-tc-$r.log" serve --plaintext tc
+              wrk_run "server-tc-$r" "$url" "$agent_pid"; stop_agent "$work/agent-server-tc-$r.log" ;;
+      tc)     start_agent "$work/agent-tc-$r.log" serve --plaintext tc
+              wrk_run "tc-$r" "$url" "$agent_pid"; stop_agent "$work/agent-tc-$r.log" ;;
       notls)  start_agent "$work/agent-notls-$r.log" null --no-tls --plaintext off
               wrk_run "notls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-notls-$r.log" ;;
       evnormal) start_agent "$work/agent-evnormal-$r.log" serve --event-thread normal
@@ -220,7 +226,7 @@ for r in $(seq "$ROUNDS"); do
               start_floor "$work/floor-tc-$r.floor.log" tp
               wrk_run "floor-tc-$r" "$url" "$agent_pid"
               stop_floor "$work/floor-tc-$r.floor.log"; stop_agent "$work/agent-floor-tc-$r.log" ;;
-      *) die "unknown variant $v (served, server, proxy, notls, evnormal, syscalls, floor-*)" ;;
+      *) die "unknown variant $v (served, server, server-tc, tc, proxy, notls, evnormal, syscalls, floor-*)" ;;
     esac
   done
 done

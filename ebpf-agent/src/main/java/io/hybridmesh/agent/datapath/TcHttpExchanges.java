@@ -32,7 +32,7 @@ public final class TcHttpExchanges implements EventHandler {
   @Override
   public void handle(ByteBuffer record, int at, int length) {
     TcHttpEvent e = TcHttpEvent.decode(record, at, length);
-    HeadStart.Request request = heads.request(e.head(), e.requestNs());
+    HeadStart.Request request = heads.request(e.head());
     HttpResponseHead response = heads.response(e.statusLine(), e.responseNs());
     if (request == null || response == null) {
       if (unparsed.incrementAndGet() == 1) {

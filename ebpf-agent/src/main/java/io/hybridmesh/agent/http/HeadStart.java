@@ -1,12 +1,21 @@
 package io.hybridmesh.agent.http;
 
+import java.util.Arrays;
+
 /**
  * Reads what the TC programs keep of an exchange ({@code --plaintext tc}): the first bytes of the segment that
  * began a request, and of the one that began its response. Whole lines among them are parsed as any head is
  * (the same allow-list of headers, the same Host and target rules); a request line cut by the end of the bytes
  * keeps its method and the start of its target. Pure; one instance per thread (its parser is scratch space).
+ *
+ * <p>Requests are remembered by their bytes ({@link #SLOTS} of them, direct-mapped): clients send the same
+ * heads over and over, and a repeat then yields the same {@link Request}, whose Strings let the flows' HTTP
+ * records be shared ({@code l7.HttpRecords}) instead of built per exchange. A request's times are the event's,
+ * not its head's: {@code startNs} is 0.
  */
 public final class HeadStart {
+
+  private static final int SLOTS = 64;
 
   /** Longest method read from a cut request line, as in a whole one. */
   private static final int MAX_METHOD = 16;
@@ -20,9 +29,25 @@ public final class HeadStart {
   public record Request(HttpRequestHead head, boolean lineCut, boolean headersCut) {}
 
   private final HeadParser parser = new HeadParser(Limits.DEFAULT);
+  private final byte[][] keys = new byte[SLOTS][];
+  private final Request[] values = new Request[SLOTS];
 
   /** The request that {@code b} starts, or null when it does not start with a request line. */
-  public Request request(byte[] b, long startNs) {
+  public Request request(byte[] b) {
+    int h = Arrays.hashCode(b);
+    int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
+    if (keys[slot] != null && Arrays.equals(keys[slot], b)) {
+      return values[slot];
+    }
+    Request r = parse(b, 0);
+    if (r != null) {
+      keys[slot] = b.clone();
+      values[slot] = r;
+    }
+    return r;
+  }
+
+  private Request parse(byte[] b, long startNs) {
     int lf = Ascii.indexOfLf(b, 0, b.length);
     if (lf < 0) {
       return cutLine(b, startNs);

@@ -169,6 +169,6 @@ class WatchedNamespacesTest {
     assertEquals(PlaintextMode.ON, PlaintextMode.parse("ON"));
     assertEquals(PlaintextMode.OFF, PlaintextMode.parse("off"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PlaintextMode.parse("yes"));
-    assertTrue(e.getMessage().contains("--plaintext takes auto, on or off"), e.getMessage());
+    assertTrue(e.getMessage().contains("--plaintext takes auto, on, off or tc"), e.getMessage());
   }
 }
