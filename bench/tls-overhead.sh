@@ -43,6 +43,10 @@
 #                                the event thread at normal priority (--event-thread normal; with it in
 #                                VARIANTS the fixed-rate case runs it too)
 #   RATE=5000 RATE_DURATION=10 RATE_ROUNDS=3 RATE_CONNS=50   the fixed-rate case (RATE=0: skip)
+#   RATE_WARM=30                 seconds of the same paced load before each fixed-rate window (two runs of half
+#                                each): the agent's JIT compilers still work 15-35 s after its start, and a
+#                                compile on a 2-core machine is a stall in someone's tail; until session 14 the
+#                                window began ~10 s after the agent's start, so its p99 measured that transient
 #   RATE_LOAD=paced              the fixed-rate load: paced (bench/paced-load.c, one request every 1/RATE s
 #                                round the connections, timed from when it was due) or h2load (--rps per
 #                                connection: all connections fire together, RATE_CONNS-request bursts)
@@ -82,6 +86,7 @@ RATE="${RATE:-5000}"
 RATE_DURATION="${RATE_DURATION:-10}"
 RATE_ROUNDS="${RATE_ROUNDS:-3}"
 RATE_CONNS="${RATE_CONNS:-50}"
+RATE_WARM="${RATE_WARM:-30}"
 RATE_IDLE="${RATE_IDLE:-poll}"
 RATE_LOAD="${RATE_LOAD:-paced}"
 SETTLE="${SETTLE:-1}"
@@ -255,12 +260,13 @@ rate_run() {
   if [ "$RATE_LOAD" = paced ]; then
     local hostport=${2#https://}; hostport=${hostport%%/*}
     local path="/${2#https://*/}"
-    WARMCMD=("$work/paced-load" "${hostport%:*}" "${hostport##*:}" "$path" "$RATE_CONNS" "$RATE" 3 0 /dev/null)
+    WARMCMD=("$work/paced-load" "${hostport%:*}" "${hostport##*:}" "$path" "$RATE_CONNS" "$RATE" \
+      "$(( (RATE_WARM + 1) / 2 ))" 0 /dev/null)
     timed "$1" "$3" 3 "$work/paced-load" "${hostport%:*}" "${hostport##*:}" "$path" "$RATE_CONNS" "$RATE" \
       "$RATE_DURATION" 1 "$work/h2-$1.log"
   else
     local per=$(( (RATE + RATE_CONNS - 1) / RATE_CONNS ))
-    WARMCMD=(h2load --h1 -c "$RATE_CONNS" --rps "$per" -D 3 "$2")
+    WARMCMD=(h2load --h1 -c "$RATE_CONNS" --rps "$per" -D "$(( (RATE_WARM + 1) / 2 ))" "$2")
     timed "$1" "$3" 3 h2load --h1 -c "$RATE_CONNS" --rps "$per" -D "$RATE_DURATION" --warm-up-time=1s \
       --log-file="$work/h2-$1.log" "$2"
   fi

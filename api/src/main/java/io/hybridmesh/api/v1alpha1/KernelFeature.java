@@ -40,5 +40,11 @@ public enum KernelFeature {
    * Not the kernel's alone: this node's agent reads plaintext HTTP at TCP sockets (its syscall tracepoint
    * programs load here and {@code --plaintext} is not off). Judged from the version: task BTF (5.11).
    */
-  PLAINTEXT_SOCKET
+  PLAINTEXT_SOCKET,
+  /**
+   * Not the kernel's: this node's agent reads plaintext HTTP/1.x in its TC programs ({@code --plaintext tc}):
+   * method, path, status, latency and the headers in a request's first 128 bytes, no HTTP/2. Never judged from
+   * the version: the agent says so or it is not there.
+   */
+  PLAINTEXT_TC
 }

@@ -16,10 +16,13 @@ record ContainerVerdict(boolean readable, boolean appDoesTls, Reason reason) {
   /**
    * @param noPlaintext the nodes whose agents do not read plaintext at the socket (an older agent, {@code
    *     --plaintext off}, a kernel its socket programs do not load on); empty when every node's does
+   * @param plaintextAtTc the nodes whose agents read plaintext HTTP/1.x in the TC programs ({@code --plaintext
+   *     tc}), not at the sockets
    */
   static ContainerVerdict of(Container c, Set<ProbeKind> supported, boolean l4Everywhere,
-      boolean tlsEverywhere, List<String> noPlaintext, ObservedPorts observed, boolean onlyPlaintextHttp) {
-    ContainerVerdict v = of(c, supported, l4Everywhere, tlsEverywhere, noPlaintext);
+      boolean tlsEverywhere, List<String> noPlaintext, List<String> plaintextAtTc, ObservedPorts observed,
+      boolean onlyPlaintextHttp) {
+    ContainerVerdict v = of(c, supported, l4Everywhere, tlsEverywhere, noPlaintext, plaintextAtTc);
     if (v.readable() || !onlyPlaintextHttp || !noPlaintext.isEmpty()
         || !supported.contains(ProbeKind.PLAINTEXT) || c.probeKind() == ProbeKind.PLAINTEXT) {
       return v;
@@ -33,7 +36,7 @@ record ContainerVerdict(boolean readable, boolean appDoesTls, Reason reason) {
   }
 
   private static ContainerVerdict of(Container c, Set<ProbeKind> supported, boolean l4Everywhere,
-      boolean tlsEverywhere, List<String> noPlaintext) {
+      boolean tlsEverywhere, List<String> noPlaintext, List<String> plaintextAtTc) {
     String who = "Container '" + c.name() + "'";
     ProbeKind kind = c.probeKind();
     boolean appDoesTls = kind != ProbeKind.PLAINTEXT;
@@ -62,7 +65,10 @@ record ContainerVerdict(boolean readable, boolean appDoesTls, Reason reason) {
             + "load on: they need BTF and task BTF); it needs a sidecar for L7." + FALLBACK_HINT));
       }
       return new ContainerVerdict(l4Everywhere, false, new Reason(ReasonCode.TLS_NONE, who
-          + " speaks plaintext; the kernel reads its HTTP at the socket."));
+          + " speaks plaintext; the kernel reads its HTTP at the socket" + (plaintextAtTc.isEmpty() ? "."
+          : ", and on " + String.join(", ", plaintextAtTc) + " in the TC programs instead (--plaintext tc): "
+          + "HTTP/1.x method, path, status, latency and the headers in a request's first 128 bytes; not "
+          + "HTTP/2, not pipelined requests.")));
     }
     return new ContainerVerdict(tlsEverywhere, true, new Reason(ReasonCode.UPROBE_TARGETS_OK, who + " uses "
         + describe(kind) + detail(c) + " and its probe targets resolve; the kernel reads its HTTP before "

@@ -55,13 +55,15 @@ public final class DecisionEngine {
     boolean l4Everywhere = in.nodes().stream().allMatch(NodeFacts::canObserveConnections);
     boolean tlsEverywhere = in.nodes().stream().allMatch(NodeFacts::canReadTls);
     List<String> noPlaintext = in.nodes().stream().filter(n -> !n.canReadPlaintext()).map(NodeFacts::node).toList();
+    List<String> plaintextAtTc = in.nodes().stream().filter(NodeFacts::readsPlaintextAtTc).map(NodeFacts::node)
+        .toList();
 
     List<Reason> containers = new ArrayList<>();
     boolean allReadable = true;
     boolean appDoesTls = false;
     for (Container c : in.containers()) {
       ContainerVerdict v = ContainerVerdict.of(c, in.supported(), l4Everywhere, tlsEverywhere, noPlaintext,
-          in.observed(), in.onlyPlaintextHttpSeen());
+          plaintextAtTc, in.observed(), in.onlyPlaintextHttpSeen());
       allReadable &= v.readable();
       appDoesTls |= v.appDoesTls();
       containers.add(v.reason());

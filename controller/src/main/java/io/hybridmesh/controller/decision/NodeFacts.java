@@ -54,14 +54,33 @@ public record NodeFacts(String node, String kernelRelease, Set<KernelFeature> fe
   public static final List<KernelFeature> PLAINTEXT_NEEDS = List.of(KernelFeature.BTF, KernelFeature.RINGBUF,
       KernelFeature.TC_BPF, KernelFeature.TASK_BTF, KernelFeature.PLAINTEXT_SOCKET);
 
-  /** Plaintext HTTP read at TCP sockets by this node's agent. */
+  /**
+   * What reading plaintext HTTP/1.x in the TC programs needs ({@code --plaintext tc}): connections' features,
+   * and an agent that says it reads there ({@link KernelFeature#PLAINTEXT_TC}).
+   */
+  public static final List<KernelFeature> PLAINTEXT_TC_NEEDS = List.of(KernelFeature.BTF, KernelFeature.RINGBUF,
+      KernelFeature.TC_BPF, KernelFeature.PLAINTEXT_TC);
+
+  /** Plaintext HTTP read by this node's agent, at the TCP sockets or in its TC programs. */
   public boolean canReadPlaintext() {
-    return features.containsAll(PLAINTEXT_NEEDS);
+    return features.containsAll(PLAINTEXT_NEEDS) || readsPlaintextAtTc();
   }
 
-  /** What this node lacks of {@link #TLS_NEEDS} and then {@link #PLAINTEXT_NEEDS}, each once, in that order. */
+  /**
+   * Plaintext HTTP/1.x read in the TC programs ({@code --plaintext tc}), which see less than the socket hooks;
+   * an agent reads in one place, and where both are said the sockets are the one.
+   */
+  public boolean readsPlaintextAtTc() {
+    return features.containsAll(PLAINTEXT_TC_NEEDS) && !features.contains(KernelFeature.PLAINTEXT_SOCKET);
+  }
+
+  /**
+   * What this node lacks of {@link #TLS_NEEDS} and then of what its way of reading plaintext needs
+   * ({@link #PLAINTEXT_NEEDS}, or {@link #PLAINTEXT_TC_NEEDS} where it reads at TC), each once, in that order.
+   */
   public List<KernelFeature> missingForL7() {
-    return java.util.stream.Stream.concat(TLS_NEEDS.stream(), PLAINTEXT_NEEDS.stream()).distinct()
+    List<KernelFeature> plaintext = readsPlaintextAtTc() ? PLAINTEXT_TC_NEEDS : PLAINTEXT_NEEDS;
+    return java.util.stream.Stream.concat(TLS_NEEDS.stream(), plaintext.stream()).distinct()
         .filter(f -> !has(f)).toList();
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hybridmesh.controller.decision.Decision.DataPath;
+import io.hybridmesh.controller.decision.Decision.Reason;
 import io.hybridmesh.controller.decision.Decision.Visibility;
 import io.hybridmesh.controller.decision.Inputs.Container;
 import io.hybridmesh.controller.decision.Inputs.Fallback;
@@ -111,7 +112,26 @@ class DecisionEngineTest {
 
   /** A capable kernel whose agent does not say it reads plaintext: older than that, or --plaintext off. */
   private static final NodeFacts NO_PLAINTEXT_AGENT = new NodeFacts("node-b", "6.18.0",
+      EnumSet.complementOf(EnumSet.of(KernelFeature.PLAINTEXT_SOCKET, KernelFeature.PLAINTEXT_TC)), false);
+
+  /** An agent that reads plaintext HTTP/1.x in its TC programs (--plaintext tc), not at the sockets. */
+  private static final NodeFacts PLAINTEXT_AT_TC = new NodeFacts("node-c", "6.18.0",
       EnumSet.complementOf(EnumSet.of(KernelFeature.PLAINTEXT_SOCKET)), false);
+
+  @Test
+  void plaintextReadAtTcKeepsTheEbpfPathAndSaysWhatThatReaderLeavesOut() {
+    Decision d = auto(List.of(CAPABLE, PLAINTEXT_AT_TC), PLAIN);
+    assertEquals(DataPath.EBPF, d.dataPath());
+    assertEquals(Visibility.FULL, d.visibility(), "method, path, status and latency");
+    Reason plain = d.reasons().stream().filter(r -> r.code() == ReasonCode.TLS_NONE).findFirst().orElseThrow();
+    assertTrue(plain.message().contains("on node-c in the TC programs instead (--plaintext tc)"), plain.message());
+    assertTrue(plain.message().contains("not HTTP/2"), plain.message());
+    assertEquals(List.of(), PLAINTEXT_AT_TC.missingForL7(), "nothing missing for how it reads");
+    // A kernel without a ring buffer reads nothing at TC either.
+    NodeFacts tcNoRingbuf = new NodeFacts("node-d", "6.18.0", EnumSet.complementOf(EnumSet.of(
+        KernelFeature.PLAINTEXT_SOCKET, KernelFeature.RINGBUF)), false);
+    assertEquals(DataPath.SIDECAR, auto(List.of(tcNoRingbuf), PLAIN).dataPath());
+  }
 
   @Test
   void plaintextIsReadOnlyWhereTheNodesAgentSaysItReadsIt() {

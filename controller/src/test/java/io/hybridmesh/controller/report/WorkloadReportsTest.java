@@ -93,7 +93,7 @@ class WorkloadReportsTest {
   @Test
   void aTlsAppWhereTheAgentDoesNotReadTheSocketSaysPlaintextIsMissed() {
     NodeFacts olderAgent = new NodeFacts("n3", "6.18.0",
-        EnumSet.complementOf(EnumSet.of(KernelFeature.PLAINTEXT_SOCKET)), false);
+        EnumSet.complementOf(EnumSet.of(KernelFeature.PLAINTEXT_SOCKET, KernelFeature.PLAINTEXT_TC)), false);
     ContainerReport nginx = ContainerReport.newBuilder().setName("nginx").setLibrary(TlsLibrary.OPENSSL).build();
     WorkloadReport r = report(Inputs.Mode.AUTO, List.of(olderAgent),
         new Inputs.Container("nginx", "OPENSSL", Inputs.ProbeKind.OPENSSL, true), nginx);

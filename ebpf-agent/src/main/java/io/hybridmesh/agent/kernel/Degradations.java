@@ -39,7 +39,9 @@ public final class Degradations {
           + "own grace periods (about 85 ms here, one after the other), so processes that come and go keep the "
           + "agent's detaching threads busy"),
       Map.entry(KernelFeature.PLAINTEXT_SOCKET, "the agent does not read plaintext HTTP at sockets here "
-          + "(--plaintext off, or its socket programs did not load): plaintext workloads need sidecars for L7"));
+          + "(--plaintext off, or its socket programs did not load): plaintext workloads need sidecars for L7"),
+      Map.entry(KernelFeature.PLAINTEXT_TC, "the agent does not read plaintext HTTP/1.x in its TC programs here "
+          + "(--plaintext is not tc): nothing is lost where it reads at the sockets"));
 
   private Degradations() {}
 

@@ -67,7 +67,8 @@ public final class KubernetesAgent implements AgentStats, AutoCloseable {
         options.plaintext(), directory, sink);
     this.cluster = new ClusterWatch(client, options.nodeName(), directory, this::rescanSoon, selectPodsByField);
     this.capability = new NodeCapabilityWriter(client, options.nodeName(),
-        node.readsPlaintext() ? NodeCapabilities.withPlaintext(report) : report, AgentVersion.get(),
+        node.readsPlaintext() ? NodeCapabilities.withPlaintext(report)
+            : node.readsPlaintextAtTc() ? NodeCapabilities.withPlaintextAtTc(report) : report, AgentVersion.get(),
         options.heartbeat(), Clock.systemUTC());
     this.annotator = new PodProbeAnnotator(client, cluster, directory, new ContainerProcesses(proc),
         new BinaryProber(proc, 8192), proc, options.probeEntry());

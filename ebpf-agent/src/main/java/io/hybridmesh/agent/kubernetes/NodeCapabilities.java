@@ -50,6 +50,20 @@ public final class NodeCapabilities {
         report.degradations(), report.uprobeCost());
   }
 
+  /**
+   * The report with {@link KernelFeature#PLAINTEXT_TC}: the agent reads plaintext HTTP/1.x in its TC programs
+   * ({@code --plaintext tc}), so the controller may leave plaintext workloads on the eBPF path, and their
+   * reports say what that reader leaves out.
+   */
+  public static NodeReport withPlaintextAtTc(NodeReport report) {
+    List<FeatureFinding> features = new ArrayList<>(report.features());
+    features.removeIf(f -> f.feature() == KernelFeature.PLAINTEXT_TC);
+    features.add(new FeatureFinding(KernelFeature.PLAINTEXT_TC, Bpf.Support.YES,
+        "the agent reads plaintext HTTP/1.x in its TC programs (--plaintext tc)"));
+    return new NodeReport(report.release(), features, report.config(), report.configSource(),
+        report.degradations(), report.uprobeCost());
+  }
+
   /** The measured cost as the CRD (and {@code hmesh probe --kernel}) carries it: not measured is absent, not -1. */
   public static UprobeHitCost hitCost(UprobeCost c) {
     if (c == null) {
