@@ -229,6 +229,12 @@ static __always_inline void track(struct __sk_buff *skb, bool egress)
 		if (err == 0) {
 			hm_count(HM_STAT_CONN_INSERTED);
 			state = HM_CONN_NEW;
+			/*
+			 * A connection user space timed out leaves its waiting request behind (only an end seen here
+			 * removes it): a new connection on the same 5-tuple must not answer it.
+			 */
+			if (read_http)
+				bpf_map_delete_elem(&hm_tc_http, &key);
 		} else if (err == -HM_EEXIST) {
 			/* Another CPU created the entry a moment ago: it reported NEW, not us. */
 			state = HM_CONN_ACTIVE;
