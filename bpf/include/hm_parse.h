@@ -243,16 +243,9 @@ static __always_inline void hm_reverse_tuple(struct hm_flow_tuple *dst, const st
 	dst->_pad = 0;
 }
 
-static __always_inline __u8 hm_judge_payload(struct __sk_buff *skb, const struct hm_packet *p)
+/* The first four bytes of an HTTP/1.x request line (its method), as one big-endian word. */
+static __always_inline bool hm_is_request_start(__u32 w)
 {
-	__u8 b[4];
-	__u32 w;
-
-	if (p->payload_bytes < 4 || hm_load(skb, p->payload_off, b, 4))
-		return HM_CONN_F_PAYLOAD_SEEN;
-	if (b[0] >= 20 && b[0] <= 23 && b[1] == 3 && b[2] <= 4)
-		return HM_CONN_F_PAYLOAD_SEEN | HM_CONN_F_PAYLOAD_TLS;
-	w = HM_WORD(b[0], b[1], b[2], b[3]);
 	switch (w) {
 	case HM_WORD('G', 'E', 'T', ' '):
 	case HM_WORD('P', 'O', 'S', 'T'):
@@ -263,12 +256,26 @@ static __always_inline __u8 hm_judge_payload(struct __sk_buff *skb, const struct
 	case HM_WORD('P', 'A', 'T', 'C'):
 	case HM_WORD('C', 'O', 'N', 'N'):
 	case HM_WORD('T', 'R', 'A', 'C'):
-	case HM_WORD('H', 'T', 'T', 'P'):
-	case HM_WORD('P', 'R', 'I', ' '):
-		return HM_CONN_F_PAYLOAD_SEEN | HM_CONN_F_PAYLOAD_HTTP;
+		return true;
 	default:
-		return HM_CONN_F_PAYLOAD_SEEN;
+		return false;
 	}
+}
+
+static __always_inline __u8 hm_judge_payload(struct __sk_buff *skb, const struct hm_packet *p)
+{
+	__u8 b[4];
+	__u32 w;
+
+	if (p->payload_bytes < 4 || hm_load(skb, p->payload_off, b, 4))
+		return HM_CONN_F_PAYLOAD_SEEN;
+	if (b[0] >= 20 && b[0] <= 23 && b[1] == 3 && b[2] <= 4)
+		return HM_CONN_F_PAYLOAD_SEEN | HM_CONN_F_PAYLOAD_TLS;
+	w = HM_WORD(b[0], b[1], b[2], b[3]);
+	/* A request line, a status line, or the HTTP/2 connection preface. */
+	if (hm_is_request_start(w) || w == HM_WORD('H', 'T', 'T', 'P') || w == HM_WORD('P', 'R', 'I', ' '))
+		return HM_CONN_F_PAYLOAD_SEEN | HM_CONN_F_PAYLOAD_HTTP;
+	return HM_CONN_F_PAYLOAD_SEEN;
 }
 
 #endif /* HM_PARSE_H */

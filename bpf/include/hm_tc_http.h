@@ -70,25 +70,6 @@ static __always_inline struct hm_tc_http_state *hm_tc_http_entry(const struct hm
 	return s;
 }
 
-/* The first word of a request line: the methods hm_judge_payload takes, but the HTTP/2 preface. */
-static __always_inline bool hm_is_request_start(__u32 w)
-{
-	switch (w) {
-	case HM_WORD('G', 'E', 'T', ' '):
-	case HM_WORD('P', 'O', 'S', 'T'):
-	case HM_WORD('P', 'U', 'T', ' '):
-	case HM_WORD('H', 'E', 'A', 'D'):
-	case HM_WORD('D', 'E', 'L', 'E'):
-	case HM_WORD('O', 'P', 'T', 'I'):
-	case HM_WORD('P', 'A', 'T', 'C'):
-	case HM_WORD('C', 'O', 'N', 'N'):
-	case HM_WORD('T', 'R', 'A', 'C'):
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* A segment to the responder: keeps its head when it starts a request and none waits for an answer. */
 static __always_inline void hm_tc_http_request(struct __sk_buff *skb, const struct hm_packet *p,
 					       const struct hm_conn_key *key, __u64 now)

@@ -2,7 +2,10 @@ package io.hybridmesh.agent.standalone;
 
 import io.hybridmesh.agent.flow.FlowSink;
 import io.hybridmesh.api.flow.v1.Flow;
+import io.hybridmesh.api.flow.v1.FlowType;
+import io.hybridmesh.api.flow.v1.L7FlowType;
 import io.hybridmesh.api.flow.v1.LostEvent;
+import io.hybridmesh.api.flow.v1.Reporter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -39,6 +42,17 @@ final class CollectingSink implements FlowSink {
 
   synchronized List<Flow> flows(Predicate<Flow> which) {
     return flows.stream().filter(which).toList();
+  }
+
+  /** The L7 flows of the TCP connection that has {@code port} at either end. */
+  static Predicate<Flow> l7On(int port) {
+    return f -> f.getType() == FlowType.L7
+        && (f.getL4().getTcp().getSourcePort() == port || f.getL4().getTcp().getDestinationPort() == port);
+  }
+
+  /** Of the flows {@code connection} picks, those of {@code type} that {@code reporter} made, in order. */
+  List<Flow> l7(Predicate<Flow> connection, Reporter reporter, L7FlowType type) {
+    return flows(connection.and(f -> f.getReporter() == reporter).and(f -> f.getL7().getType() == type));
   }
 
   synchronized long lostEvents() {

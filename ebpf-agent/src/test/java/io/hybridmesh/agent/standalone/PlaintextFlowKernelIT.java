@@ -1,5 +1,6 @@
 package io.hybridmesh.agent.standalone;
 
+import static io.hybridmesh.agent.standalone.CollectingSink.l7On;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -81,8 +82,8 @@ public class PlaintextFlowKernelIT {
     String[][] expected = {{"GET", "/ok", "200"}, {"POST", "/created", "201"}, {"GET", "/file", "200"},
         {"DELETE", "/missing", "404"}};
     for (Reporter reporter : List.of(Reporter.CLIENT, Reporter.SERVER)) {
-      List<Flow> requests = of(thisConnection, reporter, L7FlowType.REQUEST);
-      List<Flow> responses = of(thisConnection, reporter, L7FlowType.RESPONSE);
+      List<Flow> requests = sink.l7(thisConnection, reporter, L7FlowType.REQUEST);
+      List<Flow> responses = sink.l7(thisConnection, reporter, L7FlowType.RESPONSE);
       assertEquals(4, requests.size(), sink::dump);
       assertEquals(4, responses.size(), sink::dump);
       for (int i = 0; i < 4; i++) {
@@ -141,8 +142,8 @@ public class PlaintextFlowKernelIT {
         && (f.getL4().getTcp().getDestinationPort() == 8082 || f.getL4().getTcp().getSourcePort() == 8082);
     await().atMost(WAIT).untilAsserted(() -> assertEquals(8, sink.flows(nghttp).size(), sink::dump));
     for (Reporter reporter : List.of(Reporter.CLIENT, Reporter.SERVER)) {
-      Flow req = of(l7On(curlPort), reporter, L7FlowType.REQUEST).get(0);
-      Flow resp = of(l7On(curlPort), reporter, L7FlowType.RESPONSE).get(0);
+      Flow req = sink.l7(l7On(curlPort), reporter, L7FlowType.REQUEST).get(0);
+      Flow resp = sink.l7(l7On(curlPort), reporter, L7FlowType.RESPONSE).get(0);
       assertEquals("HTTP/2", req.getL7().getHttp().getProtocol());
       assertEquals("DELETE", req.getL7().getHttp().getMethod());
       assertEquals("/missing", req.getL7().getHttp().getPath());
@@ -153,7 +154,7 @@ public class PlaintextFlowKernelIT {
       assertEquals(curlPort, req.getL4().getTcp().getSourcePort());
       assertEquals(8082, req.getL4().getTcp().getDestinationPort());
 
-      List<Flow> responses = of(nghttp, reporter, L7FlowType.RESPONSE);
+      List<Flow> responses = sink.l7(nghttp, reporter, L7FlowType.RESPONSE);
       assertEquals(2, responses.size(), sink::dump);
       assertEquals(java.util.Set.of("/ok 200", "/created 201"), responses.stream()
           .map(f -> f.getL7().getHttp().getPath() + " " + f.getL7().getHttp().getCode())
@@ -178,8 +179,8 @@ public class PlaintextFlowKernelIT {
     Predicate<Flow> thisConnection = l7On(port);
     await().atMost(WAIT).untilAsserted(() -> assertEquals(8, sink.flows(thisConnection).size(), sink::dump));
     for (Reporter reporter : List.of(Reporter.CLIENT, Reporter.SERVER)) {
-      assertEquals(2, of(thisConnection, reporter, L7FlowType.REQUEST).size(), sink::dump);
-      assertEquals(2, of(thisConnection, reporter, L7FlowType.RESPONSE).size(), sink::dump);
+      assertEquals(2, sink.l7(thisConnection, reporter, L7FlowType.REQUEST).size(), sink::dump);
+      assertEquals(2, sink.l7(thisConnection, reporter, L7FlowType.RESPONSE).size(), sink::dump);
     }
     assertTrue(sink.flows(thisConnection).stream().allMatch(f -> f.getEmitter().getKind() == EmitterKind.EBPF_UPROBE
         && (f.getObservationPoint() == ObservationPoint.SSL_READ
@@ -294,7 +295,7 @@ public class PlaintextFlowKernelIT {
     for (String[] c : connections) {
       int port = Integer.parseInt(c[1]);
       await().atMost(WAIT).untilAsserted(() -> assertEquals(4, sink.flows(l7On(port)).size(), sink::dump));
-      for (Flow request : of(l7On(port), Reporter.CLIENT, L7FlowType.REQUEST)) {
+      for (Flow request : sink.l7(l7On(port), Reporter.CLIENT, L7FlowType.REQUEST)) {
         assertEquals(port, request.getL4().getTcp().getSourcePort(), request::toString);
         assertEquals("/ok", request.getL7().getHttp().getPath());
         assertTrue(request.getSource().getProcess().getComm().startsWith("python"), request::toString);
@@ -302,14 +303,5 @@ public class PlaintextFlowKernelIT {
     }
     assertEquals(12, sink.flows(f -> f.getType() == FlowType.L7).size(), "nothing else, the file's bytes "
         + "not at all: " + sink.dump());
-  }
-
-  private static Predicate<Flow> l7On(int port) {
-    return f -> f.getType() == FlowType.L7
-        && (f.getL4().getTcp().getSourcePort() == port || f.getL4().getTcp().getDestinationPort() == port);
-  }
-
-  private List<Flow> of(Predicate<Flow> connection, Reporter reporter, L7FlowType type) {
-    return sink.flows(connection.and(f -> f.getReporter() == reporter).and(f -> f.getL7().getType() == type));
   }
 }

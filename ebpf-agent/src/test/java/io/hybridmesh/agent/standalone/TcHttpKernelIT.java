@@ -1,5 +1,6 @@
 package io.hybridmesh.agent.standalone;
 
+import static io.hybridmesh.agent.standalone.CollectingSink.l7On;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -69,8 +70,8 @@ class TcHttpKernelIT {
     String[][] expected = {{"GET", "/ok", "200", "/ok"}, {"POST", "/created", "201", "/created"},
         {"GET", "/file", "200", "/file?user=alice"}, {"DELETE", "/missing", "404", "/missing"}};
     for (Reporter reporter : List.of(Reporter.CLIENT, Reporter.SERVER)) {
-      List<Flow> requests = of(thisConnection, reporter, L7FlowType.REQUEST);
-      List<Flow> responses = of(thisConnection, reporter, L7FlowType.RESPONSE);
+      List<Flow> requests = sink.l7(thisConnection, reporter, L7FlowType.REQUEST);
+      List<Flow> responses = sink.l7(thisConnection, reporter, L7FlowType.RESPONSE);
       assertEquals(4, requests.size(), sink::dump);
       assertEquals(4, responses.size(), sink::dump);
       for (int i = 0; i < 4; i++) {
@@ -137,7 +138,7 @@ class TcHttpKernelIT {
     int port = Integer.parseInt(lines.get(1).split(" ")[3]);
     await().atMost(WAIT).untilAsserted(() -> assertEquals(8, sink.flows(l7On(port)).size(), sink::dump));
     for (Reporter reporter : List.of(Reporter.CLIENT, Reporter.SERVER)) {
-      List<Flow> requests = of(l7On(port), reporter, L7FlowType.REQUEST);
+      List<Flow> requests = sink.l7(l7On(port), reporter, L7FlowType.REQUEST);
       Flow cut = requests.get(0);
       assertEquals("GET", cut.getL7().getHttp().getMethod());
       assertTrue(longPath.startsWith(cut.getL7().getHttp().getPath()), cut::toString);
@@ -145,7 +146,7 @@ class TcHttpKernelIT {
       assertTrue(cut.getCompleteness().getTruncated(), cut::toString);
       assertEquals(TcHttpFlowAssembler.HEAD_START_ONLY, cut.getCompleteness().getReason());
       assertEquals("/created", requests.get(1).getL7().getHttp().getPath(), "the body was not taken for one");
-      assertEquals(201, of(l7On(port), reporter, L7FlowType.RESPONSE).get(1).getL7().getHttp().getCode());
+      assertEquals(201, sink.l7(l7On(port), reporter, L7FlowType.RESPONSE).get(1).getL7().getHttp().getCode());
     }
   }
 
@@ -200,14 +201,5 @@ class TcHttpKernelIT {
         && f.getL4().getTcp().getSourcePort() == port).isEmpty());
     assertEquals(List.of(), sink.flows(l7On(port)));
     assertEquals(0L, agent.counters().get("HTTP exchanges read at TC, not parsed"), agent.counters()::toString);
-  }
-
-  private static Predicate<Flow> l7On(int port) {
-    return f -> f.getType() == FlowType.L7
-        && (f.getL4().getTcp().getSourcePort() == port || f.getL4().getTcp().getDestinationPort() == port);
-  }
-
-  private List<Flow> of(Predicate<Flow> connection, Reporter reporter, L7FlowType type) {
-    return sink.flows(connection.and(f -> f.getReporter() == reporter).and(f -> f.getL7().getType() == type));
   }
 }
