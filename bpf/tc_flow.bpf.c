@@ -153,7 +153,8 @@ static __always_inline void start(struct hm_conn_value *v, bool known, bool loca
  * Judges the connection's first payload once, and counts plaintext HTTP and TLS connections. The
  * plaintext socket hooks cost every syscall of the node while they are attached, so user space attaches
  * them where this count of plaintext HTTP connections moves, and detaches them when it and the hooks'
- * own HTTP go quiet. Two CPUs may judge one connection at once; the one that set SEEN counts it.
+ * own HTTP go quiet. Two CPUs may judge one connection at once; the one that set SEEN counts it. Returns
+ * the connection's payload flags as they now stand, so the caller's copy of them need not be read again.
  */
 static __always_inline __u8 note_first_payload(struct __sk_buff *skb, const struct hm_packet *p,
 					       struct hm_conn_value *v)

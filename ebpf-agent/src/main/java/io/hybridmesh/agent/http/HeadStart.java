@@ -39,7 +39,7 @@ public final class HeadStart {
     if (keys[slot] != null && Arrays.equals(keys[slot], b)) {
       return values[slot];
     }
-    Request r = parse(b, 0);
+    Request r = parse(b);
     if (r != null) {
       keys[slot] = b.clone();
       values[slot] = r;
@@ -47,10 +47,10 @@ public final class HeadStart {
     return r;
   }
 
-  private Request parse(byte[] b, long startNs) {
+  private Request parse(byte[] b) {
     int lf = Ascii.indexOfLf(b, 0, b.length);
     if (lf < 0) {
-      return cutLine(b, startNs);
+      return cutLine(b);
     }
     int lastLf = lf;
     boolean ended = false;
@@ -64,11 +64,11 @@ public final class HeadStart {
     if (p.kind() != HeadParser.Kind.REQUEST) {
       return null;
     }
-    return new Request(p.request(startNs), false, !ended);
+    return new Request(p.request(0), false, !ended);
   }
 
   /** A request line the bytes end inside: its method, and its target as far as it goes. */
-  private static Request cutLine(byte[] b, long startNs) {
+  private static Request cutLine(byte[] b) {
     int m = 0;
     while (m < b.length && m <= MAX_METHOD && Ascii.tchar(b[m])) m++;
     if (m == 0 || m > MAX_METHOD || m >= b.length - 1 || b[m] != ' ') {
@@ -84,8 +84,8 @@ public final class HeadStart {
     }
     String target = Ascii.latin1(b, m + 1, e);
     String method = Ascii.latin1(b, 0, m);
-    return new Request(new HttpRequestHead(method, target, HeadParser.authorityOf(target), "", null, startNs),
-        true, true);
+    return new Request(new HttpRequestHead(method, target, HeadParser.authorityOf(target), "", null, 0), true,
+        true);
   }
 
   /** The response that {@code b} starts ("HTTP/1.d NNN"), or null. */
