@@ -42,12 +42,8 @@ public final class NodeCapabilities {
    * controller may leave plaintext workloads on the eBPF path with their HTTP read.
    */
   public static NodeReport withPlaintext(NodeReport report) {
-    List<FeatureFinding> features = new ArrayList<>(report.features());
-    features.removeIf(f -> f.feature() == KernelFeature.PLAINTEXT_SOCKET);
-    features.add(new FeatureFinding(KernelFeature.PLAINTEXT_SOCKET, Bpf.Support.YES,
-        "the agent's plaintext socket programs (sock_plain.bpf.o) loaded"));
-    return new NodeReport(report.release(), features, report.config(), report.configSource(),
-        report.degradations(), report.uprobeCost());
+    return with(report, KernelFeature.PLAINTEXT_SOCKET, "the agent's plaintext socket programs (sock_plain.bpf.o) "
+        + "loaded");
   }
 
   /**
@@ -56,10 +52,15 @@ public final class NodeCapabilities {
    * reports say what that reader leaves out.
    */
   public static NodeReport withPlaintextAtTc(NodeReport report) {
+    return with(report, KernelFeature.PLAINTEXT_TC, "the agent reads plaintext HTTP/1.x in its TC programs "
+        + "(--plaintext tc)");
+  }
+
+  /** The report with {@code feature} found, in place of any finding of it before. */
+  private static NodeReport with(NodeReport report, KernelFeature feature, String how) {
     List<FeatureFinding> features = new ArrayList<>(report.features());
-    features.removeIf(f -> f.feature() == KernelFeature.PLAINTEXT_TC);
-    features.add(new FeatureFinding(KernelFeature.PLAINTEXT_TC, Bpf.Support.YES,
-        "the agent reads plaintext HTTP/1.x in its TC programs (--plaintext tc)"));
+    features.removeIf(f -> f.feature() == feature);
+    features.add(new FeatureFinding(feature, Bpf.Support.YES, how));
     return new NodeReport(report.release(), features, report.config(), report.configSource(),
         report.degradations(), report.uprobeCost());
   }

@@ -49,6 +49,13 @@ class NodeCapabilitiesTest {
   }
 
   @Test
+  void anAgentThatReadsPlaintextAtTcSaysThatInstead() {
+    NodeReport atTc = NodeCapabilities.withPlaintextAtTc(NodeCapabilities.withPlaintextAtTc(report(Support.YES)));
+    assertEquals(List.of("BTF", "RINGBUF", "PLAINTEXT_TC"), NodeCapabilities.spec(atTc, "0.1.0", Instant.EPOCH)
+        .getFeatures());
+  }
+
+  @Test
   void noBtfSaysSo() {
     NodeCapabilitySpec s = NodeCapabilities.spec(report(Support.NO), "0.1.0", Instant.EPOCH);
     assertFalse(s.getBtf());
