@@ -38,7 +38,8 @@ class EventOutputTest {
       assertEquals((256 << 10) / 2, output.wakeupBytesPerCpu());
     }
     assertEquals(List.of("hm_events <- hm_events", "hm_stats <- hm_stats", "hm_unwoken <- hm_unwoken",
-        "hm_conns <- hm_conns"), kernel.reused);
+        "hm_conns <- hm_conns", "hm_tc_http <- hm_tc_http"), kernel.reused);
+    assertArrayEquals(new byte[] {0}, kernel.rodata.get("read_http"), "HTTP is read at TC only when asked");
     assertArrayEquals(NativeBytes.u64(128 << 10), kernel.rodata.get("hm_wakeup_bytes"));
   }
 }
