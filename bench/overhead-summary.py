@@ -3,7 +3,8 @@
 side by side, and the targets of their issues.
 
 Reads, from the run's work directory: runs.tsv (wrk: name requests rps p50 p99 errors), cpu.tsv (name
-proc nginx client machine window, seconds of CPU over the timed window), rate.tsv (h2load at a fixed rate:
+proc nginx client machine window warm_requests switches: seconds of CPU over the timed window, the
+machine's context switches in it), rate.tsv (h2load at a fixed rate:
 name requests rps p50 p99 p999 failed) and the agents' logs (their exit summary).
 """
 import json
@@ -54,7 +55,7 @@ def program_costs(variant, rnd):
 
 
 runs = rows("runs.tsv", ["requests", "rps", "p50", "p99", "errors"])
-cpu = rows("cpu.tsv", ["proc", "nginx", "client", "machine", "window", "warm_requests"])
+cpu = rows("cpu.tsv", ["proc", "nginx", "client", "machine", "window", "warm_requests", "switches"])
 rate = rows("rate.tsv", ["requests", "rps", "p50", "p99", "p999", "failed"])
 serial = rows("serial.tsv", ["rps", "p50", "p99"])
 
@@ -72,6 +73,8 @@ labels = {"base": "baseline (no agent)",
                     " one end, as the proxy hop sits in front of one end)",
           "server-tc": "agent --serve --plaintext tc watching the server alone (HTTP/1.x read in its TC programs:"
                        " request line and first headers, status, latency; no socket hook)",
+          "server-tcn": "the same with --event-thread normal (the event thread at normal priority, not taking"
+                        " the workload's idle moments)",
           "tc": "agent --serve --plaintext tc (HTTP/1.x read in the TC programs of both ends; no socket hook)",
           "plainproxy": "HAProxy hop (HTTP mode: parses and re-sends every request)",
           "served": "agent --serve (TC + TLS uprobes on both ends; flows kept for the Observer API; plaintext"
@@ -106,7 +109,7 @@ if plaintext:
     labels["notls"] = "agent --plaintext off --no-tls (TC only)"
     labels["syscalls"] = ("agent --serve --socket-hooks syscalls (plaintext read at the raw sys_enter/sys_exit"
                           " pair, as on kernels before 6.3)")
-who = {"served": "agent", "server": "agent", "server-tc": "agent", "tc": "agent", "agent": "agent", "piped": "agent", "notls": "agent", "syscalls": "agent",
+who = {"served": "agent", "server": "agent", "server-tc": "agent", "server-tcn": "agent", "tc": "agent", "agent": "agent", "piped": "agent", "notls": "agent", "syscalls": "agent",
        "persite": "agent", "noplain": "agent", "plainon": "agent", "evnormal": "agent", "proxy": "haproxy",
        "floor-tc": "agent"}
 # Every other floor is the floor loader's alone.
@@ -134,7 +137,7 @@ print((f"Plaintext HTTP/1.1 keep-alive (wrk -> {server})" if plaintext
       f" (agent or HAProxy + the extra time of {server} and wrk, where the probes and hooks run)")
 if os.environ.get("WATCH") == "server":
     print("WATCH=server: every agent variant below watches the server's namespace alone, whatever its label says")
-for v in ["base", "served", "server", "server-tc", "tc", "proxy", "agent", "piped", "notls", "syscalls", "persite", "noplain", "plainon",
+for v in ["base", "served", "server", "server-tc", "server-tcn", "tc", "proxy", "agent", "piped", "notls", "syscalls", "persite", "noplain", "plainon",
           "evnormal", "floor-none", "floor-tp", "floor-msg", "floor-skb", "floor-tc", "floor-tcmin", "floor-all",
           "floor-tcrec", "floor-tp-server", "floor-all-server", "floor-tcrec-server"]:
     rs = by_variant.get(v)
@@ -147,6 +150,8 @@ for v in ["base", "served", "server", "server-tc", "tc", "proxy", "agent", "pipe
         if v != "base":
             line += f", {who[v]} {us_per_request(d, 'proc'):.1f}"
         line += f", machine {us_per_request(d, 'machine'):.1f}"
+        if "switches" in d:
+            line += f"; switches/request {d['switches'] / d['requests']:.2f}"
         if "events" in d and who[v] == "loader":
             # The loader counts its programs' runs from its start, warm-up included.
             life = d["requests"] + d.get("warm_requests", 0)
@@ -175,8 +180,11 @@ for v in ["base", "served", "server", "server-tc", "tc", "proxy", "agent", "pipe
         inside = [ends(d) - ends(base[r]) for r, d in rs.items() if r in base]
         results[v + ".added"] = med(added)
         print(line)
+        switches = [(d["switches"] / d["requests"]) - (base[r]["switches"] / base[r]["requests"])
+                    for r, d in rs.items() if r in base and "switches" in d and "switches" in base[r]]
         print(f"  added CPU per request: {med(added):.1f} us ({who[v]} {med(us_per_request(d, 'proc') for d in rs.values()):.1f}"
-              f" + {SERVER} and wrk {med(inside):+.1f}); whole machine {med(added_machine):+.1f} us")
+              f" + {SERVER} and wrk {med(inside):+.1f}); whole machine {med(added_machine):+.1f} us"
+              + (f"; context switches {med(switches):+.2f} per request" if switches else ""))
         costs = {}
         for rnd in rs:
             for name, (ns, runs) in program_costs(v, rnd).items():
@@ -267,11 +275,12 @@ if plaintext:
         # The proxy hop sits in front of the server only: the agent watching the server alone is its like.
         print(f"  the same, the agent watching the server alone (as the proxy hop serves it alone): "
               f"{verdict(results['server'] >= 0.90)} ({results['server']:.3f})")
-    for v, what in (("server-tc", "the server alone"), ("tc", "both ends")):
+    for v, what in (("server-tc", "the server alone"), ("server-tcn", "the server alone, event thread normal"),
+                    ("tc", "both ends")):
         if v in results:
             print(f"  the same, HTTP/1.x read in the TC programs (--plaintext tc), watching {what}: "
                   f"{verdict(results[v] >= 0.90)} ({results[v]:.3f})")
-    for v in ("served", "server", "server-tc", "tc"):
+    for v in ("served", "server", "server-tc", "server-tcn", "tc"):
         if v + ".added" in results and "proxy.added" in results:
             print(f"  added CPU per request ({v}): agent {results[v + '.added']:.1f} us, proxy hop "
                   f"{results['proxy.added']:.1f} us ({results[v + '.added'] / results['proxy.added']:.2f}x)")

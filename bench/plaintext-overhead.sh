@@ -15,7 +15,9 @@
 #   proxy   wrk -> HAProxy (mode http: every request parsed and sent on to nginx on 127.0.0.1) -> nginx, no
 #           agent: a stand-in for a sidecar in front of the server
 #   server-tc  the `server` agent with --plaintext tc: HTTP/1.x read in its TC programs, no socket hook
-# and, when asked (VARIANTS), tc (`served` with --plaintext tc), notls (--no-tls --plaintext off: TC only, what
+# and, when asked (VARIANTS), server-tcn (`server-tc` with --event-thread normal: whether an event thread that
+# takes the workload's idle moments costs it more than one at normal priority), tc (`served` with
+# --plaintext tc), notls (--no-tls --plaintext off: TC only, what
 # connections alone cost). Every
 # timed run follows an untimed warm-up of the same kind.
 #
@@ -203,6 +205,8 @@ for r in $(seq "$ROUNDS"); do
               wrk_run "server-$r" "$url" "$agent_pid"; stop_agent "$work/agent-server-$r.log" ;;
       server-tc) AGENT_NETNS="$nsB" start_agent "$work/agent-server-tc-$r.log" serve --plaintext tc
               wrk_run "server-tc-$r" "$url" "$agent_pid"; stop_agent "$work/agent-server-tc-$r.log" ;;
+      server-tcn) AGENT_NETNS="$nsB" start_agent "$work/agent-server-tcn-$r.log" serve --plaintext tc --event-thread normal
+              wrk_run "server-tcn-$r" "$url" "$agent_pid"; stop_agent "$work/agent-server-tcn-$r.log" ;;
       tc)     start_agent "$work/agent-tc-$r.log" serve --plaintext tc
               wrk_run "tc-$r" "$url" "$agent_pid"; stop_agent "$work/agent-tc-$r.log" ;;
       notls)  start_agent "$work/agent-notls-$r.log" null --no-tls --plaintext off
@@ -226,7 +230,7 @@ for r in $(seq "$ROUNDS"); do
               start_floor "$work/floor-tc-$r.floor.log" tp
               wrk_run "floor-tc-$r" "$url" "$agent_pid"
               stop_floor "$work/floor-tc-$r.floor.log"; stop_agent "$work/agent-floor-tc-$r.log" ;;
-      *) die "unknown variant $v (served, server, server-tc, tc, proxy, notls, evnormal, syscalls, floor-*)" ;;
+      *) die "unknown variant $v (served, server, server-tc, server-tcn, tc, proxy, notls, evnormal, syscalls, floor-*)" ;;
     esac
   done
 done
