@@ -83,7 +83,8 @@ final class DataPathFlags {
       description = "How the thread that decodes kernel events shares the CPU with the processes it observes: "
           + "yield (SCHED_IDLE while its ring buffer has room, so their requests never wait behind a batch of "
           + "events; raised to normal priority when its backlog grows or busy CPUs give it no turn, so flows "
-          + "are delayed, not lost; needs CAP_SYS_NICE; the default) or normal.")
+          + "are delayed, not lost, and kept there 1 s to 32 s when it keeps falling behind; needs "
+          + "CAP_SYS_NICE; the default) or normal.")
   String eventThread = "yield";
 
   /** @throws IllegalArgumentException for a value out of range or a mode that does not exist */

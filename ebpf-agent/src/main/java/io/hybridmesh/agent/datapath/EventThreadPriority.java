@@ -14,8 +14,10 @@ public enum EventThreadPriority {
    * {@code SCHED_IDLE} while the ring buffer has room: the thread runs on CPU time no workload wants, and a
    * workload's thread preempts it at once. It is raised to normal priority when its backlog grows or it has
    * not been able to run for a while ({@link BacklogYieldPolicy}), so a busy node delays flows a little but
-   * does not lose them; lowered again once it has caught up. Needs {@code CAP_SYS_NICE} to raise it: without
-   * it the thread stays at normal priority and the agent says so.
+   * does not lose them; lowered again once it has caught up and its raise's hold (1 s, doubled for each
+   * raise soon after a lowering, up to 32 s) has passed, so a saturated node keeps it at normal priority
+   * rather than starving it and then draining a pile in one burst. Needs {@code CAP_SYS_NICE} to raise it:
+   * without it the thread stays at normal priority and the agent says so.
    */
   YIELD,
   /** Always normal priority ({@code SCHED_OTHER}), like the rest of the agent. */

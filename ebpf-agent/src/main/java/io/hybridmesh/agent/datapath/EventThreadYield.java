@@ -128,7 +128,8 @@ public final class EventThreadYield implements AutoCloseable {
   /**
    * One look at the ring (the watcher's; tests call it with their own clock). Returns the milliseconds
    * until the next: {@link #TICK_MILLIS} while the backlog is above its resting level or the thread is
-   * raised, doubled at each look that finds it at rest again, up to {@link #QUIET_TICK_MILLIS}.
+   * raised and may be lowered, doubled at each look that finds it at rest again (idle and the ring at rest,
+   * or raised within its hold), up to {@link #QUIET_TICK_MILLIS}.
    */
   synchronized int tick(long nowNanos) {
     if (closed || threadId < 0) {
@@ -148,7 +149,8 @@ public final class EventThreadYield implements AutoCloseable {
     } else if (move(wantIdle) && !wantIdle) {
       (policy.lastRaiseWasStall() ? stallRaises : backlogRaises).incrementAndGet();
     }
-    boolean resting = idle && backlog <= policy.lowerAt();
+    // At rest: idle with the ring at its resting level, or raised for a hold no look can shorten.
+    boolean resting = idle ? backlog <= policy.lowerAt() : policy.holding(nowNanos);
     nextTickMillis = resting ? Math.min(QUIET_TICK_MILLIS, nextTickMillis * 2) : TICK_MILLIS;
     return nextTickMillis;
   }

@@ -81,8 +81,32 @@ class EventThreadYieldTest {
   private final FakeScheduling scheduling = new FakeScheduling();
   private final IdleRingBuffer ring = new IdleRingBuffer();
 
+  /** Without holds: each look may lower the thread, so the tests below see every move. */
   private EventThreadYield yielding(EventThreadPriority mode) {
-    return new EventThreadYield(mode, scheduling, ring, new BacklogYieldPolicy(1000, 250, 300 * MS));
+    return new EventThreadYield(mode, scheduling, ring, new BacklogYieldPolicy(1000, 250, 300 * MS, 0, 0));
+  }
+
+  @Test
+  void aRaiseHoldsTheThreadUpAndTheLooksBackOffMeanwhile() {
+    BacklogYieldPolicy held = new BacklogYieldPolicy(1000, 250, 300 * MS, 1000 * MS, 32_000 * MS);
+    try (EventThreadYield y = new EventThreadYield(EventThreadPriority.YIELD, scheduling, ring, held)) {
+      y.enter();
+      ring.backlog = 5000;
+      assertTrue(y.tick(10 * MS) > EventThreadYield.TICK_MILLIS, "no look can lower it within the hold: "
+          + "they back off from the raise on");
+      assertFalse(y.idle());
+      ring.backlog = 0;
+      ring.consumed = 5000;
+      y.tick(20 * MS);
+      assertFalse(y.idle(), "drained, but held up for a second");
+      for (long at = 40; at < 1000; at += 80) {
+        y.tick(at * MS);
+      }
+      assertFalse(y.idle());
+      y.tick(1010 * MS);
+      assertTrue(y.idle(), "the hold has passed and the ring is at rest");
+      assertEquals(List.of("4242 idle", "4242 normal", "4242 idle"), scheduling.moves);
+    }
   }
 
   @Test
