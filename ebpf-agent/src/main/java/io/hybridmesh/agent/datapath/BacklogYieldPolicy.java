@@ -25,6 +25,10 @@ package io.hybridmesh.agent.datapath;
  */
 public final class BacklogYieldPolicy {
 
+  /** A raise holds the thread up for 1 s, doubled for each raise soon after a lowering, up to 32 s. */
+  public static final long MIN_HOLD_NANOS = 1_000_000_000L;
+  public static final long MAX_HOLD_NANOS = 32_000_000_000L;
+
   private final long raiseAt;
   private final long lowerAt;
   private final long stallNanos;
@@ -38,10 +42,6 @@ public final class BacklogYieldPolicy {
   private long lastProgressNanos;
   private boolean raised;
   private boolean stallRaise;
-
-  /** A raise holds the thread up for 1 s, doubled for each raise soon after a lowering, up to 32 s. */
-  public static final long MIN_HOLD_NANOS = 1_000_000_000L;
-  public static final long MAX_HOLD_NANOS = 32_000_000_000L;
 
   /**
    * @param minHoldNanos how long a first raise holds the thread at normal priority (0: lowered as soon as the
