@@ -81,6 +81,10 @@ machine_switches() { # context switches on all CPUs since boot
   awk '/^ctxt / { print $2 }' /proc/stat
 }
 
+steal_ticks() { # clock ticks the hypervisor ran something else while this machine's CPUs wanted to run
+  awk '/^cpu / { print $9 }' /proc/stat
+}
+
 start_agent() { # $1: log file, $2: sink (null | wc | serve), $3...: extra agent options
   local log=$1 out=$2 ns watch=()
   shift 2
@@ -129,12 +133,13 @@ stop_agent() { # $1: log file
 # One timed run of a load generator after an untimed warm-up of the same kind. $1: name, $2: pid whose CPU
 # to measure ("" for none), $3: warm-up seconds, $4...: the load command (run in the client namespace under
 # time(1)). Appends "name agent_or_proxy_cpu nginx_cpu client_cpu machine_cpu window warm_requests
-# switches" (CPU in seconds; switches: the machine's context switches in the window, which tell an observer
-# that interrupts the workload often from one that costs it CPU only) to $work/cpu.tsv; the command's output goes to $work/out-$name.log. The warm-up's requests
+# switches steal" (CPU in seconds; switches: the machine's context switches in the window, which tell an
+# observer that interrupts the workload often from one that costs it CPU only; steal: seconds the hypervisor
+# gave this machine's CPUs to others while they wanted to run, a neighbour's load, not ours) to $work/cpu.tsv; the command's output goes to $work/out-$name.log. The warm-up's requests
 # are counted so that the agent's event counters (which run from its start) can be read per request.
 timed() {
   local name=$1 pid=$2 warm=$3; shift 3
-  local before=0 after=0 t0 t1 nb na mb ma sb sa
+  local before=0 after=0 t0 t1 nb na mb ma sb sa xb xa
   rm -f "$work/warm-$name.log"
   if [ "$warm" != 0 ]; then
     # The warm-up runs the same load (WARMCMD) twice: the agent's JIT compiles its event path during the
@@ -144,7 +149,7 @@ timed() {
     ip netns exec "$nsA" "${WARMCMD[@]}" >>"$work/warm-$name.log" 2>&1 || die "warm-up failed for $name"
   fi
   [ -z "$pid" ] || before="$(cpu_ticks "$pid")"
-  nb="$(cpu_ticks "$nginx_pid")"; mb="$(machine_ticks)"; sb="$(machine_switches)"
+  nb="$(cpu_ticks "$nginx_pid")"; mb="$(machine_ticks)"; sb="$(machine_switches)"; xb="$(steal_ticks)"
   local perf_pid=""
   if [ -n "${PERF:-}" ]; then # a whole-machine profile of the timed window, kept as $PERF/perf-<name>.data
     command -v perf >/dev/null 2>&1 || die "PERF is set but perf is missing (apt-get install linux-perf)"
@@ -159,18 +164,18 @@ timed() {
   t1="$(date +%s.%N)"
   if [ -n "$perf_pid" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
   [ -z "$pid" ] || after="$(cpu_ticks "$pid")"
-  na="$(cpu_ticks "$nginx_pid")"; ma="$(machine_ticks)"; sa="$(machine_switches)"
+  na="$(cpu_ticks "$nginx_pid")"; ma="$(machine_ticks)"; sa="$(machine_switches)"; xa="$(steal_ticks)"
   cat "$work/out-$name.log" >>"$work/load.log"
   "$python" - "$name" "$(( after - before ))" "$(( na - nb ))" "$work/time-$name" "$(( ma - mb ))" "$ticks" \
-    "$t0" "$t1" "$work/warm-$name.log" "$(( sa - sb ))" >>"$work/cpu.tsv" <<'EOF'
+    "$t0" "$t1" "$work/warm-$name.log" "$(( sa - sb ))" "$(( xa - xb ))" >>"$work/cpu.tsv" <<'EOF'
 import os, re, sys
-name, proc, nginx, timefile, machine, hz, t0, t1, warm, switches = sys.argv[1:]
+name, proc, nginx, timefile, machine, hz, t0, t1, warm, switches, steal = sys.argv[1:]
 hz = int(hz)
 client = sum(float(x) for x in open(timefile).read().split()[-2:])
 text = open(warm).read() if os.path.exists(warm) else ""
 warm_requests = sum(int(x) for x in re.findall(r"(\d+) requests in", text) + re.findall(r"requests: (\d+) total", text))
 print(f"{name}\t{int(proc) / hz:.3f}\t{int(nginx) / hz:.3f}\t{client:.3f}\t{int(machine) / hz:.3f}"
-      f"\t{float(t1) - float(t0):.3f}\t{warm_requests}\t{switches}")
+      f"\t{float(t1) - float(t0):.3f}\t{warm_requests}\t{switches}\t{int(steal) / hz:.3f}")
 EOF
 }
 

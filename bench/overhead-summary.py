@@ -3,8 +3,8 @@
 side by side, and the targets of their issues.
 
 Reads, from the run's work directory: runs.tsv (wrk: name requests rps p50 p99 errors), cpu.tsv (name
-proc nginx client machine window warm_requests switches: seconds of CPU over the timed window, the
-machine's context switches in it), rate.tsv (h2load at a fixed rate:
+proc nginx client machine window warm_requests switches steal: seconds of CPU over the timed window, the
+machine's context switches in it, the seconds the hypervisor ran others while its CPUs wanted to run), rate.tsv (h2load at a fixed rate:
 name requests rps p50 p99 p999 failed) and the agents' logs (their exit summary).
 """
 import json
@@ -55,7 +55,7 @@ def program_costs(variant, rnd):
 
 
 runs = rows("runs.tsv", ["requests", "rps", "p50", "p99", "errors"])
-cpu = rows("cpu.tsv", ["proc", "nginx", "client", "machine", "window", "warm_requests", "switches"])
+cpu = rows("cpu.tsv", ["proc", "nginx", "client", "machine", "window", "warm_requests", "switches", "steal"])
 rate = rows("rate.tsv", ["requests", "rps", "p50", "p99", "p999", "failed"])
 serial = rows("serial.tsv", ["rps", "p50", "p99"])
 
@@ -152,6 +152,8 @@ for v in ["base", "served", "server", "server-tc", "server-tcn", "tc", "proxy", 
         line += f", machine {us_per_request(d, 'machine'):.1f}"
         if "switches" in d:
             line += f"; switches/request {d['switches'] / d['requests']:.2f}"
+        if "steal" in d:
+            line += f", steal {us_per_request(d, 'steal'):.1f} us/request"
         if "events" in d and who[v] == "loader":
             # The loader counts its programs' runs from its start, warm-up included.
             life = d["requests"] + d.get("warm_requests", 0)
