@@ -133,10 +133,11 @@ stop_agent() { # $1: log file
 # One timed run of a load generator after an untimed warm-up of the same kind. $1: name, $2: pid whose CPU
 # to measure ("" for none), $3: warm-up seconds, $4...: the load command (run in the client namespace under
 # time(1)). Appends "name agent_or_proxy_cpu nginx_cpu client_cpu machine_cpu window warm_requests
-# switches steal" (CPU in seconds; switches: the machine's context switches in the window, which tell an
-# observer that interrupts the workload often from one that costs it CPU only; steal: seconds the hypervisor
-# gave this machine's CPUs to others while they wanted to run, a neighbour's load, not ours) to $work/cpu.tsv; the command's output goes to $work/out-$name.log. The warm-up's requests
-# are counted so that the agent's event counters (which run from its start) can be read per request.
+# switches steal" to $work/cpu.tsv: CPU in seconds; switches, the machine's context switches in the window
+# (they tell an observer that interrupts the workload often from one that costs it CPU only); steal, the
+# seconds the hypervisor gave this machine's CPUs to others while they wanted to run (a neighbour's load,
+# not ours). The command's output goes to $work/out-$name.log. The warm-up's requests are counted so
+# that the agent's event counters (which run from its start) can be read per request.
 timed() {
   local name=$1 pid=$2 warm=$3; shift 3
   local before=0 after=0 t0 t1 nb na mb ma sb sa xb xa

@@ -4,8 +4,9 @@ side by side, and the targets of their issues.
 
 Reads, from the run's work directory: runs.tsv (wrk: name requests rps p50 p99 errors), cpu.tsv (name
 proc nginx client machine window warm_requests switches steal: seconds of CPU over the timed window, the
-machine's context switches in it, the seconds the hypervisor ran others while its CPUs wanted to run), rate.tsv (h2load at a fixed rate:
-name requests rps p50 p99 p999 failed) and the agents' logs (their exit summary).
+machine's context switches in it, the seconds the hypervisor ran others while its CPUs wanted to run),
+rate.tsv (h2load at a fixed rate: name requests rps p50 p99 p999 failed) and the agents' logs (their exit
+summary).
 """
 import json
 import os
