@@ -180,6 +180,39 @@ print(f"{name}\t{int(proc) / hz:.3f}\t{int(nginx) / hz:.3f}\t{client:.3f}\t{int(
 EOF
 }
 
+# Whether round $1 ran undisturbed: none of its timed windows lost more than $STEAL_LIMIT microseconds a request
+# to steal (the time the hypervisor gave this machine's CPUs to others while they wanted to run). A round that
+# did compared its variants under different machines; run_rounds runs another in its place, and
+# overhead-summary.py gives its medians over the undisturbed rounds. Says which window lost how much.
+round_undisturbed() {
+  "$python" - "$work/runs.tsv" "$work/cpu.tsv" "$1" "$STEAL_LIMIT" <<'EOF'
+import sys
+runs_tsv, cpu_tsv, rnd, limit = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+requests = {f[0]: float(f[1]) for f in (line.split("\t") for line in open(runs_tsv)) if len(f) > 1}
+worst, name = 0.0, ""
+for f in (line.rstrip("\n").split("\t") for line in open(cpu_tsv)):
+    if len(f) > 8 and f[0].rsplit("-", 1)[-1] == rnd and requests.get(f[0]):
+        steal = float(f[8]) / requests[f[0]] * 1e6
+        if steal > worst:
+            worst, name = steal, f[0]
+if worst > limit:
+    print(f"  round {rnd} disturbed: {name} lost {worst:.1f} us a request to steal (limit {limit:g})", file=sys.stderr)
+    sys.exit(1)
+EOF
+}
+
+# Runs ROUNDS undisturbed rounds (round_undisturbed), with at most EXTRA_ROUNDS more in place of disturbed ones.
+# $1: the function that runs one round, given its number.
+run_rounds() {
+  local r=0 undisturbed=0
+  while [ "$undisturbed" -lt "$ROUNDS" ] && [ "$r" -lt $(( ROUNDS + EXTRA_ROUNDS )) ]; do
+    r=$(( r + 1 ))
+    echo " round $r" >&2
+    "$1" "$r"
+    if round_undisturbed "$r"; then undisturbed=$(( undisturbed + 1 )); fi
+  done
+}
+
 wrk_run() { # $1: name, $2: url, $3: pid whose CPU to measure
   WARMCMD=(wrk -t"$THREADS" -c"$CONNS" -d"$(( (WARM + 1) / 2 ))s" "$2")
   timed "$1" "$3" "$WARM" wrk --latency -t"$THREADS" -c"$CONNS" -d"${DURATION}s" "$2"

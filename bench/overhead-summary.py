@@ -19,6 +19,11 @@ plaintext = os.environ.get("KIND") == "plaintext"
 SERVER = os.environ.get("SERVER", "nginx")  # the server process whose CPU the "nginx" column holds
 med = statistics.median
 
+# A round any of whose windows lost more than this to the hypervisor (steal, microseconds per request) compared
+# its variants under different machines (the scripts run another in its place: lib.sh run_rounds). Every round
+# is printed; the comparisons and verdicts are over the undisturbed rounds, when there are any.
+STEAL_LIMIT = float(os.environ.get("STEAL_LIMIT", "1.0"))
+
 
 def rows(name, fields):
     path = os.path.join(work, name)
@@ -67,6 +72,20 @@ for name, r in runs.items():
     r["round"] = int(rnd)
     r.update(agent_summary(variant, rnd))
     by_variant.setdefault(variant, {})[int(rnd)] = r
+
+def steal_per_request(r):
+    return r["steal"] / r["requests"] * 1e6 if "steal" in r and r["requests"] else 0.0
+
+
+disturbed = {rnd for rs in by_variant.values() for rnd, r in rs.items() if steal_per_request(r) > STEAL_LIMIT}
+
+
+def compared(rs, base):
+    """The rounds to compare a variant with the baseline over: those both ran in, undisturbed when any are."""
+    both = [r for r in rs if r in base]
+    calm = [r for r in both if r not in disturbed]
+    return calm or both
+
 
 labels = {"base": "baseline (no agent)",
           "plainserved": "agent --serve (TC + plaintext socket hooks on both ends; flows kept for the Observer API)",
@@ -125,6 +144,7 @@ def ends(r):  # both ends' own CPU per request: nginx and the load generator
     return us_per_request(r, "nginx") + us_per_request(r, "client")
 
 
+
 base = by_variant.get("base", {})
 results = {}
 if os.environ.get("H2") == "1":
@@ -138,24 +158,28 @@ print((f"Plaintext HTTP/1.1 keep-alive (wrk -> {server})" if plaintext
       f" (agent or HAProxy + the extra time of {server} and wrk, where the probes and hooks run)")
 if os.environ.get("WATCH") == "server":
     print("WATCH=server: every agent variant below watches the server's namespace alone, whatever its label says")
-for v in ["base", "served", "server", "server-tc", "server-tcn", "tc", "proxy", "agent", "piped", "notls", "syscalls", "persite", "noplain", "plainon",
-          "evnormal", "floor-none", "floor-tp", "floor-msg", "floor-skb", "floor-tc", "floor-tcmin", "floor-all",
-          "floor-tcrec", "floor-tp-server", "floor-all-server", "floor-tcrec-server"]:
+known = ["base", "served", "server", "server-tc", "server-tcn", "tc", "proxy", "agent", "piped", "notls", "syscalls",
+         "persite", "noplain", "plainon", "evnormal", "floor-none", "floor-tp", "floor-msg", "floor-skb", "floor-tc",
+         "floor-tcmin", "floor-all", "floor-tcrec", "floor-tp-server", "floor-all-server", "floor-tcrec-server"]
+# A variant added to a script for one experiment is printed under its own name, after the known ones.
+for v in known + sorted(set(by_variant) - set(known)):
     rs = by_variant.get(v)
     if not rs:
         continue
-    print(f"{labels[v]}:")
+    print(f"{labels.get(v, v)}:")
     for rnd, d in sorted(rs.items()):
         line = (f"  round {rnd}: {d['rps']:,.0f} req/s, p50 {d['p50']:.0f} us, p99 {d['p99']:.0f} us; cpu/request:"
                 f" {SERVER} {us_per_request(d, 'nginx'):.1f}, wrk {us_per_request(d, 'client'):.1f}")
         if v != "base":
-            line += f", {who[v]} {us_per_request(d, 'proc'):.1f}"
+            line += f", {who.get(v, 'agent')} {us_per_request(d, 'proc'):.1f}"
         line += f", machine {us_per_request(d, 'machine'):.1f}"
         if "switches" in d:
             line += f"; switches/request {d['switches'] / d['requests']:.2f}"
         if "steal" in d:
             line += f", steal {us_per_request(d, 'steal'):.1f} us/request"
-        if "events" in d and who[v] == "loader":
+        if rnd in disturbed:
+            line += " (a disturbed round)"
+        if "events" in d and who.get(v) == "loader":
             # The loader counts its programs' runs from its start, warm-up included.
             life = d["requests"] + d.get("warm_requests", 0)
             line += f"; program runs {d['events'] / life:.2f}/request"
@@ -172,20 +196,25 @@ for v in ["base", "served", "server", "server-tc", "server-tcn", "tc", "proxy", 
     m = {k: med(d[k] for d in rs.values()) for k in ("rps", "p50", "p99")}
     line = f"  median {m['rps']:,.0f} req/s, p50 {m['p50']:.0f} us, p99 {m['p99']:.0f} us"
     if v != "base" and base:
-        ratio = med(d["rps"] / base[r]["rps"] for r, d in rs.items() if r in base)
+        use = compared(rs, base)
+        both = [r for r in rs if r in base]
+        ratio = med(rs[r]["rps"] / base[r]["rps"] for r in use)
         bm = {k: med(d[k] for d in base.values()) for k in ("p50", "p99")}
-        line += (f"; throughput vs baseline {ratio:.3f} (median of per-round ratios); added p50 "
-                 f"{m['p50'] - bm['p50']:+.0f} us, p99 {m['p99'] - bm['p99']:+.0f} us")
+        line += (f"; throughput vs baseline {ratio:.3f} (median of per-round ratios"
+                 + (f" over the {len(use)} undisturbed rounds; {med(rs[r]['rps'] / base[r]['rps'] for r in both):.3f}"
+                    f" over all {len(both)}" if len(use) < len(both) else "")
+                 + (f"; every round lost more than {STEAL_LIMIT:g} us a request to steal"
+                    if all(r in disturbed for r in both) else "")
+                 + f"); added p50 {m['p50'] - bm['p50']:+.0f} us, p99 {m['p99'] - bm['p99']:+.0f} us")
         results[v] = ratio
-        added = [us_per_request(d, "proc") + ends(d) - ends(base[r]) for r, d in rs.items() if r in base]
-        added_machine = [us_per_request(d, "machine") - us_per_request(base[r], "machine")
-                         for r, d in rs.items() if r in base]
-        inside = [ends(d) - ends(base[r]) for r, d in rs.items() if r in base]
+        added = [us_per_request(rs[r], "proc") + ends(rs[r]) - ends(base[r]) for r in use]
+        added_machine = [us_per_request(rs[r], "machine") - us_per_request(base[r], "machine") for r in use]
+        inside = [ends(rs[r]) - ends(base[r]) for r in use]
         results[v + ".added"] = med(added)
         print(line)
-        switches = [(d["switches"] / d["requests"]) - (base[r]["switches"] / base[r]["requests"])
-                    for r, d in rs.items() if r in base and "switches" in d and "switches" in base[r]]
-        print(f"  added CPU per request: {med(added):.1f} us ({who[v]} {med(us_per_request(d, 'proc') for d in rs.values()):.1f}"
+        switches = [(rs[r]["switches"] / rs[r]["requests"]) - (base[r]["switches"] / base[r]["requests"])
+                    for r in use if "switches" in rs[r] and "switches" in base[r]]
+        print(f"  added CPU per request: {med(added):.1f} us ({who.get(v, 'agent')} {med(us_per_request(rs[r], 'proc') for r in use):.1f}"
               f" + {SERVER} and wrk {med(inside):+.1f}); whole machine {med(added_machine):+.1f} us"
               + (f"; context switches {med(switches):+.2f} per request" if switches else ""))
         costs = {}
