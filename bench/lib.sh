@@ -45,7 +45,7 @@ bench_pair_down() {
 bench_stop() {
   local p
   for p in "$@"; do
-    if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then kill -TERM "$p"; wait "$p" 2>/dev/null; fi
+    if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then kill -TERM "$p"; wait "$p" 2>/dev/null || true; fi
   done
 }
 
@@ -178,6 +178,23 @@ warm_requests = sum(int(x) for x in re.findall(r"(\d+) requests in", text) + re.
 print(f"{name}\t{int(proc) / hz:.3f}\t{int(nginx) / hz:.3f}\t{client:.3f}\t{int(machine) / hz:.3f}"
       f"\t{float(t1) - float(t0):.3f}\t{warm_requests}\t{switches}\t{int(steal) / hz:.3f}")
 EOF
+}
+
+# The HAProxy hop runs for its own windows only. A pod on the eBPF path has no proxy in it; an idle HAProxy
+# left in the server's namespace would be one more watched process mapping libssl, whose uprobe links every
+# TLS call of nginx then walks (about 70 ns a hit each, README "Benchmarks"). Needs $haproxy_bin, $nsA, $nsB,
+# $work/haproxy.cfg and a ready() that says whether a URL answers; sets $haproxy_pid. $1: the hop's URL.
+proxy_up() {
+  local _
+  ip netns exec "$nsB" "$haproxy_bin" -db -f "$work/haproxy.cfg" >>"$work/haproxy.log" 2>&1 &
+  haproxy_pid=$!
+  for _ in $(seq 50); do ready "$1" && return 0; sleep 0.1; done
+  cat "$work/haproxy.log" >&2; die "haproxy does not answer on $1"
+}
+
+proxy_down() {
+  bench_stop "$haproxy_pid"
+  haproxy_pid=""
 }
 
 # Whether round $1 ran undisturbed: none of its timed windows lost more than $STEAL_LIMIT microseconds a request

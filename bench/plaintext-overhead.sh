@@ -142,8 +142,6 @@ EOF
 ip netns exec "$nsB" "$nginx_bin" -e "$work/nginx-error.log" -p "$work/nginx" -c "$work/nginx.conf" \
   >"$work/nginx.log" 2>&1 &
 nginx_pid=$!
-ip netns exec "$nsB" "$haproxy_bin" -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
-haproxy_pid=$!
 
 url="http://$addrB:$port/"
 proxy_url="http://$addrB:$proxy_port/"
@@ -152,8 +150,7 @@ ready() { # $1: url
 }
 for _ in $(seq 50); do ready "$url" && break; sleep 0.1; done
 ready "$url" || { cat "$work/nginx.log" "$work/nginx-error.log" >&2; die "nginx does not answer on $url"; }
-for _ in $(seq 50); do ready "$proxy_url" && break; sleep 0.1; done
-ready "$proxy_url" || { cat "$work/haproxy.log" >&2; die "haproxy does not answer on $proxy_url"; }
+proxy_up "$proxy_url"; proxy_down # the configuration works before any round
 
 case "$WATCH" in
   both) ;;
@@ -221,7 +218,7 @@ one_round() { # $1: the round
               wrk_run "evnormal-$r" "$url" "$agent_pid"; stop_agent "$work/agent-evnormal-$r.log" ;;
       syscalls) start_agent "$work/agent-syscalls-$r.log" serve --socket-hooks syscalls
               wrk_run "syscalls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-syscalls-$r.log" ;;
-      proxy)  wrk_run "proxy-$r" "$proxy_url" "$haproxy_pid" ;;
+      proxy)  proxy_up "$proxy_url"; wrk_run "proxy-$r" "$proxy_url" "$haproxy_pid"; proxy_down ;;
       floor-none) floor_run floor-none "$r" none ;;
       floor-tp)   floor_run floor-tp "$r" tp ;;
       floor-msg)  floor_run floor-msg "$r" msg ;;

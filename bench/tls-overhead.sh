@@ -198,8 +198,6 @@ else
     >"$work/nginx.log" 2>&1 &
 fi
 nginx_pid=$!  # the server, nginx or Go
-ip netns exec "$nsB" "$haproxy_bin" -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
-haproxy_pid=$!
 
 url="https://$addrB:$port$path"
 proxy_url="https://$addrB:$proxy_port$path"
@@ -208,8 +206,7 @@ ready() { # $1: url
 }
 for _ in $(seq 50); do ready "$url" && break; sleep 0.1; done
 ready "$url" || { cat "$work/nginx.log" "$work/nginx-error.log" >&2; die "nginx does not answer on $url"; }
-for _ in $(seq 50); do ready "$proxy_url" && break; sleep 0.1; done
-ready "$proxy_url" || { cat "$work/haproxy.log" >&2; die "haproxy does not answer on $proxy_url"; }
+proxy_up "$proxy_url"; proxy_down # the configuration works before any round
 
 # The same with h2load over HTTP/2 (H2=1): CONNS connections, STREAMS concurrent streams each, every
 # request's latency logged; writes the same runs.tsv row as wrk_run.
@@ -337,7 +334,7 @@ one_round() { # $1: the round
               load_run "noplain-$r" "$url" "$agent_pid"; stop_agent "$work/agent-noplain-$r.log" ;;
       notls)  start_agent "$work/agent-notls-$r.log" null --no-tls
               load_run "notls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-notls-$r.log" ;;
-      proxy)  load_run "proxy-$r" "$proxy_url" "$haproxy_pid" ;;
+      proxy)  proxy_up "$proxy_url"; load_run "proxy-$r" "$proxy_url" "$haproxy_pid"; proxy_down ;;
       *) die "unknown variant $v (served, proxy, agent, piped, notls, syscalls, persite, noplain, plainon, evnormal)" ;;
     esac
   done
@@ -370,8 +367,10 @@ if [ "$RATE" -gt 0 ]; then
       serial_run "serialevnormal-$r" "$url" "$agent_pid"
       stop_agent "$work/agent-rateevnormal-$r.log"
     fi
+    proxy_up "$proxy_url"
     rate_run "rateproxy-$r" "$proxy_url" "$haproxy_pid"
     serial_run "serialproxy-$r" "$proxy_url" "$haproxy_pid"
+    proxy_down
   done
   [ "$RATE_IDLE" != poll ] || exec {idle_fd}>&-
 fi
