@@ -108,6 +108,8 @@ labels = {"base": "baseline (no agent)",
                      " workload speaks plaintext HTTP)",
           "evnormal": "agent --serve --event-thread normal (the event thread at normal priority, as before"
                       " it yielded)",
+          "evnice": "agent --serve --event-thread normal, the event thread and JIT compilers reniced from outside to"
+                    " EVNICE (10 unless set; an experiment)",
           "proxy": "HAProxy hop (TLS terminated and re-originated)",
           "floor-none": "floor: a loader with nothing attached, no agent (a control)",
           "floor-tp": "floor: socket tracepoints, 16 bytes read and a state write per call, no event, no agent",
@@ -130,7 +132,7 @@ if plaintext:
     labels["syscalls"] = ("agent --serve --socket-hooks syscalls (plaintext read at the raw sys_enter/sys_exit"
                           " pair, as on kernels before 6.3)")
 who = {"served": "agent", "server": "agent", "server-tc": "agent", "server-tcn": "agent", "tc": "agent", "agent": "agent", "piped": "agent", "notls": "agent", "syscalls": "agent",
-       "persite": "agent", "noplain": "agent", "plainon": "agent", "evnormal": "agent", "proxy": "haproxy",
+       "persite": "agent", "noplain": "agent", "plainon": "agent", "evnormal": "agent", "evnice": "agent", "proxy": "haproxy",
        "floor-tc": "agent"}
 # Every other floor is the floor loader's alone.
 who.update({v: "loader" for v in labels if v.startswith("floor-") and v not in who})
@@ -159,7 +161,7 @@ print((f"Plaintext HTTP/1.1 keep-alive (wrk -> {server})" if plaintext
 if os.environ.get("WATCH") == "server":
     print("WATCH=server: every agent variant below watches the server's namespace alone, whatever its label says")
 known = ["base", "served", "server", "server-tc", "server-tcn", "tc", "proxy", "agent", "piped", "notls", "syscalls",
-         "persite", "noplain", "plainon", "evnormal", "floor-none", "floor-tp", "floor-msg", "floor-skb", "floor-tc",
+         "persite", "noplain", "plainon", "evnormal", "evnice", "floor-none", "floor-tp", "floor-msg", "floor-skb", "floor-tc",
          "floor-tcmin", "floor-all", "floor-tcrec", "floor-tp-server", "floor-all-server", "floor-tcrec-server"]
 # A variant added to a script for one experiment is printed under its own name, after the known ones.
 for v in known + sorted(set(by_variant) - set(known)):
@@ -243,7 +245,8 @@ if rate_by:
     print(f"fixed rate ({rate_goal:,.0f} req/s aimed at, {load}; latency of every request; medians over rounds):")
     rb = rate_by.get("ratebase", {})
     for v, label in (("ratebase", "without agent"), ("rateserved", "agent --serve"),
-                     ("rateevnormal", "event thread normal"), ("rateproxy", "HAProxy hop")):
+                     ("rateevnormal", "event thread normal"), ("rateevnice", "event thread nice"),
+                     ("rateproxy", "HAProxy hop")):
         rs = rate_by.get(v)
         if not rs:
             continue
@@ -271,7 +274,8 @@ if serial_by:
     print("one connection, back to back (no idle gaps: the path's own latency, without CPU wake-ups):")
     sb = serial_by.get("serialbase", {})
     for v, label in (("serialbase", "without agent"), ("serialserved", "agent --serve"),
-                     ("serialevnormal", "event thread normal"), ("serialproxy", "HAProxy hop")):
+                     ("serialevnormal", "event thread normal"), ("serialevnice", "event thread nice"),
+                     ("serialproxy", "HAProxy hop")):
         rs = serial_by.get(v)
         if not rs:
             continue
