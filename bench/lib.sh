@@ -200,22 +200,10 @@ proxy_down() {
 # Whether round $1 ran undisturbed: none of its timed windows lost more than $STEAL_LIMIT microseconds a request
 # to steal (the time the hypervisor gave this machine's CPUs to others while they wanted to run). A round that
 # did compared its variants under different machines; run_rounds runs another in its place, and
-# overhead-summary.py gives its medians over the undisturbed rounds. Says which window lost how much.
+# overhead-summary.py (which holds the rule) gives its medians over the undisturbed rounds. Says which window
+# lost how much.
 round_undisturbed() {
-  "$python" - "$work/runs.tsv" "$work/cpu.tsv" "$1" "$STEAL_LIMIT" <<'EOF'
-import sys
-runs_tsv, cpu_tsv, rnd, limit = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
-requests = {f[0]: float(f[1]) for f in (line.split("\t") for line in open(runs_tsv)) if len(f) > 1}
-worst, name = 0.0, ""
-for f in (line.rstrip("\n").split("\t") for line in open(cpu_tsv)):
-    if len(f) > 8 and f[0].rsplit("-", 1)[-1] == rnd and requests.get(f[0]):
-        steal = float(f[8]) / requests[f[0]] * 1e6
-        if steal > worst:
-            worst, name = steal, f[0]
-if worst > limit:
-    print(f"  round {rnd} disturbed: {name} lost {worst:.1f} us a request to steal (limit {limit:g})", file=sys.stderr)
-    sys.exit(1)
-EOF
+  STEAL_LIMIT="$STEAL_LIMIT" "$python" "$root/bench/overhead-summary.py" --disturbed "$work" "$1"
 }
 
 # Runs ROUNDS undisturbed rounds (round_undisturbed), with at most EXTRA_ROUNDS more in place of disturbed ones.

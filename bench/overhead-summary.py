@@ -14,7 +14,11 @@ import re
 import statistics
 import sys
 
-work, rate_goal = sys.argv[1], float(sys.argv[2])
+check_round = None
+if sys.argv[1] == "--disturbed":  # lib.sh round_undisturbed: exits 1 when round N of WORK was disturbed
+    work, check_round, rate_goal = sys.argv[2], int(sys.argv[3]), 0.0
+else:
+    work, rate_goal = sys.argv[1], float(sys.argv[2])
 plaintext = os.environ.get("KIND") == "plaintext"
 SERVER = os.environ.get("SERVER", "nginx")  # the server process whose CPU the "nginx" column holds
 med = statistics.median
@@ -78,6 +82,12 @@ def steal_per_request(r):
 
 
 disturbed = {rnd for rs in by_variant.values() for rnd, r in rs.items() if steal_per_request(r) > STEAL_LIMIT}
+if check_round is not None:
+    if check_round in disturbed:
+        worst = max(((steal_per_request(rs[check_round]), v) for v, rs in by_variant.items() if check_round in rs))
+        print(f"  round {check_round} disturbed: {worst[1]}-{check_round} lost {worst[0]:.1f} us a request to steal"
+              f" (limit {STEAL_LIMIT:g})", file=sys.stderr)
+    sys.exit(1 if check_round in disturbed else 0)
 
 
 def compared(rs, base):
