@@ -77,8 +77,13 @@ for name, r in runs.items():
     r.update(agent_summary(variant, rnd))
     by_variant.setdefault(variant, {})[int(rnd)] = r
 
-def steal_per_request(r):
-    return r["steal"] / r["requests"] * 1e6 if "steal" in r and r["requests"] else 0.0
+
+def us_per_request(r, key):
+    return r[key] / r["requests"] * 1e6
+
+
+def steal_per_request(r):  # cpu.tsv rows before steal was recorded have none
+    return us_per_request(r, "steal") if "steal" in r else 0.0
 
 
 disturbed = {rnd for rs in by_variant.values() for rnd, r in rs.items() if steal_per_request(r) > STEAL_LIMIT}
@@ -148,13 +153,8 @@ who = {"served": "agent", "server": "agent", "server-tc": "agent", "server-tcn":
 who.update({v: "loader" for v in labels if v.startswith("floor-") and v not in who})
 
 
-def us_per_request(r, key):
-    return r[key] / r["requests"] * 1e6
-
-
 def ends(r):  # both ends' own CPU per request: nginx and the load generator
     return us_per_request(r, "nginx") + us_per_request(r, "client")
-
 
 
 base = by_variant.get("base", {})
@@ -188,7 +188,7 @@ for v in known + sorted(set(by_variant) - set(known)):
         if "switches" in d:
             line += f"; switches/request {d['switches'] / d['requests']:.2f}"
         if "steal" in d:
-            line += f", steal {us_per_request(d, 'steal'):.1f} us/request"
+            line += f", steal {steal_per_request(d):.1f} us/request"
         if rnd in disturbed:
             line += " (a disturbed round)"
         if "events" in d and who.get(v) == "loader":
