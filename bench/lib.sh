@@ -73,16 +73,11 @@ bench_jar() {
 cpu_ticks() { # $1: pid; utime + stime of the process (all its threads) in clock ticks
   awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
 }
-machine_ticks() { # busy clock ticks of all CPUs (everything but idle and iowait)
-  awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
-}
-
-machine_switches() { # context switches on all CPUs since boot
-  awk '/^ctxt / { print $2 }' /proc/stat
-}
-
-steal_ticks() { # clock ticks the hypervisor ran something else while this machine's CPUs wanted to run
-  awk '/^cpu / { print $9 }' /proc/stat
+machine_counters() { # one read of /proc/stat: busy ticks of all CPUs (all but idle and iowait), context
+  # switches since boot, and steal ticks (the hypervisor ran something else while this machine's CPUs
+  # wanted to run), space-separated
+  awk '/^cpu / { busy = $2 + $3 + $4 + $7 + $8 + $9; steal = $9 } /^ctxt / { ctxt = $2 }
+       END { print busy, ctxt, steal }' /proc/stat
 }
 
 start_agent() { # $1: log file, $2: sink (null | wc | serve), $3...: extra agent options
@@ -150,7 +145,7 @@ timed() {
     ip netns exec "$nsA" "${WARMCMD[@]}" >>"$work/warm-$name.log" 2>&1 || die "warm-up failed for $name"
   fi
   [ -z "$pid" ] || before="$(cpu_ticks "$pid")"
-  nb="$(cpu_ticks "$nginx_pid")"; mb="$(machine_ticks)"; sb="$(machine_switches)"; xb="$(steal_ticks)"
+  nb="$(cpu_ticks "$nginx_pid")"; read -r mb sb xb <<<"$(machine_counters)"
   local perf_pid=""
   if [ -n "${PERF:-}" ]; then # a whole-machine profile of the timed window, kept as $PERF/perf-<name>.data
     command -v perf >/dev/null 2>&1 || die "PERF is set but perf is missing (apt-get install linux-perf)"
@@ -165,7 +160,7 @@ timed() {
   t1="$(date +%s.%N)"
   if [ -n "$perf_pid" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
   [ -z "$pid" ] || after="$(cpu_ticks "$pid")"
-  na="$(cpu_ticks "$nginx_pid")"; ma="$(machine_ticks)"; sa="$(machine_switches)"; xa="$(steal_ticks)"
+  na="$(cpu_ticks "$nginx_pid")"; read -r ma sa xa <<<"$(machine_counters)"
   cat "$work/out-$name.log" >>"$work/load.log"
   "$python" - "$name" "$(( after - before ))" "$(( na - nb ))" "$work/time-$name" "$(( ma - mb ))" "$ticks" \
     "$t0" "$t1" "$work/warm-$name.log" "$(( sa - sb ))" "$(( xa - xb ))" >>"$work/cpu.tsv" <<'EOF'
