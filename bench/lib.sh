@@ -192,7 +192,7 @@ proxy_down() {
   haproxy_pid=""
 }
 
-# Whether round $1 ran undisturbed: none of its timed windows lost more than $STEAL_LIMIT microseconds a request
+# Whether round $1 ran undisturbed: none of its timed windows lost more than $STEAL_LIMIT percent of its CPU
 # to steal (the time the hypervisor gave this machine's CPUs to others while they wanted to run). A round that
 # did compared its variants under different machines; run_rounds runs another in its place, and
 # overhead-summary.py (which holds the rule) gives its medians over the undisturbed rounds. Says which window

@@ -51,7 +51,7 @@
 #                                ring the loader drains every 10 ms); -server after floor-tp, floor-all or
 #                                floor-tcrec: the same on the server's side alone (its interface, its sockets),
 #                                the floors of the `server` variant
-#   STEAL_LIMIT=1.0 EXTRA_ROUNDS=2  a round whose timed windows lost more than STEAL_LIMIT us a request to steal
+#   STEAL_LIMIT=3 EXTRA_ROUNDS=2  a round any of whose timed windows lost more than STEAL_LIMIT percent of its CPU to steal
 #                                (the hypervisor running others on this machine's CPUs) is disturbed: another
 #                                round runs in its place, up to EXTRA_ROUNDS more, and the medians and verdicts
 #                                are over the undisturbed rounds (every round is printed)
@@ -71,7 +71,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-5}"
-STEAL_LIMIT="${STEAL_LIMIT:-1.0}"
+STEAL_LIMIT="${STEAL_LIMIT:-}" # empty: overhead-summary.py's default (3)
 EXTRA_ROUNDS="${EXTRA_ROUNDS:-2}"
 WARM="${WARM:-30}"
 THREADS="${THREADS:-1}"

@@ -41,11 +41,8 @@
 #                                plainon for --serve with them kept attached (--plaintext on: a node
 #                                where some workload speaks plaintext HTTP), evnormal for --serve with
 #                                the event thread at normal priority (--event-thread normal; with it in
-#                                VARIANTS the fixed-rate case runs it too), evnice for the same with the
-#                                event thread and the JIT compilers reniced from outside to EVNICE (10):
-#                                a lower share than normal without SCHED_IDLE's starving (an experiment;
-#                                the agent has no such mode; in the fixed-rate case too)
-#   STEAL_LIMIT=1.0 EXTRA_ROUNDS=2  a round whose timed windows lost more than STEAL_LIMIT us a request to steal
+#                                VARIANTS the fixed-rate case runs it too)
+#   STEAL_LIMIT=3 EXTRA_ROUNDS=2  a round any of whose timed windows lost more than STEAL_LIMIT percent of its CPU to steal
 #                                (the hypervisor running others on this machine's CPUs) is disturbed: another
 #                                round runs in its place, up to EXTRA_ROUNDS more, and the medians and verdicts
 #                                are over the undisturbed rounds (every round is printed)
@@ -85,14 +82,13 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-5}"
-STEAL_LIMIT="${STEAL_LIMIT:-1.0}"
+STEAL_LIMIT="${STEAL_LIMIT:-}" # empty: overhead-summary.py's default (3)
 EXTRA_ROUNDS="${EXTRA_ROUNDS:-2}"
 WARM="${WARM:-10}"
 THREADS="${THREADS:-1}"
 CONNS="${CONNS:-16}"
 VARIANTS="${VARIANTS:-served proxy}"
 RATE="${RATE:-5000}"
-EVNICE="${EVNICE:-10}"
 RATE_DURATION="${RATE_DURATION:-10}"
 RATE_ROUNDS="${RATE_ROUNDS:-3}"
 RATE_CONNS="${RATE_CONNS:-50}"
@@ -312,17 +308,6 @@ echo "tls-overhead: $nsA ($addrA) -> $nsB ($addrB)$([ "$GO" = 1 ] && echo ", Go 
 # Each round rotates the order (base first in round 1, second in round 2, ...): on this kind of machine the
 # slot a variant runs in moved its CPU per request by ~5 us, as much as the differences measured.
 order=(base $VARIANTS)
-# evnice: the agent's event thread and JIT compiler threads at nice $EVNICE (the agent runs --event-thread
-# normal, so it leaves their priority alone). Threads the JVM starts later keep nice 0.
-renice_event_thread() {
-  local t c
-  for t in /proc/"$agent_pid"/task/*; do
-    c="$(cat "$t/comm" 2>/dev/null || true)"
-    case "$c" in
-      hmesh-agent-eve*|C[12]\ CompilerThre*) renice -n "$EVNICE" -p "${t##*/}" >/dev/null ;;
-    esac
-  done
-}
 
 one_round() { # $1: the round
   local r=$1 i v
@@ -346,15 +331,12 @@ one_round() { # $1: the round
       evnormal) start_agent "$work/agent-evnormal-$r.log" serve --plaintext-idle "$PLAINTEXT_IDLE" --event-thread normal
               hooks_detached "$work/agent-evnormal-$r.log"
               load_run "evnormal-$r" "$url" "$agent_pid"; stop_agent "$work/agent-evnormal-$r.log" ;;
-      evnice) start_agent "$work/agent-evnice-$r.log" serve --plaintext-idle "$PLAINTEXT_IDLE" --event-thread normal
-              renice_event_thread; hooks_detached "$work/agent-evnice-$r.log"
-              load_run "evnice-$r" "$url" "$agent_pid"; stop_agent "$work/agent-evnice-$r.log" ;;
       noplain) start_agent "$work/agent-noplain-$r.log" serve --plaintext off
               load_run "noplain-$r" "$url" "$agent_pid"; stop_agent "$work/agent-noplain-$r.log" ;;
       notls)  start_agent "$work/agent-notls-$r.log" null --no-tls
               load_run "notls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-notls-$r.log" ;;
       proxy)  proxy_up "$proxy_url"; load_run "proxy-$r" "$proxy_url" "$haproxy_pid"; proxy_down ;;
-      *) die "unknown variant $v (served, proxy, agent, piped, notls, syscalls, persite, noplain, plainon, evnormal, evnice)" ;;
+      *) die "unknown variant $v (served, proxy, agent, piped, notls, syscalls, persite, noplain, plainon, evnormal)" ;;
     esac
   done
 }
@@ -385,13 +367,6 @@ if [ "$RATE" -gt 0 ]; then
       rate_run "rateevnormal-$r" "$url" "$agent_pid"
       serial_run "serialevnormal-$r" "$url" "$agent_pid"
       stop_agent "$work/agent-rateevnormal-$r.log"
-    fi
-    if [[ " $VARIANTS " == *" evnice "* ]]; then
-      start_agent "$work/agent-rateevnice-$r.log" serve --plaintext-idle "$PLAINTEXT_IDLE" --event-thread normal
-      renice_event_thread; hooks_detached "$work/agent-rateevnice-$r.log"
-      rate_run "rateevnice-$r" "$url" "$agent_pid"
-      serial_run "serialevnice-$r" "$url" "$agent_pid"
-      stop_agent "$work/agent-rateevnice-$r.log"
     fi
     proxy_up "$proxy_url"
     rate_run "rateproxy-$r" "$proxy_url" "$haproxy_pid"
