@@ -34,7 +34,7 @@ demo: build
 
 ## bench: the benchmarks (JMH event paths and the sidecar access-log path; TCP throughput with and without the TC programs; HTTPS
 ## with and without the TLS uprobes, and through an HAProxy hop; plaintext HTTP with and without the socket hooks, and the
-## same hop; a uprobe hit per first-instruction class; a socket hook per syscall; the browser UI's map paint and live
+## same hop; a uprobe hit per first-instruction class; what each half of a TLS probe pair costs; a socket hook per syscall; the browser UI's map paint and live
 ## page in headless Chromium) (root)
 bench: build
 	./bench/run-event-path.sh
@@ -43,6 +43,7 @@ bench: build
 	./bench/tls-overhead.sh
 	./bench/plaintext-overhead.sh
 	./bench/uprobe-cost.sh
+	./bench/probe-shapes.sh
 	./bench/syscall-hooks.sh
 	./bench/fuzz.sh
 	./bench/ui.sh
