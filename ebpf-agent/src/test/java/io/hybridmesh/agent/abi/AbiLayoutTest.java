@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The Java decoders must agree byte for byte with bpf/include/hm_abi.h. The build compiles a C program
  * (bpf/abi_layout.c) that prints offsetof/sizeof of every shared field; this compares it with {@link
- * HmAbi#layout()}.
+ * JavaLayout#of()}, HmAbi's constants in the same format.
  */
 class AbiLayoutTest {
 
@@ -27,7 +27,7 @@ class AbiLayoutTest {
     }
     Map<String, String> fromC = new TreeMap<>();
     c.forEach((k, v) -> fromC.put((String) k, (String) v));
-    assertEquals(fromC, new TreeMap<>(HmAbi.layout()),
+    assertEquals(fromC, new TreeMap<>(JavaLayout.of()),
         "hm_abi.h and HmAbi.java disagree; update HmAbi (and its decoders) to the header");
   }
 }
