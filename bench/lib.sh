@@ -175,6 +175,32 @@ print(f"{name}\t{int(proc) / hz:.3f}\t{int(nginx) / hz:.3f}\t{client:.3f}\t{int(
 EOF
 }
 
+# Writes $work/nginx.conf for the benchmarks' server: one worker and no master (its pid is the server's), logs
+# and temporary files under $work, keep-alive for as long as a run lasts. $1: the rest of the http block (TLS
+# settings, the server block), indented by two.
+bench_nginx_conf() {
+  mkdir -p "$work/nginx"
+  cat >"$work/nginx.conf" <<EOF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+$1
+}
+EOF
+}
+
 # The HAProxy hop runs for its own windows only. A pod on the eBPF path has no proxy in it; an idle HAProxy
 # left in the server's namespace would be one more watched process mapping libssl, whose uprobe links every
 # TLS call of nginx then walks (about 70 ns a hit each, README "Benchmarks"). Needs $haproxy_bin, $nsA, $nsB,

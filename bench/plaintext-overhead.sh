@@ -96,30 +96,11 @@ ticks="$(getconf CLK_TCK)"
 port=8080; proxy_port=9080
 bench_side_by_side_begin plaintext-overhead hmp 253
 
-mkdir -p "$work/nginx"
-cat >"$work/nginx.conf" <<EOF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  server {
+bench_nginx_conf "  server {
     listen $port;
     default_type text/plain;
-    location / { return 200 "ok"; }
-  }
-}
-EOF
+    location / { return 200 \"ok\"; }
+  }"
 cat >"$work/haproxy.cfg" <<EOF
 global
   nbthread 1

@@ -81,27 +81,9 @@ bench_pair_up
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj "/CN=hmesh-bench" \
   -keyout "$work/key.pem" -out "$work/cert.pem" >"$work/openssl.log" 2>&1 || die "openssl could not make a certificate"
-mkdir -p "$work/nginx"
-cat >"$work/nginx.conf" <<EOF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  keepalive_requests 100000000;
-  ssl_certificate $work/cert.pem;
+bench_nginx_conf "  ssl_certificate $work/cert.pem;
   ssl_certificate_key $work/key.pem;
-  server { listen $addrB:8443 ssl; location / { return 200 "ok"; } }
-}
-EOF
+  server { listen $addrB:8443 ssl; location / { return 200 \"ok\"; } }"
 ip netns exec "$nsB" nginx -e "$work/nginx-error.log" -p "$work/nginx" -c "$work/nginx.conf" >"$work/nginx.log" 2>&1 &
 nginx_pid=$!
 url="https://$addrB:8443/"

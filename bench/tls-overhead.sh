@@ -133,33 +133,14 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
   || { cat "$work/openssl.log" >&2; die "openssl could not make a certificate"; }
 cat "$work/cert.pem" "$work/key.pem" >"$work/haproxy.pem"
 
-mkdir -p "$work/nginx"
-cat >"$work/nginx.conf" <<EOF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  ssl_certificate $work/cert.pem;
+bench_nginx_conf "  ssl_certificate $work/cert.pem;
   ssl_certificate_key $work/key.pem;
   ssl_protocols TLSv1.2 TLSv1.3;
   server {
     listen $port ssl$([ "$H2" = 1 ] && echo " http2");
     default_type text/plain;
-    location / { return 200 "ok"; }
-  }
-}
-EOF
+    location / { return 200 \"ok\"; }
+  }"
 cat >"$work/haproxy.cfg" <<EOF
 global
   nbthread 1
