@@ -73,6 +73,56 @@ bench_jar() {
 cpu_ticks() { # $1: pid; utime + stime of the process (all its threads) in clock ticks
   awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
 }
+# A JVM's CPU in clock ticks by thread group, space-separated: its event thread (hmesh-agent-event), its
+# JIT compilers (C1, C2), garbage collection and the VM's own threads, all the others. Nothing for a process
+# without JIT compiler threads (not a JVM: HAProxy, a loader). $1: pid.
+jvm_thread_ticks() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    printf '%s\t' "$(cat "$t/comm" 2>/dev/null)"
+    awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "$t/stat" 2>/dev/null || echo 0
+  done | awk -F'\t' '
+    $1 ~ /^C[12] Compiler/ { jit += $2; jvm = 1; next }
+    $1 ~ /^hmesh-agent-eve/ { event += $2; next }
+    $1 ~ /^(GC |G1 |VM )/ { gc += $2; next }
+    { other += $2 }
+    END { if (jvm) print event + 0, jit + 0, gc + 0, other + 0 }'
+}
+
+jit_drained() { # $1: pid; waits until its JIT compilers took no CPU for 0.6 s (at most 10 s), prints their ticks
+  local last now i
+  last="$(jvm_thread_ticks "$1" | awk '{ print $2 }')"
+  for i in $(seq 16); do
+    sleep 0.6
+    now="$(jvm_thread_ticks "$1" | awk '{ print $2 }')"
+    [ "$now" = "$last" ] && break
+    last="$now"
+  done
+  echo "$now"
+}
+
+# Lets a JVM's just-in-time compilers finish before a timed window: a long-running agent has its event path
+# compiled, and the compile queue a saturated warm-up leaves (the compilers yield with the event thread, so
+# they wait for idle CPU) would otherwise be worked off inside the window (measured: 0.1-0.7 s of compiler
+# CPU in a 5 s window, 1-9 us a request, varying with how much the warm-up left). Each new client also takes
+# branches the compiled code has not seen and has it recompiled, so after a pause that lets the queue drain
+# (the machine idle), warm-up runs follow, each with its own pause, until one of them and its pause took at
+# most JIT_QUIET (5) ticks of compiler CPU, or WARM_MORE (4) of them ran. Prints the runs it added and the
+# compiler ticks of the last. $1: name, $2: pid.
+settle_jit() {
+  local name=$1 pid=$2 more=0 start now
+  now="$(jit_drained "$pid")"
+  start="$now"
+  while [ "$more" -lt "${WARM_MORE:-4}" ]; do
+    start="$now"
+    more=$(( more + 1 ))
+    ip netns exec "$nsA" "${WARMCMD[@]}" >>"$work/warm-$name.log" 2>&1 || die "warm-up failed for $name"
+    now="$(jit_drained "$pid")"
+    [ $(( now - start )) -le "${JIT_QUIET:-5}" ] && break
+  done
+  echo "$more $(( now - start ))"
+}
+
 machine_counters() { # one read of /proc/stat: busy ticks of all CPUs (all but idle and iowait), context
   # switches since boot, and steal ticks (the hypervisor ran something else while this machine's CPUs
   # wanted to run), space-separated
@@ -135,7 +185,7 @@ stop_agent() { # $1: log file
 # that the agent's event counters (which run from its start) can be read per request.
 timed() {
   local name=$1 pid=$2 warm=$3; shift 3
-  local before=0 after=0 t0 t1 nb na mb ma sb sa xb xa
+  local before=0 after=0 t0 t1 nb na mb ma sb sa xb xa more quiet
   rm -f "$work/warm-$name.log"
   if [ "$warm" != 0 ]; then
     # The warm-up runs the same load (WARMCMD) twice: the agent's JIT compiles its event path during the
@@ -143,8 +193,16 @@ timed() {
     # that their recompilation happens here and not in the timed window.
     ip netns exec "$nsA" "${WARMCMD[@]}" >"$work/warm-$name.log" 2>&1 || die "warm-up failed for $name"
     ip netns exec "$nsA" "${WARMCMD[@]}" >>"$work/warm-$name.log" 2>&1 || die "warm-up failed for $name"
+    # Saturating runs (wrk_run, h2_run) time a JVM at its steady state: see settle_jit.
+    if [ "${settle:-0}" = 1 ] && [ -n "$pid" ] && [ -n "$(jvm_thread_ticks "$pid")" ]; then
+      read -r more quiet <<<"$(settle_jit "$name" "$pid")"
+      echo "  $name: $more more warm-up run(s) for the agent's JIT compilers; the last and its pause took $quiet" \
+        "ticks of their CPU (quiet: ${JIT_QUIET:-5})" >&2
+    fi
   fi
   [ -z "$pid" ] || before="$(cpu_ticks "$pid")"
+  local threads_before=""
+  [ -z "$pid" ] || threads_before="$(jvm_thread_ticks "$pid")"
   nb="$(cpu_ticks "$nginx_pid")"; read -r mb sb xb <<<"$(machine_counters)"
   local perf_pid=""
   if [ -n "${PERF:-}" ]; then # a whole-machine profile of the timed window, kept as $PERF/perf-<name>.data
@@ -160,6 +218,11 @@ timed() {
   t1="$(date +%s.%N)"
   if [ -n "$perf_pid" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
   [ -z "$pid" ] || after="$(cpu_ticks "$pid")"
+  if [ -n "$threads_before" ]; then # the JVM's CPU over the window by thread group, in seconds
+    paste -d' ' <(tr ' ' '\n' <<<"$threads_before") <(jvm_thread_ticks "$pid" | tr ' ' '\n') \
+      | awk -v n="$name" -v hz="$ticks" 'BEGIN { printf "%s", n } { printf "\t%.3f", ($2 - $1) / hz } END { print "" }' \
+      >>"$work/threads.tsv"
+  fi
   na="$(cpu_ticks "$nginx_pid")"; read -r ma sa xa <<<"$(machine_counters)"
   cat "$work/out-$name.log" >>"$work/load.log"
   "$python" - "$name" "$(( after - before ))" "$(( na - nb ))" "$work/time-$name" "$(( ma - mb ))" "$ticks" \
@@ -241,7 +304,7 @@ run_rounds() {
 
 wrk_run() { # $1: name, $2: url, $3: pid whose CPU to measure
   WARMCMD=(wrk -t"$THREADS" -c"$CONNS" -d"$(( (WARM + 1) / 2 ))s" "$2")
-  timed "$1" "$3" "$WARM" wrk --latency -t"$THREADS" -c"$CONNS" -d"${DURATION}s" "$2"
+  settle=1 timed "$1" "$3" "$WARM" wrk --latency -t"$THREADS" -c"$CONNS" -d"${DURATION}s" "$2"
   "$python" - "$work/out-$1.log" "$1" >>"$work/runs.tsv" <<'EOF'
 import re, sys
 text = open(sys.argv[1]).read()

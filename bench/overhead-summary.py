@@ -5,8 +5,8 @@ side by side, and the targets of their issues.
 Reads, from the run's work directory: runs.tsv (wrk: name requests rps p50 p99 errors), cpu.tsv (name
 proc nginx client machine window warm_requests switches steal: seconds of CPU over the timed window, the
 machine's context switches in it, the seconds the hypervisor ran others while its CPUs wanted to run),
-rate.tsv (h2load at a fixed rate: name requests rps p50 p99 p999 failed) and the agents' logs (their exit
-summary).
+rate.tsv (h2load at a fixed rate: name requests rps p50 p99 p999 failed), threads.tsv (name event jit gc
+other: the agent's CPU over the window by thread group, seconds) and the agents' logs (their exit summary).
 """
 import json
 import os
@@ -71,11 +71,14 @@ runs = rows("runs.tsv", ["requests", "rps", "p50", "p99", "errors"])
 cpu = rows("cpu.tsv", ["proc", "nginx", "client", "machine", "window", "warm_requests", "switches", "steal"])
 rate = rows("rate.tsv", ["requests", "rps", "p50", "p99", "p999", "failed"])
 serial = rows("serial.tsv", ["rps", "p50", "p99"])
+# The agent's CPU over each window by thread group (lib.sh jvm_thread_ticks), in seconds.
+threads = rows("threads.tsv", ["t_event", "t_jit", "t_gc", "t_other"])
 
 by_variant = {}
 for name, r in runs.items():
     variant, rnd = name.rsplit("-", 1)
     r.update(cpu.get(name, {}))
+    r.update(threads.get(name, {}))
     r["round"] = int(rnd)
     r.update(agent_summary(variant, rnd))
     by_variant.setdefault(variant, {})[int(rnd)] = r
@@ -236,6 +239,11 @@ for v in known + sorted(set(by_variant) - set(known)):
         print(f"  added CPU per request: {med(added):.1f} us ({who.get(v, 'agent')} {med(us_per_request(rs[r], 'proc') for r in use):.1f}"
               f" + {SERVER} and wrk {med(inside):+.1f}); whole machine {med(added_machine):+.1f} us"
               + (f"; context switches {med(switches):+.2f} per request" if switches else ""))
+        by_thread = [r for r in use if "t_event" in rs[r]]
+        if by_thread:
+            print("  the agent's CPU by thread, per request: " + ", ".join(
+                f"{label} {med(us_per_request(rs[r], k) for r in by_thread):.1f} us" for k, label in
+                (("t_event", "event thread"), ("t_jit", "JIT compilers"), ("t_gc", "GC and VM"), ("t_other", "other"))))
         costs = {}
         for rnd in rs:
             for name, (ns, runs) in program_costs(v, rnd).items():

@@ -31,6 +31,9 @@
 #                                agent's JIT compilers still took 80-100 ms/s of CPU 15-35 s after its start
 #                                under this load, 10-30 ms/s after that; the agent is timed at its steady state)
 #   THREADS=1 CONNS=16           wrk threads and connections
+#   WARM_MORE=4 JIT_QUIET=5      then more warm-up runs, each followed by a pause until the agent's JIT
+#                                compilers rest, until one took at most JIT_QUIET ticks of compiler CPU (lib.sh
+#                                settle_jit); the agent's CPU is printed by thread too
 #   VARIANTS="served server server-tc proxy"  besides base; add notls to split the agent's costs, evnormal for --serve
 #                                with the event thread at normal priority (--event-thread normal), syscalls
 #                                for --serve reading plaintext at the raw syscall pair (--socket-hooks syscalls,

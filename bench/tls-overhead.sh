@@ -17,7 +17,8 @@
 #           stand-in for a sidecar in front of the server
 # and, when asked (VARIANTS), agent (--print jsonl >/dev/null), piped (--print jsonl | wc -l) and notls
 # (--no-tls: TC programs only). Every timed run follows an untimed warm-up of the same kind, so that JVM
-# start-up, JIT compilation and TLS session set-up stay out of the timed window.
+# start-up, JIT compilation and TLS session set-up stay out of the timed window; the agent's CPU is also
+# printed by thread (event thread, JIT compilers, GC, the rest), so that what compilation remains is seen.
 #
 # CPU is counted where it is spent: the agent's process, nginx, wrk (its own time, so the probes' traps
 # and programs inside it count) and HAProxy, each from /proc/<pid>/stat or time(1) over the timed window,
@@ -34,6 +35,10 @@
 # Environment (all optional):
 #   ROUNDS=3 DURATION=5 WARM=10  rounds, seconds per timed wrk run, seconds of warm-up before each
 #   THREADS=1 CONNS=16           wrk threads and connections at saturation
+#   WARM_MORE=4 JIT_QUIET=5      before an agent's saturating window, more warm-up runs (each followed by a
+#                                pause until its JIT compilers rest) until one took at most JIT_QUIET ticks
+#                                of compiler CPU, up to WARM_MORE: the window then times the agent's steady
+#                                state, not compilation a saturated warm-up deferred (lib.sh settle_jit)
 #   VARIANTS="served proxy"      besides base; add agent, piped, notls to split the agent's costs, and
 #                                syscalls for --serve with the syscall tracepoints of kernels before 6.3,
 #                                persite for --serve with a perf-event uprobe link per site (before 6.6),
@@ -194,7 +199,7 @@ proxy_up "$proxy_url"; proxy_down # the configuration works before any round
 h2_run() { # $1: name, $2: url, $3: pid whose CPU to measure
   WARMCMD=(h2load -c "$CONNS" -m "$STREAMS" -D "$(( (WARM + 1) / 2 ))" "$2")
   rm -f "$work/h2-$1.log"
-  timed "$1" "$3" "$WARM" h2load -c "$CONNS" -m "$STREAMS" -D "$DURATION" --log-file="$work/h2-$1.log" "$2"
+  settle=1 timed "$1" "$3" "$WARM" h2load -c "$CONNS" -m "$STREAMS" -D "$DURATION" --log-file="$work/h2-$1.log" "$2"
   "$python" - "$work/out-$1.log" "$work/h2-$1.log" "$1" >>"$work/runs.tsv" <<'EOF'
 import re, sys
 text = open(sys.argv[1]).read()
