@@ -202,6 +202,13 @@ int BPF_KRETPROBE(hm_ssl_read_ex_ret)
 	return leave(ctx, HM_TLS_READ, true);
 }
 
+SEC("uprobe")
+int BPF_KPROBE(hm_ssl_set_fd, void *ssl, int fd)
+{
+	remember_fd(ssl, fd);
+	return 0;
+}
+
 /*
  * One entry and one return program for every site, told apart by the link's cookie (enum hm_tls_cookie):
  * user space attaches them with uprobe_multi links (Linux 6.6), one pair of links per file and process for
@@ -210,7 +217,13 @@ int BPF_KRETPROBE(hm_ssl_read_ex_ret)
 SEC("uprobe")
 int BPF_KPROBE(hm_tls_enter, void *ssl, const void *buf, size_t num, size_t *out)
 {
-	return enter(ssl, buf, (bpf_get_attach_cookie(ctx) & HM_TLS_COOKIE_EX) ? out : NULL);
+	__u64 cookie = bpf_get_attach_cookie(ctx);
+
+	if (cookie & HM_TLS_COOKIE_SET_FD) { /* no return probe goes with this site */
+		remember_fd(ssl, (int)(long)buf);
+		return 0;
+	}
+	return enter(ssl, buf, (cookie & HM_TLS_COOKIE_EX) ? out : NULL);
 }
 
 SEC("uretprobe")

@@ -224,6 +224,7 @@ enum hm_tls_flag {
 enum hm_tls_cookie {
 	HM_TLS_COOKIE_WRITE = 0x1, /* a write; otherwise a read */
 	HM_TLS_COOKIE_EX = 0x2,    /* the _ex convention (size_t out-parameter, 1 on success) */
+	HM_TLS_COOKIE_SET_FD = 0x4, /* SSL_set_fd(ssl, fd): an entry only, remembering the socket's connection */
 };
 
 /* Bytes of plaintext captured per call at most; length says how many the call really moved. */

@@ -42,6 +42,17 @@ struct {
 	__type(value, struct hm_ssl_conn);
 } hm_ssl_conns SEC(".maps");
 
+/* Reads the addresses of socket `sk` into *fresh and remembers them for `key`; false for one not connected. */
+static __always_inline bool remember_conn(const struct hm_ssl_key *key, __u64 sk, struct hm_ssl_conn *fresh)
+{
+	if (!socket_tuple((struct sock *)sk, &fresh->tuple) || !fresh->tuple.dport)
+		return false;
+	sock_words((struct sock_common *)sk, fresh->tuple.family == HM_AF_INET6, &fresh->words);
+	fresh->sk = sk;
+	bpf_map_update_elem(&hm_ssl_conns, key, fresh, BPF_ANY);
+	return true;
+}
+
 /*
  * The connection of this call: its socket when it made a send or receive (the cache entry is reused while
  * the socket is the same), else the SSL pointer's last known connection.
@@ -66,13 +77,32 @@ static __always_inline bool call_tuple(const struct hm_tls_call *call, __u32 tgi
 			return true;
 		}
 	}
-	if (!socket_tuple((struct sock *)sk, &fresh.tuple))
+	if (!remember_conn(&key, call->sk, &fresh))
 		return false;
-	sock_words(sk, fresh.tuple.family == HM_AF_INET6, &fresh.words);
-	fresh.sk = call->sk;
-	bpf_map_update_elem(&hm_ssl_conns, &key, &fresh, BPF_ANY);
 	*t = fresh.tuple;
 	return true;
+}
+
+/*
+ * SSL_set_fd(ssl, fd): where an application ties its socket to the SSL object, before the handshake. The
+ * connection is remembered for the SSL pointer then, so that a call the library serves from its buffer without
+ * touching the socket has its addresses too. A server with read-ahead (nginx) often serves the first request
+ * of a connection that way under load: the request came in the flight that ended the handshake, and the
+ * handshake's read took it. Without this such a flow had no addresses, or those of the connection whose freed
+ * SSL object this one reuses. Whatever was remembered for the pointer before is dropped here, also when the
+ * socket is not connected yet (a client may tie it before connect; its first call that uses it then names it).
+ */
+static __always_inline void remember_fd(void *ssl, int fd)
+{
+	struct hm_ssl_key key = {.ssl = (__u64)ssl, .tgid = bpf_get_current_pid_tgid() >> 32};
+	struct hm_ssl_conn fresh = {};
+	__u64 sk;
+
+	if (!watched_endpoint())
+		return;
+	sk = fd_sock(fd);
+	if (!sk || !remember_conn(&key, sk, &fresh))
+		bpf_map_delete_elem(&hm_ssl_conns, &key);
 }
 
 #endif /* HM_TLS_CONN_H */

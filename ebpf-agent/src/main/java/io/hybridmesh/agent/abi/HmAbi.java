@@ -27,6 +27,7 @@ public final class HmAbi {
   public static final int TLS_MAX_CAPTURE = 4096;
   public static final long TLS_COOKIE_WRITE = 0x1;
   public static final long TLS_COOKIE_EX = 0x2;
+  public static final long TLS_COOKIE_SET_FD = 0x4;
 
   public static final int CONN_NEW = 1;
   public static final int CONN_ACTIVE = 2;

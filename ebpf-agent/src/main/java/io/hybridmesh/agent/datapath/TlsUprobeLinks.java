@@ -60,10 +60,15 @@ final class TlsUprobeLinks {
     }
     long[] offsets = sites.stream().mapToLong(TlsSite::fileOffset).toArray();
     long[] cookies = sites.stream().mapToLong(TlsUprobeLinks::cookie).toArray();
+    // SSL_set_fd has an entry probe only.
+    List<TlsSite> calls = sites.stream().filter(s -> !s.bindsSocket()).toList();
+    long[] returnOffsets = calls.stream().mapToLong(TlsSite::fileOffset).toArray();
+    long[] returnCookies = calls.stream().mapToLong(TlsUprobeLinks::cookie).toArray();
     BpfLink entry = null;
     try {
       entry = object.attachUprobeMulti(MULTI_ENTRY, new UprobeMultiTarget(file, offsets, cookies, false, pid));
-      BpfLink ret = object.attachUprobeMulti(MULTI_RETURN, new UprobeMultiTarget(file, offsets, cookies, true, pid));
+      BpfLink ret = object.attachUprobeMulti(MULTI_RETURN,
+          new UprobeMultiTarget(file, returnOffsets, returnCookies, true, pid));
       return new Links(List.of(ret, entry), sites);
     } catch (BpfException e) {
       if (entry != null) {
@@ -75,6 +80,9 @@ final class TlsUprobeLinks {
   }
 
   static long cookie(TlsSite site) {
+    if (site.bindsSocket()) {
+      return HmAbi.TLS_COOKIE_SET_FD;
+    }
     return (site.write() ? HmAbi.TLS_COOKIE_WRITE : 0) | (site.exConvention() ? HmAbi.TLS_COOKIE_EX : 0);
   }
 

@@ -44,6 +44,23 @@ public record TlsSite(boolean write, long fileOffset, boolean exConvention, List
     this(write, fileOffset, exConvention, functions, null, null);
   }
 
+  /**
+   * OpenSSL's SSL_set_fd, where an application ties its socket to an SSL object: a site with an entry probe
+   * only, once per connection, that remembers the connection for the SSL pointer (bpf/include/hm_tls_conn.h
+   * remember_fd), so that calls the library serves from its buffer have their addresses too.
+   */
+  public static final String SET_FD = "SSL_set_fd";
+
+  /** The SSL_set_fd site of a file, at {@code fileOffset}. */
+  public static TlsSite setFd(long fileOffset) {
+    return new TlsSite(false, fileOffset, false, List.of(SET_FD));
+  }
+
+  /** Whether this is an SSL_set_fd site ({@link #SET_FD}): an entry probe only, reporting no calls. */
+  public boolean bindsSocket() {
+    return go == null && functions.equals(List.of(SET_FD));
+  }
+
   /** The entry program in bpf/tls_uprobe.bpf.c that reads calls at this site (for Go, its one program). */
   public String entryProgram() {
     if (go != null) {
@@ -54,12 +71,15 @@ public record TlsSite(boolean write, long fileOffset, boolean exConvention, List
         case ENTRY -> "hm_go_" + (write ? "write" : "read") + "_enter";
       };
     }
+    if (bindsSocket()) {
+      return "hm_ssl_set_fd";
+    }
     return "hm_ssl_" + (write ? "write" : "read") + (exConvention ? "_ex" : "");
   }
 
-  /** Its return program; null for Go, whose returns are plain probes on ret instructions. */
+  /** Its return program; null for Go, whose returns are plain probes on ret instructions, and SSL_set_fd. */
   public String returnProgram() {
-    return go != null ? null : entryProgram() + "_ret";
+    return go != null || bindsSocket() ? null : entryProgram() + "_ret";
   }
 
   @Override

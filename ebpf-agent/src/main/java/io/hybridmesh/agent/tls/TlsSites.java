@@ -13,7 +13,8 @@ import java.util.Map;
  * function they call) become one site, so each call is seen once. A site away from a function's entry is
  * that internal function, whose shape is the _ex form's; at an entry, the function's own name says the
  * shape. An offset claimed by a write and a read function at once can only come from a corrupt or hostile
- * file: it is not probed.
+ * file: it is not probed. SSL_set_fd, where there is one, is a site of its own, an entry probe only
+ * ({@link TlsSite#bindsSocket}).
  */
 public final class TlsSites {
 
@@ -25,7 +26,14 @@ public final class TlsSites {
   public static List<TlsSite> of(List<UprobeTarget> targets) {
     Map<Long, Draft> byOffset = new LinkedHashMap<>();
     List<Long> conflicting = new ArrayList<>();
+    List<TlsSite> setFd = new ArrayList<>();
     for (UprobeTarget t : targets) {
+      if (t.symbol().equals(TlsSite.SET_FD)) {
+        if (t.isResolved()) {
+          setFd.add(TlsSite.setFd(t.siteOffset()));
+        }
+        continue;
+      }
       boolean write = WRITES.contains(t.symbol());
       if ((!write && !READS.contains(t.symbol())) || !t.isResolved()) {
         continue;
@@ -50,6 +58,12 @@ public final class TlsSites {
     conflicting.forEach(byOffset::remove);
     List<TlsSite> out = new ArrayList<>();
     byOffset.forEach((at, d) -> out.add(new TlsSite(d.write, at, d.ex, d.functions)));
+    // Only beside calls to read: a file whose reads and writes are not probed has no use for it, and an
+    // offset a read or write already claims is a corrupt or hostile file's.
+    if (!out.isEmpty()) {
+      setFd.stream().filter(s -> !byOffset.containsKey(s.fileOffset()) && !conflicting.contains(s.fileOffset()))
+          .limit(1).forEach(out::add);
+    }
     return out;
   }
 

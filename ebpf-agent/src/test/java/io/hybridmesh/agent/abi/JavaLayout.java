@@ -57,6 +57,9 @@ final class JavaLayout {
     constant(m, "HM_SOCK_PLAIN", SOCK_PLAIN);
     constant(m, "HM_SOCK_TLS", SOCK_TLS);
     constant(m, "HM_SOCK_F_FIRST_READ", SOCK_F_FIRST_READ);
+    constant(m, "HM_TLS_COOKIE_WRITE", (int) TLS_COOKIE_WRITE);
+    constant(m, "HM_TLS_COOKIE_EX", (int) TLS_COOKIE_EX);
+    constant(m, "HM_TLS_COOKIE_SET_FD", (int) TLS_COOKIE_SET_FD);
     constant(m, "HM_CONN_F_INITIATOR_KNOWN", CONN_F_INITIATOR_KNOWN);
     constant(m, "HM_CONN_F_END_PENDING", CONN_F_END_PENDING);
     constant(m, "HM_CONN_F_LOCAL_INITIATOR", CONN_F_LOCAL_INITIATOR);

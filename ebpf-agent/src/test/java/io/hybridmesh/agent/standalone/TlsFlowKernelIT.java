@@ -177,6 +177,37 @@ public class TlsFlowKernelIT {
   }
 
   @Test
+  void aRequestReadWithTheHandshakeStillHasItsAddresses() throws Exception {
+    // The client's Finished and its request leave in one segment (TCP_CORK), and the server has read-ahead on
+    // (as nginx does): the read that ends its handshake takes the request too, and its SSL_read serves it from
+    // the library's buffer without touching the socket. Only SSL_set_fd, probed as the server ties the socket
+    // to its SSL object, gives that flow its addresses. Without it the flow had none, or (checked) those of
+    // the connection before it: the readiness check's SSL object was freed and this one made in its place.
+    int server = hosts.startReadAheadTlsServer();
+    await().atMost(WAIT).until(() -> agent.tlsProbesOn(server));
+    String out = hosts.client.exec(Duration.ofSeconds(30), "python3", "-c", """
+        import socket, ssl
+        ctx = ssl._create_unverified_context()
+        s = socket.create_connection(("%s", 8445))
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 1)
+        t = ctx.wrap_socket(s, do_handshake_on_connect=False)
+        t.do_handshake()
+        t.sendall(b"PUT /ok HTTP/1.1\\r\\nHost: cork\\r\\nContent-Length: 0\\r\\n\\r\\n")
+        t.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 0)
+        print(t.recv(12).decode(), t.getsockname()[1])
+        """.formatted(TwoHosts.SERVER_V4));
+    assertTrue(out.startsWith("HTTP/1.1 200"), out);
+    int port = Integer.parseInt(out.trim().split(" ")[2]);
+    Predicate<Flow> request = f -> f.getType() == FlowType.L7 && f.getReporter() == Reporter.SERVER
+        && f.getL7().getType() == L7FlowType.REQUEST && f.getL7().getHttp().getMethod().equals("PUT");
+    await().atMost(WAIT).untilAsserted(() -> assertEquals(1, sink.flows(request).size(), sink::dump));
+    Flow f = sink.flows(request).get(0);
+    assertEquals("", f.getCompleteness().getReason(), sink::dump);
+    assertEquals(TwoHosts.CLIENT_V4, f.getIp().getSource(), sink::dump);
+    assertEquals(port, f.getL4().getTcp().getSourcePort(), sink::dump);
+  }
+
+  @Test
   void processesOutsideTheWatchedNamespacesAreNotReported() {
     // The same libssl is probed for every process on the host: a TLS server and client in the root
     // namespace use it too, and must stay invisible.

@@ -59,6 +59,33 @@ class TlsSitesTest {
   }
 
   @Test
+  void sslSetFdIsAnEntryOnlySiteBesideTheCalls() {
+    List<TlsSite> sites = TlsSites.of(List.of(
+        UprobeTarget.resolved("SSL_set_fd", LIB, 0x50),
+        UprobeTarget.resolved("SSL_write", LIB, 0x100),
+        UprobeTarget.resolved("SSL_read", LIB, 0x200)));
+    assertEquals(3, sites.size());
+    TlsSite setFd = sites.get(2);
+    assertEquals(TlsSite.setFd(0x50), setFd);
+    assertTrue(setFd.bindsSocket());
+    assertEquals("hm_ssl_set_fd", setFd.entryProgram());
+    assertEquals(null, setFd.returnProgram(), "an entry probe only");
+    assertTrue(sites.stream().limit(2).noneMatch(TlsSite::bindsSocket));
+  }
+
+  @Test
+  void sslSetFdAloneOrAtACallsOffsetIsNotProbed() {
+    assertTrue(TlsSites.of(List.of(UprobeTarget.resolved("SSL_set_fd", LIB, 0x50))).isEmpty(),
+        "no calls read in the file: nothing to name");
+    List<TlsSite> sites = TlsSites.of(List.of(
+        UprobeTarget.resolved("SSL_set_fd", LIB, 0x100),
+        UprobeTarget.resolved("SSL_write", LIB, 0x100),
+        UprobeTarget.resolved("SSL_read", LIB, 0x200)));
+    assertEquals(List.of(new TlsSite(true, 0x100, false, List.of("SSL_write")),
+        new TlsSite(false, 0x200, false, List.of("SSL_read"))), sites, "a corrupt file's overlap");
+  }
+
+  @Test
   void unresolvedAndForeignTargetsAreIgnored() {
     assertTrue(TlsSites.of(List.of(UprobeTarget.unresolved("SSL_write", LIB, "stripped"),
         UprobeTarget.resolved("gnutls_record_send", LIB, 0x10))).isEmpty());
