@@ -244,9 +244,10 @@ class KubernetesAgentIT {
     assertTrue(app.targets().stream().anyMatch(t -> LIBSSL.toString().equals(t.file())
         && t.symbol().equals("no_such_fn") && !t.resolved() && t.unresolvedReason() != null), value);
 
-    // The prober's four targets, then the knob's own SSL_write (its entry: named alone, it proves no shared site).
+    // The prober's four targets and SSL_set_fd, then the knob's own SSL_write (its entry: named alone, it proves
+    // no shared site).
     List<ContainerProbe.Target> all = app.targets().stream().filter(t -> t.probeOffset() != null).toList();
-    assertEquals(List.of("SSL_write", "SSL_read", "SSL_write_ex", "SSL_read_ex", "SSL_write"),
+    assertEquals(List.of("SSL_write", "SSL_read", "SSL_write_ex", "SSL_read_ex", "SSL_set_fd", "SSL_write"),
         all.stream().map(ContainerProbe.Target::symbol).toList(), value);
     List<ContainerProbe.Target> analysed = all.subList(0, 4);
     assertTrue(all.stream().allMatch(t -> t.instruction() != null && t.cost() != null && t.site() != null),

@@ -17,6 +17,16 @@ public record UprobeTargetEntry(String symbol, String file, Long offset, Long pr
     String cost, String site, String unresolvedReason) {
 
   public static final int MAX_INSTRUCTION = 80;
+  /**
+   * OpenSSL's SSL_set_fd: probed at its entry once per connection (where the application ties its socket to
+   * the SSL object, so that calls served from the library's buffer keep their connection), not per TLS call.
+   */
+  public static final String SSL_SET_FD = "SSL_set_fd";
+
+  /** Whether a function of this name is hit once per TLS call (SSL_write, SSL_read, ...), not per connection. */
+  public static boolean perCall(String symbol) {
+    return !SSL_SET_FD.equals(symbol);
+  }
 
   public UprobeTargetEntry {
     FieldRules.matching("symbol", FieldRules.required("symbol", symbol), FieldRules.SYMBOL,

@@ -1,5 +1,6 @@
 package io.hybridmesh.controller.report;
 
+import io.hybridmesh.api.annotation.UprobeTargetEntry;
 import io.hybridmesh.api.observer.v1.ContainerReport;
 import io.hybridmesh.api.observer.v1.ProbeCost;
 import io.hybridmesh.api.observer.v1.ProbeSite;
@@ -20,7 +21,8 @@ import java.util.Map;
  * single-stepped) on that node. Not knowing which functions a workload calls how often, the expectation is
  * the mean over the workload's distinct sites (a request is one write and one read call, usually one site
  * each; OpenSSL's plain and _ex forms may share one). The node's prices are what its agent measured, never
- * a constant: a single step is a VM exit on KVM guests and nearly free on bare metal.
+ * a constant: a single step is a VM exit on KVM guests and nearly free on bare metal. A probe hit once per
+ * connection (SSL_set_fd) is no TLS call's and is left out.
  *
  * <p>Both the cluster's status ({@code StatusBuilder}) and the demo's report ({@link WorkloadReports}) use
  * this, so {@code hmesh report} says the same in both.
@@ -49,7 +51,7 @@ public final class TlsCallCost {
       }
       List<GoCalls.Probe> probes = new ArrayList<>();
       for (ContainerProbe.Target t : probe.targets()) {
-        if (t.resolved() && t.file() != null && t.siteOffset() != null) {
+        if (t.resolved() && t.file() != null && t.siteOffset() != null && UprobeTargetEntry.perCall(t.symbol())) {
           probes.add(new GoCalls.Probe(t.symbol(), new Site(container, t.file(), t.siteOffset(),
               t.cost() == null ? ProbeCostClass.UNKNOWN : t.cost())));
         }
@@ -65,6 +67,9 @@ public final class TlsCallCost {
     for (ContainerReport c : containers) {
       List<GoCalls.Probe> probes = new ArrayList<>();
       for (ProbeSite s : c.getProbeSitesList()) {
+        if (!UprobeTargetEntry.perCall(s.getSymbol())) {
+          continue;
+        }
         probes.add(new GoCalls.Probe(s.getSymbol(), new Site(c.getName(), s.getFile(), s.getProbeOffset(),
             costClass(s.getCost()))));
       }

@@ -47,6 +47,16 @@ class TlsCallCostTest {
   }
 
   @Test
+  void sslSetFdIsHitOncePerConnectionAndIsNoTlsCallsSite() {
+    ContainerProbe p = new ContainerProbe("/usr/sbin/nginx", "OPENSSL", "DYNAMIC", List.of(
+        at("SSL_write", 1, 1, ProbeCostClass.EMULATED), at("SSL_read", 2, 2, ProbeCostClass.EMULATED),
+        at("SSL_set_fd", 3, 3, ProbeCostClass.SINGLE_STEPPED)), null, null);
+    TlsCallCost.Estimate e = TlsCallCost.estimate("EBPF", sites(p), KVM);
+    assertEquals(2, e.sites());
+    assertEquals(1_400L, e.nanos(), "the per-connection probe's single step is no TLS call's");
+  }
+
+  @Test
   void allEmulatedNeedsOnlyTheEmulatedMeasurement() {
     ContainerProbe p = new ContainerProbe("/usr/bin/curl", "OPENSSL", "DYNAMIC", List.of(
         at("SSL_write", 1, 1, ProbeCostClass.EMULATED), at("SSL_read", 2, 2, ProbeCostClass.EMULATED)), null, null);

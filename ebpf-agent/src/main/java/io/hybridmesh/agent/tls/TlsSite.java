@@ -49,7 +49,7 @@ public record TlsSite(boolean write, long fileOffset, boolean exConvention, List
    * only, once per connection, that remembers the connection for the SSL pointer (bpf/include/hm_tls_conn.h
    * remember_fd), so that calls the library serves from its buffer have their addresses too.
    */
-  public static final String SET_FD = "SSL_set_fd";
+  public static final String SET_FD = io.hybridmesh.api.annotation.UprobeTargetEntry.SSL_SET_FD;
 
   /** The SSL_set_fd site of a file, at {@code fileOffset}. */
   public static TlsSite setFd(long fileOffset) {

@@ -134,48 +134,15 @@ final class TwoHosts implements AutoCloseable {
    * An HTTPS server in C on port 8445 with OpenSSL's read-ahead on (as nginx has it): the read that ends a
    * handshake takes whatever came after the client's Finished, so a request sent in the same flight is
    * served by the first SSL_read from the library's buffer, without touching the socket. Answers one request
-   * per connection, 200. Returns its pid.
+   * per connection, 200 (src/test/resources/tls-peers/read-ahead-server.c). Returns its pid.
    */
   int startReadAheadTlsServer() throws Exception {
     makeCertificate();
-    Path server = io.hybridmesh.agent.probe.Fixtures.gcc(dir, "read-ahead-server", """
-        #include <arpa/inet.h>
-        #include <openssl/ssl.h>
-        #include <stdlib.h>
-        #include <string.h>
-        #include <unistd.h>
-
-        int main(int argc, char **argv)
-        {
-        	const char *ok = "HTTP/1.1 200 OK\\r\\nContent-Length: 3\\r\\nConnection: close\\r\\n\\r\\nok\\n";
-        	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
-        	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(8445)};
-        	int l = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-        	char buf[4096];
-
-        	if (!ctx || SSL_CTX_use_certificate_chain_file(ctx, argv[1]) != 1 ||
-        	    SSL_CTX_use_PrivateKey_file(ctx, argv[2], SSL_FILETYPE_PEM) != 1)
-        		return 1;
-        	SSL_CTX_set_read_ahead(ctx, 1);
-        	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        	if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 16))
-        		return 1;
-        	for (;;) {
-        		int c = accept(l, NULL, NULL);
-        		SSL *s;
-
-        		if (c < 0)
-        			continue;
-        		s = SSL_new(ctx);
-        		SSL_set_fd(s, c);
-        		if (SSL_accept(s) == 1 && SSL_read(s, buf, sizeof(buf)) > 0)
-        			SSL_write(s, ok, strlen(ok));
-        		SSL_shutdown(s);
-        		SSL_free(s);
-        		close(c);
-        	}
-        }
-        """, "-lssl", "-lcrypto");
+    String source;
+    try (java.io.InputStream in = TwoHosts.class.getResourceAsStream("/tls-peers/read-ahead-server.c")) {
+      source = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    Path server = io.hybridmesh.agent.probe.Fixtures.gcc(dir, "read-ahead-server", source, "-lssl", "-lcrypto");
     Process p = start(this.server, server.toString(), dir.resolve("cert.pem").toString(),
         dir.resolve("key.pem").toString());
     awaitUntil(() -> Shell.runUnchecked(Duration.ofSeconds(5), List.of("ip", "netns", "exec", client.name(),

@@ -7,7 +7,8 @@ import java.util.Set;
 final class TlsSymbols {
 
   /** The calls read, and SSL_set_fd, where a connection's socket is tied to its SSL object (TlsSite.SET_FD). */
-  static final List<String> OPENSSL = List.of("SSL_write", "SSL_read", "SSL_write_ex", "SSL_read_ex", "SSL_set_fd");
+  static final List<String> OPENSSL = List.of("SSL_write", "SSL_read", "SSL_write_ex", "SSL_read_ex",
+      io.hybridmesh.api.annotation.UprobeTargetEntry.SSL_SET_FD);
   static final List<String> GNUTLS = List.of("gnutls_record_send", "gnutls_record_recv");
   static final List<String> NSPR = List.of("PR_Write", "PR_Read");
   static final String GO_WRITE = "crypto/tls.(*Conn).Write";
