@@ -7,6 +7,12 @@ public interface KernelClock {
 
   Timestamp toTimestamp(long monotonicNs);
 
+  /** The same time as nanoseconds since the epoch: for flows whose timestamp is built later. */
+  default long toEpochNanos(long monotonicNs) {
+    Timestamp t = toTimestamp(monotonicNs);
+    return t.getSeconds() * 1_000_000_000L + t.getNanos();
+  }
+
   /**
    * The system clock: wall time = now - (monotonic now - event time). The offset between the two clocks
    * is sampled at construction and on {@link #resync()}, so NTP steps reach flows within one resync.
@@ -26,10 +32,16 @@ public interface KernelClock {
 
     @Override
     public Timestamp toTimestamp(long monotonicNs) {
-      return timestampOfEpochNanos(monotonicNs + wallMinusMonotonicNs);
+      return timestampOfEpochNanos(toEpochNanos(monotonicNs));
+    }
+
+    @Override
+    public long toEpochNanos(long monotonicNs) {
+      return monotonicNs + wallMinusMonotonicNs;
     }
   }
 
+  /** A timestamp of nanoseconds since the epoch. */
   static Timestamp timestampOfEpochNanos(long epochNs) {
     return Timestamp.newBuilder()
         .setSeconds(Math.floorDiv(epochNs, 1_000_000_000L))

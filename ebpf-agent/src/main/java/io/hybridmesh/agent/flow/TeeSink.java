@@ -20,6 +20,14 @@ public final class TeeSink implements FlowSink {
     }
   }
 
+  /** The same pending flow to each sink: built at most once, by the first that needs it. */
+  @Override
+  public void accept(PendingFlow flow) {
+    for (FlowSink s : sinks) {
+      s.accept(flow);
+    }
+  }
+
   @Override
   public void lost(LostEvent lost) {
     for (FlowSink s : sinks) {

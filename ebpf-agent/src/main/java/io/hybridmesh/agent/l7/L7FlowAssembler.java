@@ -3,8 +3,8 @@ package io.hybridmesh.agent.l7;
 import io.hybridmesh.agent.abi.FlowTuple;
 import io.hybridmesh.agent.abi.TlsEvent;
 import io.hybridmesh.agent.flow.EndpointResolver;
-import io.hybridmesh.api.flow.FlowIds;
 import io.hybridmesh.agent.flow.KernelClock;
+import io.hybridmesh.agent.flow.PendingFlow;
 import io.hybridmesh.agent.http.HttpEvent;
 import io.hybridmesh.agent.http.HttpRequestHead;
 import io.hybridmesh.agent.http.Role;
@@ -20,31 +20,24 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import io.hybridmesh.api.flow.v1.Completeness;
-import io.hybridmesh.api.flow.v1.DataPath;
 import io.hybridmesh.api.flow.v1.Emitter;
 import io.hybridmesh.api.flow.v1.EmitterKind;
 import io.hybridmesh.api.flow.v1.Endpoint;
 import io.hybridmesh.api.flow.v1.Service;
-import io.hybridmesh.api.flow.v1.Flow;
-import io.hybridmesh.api.flow.v1.FlowType;
 import io.hybridmesh.api.flow.v1.HTTP;
 import io.hybridmesh.api.flow.v1.L7FlowType;
 import io.hybridmesh.api.flow.v1.Layer7;
 import io.hybridmesh.api.flow.v1.ObservationPoint;
 import io.hybridmesh.api.flow.v1.Process;
-import io.hybridmesh.api.flow.v1.Reporter;
 import io.hybridmesh.api.flow.v1.Tls;
 import io.hybridmesh.api.flow.v1.TlsLibrary;
-import io.hybridmesh.api.flow.v1.TrafficDirection;
-import io.hybridmesh.api.flow.v1.Verdict;
-import com.google.protobuf.BoolValue;
-import com.google.protobuf.Timestamp;
 
 /**
- * Turns HTTP heads read from TLS calls, or from a plaintext socket's calls, into L7 {@link Flow}s (a flow
- * says which: its observation point, its emitter's kind, and a {@code tls} record for TLS only). Requests travel client to server,
- * responses server to client (and repeat their request's method and path, as Hubble's do); which end
- * is local follows from the observed process's role.
+ * Turns HTTP heads read from TLS calls, or from a plaintext socket's calls, into L7 flows (a flow says which:
+ * its observation point, its emitter's kind, and a {@code tls} record for TLS only). Requests travel client
+ * to server, responses server to client (and repeat their request's method and path, as Hubble's do); which
+ * end is local follows from the observed process's role. The lookups are done here, on the event thread; the
+ * flow's message is built when it is first read ({@link PendingL7Flow}).
  */
 public final class L7FlowAssembler {
 
@@ -52,10 +45,6 @@ public final class L7FlowAssembler {
   /** One record per library, shared by every flow, by the enum's ordinal. */
   private static final Tls[] BY_LIBRARY = Arrays.stream(TlsLibrary.values()).filter(l -> l != TlsLibrary.UNRECOGNIZED)
       .map(l -> Tls.newBuilder().setLibrary(l).build()).toArray(Tls[]::new);
-  // Shared rather than made per flow: messages are immutable, and each one made is one more object per
-  // flow for the collector to copy while the flow sits in the ring.
-  private static final BoolValue IS_REPLY = BoolValue.of(true);
-  private static final BoolValue NOT_REPLY = BoolValue.of(false);
   private static final Completeness PARTIAL = Completeness.newBuilder().setPartial(true).build();
   private static final int LOCAL_SLOTS = 4096;
   /** The reason of a flow whose call came without its connection: no socket seen inside the TLS call. */
@@ -93,30 +82,27 @@ public final class L7FlowAssembler {
     this.clock = clock;
   }
 
-  public Flow request(TlsEvent call, HttpEvent.RequestSeen seen) {
-    Flow.Builder f = common(call, seen.role(), false);
+  public PendingFlow request(TlsEvent call, HttpEvent.RequestSeen seen) {
+    PendingL7Flow f = common(call, seen.role(), false);
     HttpRecords.Entry http = httpRecords.of(seen.request(), !call.socket());
-    f.setL7(http.requestL7);
-    if (http.trace != null) {
-      f.setTraceContext(http.trace);
-    }
+    f.l7 = http.requestL7;
+    f.trace = http.trace;
     return done(f, call);
   }
 
-  public Flow response(TlsEvent call, HttpEvent.ResponseSeen seen) {
-    Flow.Builder f = common(call, seen.role(), true);
-    Layer7.Builder l7 = Layer7.newBuilder().setType(L7FlowType.RESPONSE).setLatencyNs(seen.latencyNs());
+  public PendingFlow response(TlsEvent call, HttpEvent.ResponseSeen seen) {
+    PendingL7Flow f = common(call, seen.role(), true);
+    f.latencyNs = seen.latencyNs();
     if (seen.request() == null) {
-      l7.setHttp(HTTP.newBuilder().setCode(seen.response().status()).setProtocol(seen.response().protocol()));
-      f.setCompleteness(PARTIAL);
+      f.responseHttp = HTTP.newBuilder().setCode(seen.response().status()).setProtocol(seen.response().protocol())
+          .build();
+      f.completeness = PARTIAL;
     } else {
       HttpRecords.Entry http = httpRecords.of(seen.request(), !call.socket());
-      l7.setHttp(http.response(seen.response()));
-      if (http.trace != null) {
-        f.setTraceContext(http.trace);
-      }
+      f.responseHttp = http.response(seen.response());
+      f.trace = http.trace;
     }
-    return done(f.setL7(l7), call);
+    return done(f, call);
   }
 
   /**
@@ -124,20 +110,18 @@ public final class L7FlowAssembler {
    * and a {@code grpc} record (service, method) beside {@code http} for a gRPC call. Fields that could not
    * be decoded are left empty and {@code completeness.reason} says why.
    */
-  public Flow request(TlsEvent call, Http2Event.RequestSeen seen) {
+  public PendingFlow request(TlsEvent call, Http2Event.RequestSeen seen) {
     Http2Request r = seen.request();
-    Flow.Builder f = common(call, seen.role(), false);
+    PendingL7Flow f = common(call, seen.role(), false);
     HttpRecords.Entry http = httpRecords.of(head(r), !call.socket());
-    f.setL7(r.grpc() ? http.requestL7.toBuilder().setGrpc(grpc(r, null)).build() : http.requestL7);
-    if (http.trace != null) {
-      f.setTraceContext(http.trace);
-    }
+    f.l7 = r.grpc() ? http.requestL7.toBuilder().setGrpc(grpc(r, null)).build() : http.requestL7;
+    f.trace = http.trace;
     if (r.unknown() != null || r.truncated()) {
       Completeness.Builder c = Completeness.newBuilder().setTruncated(r.truncated());
       if (r.unknown() != null) {
         c.setReason(name(r.unknown()));
       }
-      f.setCompleteness(c);
+      f.completeness = c.build();
     }
     return done(f, call);
   }
@@ -148,17 +132,15 @@ public final class L7FlowAssembler {
    * or response was not seen is partial, and {@code completeness.reason} says what is missing, as it
    * says how a stream ended other than complete (reset, refused, cut).
    */
-  public Flow response(TlsEvent call, Http2Event.ExchangeEnded ended) {
+  public PendingFlow response(TlsEvent call, Http2Event.ExchangeEnded ended) {
     Http2Exchange x = ended.exchange();
-    Flow.Builder f = common(call, ended.role(), true);
+    PendingL7Flow f = common(call, ended.role(), true);
     Layer7.Builder l7 = Layer7.newBuilder().setType(L7FlowType.RESPONSE).setLatencyNs(Math.max(0, x.latencyNs()));
     HTTP.Builder h;
     if (x.request() != null) {
       HttpRecords.Entry http = httpRecords.of(head(x.request()), !call.socket());
       h = http.http.toBuilder();
-      if (http.trace != null) {
-        f.setTraceContext(http.trace);
-      }
+      f.trace = http.trace;
     } else {
       h = HTTP.newBuilder().setProtocol(HTTP2);
     }
@@ -169,6 +151,7 @@ public final class L7FlowAssembler {
     if (x.grpc()) {
       l7.setGrpc(grpc(x.request(), x.grpcStatus()));
     }
+    f.l7 = l7.build();
     StringBuilder why = new StringBuilder();
     if (x.request() == null) {
       reason(why, name(Http2Unknown.HEADERS_NOT_SEEN) + " (request)");
@@ -190,10 +173,10 @@ public final class L7FlowAssembler {
     boolean truncated = (x.request() != null && x.request().truncated())
         || (x.response() != null && x.response().truncated());
     if (partial || truncated || why.length() > 0) {
-      f.setCompleteness(Completeness.newBuilder().setPartial(partial).setTruncated(truncated)
-          .setReason(why.toString()));
+      f.completeness = Completeness.newBuilder().setPartial(partial).setTruncated(truncated)
+          .setReason(why.toString()).build();
     }
-    return done(f.setL7(l7), call);
+    return done(f, call);
   }
 
   /** L7 flows of TLS calls that came without their connection ({@link #NO_SOCKET}). */
@@ -202,18 +185,17 @@ public final class L7FlowAssembler {
   }
 
   /**
-   * Builds the flow, saying so in {@code completeness.reason} when its TLS call came without the connection:
-   * a library that hands its ciphertext to the application in memory (netty-tcnative's BoringSSL, Node.js)
+   * The flow, saying so in {@code completeness.reason} when its TLS call came without the connection: a
+   * library that hands its ciphertext to the application in memory (netty-tcnative's BoringSSL, Node.js)
    * does no socket I/O inside the call, so the kernel saw no socket and the flow has no addresses, only its
    * process. Its request and response are complete; what is missing is where they went.
    */
-  private Flow done(Flow.Builder f, TlsEvent call) {
+  private PendingFlow done(PendingL7Flow f, TlsEvent call) {
     if (call.tuple() == null && !call.socket()) {
       withoutConnection.incrementAndGet();
-      String why = f.getCompleteness().getReason();
-      f.getCompletenessBuilder().setReason(why.isEmpty() ? NO_SOCKET : why + ", " + NO_SOCKET);
+      f.addReason(NO_SOCKET);
     }
-    return f.build();
+    return f;
   }
 
   private static final String HTTP2 = "HTTP/2";
@@ -252,50 +234,31 @@ public final class L7FlowAssembler {
     b.append(r);
   }
 
-  private Flow.Builder common(TlsEvent call, Role role, boolean reply) {
-    Timestamp time = clock.toTimestamp(call.endNs());
+  private PendingL7Flow common(TlsEvent call, Role role, boolean reply) {
     boolean localIsClient = role == Role.CLIENT;
     // Requests go client to server; a reply goes back. The local end is the source when it sends.
     boolean localIsSource = localIsClient != reply;
-    Flow.Builder f = Flow.newBuilder()
-        .setTime(time)
-        .setUuid(FlowIds.next(time.getSeconds() * 1000 + time.getNanos() / 1_000_000))
-        .setEmitter(call.socket() ? socketEmitter : emitter)
-        .setNodeName(nodeName)
-        .setObservationPoint(observationPoint(call))
-        .setDataPath(DataPath.EBPF)
-        .setType(FlowType.L7)
-        .setVerdict(Verdict.FORWARDED)
-        .setReporter(localIsClient ? Reporter.CLIENT : Reporter.SERVER)
-        .setTrafficDirection(localIsClient ? TrafficDirection.EGRESS : TrafficDirection.INGRESS)
-        .setIsReply(reply ? IS_REPLY : NOT_REPLY)
-        .setCgroupId(call.cgroupId());
+    PendingL7Flow f = new PendingL7Flow(clock.toEpochNanos(call.endNs()), call.socket() ? socketEmitter : emitter,
+        nodeName, observationPoint(call), localIsClient, reply);
+    f.cgroupId = call.cgroupId();
     if (!call.socket()) {
-      f.setTls(call.go() ? GO : BY_LIBRARY[libraryOf.apply(call.pid()).ordinal()]);
+      f.tls = call.go() ? GO : BY_LIBRARY[libraryOf.apply(call.pid()).ordinal()];
     }
 
     Endpoint local = localEndpoint(call);
     FlowTuple t = call.tuple();
     Endpoint remote = t == null ? null : endpoints.byAddress(t.destination());
-    Endpoint source = localIsSource ? local : remote;
-    Endpoint destination = localIsSource ? remote : local;
-    if (source != null) {
-      f.setSource(source);
-    }
-    if (destination != null) {
-      f.setDestination(destination);
-    }
+    f.source = localIsSource ? local : remote;
+    f.destination = localIsSource ? remote : local;
     if (t != null) {
       AddressRecords.Entry addresses = addressRecords.of(t);
-      f.setIp(addresses.ip(localIsSource));
-      f.setL4(addresses.l4(localIsSource));
+      f.ip = addresses.ip(localIsSource);
+      f.l4 = addresses.l4(localIsSource);
       Service remoteService = endpoints.service(t.destination(), t.destinationPort());
-      if (remoteService != null) {
-        if (localIsSource) {
-          f.setDestinationService(remoteService);
-        } else {
-          f.setSourceService(remoteService);
-        }
+      if (localIsSource) {
+        f.destinationService = remoteService;
+      } else {
+        f.sourceService = remoteService;
       }
     }
     return f;

@@ -1,6 +1,7 @@
 package io.hybridmesh.agent.observer;
 
 import com.google.protobuf.Timestamp;
+import io.hybridmesh.agent.flow.PendingFlow;
 import io.hybridmesh.api.flow.v1.Flow;
 import io.hybridmesh.api.flow.v1.LostEvent;
 import io.hybridmesh.api.flow.v1.LostEventSource;
@@ -17,14 +18,17 @@ import java.util.function.Predicate;
  * A bounded ring of flows. Writers never wait for readers: the oldest flow is overwritten. Every flow gets
  * a sequence number; readers walk the sequence with a {@link Cursor}, and a reader that falls more than the
  * capacity behind gets a {@link LostEvent} (source STORE_OVERWRITE) counting exactly the flows it missed.
- * Memory is bounded by the capacity (one reference and one long per slot).
+ * Memory is bounded by the capacity (one reference and one long per slot, and what the flow in it holds).
+ *
+ * <p>Flows are kept as {@link PendingFlow}s: a flow is built when a reader first reads it (on the reader's
+ * thread), and a flow overwritten before anyone read it never is.
  *
  * <p>Slots are read seqlock style (slot sequence, flow, slot sequence again), so readers take no lock
  * except to sleep while following.
  */
 public final class FlowRing {
   private final int capacity;
-  private final AtomicReferenceArray<Flow> flows;
+  private final AtomicReferenceArray<PendingFlow> flows;
   private final AtomicLongArray seqs;
   private final Object writeLock = new Object();
   /** Next sequence to write = number of flows ever written. */
@@ -53,6 +57,11 @@ public final class FlowRing {
 
   /** Stores a flow, overwriting the oldest when full. Never waits for a reader. */
   public void write(Flow flow) {
+    write(PendingFlow.of(flow));
+  }
+
+  /** Stores a flow to be built when first read, overwriting the oldest when full. Never waits for a reader. */
+  public void write(PendingFlow flow) {
     if (flow == null) {
       throw new NullPointerException("flow");
     }
@@ -182,11 +191,11 @@ public final class FlowRing {
       if (seqs.get(i) != s) {
         break;
       }
-      Flow f = flows.get(i);
+      PendingFlow pending = flows.get(i);
       if (seqs.get(i) != s) {
         break;
       }
-      if (match.test(f)) {
+      if (match.test(pending.flow())) {
         found++;
         start = s;
       }
@@ -256,14 +265,14 @@ public final class FlowRing {
         }
         long s = next;
         int i = index(s);
-        Flow f = null;
+        PendingFlow pending = null;
         if (seqs.get(i) == s) {
-          f = flows.get(i);
+          pending = flows.get(i);
           if (seqs.get(i) != s) {
-            f = null;
+            pending = null;
           }
         }
-        if (f == null) {
+        if (pending == null) {
           // Overwritten between reading head and the slot.
           lost++;
           next++;
@@ -274,6 +283,8 @@ public final class FlowRing {
           break;
         }
         next++;
+        // Built here, after the slot was read consistently: the pending flow itself never changes.
+        Flow f = pending.flow();
         if (inTime.test(f) && filter.test(f)) {
           if (remaining != Long.MAX_VALUE) {
             remaining--;

@@ -1,6 +1,7 @@
 package io.hybridmesh.agent.observer;
 
 import io.hybridmesh.agent.flow.FlowSink;
+import io.hybridmesh.agent.flow.PendingFlow;
 import io.hybridmesh.api.flow.v1.Flow;
 import io.hybridmesh.api.flow.v1.LostEvent;
 import io.hybridmesh.api.flow.v1.LostEventSource;
@@ -58,6 +59,12 @@ public final class RingSink implements FlowSink {
 
   @Override
   public void accept(Flow flow) {
+    accept(PendingFlow.of(flow));
+  }
+
+  /** Kept as it is: built when a reader reads it, never when none does. */
+  @Override
+  public void accept(PendingFlow flow) {
     ring.write(flow);
     long sec = secondsSinceStart();
     int slot = (int) (sec % WINDOW_SECONDS);

@@ -1,6 +1,8 @@
 package io.hybridmesh.agent.redact;
 
 import io.hybridmesh.agent.flow.FlowSink;
+import io.hybridmesh.agent.flow.LazyFlow;
+import io.hybridmesh.agent.flow.PendingFlow;
 import io.hybridmesh.api.flow.v1.Flow;
 import io.hybridmesh.api.flow.v1.LostEvent;
 
@@ -28,8 +30,30 @@ public final class RedactingSink implements FlowSink {
     next.accept(redaction.apply(flow));
   }
 
+  /** Redacted when built: no sink or reader can get the flow without passing through here. */
+  @Override
+  public void accept(PendingFlow flow) {
+    next.accept(new Redacted(flow, redaction));
+  }
+
   @Override
   public void lost(LostEvent lost) {
     next.lost(lost);
+  }
+
+  /** A pending flow whose built form is the redacted one. */
+  private static final class Redacted extends LazyFlow {
+    private final PendingFlow source;
+    private final Redaction redaction;
+
+    Redacted(PendingFlow source, Redaction redaction) {
+      this.source = source;
+      this.redaction = redaction;
+    }
+
+    @Override
+    protected Flow build() {
+      return redaction.apply(source.flow());
+    }
   }
 }

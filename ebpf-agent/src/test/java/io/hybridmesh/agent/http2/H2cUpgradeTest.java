@@ -153,13 +153,13 @@ class H2cUpgradeTest {
           tuple, c.bytes(), c.bytes().length);
       for (Object e : conversations.onEvent(call)) {
         if (e instanceof HttpEvent.RequestSeen r) {
-          out.add(assembler.request(call, r));
+          out.add(assembler.request(call, r).flow());
         } else if (e instanceof HttpEvent.ResponseSeen r) {
-          out.add(assembler.response(call, r));
+          out.add(assembler.response(call, r).flow());
         } else if (e instanceof Http2Event.RequestSeen r) {
-          out.add(assembler.request(call, r));
+          out.add(assembler.request(call, r).flow());
         } else if (e instanceof Http2Event.ExchangeEnded x) {
-          out.add(assembler.response(call, x));
+          out.add(assembler.response(call, x).flow());
         } else if (e instanceof HttpEvent.Unparsed || e instanceof Http2Event.Unparsed) {
           unparsed.add(e);
         }

@@ -192,7 +192,7 @@ class Http2ConnectionEndsTest {
     for (EndedConnections.Ended ended : conversations.takeEnded()) {
       for (Http2Event e : ended.events()) {
         if (e instanceof Http2Event.ExchangeEnded x) {
-          out.add(assembler.response(ended.call(), x));
+          out.add(assembler.response(ended.call(), x).flow());
         }
       }
     }

@@ -64,9 +64,9 @@ class Http2TlsFlowsTest {
           4242, 4243, "proc", tuple, c.bytes(), c.bytes().length);
       for (Object e : conversations.onEvent(call)) {
         if (e instanceof Http2Event.RequestSeen r) {
-          out.add(assembler.request(call, r));
+          out.add(assembler.request(call, r).flow());
         } else if (e instanceof Http2Event.ExchangeEnded x) {
-          out.add(assembler.response(call, x));
+          out.add(assembler.response(call, x).flow());
         } else if (e instanceof HttpEvent || e instanceof Http2Event.Unparsed) {
           unparsed.add(e);
         }

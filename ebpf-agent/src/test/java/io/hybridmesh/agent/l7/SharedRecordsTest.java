@@ -38,12 +38,12 @@ class SharedRecordsTest {
   }
 
   private static Flow request(L7FlowAssembler a, HttpRequestHead h) {
-    return a.request(call(true, SOCKET), new HttpEvent.RequestSeen(h, Role.CLIENT));
+    return a.request(call(true, SOCKET), new HttpEvent.RequestSeen(h, Role.CLIENT)).flow();
   }
 
   private static Flow response(L7FlowAssembler a, HttpRequestHead h, int status, String protocol) {
     return a.response(call(false, SOCKET), new HttpEvent.ResponseSeen(
-        new HttpResponseHead(status, protocol, List.of(), 9_000), h, 8_000, Role.CLIENT));
+        new HttpResponseHead(status, protocol, List.of(), 9_000), h, 8_000, Role.CLIENT)).flow();
   }
 
   private static L7FlowAssembler assembler() {
@@ -110,7 +110,7 @@ class SharedRecordsTest {
     assertEquals(40000, back.getL4().getTcp().getDestinationPort());
     FlowTuple otherPort =
         new FlowTuple(HmAbi.AF_INET, HmAbi.IPPROTO_TCP, Events.CLIENT_IP, Events.SERVER_IP, 40001, 443);
-    Flow other = a.request(call(true, otherPort), new HttpEvent.RequestSeen(get("/", "r", 1), Role.CLIENT));
+    Flow other = a.request(call(true, otherPort), new HttpEvent.RequestSeen(get("/", "r", 1), Role.CLIENT)).flow();
     assertEquals(40001, other.getL4().getTcp().getSourcePort());
     assertNotEquals(out.getL4(), other.getL4());
     assertSame(out.getIp(), request(a, get("/", "r", 2)).getIp(), "one record per connection and direction");

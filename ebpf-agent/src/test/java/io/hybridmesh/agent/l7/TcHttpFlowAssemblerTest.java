@@ -41,8 +41,8 @@ class TcHttpFlowAssemblerTest {
   void atTheServersInterfaceTheRequestArrivesAndTheAnswerLeaves() {
     TcHttpEvent e = event(false, 2, "GET /health?full=1 HTTP/1.1\r\nHost: api.test\r\n\r\n");
     HeadStart.Request r = heads.request(e.head());
-    Flow req = assembler.request(e, r);
-    Flow resp = assembler.response(e, r, heads.response(e.statusLine(), e.responseNs()));
+    Flow req = assembler.request(e, r).flow();
+    Flow resp = assembler.response(e, r, heads.response(e.statusLine(), e.responseNs())).flow();
 
     assertEquals(FlowType.L7, req.getType());
     assertEquals(DataPath.EBPF, req.getDataPath());
@@ -77,13 +77,13 @@ class TcHttpFlowAssemblerTest {
   void atTheClientsInterfaceTheRequestLeaves() {
     TcHttpEvent e = event(true, 1, "PUT /items/7 HTTP/1.1\r\nHost: api.test\r\n\r\n");
     HeadStart.Request r = heads.request(e.head());
-    Flow req = assembler.request(e, r);
+    Flow req = assembler.request(e, r).flow();
     assertEquals(ObservationPoint.FROM_ENDPOINT, req.getObservationPoint());
     assertEquals(Reporter.CLIENT, req.getReporter());
     assertEquals(TrafficDirection.EGRESS, req.getTrafficDirection());
     assertEquals(FixedEndpoints.CLIENT, req.getSource(), "the local endpoint");
     assertEquals(FixedEndpoints.SERVER, req.getDestination());
-    Flow resp = assembler.response(e, r, heads.response(e.statusLine(), e.responseNs()));
+    Flow resp = assembler.response(e, r, heads.response(e.statusLine(), e.responseNs())).flow();
     assertEquals(ObservationPoint.TO_ENDPOINT, resp.getObservationPoint());
     assertEquals(TrafficDirection.EGRESS, resp.getTrafficDirection(), "the client's exchange, both ways");
   }
@@ -91,12 +91,12 @@ class TcHttpFlowAssemblerTest {
   @Test
   void aHeadPastTheKeptBytesSaysWhatWasNotRead() {
     TcHttpEvent cutHeaders = event(false, 2, "GET /x HTTP/1.1\r\nHost: api.test\r\nAccept: tex");
-    Flow f = assembler.request(cutHeaders, heads.request(cutHeaders.head()));
+    Flow f = assembler.request(cutHeaders, heads.request(cutHeaders.head())).flow();
     assertFalse(f.getCompleteness().getTruncated());
     assertEquals(TcHttpFlowAssembler.HEAD_START_ONLY, f.getCompleteness().getReason());
     TcHttpEvent cutLine = event(false, 2, "GET /" + "y".repeat(120));
     HeadStart.Request r = heads.request(cutLine.head());
-    Flow g = assembler.response(cutLine, r, heads.response(cutLine.statusLine(), 0));
+    Flow g = assembler.response(cutLine, r, heads.response(cutLine.statusLine(), 0)).flow();
     assertTrue(g.getCompleteness().getTruncated());
     assertEquals("/" + "y".repeat(120), g.getL7().getHttp().getPath());
   }
