@@ -55,6 +55,14 @@ final class DataPathFlags {
           + "(socket where the kernel has them; the default).")
   String socketHooks = "auto";
 
+  @Option(names = "--tls-sockets-idle", converter = DurationConverter.class,
+      description = "Detach the tracepoints that name each TLS call's socket after this long without a TLS call on "
+          + "watched workloads, and attach them again at the next (default: 30s; 0s keeps them). They run at every "
+          + "socket send and receive on the node. While they are away, a TLS flow has its connection's addresses "
+          + "where the probes saw SSL_set_fd tie the socket to the SSL object (nginx, Python, wrk) or saw the "
+          + "connection before; a client with its own I/O (curl) may have none for its first call or two.")
+  Duration tlsSocketsIdle = TlsHooks.SOCKETS_IDLE;
+
   @Option(names = "--tc-attach", paramLabel = "MODE",
       description = "How the TC programs are attached: tcx (BPF links, Linux 6.6+: they go with the agent if it "
           + "dies), legacy (netlink filters: they stay until the next start or --cleanup), or auto (tcx where "
@@ -94,7 +102,7 @@ final class DataPathFlags {
   }
 
   TlsHooks tlsHooks() {
-    return TlsHooks.parse(uprobeLinks, socketHooks);
+    return TlsHooks.parse(uprobeLinks, socketHooks).withSocketsIdle(tlsSocketsIdle);
   }
 
   PlaintextMode plaintextMode() {

@@ -7,6 +7,7 @@ import io.hybridmesh.jni.BpfMap;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
@@ -24,6 +25,7 @@ final class GoProcesses {
   private final BpfMap procs;
   private final GoSenders senders;
   private final AtomicInteger registrations = new AtomicInteger();
+  private final AtomicInteger live = new AtomicInteger();
 
   GoProcesses(BpfMap procs, BpfMap senders) {
     this.procs = procs;
@@ -49,8 +51,14 @@ final class GoProcesses {
    */
   Registration register(int pid, GoStructOffsets offsets, TlsSite.ReadFrame readFrame, boolean writesAtSend) {
     int id = registrations.incrementAndGet();
+    live.incrementAndGet();
     procs.update(NativeBytes.u32(pid), encode(offsets, id, writesAtSend, readFrame), BpfMap.ANY);
     return new Registration(pid, id, writesAtSend ? senders.add(pid) : null);
+  }
+
+  /** Processes registered and not yet closed. */
+  int live() {
+    return live.get();
   }
 
   /** {@code struct hm_go_offsets}. */
@@ -75,6 +83,7 @@ final class GoProcesses {
     private final int pid;
     private final int id;
     private final GoSenders.Slot sender;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Registration(int pid, int id, GoSenders.Slot sender) {
       this.pid = pid;
@@ -84,6 +93,10 @@ final class GoProcesses {
 
     @Override
     public void close() {
+      if (!closed.compareAndSet(false, true)) {
+        return;
+      }
+      live.decrementAndGet();
       if (sender != null) {
         sender.release();
       }

@@ -44,6 +44,8 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
 
   private final BpfObject object;
   private final List<BpfLink> links = new ArrayList<>();
+  /** The socket notes' links, apart: they come and go ({@link #socketNotes()}). */
+  private final List<BpfLink> noteLinks = new ArrayList<>();
   private final boolean followsProcesses;
   private final boolean multiLinks;
   private final SocketHooks socketHooks;
@@ -88,6 +90,7 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
         }
       }
     } catch (RuntimeException e) {
+      noteLinks.forEach(BpfLink::close);
       links.forEach(BpfLink::close);
       o.close();
       throw e;
@@ -102,15 +105,10 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
   /** Attaches the programs that name each call's socket; returns which kind it attached. */
   private SocketHooks attachSocketHooks(BpfObject o, SocketHooks wanted) {
     if (wanted != SocketHooks.SYSCALL_TRACEPOINTS) {
-      List<BpfLink> made = new ArrayList<>();
       try {
-        for (String program : SOCKET_PROGRAMS) {
-          made.add(o.attachTracing(program));
-        }
-        links.addAll(made);
+        attachNotes(o, SocketHooks.SOCKET_TRACEPOINTS);
         return SocketHooks.SOCKET_TRACEPOINTS;
       } catch (BpfException e) {
-        made.forEach(BpfLink::close);
         if (wanted == SocketHooks.SOCKET_TRACEPOINTS) {
           throw e;
         }
@@ -119,10 +117,66 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
             + "tracepoints, which slow every syscall on this node a little");
       }
     }
-    for (String syscall : SYSCALLS) {
-      links.add(o.attachTracepoint("hm_" + syscall.substring(4), "syscalls", syscall));
-    }
+    attachNotes(o, SocketHooks.SYSCALL_TRACEPOINTS);
     return SocketHooks.SYSCALL_TRACEPOINTS;
+  }
+
+  /** Attaches one kind of socket note, all or none. */
+  private void attachNotes(BpfObject o, SocketHooks kind) {
+    List<BpfLink> made = new ArrayList<>();
+    try {
+      if (kind == SocketHooks.SOCKET_TRACEPOINTS) {
+        for (String program : SOCKET_PROGRAMS) {
+          made.add(o.attachTracing(program));
+        }
+      } else {
+        for (String syscall : SYSCALLS) {
+          made.add(o.attachTracepoint("hm_" + syscall.substring(4), "syscalls", syscall));
+        }
+      }
+    } catch (RuntimeException e) {
+      made.forEach(BpfLink::close);
+      throw e;
+    }
+    noteLinks.addAll(made);
+  }
+
+  /**
+   * The socket notes, attached at load. They run at every socket send and receive on the node (before Linux
+   * 6.3, at every read and write syscall), whichever process makes it; {@code TlsSocketNotes} detaches them
+   * while no watched process makes TLS calls.
+   */
+  public SocketNotes socketNotes() {
+    return new SocketNotes() {
+      @Override
+      public void attach() {
+        synchronized (noteLinks) {
+          if (noteLinks.isEmpty()) {
+            attachNotes(object, socketHooks);
+          }
+        }
+      }
+
+      @Override
+      public void detach() {
+        synchronized (noteLinks) {
+          noteLinks.forEach(BpfLink::close);
+          noteLinks.clear();
+        }
+      }
+
+      @Override
+      public boolean attached() {
+        synchronized (noteLinks) {
+          return !noteLinks.isEmpty();
+        }
+      }
+    };
+  }
+
+  /** Go processes probed now: their Writes are reported at their send, which the socket notes see. */
+  public int goProcesses() {
+    return goProcesses.live();
   }
 
   private static BpfObject open(Bpf bpf, byte[] elf, EventOutput output, boolean multi) {
@@ -190,6 +244,7 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
   @Override
   public Attachment attachGo(int pid, Path file, List<TlsSite> sites, GoStructOffsets offsets) {
     boolean atSend = socketHooks == SocketHooks.SOCKET_TRACEPOINTS;
+    socketNotes().attach(); // a Go Write is reported at its send, a Read's socket taken at its receives
     List<TlsSite> probed = GoProcesses.probed(sites, atSend);
     GoProcesses.Registration registration = goProcesses.register(pid, offsets, GoProcesses.readFrame(probed),
         atSend);
@@ -228,6 +283,10 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (noteLinks) {
+      noteLinks.forEach(BpfLink::close);
+      noteLinks.clear();
+    }
     links.forEach(BpfLink::close);
     links.clear();
     object.close();

@@ -37,17 +37,29 @@ public final class TlsEvents implements EventHandler {
   private final AtomicLong socketUnparsed = new AtomicLong();
   private final AtomicLong socketHttp = new AtomicLong();
   private final Map<String, Long> unparsedByReason = new ConcurrentHashMap<>();
+  private final Runnable onTlsCall;
 
   public TlsEvents(TlsConversations conversations, L7FlowAssembler assembler, FlowSink sink) {
+    this(conversations, assembler, sink, () -> { });
+  }
+
+  /** @param onTlsCall run for every TLS call read (not a plaintext socket's), on the event thread */
+  public TlsEvents(TlsConversations conversations, L7FlowAssembler assembler, FlowSink sink, Runnable onTlsCall) {
     this.conversations = conversations;
     this.assembler = assembler;
     this.sink = sink;
+    this.onTlsCall = onTlsCall;
   }
 
   @Override
   public void handle(ByteBuffer record, int at, int length) {
     TlsEvent call = decoder.decode(record, at, length);
-    (call.socket() ? socketCalls : calls).incrementAndGet();
+    if (call.socket()) {
+      socketCalls.incrementAndGet();
+    } else {
+      calls.incrementAndGet();
+      onTlsCall.run();
+    }
     List<?> events = conversations.onEvent(call);
     // Connections dropped to make room for this one (or idled out) first: they were over before it.
     emitEnded();

@@ -1,15 +1,37 @@
 package io.hybridmesh.agent.datapath;
 
+import java.time.Duration;
 import java.util.Locale;
 
 /**
  * How the TLS programs hook into processes and the kernel: the uprobe links of each process, and the
  * tracepoints that name each call's socket. {@link #AUTO} takes the best the kernel has; the others exist
  * to run, on a new kernel, the paths older kernels take.
+ *
+ * @param socketsIdle the socket tracepoints are detached after this long without a TLS call on a watched
+ *     endpoint and attached again at the next (the agent's {@code TlsSocketNotes}); zero keeps them attached
  */
-public record TlsHooks(UprobeLinks uprobes, SocketHooks sockets) {
+public record TlsHooks(UprobeLinks uprobes, SocketHooks sockets, Duration socketsIdle) {
+
+  /** How long the socket tracepoints stay without a TLS call, unless told. */
+  public static final Duration SOCKETS_IDLE = Duration.ofSeconds(30);
 
   public static final TlsHooks AUTO = new TlsHooks(UprobeLinks.AUTO, SocketHooks.AUTO);
+
+  public TlsHooks {
+    if (socketsIdle.isNegative()) {
+      throw new IllegalArgumentException("the socket tracepoints' idle time must not be negative");
+    }
+  }
+
+  public TlsHooks(UprobeLinks uprobes, SocketHooks sockets) {
+    this(uprobes, sockets, SOCKETS_IDLE);
+  }
+
+  /** The same with another idle time for the socket tracepoints. */
+  public TlsHooks withSocketsIdle(Duration idle) {
+    return new TlsHooks(uprobes, sockets, idle);
+  }
 
   /** What a kernel before 6.3 does: a perf-event link per site, sockets found through syscall tracepoints. */
   public static final TlsHooks OLDEST = new TlsHooks(UprobeLinks.PER_SITE, SocketHooks.SYSCALL_TRACEPOINTS);

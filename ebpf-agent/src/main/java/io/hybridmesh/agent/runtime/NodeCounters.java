@@ -33,11 +33,16 @@ final class NodeCounters {
   private final TlsEvents tlsEvents;
   private final TcHttpExchanges tcHttp;
   private final TlsProcessWatch tlsLibraries;
+  private final TlsSocketNotes tlsNotes;
 
-  /** {@code plaintext}, {@code tlsEvents}, {@code tcHttp} and {@code tlsLibraries} are null where not loaded. */
+  /**
+   * {@code plaintext}, {@code tlsEvents}, {@code tcHttp}, {@code tlsLibraries} and {@code tlsNotes} are null
+   * where not loaded.
+   */
   NodeCounters(EventPump pump, EventThreadYield eventYield, DropCounters drops, ConnectionLedger ledger,
       RingBufferReader ring, PlaintextDatapath plaintext, WatchedNamespaces namespaces, TlsEvents tlsEvents,
-      TcHttpExchanges tcHttp, TlsProcessWatch tlsLibraries) {
+      TcHttpExchanges tcHttp, TlsProcessWatch tlsLibraries, TlsSocketNotes tlsNotes) {
+    this.tlsNotes = tlsNotes;
     this.tcHttp = tcHttp;
     this.pump = pump;
     this.eventYield = eventYield;
@@ -93,6 +98,10 @@ final class NodeCounters {
       c.put("process reports dropped (queue full)", tlsLibraries.eventsDropped());
       c.put("TLS probe detaches pending", tlsLibraries.detachesPending());
       c.put("TLS calls without a socket", drops.total(HmAbi.STAT_TLS_NO_SOCKET));
+      if (tlsNotes != null) {
+        c.put("TLS socket tracepoints attached", tlsNotes.attached() ? 1L : 0L);
+        c.put("TLS socket tracepoints attached again on a TLS call", tlsNotes.reattaches());
+      }
       c.put("L7 flows without their connection (no socket in the TLS call)", tlsEvents.flowsWithoutConnection());
       c.put("TLS calls that failed or moved nothing", drops.total(HmAbi.STAT_TLS_CALL_FAILED));
       c.put("TLS calls lost to a taken slot", drops.total(HmAbi.STAT_TLS_SLOT_TAKEN));

@@ -63,6 +63,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
   private final TlsProcessWatch tlsLibraries;
   private final PlaintextDatapath plaintext;
   private final WatchedNamespaces namespaces;
+  private final TlsSocketNotes tlsNotes;
   private final TlsEvents tlsEvents;
   private final TcHttpExchanges tcHttp;
   private final KernelClock.SystemClock clock = new KernelClock.SystemClock();
@@ -90,6 +91,8 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
     String version = AgentVersion.get();
     Map<Integer, EventHandler> handlers = new HashMap<>();
     this.tls = readTls ? loadTls(bpf, tlsHooks) : null;
+    this.tlsNotes = tls == null ? null
+        : new TlsSocketNotes(tls.socketNotes(), tlsHooks.socketsIdle(), System.nanoTime());
     this.plaintext = plaintextMode.atSockets() ? loadPlaintext(bpf, plaintextMode, tlsHooks.sockets()) : null;
     if (tls != null) {
       tlsLibraries = new TlsProcessWatch(tls, new ProcProcessView(Path.of("/proc"), new BinaryProber()));
@@ -102,7 +105,8 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
       // One conversation table for both sources: its bounds are the node's, whatever reads the bytes.
       tlsEvents = new TlsEvents(new TlsConversations(16384, Duration.ofMinutes(5), Limits.DEFAULT),
           new L7FlowAssembler(nodeName, version, endpoints, clock, tlsLibraries == null
-              ? pid -> TlsLibrary.TLS_LIBRARY_UNKNOWN : tlsLibraries.libraries()), sink);
+              ? pid -> TlsLibrary.TLS_LIBRARY_UNKNOWN : tlsLibraries.libraries()), sink,
+          tlsNotes == null ? () -> { } : tlsNotes::tlsCall);
       handlers.put(HmAbi.EVENT_TLS_DATA, tlsEvents);
       handlers.put(HmAbi.EVENT_SOCK_DATA, tlsEvents);
     } else {
@@ -120,7 +124,8 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
       tcHttp = null;
     }
     try {
-      this.namespaces = new WatchedNamespaces(tlsLibraries, plaintext, plaintextMode, settings.plaintextIdle());
+      this.namespaces = new WatchedNamespaces(tlsLibraries, tlsNotes, plaintext, plaintextMode,
+          settings.plaintextIdle());
     } catch (RuntimeException e) { // --plaintext on, and the hooks do not attach
       closeLoaded();
       throw e;
@@ -131,7 +136,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
     this.sweeper = new ConnectionSweeper(datapath.connections(), settings, connections::deliver);
     this.drops = new DropCounters(datapath.stats(), datapath.possibleCpus());
     this.counters = new NodeCounters(pump, eventYield, drops, ledger, datapath.events(), plaintext, namespaces,
-        tlsEvents, tcHttp, tlsLibraries);
+        tlsEvents, tcHttp, tlsLibraries, tlsNotes);
     this.lastDropPoll = clock.toTimestamp(System.nanoTime());
   }
 
@@ -250,6 +255,10 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
     lastDropPoll = now;
     if (tlsEvents != null) {
       namespaces.plaintextActivity(drops.total(HmAbi.STAT_CONN_HTTP), tlsEvents.socketHttp(), System.nanoTime());
+    }
+    if (tlsNotes != null) {
+      tlsNotes.housekeeping(drops.total(HmAbi.STAT_TLS_CALLS) + drops.total(HmAbi.STAT_TLS_CALL_FAILED),
+          tls.goProcesses(), System.nanoTime());
     }
   }
 

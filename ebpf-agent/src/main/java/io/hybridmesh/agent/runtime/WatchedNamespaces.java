@@ -29,6 +29,7 @@ public final class WatchedNamespaces {
   private static final Logger LOG = Logger.getLogger(WatchedNamespaces.class.getName());
 
   private final TlsProcessWatch tls;
+  private final TlsSocketNotes tlsNotes;
   private final PlaintextProbes plaintext;
   private final PlaintextMode mode;
   private final long idleNanos;
@@ -49,7 +50,14 @@ public final class WatchedNamespaces {
    * @param idle with {@link PlaintextMode#AUTO}, how long the hooks stay attached without plaintext HTTP
    */
   public WatchedNamespaces(TlsProcessWatch tls, PlaintextProbes plaintext, PlaintextMode mode, Duration idle) {
+    this(tls, null, plaintext, mode, idle);
+  }
+
+  /** The same, and the TLS probes' socket notes come back when a workload starts being watched. */
+  public WatchedNamespaces(TlsProcessWatch tls, TlsSocketNotes tlsNotes, PlaintextProbes plaintext,
+      PlaintextMode mode, Duration idle) {
     this.tls = tls;
+    this.tlsNotes = tlsNotes;
     this.plaintext = plaintext;
     this.mode = mode;
     this.idleNanos = idle.toNanos();
@@ -62,6 +70,9 @@ public final class WatchedNamespaces {
   public synchronized void watch(long netnsInode, int endpointId) {
     if (tls != null) {
       tls.watch(netnsInode, endpointId);
+    }
+    if (tlsNotes != null && !watched.contains(netnsInode)) {
+      tlsNotes.newWorkload(System.nanoTime()); // its first TLS calls get their connections' addresses
     }
     if (plaintext != null) {
       plaintext.watchNetns(netnsInode, endpointId);
