@@ -232,8 +232,10 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
     object.map(WATCHED_NETNS).delete(NativeBytes.u32((int) netnsInode));
   }
 
+  /** The socket notes are attached first: the process's first calls may be on connections made before. */
   @Override
   public Attachment attach(int pid, Path file, List<TlsSite> sites) {
+    socketNotes().attach();
     return multiLinks ? uprobes.multi(pid, file, sites) : uprobes.perSite(pid, file, sites);
   }
 

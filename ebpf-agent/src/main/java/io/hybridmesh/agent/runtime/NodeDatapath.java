@@ -258,7 +258,7 @@ public final class NodeDatapath implements AgentStats, AutoCloseable {
     }
     if (tlsNotes != null) {
       tlsNotes.housekeeping(drops.total(HmAbi.STAT_TLS_CALLS) + drops.total(HmAbi.STAT_TLS_CALL_FAILED),
-          tls.goProcesses(), System.nanoTime());
+          tlsLibraries.probedProcesses(), tls.goProcesses(), System.nanoTime());
     }
   }
 

@@ -10,10 +10,11 @@ import java.util.logging.Logger;
  * which gives its flow the connection's addresses; but they run at every socket send and receive on the node
  * (before Linux 6.3, every read and write syscall), whichever process makes it, about 0.1 µs each: a node
  * whose workloads speak plaintext pays that on every request though no TLS call needs it. So they are
- * attached from the start and whenever a workload starts being watched, and stay while watched processes make
- * TLS calls or a Go process is probed (its Writes are reported at their send); after {@code idle} with neither
- * they are detached, and the next TLS call attaches them again at once (from the event thread, which reads
- * the call).
+ * attached from the start, whenever a workload starts being watched and before a process gets TLS probes (the
+ * datapath does that), and stay while watched processes make TLS calls or a Go process is probed (its Writes
+ * are reported at their send). They are detached at once while no process has TLS probes (nothing could use
+ * them), and after {@code idle} without a call; the next TLS call attaches them again at once (from the event
+ * thread, which reads the call).
  *
  * <p>What that costs, after such a quiet spell: a call before the notes are back has the addresses of its
  * connection only where the probes saw the connection tied to its SSL object ({@code SSL_set_fd}: nginx,
@@ -47,18 +48,28 @@ public final class TlsSocketNotes {
    * after the idle time without, attaches them again when calls came while they were away.
    *
    * @param tlsCalls TLS calls of watched processes so far (completed or not)
+   * @param probedProcesses processes with TLS probes now, Go ones included
    * @param goProcesses Go processes probed now
    */
-  public synchronized void housekeeping(long tlsCalls, int goProcesses, long nowNanos) {
+  public synchronized void housekeeping(long tlsCalls, int probedProcesses, int goProcesses, long nowNanos) {
     boolean active = tlsCalls != lastCalls || goProcesses > 0;
     lastCalls = tlsCalls;
     attachFailed = false;
-    attached = notes.attached(); // a Go process being probed attaches them from elsewhere
+    boolean were = attached;
+    attached = notes.attached();
+    if (attached && !were) {
+      active = true; // the datapath brought them back for a process it probes: its first calls may come late
+    }
     if (active) {
       lastActivityNanos = nowNanos;
       if (!attached) {
         attach();
       }
+    } else if (idleNanos > 0 && attached && probedProcesses == 0) {
+      LOG.info("no process has TLS probes: detaching the TLS probes' socket tracepoints (the node's socket I/O "
+          + "runs without them); they come back before the next process is probed");
+      notes.detach();
+      attached = false;
     } else if (idleNanos > 0 && attached && nowNanos - lastActivityNanos >= idleNanos) {
       LOG.info("no TLS call on watched endpoints for " + idleNanos / 1_000_000_000L + " s: detaching the TLS "
           + "probes' socket tracepoints (the node's socket I/O runs without them); the next TLS call attaches "
@@ -88,6 +99,10 @@ public final class TlsSocketNotes {
   }
 
   private void attach() {
+    if (notes.attached()) { // the datapath brought them back for a process it probes
+      attached = true;
+      return;
+    }
     try {
       notes.attach();
       attached = true;
@@ -100,8 +115,9 @@ public final class TlsSocketNotes {
     }
   }
 
+  /** Whether the notes are attached now (the datapath may have brought them back since the last look). */
   public boolean attached() {
-    return attached;
+    return notes.attached();
   }
 
   /** How often the notes were attached again after an idle detach. */

@@ -16,11 +16,15 @@ import io.hybridmesh.api.flow.v1.Reporter;
 import io.hybridmesh.jni.testing.KernelTest;
 import io.hybridmesh.jni.testing.Shell;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,7 +33,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The TLS probes' socket tracepoints go while no watched process makes a TLS call and come back at the next:
  * nginx with TLS, a Python client (its ssl module ties each socket to its SSL object with SSL_set_fd), both ends
- * watched, the tracepoints' idle time one second.
+ * watched, the tracepoints' idle time one second. (With the probes of SSL_set_fd disabled, checked, the flows
+ * made while the tracepoints are away have no addresses.)
  */
 @KernelTest
 public class TlsSocketNotesKernelIT {
@@ -58,39 +63,60 @@ public class TlsSocketNotesKernelIT {
   }
 
   @Test
-  void theyGoWithoutTlsCallsAndAFlowMadeWhileTheyAreAwayStillHasItsConnection() {
-    await().atMost(WAIT).untilAsserted(() -> assertEquals(0L, agent.counters().get(ATTACHED), agent.counters()::toString));
-    // Gone from the kernel, not only from the agent's count: no link runs the notes' programs.
-    assertTrue(linkedPrograms().isEmpty(), () -> "still linked: " + linkedPrograms());
-    assertEquals(0L, agent.counters().get(AGAIN));
-
-    String out = hosts.client.exec(Duration.ofSeconds(30), "python3", "-c", """
-        import http.client, ssl
+  void theyGoWithoutTlsCallsAndAFlowMadeWhileTheyAreAwayStillHasItsConnection() throws Exception {
+    // A client that is probed, then waits: its probing brings the notes back (its first calls may be on
+    // connections older than the agent), a second without calls takes them away again, and then it calls.
+    Path go = Files.createTempFile("hm-notes-go", "");
+    Files.delete(go);
+    Process python = new ProcessBuilder("ip", "netns", "exec", hosts.client.name(), "python3", "-c", """
+        import http.client, os, ssl, time
+        deadline = time.time() + 30
+        while not os.path.exists("%s") and time.time() < deadline:
+            time.sleep(0.05)
         ctx = ssl._create_unverified_context()
         c = http.client.HTTPSConnection("%s", 8443, context=ctx)
         c.request("PATCH", "/ok")
         c.getresponse().read()
         print(c.sock.getsockname()[1])
         c.close()
-        """.formatted(TwoHosts.SERVER_V4));
-    int port = Integer.parseInt(out.trim());
+        """.formatted(go, TwoHosts.SERVER_V4)).redirectErrorStream(true).start();
+    try {
+      await().atMost(WAIT).until(() -> agent.tlsProbesOn((int) python.pid()));
+      await().atMost(WAIT).untilAsserted(() ->
+          assertEquals(0L, agent.counters().get(ATTACHED), agent.counters()::toString));
+      // Gone from the kernel, not only from the agent's count: no link runs the notes' programs.
+      assertTrue(linkedPrograms().isEmpty(), () -> "still linked: " + linkedPrograms());
+      assertEquals(0L, agent.counters().get(AGAIN));
 
-    // Both ends' flows of that request, made while the notes were away: their connection came from SSL_set_fd.
-    Predicate<Flow> patch = f -> f.getType() == FlowType.L7 && f.getL7().getHttp().getMethod().equals("PATCH");
-    await().atMost(WAIT).untilAsserted(() -> assertEquals(4, sink.flows(patch).size(), sink::dump));
-    for (Reporter reporter : List.of(Reporter.CLIENT, Reporter.SERVER)) {
-      Flow request = sink.flows(patch.and(f -> f.getReporter() == reporter)
-          .and(f -> f.getL7().getType() == L7FlowType.REQUEST)).get(0);
-      assertEquals(TwoHosts.CLIENT_V4, request.getIp().getSource(), sink::dump);
-      assertEquals(port, request.getL4().getTcp().getSourcePort(), sink::dump);
-      assertEquals(TwoHosts.SERVER_V4, request.getIp().getDestination());
-      assertEquals(8443, request.getL4().getTcp().getDestinationPort());
-      assertTrue(request.getCompleteness().getReason().isEmpty(), request::toString);
+      Files.createFile(go);
+      assertTrue(python.waitFor(30, TimeUnit.SECONDS));
+      String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(0, python.exitValue(), out);
+      int port = Integer.parseInt(out.trim());
+
+      // Both ends' flows of that request, made while the notes were away: their connection came from
+      // SSL_set_fd (python's at wrap_socket, nginx's at accept).
+      Predicate<Flow> patch = f -> f.getType() == FlowType.L7 && f.getL7().getHttp().getMethod().equals("PATCH");
+      await().atMost(WAIT).untilAsserted(() -> assertEquals(4, sink.flows(patch).size(), sink::dump));
+      for (Reporter reporter : List.of(Reporter.CLIENT, Reporter.SERVER)) {
+        Flow request = sink.flows(patch.and(f -> f.getReporter() == reporter)
+            .and(f -> f.getL7().getType() == L7FlowType.REQUEST)).get(0);
+        assertEquals(TwoHosts.CLIENT_V4, request.getIp().getSource(), sink::dump);
+        assertEquals(port, request.getL4().getTcp().getSourcePort(), sink::dump);
+        assertEquals(TwoHosts.SERVER_V4, request.getIp().getDestination());
+        assertEquals(8443, request.getL4().getTcp().getDestinationPort());
+        assertTrue(request.getCompleteness().getReason().isEmpty(), request::toString);
+      }
+
+      // The call brought them back, in the kernel too.
+      await().atMost(WAIT).untilAsserted(() ->
+          assertEquals(1L, agent.counters().get(AGAIN), agent.counters()::toString));
+      assertEquals(1L, agent.counters().get(ATTACHED));
+      assertEquals(Set.of("hm_sock_send", "hm_sock_recv"), linkedPrograms());
+    } finally {
+      python.destroyForcibly();
+      Files.deleteIfExists(go);
     }
-
-    // The call brought them back, in the kernel too.
-    await().atMost(WAIT).untilAsserted(() -> assertEquals(1L, agent.counters().get(AGAIN), agent.counters()::toString));
-    assertEquals(Set.of("hm_sock_send", "hm_sock_recv"), linkedPrograms());
   }
 
   /** Names of the notes' programs some BPF link runs now. */
