@@ -27,13 +27,6 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
 
   static final String WATCHED_NETNS = "hm_watched_netns";
 
-  /** The socket tracepoints (Linux 6.3) that name the socket a TLS call sends to or receives from. */
-  private static final List<String> SOCKET_PROGRAMS = List.of("hm_sock_send", "hm_sock_recv");
-
-  /** Before 6.3: the syscalls whose file descriptor names the socket behind a TLS call. */
-  private static final List<String> SYSCALLS =
-      List.of("sys_enter_write", "sys_enter_sendto", "sys_enter_read", "sys_enter_recvfrom");
-
   /** Programs on the sched raw tracepoints: forks, execs and exits of watched processes. */
   private static final List<String> PROCESS_PROGRAMS =
       List.of("hm_process_fork", "hm_process_exec", "hm_process_exit");
@@ -44,11 +37,11 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
 
   private final BpfObject object;
   private final List<BpfLink> links = new ArrayList<>();
-  /** The socket notes' links, apart: they come and go ({@link #socketNotes()}). */
-  private final List<BpfLink> noteLinks = new ArrayList<>();
   private final boolean followsProcesses;
   private final boolean multiLinks;
   private final SocketHooks socketHooks;
+  /** Apart from {@link #links}: they come and go ({@link #socketNotes()}). */
+  private final SocketNoteLinks notes;
   private final GoProcesses goProcesses;
   private final TlsUprobeLinks uprobes;
 
@@ -78,8 +71,9 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
       o = open(bpf, elf, output, false);
     }
     boolean follows = true;
+    SocketNoteLinks attachedNotes = null;
     try {
-      this.socketHooks = attachSocketHooks(o, hooks.sockets());
+      attachedNotes = SocketNoteLinks.attach(o, hooks.sockets());
       for (String program : PROCESS_PROGRAMS) {
         try {
           links.add(o.attachTracing(program));
@@ -90,11 +84,15 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
         }
       }
     } catch (RuntimeException e) {
-      noteLinks.forEach(BpfLink::close);
+      if (attachedNotes != null) {
+        attachedNotes.detach();
+      }
       links.forEach(BpfLink::close);
       o.close();
       throw e;
     }
+    this.notes = attachedNotes;
+    this.socketHooks = attachedNotes.kind();
     this.object = o;
     this.goProcesses = new GoProcesses(o.map(GoProcesses.PROCS), o.map(GoSenders.MAP));
     this.uprobes = new TlsUprobeLinks(o);
@@ -102,76 +100,23 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
     this.multiLinks = multi;
   }
 
-  /** Attaches the programs that name each call's socket; returns which kind it attached. */
-  private SocketHooks attachSocketHooks(BpfObject o, SocketHooks wanted) {
-    if (wanted != SocketHooks.SYSCALL_TRACEPOINTS) {
-      try {
-        attachNotes(o, SocketHooks.SOCKET_TRACEPOINTS);
-        return SocketHooks.SOCKET_TRACEPOINTS;
-      } catch (BpfException e) {
-        if (wanted == SocketHooks.SOCKET_TRACEPOINTS) {
-          throw e;
-        }
-        LOG.info(() -> "no socket tracepoints (" + e.getMessage().lines().findFirst().orElse("")
-            + "; Linux 6.3 brought them): TLS connections are found through the read/write syscall "
-            + "tracepoints, which slow every syscall on this node a little");
-      }
-    }
-    attachNotes(o, SocketHooks.SYSCALL_TRACEPOINTS);
-    return SocketHooks.SYSCALL_TRACEPOINTS;
-  }
-
-  /** Attaches one kind of socket note, all or none. */
-  private void attachNotes(BpfObject o, SocketHooks kind) {
-    List<BpfLink> made = new ArrayList<>();
-    try {
-      if (kind == SocketHooks.SOCKET_TRACEPOINTS) {
-        for (String program : SOCKET_PROGRAMS) {
-          made.add(o.attachTracing(program));
-        }
-      } else {
-        for (String syscall : SYSCALLS) {
-          made.add(o.attachTracepoint("hm_" + syscall.substring(4), "syscalls", syscall));
-        }
-      }
-    } catch (RuntimeException e) {
-      made.forEach(BpfLink::close);
-      throw e;
-    }
-    noteLinks.addAll(made);
-  }
-
   /**
-   * The socket notes, attached at load. They run at every socket send and receive on the node (before Linux
-   * 6.3, at every read and write syscall), whichever process makes it; {@code TlsSocketNotes} detaches them
-   * while no watched process makes TLS calls.
+   * The programs that name each call's socket, attached at load. They run at every socket send and receive on
+   * the node (before Linux 6.3, at every read and write syscall), whichever process makes it; the agent's
+   * {@code TlsSocketNotes} detaches them while no watched process makes TLS calls.
    */
   public SocketNotes socketNotes() {
-    return new SocketNotes() {
-      @Override
-      public void attach() {
-        synchronized (noteLinks) {
-          if (noteLinks.isEmpty()) {
-            attachNotes(object, socketHooks);
-          }
-        }
-      }
+    return notes;
+  }
 
-      @Override
-      public void detach() {
-        synchronized (noteLinks) {
-          noteLinks.forEach(BpfLink::close);
-          noteLinks.clear();
-        }
-      }
-
-      @Override
-      public boolean attached() {
-        synchronized (noteLinks) {
-          return !noteLinks.isEmpty();
-        }
-      }
-    };
+  /** Brings the socket notes back before a process is probed; a failure leaves them to the next housekeeping. */
+  private void notesForNewProcess() {
+    try {
+      notes.attach();
+    } catch (BpfException e) {
+      LOG.warning("the TLS probes' socket tracepoints do not attach (" + e.getMessage() + "); TLS flows have "
+          + "their connection's addresses only where SSL_set_fd was seen");
+    }
   }
 
   /** Go processes probed now: their Writes are reported at their send, which the socket notes see. */
@@ -235,7 +180,7 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
   /** The socket notes are attached first: the process's first calls may be on connections made before. */
   @Override
   public Attachment attach(int pid, Path file, List<TlsSite> sites) {
-    socketNotes().attach();
+    notesForNewProcess();
     return multiLinks ? uprobes.multi(pid, file, sites) : uprobes.perSite(pid, file, sites);
   }
 
@@ -246,7 +191,7 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
   @Override
   public Attachment attachGo(int pid, Path file, List<TlsSite> sites, GoStructOffsets offsets) {
     boolean atSend = socketHooks == SocketHooks.SOCKET_TRACEPOINTS;
-    socketNotes().attach(); // a Go Write is reported at its send, a Read's socket taken at its receives
+    notesForNewProcess(); // a Go Write is reported at its send, a Read's socket taken at its receives
     List<TlsSite> probed = GoProcesses.probed(sites, atSend);
     GoProcesses.Registration registration = goProcesses.register(pid, offsets, GoProcesses.readFrame(probed),
         atSend);
@@ -285,10 +230,7 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
 
   @Override
   public void close() {
-    synchronized (noteLinks) {
-      noteLinks.forEach(BpfLink::close);
-      noteLinks.clear();
-    }
+    notes.detach();
     links.forEach(BpfLink::close);
     links.clear();
     object.close();
