@@ -57,7 +57,7 @@ final class DataPathFlags {
 
   @Option(names = "--tls-sockets-idle", converter = DurationConverter.class,
       description = "Detach the tracepoints that name each TLS call's socket after this long without a TLS call on "
-          + "watched workloads, and attach them again at the next (default: 30s; 0s keeps them). They run at every "
+          + "watched workloads, and attach them again at the next (default: 5m; 0s keeps them). They run at every "
           + "socket send and receive on the node. While they are away, a TLS flow has its connection's addresses "
           + "where the probes saw SSL_set_fd tie the socket to the SSL object (nginx, Python, wrk) or saw the "
           + "connection before; a client with its own I/O (curl) may have none for its first call or two.")

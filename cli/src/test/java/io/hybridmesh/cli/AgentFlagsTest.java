@@ -61,7 +61,7 @@ class AgentFlagsTest {
     assertEquals(1 << 20, c.dataPath.tcSettings().ringBufferBytes());
     assertFalse(c.dataPath.readTls);
     assertEquals(Duration.ofSeconds(30), parse().dataPath.tcSettings().plaintextIdle());
-    assertEquals(Duration.ofSeconds(30), parse().dataPath.tlsHooks().socketsIdle());
+    assertEquals(Duration.ofMinutes(5), parse().dataPath.tlsHooks().socketsIdle());
     assertEquals(Duration.ZERO, parse("--tls-sockets-idle", "0s").dataPath.tlsHooks().socketsIdle());
     assertThrows(IllegalArgumentException.class, () -> parse("--plaintext", "maybe").dataPath.plaintextMode());
   }

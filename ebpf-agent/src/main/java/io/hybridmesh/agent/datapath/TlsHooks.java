@@ -13,8 +13,12 @@ import java.util.Locale;
  */
 public record TlsHooks(UprobeLinks uprobes, SocketHooks sockets, Duration socketsIdle) {
 
-  /** How long the socket tracepoints stay without a TLS call, unless told. */
-  public static final Duration SOCKETS_IDLE = Duration.ofSeconds(30);
+  /**
+   * How long the socket tracepoints stay without a TLS call, unless told. Longer than the plaintext hooks'
+   * 30 s: what their absence costs (the addresses of a new connection's first calls, for a client without
+   * SSL_set_fd) falls on clients that call now and then, and a few minutes cover most of them.
+   */
+  public static final Duration SOCKETS_IDLE = Duration.ofMinutes(5);
 
   public static final TlsHooks AUTO = new TlsHooks(UprobeLinks.AUTO, SocketHooks.AUTO);
 
