@@ -41,6 +41,7 @@ int main(void)
 	STAT(HM_STAT_TC_HTTP_EXCHANGES);
 	STAT(HM_STAT_TC_HTTP_PIPELINED);
 	STAT(HM_STAT_TC_HTTP_TABLE_FULL);
+	STAT(HM_STAT_TLS_WRITES_AT_ENTRY);
 	STAT(HM_STAT_MAX);
 
 	/* Enum values user space matches records and table entries by. */
@@ -64,6 +65,10 @@ int main(void)
 	CONST(HM_TLS_COOKIE_WRITE);
 	CONST(HM_TLS_COOKIE_EX);
 	CONST(HM_TLS_COOKIE_SET_FD);
+	CONST(HM_TLS_F_TUPLE);
+	CONST(HM_TLS_F_EX);
+	CONST(HM_TLS_F_GO);
+	CONST(HM_TLS_F_AT_ENTRY);
 
 	SIZE(hm_flow_tuple);
 	FIELD(hm_flow_tuple, saddr);

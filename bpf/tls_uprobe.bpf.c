@@ -27,6 +27,7 @@
 #include "hm_abi.h"
 #include "hm_maps.h"
 #include "hm_tls_conn.h"
+#include "hm_tls_send.h"
 
 /* Room to build one event: too large for the BPF stack. */
 struct {
@@ -36,14 +37,14 @@ struct {
 	__type(value, struct hm_tls_event);
 } hm_tls_scratch SEC(".maps");
 
-static __always_inline int enter(void *ssl, const void *buf, void *ex_length)
+/* Marks the thread as inside a TLS call, for its return; false where there is nothing to return to. */
+static __always_inline bool enter_as(__u32 endpoint, void *ssl, const void *buf, void *ex_length)
 {
-	__u32 endpoint = watched_endpoint();
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct hm_tls_call *call;
 
 	if (!endpoint || !(call = call_slot(tid)))
-		return 0;
+		return false;
 	if (call->tid && call->tid != tid)
 		hm_count(HM_STAT_TLS_SLOT_TAKEN);
 	call->ssl = (__u64)ssl;
@@ -53,6 +54,12 @@ static __always_inline int enter(void *ssl, const void *buf, void *ex_length)
 	call->sk = 0;
 	call->endpoint_id = endpoint;
 	call->tid = tid;
+	return true;
+}
+
+static __always_inline int enter(void *ssl, const void *buf, void *ex_length)
+{
+	enter_as(watched_endpoint(), ssl, buf, ex_length);
 	return 0;
 }
 
@@ -77,10 +84,12 @@ static __always_inline void note_fd(long fd)
 }
 
 /*
- * Sends one completed call of `length` bytes: its plaintext from call->buf, its connection from call->sk or
- * the connection cache. Shared by the TLS library's returns and Go's (hm_go_tls.h).
+ * Sends one completed call of `length` bytes: its plaintext from call->buf, its connection `known` or from
+ * call->sk or the connection cache. Shared by the TLS library's returns, writes reported at entry (start_ns 0:
+ * they start and end now) and Go's (hm_go_tls.h).
  */
-static __always_inline void emit(const struct hm_tls_call *call, __u8 op, __u8 flags, __u64 length, __u64 id)
+static __always_inline void emit(const struct hm_tls_call *call, __u8 op, __u8 flags, __u64 length, __u64 id,
+				 const struct hm_flow_tuple *known)
 {
 	struct hm_tls_event *e;
 	__u32 zero = 0, captured, size;
@@ -93,8 +102,8 @@ static __always_inline void emit(const struct hm_tls_call *call, __u8 op, __u8 f
 	e->op = op;
 	e->flags = flags;
 	e->endpoint_id = call->endpoint_id;
-	e->start_ns = call->start_ns;
 	e->end_ns = bpf_ktime_get_ns();
+	e->start_ns = call->start_ns ? call->start_ns : e->end_ns;
 	e->ssl = call->ssl;
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	e->length = length;
@@ -103,7 +112,10 @@ static __always_inline void emit(const struct hm_tls_call *call, __u8 op, __u8 f
 	e->_pad0 = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 
-	if (call_tuple(call, id >> 32, &e->tuple)) {
+	if (known) {
+		e->tuple = *known;
+		e->flags |= HM_TLS_F_TUPLE;
+	} else if (call_tuple(call, id >> 32, &e->tuple)) {
 		e->flags |= HM_TLS_F_TUPLE;
 	} else {
 		__builtin_memset(&e->tuple, 0, sizeof(e->tuple));
@@ -126,7 +138,8 @@ static __always_inline void emit(const struct hm_tls_call *call, __u8 op, __u8 f
 		hm_count(HM_STAT_TLS_CALLS);
 }
 
-static __always_inline int leave(struct pt_regs *ctx, __u8 op, bool ex)
+/* At a call's return. `session`: writes may be reported at their entry, which needs to know how the last ended. */
+static __always_inline int leave(struct pt_regs *ctx, __u8 op, bool ex, bool session)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct hm_tls_call *call = call_slot((__u32)id);
@@ -149,7 +162,9 @@ static __always_inline int leave(struct pt_regs *ctx, __u8 op, bool ex)
 	if (length == 0)
 		hm_count(HM_STAT_TLS_CALL_FAILED);
 	else
-		emit(call, op, ex ? HM_TLS_F_EX : 0, length, id);
+		emit(call, op, ex ? HM_TLS_F_EX : 0, length, id, NULL);
+	if (session && op == HM_TLS_WRITE)
+		note_write_outcome(call->ssl, id >> 32, length > 0);
 	call->tid = 0;
 	return 0;
 }
@@ -163,7 +178,7 @@ int BPF_KPROBE(hm_ssl_write, void *ssl, const void *buf, int num)
 SEC("uretprobe")
 int BPF_KRETPROBE(hm_ssl_write_ret)
 {
-	return leave(ctx, HM_TLS_WRITE, false);
+	return leave(ctx, HM_TLS_WRITE, false, false);
 }
 
 SEC("uprobe")
@@ -175,7 +190,7 @@ int BPF_KPROBE(hm_ssl_write_ex, void *ssl, const void *buf, size_t num, size_t *
 SEC("uretprobe")
 int BPF_KRETPROBE(hm_ssl_write_ex_ret)
 {
-	return leave(ctx, HM_TLS_WRITE, true);
+	return leave(ctx, HM_TLS_WRITE, true, false);
 }
 
 SEC("uprobe")
@@ -187,7 +202,7 @@ int BPF_KPROBE(hm_ssl_read, void *ssl, void *buf, int num)
 SEC("uretprobe")
 int BPF_KRETPROBE(hm_ssl_read_ret)
 {
-	return leave(ctx, HM_TLS_READ, false);
+	return leave(ctx, HM_TLS_READ, false, false);
 }
 
 SEC("uprobe")
@@ -199,7 +214,7 @@ int BPF_KPROBE(hm_ssl_read_ex, void *ssl, void *buf, size_t num, size_t *readbyt
 SEC("uretprobe")
 int BPF_KRETPROBE(hm_ssl_read_ex_ret)
 {
-	return leave(ctx, HM_TLS_READ, true);
+	return leave(ctx, HM_TLS_READ, true, false);
 }
 
 SEC("uprobe")
@@ -231,7 +246,62 @@ int BPF_KRETPROBE(hm_tls_leave)
 {
 	__u64 cookie = bpf_get_attach_cookie(ctx);
 
-	return leave(ctx, (cookie & HM_TLS_COOKIE_WRITE) ? HM_TLS_WRITE : HM_TLS_READ, cookie & HM_TLS_COOKIE_EX);
+	return leave(ctx, (cookie & HM_TLS_COOKIE_WRITE) ? HM_TLS_WRITE : HM_TLS_READ, cookie & HM_TLS_COOKIE_EX,
+		     false);
+}
+
+extern bool bpf_session_is_return(void) __ksym __weak;
+
+/*
+ * A write reported at its entry, where it can only hand all its bytes to a socket with room for them
+ * (hm_tls_send.h): the connection is known, confirmed by a call that completed, and its last write did not
+ * stop half way. The length is what the call was asked to write.
+ */
+static __always_inline bool write_at_entry(void *ssl, const void *buf, __u64 num, __u32 endpoint, __u64 id)
+{
+	struct hm_ssl_key key = {.ssl = (__u64)ssl, .tgid = id >> 32};
+	struct hm_tls_call call = {.ssl = (__u64)ssl, .buf = (__u64)buf, .endpoint_id = endpoint, .tid = (__u32)id};
+	struct hm_ssl_conn *conn = bpf_map_lookup_elem(&hm_ssl_conns, &key);
+
+	if (!conn || (conn->flags & (HM_SSL_CONFIRMED | HM_SSL_WRITE_PENDING)) != HM_SSL_CONFIRMED ||
+	    !sends_at_once(conn, num))
+		return false;
+	emit(&call, HM_TLS_WRITE, HM_TLS_F_AT_ENTRY, num, id, &conn->tuple);
+	hm_count(HM_STAT_TLS_WRITES_AT_ENTRY);
+	return true;
+}
+
+/*
+ * Every site in one uprobe_multi session link (Linux 6.13) in place of the entry and return links above: the
+ * same program runs at the entry and, where the entry returned 0, at the return. An entry that returns 1
+ * leaves no return probe: no trap back into the kernel when the call returns. So it does for SSL_set_fd, for
+ * a process outside the watched namespaces, and for a write reported at its entry (write_at_entry). Reads
+ * and the other writes are reported at their return, as with the link pairs.
+ */
+SEC("uprobe")
+int BPF_KPROBE(hm_tls_session, void *ssl, const void *buf, size_t num, size_t *out)
+{
+	__u64 cookie = bpf_get_attach_cookie(ctx);
+	__u64 id;
+	__u32 endpoint;
+
+	if (bpf_session_is_return())
+		return leave(ctx, (cookie & HM_TLS_COOKIE_WRITE) ? HM_TLS_WRITE : HM_TLS_READ,
+			     cookie & HM_TLS_COOKIE_EX, true);
+	if (cookie & HM_TLS_COOKIE_SET_FD) {
+		remember_fd(ssl, (int)(long)buf);
+		return 1;
+	}
+	endpoint = watched_endpoint();
+	if (!endpoint)
+		return 1;
+	id = bpf_get_current_pid_tgid();
+	/* The count is the third argument: SSL_write's int (the upper half of its register is not its own), or
+	 * the _ex forms' size_t. */
+	if ((cookie & HM_TLS_COOKIE_WRITE) &&
+	    write_at_entry(ssl, buf, (cookie & HM_TLS_COOKIE_EX) ? num : (__u32)num, endpoint, id))
+		return 1;
+	return enter_as(endpoint, ssl, buf, (cookie & HM_TLS_COOKIE_EX) ? out : NULL) ? 0 : 1;
 }
 
 /*

@@ -122,6 +122,11 @@ enum hm_stat {
 	HM_STAT_TC_HTTP_PIPELINED = 23,
 	/* A connection's first request could not get an entry in hm_tc_http: not read. */
 	HM_STAT_TC_HTTP_TABLE_FULL = 24,
+	/*
+	 * TLS writes reported at their entry, without a return probe (uprobe sessions, Linux 6.13): the
+	 * connection was known and its socket had room for the whole write (tls_uprobe.bpf.c, write_at_entry).
+	 */
+	HM_STAT_TLS_WRITES_AT_ENTRY = 25,
 	HM_STAT_MAX = 28,
 };
 
@@ -215,6 +220,11 @@ enum hm_tls_flag {
 	 * library: ssl holds the *tls.Conn.
 	 */
 	HM_TLS_F_GO = 0x4,
+	/*
+	 * Reported at the write's entry: the connection was known and its socket had room for all of it, so
+	 * the call could only hand it on (end_ns is start_ns; length is the bytes asked to be written).
+	 */
+	HM_TLS_F_AT_ENTRY = 0x8,
 };
 
 /*

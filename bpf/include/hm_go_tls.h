@@ -151,7 +151,7 @@ static __always_inline int go_finish(struct hm_go_call_key *key, __s64 n, __u64 
 	}
 	if (!call.sk && !go_conn_known(call.ssl, id >> 32))
 		call.sk = go_conn_sock(call.ssl, id >> 32);
-	emit(&call, op, HM_TLS_F_GO, n, id);
+	emit(&call, op, HM_TLS_F_GO, n, id, NULL);
 	return 0;
 }
 
@@ -281,7 +281,7 @@ static __always_inline void go_sent(__u64 sk, long ret)
 	ret = go->len; /* the Write's whole slice: it returns having sent it all, or with an error */
 	bpf_map_delete_elem(&hm_go_calls, &key);
 	if (ret > 0)
-		emit(&call, HM_TLS_WRITE, HM_TLS_F_GO, ret, id);
+		emit(&call, HM_TLS_WRITE, HM_TLS_F_GO, ret, id, NULL);
 }
 
 /*

@@ -27,6 +27,16 @@ struct hm_ssl_conn {
 	__u64 sk; /* the struct sock the addresses were read from */
 	struct hm_sock_words words;
 	struct hm_flow_tuple tuple;
+	__u32 flags; /* enum hm_ssl_conn_flag */
+	__u32 _pad;
+};
+
+/* What the calls on an SSL pointer's connection told so far (for write_at_entry in tls_uprobe.bpf.c). */
+enum hm_ssl_conn_flag {
+	/* A call on this connection completed: its handshake is behind it. */
+	HM_SSL_CONFIRMED = 0x1,
+	/* Its last write returned without having written (would block, error): the next one is a retry. */
+	HM_SSL_WRITE_PENDING = 0x2,
 };
 
 /*
@@ -43,19 +53,22 @@ struct {
 } hm_ssl_conns SEC(".maps");
 
 /* Reads the addresses of socket `sk` into *fresh and remembers them for `key`; false for one not connected. */
-static __always_inline bool remember_conn(const struct hm_ssl_key *key, __u64 sk, struct hm_ssl_conn *fresh)
+static __always_inline bool remember_conn(const struct hm_ssl_key *key, __u64 sk, struct hm_ssl_conn *fresh,
+					  __u32 flags)
 {
 	if (!socket_tuple((struct sock *)sk, &fresh->tuple) || !fresh->tuple.dport)
 		return false;
 	sock_words((struct sock_common *)sk, fresh->tuple.family == HM_AF_INET6, &fresh->words);
 	fresh->sk = sk;
+	fresh->flags = flags;
 	bpf_map_update_elem(&hm_ssl_conns, key, fresh, BPF_ANY);
 	return true;
 }
 
 /*
- * The connection of this call: its socket when it made a send or receive (the cache entry is reused while
- * the socket is the same), else the SSL pointer's last known connection.
+ * The connection of this call, which completed: its socket when it made a send or receive (the cache entry is
+ * reused while the socket is the same), else the SSL pointer's last known connection. Either way the
+ * connection is marked confirmed.
  */
 static __always_inline bool call_tuple(const struct hm_tls_call *call, __u32 tgid, struct hm_flow_tuple *t)
 {
@@ -68,19 +81,40 @@ static __always_inline bool call_tuple(const struct hm_tls_call *call, __u32 tgi
 		if (!cached)
 			return false;
 		*t = cached->tuple; /* served from the library's buffer: no syscall, same connection */
+		if (!(cached->flags & HM_SSL_CONFIRMED))
+			cached->flags |= HM_SSL_CONFIRMED;
 		return true;
 	}
 	if (cached && cached->sk == call->sk) {
 		sock_words(sk, cached->tuple.family == HM_AF_INET6, &fresh.words);
 		if (same_words(&cached->words, &fresh.words)) {
 			*t = cached->tuple;
+			if (!(cached->flags & HM_SSL_CONFIRMED))
+				cached->flags |= HM_SSL_CONFIRMED;
 			return true;
 		}
 	}
-	if (!remember_conn(&key, call->sk, &fresh))
+	if (!remember_conn(&key, call->sk, &fresh, HM_SSL_CONFIRMED))
 		return false;
 	*t = fresh.tuple;
 	return true;
+}
+
+/*
+ * After a write returned (to its return probe): one that wrote nothing (would block, error) left its record to
+ * a retry, which must not be reported at its entry as well; one that wrote ends that.
+ */
+static __always_inline void note_write_outcome(__u64 ssl, __u32 tgid, bool written)
+{
+	struct hm_ssl_key key = {.ssl = ssl, .tgid = tgid};
+	struct hm_ssl_conn *conn = bpf_map_lookup_elem(&hm_ssl_conns, &key);
+
+	if (!conn)
+		return;
+	if (!written)
+		conn->flags |= HM_SSL_WRITE_PENDING;
+	else if (conn->flags & HM_SSL_WRITE_PENDING)
+		conn->flags &= ~HM_SSL_WRITE_PENDING;
 }
 
 /*
@@ -101,7 +135,7 @@ static __always_inline void remember_fd(void *ssl, int fd)
 	if (!watched_endpoint())
 		return;
 	sk = fd_sock(fd);
-	if (!sk || !remember_conn(&key, sk, &fresh))
+	if (!sk || !remember_conn(&key, sk, &fresh, 0))
 		bpf_map_delete_elem(&hm_ssl_conns, &key);
 }
 

@@ -163,13 +163,18 @@ static jlong attach_uprobe(JNIEnv *env, jclass cls, jlong prog_handle, jstring j
 }
 
 /*
- * BPF_TRACE_UPROBE_MULTI (Linux 6.6): many offsets of one file in one link, optionally for one process only.
- * libbpf 1.1 has no API for it, so the link is created with the bpf syscall; the layout of
- * union bpf_attr's link_create.uprobe_multi is the kernel's UAPI (include/uapi/linux/bpf.h).
+ * BPF_TRACE_UPROBE_MULTI (Linux 6.6): many offsets of one file in one link, optionally for one process only;
+ * BPF_TRACE_UPROBE_SESSION (Linux 6.13) the same with one program at entry and return. libbpf 1.1 has no API
+ * for either, so the link is created with the bpf syscall; the layout of union bpf_attr's
+ * link_create.uprobe_multi is the kernel's UAPI (include/uapi/linux/bpf.h).
  */
 #define HM_BPF_LINK_CREATE 28
 #define HM_BPF_TRACE_UPROBE_MULTI 48
+#define HM_BPF_TRACE_UPROBE_SESSION 57
 #define HM_BPF_F_UPROBE_MULTI_RETURN 1U
+
+/* UprobeMultiTarget.Kind's ordinals. */
+enum hm_uprobe_multi_kind { HM_UPROBE_ENTRY = 0, HM_UPROBE_RETURN = 1, HM_UPROBE_SESSION = 2 };
 
 struct hm_uprobe_multi_attr {
   __u32 prog_fd;
@@ -188,16 +193,21 @@ struct hm_uprobe_multi_attr {
 };
 
 static jlong attach_uprobe_multi(JNIEnv *env, jclass cls, jlong prog_handle, jstring jbinary, jlongArray joffsets,
-                                 jlongArray jcookies, jboolean retprobe, jint pid) {
+                                 jlongArray jcookies, jint kind, jint pid) {
   (void)cls;
   hm_log_reset();
   static const char *op = "bpf(BPF_LINK_CREATE, uprobe_multi)";
   struct bpf_program *prog = program_of(env, prog_handle);
+  if (prog != NULL && (kind < HM_UPROBE_ENTRY || kind > HM_UPROBE_SESSION)) {
+    hm_throw_arg(env, "unknown uprobe_multi kind");
+    return 0;
+  }
   char *binary = prog ? hm_string(env, jbinary) : NULL;
   if (binary == NULL) {
     if (!(*env)->ExceptionCheck(env)) hm_throw_arg(env, "binary must not be null");
     return 0;
   }
+  static const char *const kinds[] = {"uprobe_multi", "uretprobe_multi", "uprobe_session"};
   jsize cnt = joffsets ? (*env)->GetArrayLength(env, joffsets) : 0;
   if (cnt <= 0 || jcookies == NULL || (*env)->GetArrayLength(env, jcookies) != cnt) {
     free(binary);
@@ -217,18 +227,18 @@ static jlong attach_uprobe_multi(JNIEnv *env, jclass cls, jlong prog_handle, jst
   struct hm_uprobe_multi_attr attr;
   memset(&attr, 0, sizeof attr);
   attr.prog_fd = (__u32)bpf_program__fd(prog);
-  attr.attach_type = HM_BPF_TRACE_UPROBE_MULTI;
+  attr.attach_type = kind == HM_UPROBE_SESSION ? HM_BPF_TRACE_UPROBE_SESSION : HM_BPF_TRACE_UPROBE_MULTI;
   attr.path = (__u64)(uintptr_t)binary;
   attr.offsets = (__u64)(uintptr_t)offsets;
   attr.cookies = (__u64)(uintptr_t)cookies;
   attr.cnt = (__u32)cnt;
-  attr.multi_flags = retprobe == JNI_TRUE ? HM_BPF_F_UPROBE_MULTI_RETURN : 0;
+  attr.multi_flags = kind == HM_UPROBE_RETURN ? HM_BPF_F_UPROBE_MULTI_RETURN : 0;
   attr.pid = pid > 0 ? (__u32)pid : 0;
   int fd = (int)syscall(__NR_bpf, HM_BPF_LINK_CREATE, &attr, sizeof attr);
   int err = fd < 0 ? errno : 0;
   if (fd < 0) {
     hm_throw(env, op, err, "cannot attach %s '%s' to %s at %d offsets (first 0x%llx, pid %d)",
-             retprobe ? "uretprobe_multi" : "uprobe_multi", bpf_program__name(prog), binary, (int)cnt,
+             kinds[kind], bpf_program__name(prog), binary, (int)cnt,
              (unsigned long long)offsets[0], (int)pid);
     free(h);
     h = NULL;
@@ -298,7 +308,7 @@ static void detach_link(JNIEnv *env, jclass cls, jlong handle) {
 static const JNINativeMethod methods[] = {
     {"attachTc", "(JLjava/lang/String;Ljava/lang/String;ZII)J", (void *)attach_tc},
     {"attachUprobe", "(JLjava/lang/String;Ljava/lang/String;JZI)J", (void *)attach_uprobe},
-    {"attachUprobeMulti", "(JLjava/lang/String;[J[JZI)J", (void *)attach_uprobe_multi},
+    {"attachUprobeMulti", "(JLjava/lang/String;[J[JII)J", (void *)attach_uprobe_multi},
     {"attachTracepoint", "(JLjava/lang/String;Ljava/lang/String;)J", (void *)attach_tracepoint},
     {"attachTracing", "(J)J", (void *)attach_tracing},
     {"detachLink", "(J)V", (void *)detach_link},

@@ -43,9 +43,11 @@ final class DataPathFlags {
   boolean readTls = true;
 
   @Option(names = "--uprobe-links", paramLabel = "MODE",
-      description = "How TLS probes are attached to each watched process: multi (two uprobe_multi links per "
-          + "process and library, Linux 6.6+), per-site (a perf-event link per probe, older kernels), or auto "
-          + "(multi where the kernel has it; the default).")
+      description = "How TLS probes are attached to each watched process: session (one uprobe session link "
+          + "per process and library, Linux 6.13+: writes that a socket takes at once are reported at their "
+          + "entry, with no return probe), multi (two uprobe_multi links per process and library, Linux 6.6+), "
+          + "per-site (a perf-event link per probe, older kernels), or auto (the first of these the kernel "
+          + "has; the default).")
   String uprobeLinks = "auto";
 
   @Option(names = "--socket-hooks", paramLabel = "MODE",

@@ -71,8 +71,9 @@ final class Native {
   static native long attachUprobe(
       long program, String binary, String symbol, long offset, boolean retprobe, int pid);
 
+  /** {@code kind}: the ordinal of {@link UprobeMultiTarget.Kind}. */
   static native long attachUprobeMulti(long program, String binary, long[] offsets, long[] cookies,
-      boolean returnProbe, int pid);
+      int kind, int pid);
 
   static native long attachTracepoint(long program, String category, String name);
 

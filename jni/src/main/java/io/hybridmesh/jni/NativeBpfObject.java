@@ -141,7 +141,7 @@ final class NativeBpfObject implements BpfObject {
   public BpfLink attachUprobeMulti(String program, UprobeMultiTarget target) {
     Objects.requireNonNull(target, "target");
     return attach(program, target.toString(), p -> Native.attachUprobeMulti(p, target.binary().toString(),
-        target.offsets(), target.cookies(), target.returnProbe(), target.pid()));
+        target.offsets(), target.cookies(), target.kind().ordinal(), target.pid()));
   }
 
   @Override

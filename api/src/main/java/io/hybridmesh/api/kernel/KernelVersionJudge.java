@@ -30,7 +30,8 @@ public final class KernelVersionJudge {
       Map.entry(KernelFeature.PLAINTEXT_SOCKET, new int[] {5, 11}),
       Map.entry(KernelFeature.SOCKET_TRACEPOINTS, new int[] {6, 3}),
       Map.entry(KernelFeature.TCX, new int[] {6, 6}),
-      Map.entry(KernelFeature.UPROBE_MULTI, new int[] {6, 6}));
+      Map.entry(KernelFeature.UPROBE_MULTI, new int[] {6, 6}),
+      Map.entry(KernelFeature.UPROBE_SESSION, new int[] {6, 13}));
 
   private KernelVersionJudge() {}
 

@@ -28,6 +28,8 @@ public enum KernelFeature {
   TCX,
   /** uprobe_multi links (6.6): one link for many probes. */
   UPROBE_MULTI,
+  /** uprobe sessions (6.13): one program at entry and return, and no return probe where the entry says so. */
+  UPROBE_SESSION,
   /** fentry/fexit (5.5). */
   FENTRY,
   /** Bounded loops (5.3). */

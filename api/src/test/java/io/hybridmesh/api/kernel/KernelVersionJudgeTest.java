@@ -24,6 +24,8 @@ class KernelVersionJudgeTest {
         KernelVersionJudge.judge("6.18.44-fc-v669"), "reading plaintext at TC is an agent's choice, never guessed");
     assertTrue(KernelVersionJudge.judge("v6.6.0").contains(KernelFeature.TCX));
     assertFalse(KernelVersionJudge.judge("6.5.13").contains(KernelFeature.UPROBE_MULTI));
+    assertFalse(KernelVersionJudge.judge("6.12.9").contains(KernelFeature.UPROBE_SESSION));
+    assertTrue(KernelVersionJudge.judge("6.13.0").contains(KernelFeature.UPROBE_SESSION));
   }
 
   @Test

@@ -24,6 +24,7 @@ public final class HmAbi {
   public static final int TLS_F_TUPLE = 0x1;
   public static final int TLS_F_EX = 0x2;
   public static final int TLS_F_GO = 0x4;
+  public static final int TLS_F_AT_ENTRY = 0x8;
   public static final int TLS_MAX_CAPTURE = 4096;
   public static final long TLS_COOKIE_WRITE = 0x1;
   public static final long TLS_COOKIE_EX = 0x2;
@@ -67,6 +68,7 @@ public final class HmAbi {
   public static final int STAT_TC_HTTP_EXCHANGES = 22;
   public static final int STAT_TC_HTTP_PIPELINED = 23;
   public static final int STAT_TC_HTTP_TABLE_FULL = 24;
+  public static final int STAT_TLS_WRITES_AT_ENTRY = 25;
   public static final int STAT_MAX = 28;
 
   public static final int TC_HTTP_HEAD = 128;

@@ -38,7 +38,8 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
   private final BpfObject object;
   private final List<BpfLink> links = new ArrayList<>();
   private final boolean followsProcesses;
-  private final boolean multiLinks;
+  /** SESSION, MULTI or PER_SITE: how each process's TLS sites are linked to the programs. */
+  private final UprobeLinks linkStyle;
   private final SocketHooks socketHooks;
   /** Apart from {@link #links}: they come and go ({@link #socketNotes()}). */
   private final SocketNoteLinks notes;
@@ -52,23 +53,24 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
    *     socket tracepoints gets the syscall tracepoints
    */
   public TlsDatapath(Bpf bpf, byte[] elf, EventOutput output, TlsHooks hooks) {
-    UprobeLinks mode = hooks.uprobes();
+    List<UprobeLinks> styles = switch (hooks.uprobes()) {
+      case AUTO -> List.of(UprobeLinks.SESSION, UprobeLinks.MULTI, UprobeLinks.PER_SITE);
+      case SESSION, MULTI, PER_SITE -> List.of(hooks.uprobes());
+    };
     BpfObject o = null;
-    boolean multi = mode != UprobeLinks.PER_SITE;
-    if (multi) {
+    UprobeLinks style = null;
+    for (UprobeLinks candidate : styles) {
       try {
-        o = open(bpf, elf, output, true);
+        o = open(bpf, elf, output, candidate);
+        style = candidate;
+        break;
       } catch (BpfException e) {
-        if (mode == UprobeLinks.MULTI) {
+        if (candidate == styles.get(styles.size() - 1)) {
           throw e;
         }
-        LOG.info(() -> "the TLS programs do not load for uprobe_multi links (" + e.getMessage().lines()
-            .findFirst().orElse("") + "; Linux 6.6 brought them); trying with a link per site");
-        multi = false;
+        LOG.info(() -> "the TLS programs do not load for " + describe(candidate) + " (" + e.getMessage().lines()
+            .findFirst().orElse("") + "); trying the next older way");
       }
-    }
-    if (o == null) {
-      o = open(bpf, elf, output, false);
     }
     boolean follows = true;
     SocketNoteLinks attachedNotes = null;
@@ -97,7 +99,15 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
     this.goProcesses = new GoProcesses(o.map(GoProcesses.PROCS), o.map(GoSenders.MAP));
     this.uprobes = new TlsUprobeLinks(o);
     this.followsProcesses = follows;
-    this.multiLinks = multi;
+    this.linkStyle = style;
+  }
+
+  private static String describe(UprobeLinks style) {
+    return switch (style) {
+      case SESSION -> "uprobe session links (Linux 6.13 brought them)";
+      case MULTI -> "uprobe_multi links (Linux 6.6 brought them)";
+      default -> style.name();
+    };
   }
 
   /**
@@ -124,16 +134,22 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
     return goProcesses.live();
   }
 
-  private static BpfObject open(Bpf bpf, byte[] elf, EventOutput output, boolean multi) {
+  private static BpfObject open(Bpf bpf, byte[] elf, EventOutput output, UprobeLinks style) {
     BpfObject o = bpf.open("tls_uprobe", elf);
     try {
       output.shareWith(o);
+      boolean multi = style != UprobeLinks.PER_SITE;
       for (String program : List.of(TlsUprobeLinks.MULTI_ENTRY, TlsUprobeLinks.MULTI_RETURN)) {
-        if (multi) {
+        if (style == UprobeLinks.MULTI) {
           o.setProgramAttachType(program, UprobeMultiTarget.ATTACH_TYPE);
         } else {
           o.setProgramAutoload(program, false);
         }
+      }
+      if (style == UprobeLinks.SESSION) {
+        o.setProgramAttachType(TlsUprobeLinks.SESSION, UprobeMultiTarget.SESSION_ATTACH_TYPE);
+      } else {
+        o.setProgramAutoload(TlsUprobeLinks.SESSION, false);
       }
       if (multi) {
         // Go's programs read no cookie: with uprobe_multi links each is one link for all its sites.
@@ -147,9 +163,9 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
     }
   }
 
-  /** Whether each process's probes of a library are two uprobe_multi links (else a link per site). */
-  public boolean multiLinks() {
-    return multiLinks;
+  /** How each process's TLS sites are linked: {@link UprobeLinks#SESSION}, {@code MULTI} or {@code PER_SITE}. */
+  public UprobeLinks linkStyle() {
+    return linkStyle;
   }
 
   /** Which tracepoints name the socket of each TLS call. */
@@ -181,7 +197,11 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
   @Override
   public Attachment attach(int pid, Path file, List<TlsSite> sites) {
     notesForNewProcess();
-    return multiLinks ? uprobes.multi(pid, file, sites) : uprobes.perSite(pid, file, sites);
+    return switch (linkStyle) {
+      case SESSION -> uprobes.session(pid, file, sites);
+      case MULTI -> uprobes.multi(pid, file, sites);
+      default -> uprobes.perSite(pid, file, sites);
+    };
   }
 
   /**
@@ -195,7 +215,8 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
     List<TlsSite> probed = GoProcesses.probed(sites, atSend);
     GoProcesses.Registration registration = goProcesses.register(pid, offsets, GoProcesses.readFrame(probed),
         atSend);
-    Attachment a = multiLinks ? uprobes.goMulti(pid, file, probed) : uprobes.perSite(pid, file, probed);
+    Attachment a = linkStyle != UprobeLinks.PER_SITE ? uprobes.goMulti(pid, file, probed)
+        : uprobes.perSite(pid, file, probed);
     GoLinks go = new GoLinks(a, registration);
     if (a.sites().isEmpty()) {
       go.close();

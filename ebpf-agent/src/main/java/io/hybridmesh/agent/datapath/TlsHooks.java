@@ -44,10 +44,11 @@ public record TlsHooks(UprobeLinks uprobes, SocketHooks sockets, Duration socket
   public static TlsHooks parse(String uprobeLinks, String socketHooks) {
     UprobeLinks links = switch (uprobeLinks.toLowerCase(Locale.ROOT)) {
       case "auto" -> UprobeLinks.AUTO;
+      case "session" -> UprobeLinks.SESSION;
       case "multi" -> UprobeLinks.MULTI;
       case "per-site" -> UprobeLinks.PER_SITE;
       default -> throw new IllegalArgumentException(
-          "--uprobe-links takes auto, multi or per-site, not '" + uprobeLinks + "'");
+          "--uprobe-links takes auto, session, multi or per-site, not '" + uprobeLinks + "'");
     };
     SocketHooks sockets = switch (socketHooks.toLowerCase(Locale.ROOT)) {
       case "auto" -> SocketHooks.AUTO;

@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * How {@link TlsDatapath} puts one process's TLS sites under its programs: two uprobe_multi links for all of a
- * library's sites (entry and return, the site's kind in its cookie), one uprobe_multi link per Go program, or,
- * where the kernel has no uprobe_multi (before 6.6), a link per site and direction. A site that cannot be
+ * How {@link TlsDatapath} puts one process's TLS sites under its programs: one uprobe session link for all of a
+ * library's sites (Linux 6.13; the site's kind in its cookie), or two uprobe_multi links (entry and return,
+ * Linux 6.6), one uprobe_multi link per Go program, or, where the kernel has no uprobe_multi (before 6.6), a
+ * link per site and direction. A site that cannot be
  * attached is left out of the returned {@link Attachment}, never half attached.
  */
 final class TlsUprobeLinks {
@@ -26,6 +27,8 @@ final class TlsUprobeLinks {
   /** The programs for uprobe_multi links: one entry and one return program for every site (by cookie). */
   static final String MULTI_ENTRY = "hm_tls_enter";
   static final String MULTI_RETURN = "hm_tls_leave";
+  /** The program for session links: entry and return of every site, by cookie. */
+  static final String SESSION = "hm_tls_session";
 
   private final BpfObject object;
 
@@ -42,13 +45,29 @@ final class TlsUprobeLinks {
             .mapToLong(TlsSite::fileOffset).toArray();
         if (offsets.length > 0) {
           made.add(object.attachUprobeMulti(program, new UprobeMultiTarget(file, offsets, new long[offsets.length],
-              false, pid)));
+              UprobeMultiTarget.Kind.ENTRY, pid)));
         }
       }
       return new Links(List.copyOf(made), made.isEmpty() ? List.of() : sites);
     } catch (BpfException e) {
       made.forEach(BpfLink::close);
       LOG.fine(() -> "no Go probes at " + sites + " in " + file + " for pid " + pid + ": " + e.getMessage());
+      return new Links(List.of(), List.of());
+    }
+  }
+
+  /** Every site in one session link: the program decides at each entry whether the call's return is probed. */
+  Attachment session(int pid, Path file, List<TlsSite> sites) {
+    if (sites.isEmpty()) {
+      return new Links(List.of(), List.of());
+    }
+    long[] offsets = sites.stream().mapToLong(TlsSite::fileOffset).toArray();
+    long[] cookies = sites.stream().mapToLong(TlsUprobeLinks::cookie).toArray();
+    try {
+      return new Links(List.of(object.attachUprobeMulti(SESSION,
+          new UprobeMultiTarget(file, offsets, cookies, UprobeMultiTarget.Kind.SESSION, pid))), sites);
+    } catch (BpfException e) {
+      LOG.fine(() -> "no probes at " + sites + " in " + file + " for pid " + pid + ": " + e.getMessage());
       return new Links(List.of(), List.of());
     }
   }
@@ -66,9 +85,10 @@ final class TlsUprobeLinks {
     long[] returnCookies = calls.stream().mapToLong(TlsUprobeLinks::cookie).toArray();
     BpfLink entry = null;
     try {
-      entry = object.attachUprobeMulti(MULTI_ENTRY, new UprobeMultiTarget(file, offsets, cookies, false, pid));
+      entry = object.attachUprobeMulti(MULTI_ENTRY,
+          new UprobeMultiTarget(file, offsets, cookies, UprobeMultiTarget.Kind.ENTRY, pid));
       BpfLink ret = object.attachUprobeMulti(MULTI_RETURN,
-          new UprobeMultiTarget(file, returnOffsets, returnCookies, true, pid));
+          new UprobeMultiTarget(file, returnOffsets, returnCookies, UprobeMultiTarget.Kind.RETURN, pid));
       return new Links(List.of(ret, entry), sites);
     } catch (BpfException e) {
       if (entry != null) {

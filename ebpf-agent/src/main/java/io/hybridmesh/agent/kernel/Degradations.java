@@ -38,6 +38,9 @@ public final class Degradations {
           + "probe site instead of two links per library; the same to run, but each link's close waits for its "
           + "own grace periods (about 85 ms here, one after the other), so processes that come and go keep the "
           + "agent's detaching threads busy"),
+      Map.entry(KernelFeature.UPROBE_SESSION, "no uprobe sessions: every TLS write takes a return probe too "
+          + "(a second trap, about 0.5 us a write here), where a write that its socket takes at once is "
+          + "reported at its entry with them"),
       Map.entry(KernelFeature.PLAINTEXT_SOCKET, "the agent does not read plaintext HTTP at sockets here "
           + "(--plaintext off, or its socket programs did not load): plaintext workloads need sidecars for L7"),
       Map.entry(KernelFeature.PLAINTEXT_TC, "the agent does not read plaintext HTTP/1.x in its TC programs here "

@@ -73,6 +73,8 @@ public final class NodeProbe {
     f.add(loads(KernelFeature.FENTRY, "feature_fentry.bpf.o"));
     f.add(loadsAs(KernelFeature.UPROBE_MULTI, "feature_uprobe_multi.bpf.o", "hm_probe_uprobe_multi",
         UprobeMultiTarget.ATTACH_TYPE));
+    f.add(loadsAs(KernelFeature.UPROBE_SESSION, "feature_uprobe_session.bpf.o", "hm_probe_uprobe_session",
+        UprobeMultiTarget.SESSION_ATTACH_TYPE));
     Support tcx = bpf.probeTcx();
     f.add(new FeatureFinding(KernelFeature.TCX, tcx,
         "a tcx link (bpf(BPF_LINK_CREATE, BPF_TCX_INGRESS)) of a 2-instruction program on lo"));

@@ -105,6 +105,7 @@ final class NodeCounters {
       c.put("L7 flows without their connection (no socket in the TLS call)", tlsEvents.flowsWithoutConnection());
       c.put("TLS calls that failed or moved nothing", drops.total(HmAbi.STAT_TLS_CALL_FAILED));
       c.put("TLS calls lost to a taken slot", drops.total(HmAbi.STAT_TLS_SLOT_TAKEN));
+      c.put("TLS writes reported at their entry (no return probe)", drops.total(HmAbi.STAT_TLS_WRITES_AT_ENTRY));
       c.put("TLS plaintext not parsed as HTTP/1.x", tlsEvents.unparsed());
     }
     if (tlsEvents != null) {

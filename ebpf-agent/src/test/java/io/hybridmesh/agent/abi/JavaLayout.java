@@ -46,6 +46,7 @@ final class JavaLayout {
     stat(m, "HM_STAT_TC_HTTP_EXCHANGES", STAT_TC_HTTP_EXCHANGES);
     stat(m, "HM_STAT_TC_HTTP_PIPELINED", STAT_TC_HTTP_PIPELINED);
     stat(m, "HM_STAT_TC_HTTP_TABLE_FULL", STAT_TC_HTTP_TABLE_FULL);
+    stat(m, "HM_STAT_TLS_WRITES_AT_ENTRY", STAT_TLS_WRITES_AT_ENTRY);
     stat(m, "HM_STAT_MAX", STAT_MAX);
     constant(m, "HM_EVENT_CONN", EVENT_CONN);
     constant(m, "HM_EVENT_TLS_DATA", EVENT_TLS_DATA);
@@ -60,6 +61,10 @@ final class JavaLayout {
     constant(m, "HM_TLS_COOKIE_WRITE", (int) TLS_COOKIE_WRITE);
     constant(m, "HM_TLS_COOKIE_EX", (int) TLS_COOKIE_EX);
     constant(m, "HM_TLS_COOKIE_SET_FD", (int) TLS_COOKIE_SET_FD);
+    constant(m, "HM_TLS_F_TUPLE", TLS_F_TUPLE);
+    constant(m, "HM_TLS_F_EX", TLS_F_EX);
+    constant(m, "HM_TLS_F_GO", TLS_F_GO);
+    constant(m, "HM_TLS_F_AT_ENTRY", TLS_F_AT_ENTRY);
     constant(m, "HM_CONN_F_INITIATOR_KNOWN", CONN_F_INITIATOR_KNOWN);
     constant(m, "HM_CONN_F_END_PENDING", CONN_F_END_PENDING);
     constant(m, "HM_CONN_F_LOCAL_INITIATOR", CONN_F_LOCAL_INITIATOR);

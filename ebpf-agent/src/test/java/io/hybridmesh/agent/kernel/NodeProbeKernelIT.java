@@ -3,9 +3,11 @@ package io.hybridmesh.agent.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hybridmesh.api.kernel.KernelVersionJudge;
 import io.hybridmesh.api.v1alpha1.KernelFeature;
 import io.hybridmesh.jni.NativeBpf;
 import io.hybridmesh.jni.testing.KernelTest;
+import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -24,5 +26,14 @@ class NodeProbeKernelIT {
     assertTrue(r.features().stream().allMatch(f -> !f.how().isBlank()));
     assertEquals(r.features().stream().filter(f -> f.support() != io.hybridmesh.jni.Bpf.Support.YES).count(),
         r.degradations().size(), r::toString);
+  }
+
+  /** The feature probes that load a program of an attach type say yes where the kernel's version has it. */
+  @Test
+  void theUprobeLinkKindsThisKernelsVersionBroughtLoad() {
+    NodeReport r = new NodeProbe(NativeBpf.load()).probe();
+    Set<KernelFeature> promised = EnumSet.of(KernelFeature.UPROBE_MULTI, KernelFeature.UPROBE_SESSION);
+    promised.retainAll(KernelVersionJudge.judge(r.release()));
+    assertTrue(r.supported().containsAll(promised), r::toString);
   }
 }

@@ -57,7 +57,7 @@ class DualStackKernelIT {
     agent = new StandaloneAgent(NativeBpf.load(), new StandaloneOptions(
         List.of(hosts.client.name(), hosts.server.name()), "dual-node",
         new TcSettings(1 << 22, 4096, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5)),
-        Duration.ofMillis(500), true, identities, new TlsHooks(UprobeLinks.MULTI, SocketHooks.AUTO)), sink);
+        Duration.ofMillis(500), true, identities, new TlsHooks(UprobeLinks.SESSION, SocketHooks.AUTO)), sink);
     agent.start();
     await().atMost(WAIT).until(() -> agent.tlsProbesOn(serverPid));
   }

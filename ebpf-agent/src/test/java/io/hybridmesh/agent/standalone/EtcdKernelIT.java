@@ -48,7 +48,7 @@ public class EtcdKernelIT {
   void setUp() throws Exception {
     hosts = new TwoHosts("hmec", "hmes");
     sink = new CollectingSink(0);
-    agent = HostAgents.tls(hosts, sink, Map.of(), new TlsHooks(UprobeLinks.MULTI, SocketHooks.SOCKET_TRACEPOINTS));
+    agent = HostAgents.tls(hosts, sink, Map.of(), new TlsHooks(UprobeLinks.SESSION, SocketHooks.SOCKET_TRACEPOINTS));
   }
 
   @AfterEach

@@ -49,7 +49,7 @@ public class GoReleasesKernelIT {
   void setUp() throws Exception {
     hosts = new TwoHosts();
     sink = new CollectingSink(0);
-    agent = HostAgents.tls(hosts, sink, Map.of(), new TlsHooks(UprobeLinks.MULTI, SocketHooks.SOCKET_TRACEPOINTS));
+    agent = HostAgents.tls(hosts, sink, Map.of(), new TlsHooks(UprobeLinks.SESSION, SocketHooks.SOCKET_TRACEPOINTS));
   }
 
   @AfterEach

@@ -55,7 +55,7 @@ public class GoTlsKernelIT {
 
   /** How the probes are attached; a subclass runs every test as kernels before 6.6 would (a link per site). */
   TlsHooks tlsHooks() {
-    return new TlsHooks(UprobeLinks.MULTI, SocketHooks.SOCKET_TRACEPOINTS);
+    return new TlsHooks(UprobeLinks.SESSION, SocketHooks.SOCKET_TRACEPOINTS);
   }
 
   @AfterEach

@@ -65,7 +65,7 @@ public class GrpcMidConnectionKernelIT {
     client.proceed(); // no agent yet: these calls fill both HPACK tables unseen
     assertEquals(List.of("say OK said:before", "count OK 1"), client.readUntil("waiting"));
 
-    agent = HostAgents.tls(hosts, sink, Map.of(), new TlsHooks(UprobeLinks.MULTI, SocketHooks.SOCKET_TRACEPOINTS));
+    agent = HostAgents.tls(hosts, sink, Map.of(), new TlsHooks(UprobeLinks.SESSION, SocketHooks.SOCKET_TRACEPOINTS));
     GrpcPeers.awaitProbed(agent, serverPid);
     GrpcPeers.awaitProbed(agent, client.pid);
     client.proceed();

@@ -39,7 +39,7 @@ public class GrpcOwnPidNamespaceKernelIT {
     hosts = new TwoHosts();
     peers = new GrpcPeers(hosts);
     sink = new CollectingSink(0);
-    agent = HostAgents.tls(hosts, sink, Map.of(), new TlsHooks(UprobeLinks.MULTI, SocketHooks.SOCKET_TRACEPOINTS));
+    agent = HostAgents.tls(hosts, sink, Map.of(), new TlsHooks(UprobeLinks.SESSION, SocketHooks.SOCKET_TRACEPOINTS));
   }
 
   @AfterEach

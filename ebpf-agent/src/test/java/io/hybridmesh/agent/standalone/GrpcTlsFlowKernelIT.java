@@ -63,7 +63,7 @@ public class GrpcTlsFlowKernelIT {
   void setUp() throws IOException {
     hosts = new TwoHosts();
     sink = new CollectingSink(0);
-    agent = HostAgents.tls(hosts, sink, Map.of(), new TlsHooks(UprobeLinks.MULTI, SocketHooks.SOCKET_TRACEPOINTS));
+    agent = HostAgents.tls(hosts, sink, Map.of(), new TlsHooks(UprobeLinks.SESSION, SocketHooks.SOCKET_TRACEPOINTS));
     peers = new GrpcPeers(hosts);
     serverPid = peers.startServer(agent);
   }

@@ -39,7 +39,7 @@ public class Http2TlsFlowKernelIT {
     hosts = new TwoHosts();
     hosts.startTlsNginx(true);
     sink = new CollectingSink(0);
-    agent = HostAgents.tls(hosts, sink, java.util.Map.of(), new TlsHooks(UprobeLinks.MULTI, SocketHooks.SOCKET_TRACEPOINTS));
+    agent = HostAgents.tls(hosts, sink, java.util.Map.of(), new TlsHooks(UprobeLinks.SESSION, SocketHooks.SOCKET_TRACEPOINTS));
   }
 
   @AfterEach

@@ -38,7 +38,7 @@ public class PlaintextFlowKernelIT {
 
   /** The hooks under test: the socket tracepoints, named rather than left to auto. */
   protected TlsHooks hooks() {
-    return new TlsHooks(UprobeLinks.MULTI, SocketHooks.SOCKET_TRACEPOINTS);
+    return new TlsHooks(UprobeLinks.SESSION, SocketHooks.SOCKET_TRACEPOINTS);
   }
 
   private static final Duration WAIT = Duration.ofSeconds(20);

@@ -39,6 +39,8 @@ public class TlsFlowKernelIT {
   private StandaloneAgent agent;
   private CollectingSink sink;
 
+  private static final String WRITES_AT_ENTRY = "TLS writes reported at their entry (no return probe)";
+
   @BeforeEach
   void setUp() throws IOException {
     hosts = new TwoHosts();
@@ -47,9 +49,12 @@ public class TlsFlowKernelIT {
     agent = HostAgents.tls(hosts, sink, java.util.Map.of(), tlsHooks());
   }
 
-  /** How the probes are attached; a subclass runs every test with per-site links, as on kernels before 6.6. */
+  /**
+   * How the probes are attached: session links (Linux 6.13); subclasses run every test with uprobe_multi link
+   * pairs, as on kernels 6.6 to 6.12, and with per-site links, as on kernels before 6.6.
+   */
   TlsHooks tlsHooks() {
-    return new TlsHooks(UprobeLinks.MULTI, SocketHooks.SOCKET_TRACEPOINTS);
+    return new TlsHooks(UprobeLinks.SESSION, SocketHooks.SOCKET_TRACEPOINTS);
   }
 
   @AfterEach
@@ -81,6 +86,14 @@ public class TlsFlowKernelIT {
     // nginx reads until SSL_read returns -1 (want read): those calls are counted, never parsed as data.
     assertEquals(0L, agent.counters().get("TLS plaintext not parsed as HTTP/1.x"), agent.counters()::toString);
     assertTrue(agent.counters().get("TLS calls that failed or moved nothing") > 0, agent.counters()::toString);
+    // With sessions, nginx's responses (each after a request it read) and curl's later requests are
+    // reported at their entry; the pairs and per-site links report every call at its return.
+    long atEntry = agent.counters().get(WRITES_AT_ENTRY);
+    if (tlsHooks().uprobes() == UprobeLinks.SESSION) {
+      assertTrue(atEntry >= 5, agent.counters()::toString);
+    } else {
+      assertEquals(0L, atEntry, agent.counters()::toString);
+    }
 
     String[][] expected = {{"GET", "/ok", "200"}, {"POST", "/created", "201"}, {"DELETE", "/missing", "404"}};
     for (Reporter reporter : List.of(Reporter.CLIENT, Reporter.SERVER)) {
@@ -125,6 +138,35 @@ public class TlsFlowKernelIT {
             req.getObservationPoint());
       }
     }
+  }
+
+  /**
+   * nginx sends an 8 MiB file in 16 KiB writes to a client that reads at 4 MB/s: its socket fills, and writes
+   * that would block are retried. A write is reported at its entry only where its socket has room; one
+   * reported there and then retried would be reported twice and shift the response's framing, so the request
+   * after it on the same connection, and its response, are the proof.
+   */
+  @Test
+  void aBigResponseToASlowReaderKeepsItsConnectionsFraming() {
+    String base = "https://" + TwoHosts.SERVER_V4 + ":8443";
+    String out = hosts.runProbed(agent::tlsProbesOn, "curl", "-sk", "--limit-rate", "4M", "-o", "/dev/null",
+        "-w", "%{local_port} %{size_download}\\n", base + "/files/big",
+        "--next", "-sk", "-o", "/dev/null", "-w", "%{local_port} %{size_download}\\n", base + "/ok");
+    List<String> lines = out.lines().toList();
+    assertEquals(List.of((8 << 20) + "", "3"), lines.stream().map(l -> l.split(" ")[1]).toList(), out);
+    int port = Integer.parseInt(lines.get(0).split(" ")[0]);
+    assertTrue(lines.stream().allMatch(l -> l.startsWith(port + " ")), "one keep-alive connection: " + out);
+
+    Predicate<Flow> atServer = f -> f.getType() == FlowType.L7 && f.getReporter() == Reporter.SERVER
+        && (f.getL4().getTcp().getSourcePort() == port || f.getL4().getTcp().getDestinationPort() == port);
+    await().atMost(WAIT).untilAsserted(() ->
+        assertEquals(2, sink.flows(atServer.and(f -> f.getL7().getType() == L7FlowType.RESPONSE)).size(),
+            sink::dump));
+    List<Flow> responses = sink.flows(atServer.and(f -> f.getL7().getType() == L7FlowType.RESPONSE));
+    assertEquals(List.of("/files/big", "/ok"), responses.stream().map(f -> f.getL7().getHttp().getPath()).toList());
+    assertEquals(List.of(200, 200), responses.stream().map(f -> f.getL7().getHttp().getCode()).toList());
+    assertEquals(2, sink.flows(atServer.and(f -> f.getL7().getType() == L7FlowType.REQUEST)).size(), sink::dump);
+    assertEquals(0L, agent.counters().get("TLS plaintext not parsed as HTTP/1.x"), agent.counters()::toString);
   }
 
   @Test

@@ -53,7 +53,7 @@ public class TlsSocketNotesKernelIT {
     hosts.startTlsNginx();
     sink = new CollectingSink(0);
     agent = HostAgents.tls(hosts, sink, Map.of(),
-        new TlsHooks(UprobeLinks.MULTI, SocketHooks.SOCKET_TRACEPOINTS, Duration.ofSeconds(1)));
+        new TlsHooks(UprobeLinks.SESSION, SocketHooks.SOCKET_TRACEPOINTS, Duration.ofSeconds(1)));
   }
 
   @AfterEach
