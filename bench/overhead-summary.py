@@ -130,6 +130,8 @@ labels = {"base": "baseline (no agent)",
           "notls": "agent --no-tls (TC only)",
           "syscalls": "agent --serve --socket-hooks syscalls (sockets named as on kernels before 6.3)",
           "persite": "agent --serve --uprobe-links per-site (a perf-event link per site, as before 6.6)",
+          "multi": "agent --serve --uprobe-links multi (entry and return uprobe_multi links, every call reported"
+                   " at its return, as on 6.6 to 6.12)",
           "noplain": "agent --serve --plaintext off (TLS probes only, no plaintext socket hooks)",
           "plainon": "agent --serve --plaintext on (plaintext socket hooks kept attached: a node where some"
                      " workload speaks plaintext HTTP)",
@@ -157,7 +159,7 @@ if plaintext:
     labels["syscalls"] = ("agent --serve --socket-hooks syscalls (plaintext read at the raw sys_enter/sys_exit"
                           " pair, as on kernels before 6.3)")
 who = {"served": "agent", "server": "agent", "server-tc": "agent", "server-tcn": "agent", "tc": "agent", "agent": "agent", "piped": "agent", "notls": "agent", "syscalls": "agent",
-       "persite": "agent", "noplain": "agent", "plainon": "agent", "evnormal": "agent", "proxy": "haproxy",
+       "persite": "agent", "multi": "agent", "noplain": "agent", "plainon": "agent", "evnormal": "agent", "proxy": "haproxy",
        "floor-tc": "agent"}
 # Every other floor is the floor loader's alone.
 who.update({v: "loader" for v in labels if v.startswith("floor-") and v not in who})
@@ -181,7 +183,7 @@ print((f"Plaintext HTTP/1.1 keep-alive (wrk -> {server})" if plaintext
 if os.environ.get("WATCH") == "server":
     print("WATCH=server: every agent variant below watches the server's namespace alone, whatever its label says")
 known = ["base", "served", "server", "server-tc", "server-tcn", "tc", "proxy", "agent", "piped", "notls", "syscalls",
-         "persite", "noplain", "plainon", "evnormal", "floor-none", "floor-tp", "floor-msg", "floor-skb", "floor-tc",
+         "persite", "multi", "noplain", "plainon", "evnormal", "floor-none", "floor-tp", "floor-msg", "floor-skb", "floor-tc",
          "floor-tcmin", "floor-all", "floor-tcrec", "floor-tp-server", "floor-all-server", "floor-tcrec-server"]
 # A variant added to a script for one experiment is printed under its own name, after the known ones.
 for v in known + sorted(set(by_variant) - set(known)):

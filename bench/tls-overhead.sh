@@ -42,6 +42,8 @@
 #   VARIANTS="served proxy"      besides base; add agent, piped, notls to split the agent's costs, and
 #                                syscalls for --serve with the syscall tracepoints of kernels before 6.3,
 #                                persite for --serve with a perf-event uprobe link per site (before 6.6),
+#                                multi for --serve with entry and return uprobe_multi links (6.6 to 6.12:
+#                                no uprobe sessions, so every write takes a return probe too),
 #                                noplain for --serve without the plaintext socket hooks (--plaintext off),
 #                                plainon for --serve with them kept attached (--plaintext on: a node
 #                                where some workload speaks plaintext HTTP), evnormal for --serve with
@@ -312,6 +314,9 @@ one_round() { # $1: the round
               load_run "syscalls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-syscalls-$r.log" ;;
       persite) start_agent "$work/agent-persite-$r.log" serve --uprobe-links per-site
               load_run "persite-$r" "$url" "$agent_pid"; stop_agent "$work/agent-persite-$r.log" ;;
+      multi)  start_agent "$work/agent-multi-$r.log" serve --plaintext-idle "$PLAINTEXT_IDLE" --uprobe-links multi
+              hooks_detached "$work/agent-multi-$r.log"
+              load_run "multi-$r" "$url" "$agent_pid"; stop_agent "$work/agent-multi-$r.log" ;;
       plainon) start_agent "$work/agent-plainon-$r.log" serve --plaintext on
               load_run "plainon-$r" "$url" "$agent_pid"; stop_agent "$work/agent-plainon-$r.log" ;;
       evnormal) start_agent "$work/agent-evnormal-$r.log" serve --plaintext-idle "$PLAINTEXT_IDLE" --event-thread normal
@@ -322,7 +327,7 @@ one_round() { # $1: the round
       notls)  start_agent "$work/agent-notls-$r.log" null --no-tls
               load_run "notls-$r" "$url" "$agent_pid"; stop_agent "$work/agent-notls-$r.log" ;;
       proxy)  proxy_up "$proxy_url"; load_run "proxy-$r" "$proxy_url" "$haproxy_pid"; proxy_down ;;
-      *) die "unknown variant $v (served, proxy, agent, piped, notls, syscalls, persite, noplain, plainon, evnormal)" ;;
+      *) die "unknown variant $v (served, proxy, agent, piped, notls, syscalls, persite, multi, noplain, plainon, evnormal)" ;;
     esac
   done
 }
