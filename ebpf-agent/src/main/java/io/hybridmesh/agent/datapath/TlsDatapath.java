@@ -48,9 +48,9 @@ public final class TlsDatapath implements TlsProbes, AutoCloseable {
 
   /**
    * @param output the ring buffer and counters the programs report through
-   * @param hooks how probes are attached; with {@link UprobeLinks#AUTO}, a kernel that refuses the
-   *     uprobe_multi programs gets a link per site, and with {@link SocketHooks#AUTO} a kernel without the
-   *     socket tracepoints gets the syscall tracepoints
+   * @param hooks how probes are attached; with {@link UprobeLinks#AUTO}, a kernel that refuses the session
+   *     program gets uprobe_multi link pairs, one that refuses those a link per site, and with
+   *     {@link SocketHooks#AUTO} a kernel without the socket tracepoints gets the syscall tracepoints
    */
   public TlsDatapath(Bpf bpf, byte[] elf, EventOutput output, TlsHooks hooks) {
     List<UprobeLinks> styles = switch (hooks.uprobes()) {
